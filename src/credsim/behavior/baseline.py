@@ -1,0 +1,117 @@
+"""Baseline behaviour: acts at fixed daily rates, loan defaults that are repaid later or never.
+
+Each act kind is a Bernoulli sweep over all citizens found by geometric skipping (cost grows with
+acts), thinned per citizen by eligibility (children do not borrow) and an urban multiplier.
+A default raises the citizen's true unpaid debt; whether and when it is repaid is drawn at once
+and put on a calendar, so no day loops over debtors.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from pydantic import Field, field_validator
+
+from credsim.engine import Behavior, Column, Day, PluginParams, World
+from credsim.errors import nearest
+from credsim.vocab import ACT_KINDS, ADULT_AGE_BANDS
+
+__all__ = ["BaselineBehavior"]
+
+
+class ActRate(PluginParams):
+    rate: float = Field(ge=0, le=1, description="probability per eligible citizen per day")
+    adults_only: bool = Field(True, description="only citizens in an adult age band act")
+    urban_factor: float = Field(1.0, ge=0, description="rate multiplier for urban citizens")
+
+
+class Repayment(PluginParams):
+    share: float = Field(0.3, ge=0, le=1, description="share of defaults repaid at all")
+    mean_days: float = Field(180.0, ge=1, description="mean days from default to repayment")
+
+
+class BaselineParams(PluginParams):
+    acts: dict[str, ActRate] = Field(default_factory=dict)
+    repayment: Repayment = Field(default_factory=Repayment)
+
+    @field_validator("acts")
+    @classmethod
+    def _known_kinds(cls, v: dict[str, ActRate]) -> dict[str, ActRate]:
+        for kind in v:
+            if kind not in ACT_KINDS or kind == "debt_repaid":
+                hint = nearest(kind, ACT_KINDS)
+                did = f" (did you mean {hint!r}?)" if hint else ""
+                raise ValueError(
+                    f"unknown act kind {kind!r}{did}; act kinds are "
+                    + ", ".join(k for k in ACT_KINDS if k != "debt_repaid")
+                )
+        return v
+
+
+class BaselineBehavior(Behavior):
+    """Acts at fixed daily rates; defaults repaid after a delay, or never."""
+
+    Params = BaselineParams
+    params: BaselineParams
+
+    def columns(self) -> list[Column]:
+        return [
+            Column(
+                "debt_outstanding", "uint8", owner=self.name, truth=True,
+                doc="defaulted debts the citizen has really not repaid",
+            )
+        ]
+
+    def init(self, world: World) -> None:
+        self.world = world
+        self.debt = world.state["debt_outstanding"]
+        state = world.state
+        adult_codes = [i for i, b in enumerate(world.dims["age_band"]) if b in ADULT_AGE_BANDS]
+        self.adult = np.isin(state["age_band"], adult_codes)
+        self.urban = state["urban"] == 1
+        self.code = {k: world.codes.code("act_kind", k) for k in ACT_KINDS}
+        self.streams = {
+            kind: (world.stream(f"act.{kind}"), world.stream(f"act.{kind}.thin"))
+            for kind in self.params.acts
+        }
+        self.repay_stream = world.stream("act.debt_repaid")
+        self.wait_stream = world.stream("act.debt_repaid.wait")
+        self.repay_calendar = world.calendar({"actor": "int32"})
+
+    def act(self, day: Day) -> None:
+        due = self.repay_calendar.pop(day.day)["actor"]
+        if due.shape[0]:
+            owing = due[self.debt[due] > 0]
+            np.subtract.at(self.debt, owing, 1)
+            day.acts.add(act_id=0, day=day.day, actor=due, kind=self.code["debt_repaid"])
+        for kind, spec in self.params.acts.items():
+            actors = self._draw(day.day, kind, spec)
+            if actors.shape[0] == 0:
+                continue
+            day.acts.add(act_id=0, day=day.day, actor=actors, kind=self.code[kind])
+            if kind == "loan_default":
+                self._default(day.day, actors)
+
+    def _draw(self, day: int, kind: str, spec: ActRate) -> np.ndarray:
+        hits_stream, thin_stream = self.streams[kind]
+        top = max(spec.urban_factor, 1.0)
+        candidates = hits_stream.hits(day, self.world.n, spec.rate * top)
+        if candidates.shape[0] == 0:
+            return candidates.astype(np.int32)
+        weight = np.where(self.urban[candidates], spec.urban_factor, 1.0) / top
+        if spec.adults_only:
+            weight = weight * self.adult[candidates]
+        keep = weight >= 1.0
+        partial = (weight > 0) & ~keep
+        if partial.any():
+            u = thin_stream.uniform(day, candidates[partial])
+            keep[partial] = u < weight[partial]
+        return candidates[keep].astype(np.int32)
+
+    def _default(self, day: int, actors: np.ndarray) -> None:
+        self.debt[actors] = np.minimum(self.debt[actors].astype(np.int16) + 1, 255)
+        repay = self.params.repayment
+        u = self.repay_stream.uniform(day, actors)
+        repaid = actors[u < repay.share]
+        if repaid.shape[0]:
+            wait = self.wait_stream.geometric(day, repaid, repay.mean_days)
+            self.repay_calendar.push(day + wait, actor=repaid)

@@ -1,0 +1,124 @@
+"""The court's dishonest-debtor list: citizens with unpaid judgments are listed after a grace
+period and refused the purchases the list restricts (flights, high-speed rail).
+
+The list keeps, per citizen, the balance of judgment records against payment records; a citizen
+is listed when a judgment is still unpaid `listing_delay_days` after it was recorded, and removed
+when payment records bring the balance back to zero. It sees records, never what really happened:
+a judgment attributed to the wrong citizen lists the wrong citizen.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from pydantic import Field, field_validator
+
+from credsim.engine import Column, Consequence, PluginParams, PublicDay, SanctionInfo, World
+from credsim.errors import nearest
+from credsim.vocab import RECORD_KINDS
+
+__all__ = ["CourtBlacklist"]
+
+
+def _record_kind(v: str) -> str:
+    if v not in RECORD_KINDS:
+        hint = nearest(v, RECORD_KINDS)
+        did = f" (did you mean {hint!r}?)" if hint else ""
+        raise ValueError(f"unknown record kind {v!r}{did}; record kinds are {', '.join(RECORD_KINDS)}")
+    return v
+
+
+class BlacklistParams(PluginParams):
+    judgment: str = Field("court_judgment", description="record kind that creates a debt")
+    payment: str = Field("judgment_paid", description="record kind that settles one")
+    listing_delay_days: int = Field(
+        30, ge=0, le=3650, description="grace days between a judgment and listing"
+    )
+    refuses: list[str] = Field(
+        default_factory=lambda: ["flight_purchase", "train_purchase"],
+        description="purchase record kinds refused to listed citizens",
+    )
+
+    @field_validator("judgment", "payment")
+    @classmethod
+    def _kind(cls, v: str) -> str:
+        return _record_kind(v)
+
+    @field_validator("refuses")
+    @classmethod
+    def _kinds(cls, v: list[str]) -> list[str]:
+        return [_record_kind(k) for k in v]
+
+
+class CourtBlacklist(Consequence):
+    """Lists citizens with unpaid court judgments; refuses their restricted purchases."""
+
+    Params = BlacklistParams
+    params: BlacklistParams
+
+    @property
+    def column(self) -> str:
+        return f"listed_since.{self.name}"
+
+    def sanction_info(self) -> SanctionInfo:
+        return SanctionInfo(self.column, (self.params.judgment,))
+
+    def columns(self) -> list[Column]:
+        return [
+            Column(self.column, "int16", fill=-1, owner=self.name, doc="day listed, -1 if not"),
+            Column(
+                f"judgment_balance.{self.name}", "int8", owner=self.name,
+                doc="judgment records minus payment records",
+            ),
+        ]
+
+    def init(self, world: World) -> None:
+        self.listed_since = world.state[self.column]
+        self.balance = world.state[f"judgment_balance.{self.name}"]
+        codes = world.codes
+        self.code = codes.code("consequence", self.name)
+        self.judgment = codes.code("record_kind", self.params.judgment)
+        self.payment = codes.code("record_kind", self.params.payment)
+        self.refused = np.array([codes.code("record_kind", k) for k in self.params.refuses])
+        self.act = {a: codes.code("action", a) for a in ("listed", "delisted", "refused")}
+        self.checks = world.calendar({"citizen": "int32", "record_id": "int64"})
+
+    def respond(self, day: PublicDay) -> None:
+        records = day.records
+        kind, who, rid = records["kind"], records["attributed_to"], records["record_id"]
+        # Status as it stood when the day began decides today's purchases.
+        buying = np.isin(kind, self.refused)
+        refused = buying & (self.listed_since[who] >= 0)
+        self._log(day, who[refused], "refused", rid[refused])
+
+        judged = kind == self.judgment
+        self._shift(who[judged], +1)
+        self.checks.push(
+            np.full(int(judged.sum()), day.day + self.params.listing_delay_days),
+            citizen=who[judged], record_id=rid[judged],
+        )
+
+        paid = kind == self.payment
+        self._shift(who[paid], -1)
+        payer, first = np.unique(who[paid], return_index=True)
+        clear = (self.balance[payer] <= 0) & (self.listed_since[payer] >= 0)
+        self.listed_since[payer[clear]] = -1
+        self._log(day, payer[clear], "delisted", rid[paid][first[clear]])
+
+        due = self.checks.pop(day.day)
+        debtor, first = np.unique(due["citizen"], return_index=True)
+        listing = (self.balance[debtor] > 0) & (self.listed_since[debtor] < 0)
+        self.listed_since[debtor[listing]] = day.day
+        self._log(day, debtor[listing], "listed", due["record_id"][first[listing]])
+
+    def _shift(self, citizens: np.ndarray, step: int) -> None:
+        """Add `step` per record to each citizen's balance, saturating at the int8 range."""
+        who, count = np.unique(citizens, return_counts=True)
+        moved = self.balance[who].astype(np.int32) + step * count
+        self.balance[who] = np.clip(moved, -127, 127)
+
+    def _log(self, day: PublicDay, citizens: np.ndarray, action: str, record_ids: np.ndarray) -> None:
+        if citizens.shape[0]:
+            day.sanctions.add(
+                day=day.day, citizen=citizens, consequence=self.code,
+                action=self.act[action], record_id=record_ids,
+            )

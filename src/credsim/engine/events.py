@@ -1,0 +1,179 @@
+"""The event log: acts, records, score changes and sanctions as columnar batches, flushed to Parquet.
+
+A day's events live in `Batch`es (lists of NumPy chunks per field, concatenated once when the phase
+ends). Finished days pile up in the `EventLog` and are written as one Parquet file per table and
+day range, so memory stays bounded however long the run. Codes (act kinds, rules, sources) are
+written as dictionary-encoded strings, so pandas and DuckDB show names.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+__all__ = ["TABLES", "Batch", "EventLog"]
+
+TABLES: dict[str, dict[str, str]] = {
+    "acts": {"act_id": "int64", "day": "int32", "actor": "int32", "kind": "uint8"},
+    "records": {
+        "record_id": "int64",
+        "day": "int32",
+        "kind": "uint8",
+        "source": "uint8",
+        "attributed_to": "int32",
+        "true_actor": "int32",
+        "act_id": "int64",
+    },
+    "score_changes": {
+        "day": "int32",
+        "citizen": "int32",
+        "policy": "uint8",
+        "delta": "int16",
+        "score": "int16",
+        "record_id": "int64",
+        "rule": "uint16",
+    },
+    "sanctions": {
+        "day": "int32",
+        "citizen": "int32",
+        "consequence": "uint8",
+        "action": "uint8",
+        "record_id": "int64",
+    },
+}
+"""Every event table and its fields. `true_actor` and `act_id` are -1 for fabricated records."""
+
+CITIZEN_FIELD = {"acts": "actor", "records": "attributed_to", "score_changes": "citizen",
+                 "sanctions": "citizen"}
+
+
+class Batch:
+    """One day's rows of one event table, built from chunks, then frozen."""
+
+    def __init__(self, table: str) -> None:
+        self.table = table
+        self.fields = TABLES[table]
+        self._chunks: dict[str, list[np.ndarray]] = {f: [] for f in self.fields}
+        self._frozen: dict[str, np.ndarray] | None = None
+
+    def add(self, **columns: np.ndarray | int) -> None:
+        """Append rows; scalars broadcast to the length of the array columns."""
+        if self._frozen is not None:
+            raise RuntimeError(f"{self.table} for this day are closed: a later phase tried to add")
+        missing = set(self.fields) - set(columns)
+        extra = set(columns) - set(self.fields)
+        if missing or extra:
+            raise ValueError(f"{self.table}: missing {sorted(missing)}, unknown {sorted(extra)}")
+        length = max((np.size(v) for v in columns.values() if np.ndim(v) > 0), default=0)
+        for name, dtype in self.fields.items():
+            value = columns[name]
+            arr = np.full(length, value, dtype) if np.ndim(value) == 0 else np.asarray(value, dtype)
+            if arr.shape[0] != length:
+                raise ValueError(f"{self.table}.{name}: {arr.shape[0]} rows, expected {length}")
+            self._chunks[name].append(arr)
+
+    def freeze(self) -> None:
+        """Close the batch: later phases may read it, none may add to it."""
+        if self._frozen is None:
+            self._frozen = {
+                name: (np.concatenate(chunks) if chunks else np.empty(0, self.fields[name]))
+                for name, chunks in self._chunks.items()
+            }
+            self._chunks = {}
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if self._frozen is None:
+            raise RuntimeError(f"{self.table} are still open; read them in a later phase")
+        return self._frozen[name]
+
+    def __len__(self) -> int:
+        if self._frozen is None:
+            return sum(c.shape[0] for c in self._chunks[next(iter(self.fields))])
+        return int(self._frozen[next(iter(self.fields))].shape[0])
+
+    def assign_ids(self, field: str, first: int) -> int:
+        """Number the rows first, first+1, ... in `field`; returns the next free id."""
+        self.freeze()
+        assert self._frozen is not None
+        n = len(self)
+        self._frozen[field] = np.arange(first, first + n, dtype=np.int64)
+        return first + n
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """The frozen columns."""
+        self.freeze()
+        assert self._frozen is not None
+        return self._frozen
+
+
+class EventLog:
+    """Accumulates finished batches and writes them to `<root>/<table>/days-A-B.parquet`."""
+
+    def __init__(
+        self,
+        root: Path | None,
+        labels: dict[tuple[str, str], list[str]],
+        keep: str = "all",
+        sample_share: float = 1.0,
+        flush_days: int = 90,
+    ) -> None:
+        self.root = root
+        self.labels = labels
+        self.keep = keep if root is not None else "none"
+        self.sample_share = sample_share
+        self.flush_days = flush_days
+        self._pending: dict[str, list[dict[str, np.ndarray]]] = {t: [] for t in TABLES}
+        self._first_day: int | None = None
+        self.rows_written: dict[str, int] = dict.fromkeys(TABLES, 0)
+
+    def add_day(self, day: int, batches: dict[str, Batch]) -> None:
+        """Keep the day's rows (all, or those of the sampled citizens); flush on the cadence."""
+        if self.keep == "none":
+            return
+        if self._first_day is None:
+            self._first_day = day
+        for table, batch in batches.items():
+            cols = batch.columns()
+            if self.keep == "sample":
+                who = cols[CITIZEN_FIELD[table]].astype(np.uint64)
+                mask = _sampled(who, self.sample_share)
+                cols = {k: v[mask] for k, v in cols.items()}
+            self._pending[table].append(cols)
+        if day - self._first_day + 1 >= self.flush_days:
+            self.flush(day)
+
+    def flush(self, last_day: int) -> None:
+        """Write what is pending as one file per table."""
+        if self.keep == "none" or self._first_day is None or self.root is None:
+            return
+        for table, chunks in self._pending.items():
+            cols = {f: np.concatenate([c[f] for c in chunks]) for f in TABLES[table]}
+            path = self.root / table / f"days-{self._first_day:05d}-{last_day:05d}.parquet"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            pq.write_table(self._to_arrow(table, cols), path)
+            self.rows_written[table] += int(cols[next(iter(cols))].shape[0])
+        self._pending = {t: [] for t in TABLES}
+        self._first_day = None
+
+    def _to_arrow(self, table: str, cols: dict[str, np.ndarray]) -> pa.Table:
+        arrays = {}
+        for name, values in cols.items():
+            names = self.labels.get((table, name))
+            if names is None:
+                arrays[name] = pa.array(values)
+            else:
+                dictionary = pa.array(names, pa.string())
+                arrays[name] = pa.DictionaryArray.from_arrays(
+                    pa.array(values.astype(np.int32)), dictionary
+                )
+        return pa.table(arrays)
+
+
+def _sampled(citizens: np.ndarray, share: float) -> np.ndarray:
+    """A fixed pseudo-random subset of citizens (the same one every day and every run)."""
+    x = citizens * np.uint64(0x9E3779B97F4A7C15)
+    x ^= x >> np.uint64(29)
+    return (x >> np.uint64(11)).astype(np.float64) * (1.0 / 2**53) < share

@@ -1,0 +1,154 @@
+"""The day loop: five phases in a fixed order, written once, and the plan that prints it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from credsim.engine.day import Day
+from credsim.engine.events import EventLog
+from credsim.engine.plugin import (
+    Adversary,
+    Behavior,
+    Consequence,
+    Metric,
+    Plugin,
+    Policy,
+    Population,
+    Source,
+)
+from credsim.engine.state import State
+from credsim.engine.world import Codebook, World
+
+__all__ = ["PHASES", "Phase", "Simulation"]
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One phase of a day: its name, the plug-in kinds that run in it, and what it produces."""
+
+    name: str
+    kinds: tuple[str, ...]
+    produces: str
+    meaning: str
+
+
+PHASES = (
+    Phase("act", ("behavior", "adversary"), "acts", "citizens and adversaries do things"),
+    Phase("observe", ("source",), "records", "data sources see some acts, with errors"),
+    Phase("score", ("policy",), "score_changes", "policies turn records into score changes"),
+    Phase("respond", ("consequence",), "sanctions", "listings, refusals, rewards, repair"),
+    Phase("measure", ("metric",), "results", "metrics compare truth, records and status"),
+)
+
+
+class Simulation:
+    """A population and its plug-ins, run day by day."""
+
+    def __init__(
+        self,
+        seed: int,
+        days: int,
+        population: Population,
+        plugins: list[Plugin],
+        codes: Codebook,
+    ) -> None:
+        self.seed, self.days, self.population, self.codes = seed, days, population, codes
+        self.behaviors = [p for p in plugins if isinstance(p, Behavior | Adversary)]
+        self.sources = [p for p in plugins if isinstance(p, Source)]
+        self.policies = [p for p in plugins if isinstance(p, Policy)]
+        self.consequences = [p for p in plugins if isinstance(p, Consequence)]
+        self.metrics = [p for p in plugins if isinstance(p, Metric)]
+        self.plugins = [population, *plugins]
+        self.state = State(population.size())
+        for plugin in self.plugins:
+            self.state.declare(plugin.columns())
+        self.world = World(
+            seed=seed,
+            days=days,
+            n=self.state.n,
+            people_per_agent=population.people_per_agent(),
+            state=self.state,
+            dims=population.dimensions(),
+            codes=codes,
+            scores={p.name: p.score_info() for p in self.policies},
+            sanctions={
+                c.name: info for c in self.consequences if (info := c.sanction_info()) is not None
+            },
+        )
+        self._next_act = 0
+        self._next_record = 0
+        self._initialised = False
+
+    def plan(self) -> list[tuple[Phase, list[Plugin]]]:
+        """Each phase with the plug-ins that run in it, in order."""
+        by_phase = {
+            "act": self.behaviors,
+            "observe": self.sources,
+            "score": self.policies,
+            "respond": self.consequences,
+            "measure": self.metrics,
+        }
+        return [(phase, list(by_phase[phase.name])) for phase in PHASES]
+
+    def initialise(self) -> None:
+        """Build the population, then give every plug-in its view of the world."""
+        if self._initialised:
+            return
+        self.population.build(self.world)
+        record_only = self.world.record_only()
+        for plugin in self.plugins[1:]:
+            record_part = isinstance(plugin, Policy | Consequence)
+            plugin.init(record_only if record_part else self.world)
+        self._initialised = True
+
+    def step(self, day: int) -> Day:
+        """One day: act -> observe -> score -> respond -> measure."""
+        d = Day(day)
+        for b in self.behaviors:
+            b.act(d)
+        self._next_act = d.acts.assign_ids("act_id", self._next_act)
+        for s in self.sources:
+            s.observe(d)
+        self._next_record = d.records.assign_ids("record_id", self._next_record)
+        public = d.public()
+        for p in self.policies:
+            p.score(public)
+        d.score_changes.freeze()
+        for c in self.consequences:
+            c.respond(public)
+        d.sanctions.freeze()
+        for m in self.metrics:
+            m.measure(d)
+        return d
+
+    def run(
+        self, log: EventLog | None = None, on_day: Callable[[int], None] | None = None
+    ) -> None:
+        """Every day of the run, each logged and reported to `on_day`."""
+        self.initialise()
+        for day in range(self.days):
+            d = self.step(day)
+            if log is not None:
+                log.add_day(day, d.batches())
+            if on_day is not None:
+                on_day(day)
+        if log is not None:
+            log.flush(self.days - 1)
+
+    def resident_bytes(self) -> int:
+        """State columns plus the peak of every calendar."""
+        return self.state.nbytes + sum(c.peak_bytes for c in self.world.calendars)
+
+    def event_labels(self) -> dict[tuple[str, str], list[str]]:
+        """Names of the codes written in each event table."""
+        c = self.codes
+        return {
+            ("acts", "kind"): c.names("act_kind"),
+            ("records", "kind"): c.names("record_kind"),
+            ("records", "source"): c.names("source"),
+            ("score_changes", "policy"): c.names("policy"),
+            ("score_changes", "rule"): c.names("rule"),
+            ("sanctions", "consequence"): c.names("consequence"),
+            ("sanctions", "action"): c.names("action"),
+        }

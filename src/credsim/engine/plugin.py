@@ -1,0 +1,140 @@
+"""Base classes for plug-ins, one per kind, each with a small set of named hooks."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+from credsim.engine.state import Column
+
+if TYPE_CHECKING:
+    from credsim.engine.day import Day, PublicDay
+    from credsim.engine.world import SanctionInfo, ScoreInfo, World
+
+__all__ = [
+    "Adversary",
+    "Behavior",
+    "Consequence",
+    "Metric",
+    "Plugin",
+    "PluginParams",
+    "Policy",
+    "Population",
+    "Source",
+]
+
+
+class PluginParams(BaseModel):
+    """A plug-in's parameters: frozen, typed, strict about unknown keys."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Plugin:
+    """Common hooks: declare columns, initialise with the world, finish the run."""
+
+    kind: ClassVar[str] = ""
+    Params: ClassVar[type[PluginParams]] = PluginParams
+
+    def __init__(self, name: str, params: PluginParams) -> None:
+        self.name = name
+        self.params = params
+
+    def columns(self) -> list[Column]:
+        """Per-citizen columns this plug-in owns (the engine allocates them)."""
+        return []
+
+    def init(self, world: World) -> None:
+        """Called once after every column is allocated and the population is built."""
+
+    def describe(self) -> str:
+        """One line for `credsim run --plan`."""
+        return (type(self).__doc__ or "").strip().splitlines()[0] if type(self).__doc__ else ""
+
+
+class Population(Plugin):
+    """Builds the synthetic citizens: trait columns and the labels of each trait."""
+
+    kind = "population"
+
+    def size(self) -> int:
+        raise NotImplementedError
+
+    def people_per_agent(self) -> int:
+        return 1
+
+    def build(self, world: World) -> None:
+        raise NotImplementedError
+
+    def dimensions(self) -> dict[str, list[str]]:
+        """Trait column -> labels of its codes; metrics report every figure by these."""
+        raise NotImplementedError
+
+
+class Behavior(Plugin):
+    """Phase 1: citizens do things (ground truth)."""
+
+    kind = "behavior"
+
+    def act(self, day: Day) -> None:
+        raise NotImplementedError
+
+
+class Adversary(Plugin):
+    """Phase 1: institutional actors do things (score farms, lenders, brokers)."""
+
+    kind = "adversary"
+
+    def act(self, day: Day) -> None:
+        raise NotImplementedError
+
+
+class Source(Plugin):
+    """Phase 2: sees some acts and writes records, with errors."""
+
+    kind = "source"
+
+    def observe(self, day: Day) -> None:
+        raise NotImplementedError
+
+
+class Policy(Plugin):
+    """Phase 3: turns records into score changes, each with its record and rule."""
+
+    kind = "policy"
+
+    def score_info(self) -> ScoreInfo:
+        """The score column this policy keeps, its bounds and grades."""
+        raise NotImplementedError
+
+    def score(self, day: PublicDay) -> None:
+        raise NotImplementedError
+
+
+class Consequence(Plugin):
+    """Phase 4: listings, refusals, perks, appeals - from records and scores only."""
+
+    kind = "consequence"
+
+    def sanction_info(self) -> SanctionInfo | None:
+        """The status column of a listing this consequence keeps, if it keeps one."""
+        return None
+
+    def respond(self, day: PublicDay) -> None:
+        raise NotImplementedError
+
+
+class Metric(Plugin):
+    """Phase 5: compares truth, records and status; never changes state."""
+
+    kind = "metric"
+
+    def measure(self, day: Day) -> None:
+        raise NotImplementedError
+
+    def summary(self) -> dict:
+        return {}
+
+    def timeseries(self):  # -> pandas.DataFrame | None
+        return None

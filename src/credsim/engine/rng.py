@@ -1,0 +1,165 @@
+"""Counter-based randomness: every draw is a pure function of (seed, stream name, day, index).
+
+No generator carries state from one draw to the next, so results do not depend on thread count,
+shard layout or the order in which plug-ins run, and two scenarios see the same draws wherever
+they ask the same stream for the same (day, index): common random numbers for free.
+
+The mixer is SplitMix64's finaliser applied to a key derived from the seed and stream name
+(BLAKE2b), folded with the day and the index. Rare events are found by geometric skipping inside
+fixed blocks of citizens, so the cost of a Bernoulli sweep grows with the number of hits, not with
+the population.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+from numba import njit, prange
+
+__all__ = [
+    "BLOCK",
+    "Stream",
+    "bernoulli_hits",
+    "stream_key",
+]
+
+BLOCK = 1 << 16
+"""Citizens per randomness block. Part of the definition of every Bernoulli sweep: shards are unions
+of whole blocks, which is what keeps a sharded run identical to a single-process one."""
+
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_DAY = np.uint64(0xD1B54A32D192ED03)
+_S30 = np.uint64(30)
+_S27 = np.uint64(27)
+_S31 = np.uint64(31)
+_S11 = np.uint64(11)
+_BLOCK_STRIDE = np.uint64(1 << 40)
+_INV53 = 1.0 / 9007199254740992.0
+
+
+def stream_key(seed: int, name: str) -> np.uint64:
+    """The 64-bit key of stream `name` under `seed`."""
+    digest = hashlib.blake2b(f"{seed}\x1f{name}".encode(), digest_size=8).digest()
+    return np.uint64(int.from_bytes(digest, "little"))
+
+
+@njit(inline="always", cache=True)
+def _mix(x):
+    x = (x ^ (x >> _S30)) * _M1
+    x = (x ^ (x >> _S27)) * _M2
+    return x ^ (x >> _S31)
+
+
+@njit(inline="always", cache=True)
+def draw_u64(key, day, index):
+    """64 random bits for (key, day, index)."""
+    h = _mix(key ^ (np.uint64(day) * _DAY))
+    return _mix(h + np.uint64(index) * _GOLDEN)
+
+
+@njit(inline="always", cache=True)
+def draw_uniform(key, day, index):
+    """A uniform in the open interval (0, 1) for (key, day, index)."""
+    return (np.float64(draw_u64(key, day, index) >> _S11) + 0.5) * _INV53
+
+
+@njit(parallel=True, cache=True)
+def _uniforms(key, day, indices):
+    out = np.empty(indices.shape[0], np.float64)
+    for i in prange(indices.shape[0]):
+        out[i] = draw_uniform(key, day, indices[i])
+    return out
+
+
+@njit(parallel=True, cache=True)
+def _integers(key, day, indices, high):
+    out = np.empty(indices.shape[0], np.int64)
+    h = np.uint64(high)
+    for i in prange(indices.shape[0]):
+        # Multiply-shift on the top 32 bits: unbiased enough for high < 2**31 (bias < 2**-32 * high).
+        top = draw_u64(key, day, indices[i]) >> np.uint64(32)
+        out[i] = np.int64((top * h) >> np.uint64(32))
+    return out
+
+
+@njit(cache=True)
+def _scan_block(key, day, block, start, stop, log_q, out, offset):
+    """Walk one block by geometric gaps; write hit positions from `offset` if out is non-empty."""
+    count = 0
+    pos = start
+    j = np.uint64(block) * _BLOCK_STRIDE
+    while True:
+        u = draw_uniform(key, day, j)
+        j += np.uint64(1)
+        gap = np.floor(np.log(u) / log_q)
+        if gap >= stop - pos:
+            return count
+        pos += np.int64(gap)
+        if out.shape[0] > 0:
+            out[offset + count] = pos
+        count += 1
+        pos += 1
+
+
+@njit(parallel=True, cache=True)
+def _bernoulli_hits(key, day, n, p):
+    if p <= 0.0 or n <= 0:
+        return np.empty(0, np.int64)
+    if p >= 1.0:
+        return np.arange(n, dtype=np.int64)
+    log_q = np.log1p(-p)
+    nblocks = (n + BLOCK - 1) // BLOCK
+    counts = np.zeros(nblocks, np.int64)
+    empty = np.empty(0, np.int64)
+    for b in prange(nblocks):
+        start = b * BLOCK
+        counts[b] = _scan_block(key, day, b, start, min(start + BLOCK, n), log_q, empty, 0)
+    offsets = np.zeros(nblocks + 1, np.int64)
+    for b in range(nblocks):
+        offsets[b + 1] = offsets[b] + counts[b]
+    out = np.empty(offsets[nblocks], np.int64)
+    for b in prange(nblocks):
+        start = b * BLOCK
+        _scan_block(key, day, b, start, min(start + BLOCK, n), log_q, out, offsets[b])
+    return out
+
+
+def bernoulli_hits(key: np.uint64, day: int, n: int, p: float) -> np.ndarray:
+    """Sorted indices in [0, n) each hit independently with probability p on this day."""
+    return _bernoulli_hits(key, np.int64(day), np.int64(n), float(p))
+
+
+class Stream:
+    """A named random stream: draws are pure functions of (day, index)."""
+
+    __slots__ = ("key", "name")
+
+    def __init__(self, seed: int, name: str) -> None:
+        self.name = name
+        self.key = stream_key(seed, name)
+
+    def uniform(self, day: int, indices: np.ndarray) -> np.ndarray:
+        """One uniform in (0, 1) per index."""
+        return _uniforms(self.key, np.int64(day), np.ascontiguousarray(indices, np.int64))
+
+    def integers(self, day: int, indices: np.ndarray, high: int) -> np.ndarray:
+        """One integer in [0, high) per index."""
+        if high <= 0 or high >= 2**31:
+            raise ValueError(f"high must be in [1, 2**31), got {high}")
+        idx = np.ascontiguousarray(indices, np.int64)
+        return _integers(self.key, np.int64(day), idx, np.int64(high))
+
+    def hits(self, day: int, n: int, p: float) -> np.ndarray:
+        """Indices in [0, n) hit with probability p each (geometric skipping, cost ~ hits)."""
+        return bernoulli_hits(self.key, day, n, p)
+
+    def geometric(self, day: int, indices: np.ndarray, mean: float) -> np.ndarray:
+        """Whole-day waiting times >= 1 with the given mean, one per index."""
+        u = self.uniform(day, indices)
+        if mean <= 1.0:
+            return np.ones(u.shape[0], np.int64)
+        q = 1.0 - 1.0 / mean
+        return 1 + np.floor(np.log(u) / np.log(q)).astype(np.int64)

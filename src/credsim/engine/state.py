@@ -1,0 +1,105 @@
+"""Agent state as declared struct-of-arrays columns, one NumPy array per attribute.
+
+Modules declare the columns they own; the engine allocates each once. A column marked `truth`
+holds what really happened (a debt that is really unpaid); the view handed to policies and
+consequences refuses to read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["Column", "State", "StateView", "TruthAccessError"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One per-citizen attribute: its name, NumPy dtype, fill value and owner."""
+
+    name: str
+    dtype: str
+    fill: int | float = 0
+    owner: str = ""
+    truth: bool = False
+    doc: str = ""
+
+
+class TruthAccessError(RuntimeError):
+    """A part that may read records only asked for a ground-truth column."""
+
+
+class State:
+    """All per-citizen columns of a run."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self._columns: dict[str, np.ndarray] = {}
+        self._specs: dict[str, Column] = {}
+
+    def declare(self, columns: Iterable[Column]) -> None:
+        """Allocate each column once; two owners of one name is a bug."""
+        for col in columns:
+            if col.name in self._specs:
+                other = self._specs[col.name].owner
+                raise ValueError(f"column {col.name!r} declared by {other!r} and {col.owner!r}")
+            self._specs[col.name] = col
+            self._columns[col.name] = np.full(self.n, col.fill, dtype=np.dtype(col.dtype))
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self._columns[name]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._columns
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._columns)
+
+    def spec(self, name: str) -> Column:
+        """The declaration of a column."""
+        return self._specs[name]
+
+    @property
+    def specs(self) -> list[Column]:
+        """Every declared column, in declaration order."""
+        return list(self._specs.values())
+
+    @property
+    def nbytes(self) -> int:
+        """Resident bytes of all columns."""
+        return sum(a.nbytes for a in self._columns.values())
+
+    def bytes_per_citizen(self) -> int:
+        """Sum of the item sizes of all columns."""
+        return sum(a.itemsize for a in self._columns.values())
+
+    def view(self) -> StateView:
+        """A view that refuses ground-truth columns (for policies and consequences)."""
+        return StateView(self)
+
+
+class StateView:
+    """State as the record-only parts see it."""
+
+    __slots__ = ("_state",)
+
+    def __init__(self, state: State) -> None:
+        self._state = state
+
+    @property
+    def n(self) -> int:
+        return self._state.n
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        spec = self._state.spec(name)
+        if spec.truth:
+            raise TruthAccessError(
+                f"column {name!r} is ground truth (owned by {spec.owner!r}); "
+                "scores and status may depend only on records"
+            )
+        return self._state[name]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._state and not self._state.spec(name).truth

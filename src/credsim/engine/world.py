@@ -1,0 +1,77 @@
+"""What every plug-in is given at start-up: size, seed, state, streams, codes and calendars."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from credsim.engine.rng import Stream
+from credsim.engine.schedule import Calendar
+from credsim.engine.state import State, StateView
+
+__all__ = ["Codebook", "SanctionInfo", "ScoreInfo", "World"]
+
+
+@dataclass(frozen=True)
+class ScoreInfo:
+    """A policy's score column, its bounds and its grades (best first, with lower bounds)."""
+
+    column: str
+    low: int
+    high: int
+    grades: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class SanctionInfo:
+    """A consequence's status column (day listed, -1 if not) and the record kinds it rests on."""
+
+    column: str
+    basis: tuple[str, ...]
+
+
+@dataclass
+class Codebook:
+    """Small integer codes for names written in events (kinds, rules, sources, actions)."""
+
+    lists: dict[str, list[str]] = field(default_factory=dict)
+
+    def code(self, domain: str, name: str) -> int:
+        """The code of `name` in `domain`, adding it on first use."""
+        names = self.lists.setdefault(domain, [])
+        if name not in names:
+            names.append(name)
+        return names.index(name)
+
+    def names(self, domain: str) -> list[str]:
+        return list(self.lists.get(domain, []))
+
+
+@dataclass
+class World:
+    """The run as a plug-in sees it."""
+
+    seed: int
+    days: int
+    n: int
+    people_per_agent: int
+    state: State | StateView
+    dims: dict[str, list[str]]
+    codes: Codebook
+    scores: dict[str, ScoreInfo] = field(default_factory=dict)
+    sanctions: dict[str, SanctionInfo] = field(default_factory=dict)
+    calendars: list[Calendar] = field(default_factory=list)
+
+    def stream(self, name: str) -> Stream:
+        """The random stream `name`; the same name always gives the same draws."""
+        return Stream(self.seed, name)
+
+    def calendar(self, fields: dict[str, str]) -> Calendar:
+        """A new calendar of future events (its memory is counted in the run's byte budget)."""
+        cal = Calendar(fields)
+        self.calendars.append(cal)
+        return cal
+
+    def record_only(self) -> World:
+        """The same world with ground-truth columns hidden (for policies and consequences)."""
+        state = self.state.view() if isinstance(self.state, State) else self.state
+        return replace(self, state=state)

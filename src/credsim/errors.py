@@ -1,0 +1,26 @@
+"""Errors a user can cause: each ends in a one-paragraph message and exit code 2, never a traceback."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+__all__ = ["ScenarioError", "UserError", "nearest"]
+
+
+class UserError(Exception):
+    """Bad input from a user (scenario file, CLI flag, web form)."""
+
+
+class ScenarioError(UserError):
+    """A scenario that cannot be loaded: names the file, line and key, and the nearest valid choice."""
+
+
+def nearest(word: str, choices: Iterable[str]) -> str | None:
+    """The valid choice closest to `word`, or None when nothing is close."""
+    options = list(choices)
+    found = difflib.get_close_matches(word, options, n=1, cutoff=0.5)
+    if found:
+        return found[0]
+    lowered = {c.lower(): c for c in options}
+    return lowered.get(word.lower())

@@ -1,0 +1,233 @@
+"""The core metrics of the glossary, by group, with ground truth.
+
+Flows (acts, records, refusals) are counted from each day's events; stocks (sanctioned, scores)
+are kept up to date from events too, so a day costs what its events cost. `sanctioned_wrongful`
+counts listed citizens whose listing rests on at least one record of the listing's basis kind
+that was misattributed to them or fabricated; the mark is cleared when they leave the list.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from credsim.engine import Column, Day, Metric, PluginParams, World
+from credsim.metrics.groups import Groups, ScoreHistogram
+
+__all__ = ["CoreMetrics"]
+
+FLOWS = (
+    "acts",
+    "records",
+    "records_misattributed",
+    "records_fabricated",
+    "listed_new",
+    "delisted",
+    "blocked_flights",
+    "blocked_trains",
+)
+STOCKS = ("sanctioned", "sanctioned_wrongful")
+BLOCKED = {"flight_purchase": "blocked_flights", "train_purchase": "blocked_trains"}
+
+
+class CoreParams(PluginParams):
+    pass
+
+
+class CoreMetrics(Metric):
+    """Glossary metrics per day and group: acts, records, errors, sanctions, refusals, scores."""
+
+    Params = CoreParams
+
+    def columns(self) -> list[Column]:
+        return [
+            Column(
+                "wrongful_basis", "uint8", owner=self.name, truth=True,
+                doc="bit per list: a wrong record of the list's basis kind reached this citizen",
+            )
+        ]
+
+    def init(self, world: World) -> None:
+        self.world = world
+        state = world.state
+        self.groups = Groups.build(world.dims, {t: state[t] for t in world.dims})
+        self.k = world.people_per_agent
+        self.flows = {name: np.zeros((world.days, self.groups.size)) for name in FLOWS}
+        self.stocks = {name: np.zeros((world.days, self.groups.size)) for name in STOCKS}
+        self.lists = list(world.sanctions.items())
+        self.wrong = state["wrongful_basis"]
+        codes = world.codes
+        self.basis_codes = [
+            np.array([codes.code("record_kind", k) for k in info.basis]) for _, info in self.lists
+        ]
+        self.list_code = {codes.code("consequence", name): i for i, (name, _) in enumerate(self.lists)}
+        self.action = {a: codes.code("action", a) for a in ("listed", "delisted", "refused")}
+        self.blocked_code = {codes.code("record_kind", k): m for k, m in BLOCKED.items()}
+        self.sanctioned = np.zeros(self.groups.size)
+        self.sanctioned_wrongful = np.zeros(self.groups.size)
+        self.hists = {
+            name: ScoreHistogram(self.groups, info.low, info.high, state[info.column])
+            for name, info in world.scores.items()
+        }
+        self.policy_code = {codes.code("policy", name): name for name in world.scores}
+        self.score_series = {
+            name: {"mean": [], "gini": [], "grades": []} for name in world.scores
+        }
+        self.totals_by_kind: dict[str, dict[str, int]] = {"acts": {}, "records": {}}
+
+    def measure(self, day: Day) -> None:
+        t, g = day.day, self.groups
+        acts, recs = day.acts, day.records
+        self.flows["acts"][t] = g.count(acts["actor"])
+        who, actor = recs["attributed_to"], recs["true_actor"]
+        self.flows["records"][t] = g.count(who)
+        misattributed = (actor >= 0) & (actor != who)
+        fabricated = actor < 0
+        self.flows["records_misattributed"][t] = g.count(who[misattributed])
+        self.flows["records_fabricated"][t] = g.count(who[fabricated])
+        self._tally("acts", acts["kind"], "act_kind")
+        self._tally("records", recs["kind"], "record_kind")
+        self._sanctions(day)
+        self._mark_wrong(recs["kind"], who, misattributed | fabricated)
+        self.stocks["sanctioned"][t] = self.sanctioned
+        self.stocks["sanctioned_wrongful"][t] = self.sanctioned_wrongful
+        for code, name in self.policy_code.items():
+            self._scores(day, code, name)
+
+    def _tally(self, table: str, kinds: np.ndarray, domain: str) -> None:
+        names = self.world.codes.names(domain)
+        for code, count in enumerate(np.bincount(kinds, minlength=len(names)).tolist()):
+            if count:
+                bucket = self.totals_by_kind[table]
+                bucket[names[code]] = bucket.get(names[code], 0) + count
+
+    def _mark_wrong(self, kinds: np.ndarray, who: np.ndarray, wrong: np.ndarray) -> None:
+        for bit, basis in enumerate(self.basis_codes):
+            hit = who[wrong & np.isin(kinds, basis)]
+            if hit.shape[0] == 0:
+                continue
+            column = self.world.state[self.lists[bit][1].column]
+            newly = hit[(self.wrong[hit] & (1 << bit)) == 0]
+            newly = np.unique(newly)
+            # Already on the list when the wrong record arrives: the listing now rests on it too.
+            listed = newly[column[newly] >= 0]
+            self.sanctioned_wrongful += self.groups.count(listed)
+            self.wrong[newly] |= np.uint8(1 << bit)
+
+    def _sanctions(self, day: Day) -> None:
+        t, s = day.day, day.sanctions
+        who, action, rid = s["citizen"], s["action"], s["record_id"]
+        listed = action == self.action["listed"]
+        delisted = action == self.action["delisted"]
+        self.flows["listed_new"][t] = self.groups.count(who[listed])
+        self.flows["delisted"][t] = self.groups.count(who[delisted])
+        self.sanctioned += self.flows["listed_new"][t] - self.flows["delisted"][t]
+        for code, bit in self.list_code.items():
+            mine = s["consequence"] == code
+            mask = np.uint8(1 << bit)
+            on = who[listed & mine]
+            off = who[delisted & mine]
+            self.sanctioned_wrongful += self.groups.count(on[(self.wrong[on] & mask) > 0])
+            self.sanctioned_wrongful -= self.groups.count(off[(self.wrong[off] & mask) > 0])
+            self.wrong[off] &= ~mask
+        refused = action == self.action["refused"]
+        if refused.any():
+            first = day.records["record_id"][:1]
+            kinds = day.records["kind"][rid[refused] - (first[0] if first.shape[0] else 0)]
+            for code, metric in self.blocked_code.items():
+                self.flows[metric][t] += self.groups.count(who[refused][kinds == code])
+
+    def _scores(self, day: Day, code: int, name: str) -> None:
+        sc = day.score_changes
+        mine = sc["policy"] == code
+        new = sc["score"][mine].astype(np.int64)
+        hist = self.hists[name]
+        hist.move(sc["citizen"][mine], new - sc["delta"][mine], new)
+        series = self.score_series[name]
+        series["mean"].append(hist.means())
+        series["gini"].append(hist.ginis())
+        bounds = [b for _, b in self.world.scores[name].grades]
+        if bounds:
+            series["grades"].append(hist.shares_at_or_above(bounds))
+
+    def timeseries(self) -> pd.DataFrame:
+        """One row per day and group; counts are people."""
+        days, groups = self.world.days, self.groups
+        frame = {
+            "day": np.repeat(np.arange(days, dtype=np.int32), groups.size),
+            "by": np.tile([b for b, _ in groups.keys], days),
+            "group": np.tile([label for _, label in groups.keys], days),
+        }
+        for name, values in {**self.flows, **self.stocks}.items():
+            frame[name] = (values * self.k).ravel()
+        for name, series in self.score_series.items():
+            frame[f"score_mean.{name}"] = np.concatenate(series["mean"])
+            frame[f"score_gini.{name}"] = np.concatenate(series["gini"])
+            for i, (grade, _) in enumerate(self.world.scores[name].grades):
+                frame[f"grade_share.{name}.{grade}"] = np.stack(series["grades"])[:, :, i].ravel()
+        return pd.DataFrame(frame)
+
+    def summary(self) -> dict:
+        """Headline figures at the end of the run (people, not agents)."""
+        k, last = self.k, self.world.days - 1
+        total = {name: int(round(v[:, 0].sum() * k)) for name, v in self.flows.items()}
+        out: dict = {
+            "citizens": self.world.n * k,
+            "days": self.world.days,
+            "people_per_agent": k,
+            "acts_total": total["acts"],
+            "acts_by_kind": {a: c * k for a, c in sorted(self.totals_by_kind["acts"].items())},
+            "records_total": total["records"],
+            "records_by_kind": {
+                r: c * k for r, c in sorted(self.totals_by_kind["records"].items())
+            },
+            "records_misattributed": total["records_misattributed"],
+            "records_fabricated": total["records_fabricated"],
+            "listed_total": total["listed_new"],
+            "delisted_total": total["delisted"],
+            "sanctioned": int(self.sanctioned[0] * k),
+            "sanctioned_wrongful": int(self.sanctioned_wrongful[0] * k),
+            "blocked_flights": total["blocked_flights"],
+            "blocked_trains": total["blocked_trains"],
+        }
+        policies = {}
+        for name, series in self.score_series.items():
+            grades = [g for g, _ in self.world.scores[name].grades]
+            shares = series["grades"][last][0] if grades else []
+            policies[name] = {
+                "score_mean": _num(series["mean"][last][0]),
+                "score_gini": _num(series["gini"][last][0]),
+                "grade_shares": {g: _num(s) for g, s in zip(grades, shares, strict=True)},
+            }
+        if policies:
+            primary = next(iter(policies))
+            out["primary_policy"] = primary
+            out.update(policies[primary])
+            out["policies"] = policies
+        out["by_group"] = self._by_group(last)
+        return out
+
+    def _by_group(self, last: int) -> dict:
+        k = self.k
+        sizes = self.groups.count(np.arange(self.world.n))
+        primary = next(iter(self.score_series), None)
+        by: dict = {}
+        for i, (trait, label) in enumerate(self.groups.keys):
+            if trait == "all":
+                continue
+            row = {
+                "citizens": int(sizes[i] * k),
+                "sanctioned": int(self.sanctioned[i] * k),
+                "sanctioned_wrongful": int(self.sanctioned_wrongful[i] * k),
+                "records_misattributed": int(self.flows["records_misattributed"][:, i].sum() * k),
+            }
+            if primary is not None:
+                row["score_mean"] = _num(self.score_series[primary]["mean"][last][i])
+            by.setdefault(trait, {})[label] = row
+        return by
+
+
+def _num(x: float) -> float | None:
+    """A JSON-safe float, rounded to 10 significant digits so the file reads well."""
+    x = float(x)
+    return None if np.isnan(x) else float(f"{x:.10g}")

@@ -1,0 +1,113 @@
+"""Groups every figure is reported by (all, and each label of each trait), and score histograms.
+
+Group 0 is everyone; then each trait's labels in turn. A citizen belongs to one group per trait.
+Score distributions are kept as per-group histograms updated from score changes, so means, Ginis
+and grade shares cost nothing per citizen per day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit
+
+__all__ = ["Groups", "ScoreHistogram", "gini_from_histogram"]
+
+
+@dataclass
+class Groups:
+    """Maps citizens to the flattened list of groups: ("all", "all"), (trait, label), ..."""
+
+    traits: list[tuple[str, np.ndarray, int]]  # (trait, codes per citizen, offset of its first label)
+    keys: list[tuple[str, str]]
+
+    @classmethod
+    def build(cls, dims: dict[str, list[str]], columns: dict[str, np.ndarray]) -> Groups:
+        keys = [("all", "all")]
+        traits = []
+        for trait, labels in dims.items():
+            traits.append((trait, columns[trait], len(keys)))
+            keys.extend((trait, label) for label in labels)
+        return cls(traits, keys)
+
+    @property
+    def size(self) -> int:
+        return len(self.keys)
+
+    def index(self, citizens: np.ndarray) -> np.ndarray:
+        """Group index per trait (rows: all, then each trait) for each citizen given."""
+        out = np.zeros((1 + len(self.traits), citizens.shape[0]), np.int64)
+        for row, (_, codes, offset) in enumerate(self.traits, start=1):
+            out[row] = codes[citizens].astype(np.int64) + offset
+        return out
+
+    def count(self, citizens: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        """How many of the given citizens (or weight) fall in each group."""
+        idx = self.index(citizens).ravel()
+        w = None if weights is None else np.tile(weights, 1 + len(self.traits))
+        return np.bincount(idx, weights=w, minlength=self.size)
+
+
+@njit(cache=True)
+def _move(hist, groups, old_bin, new_bin):
+    for j in range(old_bin.shape[0]):
+        for r in range(groups.shape[0]):
+            g = groups[r, j]
+            hist[g, old_bin[j]] -= 1
+            hist[g, new_bin[j]] += 1
+
+
+class ScoreHistogram:
+    """Per-group counts of citizens at each score value of one policy."""
+
+    def __init__(self, groups: Groups, low: int, high: int, score: np.ndarray) -> None:
+        self.groups, self.low = groups, low
+        self.values = np.arange(low, high + 1, dtype=np.float64)
+        self.hist = np.zeros((groups.size, high - low + 1), np.int64)
+        everyone = np.arange(score.shape[0])
+        idx = groups.index(everyone)
+        bins = score.astype(np.int64) - low
+        for row in idx:
+            np.add.at(self.hist, (row, bins), 1)
+
+    def move(self, citizens: np.ndarray, old: np.ndarray, new: np.ndarray) -> None:
+        """Citizens whose score went from `old` to `new`, in order."""
+        if citizens.shape[0]:
+            _move(self.hist, self.groups.index(citizens), old - self.low, new - self.low)
+
+    def means(self) -> np.ndarray:
+        n = self.hist.sum(axis=1)
+        return np.divide(self.hist @ self.values, n, out=np.full(n.shape, np.nan), where=n > 0)
+
+    def ginis(self) -> np.ndarray:
+        return np.array([gini_from_histogram(self.values, h) for h in self.hist])
+
+    def shares_at_or_above(self, bounds: list[int]) -> np.ndarray:
+        """Per group, the share of citizens in each band [bound_i, bound_{i-1}); last band open."""
+        n = self.hist.sum(axis=1).astype(np.float64)
+        tail = np.cumsum(self.hist[:, ::-1], axis=1)[:, ::-1]  # citizens at or above each value
+        above = [
+            tail[:, b - self.low] if b - self.low < tail.shape[1] else np.zeros(len(n))
+            for b in (max(b, self.low) for b in bounds)
+        ]
+        counts = []
+        prev = np.zeros(len(n))
+        for i, a in enumerate(above):
+            band = (n if i == len(above) - 1 else a) - prev
+            counts.append(band)
+            prev = prev + band
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.stack([np.where(n > 0, c / n, np.nan) for c in counts], axis=1)
+
+
+def gini_from_histogram(values: np.ndarray, counts: np.ndarray) -> float:
+    """Gini coefficient of a distribution given as counts at sorted values (exact)."""
+    n = counts.sum()
+    total = float(counts @ values)
+    if n == 0 or total == 0:
+        return float("nan") if n == 0 else 0.0
+    below = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.float64)
+    c = counts.astype(np.float64)
+    rank_sum = values @ (c * below + c * (c + 1) / 2)
+    return float(2.0 * rank_sum / (n * total) - (n + 1) / n)

@@ -1,0 +1,25 @@
+"""The built-in plug-ins, registered by name. Registration is explicit: nothing is scanned."""
+
+from __future__ import annotations
+
+from credsim.behavior import BaselineBehavior
+from credsim.consequences import CourtBlacklist
+from credsim.engine import Registry
+from credsim.metrics import CoreMetrics
+from credsim.policies import RulesPolicy
+from credsim.population import SimplePopulation
+from credsim.sources import Recorder
+
+__all__ = ["builtin_registry"]
+
+
+def builtin_registry() -> Registry:
+    """A registry holding every plug-in credsim ships."""
+    registry = Registry()
+    registry.register("population", "simple", SimplePopulation)
+    registry.register("behavior", "baseline", BaselineBehavior)
+    registry.register("source", "recorder", Recorder)
+    registry.register("policy", "rules", RulesPolicy)
+    registry.register("consequence", "court_blacklist", CourtBlacklist)
+    registry.register("metric", "core", CoreMetrics)
+    return registry

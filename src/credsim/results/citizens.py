@@ -1,0 +1,41 @@
+"""The final state of every citizen as one Arrow table: traits by name, scores with grades,
+listings, and whether a listing rests on a wrong record."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+from credsim.engine import World
+
+__all__ = ["citizens_table"]
+
+
+def _labelled(codes: np.ndarray, labels: list[str]) -> pa.DictionaryArray:
+    return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), pa.array(labels))
+
+
+def citizens_table(world: World, state_columns: dict[str, np.ndarray]) -> pa.Table:
+    """One row per citizen (agent); every state column, plus grade, listed and wrongful."""
+    cols: dict[str, pa.Array] = {"citizen": pa.array(np.arange(world.n, dtype=np.int32))}
+    for name, values in state_columns.items():
+        labels = world.dims.get(name)
+        cols[name] = _labelled(values, labels) if labels else pa.array(values)
+    for policy, info in world.scores.items():
+        if info.grades:
+            names = [g for g, _ in info.grades]
+            bounds = np.array([b for _, b in info.grades])
+            # The first grade whose lower bound the score reaches; below all bounds: the last.
+            idx = np.searchsorted(-bounds, -state_columns[info.column].astype(np.int64), "left")
+            cols[f"grade.{policy}"] = _labelled(np.minimum(idx, len(names) - 1), names)
+    listed = np.zeros(world.n, bool)
+    wrongful = np.zeros(world.n, bool)
+    basis = state_columns.get("wrongful_basis")
+    for bit, info in enumerate(world.sanctions.values()):
+        on = state_columns[info.column] >= 0
+        listed |= on
+        if basis is not None:
+            wrongful |= on & ((basis & (1 << bit)) > 0)
+    cols["listed"] = pa.array(listed)
+    cols["wrongful"] = pa.array(wrongful)
+    return pa.table(cols)

@@ -1,0 +1,238 @@
+"""Load a scenario: bundled name or TOML path, `base = ...` inheritance, `--set` overrides,
+strict validation with messages that name the file, line and key and the nearest valid choice.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from credsim.engine import Plugin, PluginParams, Registry
+from credsim.engine.registry import UnknownPluginError
+from credsim.errors import ScenarioError, nearest
+from credsim.scenario.errors import describe_validation_error
+from credsim.scenario.locate import locate
+from credsim.scenario.schema import SECTIONS, ScenarioModel
+
+__all__ = ["Scenario", "bundled_scenarios", "load_scenario", "parse_override"]
+
+
+@dataclass
+class _Text:
+    """One file (or the command line) that contributed keys, for pointing at lines."""
+
+    label: str
+    text: str
+
+
+@dataclass
+class Scenario:
+    """A validated scenario: the top level, and each enabled plug-in with its checked parameters."""
+
+    model: ScenarioModel
+    population: tuple[str, type[Plugin], PluginParams]
+    plugins: dict[str, list[tuple[str, type[Plugin], PluginParams]]]
+    origin: str = "<dict>"
+    overrides: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.model.name
+
+    def to_dict(self) -> dict[str, Any]:
+        """The resolved scenario: every default filled in, no `base`, plug-ins in run order."""
+        top = self.model.model_dump(mode="json", exclude={"population", *SECTIONS})
+        pop_name, _, pop_params = self.population
+        out: dict[str, Any] = {k: v for k, v in top.items() if k != "output"}
+        out["population"] = {"plugin": pop_name, **pop_params.model_dump(mode="json")}
+        for section in SECTIONS:
+            table = {}
+            for name, _cls, params in self.plugins[section]:
+                spec = getattr(self.model, section)[name]
+                table[name] = {"plugin": spec.plugin, **params.model_dump(mode="json")}
+            out[section] = table
+        out["output"] = top["output"]
+        return out
+
+
+def bundled_scenarios() -> dict[str, str]:
+    """Bundled scenario name -> its description."""
+    found = {}
+    for entry in sorted(resources.files("credsim.scenarios").iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            data = tomllib.loads(entry.read_text(encoding="utf-8"))
+            found[entry.name.removesuffix(".toml")] = str(data.get("description", ""))
+    return found
+
+
+def _read(source: str | Path, relative_to: Path | None = None) -> tuple[dict, _Text, Path | None]:
+    """Raw TOML of a bundled name or a path."""
+    text_path: Path | None = None
+    src = str(source)
+    if src.endswith(".toml") or "/" in src or "\\" in src:
+        candidate = Path(src)
+        if not candidate.is_absolute() and relative_to is not None:
+            candidate = relative_to / candidate
+        if not candidate.is_file():
+            raise ScenarioError(f"scenario file {src!r} not found (looked at {candidate}).")
+        text, text_path, label = candidate.read_text(encoding="utf-8"), candidate, str(candidate)
+    else:
+        bundled = resources.files("credsim.scenarios") / f"{src}.toml"
+        if not bundled.is_file():
+            names = list(bundled_scenarios())
+            hint = nearest(src, names)
+            did = f" Did you mean {hint!r}?" if hint else ""
+            raise ScenarioError(
+                f"no bundled scenario named {src!r}.{did} Bundled scenarios: {', '.join(names)}; "
+                "or give a path to a .toml file."
+            )
+        text, label = bundled.read_text(encoding="utf-8"), f"bundled scenario {src!r}"
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError(f"{label}: not valid TOML: {err}.") from None
+    return data, _Text(label, text), text_path
+
+
+def _merge(base: dict, child: dict) -> dict:
+    out = dict(base)
+    for key, value in child.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _resolve_bases(
+    source: str | Path, relative_to: Path | None, seen: tuple[str, ...]
+) -> tuple[dict, list[_Text]]:
+    data, text, path = _read(source, relative_to)
+    key = str(path.resolve()) if path else str(source)
+    if key in seen:
+        chain = " -> ".join([*seen, key])
+        raise ScenarioError(f"{text.label}: `base` makes a cycle: {chain}.")
+    base = data.pop("base", None)
+    if base is None:
+        return data, [text]
+    if not isinstance(base, str):
+        raise ScenarioError(f"{text.label}: `base` must be a scenario name or a path, got {base!r}.")
+    parent, parent_texts = _resolve_bases(base, path.parent if path else None, (*seen, key))
+    data = _merge(parent, data)
+    data.setdefault("name", parent.get("name"))
+    return data, [text, *parent_texts]
+
+
+def parse_override(item: str) -> tuple[list[str], Any]:
+    """`dotted.key=value` -> (key parts, value); the value is read as TOML, else as a string."""
+    key, sep, raw = item.partition("=")
+    key = key.strip()
+    if not sep or not key or any(not part for part in key.split(".")):
+        raise ScenarioError(
+            f"--set {item!r}: expected dotted.key=value, e.g. --set policies.rongcheng.start=900."
+        )
+    raw = raw.strip()
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw
+    return key.split("."), value
+
+
+def _apply(data: dict, parts: list[str], value: Any) -> None:
+    node = data
+    for part in parts[:-1]:
+        child = node.setdefault(part, {})
+        if not isinstance(child, dict):
+            raise ScenarioError(
+                f"--set {'.'.join(parts)}: {part!r} is a value, not a table, so it has no keys."
+            )
+        node = child
+    node[parts[-1]] = value
+
+
+def load_scenario(
+    source: str | Path | dict = "default",
+    *,
+    overrides: list[str] | None = None,
+    population: int | None = None,
+    days: int | None = None,
+    seed: int | None = None,
+    registry: Registry | None = None,
+) -> Scenario:
+    """Read, merge and validate a scenario. Raises ScenarioError (exit code 2 in the CLI)."""
+    if registry is None:
+        from credsim.plugins import builtin_registry
+
+        registry = builtin_registry()
+    if isinstance(source, dict):
+        data, texts, origin = dict(source), [], "<dict>"
+        if "base" in data:
+            parent, texts = _resolve_bases(data.pop("base"), None, ())
+            data = _merge(parent, data)
+    else:
+        data, texts = _resolve_bases(source, None, ())
+        origin = str(source)
+    items = list(overrides or [])
+    flags = {"population.size": population, "days": days, "seed": seed}
+    for key, value in flags.items():
+        if value is not None:
+            items.append(f"{key}={value}")
+    set_keys = []
+    for item in items:
+        parts, value = parse_override(item)
+        _apply(data, parts, value)
+        set_keys.append(tuple(parts))
+    where = _Where(texts, set_keys)
+    model = _validate(ScenarioModel, data, (), where)
+    pop = _instantiate(registry, "population", "population", None, model.population, where)
+    plugins = {}
+    for section, kind in SECTIONS.items():
+        plugins[section] = [
+            _instantiate(registry, kind, section, name, spec, where)
+            for name, spec in getattr(model, section).items()
+            if spec.enabled
+        ]
+    return Scenario(model, pop, plugins, origin=origin, overrides=items)
+
+
+@dataclass
+class _Where:
+    texts: list[_Text]
+    set_keys: list[tuple[str, ...]]
+
+    def __call__(self, loc: tuple) -> str:
+        """'file, line N' for a key, or '--set key' when the command line set it."""
+        path = tuple(str(p) for p in loc)
+        for keys in self.set_keys:
+            if path[: len(keys)] == keys or keys[: len(path)] == path:
+                return f"--set {'.'.join(keys)}"
+        for text in self.texts:
+            line = locate(text.text, path)
+            if line is not None:
+                return f"{text.label}, line {line}"
+        return self.texts[0].label if self.texts else "scenario"
+
+
+def _validate(model: type[BaseModel], data: Any, prefix: tuple, where: _Where) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        raise ScenarioError(describe_validation_error(err, model, prefix, where)) from None
+
+
+def _instantiate(
+    registry: Registry, kind: str, section: str, name: str | None, spec: Any, where: _Where
+) -> tuple[str, type[Plugin], PluginParams]:
+    prefix = (section,) if name is None else (section, name)
+    try:
+        cls = registry.get(kind, spec.plugin)
+    except UnknownPluginError as err:
+        raise ScenarioError(f"{where((*prefix, 'plugin'))}: {'.'.join(prefix)}.plugin: {err}") from None
+    params = _validate(cls.Params, dict(spec.model_extra or {}), prefix, where)
+    return (name or spec.plugin, cls, params)

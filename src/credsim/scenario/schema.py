@@ -1,0 +1,60 @@
+"""The top level of a scenario file; each plug-in's own parameters are checked by its Params."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["SECTIONS", "OutputSpec", "PluginSpec", "ScenarioModel"]
+
+SECTIONS = {
+    "behaviors": "behavior",
+    "adversaries": "adversary",
+    "sources": "source",
+    "policies": "policy",
+    "consequences": "consequence",
+    "metrics": "metric",
+}
+"""Scenario table -> plug-in kind. Each table maps instance names to a plug-in and its parameters."""
+
+
+class PluginSpec(BaseModel):
+    """`plugin` names the registered plug-in; every other key is one of its parameters."""
+
+    model_config = ConfigDict(extra="allow")
+    plugin: str
+    enabled: bool = True
+
+
+class OutputSpec(BaseModel):
+    """What a run writes besides the summary."""
+
+    model_config = ConfigDict(extra="forbid")
+    events: Literal["all", "sample", "none"] = Field(
+        "all", description="event log: every row, rows of a fixed sample of citizens, or none"
+    )
+    sample_share: float = Field(0.01, gt=0, le=1, description="citizens kept when events = sample")
+    flush_days: int = Field(90, ge=1, le=36500, description="days per event-log file")
+    citizens: Literal["all", "none"] = Field("all", description="write citizens.parquet")
+    report: bool = Field(True, description="write report.html")
+
+
+class ScenarioModel(BaseModel):
+    """A whole scenario."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1)
+    description: str = ""
+    seed: int = Field(1, ge=0, le=2**63 - 1)
+    days: int = Field(365, ge=1, le=30000, description="days simulated (int16 day stamps)")
+    population: PluginSpec = Field(default_factory=lambda: PluginSpec(plugin="simple"))
+    behaviors: dict[str, PluginSpec] = Field(default_factory=dict)
+    adversaries: dict[str, PluginSpec] = Field(default_factory=dict)
+    sources: dict[str, PluginSpec] = Field(default_factory=dict)
+    policies: dict[str, PluginSpec] = Field(default_factory=dict)
+    consequences: dict[str, PluginSpec] = Field(default_factory=dict)
+    metrics: dict[str, PluginSpec] = Field(
+        default_factory=lambda: {"core": PluginSpec(plugin="core")}
+    )
+    output: OutputSpec = Field(default_factory=OutputSpec)

@@ -1,0 +1,5 @@
+"""Observation of acts: coverage, misses, misattribution and fabricated records."""
+
+from credsim.sources.recorder import Recorder
+
+__all__ = ["Recorder"]
