@@ -49,8 +49,16 @@ def make_run_dir(root: Path, citizens: int = 3000, days: int = 95) -> Path:
     for day in range(days):
         for by, group in groups:
             row = {"day": day, "by": by, "group": group}
-            for col in ("acts", "records", "records_misattributed", "records_fabricated",
-                        "listed_new", "delisted", "blocked_flights", "blocked_trains"):
+            for col in (
+                "acts",
+                "records",
+                "records_misattributed",
+                "records_fabricated",
+                "listed_new",
+                "delisted",
+                "blocked_flights",
+                "blocked_trains",
+            ):
                 row[col] = float(rng.poisson(5))
             row["sanctioned"] = float(day * 2)
             row["sanctioned_wrongful"] = float(day // 2)
@@ -66,27 +74,53 @@ def make_run_dir(root: Path, citizens: int = 3000, days: int = 95) -> Path:
 
     def group_stats(mask: np.ndarray) -> dict:
         sub = people[mask]
-        return {"citizens": int(len(sub)), "sanctioned": int(sub["listed"].sum()),
-                "sanctioned_wrongful": int(sub["wrongful"].sum()),
-                "records_misattributed": int(rng.poisson(20)),
-                "score_mean": float(sub["score.rules"].mean())}
+        return {
+            "citizens": len(sub),
+            "sanctioned": int(sub["listed"].sum()),
+            "sanctioned_wrongful": int(sub["wrongful"].sum()),
+            "records_misattributed": int(rng.poisson(20)),
+            "score_mean": float(sub["score.rules"].mean()),
+        }
 
     summary = {
-        "scenario": "test <town>", "seed": 42, "citizens": citizens, "days": days,
-        "acts_total": 1234567, "records_total": 1000000, "records_misattributed": 12345,
-        "records_fabricated": 678, "sanctioned": int(people["listed"].sum()),
-        "sanctioned_wrongful": int(people["wrongful"].sum()), "blocked_flights": 4321,
-        "blocked_trains": 8765, "score_mean": 712.25, "score_gini": 0.0912,
-        "grade_shares": {"A": 0.1, "B": 0.4, "C": 0.4, "D": 0.1}, "primary_policy": "rules",
-        "policies": {p: {"score_mean": 700.0, "score_gini": 0.1,
-                         "grade_shares": {"A": 0.1, "B": 0.4, "C": 0.4, "D": 0.1}}
-                     for p in POLICIES},
-        "by_group": {d: {label: group_stats((people[d] == label).to_numpy()) for label in labels}
-                     for d, labels in DIMS.items()},
+        "scenario": "test <town>",
+        "seed": 42,
+        "citizens": citizens,
+        "days": days,
+        "acts_total": 1234567,
+        "records_total": 1000000,
+        "records_misattributed": 12345,
+        "records_fabricated": 678,
+        "sanctioned": int(people["listed"].sum()),
+        "sanctioned_wrongful": int(people["wrongful"].sum()),
+        "blocked_flights": 4321,
+        "blocked_trains": 8765,
+        "score_mean": 712.25,
+        "score_gini": 0.0912,
+        "grade_shares": {"A": 0.1, "B": 0.4, "C": 0.4, "D": 0.1},
+        "primary_policy": "rules",
+        "policies": {
+            p: {
+                "score_mean": 700.0,
+                "score_gini": 0.1,
+                "grade_shares": {"A": 0.1, "B": 0.4, "C": 0.4, "D": 0.1},
+            }
+            for p in POLICIES
+        },
+        "by_group": {
+            d: {label: group_stats((people[d] == label).to_numpy()) for label in labels}
+            for d, labels in DIMS.items()
+        },
     }
     (run_dir / "summary.json").write_text(json.dumps(summary, indent=2))
-    run = {"credsim_version": "0.1.0", "seed": 42, "threads": 4, "wall_seconds": 12.5,
-           "agent_days_per_second": 2.5e7, "peak_bytes_per_citizen": 180}
+    run = {
+        "credsim_version": "0.1.0",
+        "seed": 42,
+        "threads": 4,
+        "wall_seconds": 12.5,
+        "agent_days_per_second": 2.5e7,
+        "peak_bytes_per_citizen": 180,
+    }
     (run_dir / "run.json").write_text(json.dumps(run))
     (run_dir / "scenario.toml").write_text('name = "test <town>"\nseed = 42\n')
     return run_dir
@@ -148,7 +182,7 @@ def test_report_shows_headlines_and_run_facts(run_dir: Path) -> None:
     assert "rules (primary)" in page
     assert "Group: minority" in page
     assert "25,000,000" in page  # agent_days_per_second
-    assert "<details>" in page and 'name = &quot;test &lt;town&gt;&quot;' in page
+    assert "<details>" in page and "name = &quot;test &lt;town&gt;&quot;" in page
 
 
 def test_report_is_byte_identical_when_rewritten(run_dir: Path) -> None:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 from matplotlib import colormaps, rc_context
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
@@ -26,21 +27,14 @@ OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "
 STYLE = {
     "font.family": "DejaVu Sans",
     "font.size": 9,
-    "axes.labelsize": 9,
-    "axes.titlesize": 9,
     "legend.fontsize": 8,
-    "xtick.labelsize": 8,
-    "ytick.labelsize": 8,
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
     "axes.axisbelow": True,
     "grid.color": "#dddddd",
-    "grid.linewidth": 0.6,
     "legend.frameon": False,
-    "svg.fonttype": "path",
     "svg.hashsalt": "credsim-report",
-    "savefig.dpi": 200,
 }
 SVG_META = {"Date": None}
 PNG_META = {"Software": None}
@@ -66,6 +60,9 @@ CAPTIONS = {
     "end of the run; the dashed line is the rate for the whole population.",
 }
 _PEOPLE = StrMethodFormatter("{x:,.0f}")
+_WHITE = {"fc": "white", "ec": "none", "pad": 0.5}
+_RIGHT = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0)}
+_ABOVE = {"loc": "lower left", "bbox_to_anchor": (0.0, 1.01), "ncols": 2, "borderaxespad": 0}
 
 
 @dataclass(frozen=True)
@@ -111,8 +108,9 @@ def render(run_dir: Path, summary: dict, figures_dir: Path | None = None) -> lis
                 panels.append(Panel(slug, TITLES[slug], caption, None, result))
                 continue
             if figures_dir is not None:
-                result.savefig(figures_dir / f"{slug}.svg", format="svg", metadata=SVG_META)
-                result.savefig(figures_dir / f"{slug}.png", format="png", metadata=PNG_META)
+                out = figures_dir / slug
+                result.savefig(out.with_suffix(".svg"), format="svg", metadata=SVG_META)
+                result.savefig(out.with_suffix(".png"), format="png", dpi=200, metadata=PNG_META)
             panels.append(Panel(slug, TITLES[slug], caption, _inline_svg(result, slug)))
     return panels
 
@@ -125,6 +123,17 @@ def _inline_svg(fig: Figure, prefix: str) -> str:
     text = text[text.index("<svg") :]
     text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
     return re.sub(r'(\bid="|url\(#|href="#)', rf"\g<1>{prefix}-", text).strip()
+
+
+def _axes() -> tuple[Figure, Axes]:
+    fig = Figure(figsize=SIZE, layout="constrained")
+    return fig, fig.add_subplot()
+
+
+def _top_text(ax: Axes, x: float, text: str, ha: str) -> None:
+    """Small grey text just above the axes, at data coordinate x."""
+    tr = ax.get_xaxis_transform()
+    ax.text(x, 1.0, text, transform=tr, ha=ha, va="bottom", fontsize=8, color="#444444")
 
 
 def _timeseries(run_dir: Path) -> pd.DataFrame | str:
@@ -176,13 +185,13 @@ def _score_distribution(run_dir: Path, policy: str | None) -> Figure | str:
         keep = order[: len(OKABE_ITO) - 1]
         labels = np.where(np.isin(labels, keep), labels, "other")
         order = [*keep, "other"]
-    fig = Figure(figsize=SIZE, layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = _axes()
     for label, color in zip(order, OKABE_ITO, strict=False):
         counts = np.histogram(scores[labels == label], edges)[0]
         share = 100 * counts / max(counts.sum(), 1)
         ax.stairs(share, edges, color=color, linewidth=1.4, label=f"{label} (n={counts.sum():,})")
-        ax.stairs(share, edges, color=color, alpha=0.12, fill=True)
+        if len(order) == 1:
+            ax.stairs(share, edges, color=color, alpha=0.15, fill=True)
     if grade_col:
         mins = df.groupby(grade_col, observed=True)[score_col].min().sort_values()
         starts = [*mins.to_numpy(dtype=float)[1:] - 0.5, edges[-1]]
@@ -191,15 +200,14 @@ def _score_distribution(run_dir: Path, policy: str | None) -> Figure | str:
             if right < edges[-1]:
                 ax.axvline(right, color="#555555", linestyle="--", linewidth=0.8)
             if right - left > 0.04 * (edges[-1] - edges[0]):
-                ax.text((left + right) / 2, 1.0, str(grade), transform=ax.get_xaxis_transform(),
-                        ha="center", va="bottom", fontsize=8, color="#333333")
+                _top_text(ax, (left + right) / 2, str(grade), "center")
             left = right
     ax.set_xlim(edges[0], edges[-1])
     ax.set_ylim(bottom=0)
     ax.set_xlabel(f"Score under {policy} (points)")
     ax.set_ylabel("Citizens in score bin (% of group)")
     if dim:
-        ax.legend(title=DIM_NAMES.get(dim, dim), loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        ax.legend(title=DIM_NAMES.get(dim, dim), **_RIGHT)
     return fig
 
 
@@ -215,12 +223,10 @@ def _grade_shares(ts: pd.DataFrame | str, policy: str | None, summary: dict) -> 
         cols = [prefix + g for g in best_first]
     grades = [c[len(prefix) :] for c in cols]
     colors = colormaps["viridis"](np.linspace(0.9, 0.1, len(cols)))
-    fig = Figure(figsize=SIZE, layout="constrained")
-    ax = fig.add_subplot()
-    stack = ax.stackplot(ts["day"], *(100 * ts[c].to_numpy(float) for c in reversed(cols)),
-                         colors=colors[::-1], labels=grades[::-1], linewidth=0)
-    ax.legend(stack[::-1], grades, title="Grade (best first)", loc="upper left",
-              bbox_to_anchor=(1.01, 1.0))
+    fig, ax = _axes()
+    worst_first = [100 * ts[c].to_numpy(float) for c in reversed(cols)]
+    stack = ax.stackplot(ts["day"], *worst_first, colors=colors[::-1], linewidth=0)
+    ax.legend(stack[::-1], grades, title="Grade (best first)", **_RIGHT)
     ax.set_xlim(ts["day"].min(), ts["day"].max())
     ax.set_ylim(0, 100)
     ax.set_xlabel("Day")
@@ -232,18 +238,17 @@ def _sanctions(ts: pd.DataFrame | str) -> Figure | str:
     note = _missing(ts, ["sanctioned", "sanctioned_wrongful"])
     if note:
         return note
-    fig = Figure(figsize=SIZE, layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = _axes()
     ax.plot(ts["day"], ts["sanctioned"], color=OKABE_ITO[0], linewidth=1.6, label="Sanctioned")
-    ax.plot(ts["day"], ts["sanctioned_wrongful"], color=OKABE_ITO[3], linewidth=1.6,
-            label="Wrongly sanctioned (misattributed or fabricated record)")
+    wrong = "Wrongly sanctioned (misattributed or fabricated record)"
+    ax.plot(ts["day"], ts["sanctioned_wrongful"], color=OKABE_ITO[3], linewidth=1.6, label=wrong)
     ax.fill_between(ts["day"], ts["sanctioned_wrongful"], color=OKABE_ITO[3], alpha=0.15)
     ax.set_xlim(ts["day"].min(), ts["day"].max())
     ax.set_ylim(bottom=0)
     ax.yaxis.set_major_formatter(_PEOPLE)
     ax.set_xlabel("Day")
     ax.set_ylabel("People on the sanction list")
-    ax.legend(loc="upper left")
+    ax.legend(**_ABOVE)
     return fig
 
 
@@ -254,8 +259,7 @@ def _refused_travel(ts: pd.DataFrame | str) -> Figure | str:
     month = (ts["day"] - ts["day"].min()) // 30 + 1
     per = ts.groupby(month)[["blocked_flights", "blocked_trains"]].sum()
     x = per.index.to_numpy()
-    fig = Figure(figsize=SIZE, layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = _axes()
     ax.bar(x - 0.2, per["blocked_flights"], width=0.4, color=OKABE_ITO[0], label="Flights")
     ax.bar(x + 0.2, per["blocked_trains"], width=0.4, color=OKABE_ITO[1], label="Trains")
     ax.grid(axis="x", visible=False)
@@ -263,7 +267,8 @@ def _refused_travel(ts: pd.DataFrame | str) -> Figure | str:
     ax.yaxis.set_major_formatter(_PEOPLE)
     ax.set_xlabel("Month (30-day periods)")
     ax.set_ylabel("Ticket purchases refused (people)")
-    ax.legend(loc="upper left")
+    ax.set_xlim(x.min() - 0.6, x.max() + 0.6)
+    ax.legend(**_ABOVE)
     return fig
 
 
@@ -287,15 +292,18 @@ def _wrongful_by_group(summary: dict) -> Figure | str:
     if summary.get("citizens") and summary.get("sanctioned_wrongful") is not None:
         overall = 1e5 * summary["sanctioned_wrongful"] / summary["citizens"]
     sizes = [len(r) for r in rates.values()]
-    fig = Figure(figsize=(SIZE[0], 0.9 + 0.32 * sum(sizes) + 0.3 * len(sizes)), layout="constrained")
+    height = 0.8 + 0.22 * sum(sizes) + 0.3 * len(sizes)
+    fig = Figure(figsize=(SIZE[0], height), layout="constrained")
     axes = fig.subplots(len(rates), 1, sharex=True, squeeze=False, height_ratios=sizes)[:, 0]
     for ax, (dim, rows), color in zip(axes, rates.items(), OKABE_ITO, strict=False):
         bars = ax.barh(list(rows)[::-1], list(rows.values())[::-1], color=color, height=0.6)
-        ax.bar_label(bars, fmt="{:,.1f}", padding=3, fontsize=8)
+        ax.bar_label(bars, fmt="{:,.1f}", padding=3, fontsize=8, bbox=_WHITE)
         ax.set_title(DIM_NAMES.get(dim, dim), loc="left", fontweight="bold")
         ax.grid(axis="y", visible=False)
         if overall is not None:
             ax.axvline(overall, color="#555555", linestyle="--", linewidth=0.8)
+            if ax is axes[0]:
+                _top_text(ax, overall, f"all: {overall:,.1f} ", "right")
         ax.margins(x=0.12)
     axes[-1].set_xlim(left=0)
     axes[-1].xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))

@@ -34,8 +34,11 @@ HEADLINES = {
     "score_gini": "Score Gini coefficient",
     "grade_shares": "Grade shares (best first)",
 }
-SHARE_OF = {"records_misattributed": "records_total", "records_fabricated": "records_total",
-            "sanctioned_wrongful": "sanctioned"}
+SHARE_OF = {
+    "records_misattributed": "records_total",
+    "records_fabricated": "records_total",
+    "sanctioned_wrongful": "sanctioned",
+}
 NOT_HEADLINES = {"scenario", "seed", "policies", "by_group"}
 RUN_FACTS = {
     "credsim_version": "credsim version",
@@ -91,9 +94,8 @@ def render_page(run_dir: Path, figures_dir: Path | None = None) -> str:
     run, run_note = _read_json(run_dir / "run.json")
     panels = figures.render(run_dir, summary, figures_dir)
     scenario = str(summary.get("scenario", run_dir.name))
-    facts = [f"seed {_fmt(summary['seed'])}" if "seed" in summary else None,
-             f"{_fmt(summary['citizens'])} citizens" if "citizens" in summary else None,
-             f"{_fmt(summary['days'])} days" if "days" in summary else None]
+    templates = {"seed": "seed {}", "citizens": "{} citizens", "days": "{} days"}
+    facts = [t.format(_fmt(summary[k])) for k, t in templates.items() if k in summary]
     out = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -103,7 +105,7 @@ def render_page(run_dir: Path, figures_dir: Path | None = None) -> str:
         f"<style>{CSS}</style></head>",
         "<body>",
         f"<h1>credsim report: {escape(scenario)}</h1>",
-        f'<p class="sub">{escape(" · ".join(f for f in facts if f))}</p>',
+        f'<p class="sub">{escape(" · ".join(facts))}</p>',
         "<h2>Headline figures</h2>",
         _note(summary_note) or _headlines(summary),
         _policies(summary),
@@ -116,8 +118,8 @@ def render_page(run_dir: Path, figures_dir: Path | None = None) -> str:
         if panel.slug == "wrongful_by_group":
             out.append(_by_group(summary))
     out += ["<h2>Run facts</h2>", _note(run_note) or _run_facts(run), _scenario(run_dir)]
-    out += ["</body>", "</html>", ""]
-    return "\n".join(part for part in out if part is not None and part != "")
+    out += ["</body>", "</html>"]
+    return "\n".join(part for part in out if part) + "\n"
 
 
 def _read_json(path: Path) -> tuple[dict, str]:
@@ -211,8 +213,15 @@ def _by_group(summary: dict) -> str:
     by_group = summary.get("by_group")
     if not isinstance(by_group, dict) or not by_group:
         return ""
-    head = ["Group", "Citizens", "Sanctioned", "Wrongly sanctioned", "Wrongly per 100,000",
-            "Misattributed records", "Mean score"]
+    head = [
+        "Group",
+        "Citizens",
+        "Sanctioned",
+        "Wrongly sanctioned",
+        "Wrongly per 100,000",
+        "Misattributed records",
+        "Mean score",
+    ]
     rows = []
     for dim, labels in by_group.items():
         for label, v in (labels or {}).items():
@@ -220,8 +229,14 @@ def _by_group(summary: dict) -> str:
                 continue
             cit, wrong = v.get("citizens"), v.get("sanctioned_wrongful")
             rate = 1e5 * wrong / cit if cit and isinstance(wrong, int | float) else None
-            values = [v.get("citizens"), v.get("sanctioned"), wrong, rate,
-                      v.get("records_misattributed"), v.get("score_mean")]
+            values = [
+                v.get("citizens"),
+                v.get("sanctioned"),
+                wrong,
+                rate,
+                v.get("records_misattributed"),
+                v.get("score_mean"),
+            ]
             name = f"{figures.DIM_NAMES.get(dim, dim)}: {label}"
             rows.append([escape(name)] + ["" if x is None else escape(_fmt(x)) for x in values])
     return _table(head, rows, set(range(1, len(head)))) if rows else ""

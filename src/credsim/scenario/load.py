@@ -179,15 +179,18 @@ def load_scenario(
         data, texts = _resolve_bases(source, None, ())
         origin = str(source)
     items = list(overrides or [])
-    flags = {"population.size": population, "days": days, "seed": seed}
-    for key, value in flags.items():
-        if value is not None:
-            items.append(f"{key}={value}")
     set_keys = []
     for item in items:
         parts, value = parse_override(item)
         _apply(data, parts, value)
-        set_keys.append(tuple(parts))
+        set_keys.append((tuple(parts), f"--set {'.'.join(parts)}"))
+    flags = {"--population": (population, "population.size"), "--days": (days, "days"),
+             "--seed": (seed, "seed")}
+    for flag, (value, key) in flags.items():
+        if value is not None:
+            _apply(data, key.split("."), value)
+            set_keys.append((tuple(key.split(".")), f"{flag} {value}"))
+            items.append(f"{key}={value}")
     where = _Where(texts, set_keys)
     model = _validate(ScenarioModel, data, (), where)
     pop = _instantiate(registry, "population", "population", None, model.population, where)
@@ -204,14 +207,14 @@ def load_scenario(
 @dataclass
 class _Where:
     texts: list[_Text]
-    set_keys: list[tuple[str, ...]]
+    set_keys: list[tuple[tuple[str, ...], str]]
 
     def __call__(self, loc: tuple) -> str:
-        """'file, line N' for a key, or '--set key' when the command line set it."""
+        """'file, line N' for a key, or the flag ('--set key', '--days') that set it."""
         path = tuple(str(p) for p in loc)
-        for keys in self.set_keys:
+        for keys, label in self.set_keys:
             if path[: len(keys)] == keys or keys[: len(path)] == path:
-                return f"--set {'.'.join(keys)}"
+                return label
         for text in self.texts:
             line = locate(text.text, path)
             if line is not None:

@@ -1,0 +1,162 @@
+"""The `credsim` command: run scenarios, list them, print a run's plan, rebuild a report."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from credsim.errors import UserError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Simulate a social credit system over a synthetic population.",
+)
+out_console = Console()
+err_console = Console(stderr=True)
+
+HEADLINES = [
+    ("citizens", "citizens"),
+    ("days", "days"),
+    ("acts_total", "acts"),
+    ("records_total", "records"),
+    ("records_misattributed", "records misattributed"),
+    ("records_fabricated", "records fabricated"),
+    ("listed_total", "listed during the run"),
+    ("sanctioned", "sanctioned at the end"),
+    ("sanctioned_wrongful", "of whom wrongfully"),
+    ("blocked_flights", "flight purchases refused"),
+    ("blocked_trains", "train purchases refused"),
+    ("score_mean", "mean score"),
+    ("score_gini", "score Gini"),
+]
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.1f}"
+    return str(value)
+
+
+def _summary_table(summary: dict, run_info: dict) -> Table:
+    table = Table(title=f"credsim run: {summary.get('scenario')} (seed {summary.get('seed')})")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for key, label in HEADLINES:
+        if key in summary:
+            table.add_row(label, _fmt(summary[key]))
+    for grade, share in (summary.get("grade_shares") or {}).items():
+        table.add_row(f"grade {grade} share", "-" if share is None else f"{share:.2%}")
+    table.add_row("agent-days per second", _fmt(run_info.get("agent_days_per_second")))
+    table.add_row("state bytes per citizen", _fmt(run_info.get("peak_bytes_per_citizen")))
+    table.add_row("wall time (s)", _fmt(run_info.get("wall_seconds")))
+    return table
+
+
+def _print_plan(scenario) -> None:
+    from credsim.runner import build_simulation
+
+    sim = build_simulation(scenario)
+    out_console.print(f"[bold]Plan of a day[/bold] in scenario {scenario.name!r}:")
+    for number, (phase, plugins) in enumerate(sim.plan(), start=1):
+        out_console.print(f"  {number} {phase.name:<8} {phase.meaning} -> {phase.produces}")
+        for plugin in plugins:
+            kind = type(plugin).__name__
+            out_console.print(f"      - {plugin.name} ({kind}): {plugin.describe()}")
+    columns = ", ".join(f"{c.name}:{c.dtype}" for c in sim.state.specs)
+    out_console.print(f"State columns ({sim.state.bytes_per_citizen()} bytes/citizen): {columns}")
+
+
+@app.command()
+def run(
+    scenario: Annotated[
+        str, typer.Argument(help="bundled scenario name or path to a TOML file")
+    ] = "default",
+    population: Annotated[int | None, typer.Option(help="citizens (agents) to simulate")] = None,
+    days: Annotated[int | None, typer.Option(help="days to simulate")] = None,
+    seed: Annotated[int | None, typer.Option(help="random seed")] = None,
+    out: Annotated[Path | None, typer.Option(help="run directory to write")] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="override a scenario key: dotted.key=value (repeatable)"),
+    ] = None,
+    plan: Annotated[bool, typer.Option(help="print the phases of a day and exit")] = False,
+    quiet: Annotated[bool, typer.Option(help="no progress bar and no summary table")] = False,
+) -> None:
+    """Run a scenario and write its run directory."""
+    from credsim.runner import run as run_scenario
+    from credsim.scenario import load_scenario
+
+    loaded = load_scenario(scenario, overrides=set_, population=population, days=days, seed=seed)
+    if plan:
+        _print_plan(loaded)
+        return
+    if out is None:
+        out = Path("runs") / f"{loaded.name}-{time.strftime('%Y%m%d-%H%M%S')}"
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("days"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=quiet,
+    )
+    with progress:
+        task = progress.add_task(loaded.name, total=loaded.model.days)
+        results = run_scenario(loaded, out=out, on_day=lambda _d: progress.advance(task))
+    if not quiet:
+        out_console.print(_summary_table(results.summary, results.run_info))
+        out_console.print(f"run directory: {results.path}", soft_wrap=True, highlight=False)
+
+
+@app.command()
+def scenarios() -> None:
+    """List the bundled scenarios."""
+    from credsim.scenario import bundled_scenarios
+
+    table = Table(title="bundled scenarios")
+    table.add_column("name")
+    table.add_column("description")
+    for name, description in bundled_scenarios().items():
+        table.add_row(name, description)
+    out_console.print(table)
+
+
+@app.command()
+def report(
+    run_dir: Annotated[Path, typer.Argument(help="a run directory")],
+    figures: Annotated[
+        Path | None, typer.Option(help="also save each figure as PNG and SVG here")
+    ] = None,
+) -> None:
+    """Write (again) the report.html of a run directory."""
+    from credsim.report import write_report
+
+    if not (run_dir / "summary.json").is_file():
+        raise UserError(f"{run_dir}: not a credsim run directory (no summary.json).")
+    path = write_report(run_dir, figures)
+    out_console.print(f"wrote {path}")
+
+
+def main() -> None:
+    """Entry point: user errors end in one paragraph and exit code 2, never a traceback."""
+    try:
+        app()  # usage errors (a flag of the wrong type) exit 2 with click's message
+    except UserError as err:
+        err_console.print(f"[bold red]error:[/bold red] {err}", highlight=False, soft_wrap=True)
+        sys.exit(2)

@@ -1,0 +1,96 @@
+"""State columns, the truth boundary at run time, event batches, calendars and the log."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+
+from credsim.engine import Column, Day, EventLog, State
+from credsim.engine.schedule import Calendar
+from credsim.engine.state import TruthAccessError
+
+
+def test_columns_are_allocated_once_with_their_dtype_and_fill():
+    state = State(10)
+    state.declare([Column("score", "int16", fill=1000, owner="p"), Column("flag", "uint8")])
+    assert state["score"].dtype == np.int16 and (state["score"] == 1000).all()
+    assert state.bytes_per_citizen() == 3
+    with pytest.raises(ValueError, match="declared by"):
+        state.declare([Column("score", "int16", owner="q")])
+
+
+def test_record_only_view_refuses_truth_columns():
+    state = State(4)
+    state.declare([Column("debt", "uint8", truth=True, owner="b"), Column("score", "int16")])
+    view = state.view()
+    assert view["score"] is state["score"]
+    assert "debt" not in view
+    with pytest.raises(TruthAccessError):
+        view["debt"]
+
+
+def test_public_day_hides_who_really_acted():
+    day = Day(0)
+    day.records.add(
+        record_id=0, day=0, kind=1, source=0, attributed_to=np.array([3]),
+        true_actor=np.array([4]), act_id=np.array([9]),
+    )
+    day.records.freeze()
+    public = day.public()
+    assert public.records["attributed_to"].tolist() == [3]
+    for hidden in ("true_actor", "act_id"):
+        with pytest.raises(KeyError, match="ground truth"):
+            public.records[hidden]
+    assert not hasattr(public, "acts")
+
+
+def test_a_closed_batch_takes_no_more_rows():
+    day = Day(0)
+    day.acts.add(act_id=0, day=0, actor=np.array([1, 2]), kind=0)
+    assert day.acts.assign_ids("act_id", 5) == 7
+    assert day.acts["act_id"].tolist() == [5, 6]
+    with pytest.raises(RuntimeError, match="closed"):
+        day.acts.add(act_id=0, day=0, actor=np.array([1]), kind=0)
+
+
+def test_calendar_returns_rows_on_their_day_in_push_order():
+    cal = Calendar({"who": "int32"})
+    cal.push(np.array([3, 1, 3]), who=np.array([10, 11, 12]))
+    cal.push(np.array([3]), who=np.array([13]))
+    assert cal.pop(0)["who"].tolist() == []
+    assert cal.pop(2)["who"].tolist() == [11]
+    assert cal.pop(3)["who"].tolist() == [10, 12, 13]
+    assert len(cal) == 0 and cal.peak_bytes > 0
+
+
+def test_event_log_writes_named_codes_by_day_range(tmp_path):
+    labels = {("acts", "kind"): ["loan_default", "card_arrears"]}
+    log = EventLog(tmp_path, labels, flush_days=2)
+    for d in range(3):
+        day = Day(d)
+        day.acts.add(act_id=0, day=d, actor=np.array([d, d + 1]), kind=np.array([0, 1]))
+        for batch in day.batches().values():
+            batch.freeze()
+        log.add_day(d, day.batches())
+    log.flush(2)
+    files = sorted(p.name for p in (tmp_path / "acts").iterdir())
+    assert files == ["days-00000-00001.parquet", "days-00002-00002.parquet"]
+    table = pq.read_table(tmp_path / "acts").to_pandas()
+    assert table["kind"].astype(str).tolist() == ["loan_default", "card_arrears"] * 3
+    assert log.rows_written["acts"] == 6
+
+
+def test_event_log_sample_keeps_the_same_citizens_every_day(tmp_path):
+    log = EventLog(tmp_path, {}, keep="sample", sample_share=0.1)
+    for d in range(2):
+        day = Day(d)
+        day.acts.add(act_id=0, day=d, actor=np.arange(10_000), kind=0)
+        for batch in day.batches().values():
+            batch.freeze()
+        log.add_day(d, day.batches())
+    log.flush(1)
+    acts = pq.read_table(tmp_path / "acts").to_pandas()
+    per_day = [set(acts[acts["day"] == d]["actor"]) for d in range(2)]
+    assert per_day[0] == per_day[1]
+    assert 800 < len(per_day[0]) < 1200

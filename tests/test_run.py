@@ -1,0 +1,168 @@
+"""A whole run: every file, truth and record links, consistent counts, atomic writes."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import credsim
+from credsim.errors import UserError
+
+FILES = ["scenario.toml", "summary.json", "run.json", "timeseries.parquet", "citizens.parquet",
+         "report.html"]
+
+
+def test_a_run_writes_every_file(small_run):
+    files = small_run.files
+    for name in FILES:
+        assert name in files
+    for table in ("acts", "records", "score_changes", "sanctions"):
+        assert any(f.startswith(f"events/{table}/days-") for f in files)
+    info = small_run.run_info
+    for key in ("credsim_version", "seed", "threads", "wall_seconds", "agent_days_per_second",
+                "peak_bytes_per_citizen", "backend"):
+        assert key in info
+    assert info["peak_bytes_per_citizen"] <= 32
+
+
+def test_every_record_links_to_its_act_or_is_marked_as_having_none(small_run):
+    acts = small_run.events("acts").set_index("act_id")
+    records = small_run.events("records")
+    linked = records[records["act_id"] >= 0]
+    assert len(linked) > 0
+    assert linked["act_id"].isin(acts.index).all()
+    assert (acts.loc[linked["act_id"], "actor"].to_numpy() == linked["true_actor"].to_numpy()).all()
+    assert (acts.loc[linked["act_id"], "day"].to_numpy() <= linked["day"].to_numpy()).all()
+    fabricated = records[records["act_id"] < 0]
+    assert len(fabricated) > 0 and (fabricated["true_actor"] == -1).all()
+    assert small_run.summary["records_fabricated"] == len(fabricated)
+    wrong = linked[linked["attributed_to"] != linked["true_actor"]]
+    assert small_run.summary["records_misattributed"] == len(wrong) > 0
+
+
+def test_without_errors_every_record_goes_to_its_true_actor(tmp_path):
+    sets = []
+    for kind in ("loan_default", "court_judgment", "card_arrears", "traffic_violation"):
+        sets.append(f"sources.credit_registry.records.{kind}.misattribution_rate=0")
+        sets.append(f"sources.credit_registry.records.{kind}.fabrication_rate=0")
+    results = credsim.run("default", out=tmp_path / "r", population=20_000, days=120, overrides=sets)
+    records = results.events("records")
+    assert len(records) > 1000
+    assert (records["attributed_to"] == records["true_actor"]).all()
+    assert results.summary["records_misattributed"] == 0
+    assert results.summary["sanctioned_wrongful"] == 0
+
+
+def test_summary_agrees_with_the_event_log_and_the_citizens(small_run):
+    s = small_run.summary
+    acts, records = small_run.events("acts"), small_run.events("records")
+    sanctions, citizens = small_run.events("sanctions"), small_run.citizens
+    assert s["acts_total"] == len(acts) and s["records_total"] == len(records)
+    kinds = records.set_index("record_id").loc[sanctions["record_id"], "kind"].astype(str)
+    refused = sanctions["action"].astype(str).to_numpy() == "refused"
+    assert s["blocked_flights"] == int((kinds[refused] == "flight_purchase").sum())
+    assert s["blocked_trains"] == int((kinds[refused] == "train_purchase").sum())
+    assert s["sanctioned"] == int(citizens["listed"].sum()) > 0
+    assert s["sanctioned_wrongful"] == int(citizens["wrongful"].sum()) > 0
+    assert s["score_mean"] == pytest.approx(citizens["score.rongcheng"].mean())
+
+
+def test_listed_citizens_who_never_defaulted_are_counted_wrongful(small_run):
+    acts, citizens = small_run.events("acts"), small_run.citizens
+    defaulters = set(acts[acts["kind"].astype(str) == "loan_default"]["actor"])
+    listed = citizens[citizens["listed"]]
+    innocent = listed[~listed["citizen"].isin(defaulters)]
+    assert len(innocent) > 0
+    assert innocent["wrongful"].all()
+    records = small_run.events("records")
+    judged_wrongly = records[(records["kind"].astype(str) == "court_judgment")
+                             & (records["attributed_to"] != records["true_actor"])]
+    assert citizens[citizens["wrongful"]]["citizen"].isin(judged_wrongly["attributed_to"]).all()
+
+
+def test_score_changes_carry_record_and_rule_and_add_up(small_run):
+    changes, records = small_run.events("score_changes"), small_run.events("records")
+    assert changes["record_id"].isin(records["record_id"]).all()
+    kinds = records.set_index("record_id").loc[changes["record_id"], "kind"].astype(str)
+    assert (changes["rule"].astype(str).to_numpy() == ("rongcheng:" + kinds).to_numpy()).all()
+    final = 1000 + changes.groupby("citizen")["delta"].sum()
+    citizens = small_run.citizens.set_index("citizen")
+    assert (citizens.loc[final.index, "score.rongcheng"] == final).all()
+
+
+def test_timeseries_flows_add_up_to_the_summary_and_groups_partition(small_run):
+    ts, s = small_run.timeseries, small_run.summary
+    everyone = ts[ts["by"] == "all"]
+    assert everyone["acts"].sum() == s["acts_total"]
+    assert everyone["blocked_trains"].sum() == s["blocked_trains"]
+    for by in ("sex", "age_band", "urban", "group"):
+        part = ts[ts["by"] == by].groupby("day")[["acts", "sanctioned", "records"]].sum()
+        whole = everyone.set_index("day")[["acts", "sanctioned", "records"]]
+        pd.testing.assert_frame_equal(part, whole, check_dtype=False)
+    last = everyone.iloc[-1]
+    assert last["sanctioned"] == s["sanctioned"]
+    assert last["sanctioned_wrongful"] == s["sanctioned_wrongful"]
+    grades = [c for c in ts.columns if c.startswith("grade_share.rongcheng.")]
+    assert np.allclose(everyone[grades].sum(axis=1), 1.0)
+
+
+def test_people_per_agent_scales_every_count(tmp_path):
+    one = credsim.run("default", out=tmp_path / "a", population=5_000, days=60)
+    ten = credsim.run("default", out=tmp_path / "b", population=5_000, days=60,
+                      overrides=["population.people_per_agent=10"])
+    for key in ("citizens", "acts_total", "records_total", "blocked_trains", "sanctioned"):
+        assert ten.summary[key] == 10 * one.summary[key]
+    assert ten.summary["score_mean"] == one.summary["score_mean"]
+
+
+def test_a_failed_run_leaves_nothing_behind(tmp_path, monkeypatch):
+    from credsim.metrics.core import CoreMetrics
+
+    def explode(self, day):
+        if day.day == 5:
+            raise RuntimeError("boom")
+
+    monkeypatch.setattr(CoreMetrics, "measure", explode)
+    with pytest.raises(RuntimeError, match="boom"):
+        credsim.run("default", out=tmp_path / "r", population=1_000, days=10)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_rerunning_into_a_run_directory_replaces_it_and_other_directories_are_refused(tmp_path):
+    out = tmp_path / "r"
+    credsim.run("default", out=out, population=1_000, days=5)
+    first = (out / "summary.json").read_text()
+    credsim.run("default", out=out, population=1_000, days=5, seed=2)
+    assert json.loads((out / "summary.json").read_text())["seed"] == 2 != json.loads(first)["seed"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
+    other = tmp_path / "notes"
+    other.mkdir()
+    (other / "mine.txt").write_text("keep me")
+    with pytest.raises(UserError, match="not empty"):
+        credsim.run("default", out=other, population=1_000, days=5)
+    assert (other / "mine.txt").read_text() == "keep me"
+
+
+def test_event_sampling_and_no_events(tmp_path):
+    sampled = credsim.run("default", out=tmp_path / "s", population=20_000, days=30,
+                          overrides=["output.events='sample'", "output.sample_share=0.1"])
+    full = credsim.run("default", out=tmp_path / "f", population=20_000, days=30)
+    ratio = len(sampled.events("acts")) / len(full.events("acts"))
+    assert 0.05 < ratio < 0.15
+    assert sampled.summary == full.summary
+    none = credsim.run("default", out=tmp_path / "n", population=2_000, days=5,
+                       overrides=["output.events='none'", "output.report=false"])
+    assert not any(f.startswith("events/") for f in none.files)
+    assert "report.html" not in none.files
+
+
+def test_dossier_collects_one_citizens_story(small_run):
+    citizens = small_run.citizens
+    wronged = int(citizens[citizens["wrongful"]]["citizen"].iloc[0])
+    dossier = small_run.dossier(wronged)
+    assert (dossier["records"]["attributed_to"] == wronged).all()
+    assert (dossier["records"]["true_actor"] != wronged).any()
+    assert (dossier["sanctions"]["action"].astype(str) == "listed").any()

@@ -1,0 +1,15 @@
+"""Every bundled scenario runs (small), as users first try them."""
+
+from __future__ import annotations
+
+import pytest
+
+import credsim
+from credsim.scenario import bundled_scenarios
+
+
+@pytest.mark.parametrize("name", sorted(bundled_scenarios()))
+def test_bundled_scenario_runs(tmp_path, name):
+    results = credsim.run(name, out=tmp_path / name, population=3_000, days=30)
+    assert results.summary["citizens"] == 3_000
+    assert results.summary["acts_total"] > 0
