@@ -52,8 +52,10 @@ def test_plan_prints_the_five_phases_in_order():
     done = credsim("run", "--plan")
     assert done.returncode == 0
     lines = done.stdout.splitlines()
-    order = [next(i for i, line in enumerate(lines) if f" {p} " in line)
-             for p in ("act", "observe", "score", "respond", "measure")]
+    order = [
+        next(i for i, line in enumerate(lines) if f" {p} " in line)
+        for p in ("act", "observe", "score", "respond", "measure")
+    ]
     assert order == sorted(order)
     assert "rongcheng" in done.stdout and "court_blacklist" in done.stdout
 

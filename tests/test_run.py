@@ -11,8 +11,14 @@ import pytest
 import credsim
 from credsim.errors import UserError
 
-FILES = ["scenario.toml", "summary.json", "run.json", "timeseries.parquet", "citizens.parquet",
-         "report.html"]
+FILES = [
+    "scenario.toml",
+    "summary.json",
+    "run.json",
+    "timeseries.parquet",
+    "citizens.parquet",
+    "report.html",
+]
 
 
 def test_a_run_writes_every_file(small_run):
@@ -22,8 +28,15 @@ def test_a_run_writes_every_file(small_run):
     for table in ("acts", "records", "score_changes", "sanctions"):
         assert any(f.startswith(f"events/{table}/days-") for f in files)
     info = small_run.run_info
-    for key in ("credsim_version", "seed", "threads", "wall_seconds", "agent_days_per_second",
-                "peak_bytes_per_citizen", "backend"):
+    for key in (
+        "credsim_version",
+        "seed",
+        "threads",
+        "wall_seconds",
+        "agent_days_per_second",
+        "peak_bytes_per_citizen",
+        "backend",
+    ):
         assert key in info
     assert info["peak_bytes_per_citizen"] <= 32
 
@@ -48,7 +61,9 @@ def test_without_errors_every_record_goes_to_its_true_actor(tmp_path):
     for kind in ("loan_default", "court_judgment", "card_arrears", "traffic_violation"):
         sets.append(f"sources.credit_registry.records.{kind}.misattribution_rate=0")
         sets.append(f"sources.credit_registry.records.{kind}.fabrication_rate=0")
-    results = credsim.run("default", out=tmp_path / "r", population=20_000, days=120, overrides=sets)
+    results = credsim.run(
+        "default", out=tmp_path / "r", population=20_000, days=120, overrides=sets
+    )
     records = results.events("records")
     assert len(records) > 1000
     assert (records["attributed_to"] == records["true_actor"]).all()
@@ -78,8 +93,10 @@ def test_listed_citizens_who_never_defaulted_are_counted_wrongful(small_run):
     assert len(innocent) > 0
     assert innocent["wrongful"].all()
     records = small_run.events("records")
-    judged_wrongly = records[(records["kind"].astype(str) == "court_judgment")
-                             & (records["attributed_to"] != records["true_actor"])]
+    judged_wrongly = records[
+        (records["kind"].astype(str) == "court_judgment")
+        & (records["attributed_to"] != records["true_actor"])
+    ]
     assert citizens[citizens["wrongful"]]["citizen"].isin(judged_wrongly["attributed_to"]).all()
 
 
@@ -101,7 +118,7 @@ def test_timeseries_flows_add_up_to_the_summary_and_groups_partition(small_run):
     for by in ("sex", "age_band", "urban", "group"):
         part = ts[ts["by"] == by].groupby("day")[["acts", "sanctioned", "records"]].sum()
         whole = everyone.set_index("day")[["acts", "sanctioned", "records"]]
-        pd.testing.assert_frame_equal(part, whole, check_dtype=False)
+        pd.testing.assert_frame_equal(part, whole, check_dtype=False, check_index_type=False)
     last = everyone.iloc[-1]
     assert last["sanctioned"] == s["sanctioned"]
     assert last["sanctioned_wrongful"] == s["sanctioned_wrongful"]
@@ -111,8 +128,13 @@ def test_timeseries_flows_add_up_to_the_summary_and_groups_partition(small_run):
 
 def test_people_per_agent_scales_every_count(tmp_path):
     one = credsim.run("default", out=tmp_path / "a", population=5_000, days=60)
-    ten = credsim.run("default", out=tmp_path / "b", population=5_000, days=60,
-                      overrides=["population.people_per_agent=10"])
+    ten = credsim.run(
+        "default",
+        out=tmp_path / "b",
+        population=5_000,
+        days=60,
+        overrides=["population.people_per_agent=10"],
+    )
     for key in ("citizens", "acts_total", "records_total", "blocked_trains", "sanctioned"):
         assert ten.summary[key] == 10 * one.summary[key]
     assert ten.summary["score_mean"] == one.summary["score_mean"]
@@ -147,14 +169,24 @@ def test_rerunning_into_a_run_directory_replaces_it_and_other_directories_are_re
 
 
 def test_event_sampling_and_no_events(tmp_path):
-    sampled = credsim.run("default", out=tmp_path / "s", population=20_000, days=30,
-                          overrides=["output.events='sample'", "output.sample_share=0.1"])
+    sampled = credsim.run(
+        "default",
+        out=tmp_path / "s",
+        population=20_000,
+        days=30,
+        overrides=["output.events='sample'", "output.sample_share=0.1"],
+    )
     full = credsim.run("default", out=tmp_path / "f", population=20_000, days=30)
     ratio = len(sampled.events("acts")) / len(full.events("acts"))
     assert 0.05 < ratio < 0.15
     assert sampled.summary == full.summary
-    none = credsim.run("default", out=tmp_path / "n", population=2_000, days=5,
-                       overrides=["output.events='none'", "output.report=false"])
+    none = credsim.run(
+        "default",
+        out=tmp_path / "n",
+        population=2_000,
+        days=5,
+        overrides=["output.events='none'", "output.report=false"],
+    )
     assert not any(f.startswith("events/") for f in none.files)
     assert "report.html" not in none.files
 

@@ -21,7 +21,12 @@ from credsim.scenario import load_scenario
 
 PACKAGE = Path(credsim.__file__).parent
 RECORD_ONLY = ("policies", "consequences")
-FORBIDDEN_IMPORTS = ("credsim.behavior", "credsim.metrics", "credsim.sources", "credsim.adversaries")
+FORBIDDEN_IMPORTS = (
+    "credsim.behavior",
+    "credsim.metrics",
+    "credsim.sources",
+    "credsim.adversaries",
+)
 
 
 def _modules():
@@ -41,7 +46,11 @@ def _violations(path: Path, truth_columns: set[str]) -> list[str]:
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import | ast.ImportFrom):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+            )
             for name in names:
                 if name.startswith(FORBIDDEN_IMPORTS):
                     found.append(f"line {node.lineno}: imports {name}")
@@ -54,7 +63,7 @@ def _violations(path: Path, truth_columns: set[str]) -> list[str]:
 
 
 def test_truth_fields_are_what_the_log_calls_them():
-    assert TRUTH_FIELDS <= set(TABLES["records"])
+    assert set(TABLES["records"]) >= TRUTH_FIELDS
 
 
 @pytest.mark.parametrize("path", list(_modules()), ids=lambda p: f"{p.parent.name}/{p.name}")

@@ -6,9 +6,17 @@ identification is a statistical error model.
 
 __version__ = "0.1.0"
 
-from credsim.errors import ScenarioError, UserError  # noqa: E402
-from credsim.results import Results  # noqa: E402
-from credsim.runner import run  # noqa: E402
-from credsim.scenario import Scenario, load_scenario  # noqa: E402
+from credsim.errors import ScenarioError, UserError
+from credsim.results import Results
+from credsim.runner import run
+from credsim.scenario import Scenario, load_scenario
 
-__all__ = ["Results", "Scenario", "ScenarioError", "UserError", "__version__", "load_scenario", "run"]
+__all__ = [
+    "Results",
+    "Scenario",
+    "ScenarioError",
+    "UserError",
+    "__version__",
+    "load_scenario",
+    "run",
+]

@@ -1,4 +1,4 @@
-"""Errors a user can cause: each ends in a one-paragraph message and exit code 2, never a traceback."""
+"""Errors a user can cause: a one-paragraph message and exit code 2, never a traceback."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ class UserError(Exception):
 
 
 class ScenarioError(UserError):
-    """A scenario that cannot be loaded: names the file, line and key, and the nearest valid choice."""
+    """A scenario that cannot be loaded: names file, line and key, and the nearest valid choice."""
 
 
 def nearest(word: str, choices: Iterable[str]) -> str | None:

@@ -1,4 +1,4 @@
-"""Run a scenario end to end: build the simulation, step through the days, write the run directory."""
+"""Run a scenario end to end: build the simulation, step through the days, write the results."""
 
 from __future__ import annotations
 
@@ -36,9 +36,7 @@ def build_simulation(scenario: Scenario) -> Simulation:
         codes.code("action", action)
     pop_name, pop_cls, pop_params = scenario.population
     plugins = [
-        cls(name, params)
-        for section in SECTIONS
-        for name, cls, params in scenario.plugins[section]
+        cls(name, params) for section in SECTIONS for name, cls, params in scenario.plugins[section]
     ]
     model = scenario.model
     return Simulation(model.seed, model.days, pop_cls(pop_name, pop_params), plugins, codes)
@@ -68,8 +66,11 @@ def run(
         output = scenario.model.output
         sim.initialise()
         log = EventLog(
-            rundir.path / "events", sim.event_labels(), keep=output.events,
-            sample_share=output.sample_share, flush_days=output.flush_days,
+            rundir.path / "events",
+            sim.event_labels(),
+            keep=output.events,
+            sample_share=output.sample_share,
+            flush_days=output.flush_days,
         )
         loop_started = time.perf_counter()
         sim.run(log, on_day)
@@ -84,10 +85,13 @@ def run(
         rundir.write_text("scenario.toml", tomli_w.dumps(scenario.to_dict()))
         rundir.write_json("summary.json", summary)
         if frames:
-            rundir.write_parquet("timeseries.parquet", pa.Table.from_pandas(
-                frames[0].join([f.drop(columns=["day", "by", "group"]) for f in frames[1:]]),
-                preserve_index=False,
-            ))
+            rundir.write_parquet(
+                "timeseries.parquet",
+                pa.Table.from_pandas(
+                    frames[0].join([f.drop(columns=["day", "by", "group"]) for f in frames[1:]]),
+                    preserve_index=False,
+                ),
+            )
         if output.citizens == "all":
             state = {name: sim.state[name] for name in sim.state}
             rundir.write_parquet("citizens.parquet", citizens_table(sim.world, state))

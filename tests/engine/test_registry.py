@@ -32,10 +32,20 @@ def test_unknown_kind_is_a_bug_not_a_user_error():
 def test_every_kind_is_known_and_builtins_are_registered():
     registry = builtin_registry()
     assert set(KINDS) == {
-        "population", "behavior", "source", "policy", "consequence", "adversary", "metric"
+        "population",
+        "behavior",
+        "source",
+        "policy",
+        "consequence",
+        "adversary",
+        "metric",
     }
     for kind, name in [
-        ("population", "simple"), ("behavior", "baseline"), ("source", "recorder"),
-        ("policy", "rules"), ("consequence", "court_blacklist"), ("metric", "core"),
+        ("population", "simple"),
+        ("behavior", "baseline"),
+        ("source", "recorder"),
+        ("policy", "rules"),
+        ("consequence", "court_blacklist"),
+        ("metric", "core"),
     ]:
         assert registry.get(kind, name).kind == kind

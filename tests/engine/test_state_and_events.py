@@ -33,8 +33,13 @@ def test_record_only_view_refuses_truth_columns():
 def test_public_day_hides_who_really_acted():
     day = Day(0)
     day.records.add(
-        record_id=0, day=0, kind=1, source=0, attributed_to=np.array([3]),
-        true_actor=np.array([4]), act_id=np.array([9]),
+        record_id=0,
+        day=0,
+        kind=1,
+        source=0,
+        attributed_to=np.array([3]),
+        true_actor=np.array([4]),
+        act_id=np.array([9]),
     )
     day.records.freeze()
     public = day.public()

@@ -63,7 +63,7 @@ def test_set_errors_name_the_flag():
         load_scenario("default", overrides=["policies.rongcheng.start=high"])
     with pytest.raises(ScenarioError, match=r"^--population 0: population.size"):
         load_scenario("default", population=0)
-    with pytest.raises(ScenarioError, match="dotted.key=value"):
+    with pytest.raises(ScenarioError, match=r"dotted\.key=value"):
         load_scenario("default", overrides=["seed"])
 
 
@@ -101,7 +101,7 @@ def test_every_bundled_scenario_validates():
 
 
 def test_locate_finds_keys_in_tables_dotted_keys_and_inline_tables():
-    text = 'a = 1\n[x.y]\nb = 2\nc.d = 3\n[z]\ne = { f = 1 }\n'
+    text = "a = 1\n[x.y]\nb = 2\nc.d = 3\n[z]\ne = { f = 1 }\n"
     assert locate(text, ("a",)) == 1
     assert locate(text, ("x", "y", "b")) == 3
     assert locate(text, ("x", "y", "c", "d")) == 4
@@ -113,8 +113,10 @@ def test_locate_finds_keys_in_tables_dotted_keys_and_inline_tables():
 @given(
     key=st.lists(st.from_regex(r"[a-z_][a-z0-9_]{0,8}", fullmatch=True), min_size=1, max_size=4),
     value=st.one_of(
-        st.integers(-(10**9), 10**9), st.floats(allow_nan=False, allow_infinity=False),
-        st.booleans(), st.text(alphabet="abcxyz", min_size=1, max_size=5),
+        st.integers(-(10**9), 10**9),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.booleans(),
+        st.text(alphabet="abcxyz", min_size=1, max_size=5),
     ),
 )
 def test_parse_override_round_trips_toml_values(key, value):

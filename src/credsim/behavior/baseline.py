@@ -56,7 +56,10 @@ class BaselineBehavior(Behavior):
     def columns(self) -> list[Column]:
         return [
             Column(
-                "debt_outstanding", "uint8", owner=self.name, truth=True,
+                "debt_outstanding",
+                "uint8",
+                owner=self.name,
+                truth=True,
                 doc="defaulted debts the citizen has really not repaid",
             )
         ]

@@ -23,7 +23,9 @@ def _record_kind(v: str) -> str:
     if v not in RECORD_KINDS:
         hint = nearest(v, RECORD_KINDS)
         did = f" (did you mean {hint!r}?)" if hint else ""
-        raise ValueError(f"unknown record kind {v!r}{did}; record kinds are {', '.join(RECORD_KINDS)}")
+        raise ValueError(
+            f"unknown record kind {v!r}{did}; record kinds are {', '.join(RECORD_KINDS)}"
+        )
     return v
 
 
@@ -66,7 +68,9 @@ class CourtBlacklist(Consequence):
         return [
             Column(self.column, "int16", fill=-1, owner=self.name, doc="day listed, -1 if not"),
             Column(
-                f"judgment_balance.{self.name}", "int8", owner=self.name,
+                f"judgment_balance.{self.name}",
+                "int8",
+                owner=self.name,
                 doc="judgment records minus payment records",
             ),
         ]
@@ -94,7 +98,8 @@ class CourtBlacklist(Consequence):
         self._shift(who[judged], +1)
         self.checks.push(
             np.full(int(judged.sum()), day.day + self.params.listing_delay_days),
-            citizen=who[judged], record_id=rid[judged],
+            citizen=who[judged],
+            record_id=rid[judged],
         )
 
         paid = kind == self.payment
@@ -116,9 +121,14 @@ class CourtBlacklist(Consequence):
         moved = self.balance[who].astype(np.int32) + step * count
         self.balance[who] = np.clip(moved, -127, 127)
 
-    def _log(self, day: PublicDay, citizens: np.ndarray, action: str, record_ids: np.ndarray) -> None:
+    def _log(
+        self, day: PublicDay, citizens: np.ndarray, action: str, record_ids: np.ndarray
+    ) -> None:
         if citizens.shape[0]:
             day.sanctions.add(
-                day=day.day, citizen=citizens, consequence=self.code,
-                action=self.act[action], record_id=record_ids,
+                day=day.day,
+                citizen=citizens,
+                consequence=self.code,
+                action=self.act[action],
+                record_id=record_ids,
             )

@@ -1,4 +1,4 @@
-"""The event log: acts, records, score changes and sanctions as columnar batches, flushed to Parquet.
+"""The event log: acts, records, score changes and sanctions in columnar batches, to Parquet.
 
 A day's events live in `Batch`es (lists of NumPy chunks per field, concatenated once when the phase
 ends). Finished days pile up in the `EventLog` and are written as one Parquet file per table and
@@ -46,8 +46,12 @@ TABLES: dict[str, dict[str, str]] = {
 }
 """Every event table and its fields. `true_actor` and `act_id` are -1 for fabricated records."""
 
-CITIZEN_FIELD = {"acts": "actor", "records": "attributed_to", "score_changes": "citizen",
-                 "sanctions": "citizen"}
+CITIZEN_FIELD = {
+    "acts": "actor",
+    "records": "attributed_to",
+    "score_changes": "citizen",
+    "sanctions": "citizen",
+}
 
 
 class Batch:

@@ -122,9 +122,7 @@ class Simulation:
             m.measure(d)
         return d
 
-    def run(
-        self, log: EventLog | None = None, on_day: Callable[[int], None] | None = None
-    ) -> None:
+    def run(self, log: EventLog | None = None, on_day: Callable[[int], None] | None = None) -> None:
         """Every day of the run, each logged and reported to `on_day`."""
         self.initialise()
         for day in range(self.days):

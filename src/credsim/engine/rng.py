@@ -79,7 +79,7 @@ def _integers(key, day, indices, high):
     out = np.empty(indices.shape[0], np.int64)
     h = np.uint64(high)
     for i in prange(indices.shape[0]):
-        # Multiply-shift on the top 32 bits: unbiased enough for high < 2**31 (bias < 2**-32 * high).
+        # Multiply-shift on the top 32 bits: bias below 2**-32 * high, fine for high < 2**31.
         top = draw_u64(key, day, indices[i]) >> np.uint64(32)
         out[i] = np.int64((top * h) >> np.uint64(32))
     return out

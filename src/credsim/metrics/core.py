@@ -42,7 +42,10 @@ class CoreMetrics(Metric):
     def columns(self) -> list[Column]:
         return [
             Column(
-                "wrongful_basis", "uint8", owner=self.name, truth=True,
+                "wrongful_basis",
+                "uint8",
+                owner=self.name,
+                truth=True,
                 doc="bit per list: a wrong record of the list's basis kind reached this citizen",
             )
         ]
@@ -60,7 +63,9 @@ class CoreMetrics(Metric):
         self.basis_codes = [
             np.array([codes.code("record_kind", k) for k in info.basis]) for _, info in self.lists
         ]
-        self.list_code = {codes.code("consequence", name): i for i, (name, _) in enumerate(self.lists)}
+        self.list_code = {
+            codes.code("consequence", name): i for i, (name, _) in enumerate(self.lists)
+        }
         self.action = {a: codes.code("action", a) for a in ("listed", "delisted", "refused")}
         self.blocked_code = {codes.code("record_kind", k): m for k, m in BLOCKED.items()}
         self.sanctioned = np.zeros(self.groups.size)
@@ -70,9 +75,7 @@ class CoreMetrics(Metric):
             for name, info in world.scores.items()
         }
         self.policy_code = {codes.code("policy", name): name for name in world.scores}
-        self.score_series = {
-            name: {"mean": [], "gini": [], "grades": []} for name in world.scores
-        }
+        self.score_series = {name: {"mean": [], "gini": [], "grades": []} for name in world.scores}
         self.totals_by_kind: dict[str, dict[str, int]] = {"acts": {}, "records": {}}
 
     def measure(self, day: Day) -> None:
@@ -170,7 +173,7 @@ class CoreMetrics(Metric):
     def summary(self) -> dict:
         """Headline figures at the end of the run (people, not agents)."""
         k, last = self.k, self.world.days - 1
-        total = {name: int(round(v[:, 0].sum() * k)) for name, v in self.flows.items()}
+        total = {name: round(v[:, 0].sum() * k) for name, v in self.flows.items()}
         out: dict = {
             "citizens": self.world.n * k,
             "days": self.world.days,

@@ -19,7 +19,9 @@ __all__ = ["Groups", "ScoreHistogram", "gini_from_histogram"]
 class Groups:
     """Maps citizens to the flattened list of groups: ("all", "all"), (trait, label), ..."""
 
-    traits: list[tuple[str, np.ndarray, int]]  # (trait, codes per citizen, offset of its first label)
+    traits: list[
+        tuple[str, np.ndarray, int]
+    ]  # (trait, codes per citizen, offset of its first label)
     keys: list[tuple[str, str]]
 
     @classmethod

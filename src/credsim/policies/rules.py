@@ -6,6 +6,8 @@ change is logged with the record that caused it and the rule (record kind) that 
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from numba import njit
 from pydantic import Field, field_validator, model_validator
@@ -52,7 +54,7 @@ class RulesParams(PluginParams):
                 f"need floor <= start <= ceiling, got {self.floor}, {self.start}, {self.ceiling}"
             )
         bounds = list(self.grades.values())
-        if any(a <= b for a, b in zip(bounds, bounds[1:], strict=False)):
+        if any(a <= b for a, b in itertools.pairwise(bounds)):
             raise ValueError(f"grade bounds must fall from best to worst grade, got {self.grades}")
         return self
 

@@ -47,7 +47,7 @@ class SimpleParams(PluginParams):
 
 
 class SimplePopulation(Population):
-    """Citizens with sex, age band, urban/rural and a synthetic group, drawn from national shares."""
+    """Citizens with sex, age band, urban/rural and a synthetic group from national shares."""
 
     Params = SimpleParams
     params: SimpleParams

@@ -62,7 +62,9 @@ def _one(error: dict, model: type[BaseModel], prefix: tuple, where: Callable[[tu
         return f"{place}: {key} is required but missing."
     message = error["msg"].removeprefix("Value error, ")
     if kind == "literal_error":
-        expected = [str(x).strip("'") for x in error.get("ctx", {}).get("expected", "").split(" or ")]
+        expected = [
+            str(x).strip("'") for x in error.get("ctx", {}).get("expected", "").split(" or ")
+        ]
         choices = [c.strip().strip("'") for part in expected for c in part.split(",")]
         hint = nearest(str(error.get("input")), choices)
         did = f" Did you mean {hint!r}?" if hint else ""

@@ -121,7 +121,9 @@ def _resolve_bases(
     if base is None:
         return data, [text]
     if not isinstance(base, str):
-        raise ScenarioError(f"{text.label}: `base` must be a scenario name or a path, got {base!r}.")
+        raise ScenarioError(
+            f"{text.label}: `base` must be a scenario name or a path, got {base!r}."
+        )
     parent, parent_texts = _resolve_bases(base, path.parent if path else None, (*seen, key))
     data = _merge(parent, data)
     data.setdefault("name", parent.get("name"))
@@ -184,8 +186,11 @@ def load_scenario(
         parts, value = parse_override(item)
         _apply(data, parts, value)
         set_keys.append((tuple(parts), f"--set {'.'.join(parts)}"))
-    flags = {"--population": (population, "population.size"), "--days": (days, "days"),
-             "--seed": (seed, "seed")}
+    flags = {
+        "--population": (population, "population.size"),
+        "--days": (days, "days"),
+        "--seed": (seed, "seed"),
+    }
     for flag, (value, key) in flags.items():
         if value is not None:
             _apply(data, key.split("."), value)
@@ -236,6 +241,8 @@ def _instantiate(
     try:
         cls = registry.get(kind, spec.plugin)
     except UnknownPluginError as err:
-        raise ScenarioError(f"{where((*prefix, 'plugin'))}: {'.'.join(prefix)}.plugin: {err}") from None
+        raise ScenarioError(
+            f"{where((*prefix, 'plugin'))}: {'.'.join(prefix)}.plugin: {err}"
+        ) from None
     params = _validate(cls.Params, dict(spec.model_extra or {}), prefix, where)
     return (name or spec.plugin, cls, params)

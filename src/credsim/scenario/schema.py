@@ -16,7 +16,7 @@ SECTIONS = {
     "consequences": "consequence",
     "metrics": "metric",
 }
-"""Scenario table -> plug-in kind. Each table maps instance names to a plug-in and its parameters."""
+"""Scenario table -> plug-in kind; each table maps instance names to a plug-in and its params."""
 
 
 class PluginSpec(BaseModel):

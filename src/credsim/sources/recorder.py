@@ -108,12 +108,20 @@ class Recorder(Source):
         code = self.record_code[kind]
         if delay == 0:
             day.records.add(
-                record_id=0, day=day.day, kind=code, source=self.source_code,
-                attributed_to=attributed, true_actor=actor, act_id=act_id,
+                record_id=0,
+                day=day.day,
+                kind=code,
+                source=self.source_code,
+                attributed_to=attributed,
+                true_actor=actor,
+                act_id=act_id,
             )
         else:
             count = attributed.shape[0]
             self.pending.push(
-                np.full(count, day.day + delay), kind=np.full(count, code),
-                attributed_to=attributed, true_actor=actor, act_id=act_id,
+                np.full(count, day.day + delay),
+                kind=np.full(count, code),
+                attributed_to=attributed,
+                true_actor=actor,
+                act_id=act_id,
             )
