@@ -6,7 +6,9 @@ to record kinds (a loan default can become a bank's default report and, later, a
 
 from __future__ import annotations
 
-__all__ = ["ACT_KINDS", "ADULT_AGE_BANDS", "RECORD_KINDS", "SANCTION_ACTIONS"]
+from credsim.errors import nearest
+
+__all__ = ["ACT_KINDS", "ADULT_AGE_BANDS", "RECORD_KINDS", "SANCTION_ACTIONS", "check_kind"]
 
 ACT_KINDS: tuple[str, ...] = (
     "loan_default",  # failing to repay a loan
@@ -35,3 +37,12 @@ SANCTION_ACTIONS: tuple[str, ...] = ("listed", "delisted", "refused")
 
 ADULT_AGE_BANDS = frozenset({"15-59", "60+"})
 """Age bands whose members can borrow, hold cards and buy tickets on their own."""
+
+
+def check_kind(value: str, kinds: tuple[str, ...] | list[str], what: str) -> str:
+    """`value` if it is one of `kinds`; else a ValueError naming the nearest and all kinds."""
+    if value in kinds:
+        return value
+    hint = nearest(value, kinds)
+    did = f" (did you mean {hint!r}?)" if hint else ""
+    raise ValueError(f"unknown {what} {value!r}{did}; {what}s are {', '.join(kinds)}")

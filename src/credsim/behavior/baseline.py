@@ -12,8 +12,7 @@ import numpy as np
 from pydantic import Field, field_validator
 
 from credsim.engine import Behavior, Column, Day, PluginParams, World
-from credsim.errors import nearest
-from credsim.vocab import ACT_KINDS, ADULT_AGE_BANDS
+from credsim.vocab import ACT_KINDS, ADULT_AGE_BANDS, check_kind
 
 __all__ = ["BaselineBehavior"]
 
@@ -36,14 +35,9 @@ class BaselineParams(PluginParams):
     @field_validator("acts")
     @classmethod
     def _known_kinds(cls, v: dict[str, ActRate]) -> dict[str, ActRate]:
+        choices = tuple(k for k in ACT_KINDS if k != "debt_repaid")
         for kind in v:
-            if kind not in ACT_KINDS or kind == "debt_repaid":
-                hint = nearest(kind, ACT_KINDS)
-                did = f" (did you mean {hint!r}?)" if hint else ""
-                raise ValueError(
-                    f"unknown act kind {kind!r}{did}; act kinds are "
-                    + ", ".join(k for k in ACT_KINDS if k != "debt_repaid")
-                )
+            check_kind(kind, choices, "act kind")
         return v
 
 

@@ -13,20 +13,13 @@ import numpy as np
 from pydantic import Field, field_validator
 
 from credsim.engine import Column, Consequence, PluginParams, PublicDay, SanctionInfo, World
-from credsim.errors import nearest
-from credsim.vocab import RECORD_KINDS
+from credsim.vocab import RECORD_KINDS, check_kind
 
 __all__ = ["CourtBlacklist"]
 
 
 def _record_kind(v: str) -> str:
-    if v not in RECORD_KINDS:
-        hint = nearest(v, RECORD_KINDS)
-        did = f" (did you mean {hint!r}?)" if hint else ""
-        raise ValueError(
-            f"unknown record kind {v!r}{did}; record kinds are {', '.join(RECORD_KINDS)}"
-        )
-    return v
+    return check_kind(v, RECORD_KINDS, "record kind")
 
 
 class BlacklistParams(PluginParams):

@@ -13,8 +13,7 @@ from numba import njit
 from pydantic import Field, field_validator, model_validator
 
 from credsim.engine import Column, PluginParams, Policy, PublicDay, ScoreInfo, World
-from credsim.errors import nearest
-from credsim.vocab import RECORD_KINDS
+from credsim.vocab import RECORD_KINDS, check_kind
 
 __all__ = ["RulesPolicy"]
 
@@ -37,12 +36,7 @@ class RulesParams(PluginParams):
     @classmethod
     def _known_kinds(cls, v: dict[str, int]) -> dict[str, int]:
         for kind, pts in v.items():
-            if kind not in RECORD_KINDS:
-                hint = nearest(kind, RECORD_KINDS)
-                did = f" (did you mean {hint!r}?)" if hint else ""
-                raise ValueError(
-                    f"unknown record kind {kind!r}{did}; record kinds are {', '.join(RECORD_KINDS)}"
-                )
+            check_kind(kind, RECORD_KINDS, "record kind")
             if abs(pts) > 10_000:
                 raise ValueError(f"points for {kind!r} must lie within ±10000, got {pts}")
         return v

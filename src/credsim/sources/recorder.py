@@ -12,8 +12,7 @@ import numpy as np
 from pydantic import Field, field_validator, model_validator
 
 from credsim.engine import Day, PluginParams, Source, World
-from credsim.errors import nearest
-from credsim.vocab import ACT_KINDS, RECORD_KINDS
+from credsim.vocab import ACT_KINDS, RECORD_KINDS, check_kind
 
 __all__ = ["Recorder"]
 
@@ -35,11 +34,7 @@ class RecordRule(PluginParams):
     @field_validator("act")
     @classmethod
     def _known_act(cls, v: str) -> str:
-        if v not in ACT_KINDS:
-            hint = nearest(v, ACT_KINDS)
-            did = f" (did you mean {hint!r}?)" if hint else ""
-            raise ValueError(f"unknown act kind {v!r}{did}; act kinds are {', '.join(ACT_KINDS)}")
-        return v
+        return check_kind(v, ACT_KINDS, "act kind")
 
 
 class RecorderParams(PluginParams):
@@ -48,12 +43,7 @@ class RecorderParams(PluginParams):
     @model_validator(mode="after")
     def _known_records(self) -> RecorderParams:
         for kind in self.records:
-            if kind not in RECORD_KINDS:
-                hint = nearest(kind, RECORD_KINDS)
-                did = f" (did you mean {hint!r}?)" if hint else ""
-                raise ValueError(
-                    f"unknown record kind {kind!r}{did}; record kinds are {', '.join(RECORD_KINDS)}"
-                )
+            check_kind(kind, RECORD_KINDS, "record kind")
         return self
 
 
