@@ -138,6 +138,38 @@ def scenarios() -> None:
 
 
 @app.command()
+def population(
+    preset: Annotated[str, typer.Option(help="population preset")] = "china-2020",
+    size: Annotated[int | None, typer.Option(help="agents (default: the preset's)")] = None,
+    seed: Annotated[int, typer.Option(help="random seed")] = 1,
+    people_per_agent: Annotated[int, typer.Option(help="people each agent stands for")] = 1,
+    json_: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """Build a population with its social graph and describe it."""
+    import json
+
+    from credsim.population.describe import describe_population
+
+    facts = describe_population(preset, size, seed, people_per_agent)
+    if json_:
+        print(json.dumps(facts, indent=2))
+        return
+    table = Table(title=f"population {preset} (seed {seed})")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for key, value in facts.items():
+        if isinstance(value, dict):
+            shown = ", ".join(f"{k} {v:.2%}" for k, v in list(value.items())[:6])
+            more = ", ..." if len(value) > 6 else ""
+            table.add_row(key, shown + more)
+        elif key.endswith("_share"):
+            table.add_row(key, f"{value:.2%}")
+        else:
+            table.add_row(key, _fmt(value))
+    out_console.print(table)
+
+
+@app.command()
 def report(
     run_dir: Annotated[Path, typer.Argument(help="a run directory")],
     figures: Annotated[

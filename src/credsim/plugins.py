@@ -7,7 +7,7 @@ from credsim.consequences import CourtBlacklist
 from credsim.engine import Registry
 from credsim.metrics import CoreMetrics
 from credsim.policies import RulesPolicy
-from credsim.population import SimplePopulation
+from credsim.population import CensusPopulation
 from credsim.sources import Recorder
 
 __all__ = ["builtin_registry"]
@@ -16,7 +16,7 @@ __all__ = ["builtin_registry"]
 def builtin_registry() -> Registry:
     """A registry holding every plug-in credsim ships."""
     registry = Registry()
-    registry.register("population", "simple", SimplePopulation)
+    registry.register("population", "census", CensusPopulation)
     registry.register("behavior", "baseline", BaselineBehavior)
     registry.register("source", "recorder", Recorder)
     registry.register("policy", "rules", RulesPolicy)

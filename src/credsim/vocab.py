@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from credsim.errors import nearest
 
-__all__ = ["ACT_KINDS", "ADULT_AGE_BANDS", "RECORD_KINDS", "SANCTION_ACTIONS", "check_kind"]
+__all__ = ["ACT_KINDS", "RECORD_KINDS", "SANCTION_ACTIONS", "check_kind"]
 
 ACT_KINDS: tuple[str, ...] = (
     "loan_default",  # failing to repay a loan
@@ -34,9 +34,6 @@ RECORD_KINDS: tuple[str, ...] = (
 )
 
 SANCTION_ACTIONS: tuple[str, ...] = ("listed", "delisted", "refused")
-
-ADULT_AGE_BANDS = frozenset({"15-59", "60+"})
-"""Age bands whose members can borrow, hold cards and buy tickets on their own."""
 
 
 def check_kind(value: str, kinds: tuple[str, ...] | list[str], what: str) -> str:

@@ -41,7 +41,7 @@ def test_every_kind_is_known_and_builtins_are_registered():
         "metric",
     }
     for kind, name in [
-        ("population", "simple"),
+        ("population", "census"),
         ("behavior", "baseline"),
         ("source", "recorder"),
         ("policy", "rules"),

@@ -6,6 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from credsim.engine.traits import ColumnTrait
 from credsim.metrics.groups import Groups, ScoreHistogram, gini_from_histogram
 
 
@@ -26,7 +27,7 @@ def test_gini_from_histogram_matches_the_direct_formula(values):
 
 def test_histogram_moves_keep_means_and_grade_shares_by_group():
     sex = np.array([0, 0, 1, 1], np.uint8)
-    groups = Groups.build({"sex": ["f", "m"]}, {"sex": sex})
+    groups = Groups.build({"sex": ColumnTrait(["f", "m"], sex)})
     score = np.array([1000, 1000, 1000, 1000], np.int16)
     hist = ScoreHistogram(groups, 0, 1500, score)
     hist.move(np.array([0, 2]), np.array([1000, 1000]), np.array([500, 900]))

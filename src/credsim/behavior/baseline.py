@@ -12,7 +12,7 @@ import numpy as np
 from pydantic import Field, field_validator
 
 from credsim.engine import Behavior, Column, Day, PluginParams, World
-from credsim.vocab import ACT_KINDS, ADULT_AGE_BANDS, check_kind
+from credsim.vocab import ACT_KINDS, check_kind
 
 __all__ = ["BaselineBehavior"]
 
@@ -30,6 +30,7 @@ class Repayment(PluginParams):
 
 class BaselineParams(PluginParams):
     acts: dict[str, ActRate] = Field(default_factory=dict)
+    adult_age: int = Field(18, ge=0, le=100, description="age from which acts `adults_only` occur")
     repayment: Repayment = Field(default_factory=Repayment)
 
     @field_validator("acts")
@@ -61,10 +62,8 @@ class BaselineBehavior(Behavior):
     def init(self, world: World) -> None:
         self.world = world
         self.debt = world.state["debt_outstanding"]
-        state = world.state
-        adult_codes = [i for i, b in enumerate(world.dims["age_band"]) if b in ADULT_AGE_BANDS]
-        self.adult = np.isin(state["age_band"], adult_codes)
-        self.urban = state["urban"] == 1
+        self.age = world.state["age"]
+        self.urban_trait = world.traits["urban"]
         self.code = {k: world.codes.code("act_kind", k) for k in ACT_KINDS}
         self.streams = {
             kind: (world.stream(f"act.{kind}"), world.stream(f"act.{kind}.thin"))
@@ -94,9 +93,10 @@ class BaselineBehavior(Behavior):
         candidates = hits_stream.hits(day, self.world.n, spec.rate * top)
         if candidates.shape[0] == 0:
             return candidates.astype(np.int32)
-        weight = np.where(self.urban[candidates], spec.urban_factor, 1.0) / top
+        urban = self.urban_trait.codes(candidates) == 1
+        weight = np.where(urban, spec.urban_factor, 1.0) / top
         if spec.adults_only:
-            weight = weight * self.adult[candidates]
+            weight = weight * (self.age[candidates] >= self.params.adult_age)
         keep = weight >= 1.0
         partial = (weight > 0) & ~keep
         if partial.any():

@@ -69,7 +69,6 @@ class Simulation:
             n=self.state.n,
             people_per_agent=population.people_per_agent(),
             state=self.state,
-            dims=population.dimensions(),
             codes=codes,
             scores={p.name: p.score_info() for p in self.policies},
             sanctions={
@@ -96,6 +95,8 @@ class Simulation:
         if self._initialised:
             return
         self.population.build(self.world)
+        self.world.traits = self.population.traits(self.world)
+        self.world.graph = self.population.graph()
         record_only = self.world.record_only()
         for plugin in self.plugins[1:]:
             record_part = isinstance(plugin, Policy | Consequence)

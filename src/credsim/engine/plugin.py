@@ -10,6 +10,7 @@ from credsim.engine.state import Column
 
 if TYPE_CHECKING:
     from credsim.engine.day import Day, PublicDay
+    from credsim.engine.traits import Trait
     from credsim.engine.world import SanctionInfo, ScoreInfo, World
 
 __all__ = [
@@ -65,11 +66,16 @@ class Population(Plugin):
         return 1
 
     def build(self, world: World) -> None:
+        """Fill the population's columns (called once, before any plug-in's `init`)."""
         raise NotImplementedError
 
-    def dimensions(self) -> dict[str, list[str]]:
-        """Trait column -> labels of its codes; metrics report every figure by these."""
+    def traits(self, world: World) -> dict[str, Trait]:
+        """Trait name -> decoder; metrics report every figure by each trait."""
         raise NotImplementedError
+
+    def graph(self) -> object | None:
+        """The social graph, if this population has one."""
+        return None
 
 
 class Behavior(Plugin):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from credsim.engine.rng import Stream
 from credsim.engine.schedule import Calendar
 from credsim.engine.state import State, StateView
+from credsim.engine.traits import Trait
 
 __all__ = ["Codebook", "SanctionInfo", "ScoreInfo", "World"]
 
@@ -55,8 +56,9 @@ class World:
     n: int
     people_per_agent: int
     state: State | StateView
-    dims: dict[str, list[str]]
     codes: Codebook
+    traits: dict[str, Trait] = field(default_factory=dict)
+    graph: object | None = None
     scores: dict[str, ScoreInfo] = field(default_factory=dict)
     sanctions: dict[str, SanctionInfo] = field(default_factory=dict)
     calendars: list[Calendar] = field(default_factory=list)

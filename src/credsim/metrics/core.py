@@ -53,7 +53,7 @@ class CoreMetrics(Metric):
     def init(self, world: World) -> None:
         self.world = world
         state = world.state
-        self.groups = Groups.build(world.dims, {t: state[t] for t in world.dims})
+        self.groups = Groups.build(world.traits)
         self.k = world.people_per_agent
         self.flows = {name: np.zeros((world.days, self.groups.size)) for name in FLOWS}
         self.stocks = {name: np.zeros((world.days, self.groups.size)) for name in STOCKS}
@@ -212,7 +212,7 @@ class CoreMetrics(Metric):
 
     def _by_group(self, last: int) -> dict:
         k = self.k
-        sizes = self.groups.count(np.arange(self.world.n))
+        sizes = self.groups.sizes(self.world.n)
         primary = next(iter(self.score_series), None)
         by: dict = {}
         for i, (trait, label) in enumerate(self.groups.keys):

@@ -12,26 +12,29 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
+from credsim.engine.traits import Trait
+
 __all__ = ["Groups", "ScoreHistogram", "gini_from_histogram"]
+
+
+CHUNK = 1 << 20
 
 
 @dataclass
 class Groups:
     """Maps citizens to the flattened list of groups: ("all", "all"), (trait, label), ..."""
 
-    traits: list[
-        tuple[str, np.ndarray, int]
-    ]  # (trait, codes per citizen, offset of its first label)
+    traits: list[tuple[str, Trait, int]]  # (name, decoder, offset of its first label)
     keys: list[tuple[str, str]]
 
     @classmethod
-    def build(cls, dims: dict[str, list[str]], columns: dict[str, np.ndarray]) -> Groups:
+    def build(cls, traits: dict[str, Trait]) -> Groups:
         keys = [("all", "all")]
-        traits = []
-        for trait, labels in dims.items():
-            traits.append((trait, columns[trait], len(keys)))
-            keys.extend((trait, label) for label in labels)
-        return cls(traits, keys)
+        rows = []
+        for name, trait in traits.items():
+            rows.append((name, trait, len(keys)))
+            keys.extend((name, label) for label in trait.labels)
+        return cls(rows, keys)
 
     @property
     def size(self) -> int:
@@ -40,8 +43,8 @@ class Groups:
     def index(self, citizens: np.ndarray) -> np.ndarray:
         """Group index per trait (rows: all, then each trait) for each citizen given."""
         out = np.zeros((1 + len(self.traits), citizens.shape[0]), np.int64)
-        for row, (_, codes, offset) in enumerate(self.traits, start=1):
-            out[row] = codes[citizens].astype(np.int64) + offset
+        for row, (_, trait, offset) in enumerate(self.traits, start=1):
+            out[row] = trait.codes(citizens).astype(np.int64) + offset
         return out
 
     def count(self, citizens: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
@@ -49,6 +52,13 @@ class Groups:
         idx = self.index(citizens).ravel()
         w = None if weights is None else np.tile(weights, 1 + len(self.traits))
         return np.bincount(idx, weights=w, minlength=self.size)
+
+    def sizes(self, n: int) -> np.ndarray:
+        """Citizens in each group, counted in chunks (no per-citizen index is kept)."""
+        total = np.zeros(self.size, np.int64)
+        for start in range(0, n, CHUNK):
+            total += self.count(np.arange(start, min(start + CHUNK, n))).astype(np.int64)
+        return total
 
 
 @njit(cache=True)
@@ -66,12 +76,14 @@ class ScoreHistogram:
     def __init__(self, groups: Groups, low: int, high: int, score: np.ndarray) -> None:
         self.groups, self.low = groups, low
         self.values = np.arange(low, high + 1, dtype=np.float64)
-        self.hist = np.zeros((groups.size, high - low + 1), np.int64)
-        everyone = np.arange(score.shape[0])
-        idx = groups.index(everyone)
-        bins = score.astype(np.int64) - low
-        for row in idx:
-            np.add.at(self.hist, (row, bins), 1)
+        nbins = high - low + 1
+        self.hist = np.zeros((groups.size, nbins), np.int64)
+        for start in range(0, score.shape[0], CHUNK):
+            chunk = np.arange(start, min(start + CHUNK, score.shape[0]))
+            bins = score[chunk].astype(np.int64) - low
+            for row in groups.index(chunk):
+                flat = np.bincount(row * nbins + bins, minlength=groups.size * nbins)
+                self.hist += flat.reshape(groups.size, nbins)
 
     def move(self, citizens: np.ndarray, old: np.ndarray, new: np.ndarray) -> None:
         """Citizens whose score went from `old` to `new`, in order."""

@@ -1,5 +1,5 @@
-"""Synthetic citizens: presets calibrated to the census, households and the social graph."""
+"""Synthetic citizens: census presets, households and the social graph."""
 
-from credsim.population.simple import SimplePopulation
+from credsim.population.census import CensusPopulation
 
-__all__ = ["SimplePopulation"]
+__all__ = ["CensusPopulation"]

@@ -15,12 +15,23 @@ def _labelled(codes: np.ndarray, labels: list[str]) -> pa.DictionaryArray:
     return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), pa.array(labels))
 
 
+PACKED = frozenset({"traits", "household", "ses"})
+"""Population columns that pack several traits; the table shows the traits decoded instead."""
+
+
 def citizens_table(world: World, state_columns: dict[str, np.ndarray]) -> pa.Table:
-    """One row per citizen (agent); every state column, plus grade, listed and wrongful."""
-    cols: dict[str, pa.Array] = {"citizen": pa.array(np.arange(world.n, dtype=np.int32))}
+    """One row per citizen (agent): traits by name, every other column, grade, listed, wrongful."""
+    everyone = np.arange(world.n, dtype=np.int64)
+    cols: dict[str, pa.Array] = {"citizen": pa.array(everyone.astype(np.int32))}
+    for name, trait in world.traits.items():
+        cols[name] = _labelled(trait.codes(everyone), trait.labels)
+    if "household" in state_columns:
+        position = state_columns["household"] & 0x0F
+        cols["household"] = pa.array((everyone - position).astype(np.int32))
+        cols["household_size"] = pa.array(state_columns["household"] >> 4)
     for name, values in state_columns.items():
-        labels = world.dims.get(name)
-        cols[name] = _labelled(values, labels) if labels else pa.array(values)
+        if name not in PACKED:
+            cols[name] = pa.array(values)
     for policy, info in world.scores.items():
         if info.grades:
             names = [g for g, _ in info.grades]

@@ -48,7 +48,7 @@ class ScenarioModel(BaseModel):
     description: str = ""
     seed: int = Field(1, ge=0, le=2**63 - 1)
     days: int = Field(365, ge=1, le=30000, description="days simulated (int16 day stamps)")
-    population: PluginSpec = Field(default_factory=lambda: PluginSpec(plugin="simple"))
+    population: PluginSpec = Field(default_factory=lambda: PluginSpec(plugin="census"))
     behaviors: dict[str, PluginSpec] = Field(default_factory=dict)
     adversaries: dict[str, PluginSpec] = Field(default_factory=dict)
     sources: dict[str, PluginSpec] = Field(default_factory=dict)

@@ -1,0 +1,56 @@
+"""Traits: what a citizen is (sex, age band, province...) as labelled codes, decoded on demand.
+
+A population packs several traits into one byte, or derives them from the citizen's number
+(provinces and urban/rural areas are contiguous ranges), so a trait is a decoder, not a column.
+Metrics report every figure by each trait; behaviour reads traits of the citizens it draws.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["ColumnTrait", "SegmentTrait", "Trait"]
+
+
+class Trait:
+    """Labelled codes for any set of citizens."""
+
+    labels: list[str]
+
+    def codes(self, citizens: np.ndarray) -> np.ndarray:
+        """Code (index into `labels`) of each citizen given."""
+        raise NotImplementedError
+
+    def all_codes(self, n: int) -> np.ndarray:
+        """Codes of citizens 0..n-1."""
+        return self.codes(np.arange(n, dtype=np.int64))
+
+
+@dataclass
+class ColumnTrait(Trait):
+    """Bits `shift`.. of a state column (masked), optionally mapped through a lookup table."""
+
+    labels: list[str]
+    column: np.ndarray
+    shift: int = 0
+    mask: int = 0xFF
+    lookup: np.ndarray | None = None
+
+    def codes(self, citizens: np.ndarray) -> np.ndarray:
+        raw = (self.column[citizens] >> self.shift) & self.mask
+        return raw if self.lookup is None else self.lookup[raw]
+
+
+@dataclass
+class SegmentTrait(Trait):
+    """A code per contiguous range of citizens: `starts` (sorted) and the code of each range."""
+
+    labels: list[str]
+    starts: np.ndarray
+    segment_codes: np.ndarray
+
+    def codes(self, citizens: np.ndarray) -> np.ndarray:
+        segment = np.searchsorted(self.starts, citizens, side="right") - 1
+        return self.segment_codes[segment]

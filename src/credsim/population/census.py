@@ -1,0 +1,157 @@
+"""The census population: citizens from a preset (households, ages, provinces, education, income)
+and their social graph, in four bytes per citizen.
+
+Provinces and urban/rural areas are contiguous ranges of citizen numbers, so neither is stored;
+everything else is packed into `age`, `traits` (sex, household role, group), `household`
+(position and size) and `ses` (education, income quintile).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from pydantic import Field, field_validator, model_validator
+
+from credsim.engine import Column, PluginParams, Population, World
+from credsim.engine.memory import check_fits
+from credsim.engine.traits import ColumnTrait, SegmentTrait, Trait
+from credsim.errors import nearest
+from credsim.population.graph import GraphParams, SocialGraph
+from credsim.population.households import (
+    GROUP_SHIFT,
+    INCOME_SHIFT,
+    ROLE_SHIFT,
+    build_citizens,
+    segment_starts,
+)
+from credsim.population.preset import Preset, load_preset, preset_names
+
+__all__ = ["AGE_BANDS", "MAX_CITIZENS", "CensusPopulation"]
+
+MAX_CITIZENS = 2**31 - 1
+AGE_BANDS = {"0-14": (0, 15), "15-59": (15, 60), "60+": (60, 101)}
+INCOME_LABELS = ["q1", "q2", "q3", "q4", "q5"]
+ROLE_LABELS = ["child", "adult", "grandparent"]
+BUILD_BYTES_PER_AGENT = 24
+"""Upper bound of the memory a run needs per agent beyond the population's own columns."""
+
+
+class CensusParams(PluginParams):
+    preset: str = Field("china-2020", description="bundled population preset")
+    size: int | None = Field(
+        None, ge=1, le=MAX_CITIZENS, description="agents (default: the preset's default size)"
+    )
+    people_per_agent: int = Field(1, ge=1, description="people each agent stands for")
+    group_shares: dict[str, float] | None = Field(
+        None, description="synthetic group shares (replaces the preset's)"
+    )
+    graph: GraphParams = Field(default_factory=GraphParams)
+
+    @field_validator("preset")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        names = preset_names()
+        if v not in names:
+            hint = nearest(v, names)
+            did = f" (did you mean {hint!r}?)" if hint else ""
+            raise ValueError(f"unknown preset {v!r}{did}; presets are {', '.join(names)}")
+        return v
+
+    @field_validator("group_shares")
+    @classmethod
+    def _shares(cls, v: dict[str, float] | None) -> dict[str, float] | None:
+        if v is not None and (not v or any(s < 0 for s in v.values()) or len(v) > 8):
+            raise ValueError("1 to 8 groups with non-negative shares")
+        return v
+
+    @model_validator(mode="after")
+    def _fits(self) -> CensusParams:
+        size = self.size or load_preset(self.preset).data.default_size
+        check_fits(size * (4 + BUILD_BYTES_PER_AGENT) + 2**28, f"a population of {size:,} agents")
+        return self
+
+
+class CensusPopulation(Population):
+    """Citizens in households from a census preset, with their social graph."""
+
+    Params = CensusParams
+    params: CensusParams
+
+    def __init__(self, name: str, params: CensusParams) -> None:
+        super().__init__(name, params)
+        self.preset: Preset = load_preset(params.preset, params.group_shares)
+        self.starts = segment_starts(
+            self.size(), self.preset.province_shares, self.preset.data.urban_share
+        )
+        self._graph: SocialGraph | None = None
+
+    def size(self) -> int:
+        return self.params.size or self.preset.data.default_size
+
+    def people_per_agent(self) -> int:
+        return self.params.people_per_agent
+
+    def columns(self) -> list[Column]:
+        docs = {
+            "age": "age in years",
+            "traits": "bit 0 sex (1 man), bits 1-2 household role, bits 3-5 group",
+            "household": "bits 0-3 position in household, bits 4-7 household size",
+            "ses": "bits 0-1 education level, bits 2-4 income quintile",
+        }
+        return [Column(name, "uint8", owner=self.name, doc=doc) for name, doc in docs.items()]
+
+    @property
+    def province_starts(self) -> np.ndarray:
+        """Boundaries of the provinces: [0, ..., n]."""
+        return self.starts[::2]
+
+    def build(self, world: World) -> None:
+        state = world.state
+        build_citizens(
+            self.preset, self.starts, world.seed,
+            state["age"], state["traits"], state["household"], state["ses"],
+        )  # fmt: skip
+        self._graph = SocialGraph(
+            world.n, self.province_starts, state["age"], state["household"], world.seed,
+            self.params.graph,
+        )  # fmt: skip
+
+    def graph(self) -> SocialGraph | None:
+        return self._graph
+
+    def labels(self) -> dict[str, list[str]]:
+        p = self.preset
+        return {
+            "sex": ["female", "male"],
+            "age_band": list(AGE_BANDS),
+            "urban": ["rural", "urban"],
+            "province": p.province_names,
+            "group": p.group_names,
+            "education": p.education_levels,
+            "income": INCOME_LABELS,
+        }
+
+    def traits(self, world: World) -> dict[str, Trait]:
+        """Decoders for every trait metrics report by."""
+        state, labels = world.state, self.labels()
+        band_of_age = np.zeros(256, np.int64)
+        for code, (lo, hi) in enumerate(AGE_BANDS.values()):
+            band_of_age[lo:hi] = code
+        segments = len(self.starts) - 1
+        return {
+            "sex": ColumnTrait(labels["sex"], state["traits"], 0, 1),
+            "age_band": ColumnTrait(labels["age_band"], state["age"], 0, 0xFF, band_of_age),
+            "urban": SegmentTrait(
+                labels["urban"], self.starts[:-1], (np.arange(segments) % 2 == 0).astype(np.int64)
+            ),
+            "province": SegmentTrait(
+                labels["province"], self.starts[:-1], np.arange(segments) // 2
+            ),
+            "group": ColumnTrait(labels["group"], state["traits"], GROUP_SHIFT, 0b111),
+            "education": ColumnTrait(labels["education"], state["ses"], 0, 0b11),
+            "income": ColumnTrait(labels["income"], state["ses"], INCOME_SHIFT, 0b111),
+        }
+
+    @staticmethod
+    def role_trait(world: World) -> Trait:
+        """Household role (child, adult, grandparent) of each citizen."""
+        return ColumnTrait(ROLE_LABELS, world.state["traits"], ROLE_SHIFT, 0b11)

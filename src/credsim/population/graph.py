@@ -1,0 +1,317 @@
+"""The social graph: friendship, workplace and family ties, recomputed from hashes, never stored.
+
+Friends are a ring lattice over each neighbourhood block, ordered by age with some noise
+(homophily), thinned by a symmetric hash of the pair, plus a few rounds of random matchings across
+the whole province. Co-workers are complete graphs over hashed workplaces inside districts. Family
+is the household, read from the household byte. The graph itself holds only a few per-province
+numbers: at 1.4e9 citizens it costs nothing per citizen.
+"""
+
+from __future__ import annotations
+
+from math import gcd
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from credsim.engine.rng import draw_u64, stream_key
+from credsim.population import graph_kernels as kern
+
+__all__ = ["LAYERS", "FriendParams", "GraphParams", "SocialGraph", "WorkParams"]
+
+LAYERS = ("friends", "work", "family")
+"""Layer names accepted by `SocialGraph` methods."""
+
+MAX_CITIZENS = 2**31 - 1
+
+
+class FriendParams(BaseModel):
+    """Friendship layer: neighbourhood ring lattices plus province-wide random matchings."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    mean_degree: float = Field(20.0, ge=0, le=200, description="expected friends per citizen")
+    block_size: int = Field(
+        1000,
+        ge=2,
+        le=1_000_000,
+        description="citizens per neighbourhood block (consecutive, inside one province; "
+        "the last block of a province is shorter)",
+    )
+    cross_share: float = Field(
+        0.1,
+        ge=0,
+        le=1,
+        description="share of ties to random citizens of the province outside the block",
+    )
+    age_homophily: float = Field(
+        0.7,
+        ge=0,
+        le=1,
+        description="weight of age in the ring order of a block: the order key is "
+        "h*age/10 + (1-h)*10*u, so 0 is a random order and 1 is by age",
+    )
+    keep: float = Field(
+        0.8,
+        ge=0.05,
+        le=1,
+        description="probability each candidate tie exists (symmetric hash of the pair); "
+        "below 1 it spreads the degrees",
+    )
+
+
+class WorkParams(BaseModel):
+    """Workplace layer: workers of a district cut into complete workplaces."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    mean_degree: int = Field(
+        8, ge=0, le=200, description="co-workers per worker (workplaces hold mean_degree+1)"
+    )
+    district_size: int = Field(
+        20_000,
+        ge=1,
+        le=100_000_000,
+        description="citizens per district (consecutive, inside one province)",
+    )
+    min_age: int = Field(18, ge=0, le=255, description="youngest working age, in years")
+    max_age: int = Field(59, ge=0, le=255, description="oldest working age, in years")
+
+    @model_validator(mode="after")
+    def _ages(self) -> WorkParams:
+        if self.min_age > self.max_age:
+            raise ValueError(f"min_age ({self.min_age}) is above max_age ({self.max_age})")
+        return self
+
+
+class GraphParams(BaseModel):
+    """Parameters of the social graph's layers."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    friends: FriendParams = Field(default_factory=FriendParams, description="friendship layer")
+    work: WorkParams = Field(default_factory=WorkParams, description="workplace layer")
+
+
+def _tie_thresholds(candidates: float, keep: float, cap: int) -> np.ndarray:
+    """Keep threshold (out of 2**53) per ring or round: whole ones at `keep`, then the fraction
+    left over at keep * fraction, so the expected number of ties is candidates * keep."""
+    whole = int(np.floor(candidates + 1e-9))
+    rest = candidates - whole
+    probs = np.asarray(([keep] * whole + ([keep * rest] if rest > 1e-9 else []))[:cap])
+    return np.floor(probs * 2.0**53).astype(np.uint64)
+
+
+def _blocks_per_province(segments: np.ndarray, size: int) -> np.ndarray:
+    """Cumulative block counts: blocks of province p are block_off[p] .. block_off[p+1]-1."""
+    counts = (np.diff(segments) + size - 1) // size
+    return np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+
+
+class SocialGraph:
+    """Three layers of ties over citizens 0..n-1, each recomputed on demand from hashes.
+
+    `segments` are province boundaries [0, e1, ..., n] (a province may be empty); `age` holds ages
+    in years (uint8); `household` holds, per citizen, the position within its household (low 4
+    bits) and the household size (high 4 bits), households being contiguous runs inside a
+    province. The graph keeps references to these arrays, never copies of them.
+
+    Limits: ties are symmetric only if every household byte agrees with its neighbours' (the
+    graph trusts them and checks nothing per citizen). A cross round matches x with x + c or
+    x - c (mod the province size) for one c per round and province, as follows from matching
+    neighbouring positions of an affine permutation; the cross ties are random across the
+    province but not independent of each other.
+    """
+
+    def __init__(
+        self,
+        n: int,
+        segments: np.ndarray,
+        age: np.ndarray,
+        household: np.ndarray,
+        seed: int,
+        params: GraphParams | None = None,
+    ) -> None:
+        self.n = int(n)
+        self.params = params if params is not None else GraphParams()
+        self.seed = int(seed)
+        self.segments = _checked_segments(segments, self.n)
+        self.age = _checked_column(age, "age", self.n)
+        self.household = _checked_column(household, "household", self.n)
+        fp, wp = self.params.friends, self.params.work
+        self._key_order = stream_key(seed, "graph.friends.order")
+        self._key_ring = stream_key(seed, "graph.friends.ring")
+        self._key_cross = stream_key(seed, "graph.friends.cross")
+        self._key_work = stream_key(seed, "graph.work.order")
+        in_block = fp.mean_degree * (1.0 - fp.cross_share) / fp.keep
+        self._ring_t = _tie_thresholds(in_block / 2.0, fp.keep, fp.block_size // 2)
+        cross = fp.mean_degree * fp.cross_share / fp.keep
+        self._cross_t = _tie_thresholds(cross, fp.keep, 1 << 16)
+        self._perm_a, self._perm_step, self._perm_b = self._permutations()
+        self._block_off = _blocks_per_province(self.segments, fp.block_size)
+        self._dist_off = _blocks_per_province(self.segments, wp.district_size)
+
+    def _permutations(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per (round, province): a (coprime to the province size), its inverse a^-1 and b."""
+        rounds, provinces = self._cross_t.shape[0], self.segments.shape[0] - 1
+        key = stream_key(self.seed, "graph.friends.permutation")
+        tables = np.ones((3, rounds, provinces), np.uint64)
+        sizes = np.diff(self.segments)
+        for r in range(rounds):
+            for p in range(provinces):
+                size = int(sizes[p])
+                if size < 2:
+                    tables[2, r, p] = 0
+                    continue
+                a = 1 + int(draw_u64(key, r, 2 * p)) % (size - 1)
+                while gcd(a, size) != 1:
+                    a = a + 1 if a + 1 < size else 1
+                tables[:, r, p] = (a, pow(a, -1, size), int(draw_u64(key, r, 2 * p + 1)) % size)
+        return tables[0], tables[1], tables[2]
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes the graph holds itself (per-province tables; the input arrays are not counted)."""
+        own = (
+            self._ring_t,
+            self._cross_t,
+            self._perm_a,
+            self._perm_step,
+            self._perm_b,
+            self._block_off,
+            self._dist_off,
+        )
+        return int(sum(a.nbytes for a in own))
+
+    def neighbour_mean(
+        self, values: np.ndarray, layer: str = "friends"
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Per citizen: mean of `values` over its neighbours in `layer` (NaN if it has none), and
+        the number of neighbours (int32). Bit-identical for any number of Numba threads."""
+        values = np.asarray(values)
+        if values.shape != (self.n,):
+            raise ValueError(f"values must have shape ({self.n},), got {values.shape}")
+        if values.dtype == np.bool_:
+            values = values.view(np.uint8)
+        elif values.dtype == np.float16:
+            values = values.astype(np.float32)
+        elif not (np.issubdtype(values.dtype, np.integer) or values.dtype.kind == "f"):
+            raise ValueError(f"values must be boolean, integer or real, got dtype {values.dtype}")
+        return self._pass(np.ascontiguousarray(values), layer, want_mean=True)
+
+    def degrees(self, layer: str = "friends") -> np.ndarray:
+        """Number of neighbours of every citizen in `layer` (int32)."""
+        return self._pass(np.empty(0, np.float64), layer, want_mean=False)[1]
+
+    def neighbours(self, citizen: int, layer: str = "friends") -> np.ndarray:
+        """Sorted ids (int64) of one citizen's neighbours in `layer`, recomputed from its block."""
+        _check_layer(layer)
+        x = int(citizen)
+        if not 0 <= x < self.n:
+            raise ValueError(f"citizen must be in [0, {self.n}), got {citizen}")
+        if layer == "friends":
+            fp = self.params.friends
+            return kern.friends_of(
+                x,
+                self.age,
+                self.segments,
+                fp.block_size,
+                self._key_order,
+                fp.age_homophily,
+                self._key_ring,
+                self._ring_t,
+                self._key_cross,
+                self._cross_t,
+                self._perm_a,
+                self._perm_step,
+                self._perm_b,
+            )
+        if layer == "work":
+            wp = self.params.work
+            return kern.coworkers_of(
+                x,
+                self.age,
+                self.segments,
+                wp.district_size,
+                wp.min_age,
+                wp.max_age,
+                self._key_work,
+                wp.mean_degree + 1,
+            )
+        code = int(self.household[x])
+        first = x - (code & 15)
+        members = np.arange(max(first, 0), min(first + (code >> 4), self.n), dtype=np.int64)
+        return members[members != x]
+
+    def _pass(
+        self, values: np.ndarray, layer: str, want_mean: bool
+    ) -> tuple[np.ndarray, np.ndarray]:
+        _check_layer(layer)
+        mean = np.empty(self.n if want_mean else 0, np.float64)
+        count = np.empty(self.n, np.int32)
+        if layer == "friends":
+            fp = self.params.friends
+            kern.friends_pass(
+                values,
+                want_mean,
+                self.age,
+                self.segments,
+                self._block_off,
+                fp.block_size,
+                self._key_order,
+                fp.age_homophily,
+                self._key_ring,
+                self._ring_t,
+                self._key_cross,
+                self._cross_t,
+                self._perm_a,
+                self._perm_step,
+                self._perm_b,
+                mean,
+                count,
+            )
+        elif layer == "work":
+            wp = self.params.work
+            kern.work_pass(
+                values,
+                want_mean,
+                self.age,
+                self.segments,
+                self._dist_off,
+                wp.district_size,
+                wp.min_age,
+                wp.max_age,
+                self._key_work,
+                wp.mean_degree + 1,
+                mean,
+                count,
+            )
+        else:
+            kern.family_pass(values, want_mean, self.household, mean, count)
+        return mean, count
+
+
+def _check_layer(layer: str) -> None:
+    if layer not in LAYERS:
+        raise ValueError(f"unknown layer {layer!r}; layers are: {', '.join(LAYERS)}")
+
+
+def _checked_segments(segments: np.ndarray, n: int) -> np.ndarray:
+    if not 0 <= n <= MAX_CITIZENS:
+        raise ValueError(f"n must be in [0, {MAX_CITIZENS}], got {n}")
+    seg = np.asarray(segments)
+    if seg.ndim != 1 or seg.shape[0] < 2 or not np.issubdtype(seg.dtype, np.integer):
+        raise ValueError("segments must be a 1-D integer array [0, e1, ..., n]")
+    seg = seg.astype(np.int64, copy=False)
+    if seg[0] != 0 or seg[-1] != n or np.any(np.diff(seg) < 0):
+        raise ValueError(f"segments must rise from 0 to n={n} without decreasing")
+    return np.ascontiguousarray(seg)
+
+
+def _checked_column(column: np.ndarray, name: str, n: int) -> np.ndarray:
+    if not isinstance(column, np.ndarray) or column.dtype != np.uint8 or column.shape != (n,):
+        got = getattr(column, "dtype", type(column).__name__), getattr(column, "shape", None)
+        raise ValueError(f"{name} must be a uint8 array of shape ({n},), got {got}")
+    if not column.flags.c_contiguous:
+        raise ValueError(f"{name} must be C-contiguous")
+    return column

@@ -1,0 +1,356 @@
+"""Numba kernels of the social graph: ties are recomputed from hashes inside one block or district.
+
+Each kernel reads only the citizens of the block or district it is working on (cross-block friends
+are found by an affine matching, not by a lookup), so a block's ties never depend on thread count
+or on the order in which blocks are processed. Integer hashing is done in uint64 throughout.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from credsim.engine.rng import draw_u64, draw_uniform
+
+__all__ = [
+    "coworkers_of",
+    "family_pass",
+    "friends_of",
+    "friends_pass",
+    "work_pass",
+]
+
+_S32 = np.uint64(32)
+_S11 = np.uint64(11)
+_KEY_SCALE = 6553.5
+"""Friend order keys lie in [0, 10] (older ages are clamped): scaled to 16 bits."""
+
+
+@njit(inline="always", cache=True)
+def _pair(u, v):
+    """One 64-bit index per unordered pair of citizens (both below 2**32)."""
+    lo = min(u, v)
+    hi = max(u, v)
+    return (np.uint64(lo) << _S32) | np.uint64(hi)
+
+
+@njit(cache=True)
+def _friend_order(age, start, length, key_order, homophily):
+    """Offsets of a block's members ordered by h*age/10 + (1-h)*10*u (u uniform per citizen):
+    by age when h = 1, at random when h = 0. A stable two-pass radix sort on 16-bit keys."""
+    q = np.empty(length, np.int64)
+    for i in range(length):
+        noise = 10.0 * draw_uniform(key_order, 0, start + i)
+        key = homophily * age[start + i] / 10.0 + (1.0 - homophily) * noise
+        q[i] = min(np.int64(key * _KEY_SCALE), 65535)
+    tmp = np.empty(length, np.int64)
+    order = np.empty(length, np.int64)
+    count = np.zeros(257, np.int64)
+    for i in range(length):
+        count[(q[i] & 255) + 1] += 1
+    for d in range(256):
+        count[d + 1] += count[d]
+    for i in range(length):
+        d = q[i] & 255
+        tmp[count[d]] = i
+        count[d] += 1
+    count[:] = 0
+    for i in range(length):
+        count[(q[i] >> 8) + 1] += 1
+    for d in range(256):
+        count[d + 1] += count[d]
+    for j in range(length):
+        i = tmp[j]
+        d = q[i] >> 8
+        order[count[d]] = i
+        count[d] += 1
+    return order
+
+
+@njit(cache=True)
+def _block_of(x, segments, block_size):
+    """(province, block start, block stop) of citizen x."""
+    prov = np.searchsorted(segments, x, side="right") - 1
+    start = segments[prov] + ((x - segments[prov]) // block_size) * block_size
+    return prov, start, min(start + block_size, segments[prov + 1])
+
+
+@njit(inline="always", cache=True)
+def _kept(key, day, x, y, threshold):
+    """Whether candidate tie (x, y) exists: symmetric in the pair, kept with threshold/2**53."""
+    return (draw_u64(key, day, _pair(x, y)) >> _S11) < threshold
+
+
+@njit(inline="always", cache=True)
+def _in_ring(x, y, pos_x, pos_y, length, key_ring, ring_t):
+    """Whether block mates x and y (ring positions pos_x, pos_y) are tied by the ring lattice."""
+    d = abs(pos_x - pos_y)
+    d = min(d, length - d)
+    return d <= ring_t.shape[0] and _kept(key_ring, 0, x, y, ring_t[d - 1])
+
+
+@njit(inline="always", cache=True)
+def _matched(xl, p, step, prov_len):
+    """Partner offset of xl, whose permuted position is p, in a round (-1 if unmatched).
+
+    Positions p and p^1 are matched; as p = a*x + b (mod L), the partner is x + a^-1 when p is
+    even and x - a^-1 when p is odd, so no division is needed.
+    """
+    if p & 1 == 0:
+        if p + 1 >= prov_len:
+            return -1
+        yl = xl + step
+        return yl - prov_len if yl >= prov_len else yl
+    yl = xl - step
+    return yl + prov_len if yl < 0 else yl
+
+
+@njit(cache=True)
+def _perm_position(xl, prov, r, prov_len, perm_a, perm_b):
+    """Position of province offset xl in round r's affine permutation of its province."""
+    big_l = np.uint64(prov_len)
+    return np.int64((perm_a[r, prov] * np.uint64(xl) + perm_b[r, prov]) % big_l)
+
+
+# The ring helpers take equal-length views and index them from 0: offset or negative-looking
+# indices make Numba insert wrap-around checks that stop LLVM from vectorising the loop.
+
+
+@njit(inline="always", cache=True)
+def _hash_edges(key, ends, other_ends, threshold, kept):
+    for e in range(kept.shape[0]):
+        kept[e] = _kept(key, 0, ends[e], other_ends[e], threshold)
+
+
+@njit(inline="always", cache=True)
+def _credit_counts(cnt, kept):
+    for d in range(kept.shape[0]):
+        cnt[d] += kept[d]
+
+
+@njit(inline="always", cache=True)
+def _credit_values(sums, other_vals, kept):
+    for d in range(kept.shape[0]):
+        sums[d] += other_vals[d] if kept[d] else 0.0
+
+
+@njit(cache=True)
+def _ring(key_ring, ring_t, ids, vals, sums, cnt, kept, want_mean):
+    """Hash every ring's edges (e, e+k mod L) in ring order and credit both ends, forward end
+    first. The k = L/2 ring (even L) closes on itself: its L/2 edges are the unwrapped ones."""
+    length = ids.shape[0]
+    for k in range(1, min(ring_t.shape[0], length // 2) + 1):
+        wrap = k if 2 * k < length else 0
+        inner = length - k
+        _hash_edges(key_ring, ids[:inner], ids[k:], ring_t[k - 1], kept[:inner])
+        outer = kept[inner : inner + wrap]
+        _hash_edges(key_ring, ids[inner : inner + wrap], ids[:wrap], ring_t[k - 1], outer)
+        _credit_counts(cnt[:inner], kept[:inner])
+        _credit_counts(cnt[inner : inner + wrap], outer)
+        _credit_counts(cnt[k:], kept[:inner])
+        _credit_counts(cnt[:wrap], outer)
+        if want_mean:
+            _credit_values(sums[:inner], vals[k:], kept[:inner])
+            _credit_values(sums[inner : inner + wrap], vals[:wrap], outer)
+            _credit_values(sums[k:], vals[:inner], kept[:inner])
+            _credit_values(sums[:wrap], vals[inner : inner + wrap], outer)
+
+
+@njit(parallel=True, cache=True)
+def friends_pass(
+    values, want_mean, age, segments, block_off, block_size, key_order, homophily, key_ring, ring_t,
+    key_cross, cross_t, perm_a, perm_step, perm_b, out_mean, out_count,
+):  # fmt: skip
+    """Friend count (and mean of values over friends) of every citizen, block by block."""
+    rounds = cross_t.shape[0]
+    for blk in prange(block_off[block_off.shape[0] - 1]):
+        prov = np.searchsorted(block_off, blk, side="right") - 1
+        prov_start = segments[prov]
+        prov_len = segments[prov + 1] - prov_start
+        start = prov_start + (blk - block_off[prov]) * block_size
+        length = min(start + block_size, segments[prov + 1]) - start
+        order = _friend_order(age, start, length, key_order, homophily)
+        # Ring part, in ring order: citizen ids and values are gathered once, so that every
+        # loop over a ring runs over contiguous arrays and vectorises.
+        ids = start + order
+        vals = np.zeros(length if want_mean else 0, np.float64)
+        for j in range(vals.shape[0]):
+            vals[j] = values[ids[j]]
+        sums = np.zeros(length, np.float64)
+        cnt = np.zeros(length, np.int32)
+        kept = np.empty(length, np.bool_)
+        _ring(key_ring, ring_t, ids, vals, sums, cnt, kept, want_mean)
+        # Cross part, round by round in citizen order: partners by walking the affine
+        # permutation (p rises by a mod L per citizen), then the keep hashes, branch-free.
+        partner = np.empty((rounds, length), np.int64)
+        cross = np.empty((rounds, length), np.bool_)
+        for r in range(rounds):
+            step = np.int64(perm_step[r, prov])
+            a = np.int64(perm_a[r, prov])
+            xl0 = start - prov_start
+            p = _perm_position(xl0, prov, r, prov_len, perm_a, perm_b)
+            for i in range(length):
+                partner[r, i] = _matched(xl0 + i, p, step, prov_len)
+                p += a
+                if p >= prov_len:
+                    p -= prov_len
+            thr = cross_t[r]
+            for i in range(length):
+                yl = partner[r, i]
+                cross[r, i] = (yl >= 0) & _kept(key_cross, r, start + i, prov_start + yl, thr)
+        pos = np.empty(length, np.int64)
+        for j in range(length):
+            pos[order[j]] = j
+        for i in range(length):
+            x = start + i
+            j = pos[i]
+            total = sums[j]
+            c = cnt[j]
+            for r in range(rounds):
+                if not cross[r, i]:
+                    continue
+                y = prov_start + partner[r, i]
+                dup = start <= y < start + length and _in_ring(
+                    x, y, j, pos[y - start], length, key_ring, ring_t
+                )
+                for r2 in range(r):
+                    dup |= cross[r2, i] and partner[r2, i] == partner[r, i]
+                if not dup:
+                    c += 1
+                    if want_mean:
+                        total += values[y]
+            out_count[x] = c
+            if want_mean:
+                out_mean[x] = total / c if c > 0 else np.nan
+
+
+@njit(cache=True)
+def friends_of(
+    x, age, segments, block_size, key_order, homophily, key_ring, ring_t, key_cross, cross_t,
+    perm_a, perm_step, perm_b,
+):  # fmt: skip
+    """Sorted friends of one citizen, recomputed from its block (same rules as friends_pass)."""
+    prov, start, stop = _block_of(x, segments, block_size)
+    length = stop - start
+    order = _friend_order(age, start, length, key_order, homophily)
+    pos = np.empty(length, np.int64)
+    for j in range(length):
+        pos[order[j]] = j
+    nrings = ring_t.shape[0]
+    rounds = cross_t.shape[0]
+    out = np.empty(2 * nrings + rounds, np.int64)
+    m = 0
+    pos_x = pos[x - start]
+    for k in range(1, min(nrings, length // 2) + 1):
+        for sign in (1, -1):
+            if sign == -1 and 2 * k == length:
+                continue
+            y = start + order[(pos_x + sign * k) % length]
+            if _kept(key_ring, 0, x, y, ring_t[k - 1]):
+                out[m] = y
+                m += 1
+    prov_start = segments[prov]
+    prov_len = segments[prov + 1] - prov_start
+    xl = x - prov_start
+    partner = np.full(rounds, -1, np.int64)
+    for r in range(rounds):
+        p = _perm_position(xl, prov, r, prov_len, perm_a, perm_b)
+        yl = _matched(xl, p, np.int64(perm_step[r, prov]), prov_len)
+        if yl < 0 or not _kept(key_cross, r, x, prov_start + yl, cross_t[r]):
+            continue
+        y = prov_start + yl
+        dup = start <= y < stop and _in_ring(x, y, pos_x, pos[y - start], length, key_ring, ring_t)
+        for r2 in range(r):
+            dup |= partner[r2] == yl
+        partner[r] = yl
+        if not dup:
+            out[m] = y
+            m += 1
+    return np.sort(out[:m])
+
+
+@njit(cache=True)
+def _workplace_order(age, start, stop, min_age, max_age, key_work):
+    """The district's workers in hash order: consecutive runs of `size` are workplaces."""
+    m = 0
+    for c in range(start, stop):
+        if min_age <= age[c] <= max_age:
+            m += 1
+    ids = np.empty(m, np.int64)
+    keys = np.empty(m, np.uint64)
+    j = 0
+    for c in range(start, stop):
+        if min_age <= age[c] <= max_age:
+            ids[j] = c
+            keys[j] = draw_u64(key_work, 0, c)
+            j += 1
+    return ids[np.argsort(keys)]
+
+
+@njit(parallel=True, cache=True)
+def work_pass(
+    values, want_mean, age, segments, dist_off, district_size, min_age, max_age, key_work, size,
+    out_mean, out_count,
+):  # fmt: skip
+    """Co-worker count (and mean of values over co-workers) of every citizen, by district."""
+    for dist in prange(dist_off[dist_off.shape[0] - 1]):
+        prov = np.searchsorted(dist_off, dist, side="right") - 1
+        start = segments[prov] + (dist - dist_off[prov]) * district_size
+        stop = min(start + district_size, segments[prov + 1])
+        for c in range(start, stop):
+            out_count[c] = 0
+            if want_mean:
+                out_mean[c] = np.nan
+        ids = _workplace_order(age, start, stop, min_age, max_age, key_work)
+        m = ids.shape[0]
+        for g0 in range(0, m, size):
+            g1 = min(g0 + size, m)
+            for a in range(g0, g1):
+                x = ids[a]
+                out_count[x] = g1 - g0 - 1
+                if want_mean and g1 - g0 > 1:
+                    total = 0.0
+                    for b in range(g0, g1):
+                        if b != a:
+                            total += values[ids[b]]
+                    out_mean[x] = total / (g1 - g0 - 1)
+
+
+@njit(cache=True)
+def coworkers_of(x, age, segments, district_size, min_age, max_age, key_work, size):
+    """Sorted co-workers of one citizen (empty for non-workers)."""
+    if not (min_age <= age[x] <= max_age):
+        return np.empty(0, np.int64)
+    _, start, stop = _block_of(x, segments, district_size)
+    ids = _workplace_order(age, start, stop, min_age, max_age, key_work)
+    a = 0
+    while ids[a] != x:
+        a += 1
+    g0 = (a // size) * size
+    g1 = min(g0 + size, ids.shape[0])
+    out = np.empty(g1 - g0 - 1, np.int64)
+    m = 0
+    for b in range(g0, g1):
+        if b != a:
+            out[m] = ids[b]
+            m += 1
+    return np.sort(out)
+
+
+@njit(parallel=True, cache=True)
+def family_pass(values, want_mean, household, out_mean, out_count):
+    """Household-member count (and mean of values over them) of every citizen."""
+    n = household.shape[0]
+    for i in prange(n):
+        first = i - np.int64(household[i] & 15)
+        last = min(first + np.int64(household[i] >> 4), n)
+        total = 0.0
+        c = 0
+        for j in range(max(first, 0), last):
+            if j != i:
+                c += 1
+                if want_mean:
+                    total += values[j]
+        out_count[i] = c
+        if want_mean:
+            out_mean[i] = total / c if c > 0 else np.nan

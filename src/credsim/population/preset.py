@@ -1,0 +1,217 @@
+"""Population presets: census figures as data files in the package, checked and turned into the
+tables the builder draws from."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from credsim.errors import ScenarioError, nearest
+
+__all__ = ["ROLES", "Preset", "PresetData", "load_preset", "preset_names"]
+
+ROLES = "CAG"
+"""Household roles: child, adult (parents' generation), grandparent."""
+BROAD_BANDS = {"0-14": (0, 15), "15-59": (15, 60), "60+": (60, 101)}
+EDUCATION_BANDS = {"15-29": (15, 30), "30-44": (30, 45), "45-59": (45, 60), "60+": (60, 101)}
+MAX_AGE = 100
+MAX_HOUSEHOLD = 15
+
+
+class UrbanRural(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    rural: list[float]
+    urban: list[float]
+
+
+class Households(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    size_shares: dict[str, float]
+    templates: dict[str, dict[str, float]]
+    age_keys: dict[str, tuple[float, float]]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Households:
+        for size in self.size_shares:
+            if not size.isdigit() or not 1 <= int(size) <= MAX_HOUSEHOLD:
+                raise ValueError(f"household size {size!r} must be a whole number 1..15")
+            for roles in self.templates.get(size, {}):
+                if len(roles) != int(size) or set(roles) - set(ROLES):
+                    raise ValueError(f"template {roles!r} for size {size} must be {size} of C/A/G")
+        largest = max(int(size) for size in self.size_shares)
+        missing = [str(s) for s in range(1, largest + 1) if str(s) not in self.templates]
+        if missing:
+            # A segment's last household is cut to fit, so every smaller size needs a template.
+            raise ValueError(f"no templates for household sizes {', '.join(missing)}")
+        if set(self.age_keys) != set(ROLES):
+            raise ValueError("age_keys needs exactly the roles C, A and G")
+        return self
+
+
+class PresetData(BaseModel):
+    """A preset file, checked."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str
+    description: str = ""
+    people: int = Field(gt=0)
+    default_size: int = Field(gt=0)
+    urban_share: float = Field(ge=0, le=1)
+    males_per_100_females: float = Field(gt=0)
+    provinces: dict[str, float]
+    age: dict[str, float]
+    broad_age_bands: dict[str, float]
+    households: Households
+    education: dict[str, UrbanRural | list[str]]
+    income: UrbanRural
+    groups: dict[str, float]
+
+    @field_validator("provinces", "groups")
+    @classmethod
+    def _positive(cls, v: dict[str, float]) -> dict[str, float]:
+        if not v or any(x < 0 for x in v.values()) or sum(v.values()) <= 0:
+            raise ValueError("needs at least one entry, none negative")
+        if len(v) > 255:
+            raise ValueError("at most 255 entries")
+        return v
+
+    @field_validator("groups")
+    @classmethod
+    def _at_most_eight(cls, v: dict[str, float]) -> dict[str, float]:
+        if len(v) > 8:
+            raise ValueError("at most 8 groups (they are packed in 3 bits)")
+        return v
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A preset's tables, ready for the builder."""
+
+    data: PresetData
+    province_names: list[str]
+    province_shares: np.ndarray  # float64, sums to 1
+    age_cdf: np.ndarray  # float64[101]: P(age <= a)
+    size_cdf: np.ndarray  # float64[MAX_HOUSEHOLD + 1]: P(size <= s), by household
+    templates: np.ndarray  # int8[size, template, member]: role code, -1 beyond size
+    template_sex: np.ndarray  # int8[size, template, member]: 1 man, 0 woman, -1 drawn
+    template_cdf: np.ndarray  # float64[size, template]
+    role_keys: np.ndarray  # float64[3, 2]: key range per role
+    role_weights: np.ndarray  # float64[3]: expected share of people in each role
+    male_share_free: float  # P(man) for members whose sex is not fixed by a couple
+    education_cdf: np.ndarray  # float64[age band 0..3, urban 0..1, 3 levels]
+    income_cdf: np.ndarray  # float64[urban 0..1, 5]
+    group_names: list[str]
+    group_cdf: np.ndarray
+
+    @property
+    def education_levels(self) -> list[str]:
+        levels = self.data.education.get("levels")
+        return list(levels) if isinstance(levels, list) else []
+
+
+def preset_names() -> list[str]:
+    """Bundled presets."""
+    folder = resources.files("credsim.population.presets")
+    names = (e.name for e in folder.iterdir())
+    return sorted(name.removesuffix(".toml") for name in names if name.endswith(".toml"))
+
+
+def _raw(name: str, seen: tuple[str, ...] = ()) -> dict:
+    entry = resources.files("credsim.population.presets") / f"{name}.toml"
+    if not entry.is_file():
+        names = preset_names()
+        hint = nearest(name, names)
+        did = f" Did you mean {hint!r}?" if hint else ""
+        raise ScenarioError(f"no population preset {name!r}.{did} Presets: {', '.join(names)}.")
+    data = tomllib.loads(entry.read_text(encoding="utf-8"))
+    base = data.pop("base", None)
+    if base is None:
+        return data
+    if base in seen:
+        raise ValueError(f"preset {name!r}: base cycle {seen}")
+    merged = _raw(base, (*seen, name))
+    merged.update(data)  # tables such as provinces replace the base's whole
+    return merged
+
+
+def _cdf(shares: list[float] | np.ndarray) -> np.ndarray:
+    arr = np.asarray(shares, np.float64)
+    cdf = np.cumsum(arr / arr.sum())
+    cdf[-1] = 1.0
+    return cdf
+
+
+def _age_cdf(data: PresetData) -> np.ndarray:
+    per_year = np.zeros(MAX_AGE + 1)
+    for label, pct in data.age.items():
+        lo, hi = (int(x) for x in label.split("-"))
+        per_year[lo : hi + 1] += pct / (hi - lo + 1)
+    for band, target in data.broad_age_bands.items():
+        lo, hi = BROAD_BANDS[band]
+        per_year[lo:hi] *= target / per_year[lo:hi].sum()
+    return _cdf(per_year)
+
+
+def _households(h: Households) -> tuple[np.ndarray, ...]:
+    sizes = MAX_HOUSEHOLD + 1
+    most = max(len(t) for t in h.templates.values())
+    roles = np.full((sizes, most, MAX_HOUSEHOLD), -1, np.int8)
+    sex = np.full((sizes, most, MAX_HOUSEHOLD), -1, np.int8)
+    cdf = np.ones((sizes, most))
+    size_share = np.zeros(sizes)
+    people = np.zeros(3)
+    fixed_men = fixed = 0.0
+    for size_label, share in h.size_shares.items():
+        size = int(size_label)
+        size_share[size] = share
+        templates = h.templates[size_label]
+        cdf[size, : len(templates)] = _cdf(list(templates.values()))
+        for t, (members, t_share) in enumerate(templates.items()):
+            weight = share * t_share / sum(templates.values())
+            for m, role in enumerate(members):
+                roles[size, t, m] = ROLES.index(role)
+                people[ROLES.index(role)] += weight
+            for m in range(len(members) - 1):
+                if members[m] == members[m + 1] and members[m] in "AG" and sex[size, t, m] < 0:
+                    sex[size, t, m], sex[size, t, m + 1] = 1, 0
+                    fixed += 2 * weight
+                    fixed_men += weight
+    total = people.sum()
+    return roles, sex, cdf, _cdf(size_share), people / total, fixed / total, fixed_men / total
+
+
+def load_preset(name: str, group_shares: dict[str, float] | None = None) -> Preset:
+    """The bundled preset `name`, with optional group shares replacing the preset's."""
+    raw = _raw(name)
+    if group_shares:
+        raw["groups"] = group_shares
+    data = PresetData.model_validate(raw)
+    roles, sex, t_cdf, size_cdf, role_w, fixed, fixed_men = _households(data.households)
+    male = data.males_per_100_females / (100.0 + data.males_per_100_females)
+    free_male = (male - fixed_men) / (1.0 - fixed)
+    edu = np.zeros((len(EDUCATION_BANDS), 2, 3))
+    for b, band in enumerate(EDUCATION_BANDS):
+        entry = data.education[band]
+        assert isinstance(entry, UrbanRural)
+        edu[b, 0], edu[b, 1] = _cdf(entry.rural), _cdf(entry.urban)
+    return Preset(
+        data=data,
+        province_names=list(data.provinces),
+        province_shares=np.array(list(data.provinces.values())) / sum(data.provinces.values()),
+        age_cdf=_age_cdf(data),
+        size_cdf=size_cdf,
+        templates=roles,
+        template_sex=sex,
+        template_cdf=t_cdf,
+        role_keys=np.array([data.households.age_keys[r] for r in ROLES], np.float64),
+        role_weights=role_w,
+        male_share_free=float(np.clip(free_male, 0.0, 1.0)),
+        education_cdf=edu,
+        income_cdf=np.stack([_cdf(data.income.rural), _cdf(data.income.urban)]),
+        group_names=list(data.groups),
+        group_cdf=_cdf(list(data.groups.values())),
+    )
