@@ -5,10 +5,10 @@ from __future__ import annotations
 from credsim.behavior import BaselineBehavior
 from credsim.consequences import CourtBlacklist
 from credsim.engine import Registry
-from credsim.metrics import CoreMetrics
+from credsim.metrics import CoreMetrics, IdentityMetrics
 from credsim.policies import RulesPolicy
 from credsim.population import CensusPopulation
-from credsim.sources import Recorder
+from credsim.sources import IdentitySource, Recorder
 
 __all__ = ["builtin_registry"]
 
@@ -19,7 +19,9 @@ def builtin_registry() -> Registry:
     registry.register("population", "census", CensusPopulation)
     registry.register("behavior", "baseline", BaselineBehavior)
     registry.register("source", "recorder", Recorder)
+    registry.register("source", "identity", IdentitySource)
     registry.register("policy", "rules", RulesPolicy)
     registry.register("consequence", "court_blacklist", CourtBlacklist)
     registry.register("metric", "core", CoreMetrics)
+    registry.register("metric", "identity", IdentityMetrics)
     return registry

@@ -39,7 +39,9 @@ def build_simulation(scenario: Scenario) -> Simulation:
         cls(name, params) for section in SECTIONS for name, cls, params in scenario.plugins[section]
     ]
     model = scenario.model
-    return Simulation(model.seed, model.days, pop_cls(pop_name, pop_params), plugins, codes)
+    sim = Simulation(model.seed, model.days, pop_cls(pop_name, pop_params), plugins, codes)
+    sim.world.source_errors = scenario.source_errors
+    return sim
 
 
 def run(

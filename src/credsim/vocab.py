@@ -8,30 +8,63 @@ from __future__ import annotations
 
 from credsim.errors import nearest
 
-__all__ = ["ACT_KINDS", "RECORD_KINDS", "SANCTION_ACTIONS", "check_kind"]
+__all__ = ["ACT_KINDS", "LISTING_GROUNDS", "RECORD_KINDS", "SANCTION_ACTIONS", "check_kind"]
 
 ACT_KINDS: tuple[str, ...] = (
     "loan_default",  # failing to repay a loan
     "card_arrears",  # a credit-card bill left overdue for a monthly cycle
-    "traffic_violation",  # running a light, jaywalking, speeding
+    "contract_breach",  # failing a contract that ends in a civil suit
+    "traffic_violation",  # running a light, speeding
+    "jaywalking",  # crossing against the light
     "utility_theft",  # stealing water, gas, electricity or heat
     "heroic_act",  # a deed the municipal schemes reward
     "flight_attempt",  # trying to buy a plane ticket
     "train_attempt",  # trying to buy a high-speed-rail ticket
+    "train_smoking",  # smoking on a train
+    "wrong_ticket",  # riding with the wrong ticket
     "debt_repaid",  # paying off a defaulted debt
+    "post",  # a public post or comment; detail 1 if its content is sensitive
+    "buy_diapers",  # purchases and habits commercial scores read
+    "buy_curtains",
+    "buy_video_games",
+    "late_night_browsing",
+    "sim_registration",  # signing up for a phone number in one's own name
+    "identity_theft",  # signing up for a number in someone else's name
+    "sim_resale",  # selling one's registered SIM to someone else
 )
 
 RECORD_KINDS: tuple[str, ...] = (
     "loan_default",  # a lender reports a default
-    "court_judgment",  # a court finds the citizen responsible for an unpaid debt
+    "court_judgment",  # a court finds the citizen responsible (detail: listing ground)
     "card_arrears",
     "traffic_violation",
+    "jaywalking",
     "utility_theft",
     "heroic_act",
     "flight_purchase",  # a real-name ticket purchase, checked against lists
     "train_purchase",
+    "train_smoking",
+    "wrong_ticket",
     "judgment_paid",  # a court records that a judgment debt was paid
+    "post_flagged",  # a post flagged as sensitive (detail 1 if it really was)
+    "purchase_diapers",
+    "purchase_curtains",
+    "purchase_video_games",
+    "late_night_browsing",
+    "sim_registered",  # a number registered in this citizen's name
+    "sim_denied",  # a registration refused at face verification
+    "sim_closed",  # a carrier check closed a number registered in this citizen's name
 )
+
+LISTING_GROUNDS: tuple[str, ...] = (
+    "refusing_to_perform",  # able but refusing to perform
+    "obstructing_enforcement",
+    "evading_enforcement",  # sham litigation, hidden assets
+    "breaching_property_reporting",
+    "breaching_consumption_restriction",
+    "reneging_on_settlement",
+)
+"""The six grounds for the dishonest-debtor list (facts); a judgment's `detail` is one of them."""
 
 SANCTION_ACTIONS: tuple[str, ...] = ("listed", "delisted", "refused")
 

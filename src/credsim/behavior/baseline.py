@@ -14,13 +14,19 @@ from pydantic import Field, field_validator
 from credsim.engine import Behavior, Column, Day, PluginParams, World
 from credsim.vocab import ACT_KINDS, check_kind
 
-__all__ = ["BaselineBehavior"]
+__all__ = ["DEBTS", "BaselineBehavior"]
+
+DEBTS = frozenset({"loan_default", "contract_breach"})
+"""Acts that leave a debt the citizen may repay later (a judgment debt once a court rules)."""
 
 
 class ActRate(PluginParams):
     rate: float = Field(ge=0, le=1, description="probability per eligible citizen per day")
     adults_only: bool = Field(True, description="only citizens in an adult age band act")
     urban_factor: float = Field(1.0, ge=0, description="rate multiplier for urban citizens")
+    detail_share: float = Field(
+        0.0, ge=0, le=1, description="share of these acts with detail 1 (a post that is sensitive)"
+    )
 
 
 class Repayment(PluginParams):
@@ -69,6 +75,7 @@ class BaselineBehavior(Behavior):
             kind: (world.stream(f"act.{kind}"), world.stream(f"act.{kind}.thin"))
             for kind in self.params.acts
         }
+        self.detail_streams = {k: world.stream(f"act.{k}.detail") for k in self.params.acts}
         self.repay_stream = world.stream("act.debt_repaid")
         self.wait_stream = world.stream("act.debt_repaid.wait")
         self.repay_calendar = world.calendar({"actor": "int32"})
@@ -78,13 +85,16 @@ class BaselineBehavior(Behavior):
         if due.shape[0]:
             owing = due[self.debt[due] > 0]
             np.subtract.at(self.debt, owing, 1)
-            day.acts.add(act_id=0, day=day.day, actor=due, kind=self.code["debt_repaid"])
+            day.acts.add(day=day.day, actor=due, kind=self.code["debt_repaid"])
         for kind, spec in self.params.acts.items():
             actors = self._draw(day.day, kind, spec)
             if actors.shape[0] == 0:
                 continue
-            day.acts.add(act_id=0, day=day.day, actor=actors, kind=self.code[kind])
-            if kind == "loan_default":
+            detail = 0
+            if spec.detail_share > 0:
+                detail = self.detail_streams[kind].uniform(day.day, actors) < spec.detail_share
+            day.acts.add(day=day.day, actor=actors, kind=self.code[kind], detail=detail)
+            if kind in DEBTS:
                 self._default(day.day, actors)
 
     def _draw(self, day: int, kind: str, spec: ActRate) -> np.ndarray:

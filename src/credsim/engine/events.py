@@ -17,7 +17,13 @@ import pyarrow.parquet as pq
 __all__ = ["TABLES", "Batch", "EventLog"]
 
 TABLES: dict[str, dict[str, str]] = {
-    "acts": {"act_id": "int64", "day": "int32", "actor": "int32", "kind": "uint8"},
+    "acts": {
+        "act_id": "int64",
+        "day": "int32",
+        "actor": "int32",
+        "kind": "uint8",
+        "detail": "uint8",
+    },
     "records": {
         "record_id": "int64",
         "day": "int32",
@@ -26,6 +32,7 @@ TABLES: dict[str, dict[str, str]] = {
         "attributed_to": "int32",
         "true_actor": "int32",
         "act_id": "int64",
+        "detail": "uint8",
     },
     "score_changes": {
         "day": "int32",
@@ -44,7 +51,11 @@ TABLES: dict[str, dict[str, str]] = {
         "record_id": "int64",
     },
 }
-"""Every event table and its fields. `true_actor` and `act_id` are -1 for fabricated records."""
+"""Every event table and its fields. `true_actor` and `act_id` are -1 for fabricated records;
+`detail` qualifies a kind (a court's listing ground, whether a post was really sensitive)."""
+
+DEFAULTS = {"act_id": 0, "record_id": 0, "detail": 0}
+"""Fields a producer may leave out: ids are assigned when the phase closes; detail defaults to 0."""
 
 CITIZEN_FIELD = {
     "acts": "actor",
@@ -67,6 +78,7 @@ class Batch:
         """Append rows; scalars broadcast to the length of the array columns."""
         if self._frozen is not None:
             raise RuntimeError(f"{self.table} for this day are closed: a later phase tried to add")
+        columns = {**{k: v for k, v in DEFAULTS.items() if k in self.fields}, **columns}
         missing = set(self.fields) - set(columns)
         extra = set(columns) - set(self.fields)
         if missing or extra:

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["ColumnTrait", "SegmentTrait", "Trait"]
+from credsim.errors import UserError, nearest
+
+__all__ = ["ColumnTrait", "LabelTables", "SegmentTrait", "Trait"]
 
 
 class Trait:
@@ -54,3 +56,35 @@ class SegmentTrait(Trait):
     def codes(self, citizens: np.ndarray) -> np.ndarray:
         segment = np.searchsorted(self.starts, citizens, side="right") - 1
         return self.segment_codes[segment]
+
+
+class LabelTables:
+    """Multipliers given by trait and label in a scenario (e.g. urban = { rural = 0.6 }),
+    checked against the population's traits, applied to any set of citizens."""
+
+    def __init__(self, tables: dict[str, dict[str, float]], traits: dict[str, Trait], what: str):
+        self.tables: list[tuple[Trait, np.ndarray]] = []
+        for name, by_label in tables.items():
+            trait = traits.get(name)
+            if trait is None:
+                hint = nearest(name, traits)
+                did = f" (did you mean {hint!r}?)" if hint else ""
+                raise UserError(f"{what}: unknown trait {name!r}{did}; traits: {', '.join(traits)}")
+            values = np.ones(len(trait.labels))
+            for label, value in by_label.items():
+                if label not in trait.labels:
+                    hint = nearest(label, trait.labels)
+                    did = f" (did you mean {hint!r}?)" if hint else ""
+                    raise UserError(
+                        f"{what}: {name} has no label {label!r}{did}; "
+                        f"labels: {', '.join(trait.labels)}"
+                    )
+                values[trait.labels.index(label)] = value
+            self.tables.append((trait, values))
+
+    def factor(self, citizens: np.ndarray) -> np.ndarray:
+        """The product of every table's multiplier for each citizen."""
+        out = np.ones(citizens.shape[0])
+        for trait, values in self.tables:
+            out *= values[trait.codes(citizens)]
+        return out

@@ -59,6 +59,8 @@ class World:
     codes: Codebook
     traits: dict[str, Trait] = field(default_factory=dict)
     graph: object | None = None
+    source_errors: bool = True
+    services: dict[str, object] = field(default_factory=dict)
     scores: dict[str, ScoreInfo] = field(default_factory=dict)
     sanctions: dict[str, SanctionInfo] = field(default_factory=dict)
     calendars: list[Calendar] = field(default_factory=list)

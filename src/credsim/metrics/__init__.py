@@ -1,5 +1,6 @@
 """Every measured harm and outcome, by group, with ground truth. Metrics never change state."""
 
 from credsim.metrics.core import CoreMetrics
+from credsim.metrics.identity import IdentityMetrics
 
-__all__ = ["CoreMetrics"]
+__all__ = ["CoreMetrics", "IdentityMetrics"]

@@ -77,6 +77,7 @@ class CoreMetrics(Metric):
         self.policy_code = {codes.code("policy", name): name for name in world.scores}
         self.score_series = {name: {"mean": [], "gini": [], "grades": []} for name in world.scores}
         self.totals_by_kind: dict[str, dict[str, int]] = {"acts": {}, "records": {}}
+        self.by_source: dict[str, dict[str, int]] = {}
 
     def measure(self, day: Day) -> None:
         t, g = day.day, self.groups
@@ -90,6 +91,7 @@ class CoreMetrics(Metric):
         self.flows["records_fabricated"][t] = g.count(who[fabricated])
         self._tally("acts", acts["kind"], "act_kind")
         self._tally("records", recs["kind"], "record_kind")
+        self._by_source(recs["source"], misattributed, fabricated)
         self._sanctions(day)
         self._mark_wrong(recs["kind"], who, misattributed | fabricated)
         self.stocks["sanctioned"][t] = self.sanctioned
@@ -103,6 +105,18 @@ class CoreMetrics(Metric):
             if count:
                 bucket = self.totals_by_kind[table]
                 bucket[names[code]] = bucket.get(names[code], 0) + count
+
+    def _by_source(self, source: np.ndarray, misattributed, fabricated) -> None:
+        names = self.world.codes.names("source")
+        counts = {
+            "records": np.bincount(source, minlength=len(names)),
+            "misattributed": np.bincount(source[misattributed], minlength=len(names)),
+            "fabricated": np.bincount(source[fabricated], minlength=len(names)),
+        }
+        for what, per_source in counts.items():
+            for code, count in enumerate(per_source.tolist()):
+                row = self.by_source.setdefault(names[code], dict.fromkeys(counts, 0))
+                row[what] += count
 
     def _mark_wrong(self, kinds: np.ndarray, who: np.ndarray, wrong: np.ndarray) -> None:
         for bit, basis in enumerate(self.basis_codes):
@@ -183,6 +197,10 @@ class CoreMetrics(Metric):
             "records_total": total["records"],
             "records_by_kind": {
                 r: c * k for r, c in sorted(self.totals_by_kind["records"].items())
+            },
+            "records_by_source": {
+                name: {what: c * k for what, c in row.items()}
+                for name, row in sorted(self.by_source.items())
             },
             "records_misattributed": total["records_misattributed"],
             "records_fabricated": total["records_fabricated"],

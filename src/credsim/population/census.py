@@ -107,13 +107,22 @@ class CensusPopulation(Population):
     def build(self, world: World) -> None:
         state = world.state
         build_citizens(
-            self.preset, self.starts, world.seed,
-            state["age"], state["traits"], state["household"], state["ses"],
-        )  # fmt: skip
+            self.preset,
+            self.starts,
+            world.seed,
+            state["age"],
+            state["traits"],
+            state["household"],
+            state["ses"],
+        )
         self._graph = SocialGraph(
-            world.n, self.province_starts, state["age"], state["household"], world.seed,
+            world.n,
+            self.province_starts,
+            state["age"],
+            state["household"],
+            world.seed,
             self.params.graph,
-        )  # fmt: skip
+        )
 
     def graph(self) -> SocialGraph | None:
         return self._graph

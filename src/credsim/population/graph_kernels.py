@@ -158,9 +158,24 @@ def _ring(key_ring, ring_t, ids, vals, sums, cnt, kept, want_mean):
 
 @njit(parallel=True, cache=True)
 def friends_pass(
-    values, want_mean, age, segments, block_off, block_size, key_order, homophily, key_ring, ring_t,
-    key_cross, cross_t, perm_a, perm_step, perm_b, out_mean, out_count,
-):  # fmt: skip
+    values,
+    want_mean,
+    age,
+    segments,
+    block_off,
+    block_size,
+    key_order,
+    homophily,
+    key_ring,
+    ring_t,
+    key_cross,
+    cross_t,
+    perm_a,
+    perm_step,
+    perm_b,
+    out_mean,
+    out_count,
+):
     """Friend count (and mean of values over friends) of every citizen, block by block."""
     rounds = cross_t.shape[0]
     for blk in prange(block_off[block_off.shape[0] - 1]):
@@ -226,9 +241,20 @@ def friends_pass(
 
 @njit(cache=True)
 def friends_of(
-    x, age, segments, block_size, key_order, homophily, key_ring, ring_t, key_cross, cross_t,
-    perm_a, perm_step, perm_b,
-):  # fmt: skip
+    x,
+    age,
+    segments,
+    block_size,
+    key_order,
+    homophily,
+    key_ring,
+    ring_t,
+    key_cross,
+    cross_t,
+    perm_a,
+    perm_step,
+    perm_b,
+):
     """Sorted friends of one citizen, recomputed from its block (same rules as friends_pass)."""
     prov, start, stop = _block_of(x, segments, block_size)
     length = stop - start
@@ -289,9 +315,19 @@ def _workplace_order(age, start, stop, min_age, max_age, key_work):
 
 @njit(parallel=True, cache=True)
 def work_pass(
-    values, want_mean, age, segments, dist_off, district_size, min_age, max_age, key_work, size,
-    out_mean, out_count,
-):  # fmt: skip
+    values,
+    want_mean,
+    age,
+    segments,
+    dist_off,
+    district_size,
+    min_age,
+    max_age,
+    key_work,
+    size,
+    out_mean,
+    out_count,
+):
     """Co-worker count (and mean of values over co-workers) of every citizen, by district."""
     for dist in prange(dist_off[dist_off.shape[0] - 1]):
         prov = np.searchsorted(dist_off, dist, side="right") - 1

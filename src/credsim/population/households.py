@@ -60,9 +60,25 @@ def _education_band(age):
 
 
 @njit(parallel=True, cache=True)
-def _build(starts, keys, size_cdf, templates, template_sex, template_cdf, age_cdf, role_keys,
-           role_weights, male_free, education_cdf, income_cdf, group_cdf,
-           age, traits, household, ses):  # fmt: skip
+def _build(
+    starts,
+    keys,
+    size_cdf,
+    templates,
+    template_sex,
+    template_cdf,
+    age_cdf,
+    role_keys,
+    role_weights,
+    male_free,
+    education_cdf,
+    income_cdf,
+    group_cdf,
+    age,
+    traits,
+    household,
+    ses,
+):
     k_size, k_tmpl, k_group, k_income, k_sex, k_age, k_edu = keys
     for s in prange(starts.shape[0] - 1):
         urban = 1 if s % 2 == 0 else 0
@@ -102,8 +118,21 @@ def build_citizens(
     """Fill the four packed columns for every citizen of every segment."""
     keys = tuple(stream_key(seed, f"population.{name}") for name in STREAMS)
     _build(
-        starts, keys, preset.size_cdf, preset.templates, preset.template_sex,
-        preset.template_cdf, preset.age_cdf, preset.role_keys, preset.role_weights,
-        preset.male_share_free, preset.education_cdf, preset.income_cdf, preset.group_cdf,
-        age, traits, household, ses,
-    )  # fmt: skip
+        starts,
+        keys,
+        preset.size_cdf,
+        preset.templates,
+        preset.template_sex,
+        preset.template_cdf,
+        preset.age_cdf,
+        preset.role_keys,
+        preset.role_weights,
+        preset.male_share_free,
+        preset.education_cdf,
+        preset.income_cdf,
+        preset.group_cdf,
+        age,
+        traits,
+        household,
+        ses,
+    )

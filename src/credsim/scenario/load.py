@@ -39,6 +39,7 @@ class Scenario:
     plugins: dict[str, list[tuple[str, type[Plugin], PluginParams]]]
     origin: str = "<dict>"
     overrides: list[str] = field(default_factory=list)
+    source_errors: bool = True
 
     @property
     def name(self) -> str:
@@ -49,12 +50,12 @@ class Scenario:
         top = self.model.model_dump(mode="json", exclude={"population", *SECTIONS})
         pop_name, _, pop_params = self.population
         out: dict[str, Any] = {k: v for k, v in top.items() if k != "output"}
-        out["population"] = {"plugin": pop_name, **pop_params.model_dump(mode="json")}
+        out["population"] = {"plugin": pop_name, **pop_params.model_dump(mode="json", exclude_none=True)}
         for section in SECTIONS:
-            table = {}
+            table: dict[str, Any] = {"errors": self.source_errors} if section == "sources" else {}
             for name, _cls, params in self.plugins[section]:
                 spec = getattr(self.model, section)[name]
-                table[name] = {"plugin": spec.plugin, **params.model_dump(mode="json")}
+                table[name] = {"plugin": spec.plugin, **params.model_dump(mode="json", exclude_none=True)}
             out[section] = table
         out["output"] = top["output"]
         return out
@@ -197,6 +198,7 @@ def load_scenario(
             set_keys.append((tuple(key.split(".")), f"{flag} {value}"))
             items.append(f"{key}={value}")
     where = _Where(texts, set_keys)
+    source_errors = _source_errors(data, where)
     model = _validate(ScenarioModel, data, (), where)
     pop = _instantiate(registry, "population", "population", None, model.population, where)
     plugins = {}
@@ -206,7 +208,23 @@ def load_scenario(
             for name, spec in getattr(model, section).items()
             if spec.enabled
         ]
-    return Scenario(model, pop, plugins, origin=origin, overrides=items)
+    return Scenario(
+        model, pop, plugins, origin=origin, overrides=items, source_errors=source_errors
+    )
+
+
+def _source_errors(data: dict, where: _Where) -> bool:
+    """Take the `sources.errors` switch out of the sources table (its other keys are plug-ins)."""
+    sources = data.get("sources")
+    if not isinstance(sources, dict) or "errors" not in sources:
+        return True
+    data["sources"] = {k: v for k, v in sources.items() if k != "errors"}
+    value = sources["errors"]
+    if not isinstance(value, bool):
+        raise ScenarioError(
+            f"{where(('sources', 'errors'))}: sources.errors must be true or false (got {value!r})."
+        )
+    return value
 
 
 @dataclass

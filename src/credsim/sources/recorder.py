@@ -1,34 +1,68 @@
-"""A table-driven source: each record kind comes from one act kind, with a share, a miss rate,
-a misattribution rate (the record goes to the wrong citizen), a delay, and a rate of records
-fabricated with no act behind them.
+"""A table-driven source: each rule turns one act kind into records of one record kind, with
+coverage by trait, a share, misses, a delay, an identification model and fabricated records.
 
-Every draw is keyed by the act's id (or, for fabrications, by the citizen), so two scenarios that
-differ only in policy see the same records.
+Identification says who a record names: `id` (an ID document; data-entry errors send a share of
+records to a random other citizen), `face` (a 1:N camera search: misses, and false matches that
+name another citizen of the same sex, age band and group) or `account` (the registered holder of
+the phone number the act used, from the identity source). Every draw is keyed by the act's id,
+so two scenarios that differ only in policy see the same records. With the scenario switch
+`sources.errors = false`, no record is misattributed, fabricated or lost to a false non-match.
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 import numpy as np
 from pydantic import Field, field_validator, model_validator
 
 from credsim.engine import Day, PluginParams, Source, World
+from credsim.engine.traits import LabelTables
+from credsim.errors import UserError
+from credsim.sources.faceid import FaceModel, FaceParams
+from credsim.sources.substitute import same_cell_other
 from credsim.vocab import ACT_KINDS, RECORD_KINDS, check_kind
 
-__all__ = ["Recorder"]
+__all__ = ["RecordRule", "Recorder", "RecorderParams"]
 
-_PENDING = {"kind": "uint8", "attributed_to": "int32", "true_actor": "int32", "act_id": "int64"}
+_PENDING = {
+    "kind": "uint8",
+    "attributed_to": "int32",
+    "true_actor": "int32",
+    "act_id": "int64",
+    "detail": "uint8",
+}
+_STREAMS = ("seen", "wrong", "whom", "fabricated", "fabricated_whom", "detail", "delay")
 
 
 class RecordRule(PluginParams):
-    act: str = Field(description="act kind this record kind is made from")
+    act: str = Field(description="act kind the records are made from")
+    record: str | None = Field(None, description="record kind written (default: the rule's name)")
     share: float = Field(1.0, ge=0, le=1, description="share of such acts that give a record")
-    miss_rate: float = Field(0.0, ge=0, le=1, description="share of those the source misses")
+    detail_shares: list[float] | None = Field(
+        None,
+        description="share by the act's detail (replaces `share`): a classifier's "
+        "false-positive rate, then 1 - its false-negative rate",
+    )
+    miss_rate: float = Field(0.0, ge=0, le=1, description="share the source fails to see")
+    coverage: dict[str, dict[str, float]] = Field(
+        default_factory=dict, description="trait -> label -> chance the source covers them"
+    )
+    identify: Literal["id", "face", "account"] = Field(
+        "id", description="how the record names a citizen"
+    )
     misattribution_rate: float = Field(
-        0.0, ge=0, le=1, description="share of records attributed to the wrong citizen"
+        0.0, ge=0, le=1, description="identify = id: records sent to a random other citizen"
     )
     delay_days: int = Field(0, ge=0, le=3650, description="days from act to record")
+    delay_extra_mean: float = Field(
+        0.0, ge=0, le=3650, description="mean of a further geometric delay, in days"
+    )
     fabrication_rate: float = Field(
         0.0, ge=0, le=1, description="records with no act behind them, per citizen per day"
+    )
+    details: dict[str, float] | None = Field(
+        None, description="draw the record's detail from these labels (default: the act's)"
     )
 
     @field_validator("act")
@@ -36,82 +70,151 @@ class RecordRule(PluginParams):
     def _known_act(cls, v: str) -> str:
         return check_kind(v, ACT_KINDS, "act kind")
 
+    @field_validator("record")
+    @classmethod
+    def _known_record(cls, v: str | None) -> str | None:
+        return None if v is None else check_kind(v, RECORD_KINDS, "record kind")
+
+    @field_validator("detail_shares")
+    @classmethod
+    def _probabilities(cls, v: list[float] | None) -> list[float] | None:
+        if v is not None and (not v or any(not 0 <= x <= 1 for x in v)):
+            raise ValueError("detail_shares must be probabilities between 0 and 1")
+        return v
+
 
 class RecorderParams(PluginParams):
     records: dict[str, RecordRule] = Field(default_factory=dict)
+    face: FaceParams = Field(default_factory=FaceParams)
 
     @model_validator(mode="after")
-    def _known_records(self) -> RecorderParams:
-        for kind in self.records:
-            check_kind(kind, RECORD_KINDS, "record kind")
+    def _record_kinds(self) -> RecorderParams:
+        for name, rule in self.records.items():
+            if rule.record is None:
+                check_kind(name, RECORD_KINDS, "record kind (rule name without `record =`)")
         return self
 
 
 class Recorder(Source):
-    """Records acts per a table of record kinds, with misses, misattribution, delay, fabrication."""
+    """Records acts by a table of rules: coverage, misses, identification errors, delay, fakes."""
 
     Params = RecorderParams
     params: RecorderParams
 
     def init(self, world: World) -> None:
+        self.world = world
         self.n = world.n
+        self.errors = world.source_errors
         self.source_code = world.codes.code("source", self.name)
         self.act_code = {k: world.codes.code("act_kind", k) for k in ACT_KINDS}
-        self.record_code = {k: world.codes.code("record_kind", k) for k in RECORD_KINDS}
-        base = f"source.{self.name}"
-        self.streams = {
-            kind: {
-                part: world.stream(f"{base}.{kind}.{part}")
-                for part in ("seen", "wrong", "whom", "fabricated", "fabricated_whom")
-            }
-            for kind in self.params.records
-        }
+        self.rules = []
+        for name, rule in self.params.records.items():
+            kind = rule.record or name
+            streams = {p: world.stream(f"source.{self.name}.{name}.{p}") for p in _STREAMS}
+            where = f"sources.{self.name}.records.{name}.coverage"
+            coverage = LabelTables(rule.coverage, world.traits, where)
+            detail_cdf = None if rule.details is None else np.cumsum(list(rule.details.values()))
+            code = world.codes.code("record_kind", kind)
+            self.rules.append((rule, code, streams, coverage, detail_cdf))
+        self.face = FaceModel(self.params.face, world.traits, world.n * world.people_per_agent)
         self.pending = world.calendar(_PENDING)
 
     def observe(self, day: Day) -> None:
         due = self.pending.pop(day.day)
         if due["kind"].shape[0]:
-            day.records.add(record_id=0, day=day.day, source=self.source_code, **due)
-        acts_kind, acts_actor, acts_id = day.acts["kind"], day.acts["actor"], day.acts["act_id"]
-        for kind, rule in self.params.records.items():
-            s = self.streams[kind]
-            mine = acts_kind == self.act_code[rule.act]
-            actor, act_id = acts_actor[mine], acts_id[mine]
-            seen = s["seen"].uniform(day.day, act_id) < rule.share * (1.0 - rule.miss_rate)
-            actor, act_id = actor[seen], act_id[seen]
-            attributed = actor.copy()
-            if rule.misattribution_rate > 0 and actor.shape[0] and self.n > 1:
-                wrong = s["wrong"].uniform(day.day, act_id) < rule.misattribution_rate
-                other = s["whom"].integers(day.day, act_id[wrong], self.n - 1).astype(np.int32)
-                attributed[wrong] = other + (other >= actor[wrong])
-            self._emit(day, kind, rule.delay_days, attributed, actor, act_id)
-            fabricated = s["fabricated"].hits(day.day, self.n, rule.fabrication_rate)
-            if fabricated.shape[0]:
-                # The hit index only numbers the fabrication; its victim is drawn apart from it.
-                victim = s["fabricated_whom"].integers(day.day, fabricated, self.n)
-                none = np.full(victim.shape[0], -1)
-                self._emit(day, kind, rule.delay_days, victim, none, none)
+            day.records.add(day=day.day, source=self.source_code, **due)
+        acts = day.acts
+        for rule, code, s, coverage, detail_cdf in self.rules:
+            mine = acts["kind"] == self.act_code[rule.act]
+            actor, act_id, detail = acts["actor"][mine], acts["act_id"][mine], acts["detail"][mine]
+            if rule.detail_shares is None:
+                chance = np.full(actor.shape[0], rule.share)
+            else:
+                chance = np.asarray(rule.detail_shares)[
+                    np.minimum(detail, len(rule.detail_shares) - 1)
+                ]
+            chance = chance * (1.0 - rule.miss_rate) * coverage.factor(actor)
+            seen = s["seen"].uniform(day.day, act_id) < chance
+            actor, act_id, detail = actor[seen], act_id[seen], detail[seen]
+            attributed, kept = self._identify(day.day, rule, s, actor, act_id)
+            actor, act_id, detail = actor[kept], act_id[kept], detail[kept]
+            if detail_cdf is not None:
+                detail = np.searchsorted(
+                    detail_cdf, s["detail"].uniform(day.day, act_id) * detail_cdf[-1], side="right"
+                )
+            self._emit(day, rule, s, code, attributed, actor, act_id, detail, act_id)
+            if self.errors and rule.fabrication_rate > 0:
+                self._fabricate(day, rule, s, code, detail_cdf)
 
-    def _emit(self, day: Day, kind: str, delay: int, attributed, actor, act_id) -> None:
-        if attributed.shape[0] == 0:
+    def _identify(self, day: int, rule: RecordRule, s, actor, act_id):
+        """Who each record names, and which acts give a record at all."""
+        attributed = actor.copy()
+        kept = np.ones(actor.shape[0], bool)
+        if actor.shape[0] == 0:
+            return attributed, kept
+        if rule.identify == "account":
+            holder = self._accounts().holder(actor, truthful=not self.errors)
+            kept = holder >= 0
+            return holder[kept], kept
+        if not self.errors:
+            return attributed, kept
+        u = s["wrong"].uniform(day, act_id)
+        if rule.identify == "face":
+            false_match, miss = self.face.rates(actor)
+            kept = u >= miss
+            wrong = kept & (u < miss + false_match)
+            others = same_cell_other(
+                actor[wrong], act_id[wrong], self.world.traits, s["whom"], day, self.n
+            )
+            attributed[wrong] = others
+            return attributed[kept], kept
+        wrong = u < rule.misattribution_rate
+        if self.n > 1 and wrong.any():
+            other = s["whom"].integers(day, act_id[wrong], self.n - 1).astype(np.int32)
+            attributed[wrong] = other + (other >= actor[wrong])
+        return attributed, kept
+
+    def _accounts(self):
+        accounts = self.world.services.get("accounts")
+        if accounts is None:
+            raise UserError(
+                f"sources.{self.name}: a rule with identify = 'account' needs an identity source "
+                '(plugin = "identity") in the scenario.'
+            )
+        return accounts
+
+    def _fabricate(self, day: Day, rule: RecordRule, s, code: int, detail_cdf) -> None:
+        hits = s["fabricated"].hits(day.day, self.n, rule.fabrication_rate)
+        if hits.shape[0] == 0:
             return
-        code = self.record_code[kind]
-        if delay == 0:
+        # The hit index only numbers the fabrication; its victim is drawn apart from it.
+        victim = s["fabricated_whom"].integers(day.day, hits, self.n).astype(np.int32)
+        none = np.full(hits.shape[0], -1)
+        detail = np.zeros(hits.shape[0], np.uint8)
+        if detail_cdf is not None:
+            u = s["detail"].uniform(day.day, hits + (1 << 40))
+            detail = np.searchsorted(detail_cdf, u * detail_cdf[-1], side="right")
+        self._emit(day, rule, s, code, victim, none, none, detail, hits + (1 << 40))
+
+    def _emit(self, day: Day, rule: RecordRule, s, code, attributed, actor, act_id, detail, keys):
+        count = attributed.shape[0]
+        if count == 0:
+            return
+        delay = np.full(count, rule.delay_days, np.int64)
+        if rule.delay_extra_mean > 0:
+            delay += s["delay"].geometric(day.day, keys, rule.delay_extra_mean + 1) - 1
+        now = delay == 0
+        columns = {
+            "kind": np.full(count, code),
+            "attributed_to": attributed,
+            "true_actor": actor,
+            "act_id": act_id,
+            "detail": detail,
+        }
+        if now.any():
             day.records.add(
-                record_id=0,
-                day=day.day,
-                kind=code,
-                source=self.source_code,
-                attributed_to=attributed,
-                true_actor=actor,
-                act_id=act_id,
+                day=day.day, source=self.source_code, **{k: v[now] for k, v in columns.items()}
             )
-        else:
-            count = attributed.shape[0]
-            self.pending.push(
-                np.full(count, day.day + delay),
-                kind=np.full(count, code),
-                attributed_to=attributed,
-                true_actor=actor,
-                act_id=act_id,
-            )
+        if (~now).any():
+            later = ~now
+            self.pending.push(day.day + delay[later], **{k: v[later] for k, v in columns.items()})

@@ -1,0 +1,68 @@
+"""Identity harms: legitimate people refused a phone number (and so the internet) at face
+verification, and numbers used in someone else's name, found or still in use."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from credsim.engine import Day, Metric, PluginParams, World
+from credsim.metrics.groups import Groups
+
+__all__ = ["IdentityMetrics"]
+
+
+class IdentityParams(PluginParams):
+    pass
+
+
+class IdentityMetrics(Metric):
+    """Internet access refused to legitimate people; numbers in others' names."""
+
+    Params = IdentityParams
+
+    def init(self, world: World) -> None:
+        self.world = world
+        self.groups = Groups.build(world.traits)
+        self.k = world.people_per_agent
+        code = world.codes.code
+        self.denied, self.registered, self.closed = (
+            code("record_kind", k) for k in ("sim_denied", "sim_registered", "sim_closed")
+        )
+        self.refused = np.zeros((world.days, self.groups.size))
+        self.stolen = 0
+        self.found = 0
+
+    def measure(self, day: Day) -> None:
+        kind, who, actor = (day.records[f] for f in ("kind", "attributed_to", "true_actor"))
+        legit_refusal = (kind == self.denied) & (who == actor)
+        self.refused[day.day] = self.groups.count(who[legit_refusal])
+        self.stolen += int(np.count_nonzero((kind == self.registered) & (who != actor)))
+        self.found += int(np.count_nonzero(kind == self.closed))
+
+    def summary(self) -> dict:
+        k = self.k
+        accounts = self.world.services.get("accounts")
+        active = accounts.numbers_in_others_names() if accounts is not None else 0
+        by: dict = {}
+        totals = self.refused.sum(axis=0)
+        for i, (trait, label) in enumerate(self.groups.keys[1:], start=1):
+            by.setdefault(trait, {})[label] = int(round(totals[i] * k))
+        return {
+            "internet_access_denied": int(round(totals[0] * k)),
+            "internet_access_denied_by_group": by,
+            "numbers_registered_by_impostors": self.stolen * k,
+            "numbers_in_others_names_found": self.found * k,
+            "numbers_in_others_names_active": active * k,
+        }
+
+    def timeseries(self) -> pd.DataFrame:
+        days = self.world.days
+        return pd.DataFrame(
+            {
+                "day": np.repeat(np.arange(days, dtype=np.int32), self.groups.size),
+                "by": np.tile([b for b, _ in self.groups.keys], days),
+                "group": np.tile([g for _, g in self.groups.keys], days),
+                "internet_access_denied": (self.refused * self.k).ravel(),
+            }
+        )

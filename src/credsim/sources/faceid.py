@@ -1,0 +1,83 @@
+"""Face identification as a statistical error model (no images, no recognition model).
+
+A 1:N search of a probe against a gallery of G faces returns a false match with probability
+FPIR = 1 - (1 - fmr)^G, where fmr is the per-comparison false-match rate; it misses a person who
+is in the gallery with probability FNIR. Both are scaled per demographic cell by multipliers
+(NIST found false positives differ by factors of 10 to beyond 100 across groups, false negatives
+by under 3; facts). Multipliers apply to the per-comparison rate, so they compound with gallery
+size exactly as the base rate does.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from credsim.engine import PluginParams
+from credsim.engine.traits import LabelTables, Trait
+
+__all__ = ["FaceModel", "FaceParams", "fmr_from_fpir", "fpir"]
+
+REFERENCE_FPIR = 0.003
+REFERENCE_GALLERY = 12e6
+"""NIST FRTE 1:N reports FNIR at FPIR 0.003 on a 12M gallery (facts)."""
+
+
+def fpir(fmr: float | np.ndarray, gallery: float) -> float | np.ndarray:
+    """False-positive identification rate of one search: 1 - (1 - fmr)^gallery."""
+    return -np.expm1(gallery * np.log1p(-np.asarray(fmr, np.float64)))
+
+
+def fmr_from_fpir(fpir_value: float, gallery: float) -> float:
+    """The per-comparison false-match rate that gives `fpir_value` on a gallery of this size."""
+    return -math.expm1(math.log1p(-fpir_value) / gallery)
+
+
+class FaceParams(PluginParams):
+    """A 1:N face search: gallery, error rates at a reference point, multipliers by trait."""
+
+    gallery: float | None = Field(
+        None, gt=0, description="faces searched (default: every person in the population)"
+    )
+    fmr: float | None = Field(
+        None, gt=0, lt=1, description="per-comparison false-match rate (default: from fpir_ref)"
+    )
+    fpir_ref: float = Field(REFERENCE_FPIR, gt=0, lt=1, description="FPIR at gallery_ref")
+    gallery_ref: float = Field(REFERENCE_GALLERY, gt=0, description="gallery size of fpir_ref")
+    fnir: float = Field(0.0023, ge=0, le=1, description="misses (NIST median algorithm, 12M)")
+    false_match_multipliers: dict[str, dict[str, float]] = Field(
+        default_factory=dict, description="trait -> label -> multiplier of the false-match rate"
+    )
+    miss_multipliers: dict[str, dict[str, float]] = Field(
+        default_factory=dict, description="trait -> label -> multiplier of the miss rate"
+    )
+
+    @model_validator(mode="after")
+    def _positive(self) -> FaceParams:
+        for table in (self.false_match_multipliers, self.miss_multipliers):
+            for trait, labels in table.items():
+                if any(m < 0 for m in labels.values()):
+                    raise ValueError(f"multipliers for {trait!r} must not be negative")
+        return self
+
+    @property
+    def base_fmr(self) -> float:
+        return self.fmr if self.fmr is not None else fmr_from_fpir(self.fpir_ref, self.gallery_ref)
+
+
+class FaceModel:
+    """Per-citizen false-match and miss probabilities of a face search."""
+
+    def __init__(self, params: FaceParams, traits: dict[str, Trait], people: float) -> None:
+        self.params = params
+        self.gallery = params.gallery if params.gallery is not None else people
+        self.fmr_tables = LabelTables(params.false_match_multipliers, traits, "face multipliers")
+        self.fnir_tables = LabelTables(params.miss_multipliers, traits, "face multipliers")
+
+    def rates(self, citizens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(P(false match), P(miss)) of a search whose subject is each citizen given."""
+        fmr = self.params.base_fmr * self.fmr_tables.factor(citizens)
+        fnir = self.params.fnir * self.fnir_tables.factor(citizens)
+        return fpir(np.minimum(fmr, 1.0), self.gallery), np.minimum(fnir, 1.0)

@@ -1,0 +1,209 @@
+"""Real-name SIM registration with 1:1 face verification, and who really uses each number.
+
+A citizen signing up is refused when verification falsely fails to match them (more often for
+groups with higher false non-match rates); an impostor signing up with someone else's ID gets
+through when verification falsely matches. Numbers also change hands by resale, despite the ban.
+Either way a number in A's name is used by B; a carrier check finds and closes some of them.
+Online sources ask this source who holds the number an act used (`holder`).
+
+Who is paired with whom (the victim of an impostor, the buyer of a SIM) is a fixed random
+matching of the whole population, computed from a hash: nothing per pair is stored.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from pydantic import Field
+
+from credsim.engine import Column, Day, PluginParams, Source, World
+from credsim.engine.traits import LabelTables
+
+__all__ = ["IdentityParams", "IdentitySource"]
+
+OWN, OTHERS = np.uint8(1), np.uint8(2)
+"""Bits of the `sim` column: holds a number in one's own name; uses a number in the pair's name."""
+
+
+class IdentityParams(PluginParams):
+    registered_share: float = Field(
+        0.95, ge=0, le=1, description="share holding a number in their own name on day 0"
+    )
+    registered_multipliers: dict[str, dict[str, float]] = Field(
+        default_factory=dict, description="trait -> label -> multiplier of registered_share"
+    )
+    false_non_match_rate: float = Field(
+        0.0215,
+        ge=0,
+        le=1,
+        description="1:1 FNMR at FMR 1e-6, median algorithm, visa photos (facts)",
+    )
+    false_non_match_multipliers: dict[str, dict[str, float]] = Field(
+        default_factory=dict, description="trait -> label -> FNMR multiplier"
+    )
+    impostor_pass_rate: float = Field(
+        0.05, ge=0, le=1, description="share of impostors with a look-alike's ID who pass"
+    )
+    impostor_pass_multipliers: dict[str, dict[str, float]] = Field(
+        default_factory=dict, description="trait -> label -> multiplier, by the victim's traits"
+    )
+    check_share: float = Field(0.5, ge=0, le=1, description="share of misused numbers found")
+    check_mean_days: float = Field(90.0, ge=1, description="mean days until a check finds one")
+
+
+class IdentitySource(Source):
+    """SIM registration with face verification; identity theft, resale and carrier checks."""
+
+    Params = IdentityParams
+    params: IdentityParams
+
+    def columns(self) -> list[Column]:
+        return [
+            Column(
+                "sim",
+                "uint8",
+                owner=self.name,
+                truth=True,
+                doc="bit 0: holds a number in own name; bit 1: uses a number in the pair's name",
+            )
+        ]
+
+    def init(self, world: World) -> None:
+        self.world, self.n = world, world.n
+        self.errors = world.source_errors
+        self.sim = world.state["sim"]
+        codes = world.codes
+        self.source_code = codes.code("source", self.name)
+        self.acts = {
+            a: codes.code("act_kind", a)
+            for a in ("sim_registration", "identity_theft", "sim_resale")
+        }
+        self.records = {
+            r: codes.code("record_kind", r) for r in ("sim_registered", "sim_denied", "sim_closed")
+        }
+        p = self.params
+        self.fnmr = LabelTables(p.false_non_match_multipliers, world.traits, "identity FNMR")
+        self.passing = LabelTables(p.impostor_pass_multipliers, world.traits, "identity impostors")
+        self.streams = {
+            s: world.stream(f"source.{self.name}.{s}") for s in ("verify", "check", "wait")
+        }
+        key = world.stream(f"source.{self.name}.pairing").uniform(0, np.arange(2))
+        self._pairing(key)
+        self.checks = world.calendar(
+            {"owner": "int32", "user": "int32", "actor": "int32", "act_id": "int64"}
+        )
+        world.services["accounts"] = self
+        self._register_at_start(world)
+
+    def _register_at_start(self, world: World) -> None:
+        """Who already holds a number in their own name when the run starts."""
+        p = self.params
+        factor = LabelTables(p.registered_multipliers, world.traits, "identity registered")
+        stream = world.stream(f"source.{self.name}.registered")
+        for start in range(0, self.n, 1 << 20):
+            chunk = np.arange(start, min(start + (1 << 20), self.n))
+            holds = stream.uniform(0, chunk) < p.registered_share * factor.factor(chunk)
+            self.sim[chunk[holds]] |= OWN
+
+    def _pairing(self, u: np.ndarray) -> None:
+        n = max(self.n, 2)
+        a = 1 + int(u[0] * (n - 1))
+        while np.gcd(a, n) != 1:
+            a += 1
+        self.a, self.b, self.a_inv = a, int(u[1] * n), pow(a, -1, n)
+
+    def pair(self, citizens: np.ndarray) -> np.ndarray:
+        """Each citizen's partner in the fixed random matching (-1 for the one left over)."""
+        n = self.n
+        position = (self.a * citizens.astype(np.int64) + self.b) % n
+        partner_position = position ^ 1
+        partner = (self.a_inv * ((partner_position - self.b) % n)) % n
+        return np.where(partner_position < n, partner, -1).astype(np.int32)
+
+    def holder(self, actors: np.ndarray, truthful: bool = False) -> np.ndarray:
+        """The citizen in whose name the number each actor used is registered (-1: none)."""
+        bits = self.sim[actors]
+        own = (bits & OWN) > 0
+        others = (bits & OTHERS) > 0
+        if truthful:
+            return np.where(own | others, actors, -1).astype(np.int32)
+        return np.where(others, self.pair(actors), np.where(own, actors, -1)).astype(np.int32)
+
+    def numbers_in_others_names(self) -> int:
+        """Numbers in use by someone other than the person they are registered to (agents)."""
+        return int(np.count_nonzero(self.sim & OTHERS))
+
+    def observe(self, day: Day) -> None:
+        t = day.day
+        due = self.checks.pop(t)
+        still = (self.sim[due["user"]] & OTHERS) > 0
+        self.sim[due["user"][still]] &= ~OTHERS
+        # The closure links to the act that put the number in other hands (theft or resale).
+        self._record(
+            day, "sim_closed", due["owner"][still], due["actor"][still], due["act_id"][still]
+        )
+        kind, actor, act_id = day.acts["kind"], day.acts["actor"], day.acts["act_id"]
+        self._register(
+            day,
+            actor[kind == self.acts["sim_registration"]],
+            act_id[kind == self.acts["sim_registration"]],
+        )
+        self._steal(
+            day,
+            actor[kind == self.acts["identity_theft"]],
+            act_id[kind == self.acts["identity_theft"]],
+        )
+        self._resell(
+            day, actor[kind == self.acts["sim_resale"]], act_id[kind == self.acts["sim_resale"]]
+        )
+
+    def _register(self, day: Day, who: np.ndarray, act_id: np.ndarray) -> None:
+        fail = self.params.false_non_match_rate * self.fnmr.factor(who) if self.errors else 0.0
+        denied = self.streams["verify"].uniform(day.day, act_id) < fail
+        self._record(day, "sim_denied", who[denied], who[denied], act_id[denied])
+        ok = who[~denied]
+        self.sim[ok] |= OWN
+        self._record(day, "sim_registered", ok, ok, act_id[~denied])
+
+    def _steal(self, day: Day, impostor: np.ndarray, act_id: np.ndarray) -> None:
+        victim = self.pair(impostor)
+        has = victim >= 0
+        impostor, victim, act_id = impostor[has], victim[has], act_id[has]
+        chance = (
+            self.params.impostor_pass_rate * self.passing.factor(victim) if self.errors else 0.0
+        )
+        passed = self.streams["verify"].uniform(day.day, act_id) < chance
+        named = np.where(passed, victim, impostor) if not self.errors else victim
+        self._record(day, "sim_denied", named[~passed], impostor[~passed], act_id[~passed])
+        self.sim[impostor[passed]] |= OTHERS
+        self._record(day, "sim_registered", victim[passed], impostor[passed], act_id[passed])
+        thief = impostor[passed]
+        self._schedule_check(day.day, victim[passed], thief, thief, act_id[passed])
+
+    def _resell(self, day: Day, seller: np.ndarray, act_id: np.ndarray) -> None:
+        seller, act_id = seller[(self.sim[seller] & OWN) > 0], act_id[(self.sim[seller] & OWN) > 0]
+        buyer = self.pair(seller)
+        has = buyer >= 0
+        # The carrier does not see a resale; the buyer now uses a number in the seller's name.
+        self.sim[buyer[has]] |= OTHERS
+        self._schedule_check(day.day, seller[has], buyer[has], seller[has], act_id[has])
+
+    def _schedule_check(self, t: int, owner, user, actor, act_id) -> None:
+        """Some numbers in other hands will be found by a carrier check, after a wait."""
+        p = self.params
+        found = self.streams["check"].uniform(t, act_id) < p.check_share
+        wait = self.streams["wait"].geometric(t, act_id[found], p.check_mean_days)
+        self.checks.push(
+            t + wait, owner=owner[found], user=user[found], actor=actor[found], act_id=act_id[found]
+        )
+
+    def _record(self, day: Day, kind: str, named, actor, act_id=None) -> None:
+        if named.shape[0]:
+            ids = np.full(named.shape[0], -1) if act_id is None else act_id
+            day.records.add(
+                day=day.day,
+                kind=self.records[kind],
+                source=self.source_code,
+                attributed_to=named,
+                true_actor=actor,
+                act_id=ids,
+            )
