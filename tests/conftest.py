@@ -17,9 +17,9 @@ def small_run(tmp_path_factory) -> credsim.Results:
     scenario = credsim.load_scenario(
         "default",
         overrides=[
-            "sources.credit_registry.records.court_judgment.misattribution_rate=0.05",
-            "sources.credit_registry.records.court_judgment.fabrication_rate=2e-6",
-            "sources.credit_registry.records.court_judgment.delay_days=20",
+            "sources.courts.records.court_judgment.misattribution_rate=0.05",
+            "sources.courts.records.court_judgment.fabrication_rate=2e-6",
+            "sources.courts.records.court_judgment.delay_days=20",
             "behaviors.citizens.acts.loan_default.rate=1e-4",
         ],
         **SMALL,

@@ -33,7 +33,7 @@ def test_wrong_type_and_out_of_range_values_name_their_key(tmp_path):
         load_scenario(_write(tmp_path, 'name = "x"\nseed = "seven"\n'))
     with pytest.raises(ScenarioError, match=r"line 3: days: .*less than or equal"):
         load_scenario(_write(tmp_path, 'name = "x"\n\ndays = 1000000\n'))
-    text = 'base = "default"\n[sources.credit_registry.records.loan_default]\nmiss_rate = 1.5\n'
+    text = 'base = "default"\n[sources.finance.records.loan_default]\nmiss_rate = 1.5\n'
     with pytest.raises(ScenarioError, match=r"line 3: .*miss_rate"):
         load_scenario(_write(tmp_path, text))
 

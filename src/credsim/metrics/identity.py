@@ -34,8 +34,10 @@ class IdentityMetrics(Metric):
         self.found = 0
 
     def measure(self, day: Day) -> None:
-        kind, who, actor = (day.records[f] for f in ("kind", "attributed_to", "true_actor"))
-        legit_refusal = (kind == self.denied) & (who == actor)
+        kind, who, actor, detail = (
+            day.records[f] for f in ("kind", "attributed_to", "true_actor", "detail")
+        )
+        legit_refusal = (kind == self.denied) & (detail == 0)
         self.refused[day.day] = self.groups.count(who[legit_refusal])
         self.stolen += int(np.count_nonzero((kind == self.registered) & (who != actor)))
         self.found += int(np.count_nonzero(kind == self.closed))
@@ -47,9 +49,9 @@ class IdentityMetrics(Metric):
         by: dict = {}
         totals = self.refused.sum(axis=0)
         for i, (trait, label) in enumerate(self.groups.keys[1:], start=1):
-            by.setdefault(trait, {})[label] = int(round(totals[i] * k))
+            by.setdefault(trait, {})[label] = round(totals[i] * k)
         return {
-            "internet_access_denied": int(round(totals[0] * k)),
+            "internet_access_denied": round(totals[0] * k),
             "internet_access_denied_by_group": by,
             "numbers_registered_by_impostors": self.stolen * k,
             "numbers_in_others_names_found": self.found * k,

@@ -50,12 +50,18 @@ class Scenario:
         top = self.model.model_dump(mode="json", exclude={"population", *SECTIONS})
         pop_name, _, pop_params = self.population
         out: dict[str, Any] = {k: v for k, v in top.items() if k != "output"}
-        out["population"] = {"plugin": pop_name, **pop_params.model_dump(mode="json", exclude_none=True)}
+        out["population"] = {
+            "plugin": pop_name,
+            **pop_params.model_dump(mode="json", exclude_none=True),
+        }
         for section in SECTIONS:
             table: dict[str, Any] = {"errors": self.source_errors} if section == "sources" else {}
             for name, _cls, params in self.plugins[section]:
                 spec = getattr(self.model, section)[name]
-                table[name] = {"plugin": spec.plugin, **params.model_dump(mode="json", exclude_none=True)}
+                table[name] = {
+                    "plugin": spec.plugin,
+                    **params.model_dump(mode="json", exclude_none=True),
+                }
             out[section] = table
         out["output"] = top["output"]
         return out

@@ -18,7 +18,7 @@ def _split(dotted: str) -> list[str]:
 
 
 def locate(text: str, path: tuple[str, ...]) -> int | None:
-    """1-based line where `path` is set, else where its nearest parent is, else None."""
+    """1-based line where `path` is set, else the first line that shares most of its prefix."""
     target = [str(p) for p in path]
     best_line, best_len = None, 0
     table: list[str] = []
@@ -37,8 +37,9 @@ def locate(text: str, path: tuple[str, ...]) -> int | None:
             if a != b:
                 break
             common += 1
-        if common == len(full) and common > best_len:
+        if common == len(target) and common == len(full):
+            return number
+        if common > best_len:
+            # Nearest table that holds (or should hold) the key: the longest shared prefix.
             best_line, best_len = number, common
-            if common == len(target):
-                return number
     return best_line

@@ -18,7 +18,7 @@ from pydantic import Field, model_validator
 from credsim.engine import PluginParams
 from credsim.engine.traits import LabelTables, Trait
 
-__all__ = ["FaceModel", "FaceParams", "fmr_from_fpir", "fpir"]
+__all__ = ["FaceModel", "FaceParams", "base_rates", "fmr_from_fpir", "fpir"]
 
 REFERENCE_FPIR = 0.003
 REFERENCE_GALLERY = 12e6
@@ -81,3 +81,48 @@ class FaceModel:
         fmr = self.params.base_fmr * self.fmr_tables.factor(citizens)
         fnir = self.params.fnir * self.fnir_tables.factor(citizens)
         return fpir(np.minimum(fmr, 1.0), self.gallery), np.minimum(fnir, 1.0)
+
+
+def base_rates(
+    gallery: float,
+    fmr: float,
+    probes_per_day: float,
+    prevalence: float = 0.001,
+    fnir: float = 0.0023,
+    groups: dict[str, tuple[float, float]] | None = None,
+) -> dict:
+    """What a 1:N search system produces per day: false alerts, and the share of alerts that are
+    false, overall and for each group (name -> (share of probes, false-match multiplier))."""
+
+    def one(probes: float, multiplier: float) -> dict:
+        rate = float(fpir(min(fmr * multiplier, 1.0), gallery))
+        false = probes * (1.0 - prevalence) * rate
+        true = probes * prevalence * (1.0 - fnir)
+        return {
+            "fpir": rate,
+            "false_alerts_per_day": false,
+            "true_alerts_per_day": true,
+            "false_alert_share": false / (false + true) if false + true > 0 else 0.0,
+        }
+
+    out = {
+        "gallery": gallery,
+        "fmr": fmr,
+        "probes_per_day": probes_per_day,
+        "prevalence": prevalence,
+        "fnir": fnir,
+        **one(probes_per_day, 1.0),
+    }
+    if groups:
+        total = sum(share for share, _ in groups.values())
+        by_group = {
+            name: one(probes_per_day * share / total, mult)
+            for name, (share, mult) in groups.items()
+        }
+        out["by_group"] = by_group
+        out["fpir"] = sum(g["fpir"] * groups[name][0] / total for name, g in by_group.items())
+        out["false_alerts_per_day"] = sum(g["false_alerts_per_day"] for g in by_group.values())
+        out["true_alerts_per_day"] = sum(g["true_alerts_per_day"] for g in by_group.values())
+        alerts = out["false_alerts_per_day"] + out["true_alerts_per_day"]
+        out["false_alert_share"] = out["false_alerts_per_day"] / alerts if alerts else 0.0
+    return out

@@ -173,7 +173,8 @@ class IdentitySource(Source):
         )
         passed = self.streams["verify"].uniform(day.day, act_id) < chance
         named = np.where(passed, victim, impostor) if not self.errors else victim
-        self._record(day, "sim_denied", named[~passed], impostor[~passed], act_id[~passed])
+        caught = ~passed
+        self._record(day, "sim_denied", named[caught], impostor[caught], act_id[caught], detail=1)
         self.sim[impostor[passed]] |= OTHERS
         self._record(day, "sim_registered", victim[passed], impostor[passed], act_id[passed])
         thief = impostor[passed]
@@ -196,14 +197,15 @@ class IdentitySource(Source):
             t + wait, owner=owner[found], user=user[found], actor=actor[found], act_id=act_id[found]
         )
 
-    def _record(self, day: Day, kind: str, named, actor, act_id=None) -> None:
+    def _record(self, day: Day, kind: str, named, actor, act_id, detail: int = 0) -> None:
+        """A record; `sim_denied` has detail 1 when the refused applicant was an impostor."""
         if named.shape[0]:
-            ids = np.full(named.shape[0], -1) if act_id is None else act_id
             day.records.add(
                 day=day.day,
                 kind=self.records[kind],
                 source=self.source_code,
                 attributed_to=named,
                 true_actor=actor,
-                act_id=ids,
+                act_id=act_id,
+                detail=detail,
             )
