@@ -126,6 +126,7 @@ def _run_info(scenario, sim: Simulation, started: float, loop_seconds: float, lo
         "wall_seconds": round(time.perf_counter() - started, 3),
         "loop_seconds": round(loop_seconds, 3),
         "agent_days_per_second": round(n * days / max(loop_seconds, 1e-9)),
+        "phase_seconds": {k: round(v, 3) for k, v in sim.phase_seconds.items()},
         "state_bytes_per_citizen": sim.state.bytes_per_citizen(),
         "peak_bytes_per_citizen": round(sim.resident_bytes() / n, 2),
         "peak_rss_bytes": peak_rss,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -77,6 +78,8 @@ class Simulation:
         )
         self._next_act = 0
         self._next_record = 0
+        self.phase_seconds = {phase.name: 0.0 for phase in PHASES}
+        self._last = time.perf_counter()
         self._initialised = False
 
     def plan(self) -> list[tuple[Phase, list[Plugin]]]:
@@ -106,26 +109,39 @@ class Simulation:
     def step(self, day: int) -> Day:
         """One day: act -> observe -> score -> respond -> measure."""
         d = Day(day)
+        clock = self._clock
         for b in self.behaviors:
             b.act(d)
         self._next_act = d.acts.assign_ids("act_id", self._next_act)
+        clock("act")
         for s in self.sources:
             s.observe(d)
         self._next_record = d.records.assign_ids("record_id", self._next_record)
+        clock("observe")
         public = d.public()
         for p in self.policies:
             p.score(public)
         d.score_changes.freeze()
+        clock("score")
         for c in self.consequences:
             c.respond(public)
         d.sanctions.freeze()
+        clock("respond")
         for m in self.metrics:
             m.measure(d)
+        clock("measure")
         return d
+
+    def _clock(self, phase: str) -> None:
+        """Charge the time since the last call to `phase` (for run.json's phase_seconds)."""
+        now = time.perf_counter()
+        self.phase_seconds[phase] += now - self._last
+        self._last = now
 
     def run(self, log: EventLog | None = None, on_day: Callable[[int], None] | None = None) -> None:
         """Every day of the run, each logged and reported to `on_day`."""
         self.initialise()
+        self._last = time.perf_counter()
         for day in range(self.days):
             d = self.step(day)
             if log is not None:
