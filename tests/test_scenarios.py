@@ -11,5 +11,7 @@ from credsim.scenario import bundled_scenarios
 @pytest.mark.parametrize("name", sorted(bundled_scenarios()))
 def test_bundled_scenario_runs(tmp_path, name):
     results = credsim.run(name, out=tmp_path / name, population=3_000, days=30)
-    assert results.summary["citizens"] == 3_000
-    assert results.summary["acts_total"] > 0
+    summary = results.summary
+    assert summary["citizens"] == 3_000 * summary["people_per_agent"]
+    assert summary["acts_total"] > 0 and summary["records_total"] > 0
+    assert sum(summary["grade_shares"].values()) == pytest.approx(1.0)

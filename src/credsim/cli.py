@@ -243,6 +243,39 @@ def faceid(
 
 
 @app.command()
+def dossier(
+    run_dir: Annotated[Path, typer.Argument(help="a run directory")],
+    citizen: Annotated[int, typer.Option(help="citizen number")],
+    policy: Annotated[str | None, typer.Option(help="policy (default: the primary)")] = None,
+    truth: Annotated[bool, typer.Option(help="say whether each record was true")] = False,
+    json_: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """The itemised statement of one citizen's score: every record that moved it."""
+    import json
+
+    from credsim.results import Results
+
+    if not (run_dir / "summary.json").is_file():
+        raise UserError(f"{run_dir}: not a credsim run directory (no summary.json).")
+    result = Results(run_dir).statement(citizen, policy, truth)
+    if json_:
+        print(json.dumps(result, indent=2))
+        return
+    table = Table(title=f"citizen {citizen} under {result['policy']}: base {result['base']}")
+    columns = ["day", "source", "kind", "points", "score", *(["truth"] if truth else [])]
+    for column in columns:
+        table.add_column(
+            column, justify="right" if column in ("day", "points", "score") else "left"
+        )
+    for item in result["items"]:
+        table.add_row(*(str(item.get(c, "")) for c in columns))
+    out_console.print(table)
+    grade = f", grade {result['grade']}" if "grade" in result else ""
+    listed = ", on the blacklist" if result.get("listed") else ""
+    out_console.print(f"final score {result['final']}{grade}{listed}")
+
+
+@app.command()
 def report(
     run_dir: Annotated[Path, typer.Argument(help="a run directory")],
     figures: Annotated[

@@ -5,8 +5,14 @@ from __future__ import annotations
 from credsim.behavior import BaselineBehavior
 from credsim.consequences import CourtBlacklist
 from credsim.engine import Registry
-from credsim.metrics import CoreMetrics, IdentityMetrics
-from credsim.policies import RulesPolicy
+from credsim.metrics import AssociationMetrics, CoreMetrics, IdentityMetrics
+from credsim.policies import (
+    FinancialPolicy,
+    RongchengPolicy,
+    RulesPolicy,
+    SesamePolicy,
+    StatePolicy,
+)
 from credsim.population import CensusPopulation
 from credsim.sources import IdentitySource, Recorder
 
@@ -21,7 +27,12 @@ def builtin_registry() -> Registry:
     registry.register("source", "recorder", Recorder)
     registry.register("source", "identity", IdentitySource)
     registry.register("policy", "rules", RulesPolicy)
+    registry.register("policy", "rongcheng", RongchengPolicy)
+    registry.register("policy", "sesame", SesamePolicy)
+    registry.register("policy", "state", StatePolicy)
+    registry.register("policy", "financial", FinancialPolicy)
     registry.register("consequence", "court_blacklist", CourtBlacklist)
     registry.register("metric", "core", CoreMetrics)
     registry.register("metric", "identity", IdentityMetrics)
+    registry.register("metric", "association", AssociationMetrics)
     return registry

@@ -96,7 +96,9 @@ def run(
             )
         if output.citizens == "all":
             state = {name: sim.state[name] for name in sim.state}
-            rundir.write_parquet("citizens.parquet", citizens_table(sim.world, state))
+            everyone = np.arange(sim.state.n)
+            bases = {p.name: p.base_scores(sim.world, everyone) for p in sim.policies}
+            rundir.write_parquet("citizens.parquet", citizens_table(sim.world, state, bases))
         rundir.write_json("run.json", _run_info(scenario, sim, started, loop_seconds, log))
         if output.report:
             from credsim.report import write_report

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from credsim.engine.state import Column
@@ -112,6 +113,10 @@ class Policy(Plugin):
 
     def score_info(self) -> ScoreInfo:
         """The score column this policy keeps, its bounds and grades."""
+        raise NotImplementedError
+
+    def base_scores(self, world: World, citizens: np.ndarray) -> np.ndarray:
+        """Each citizen's score before any record."""
         raise NotImplementedError
 
     def score(self, day: PublicDay) -> None:

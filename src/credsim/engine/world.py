@@ -14,12 +14,15 @@ __all__ = ["Codebook", "SanctionInfo", "ScoreInfo", "World"]
 
 @dataclass(frozen=True)
 class ScoreInfo:
-    """A policy's score column, its bounds and its grades (best first, with lower bounds)."""
+    """A policy's score column, bounds, grades (best first, with lower bounds), what a citizen is
+    told of it (nothing, grade, score or an itemised report) and its network-term column."""
 
     column: str
     low: int
     high: int
     grades: tuple[tuple[str, int], ...] = ()
+    opacity: str = "score"
+    network_column: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Every measured harm and outcome, by group, with ground truth. Metrics never change state."""
 
+from credsim.metrics.association import AssociationMetrics
 from credsim.metrics.core import CoreMetrics
 from credsim.metrics.identity import IdentityMetrics
 
-__all__ = ["CoreMetrics", "IdentityMetrics"]
+__all__ = ["AssociationMetrics", "CoreMetrics", "IdentityMetrics"]

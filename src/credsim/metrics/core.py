@@ -243,7 +243,12 @@ class CoreMetrics(Metric):
                 "records_misattributed": int(self.flows["records_misattributed"][:, i].sum() * k),
             }
             if primary is not None:
-                row["score_mean"] = _num(self.score_series[primary]["mean"][last][i])
+                series = self.score_series[primary]
+                row["score_mean"] = _num(series["mean"][last][i])
+                grades = [g for g, _ in self.world.scores[primary].grades]
+                if grades:
+                    shares = series["grades"][last][i]
+                    row["grade_shares"] = {g: _num(s) for g, s in zip(grades, shares, strict=True)}
             by.setdefault(trait, {})[label] = row
         return by
 

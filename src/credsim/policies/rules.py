@@ -1,35 +1,25 @@
-"""A table-driven points policy: a starting score, points per record kind, bounds and grades.
+"""Table-driven points: everyone starts at `start`; each record kind is worth its points.
 
-Everything is data in the scenario; the bundled `default` loads Rongcheng's table. Every score
-change is logged with the record that caused it and the rule (record kind) that priced it.
+Everything is data in the scenario. `rongcheng` is this policy with Rongcheng's table and grades
+(facts) as its defaults.
 """
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
-from numba import njit
 from pydantic import Field, field_validator, model_validator
 
-from credsim.engine import Column, PluginParams, Policy, PublicDay, ScoreInfo, World
+from credsim.engine import World
+from credsim.policies.scoring import INT16, ScoringParams, ScoringPolicy
 from credsim.vocab import RECORD_KINDS, check_kind
 
-__all__ = ["RulesPolicy"]
-
-INT16 = (-32768, 32767)
+__all__ = ["RongchengPolicy", "RulesPolicy"]
 
 
-class RulesParams(PluginParams):
+class RulesParams(ScoringParams):
     start: int = Field(1000, ge=INT16[0], le=INT16[1], description="everyone's first score")
-    floor: int = Field(0, ge=INT16[0], le=INT16[1], description="lowest possible score")
-    ceiling: int = Field(2000, ge=INT16[0], le=INT16[1], description="highest possible score")
     points: dict[str, int] = Field(
         default_factory=dict, description="points per record kind (negative for deductions)"
-    )
-    grades: dict[str, int] = Field(
-        default_factory=dict,
-        description="grade -> lowest score of that grade, best grade first",
     )
 
     @field_validator("points")
@@ -42,77 +32,54 @@ class RulesParams(PluginParams):
         return v
 
     @model_validator(mode="after")
-    def _consistent(self) -> RulesParams:
+    def _start_in_bounds(self) -> RulesParams:
         if not self.floor <= self.start <= self.ceiling:
             raise ValueError(
                 f"need floor <= start <= ceiling, got {self.floor}, {self.start}, {self.ceiling}"
             )
-        bounds = list(self.grades.values())
-        if any(a <= b for a, b in itertools.pairwise(bounds)):
-            raise ValueError(f"grade bounds must fall from best to worst grade, got {self.grades}")
         return self
 
 
-@njit(cache=True)
-def _apply(score, citizens, points, floor, ceiling, delta_out, after_out):
-    """Apply points in record order (a citizen may have several records in one day)."""
-    for i in range(citizens.shape[0]):
-        c = citizens[i]
-        old = np.int32(score[c])
-        new = min(max(old + points[i], floor), ceiling)
-        score[c] = new
-        delta_out[i] = new - old
-        after_out[i] = new
-
-
-class RulesPolicy(Policy):
+class RulesPolicy(ScoringPolicy):
     """Points per record kind from a table, clamped to bounds, with grade bands."""
 
     Params = RulesParams
     params: RulesParams
 
-    @property
-    def column(self) -> str:
-        return f"score.{self.name}"
+    def points(self) -> dict[str, tuple[str, float]]:
+        return {kind: (kind, float(pts)) for kind, pts in self.params.points.items()}
 
-    def score_info(self) -> ScoreInfo:
-        p = self.params
-        return ScoreInfo(self.column, p.floor, p.ceiling, tuple(p.grades.items()))
+    def base_scores(self, world: World, citizens: np.ndarray) -> np.ndarray:
+        return np.full(citizens.shape[0], self.params.start)
 
-    def columns(self) -> list[Column]:
-        return [Column(self.column, "int16", fill=self.params.start, owner=self.name)]
+    def reference(self) -> float:
+        return float(self.params.start)
 
-    def init(self, world: World) -> None:
-        self.scores = world.state[self.column]
-        self.policy_code = world.codes.code("policy", self.name)
-        kinds = [world.codes.code("record_kind", k) for k in RECORD_KINDS]
-        size = max(kinds) + 1
-        self.points_by_code = np.zeros(size, np.int32)
-        self.rule_by_code = np.full(size, -1, np.int32)
-        for kind, pts in self.params.points.items():
-            code = world.codes.code("record_kind", kind)
-            self.points_by_code[code] = pts
-            self.rule_by_code[code] = world.codes.code("rule", f"{self.name}:{kind}")
 
-    def score(self, day: PublicDay) -> None:
-        records = day.records
-        kind = records["kind"]
-        if kind.shape[0] == 0:
-            return
-        rule = self.rule_by_code[kind]
-        priced = rule >= 0
-        citizens = records["attributed_to"][priced]
-        points = self.points_by_code[kind[priced]]
-        delta = np.empty(citizens.shape[0], np.int32)
-        after = np.empty(citizens.shape[0], np.int32)
-        _apply(self.scores, citizens, points, self.params.floor, self.params.ceiling, delta, after)
-        changed = delta != 0
-        day.score_changes.add(
-            day=day.day,
-            citizen=citizens[changed],
-            policy=self.policy_code,
-            delta=delta[changed],
-            score=after[changed],
-            record_id=records["record_id"][priced][changed],
-            rule=rule[priced][changed],
-        )
+def _rongcheng_points() -> dict[str, int]:
+    # Rongcheng Municipal Measures, Attachment 1 (facts).
+    return {
+        "loan_default": -20,  # failing contract obligations in lending
+        "court_judgment": -30,  # sued and found responsible for unpaid debt
+        "card_arrears": -10,  # bank arrears / credit card overdue, per monthly cycle
+        "traffic_violation": -5,  # traffic ticket (secondary)
+        "utility_theft": -60,  # stealing water, gas, electricity or heat
+        "heroic_act": 30,  # heroic act (secondary)
+    }
+
+
+class RongchengParams(RulesParams):
+    start: int = Field(1000, ge=INT16[0], le=INT16[1], description="1000 points (facts)")
+    ceiling: int = Field(1500, ge=INT16[0], le=INT16[1], description="highest possible score")
+    points: dict[str, int] = Field(default_factory=_rongcheng_points)
+    grades: dict[str, int] = Field(
+        default_factory=lambda: {"A": 960, "B": 850, "C": 600, "D": 0},
+        description="NPR (secondary): A 960+, B 850-959, C 600-849, D below 600",
+    )
+
+
+class RongchengPolicy(RulesPolicy):
+    """Rongcheng's points scheme: 1000 to start, the municipal table, grades A to D."""
+
+    Params = RongchengParams
+    params: RongchengParams

@@ -19,7 +19,9 @@ PACKED = frozenset({"traits", "household", "ses"})
 """Population columns that pack several traits; the table shows the traits decoded instead."""
 
 
-def citizens_table(world: World, state_columns: dict[str, np.ndarray]) -> pa.Table:
+def citizens_table(
+    world: World, state_columns: dict[str, np.ndarray], bases: dict[str, np.ndarray] | None = None
+) -> pa.Table:
     """One row per citizen (agent): traits by name, every other column, grade, listed, wrongful."""
     everyone = np.arange(world.n, dtype=np.int64)
     cols: dict[str, pa.Array] = {"citizen": pa.array(everyone.astype(np.int32))}
@@ -32,6 +34,8 @@ def citizens_table(world: World, state_columns: dict[str, np.ndarray]) -> pa.Tab
     for name, values in state_columns.items():
         if name not in PACKED:
             cols[name] = pa.array(values)
+    for policy, base in (bases or {}).items():
+        cols[f"base.{policy}"] = pa.array(base.astype(np.int16))
     for policy, info in world.scores.items():
         if info.grades:
             names = [g for g, _ in info.grades]

@@ -67,6 +67,20 @@ class Results:
         ].reset_index(drop=True)
         return out
 
+    def citizens_row(self, citizen: int) -> dict[str, Any]:
+        """One citizen's row of citizens.parquet."""
+        table = pq.read_table(self.path / "citizens.parquet", filters=[("citizen", "=", citizen)])
+        rows = table.to_pylist()
+        if not rows:
+            raise KeyError(f"no citizen {citizen} in {self.path}")
+        return rows[0]
+
+    def statement(self, citizen: int, policy: str | None = None, truth: bool = False) -> dict:
+        """The itemised statement of one citizen's score: base, every change, final."""
+        from credsim.results.statement import statement
+
+        return statement(self, citizen, policy, truth)
+
     def scenario_text(self) -> str:
         """The resolved scenario (scenario.toml)."""
         return (self.path / "scenario.toml").read_text(encoding="utf-8")

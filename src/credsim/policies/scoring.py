@@ -1,0 +1,231 @@
+"""What every points-based policy shares: a score column, points per record kind, bounds, grades,
+recovery of deductions after a while, a network term from friends' scores, and what the citizen
+is told (opacity).
+
+Every change to a score is a logged score change with its record and rule: a record's points, the
+later recovery of those points (same record, rule `<policy>:recovery`) and the network term's
+moves (no record, rule `<policy>:network`). So base + the sum of a citizen's changes = the final
+score, for every citizen and every policy.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Literal
+
+import numpy as np
+from numba import njit
+from pydantic import Field, model_validator
+
+from credsim.engine import Column, PluginParams, Policy, PublicDay, ScoreInfo, World
+
+__all__ = ["ScoringParams", "ScoringPolicy", "apply_points", "merge_with_defaults"]
+
+INT16 = (-32768, 32767)
+Opacity = Literal["nothing", "grade", "score", "itemised"]
+
+
+def merge_with_defaults(cls, data, field: str):
+    """Let a scenario change one entry of a table of named parts (a dimension, a category)
+    without restating the others: its keys are merged into the plug-in's default table."""
+    if not isinstance(data, dict) or not isinstance(data.get(field), dict):
+        return data
+    factory = cls.model_fields[field].default_factory
+    defaults = {k: v.model_dump() for k, v in factory().items()} if factory else {}
+    merged = dict(defaults)
+    for name, part in data[field].items():
+        merged[name] = {**defaults.get(name, {}), **part} if isinstance(part, dict) else part
+    return {**data, field: merged}
+
+
+class ScoringParams(PluginParams):
+    floor: int = Field(0, ge=INT16[0], le=INT16[1], description="lowest possible score")
+    ceiling: int = Field(2000, ge=INT16[0], le=INT16[1], description="highest possible score")
+    grades: dict[str, int] = Field(
+        default_factory=dict, description="grade -> lowest score of that grade, best first"
+    )
+    recovery_days: int = Field(
+        0, ge=0, le=32000, description="days after which a deduction is given back (0: never)"
+    )
+    max_change_per_day: int = Field(
+        0, ge=0, le=INT16[1], description="cap on one citizen's change in a day (0: none)"
+    )
+    network_weight: float = Field(
+        0.0, ge=0, le=1, description="weight of friends' mean score (its distance from the start)"
+    )
+    network_cadence_days: int = Field(30, ge=1, le=3650, description="days between updates")
+    network_layer: Literal["friends", "work", "family"] = "friends"
+    opacity: Opacity = Field("score", description="what a citizen is told of their standing")
+
+    @model_validator(mode="after")
+    def _bounds(self) -> ScoringParams:
+        if self.floor > self.ceiling:
+            raise ValueError(f"floor {self.floor} is above ceiling {self.ceiling}")
+        bounds = list(self.grades.values())
+        if any(a <= b for a, b in itertools.pairwise(bounds)):
+            raise ValueError(f"grade bounds must fall from best to worst grade, got {self.grades}")
+        return self
+
+
+@njit(cache=True)
+def _apply(score, citizens, points, floor, ceiling, cap, delta_out, after_out):
+    """Apply points in order, clamped to the bounds and (cap > 0) to a citizen's daily cap;
+    with a cap, each citizen's rows must be consecutive (in record order)."""
+    moved = 0
+    for i in range(citizens.shape[0]):
+        c = citizens[i]
+        if i == 0 or citizens[i - 1] != c:
+            moved = 0
+        want = points[i]
+        if cap > 0:
+            want = min(max(want, -cap - moved), cap - moved)
+        old = np.int32(score[c])
+        new = min(max(old + want, floor), ceiling)
+        score[c] = new
+        delta_out[i] = new - old
+        after_out[i] = new
+        moved += new - old
+
+
+def apply_points(score, citizens, points, floor: int, ceiling: int, cap: int = 0):
+    """(applied delta, score after) per row; rows of one citizen apply in their given order."""
+    n = citizens.shape[0]
+    order = np.argsort(citizens, kind="stable") if cap > 0 else np.arange(n)
+    delta = np.empty(n, np.int32)
+    after = np.empty(n, np.int32)
+    _apply(
+        score, citizens[order], points[order].astype(np.int32), floor, ceiling, cap, delta, after
+    )
+    out_delta, out_after = np.empty_like(delta), np.empty_like(after)
+    out_delta[order], out_after[order] = delta, after
+    return out_delta, out_after
+
+
+class ScoringPolicy(Policy):
+    """Shared machinery; subclasses give the points per record kind and the base scores."""
+
+    params: ScoringParams
+
+    @property
+    def column(self) -> str:
+        return f"score.{self.name}"
+
+    @property
+    def network_column(self) -> str | None:
+        return f"network.{self.name}" if self.params.network_weight > 0 else None
+
+    def points(self) -> dict[str, tuple[str, float]]:
+        """Record kind -> (rule name, points)."""
+        raise NotImplementedError
+
+    def base_scores(self, world: World, citizens: np.ndarray) -> np.ndarray:
+        """Each citizen's score before any record (int)."""
+        raise NotImplementedError
+
+    def reference(self) -> float:
+        """The score the network term measures friends against."""
+        return (self.params.floor + self.params.ceiling) / 2
+
+    def score_info(self) -> ScoreInfo:
+        p = self.params
+        return ScoreInfo(
+            self.column, p.floor, p.ceiling, tuple(p.grades.items()), p.opacity, self.network_column
+        )
+
+    def columns(self) -> list[Column]:
+        cols = [Column(self.column, "int16", owner=self.name, doc="score")]
+        if self.network_column:
+            cols.append(Column(self.network_column, "int16", owner=self.name, doc="friends' term"))
+        return cols
+
+    def init(self, world: World) -> None:
+        self.world = world
+        self.scores = world.state[self.column]
+        for start in range(0, world.n, 1 << 20):
+            chunk = np.arange(start, min(start + (1 << 20), world.n))
+            self.scores[chunk] = np.clip(self.base_scores(world, chunk), -32768, 32767)
+        codes = world.codes
+        self.policy_code = codes.code("policy", self.name)
+        size = len(codes.names("record_kind"))
+        self.points_by_code = np.zeros(size, np.float64)
+        self.rule_by_code = np.full(size, -1, np.int32)
+        for kind, (rule, pts) in self.points().items():
+            code = codes.code("record_kind", kind)
+            self.points_by_code[code] = pts
+            self.rule_by_code[code] = codes.code("rule", f"{self.name}:{rule}")
+        self.recovery_rule = codes.code("rule", f"{self.name}:recovery")
+        self.network_rule = codes.code("rule", f"{self.name}:network")
+        self.recoveries = world.calendar(
+            {"citizen": "int32", "points": "int32", "record_id": "int64"}
+        )
+
+    def score(self, day: PublicDay) -> None:
+        due = self.recoveries.pop(day.day)
+        if due["citizen"].shape[0]:
+            rules = np.full(due["citizen"].shape[0], self.recovery_rule)
+            self._change(day, due["citizen"], due["points"], due["record_id"], rules, False)
+        records = day.records
+        kind = records["kind"]
+        rule = self.rule_by_code[kind]
+        priced = rule >= 0
+        if priced.any():
+            points = np.rint(self.points_by_code[kind[priced]]).astype(np.int32)
+            citizens = records["attributed_to"][priced]
+            self._change(day, citizens, points, records["record_id"][priced], rule[priced], True)
+        p = self.params
+        if p.network_weight > 0 and day.day > 0 and day.day % p.network_cadence_days == 0:
+            self._network(day)
+
+    def _change(self, day: PublicDay, citizens, points, record_ids, rules, recover: bool) -> None:
+        p = self.params
+        delta, after = apply_points(
+            self.scores, citizens, points, p.floor, p.ceiling, p.max_change_per_day
+        )
+        changed = delta != 0
+        day.score_changes.add(
+            day=day.day,
+            citizen=citizens[changed],
+            policy=self.policy_code,
+            delta=delta[changed],
+            score=after[changed],
+            record_id=record_ids[changed],
+            rule=rules[changed],
+        )
+        if recover and p.recovery_days > 0:
+            lost = changed & (delta < 0)
+            self.recoveries.push(
+                np.full(int(lost.sum()), day.day + p.recovery_days),
+                citizen=citizens[lost],
+                points=-delta[lost],
+                record_id=record_ids[lost],
+            )
+
+    def _network(self, day: PublicDay) -> None:
+        graph = self.world.graph
+        if graph is None:
+            return
+        term = self.world.state[self.network_column]
+        mean, count = graph.neighbour_mean(self.scores, self.params.network_layer)
+        target = np.where(
+            count > 0, np.rint(self.params.network_weight * (mean - self.reference())), 0
+        )
+        target = np.clip(np.nan_to_num(target), -32768, 32767).astype(np.int32)
+        moving = np.flatnonzero(target != term)
+        if moving.shape[0] == 0:
+            return
+        want = target[moving] - term[moving].astype(np.int32)
+        citizens = moving.astype(np.int32)
+        delta, after = apply_points(
+            self.scores, citizens, want, self.params.floor, self.params.ceiling
+        )
+        term[moving] = term[moving] + delta
+        changed = delta != 0
+        day.score_changes.add(
+            day=day.day,
+            citizen=citizens[changed],
+            policy=self.policy_code,
+            delta=delta[changed],
+            score=after[changed],
+            record_id=-1,
+            rule=self.network_rule,
+        )

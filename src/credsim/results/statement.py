@@ -1,0 +1,87 @@
+"""The itemised statement a citizen of the simulated system never gets: every record that moved
+one policy's score, its source, day, kind and points, recoveries and the friends' term, and the
+final standing; with `truth`, whether each record was true, misattributed or fabricated."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from credsim.errors import UserError, nearest
+
+if TYPE_CHECKING:
+    from credsim.results.results import Results
+
+__all__ = ["statement"]
+
+
+def _truth(citizen: int, true_actor: int) -> str:
+    if true_actor < 0:
+        return "fabricated"
+    return "true" if true_actor == citizen else "misattributed"
+
+
+def statement(results: Results, citizen: int, policy: str | None = None, truth: bool = False):
+    """One citizen's statement under one policy (default: the primary policy)."""
+    summary = results.summary
+    policies = list(summary.get("policies", {}))
+    policy = policy or summary.get("primary_policy")
+    if policy not in policies:
+        hint = nearest(str(policy), policies)
+        did = f" Did you mean {hint!r}?" if hint else ""
+        raise UserError(
+            f"--policy {policy!r}: no such policy in this run.{did} "
+            f"Policies: {', '.join(policies)}."
+        )
+    if not 0 <= citizen < summary["citizens"] // summary.get("people_per_agent", 1):
+        raise UserError(
+            f"--citizen {citizen}: the run has citizens 0 to "
+            f"{summary['citizens'] // summary.get('people_per_agent', 1) - 1}."
+        )
+    if not (results.path / "events" / "score_changes").is_dir():
+        raise UserError(f"{results.path}: the run kept no event log (output.events = 'none').")
+    row = results.citizens_row(citizen)
+    changes = results.events("score_changes", citizen)
+    changes = changes[changes["policy"].astype(str) == policy]
+    records = results.events("records").set_index("record_id")
+    items = []
+    for change in changes.itertuples(index=False):
+        rule = str(change.rule)
+        item = {
+            "day": int(change.day),
+            "points": int(change.delta),
+            "rule": rule,
+            "score": int(change.score),
+        }
+        if change.record_id >= 0:
+            record = records.loc[change.record_id]
+            item.update(
+                source=str(record["source"]),
+                kind=str(record["kind"]),
+                record_id=int(change.record_id),
+                detail=int(record["detail"]),
+            )
+            if rule.endswith(":recovery"):
+                item["kind"] = f"recovery of {item['kind']}"
+            if truth:
+                item["truth"] = _truth(citizen, int(record["true_actor"]))
+        else:
+            item.update(source="network", kind="friends' scores", record_id=None)
+            if truth:
+                item["truth"] = "network"
+        items.append(item)
+    base, final = int(row[f"base.{policy}"]), int(row[f"score.{policy}"])
+    out = {
+        "citizen": citizen,
+        "policy": policy,
+        "base": base,
+        "final": final,
+        "items": items,
+        "points_total": int(np.sum([i["points"] for i in items], dtype=np.int64)),
+    }
+    grade = row.get(f"grade.{policy}")
+    if grade is not None:
+        out["grade"] = str(grade)
+    out["listed"] = bool(row.get("listed", False))
+    return out
