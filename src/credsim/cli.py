@@ -60,6 +60,12 @@ def _summary_table(summary: dict, run_info: dict) -> Table:
             table.add_row(label, _fmt(summary[key]))
     for grade, share in (summary.get("grade_shares") or {}).items():
         table.add_row(f"grade {grade} share", "-" if share is None else f"{share:.2%}")
+    for name, row in (summary.get("calibration") or {}).items():
+        mark = "within" if row["within_band"] else "OUTSIDE"
+        table.add_row(
+            f"{name} (published {row['published']:,.0f})",
+            f"{row['model']:,.0f} (x{row['ratio']:.2f}, {mark})",
+        )
     table.add_row("agent-days per second", _fmt(run_info.get("agent_days_per_second")))
     table.add_row("state bytes per citizen", _fmt(run_info.get("peak_bytes_per_citizen")))
     table.add_row("wall time (s)", _fmt(run_info.get("wall_seconds")))
@@ -273,6 +279,9 @@ def dossier(
     grade = f", grade {result['grade']}" if "grade" in result else ""
     listed = ", on the blacklist" if result.get("listed") else ""
     out_console.print(f"final score {result['final']}{grade}{listed}")
+    for event in result.get("sanctions", []):
+        kind = f" ({event['kind']})" if event["kind"] else ""
+        out_console.print(f"  day {event['day']}: {event['action']} by {event['by']}{kind}")
 
 
 @app.command()

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from credsim.behavior import BaselineBehavior
-from credsim.consequences import CourtBlacklist
+from credsim.consequences import CourtBlacklist, JointPunishment
 from credsim.engine import Registry
-from credsim.metrics import AssociationMetrics, CoreMetrics, IdentityMetrics
+from credsim.metrics import (
+    AssociationMetrics,
+    CalibrationMetrics,
+    CoreMetrics,
+    IdentityMetrics,
+)
 from credsim.policies import (
     FinancialPolicy,
     RongchengPolicy,
@@ -32,7 +37,9 @@ def builtin_registry() -> Registry:
     registry.register("policy", "state", StatePolicy)
     registry.register("policy", "financial", FinancialPolicy)
     registry.register("consequence", "court_blacklist", CourtBlacklist)
+    registry.register("consequence", "joint_punishment", JointPunishment)
     registry.register("metric", "core", CoreMetrics)
     registry.register("metric", "identity", IdentityMetrics)
     registry.register("metric", "association", AssociationMetrics)
+    registry.register("metric", "calibration", CalibrationMetrics)
     return registry

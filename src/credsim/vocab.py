@@ -31,6 +31,10 @@ ACT_KINDS: tuple[str, ...] = (
     "sim_registration",  # signing up for a phone number in one's own name
     "identity_theft",  # signing up for a number in someone else's name
     "sim_resale",  # selling one's registered SIM to someone else
+    "loan_application",  # applying for a loan or a credit card
+    "luxury_purchase",  # "high consumption": star hotels, golf, luxury goods
+    "company_post",  # taking a post as a company's legal representative, director or executive
+    "school_application",  # a child applying to an expensive private school
 )
 
 RECORD_KINDS: tuple[str, ...] = (
@@ -54,6 +58,10 @@ RECORD_KINDS: tuple[str, ...] = (
     "sim_registered",  # a number registered in this citizen's name
     "sim_denied",  # a registration refused at face verification
     "sim_closed",  # a carrier check closed a number registered in this citizen's name
+    "loan_application",
+    "luxury_purchase",
+    "company_post",
+    "school_application",
 )
 
 LISTING_GROUNDS: tuple[str, ...] = (

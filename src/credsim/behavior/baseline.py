@@ -23,9 +23,18 @@ DEBTS = frozenset({"loan_default", "contract_breach"})
 class ActRate(PluginParams):
     rate: float = Field(ge=0, le=1, description="probability per eligible citizen per day")
     adults_only: bool = Field(True, description="only citizens in an adult age band act")
+    ages: tuple[int, int] | None = Field(
+        None, description="only citizens of these ages (inclusive) act; replaces adults_only"
+    )
     urban_factor: float = Field(1.0, ge=0, description="rate multiplier for urban citizens")
     detail_share: float = Field(
         0.0, ge=0, le=1, description="share of these acts with detail 1 (a post that is sensitive)"
+    )
+    listed_factor: float = Field(
+        1.0,
+        ge=0,
+        le=100,
+        description="rate multiplier for citizens on a list (they are notified when listed)",
     )
 
 
@@ -38,6 +47,12 @@ class BaselineParams(PluginParams):
     acts: dict[str, ActRate] = Field(default_factory=dict)
     adult_age: int = Field(18, ge=0, le=100, description="age from which acts `adults_only` occur")
     repayment: Repayment = Field(default_factory=Repayment)
+    history_days: int = Field(
+        0,
+        ge=0,
+        le=36500,
+        description="debts from this many days before the run start the run unpaid or repaid",
+    )
 
     @field_validator("acts")
     @classmethod
@@ -79,8 +94,11 @@ class BaselineBehavior(Behavior):
         self.repay_stream = world.stream("act.debt_repaid")
         self.wait_stream = world.stream("act.debt_repaid.wait")
         self.repay_calendar = world.calendar({"actor": "int32"})
+        self.lists = [world.state[info.column] for info in world.sanctions.values()]
 
     def act(self, day: Day) -> None:
+        if day.day == 0 and self.params.history_days > 0:
+            self._history(day)
         due = self.repay_calendar.pop(day.day)["actor"]
         if due.shape[0]:
             owing = due[self.debt[due] > 0]
@@ -97,15 +115,37 @@ class BaselineBehavior(Behavior):
             if kind in DEBTS:
                 self._default(day.day, actors)
 
-    def _draw(self, day: int, kind: str, spec: ActRate) -> np.ndarray:
+    def _history(self, day: Day) -> None:
+        """Defaults in the years before the run, dated in the past, so that the run starts with
+        the debts, judgments and listings they lead to."""
+        horizon = self.params.history_days
+        for kind in [k for k in self.params.acts if k in DEBTS]:
+            spec = self.params.acts[kind]
+            chance = -np.expm1(horizon * np.log1p(-spec.rate))
+            past = ActRate(rate=chance, urban_factor=spec.urban_factor)
+            actors = self._draw(-1, kind, past, use_lists=False)
+            ago = 1 + self.world.stream(f"act.{kind}.history").integers(0, actors, horizon)
+            day.acts.add(day=-ago, actor=actors, kind=self.code[kind])
+            self._default(-1, actors, dated=-ago)
+
+    def _draw(self, day: int, kind: str, spec: ActRate, use_lists: bool = True) -> np.ndarray:
         hits_stream, thin_stream = self.streams[kind]
-        top = max(spec.urban_factor, 1.0)
-        candidates = hits_stream.hits(day, self.world.n, spec.rate * top)
+        listed_factor = spec.listed_factor if use_lists and self.lists else 1.0
+        top = max(spec.urban_factor, 1.0) * max(listed_factor, 1.0)
+        candidates = hits_stream.hits(day, self.world.n, min(spec.rate * top, 1.0))
         if candidates.shape[0] == 0:
             return candidates.astype(np.int32)
         urban = self.urban_trait.codes(candidates) == 1
         weight = np.where(urban, spec.urban_factor, 1.0) / top
-        if spec.adults_only:
+        if listed_factor != 1.0:
+            listed = np.zeros(candidates.shape[0], bool)
+            for column in self.lists:
+                listed |= column[candidates] >= 0
+            weight = weight * np.where(listed, listed_factor, 1.0)
+        if spec.ages is not None:
+            age = self.age[candidates]
+            weight = weight * ((age >= spec.ages[0]) & (age <= spec.ages[1]))
+        elif spec.adults_only:
             weight = weight * (self.age[candidates] >= self.params.adult_age)
         keep = weight >= 1.0
         partial = (weight > 0) & ~keep
@@ -114,11 +154,13 @@ class BaselineBehavior(Behavior):
             keep[partial] = u < weight[partial]
         return candidates[keep].astype(np.int32)
 
-    def _default(self, day: int, actors: np.ndarray) -> None:
+    def _default(self, day: int, actors: np.ndarray, dated: np.ndarray | None = None) -> None:
+        """New debts; whether and when each is repaid is drawn now (from `dated`, if given)."""
         self.debt[actors] = np.minimum(self.debt[actors].astype(np.int16) + 1, 255)
         repay = self.params.repayment
-        u = self.repay_stream.uniform(day, actors)
-        repaid = actors[u < repay.share]
+        pays = self.repay_stream.uniform(day, actors) < repay.share
+        repaid = actors[pays]
         if repaid.shape[0]:
             wait = self.wait_stream.geometric(day, repaid, repay.mean_days)
-            self.repay_calendar.push(day + wait, actor=repaid)
+            start = day if dated is None else dated[pays]
+            self.repay_calendar.push(start + wait, actor=repaid)

@@ -55,11 +55,18 @@ class CourtBlacklist(Consequence):
         return f"listed_since.{self.name}"
 
     def sanction_info(self) -> SanctionInfo:
-        return SanctionInfo(self.column, (self.params.judgment,))
+        return SanctionInfo(self.column, (self.params.judgment,), f"delisted_on.{self.name}")
 
     def columns(self) -> list[Column]:
         return [
             Column(self.column, "int16", fill=-1, owner=self.name, doc="day listed, -1 if not"),
+            Column(
+                f"delisted_on.{self.name}",
+                "int16",
+                fill=-1,
+                owner=self.name,
+                doc="day of the last removal, -1 if none",
+            ),
             Column(
                 f"judgment_balance.{self.name}",
                 "int8",
@@ -70,6 +77,7 @@ class CourtBlacklist(Consequence):
 
     def init(self, world: World) -> None:
         self.listed_since = world.state[self.column]
+        self.delisted_on = world.state[f"delisted_on.{self.name}"]
         self.balance = world.state[f"judgment_balance.{self.name}"]
         codes = world.codes
         self.code = codes.code("consequence", self.name)
@@ -77,6 +85,7 @@ class CourtBlacklist(Consequence):
         self.payment = codes.code("record_kind", self.params.payment)
         self.refused = np.array([codes.code("record_kind", k) for k in self.params.refuses])
         self.act = {a: codes.code("action", a) for a in ("listed", "delisted", "refused")}
+        self.agency = codes.code("agency", self.name)
         self.checks = world.calendar({"citizen": "int32", "record_id": "int64"})
 
     def respond(self, day: PublicDay) -> None:
@@ -100,6 +109,7 @@ class CourtBlacklist(Consequence):
         payer, first = np.unique(who[paid], return_index=True)
         clear = (self.balance[payer] <= 0) & (self.listed_since[payer] >= 0)
         self.listed_since[payer[clear]] = -1
+        self.delisted_on[payer[clear]] = day.day
         self._log(day, payer[clear], "delisted", rid[paid][first[clear]])
 
         due = self.checks.pop(day.day)
@@ -124,4 +134,5 @@ class CourtBlacklist(Consequence):
                 consequence=self.code,
                 action=self.act[action],
                 record_id=record_ids,
+                agency=self.agency,
             )

@@ -49,12 +49,13 @@ TABLES: dict[str, dict[str, str]] = {
         "consequence": "uint8",
         "action": "uint8",
         "record_id": "int64",
+        "agency": "uint8",
     },
 }
 """Every event table and its fields. `true_actor` and `act_id` are -1 for fabricated records;
 `detail` qualifies a kind (a court's listing ground, whether a post was really sensitive)."""
 
-DEFAULTS = {"act_id": 0, "record_id": 0, "detail": 0}
+DEFAULTS = {"act_id": 0, "record_id": 0, "detail": 0, "agency": 0}
 """Fields a producer may leave out: ids are assigned when the phase closes; detail defaults to 0."""
 
 CITIZEN_FIELD = {

@@ -166,4 +166,5 @@ class Simulation:
             ("score_changes", "rule"): c.names("rule"),
             ("sanctions", "consequence"): c.names("consequence"),
             ("sanctions", "action"): c.names("action"),
+            ("sanctions", "agency"): c.names("agency"),
         }

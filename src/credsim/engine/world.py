@@ -27,10 +27,12 @@ class ScoreInfo:
 
 @dataclass(frozen=True)
 class SanctionInfo:
-    """A consequence's status column (day listed, -1 if not) and the record kinds it rests on."""
+    """A consequence's status column (day listed, -1 if not), the record kinds it rests on, and
+    the column of the day of the last removal, if it keeps one."""
 
     column: str
     basis: tuple[str, ...]
+    removed_column: str | None = None
 
 
 @dataclass

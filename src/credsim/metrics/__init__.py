@@ -1,7 +1,8 @@
 """Every measured harm and outcome, by group, with ground truth. Metrics never change state."""
 
 from credsim.metrics.association import AssociationMetrics
+from credsim.metrics.calibration import CalibrationMetrics
 from credsim.metrics.core import CoreMetrics
 from credsim.metrics.identity import IdentityMetrics
 
-__all__ = ["AssociationMetrics", "CoreMetrics", "IdentityMetrics"]
+__all__ = ["AssociationMetrics", "CalibrationMetrics", "CoreMetrics", "IdentityMetrics"]

@@ -25,9 +25,20 @@ FLOWS = (
     "delisted",
     "blocked_flights",
     "blocked_trains",
+    "blocked_loans",
+    "blocked_high_consumption",
+    "blocked_company_posts",
+    "children_refused_school",
 )
 STOCKS = ("sanctioned", "sanctioned_wrongful")
-BLOCKED = {"flight_purchase": "blocked_flights", "train_purchase": "blocked_trains"}
+BLOCKED = {
+    "flight_purchase": "blocked_flights",
+    "train_purchase": "blocked_trains",
+    "loan_application": "blocked_loans",
+    "luxury_purchase": "blocked_high_consumption",
+    "company_post": "blocked_company_posts",
+    "school_application": "children_refused_school",
+}
 
 
 class CoreParams(PluginParams):
@@ -208,8 +219,8 @@ class CoreMetrics(Metric):
             "delisted_total": total["delisted"],
             "sanctioned": int(self.sanctioned[0] * k),
             "sanctioned_wrongful": int(self.sanctioned_wrongful[0] * k),
-            "blocked_flights": total["blocked_flights"],
-            "blocked_trains": total["blocked_trains"],
+            "wrongful_sanction_days": round(self.stocks["sanctioned_wrongful"][:, 0].sum() * k),
+            **{name: total[name] for name in BLOCKED.values()},
         }
         policies = {}
         for name, series in self.score_series.items():

@@ -14,7 +14,7 @@ from numba import njit, prange
 from credsim.engine.rng import draw_uniform, stream_key
 from credsim.population.preset import Preset
 
-__all__ = ["EDUCATION_SHIFT", "INCOME_SHIFT", "build_citizens", "segment_starts"]
+__all__ = ["EDUCATION_SHIFT", "INCOME_SHIFT", "build_citizens", "parents_of", "segment_starts"]
 
 SEX_SHIFT, ROLE_SHIFT, GROUP_SHIFT = 0, 1, 3
 EDUCATION_SHIFT, INCOME_SHIFT = 0, 2
@@ -136,3 +136,15 @@ def build_citizens(
         household,
         ses,
     )
+
+
+def parents_of(citizens: np.ndarray, household: np.ndarray, traits: np.ndarray) -> np.ndarray:
+    """Household members of the parents' generation of each citizen (-1 where none), one row
+    per citizen and one column per household position."""
+    start = citizens.astype(np.int64) - (household[citizens] & 0x0F)
+    size = (household[citizens] >> 4).astype(np.int64)
+    members = start[:, None] + np.arange(16)[None, :]
+    inside = np.arange(16)[None, :] < size[:, None]
+    safe = np.where(inside, members, 0)
+    adult = ((traits[safe] >> ROLE_SHIFT) & 0b11) == 1
+    return np.where(inside & adult & (members != citizens[:, None]), members, -1)

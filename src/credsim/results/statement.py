@@ -80,8 +80,27 @@ def statement(results: Results, citizen: int, policy: str | None = None, truth: 
         "items": items,
         "points_total": int(np.sum([i["points"] for i in items], dtype=np.int64)),
     }
+    out["sanctions"] = _sanctions(results, citizen, records)
     grade = row.get(f"grade.{policy}")
     if grade is not None:
         out["grade"] = str(grade)
     out["listed"] = bool(row.get("listed", False))
+    return out
+
+
+def _sanctions(results: Results, citizen: int, records) -> list[dict]:
+    """Listings, removals and refusals of this citizen, with the agency and the record."""
+    events = results.events("sanctions", citizen)
+    out = []
+    for event in events.itertuples(index=False):
+        record = records.loc[event.record_id] if event.record_id in records.index else None
+        out.append(
+            {
+                "day": int(event.day),
+                "action": str(event.action),
+                "by": str(event.agency),
+                "kind": None if record is None else str(record["kind"]),
+                "record_id": int(event.record_id),
+            }
+        )
     return out

@@ -127,6 +127,7 @@ class Recorder(Source):
         for rule, code, s, coverage, detail_cdf in self.rules:
             mine = acts["kind"] == self.act_code[rule.act]
             actor, act_id, detail = acts["actor"][mine], acts["act_id"][mine], acts["detail"][mine]
+            when = acts["day"][mine]
             if rule.detail_shares is None:
                 chance = np.full(actor.shape[0], rule.share)
             else:
@@ -135,14 +136,14 @@ class Recorder(Source):
                 ]
             chance = chance * (1.0 - rule.miss_rate) * coverage.factor(actor)
             seen = s["seen"].uniform(day.day, act_id) < chance
-            actor, act_id, detail = actor[seen], act_id[seen], detail[seen]
+            actor, act_id, detail, when = actor[seen], act_id[seen], detail[seen], when[seen]
             attributed, kept = self._identify(day.day, rule, s, actor, act_id)
-            actor, act_id, detail = actor[kept], act_id[kept], detail[kept]
+            actor, act_id, detail, when = actor[kept], act_id[kept], detail[kept], when[kept]
             if detail_cdf is not None:
                 detail = np.searchsorted(
                     detail_cdf, s["detail"].uniform(day.day, act_id) * detail_cdf[-1], side="right"
                 )
-            self._emit(day, rule, s, code, attributed, actor, act_id, detail, act_id)
+            self._emit(day, rule, s, code, attributed, actor, act_id, detail, act_id, when)
             if self.errors and rule.fabrication_rate > 0:
                 self._fabricate(day, rule, s, code, detail_cdf)
 
@@ -194,16 +195,21 @@ class Recorder(Source):
         if detail_cdf is not None:
             u = s["detail"].uniform(day.day, hits + (1 << 40))
             detail = np.searchsorted(detail_cdf, u * detail_cdf[-1], side="right")
-        self._emit(day, rule, s, code, victim, none, none, detail, hits + (1 << 40))
+        self._emit(day, rule, s, code, victim, none, none, detail, hits + (1 << 40), day.day)
 
-    def _emit(self, day: Day, rule: RecordRule, s, code, attributed, actor, act_id, detail, keys):
+    def _emit(
+        self, day: Day, rule: RecordRule, s, code, attributed, actor, act_id, detail, keys, when
+    ):
+        """Records due on the act's day plus the delay: now if that day has come, else later
+        (acts dated before the run, such as past debts, reach the records on its first day)."""
         count = attributed.shape[0]
         if count == 0:
             return
         delay = np.full(count, rule.delay_days, np.int64)
         if rule.delay_extra_mean > 0:
             delay += s["delay"].geometric(day.day, keys, rule.delay_extra_mean + 1) - 1
-        now = delay == 0
+        due = when + delay
+        now = due <= day.day
         columns = {
             "kind": np.full(count, code),
             "attributed_to": attributed,
@@ -217,4 +223,4 @@ class Recorder(Source):
             )
         if (~now).any():
             later = ~now
-            self.pending.push(day.day + delay[later], **{k: v[later] for k, v in columns.items()})
+            self.pending.push(due[later], **{k: v[later] for k, v in columns.items()})

@@ -1,0 +1,111 @@
+"""Joint punishment: agencies that subscribe to lists and refuse listed citizens what they restrict.
+
+Each agency (airlines, railways, banks, schools...) checks only a share of the citizens who come to
+it (`coverage`, fixed per citizen by a hash), acts on a new listing only `pickup_days` after it, and
+keeps refusing for `removal_days` after a removal. Schools refuse a child when a parent in the
+household is listed. Every refusal is a sanction event naming the agency and the record refused.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from pydantic import Field, field_validator
+
+from credsim.engine import Consequence, PluginParams, PublicDay, World
+from credsim.errors import UserError, nearest
+from credsim.population.households import parents_of
+from credsim.vocab import RECORD_KINDS, check_kind
+
+__all__ = ["Agency", "JointPunishment"]
+
+
+class Agency(PluginParams):
+    restricts: list[str] = Field(description="record kinds refused to restricted citizens")
+    coverage: float = Field(1.0, ge=0, le=1, description="share of citizens the agency checks")
+    pickup_days: int = Field(0, ge=0, le=3650, description="days before it acts on a listing")
+    removal_days: int = Field(0, ge=0, le=3650, description="days it lags behind a removal")
+    through_parents: bool = Field(
+        False, description="refuse a child when a parent in the household is restricted"
+    )
+
+    @field_validator("restricts")
+    @classmethod
+    def _kinds(cls, v: list[str]) -> list[str]:
+        return [check_kind(k, RECORD_KINDS, "record kind") for k in v]
+
+
+class JointParams(PluginParams):
+    lists: list[str] = Field(
+        default_factory=lambda: ["court_blacklist"], description="consequences whose lists count"
+    )
+    agencies: dict[str, Agency] = Field(default_factory=dict)
+
+
+class JointPunishment(Consequence):
+    """Agencies refuse listed citizens flights, trains, loans, posts, luxuries and schools."""
+
+    Params = JointParams
+    params: JointParams
+
+    def init(self, world: World) -> None:
+        self.world = world
+        missing = [name for name in self.params.lists if name not in world.sanctions]
+        if missing:
+            hint = nearest(missing[0], world.sanctions)
+            raise UserError(
+                f"consequences.{self.name}.lists: no list named {missing[0]!r}"
+                + (f" (did you mean {hint!r}?)" if hint else "")
+                + f"; lists in this scenario: {', '.join(world.sanctions) or 'none'}"
+            )
+        self.lists = []
+        for name in self.params.lists:
+            info = world.sanctions[name]
+            removed = world.state[info.removed_column] if info.removed_column else None
+            self.lists.append((world.state[info.column], removed))
+        codes = world.codes
+        self.code = codes.code("consequence", self.name)
+        self.refused = codes.code("action", "refused")
+        self.agencies = []
+        for name, agency in self.params.agencies.items():
+            kinds = np.array([codes.code("record_kind", k) for k in agency.restricts])
+            stream = world.stream(f"consequence.{self.name}.{name}.coverage")
+            self.agencies.append((codes.code("agency", name), agency, kinds, stream))
+
+    def restricted(self, citizens: np.ndarray, day: int, agency: Agency) -> np.ndarray:
+        """Whether the agency treats each citizen as listed today."""
+        out = np.zeros(citizens.shape[0], bool)
+        for since, removed in self.lists:
+            listed = since[citizens]
+            out |= (listed >= 0) & (day - listed >= agency.pickup_days)
+            if removed is not None and agency.removal_days > 0:
+                gone = removed[citizens]
+                out |= (listed < 0) & (gone >= 0) & (day - gone < agency.removal_days)
+        return out
+
+    def respond(self, day: PublicDay) -> None:
+        records = day.records
+        kind, who, rid = records["kind"], records["attributed_to"], records["record_id"]
+        state = self.world.state
+        for code, agency, kinds, stream in self.agencies:
+            asking = np.isin(kind, kinds)
+            if not asking.any():
+                continue
+            citizens, record_ids = who[asking], rid[asking]
+            checked = stream.uniform(0, citizens) < agency.coverage
+            if agency.through_parents:
+                parents = parents_of(citizens, state["household"], state["traits"])
+                flat = np.where(parents >= 0, parents, 0).ravel()
+                hit = self.restricted(flat, day.day, agency).reshape(parents.shape) & (parents >= 0)
+                blocked = hit.any(axis=1)
+            else:
+                blocked = self.restricted(citizens, day.day, agency)
+            refuse = checked & blocked
+            if refuse.any():
+                day.sanctions.add(
+                    day=day.day,
+                    citizen=citizens[refuse],
+                    consequence=self.code,
+                    action=self.refused,
+                    record_id=record_ids[refuse],
+                    agency=code,
+                )

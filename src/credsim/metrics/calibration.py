@@ -1,0 +1,92 @@
+"""Calibration against published national figures: the model's yearly counts and listed share,
+scaled to the published population, next to the published values and whether they fall within
+the band (default ±25%)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from pydantic import Field
+
+from credsim.engine import Day, Metric, PluginParams, World
+from credsim.vocab import RECORD_KINDS, check_kind
+
+__all__ = ["CalibrationMetrics"]
+
+PEOPLE_2020 = 1_411_778_724
+"""China, 7th national census (facts)."""
+
+
+class Target(PluginParams):
+    measure: Literal["refused_per_year", "listed"] = Field(
+        description="refusals of a record kind per year, or people listed at the end"
+    )
+    record: str | None = Field(None, description="record kind refused (refused_per_year)")
+    published: float = Field(gt=0, description="the published figure, in people or attempts")
+    source: str = Field("", description="where the figure comes from")
+    band: float = Field(0.25, gt=0, le=1, description="accepted relative distance")
+
+    def model_post_init(self, __context) -> None:
+        if self.record is not None:
+            check_kind(self.record, RECORD_KINDS, "record kind")
+
+
+class CalibrationParams(PluginParams):
+    people: int = Field(PEOPLE_2020, gt=0, description="population the figures refer to")
+    warmup_days: int = Field(30, ge=0, le=3650, description="days left out of yearly rates")
+    targets: dict[str, Target] = Field(default_factory=dict)
+
+
+class CalibrationMetrics(Metric):
+    """Model figures scaled to the published population, beside the published ones."""
+
+    Params = CalibrationParams
+    params: CalibrationParams
+
+    def init(self, world: World) -> None:
+        self.world = world
+        codes = world.codes
+        self.refused = codes.code("action", "refused")
+        self.kinds = {
+            name: codes.code("record_kind", t.record)
+            for name, t in self.params.targets.items()
+            if t.record is not None
+        }
+        self.counts = dict.fromkeys(self.kinds, 0)
+
+    def measure(self, day: Day) -> None:
+        if day.day < self.params.warmup_days:
+            return
+        s = day.sanctions
+        refused = s["action"] == self.refused
+        if not refused.any():
+            return
+        first = day.records["record_id"][:1]
+        offset = first[0] if first.shape[0] else 0
+        kinds = day.records["kind"][s["record_id"][refused] - offset]
+        for name, code in self.kinds.items():
+            self.counts[name] += int(np.count_nonzero(kinds == code))
+
+    def summary(self) -> dict:
+        p, world = self.params, self.world
+        scale = p.people / world.n
+        window = max(world.days - p.warmup_days, 1)
+        listed = np.zeros(world.n, bool)
+        for info in world.sanctions.values():
+            listed |= world.state[info.column] >= 0
+        out = {}
+        for name, target in p.targets.items():
+            if target.measure == "listed":
+                model = float(np.count_nonzero(listed)) * scale
+            else:
+                model = self.counts[name] * scale * 365.0 / window
+            ratio = model / target.published
+            out[name] = {
+                "model": round(model),
+                "published": target.published,
+                "ratio": round(ratio, 4),
+                "within_band": bool(abs(ratio - 1.0) <= target.band),
+                "source": target.source,
+            }
+        return {"calibration": out}

@@ -1,0 +1,103 @@
+"""What happens to people: agencies with delays and coverage, children through parents, the
+listed stock from past debts, and the national calibration."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import credsim
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    sets = ["behaviors.citizens.repayment={share = 0.8, mean_days = 200}",
+            "behaviors.citizens.acts.loan_application.rate=0.01",
+            "behaviors.citizens.acts.school_application.rate=0.02"]
+    return credsim.run("default", out=tmp_path_factory.mktemp("c") / "r", population=40_000,
+                       days=200, seed=5, overrides=sets)
+
+
+def _listing_spans(sanctions: pd.DataFrame) -> dict[int, list[tuple[int, int]]]:
+    """citizen -> [(listed day, removed day or a large number)] from the court list's events."""
+    spans: dict[int, list[tuple[int, int]]] = {}
+    court = sanctions[sanctions["agency"].astype(str) == "court_blacklist"]
+    for event in court.sort_values(["citizen", "day"]).itertuples(index=False):
+        mine = spans.setdefault(int(event.citizen), [])
+        if str(event.action) == "listed":
+            mine.append((int(event.day), 10**6))
+        elif str(event.action) == "delisted" and mine:
+            mine[-1] = (mine[-1][0], int(event.day))
+    return spans
+
+
+def test_agencies_refuse_only_within_their_pickup_and_removal_delays(run):
+    sanctions = run.events("sanctions")
+    spans = _listing_spans(sanctions)
+    banks = sanctions[sanctions["agency"].astype(str) == "banks"]
+    assert len(banks) > 0
+    lag_after_removal = 0
+    for event in banks.itertuples(index=False):
+        day = int(event.day)
+        ok = False
+        for start, end in spans.get(int(event.citizen), []):
+            if start + 30 <= day < end:
+                ok = True
+            elif end <= day < end + 30:
+                ok, lag_after_removal = True, lag_after_removal + 1
+        assert ok, event
+    assert (sanctions["action"].astype(str) == "delisted").any()
+
+
+def test_children_are_refused_schools_for_their_parents_listing(run):
+    sanctions, citizens = run.events("sanctions"), run.citizens.set_index("citizen")
+    schools = sanctions[sanctions["agency"].astype(str) == "schools"]
+    assert len(schools) > 0 and run.summary["children_refused_school"] == len(schools)
+    spans = _listing_spans(sanctions)
+    for event in schools.itertuples(index=False):
+        child = int(event.citizen)
+        assert 6 <= citizens.loc[child, "age"] <= 15
+        assert child not in spans or not any(s <= event.day < e for s, e in spans[child])
+        home = citizens.loc[child, "household"]
+        members = citizens[citizens["household"] == home].index
+        assert any(s <= event.day < e for m in members for s, e in spans.get(int(m), []))
+
+
+def test_coverage_is_the_share_of_restricted_applications_an_agency_refuses(run):
+    sanctions, records = run.events("sanctions"), run.events("records")
+    spans = _listing_spans(sanctions)
+    flights = records[records["kind"].astype(str) == "flight_purchase"]
+    listed = np.array([any(s <= d < e for s, e in spans.get(int(c), []))
+                       for c, d in zip(flights["attributed_to"], flights["day"], strict=True)])
+    refused = sanctions[sanctions["agency"].astype(str) == "airlines"]
+    assert listed.sum() > 10
+    assert len(refused) == listed.sum()  # airlines check everyone (coverage 1, no delay)
+
+
+def test_the_run_starts_with_the_debts_of_past_years(run):
+    acts = run.events("acts")
+    past = acts[acts["day"] < 0]
+    assert len(past) > 0 and set(past["kind"].astype(str)) <= {"loan_default", "contract_breach"}
+    ts = run.timeseries
+    everyone = ts[ts["by"] == "all"].set_index("day")
+    assert everyone.loc[60, "sanctioned"] > 0
+    assert run.summary["wrongful_sanction_days"] == round(everyone["sanctioned_wrongful"].sum())
+
+
+def test_national_lands_in_the_calibration_bands(tmp_path):
+    results = credsim.run("national", out=tmp_path / "n", seed=11,
+                          overrides=["output.citizens='none'", "output.report=false"])
+    calibration = results.summary["calibration"]
+    assert set(calibration) == {"refused_flights", "refused_trains", "listed"}
+    for name, row in calibration.items():
+        assert row["within_band"], (name, row)
+        assert abs(row["ratio"] - 1) <= 0.25
+
+
+def test_perfect_data_sanctions_nobody_wrongfully(tmp_path):
+    results = credsim.run("default", out=tmp_path / "p", population=30_000, days=120,
+                          overrides=["sources.errors=false"])
+    assert results.summary["sanctioned"] > 0
+    assert results.summary["sanctioned_wrongful"] == 0
+    assert results.summary["wrongful_sanction_days"] == 0
