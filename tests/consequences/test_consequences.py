@@ -12,11 +12,19 @@ import credsim
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
-    sets = ["behaviors.citizens.repayment={share = 0.8, mean_days = 200}",
-            "behaviors.citizens.acts.loan_application.rate=0.01",
-            "behaviors.citizens.acts.school_application.rate=0.02"]
-    return credsim.run("default", out=tmp_path_factory.mktemp("c") / "r", population=40_000,
-                       days=200, seed=5, overrides=sets)
+    sets = [
+        "behaviors.citizens.repayment={share = 0.8, mean_days = 200}",
+        "behaviors.citizens.acts.loan_application.rate=0.01",
+        "behaviors.citizens.acts.school_application.rate=0.02",
+    ]
+    return credsim.run(
+        "default",
+        out=tmp_path_factory.mktemp("c") / "r",
+        population=40_000,
+        days=200,
+        seed=5,
+        overrides=sets,
+    )
 
 
 def _listing_spans(sanctions: pd.DataFrame) -> dict[int, list[tuple[int, int]]]:
@@ -68,8 +76,12 @@ def test_coverage_is_the_share_of_restricted_applications_an_agency_refuses(run)
     sanctions, records = run.events("sanctions"), run.events("records")
     spans = _listing_spans(sanctions)
     flights = records[records["kind"].astype(str) == "flight_purchase"]
-    listed = np.array([any(s <= d < e for s, e in spans.get(int(c), []))
-                       for c, d in zip(flights["attributed_to"], flights["day"], strict=True)])
+    listed = np.array(
+        [
+            any(s <= d < e for s, e in spans.get(int(c), []))
+            for c, d in zip(flights["attributed_to"], flights["day"], strict=True)
+        ]
+    )
     refused = sanctions[sanctions["agency"].astype(str) == "airlines"]
     assert listed.sum() > 10
     assert len(refused) == listed.sum()  # airlines check everyone (coverage 1, no delay)
@@ -86,8 +98,12 @@ def test_the_run_starts_with_the_debts_of_past_years(run):
 
 
 def test_national_lands_in_the_calibration_bands(tmp_path):
-    results = credsim.run("national", out=tmp_path / "n", seed=11,
-                          overrides=["output.citizens='none'", "output.report=false"])
+    results = credsim.run(
+        "national",
+        out=tmp_path / "n",
+        seed=11,
+        overrides=["output.citizens='none'", "output.report=false"],
+    )
     calibration = results.summary["calibration"]
     assert set(calibration) == {"refused_flights", "refused_trains", "listed"}
     for name, row in calibration.items():
@@ -96,8 +112,13 @@ def test_national_lands_in_the_calibration_bands(tmp_path):
 
 
 def test_perfect_data_sanctions_nobody_wrongfully(tmp_path):
-    results = credsim.run("default", out=tmp_path / "p", population=30_000, days=120,
-                          overrides=["sources.errors=false"])
+    results = credsim.run(
+        "default",
+        out=tmp_path / "p",
+        population=30_000,
+        days=120,
+        overrides=["sources.errors=false"],
+    )
     assert results.summary["sanctioned"] > 0
     assert results.summary["sanctioned_wrongful"] == 0
     assert results.summary["wrongful_sanction_days"] == 0
