@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from credsim.behavior import BaselineBehavior
-from credsim.consequences import CourtBlacklist, JointPunishment
+from credsim.consequences import Appeals, CourtBlacklist, GradeList, JointPunishment, Perks
 from credsim.engine import Registry
 from credsim.metrics import (
+    AppealMetrics,
     AssociationMetrics,
     CalibrationMetrics,
     CoreMetrics,
     IdentityMetrics,
+    PerkMetrics,
 )
 from credsim.policies import (
     FinancialPolicy,
@@ -38,8 +40,13 @@ def builtin_registry() -> Registry:
     registry.register("policy", "financial", FinancialPolicy)
     registry.register("consequence", "court_blacklist", CourtBlacklist)
     registry.register("consequence", "joint_punishment", JointPunishment)
+    registry.register("consequence", "appeals", Appeals)
+    registry.register("consequence", "perks", Perks)
+    registry.register("consequence", "grade_list", GradeList)
     registry.register("metric", "core", CoreMetrics)
     registry.register("metric", "identity", IdentityMetrics)
     registry.register("metric", "association", AssociationMetrics)
     registry.register("metric", "calibration", CalibrationMetrics)
+    registry.register("metric", "appeals", AppealMetrics)
+    registry.register("metric", "perks", PerkMetrics)
     return registry

@@ -35,6 +35,7 @@ ACT_KINDS: tuple[str, ...] = (
     "luxury_purchase",  # "high consumption": star hotels, golf, luxury goods
     "company_post",  # taking a post as a company's legal representative, director or executive
     "school_application",  # a child applying to an expensive private school
+    "appeal",  # contesting a listing in court; detail 1 if the citizen owes nothing
 )
 
 RECORD_KINDS: tuple[str, ...] = (
@@ -62,6 +63,7 @@ RECORD_KINDS: tuple[str, ...] = (
     "luxury_purchase",
     "company_post",
     "school_application",
+    "appeal_upheld",  # a court corrects the records an appeal contested
 )
 
 LISTING_GROUNDS: tuple[str, ...] = (
@@ -74,7 +76,8 @@ LISTING_GROUNDS: tuple[str, ...] = (
 )
 """The six grounds for the dishonest-debtor list (facts); a judgment's `detail` is one of them."""
 
-SANCTION_ACTIONS: tuple[str, ...] = ("listed", "delisted", "refused")
+SANCTION_ACTIONS: tuple[str, ...] = ("warned", "listed", "delisted", "refused")
+"""`warned`: told that a listing will follow unless the judgment is paid (due process)."""
 
 
 def check_kind(value: str, kinds: tuple[str, ...] | list[str], what: str) -> str:

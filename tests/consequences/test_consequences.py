@@ -30,8 +30,10 @@ def run(tmp_path_factory):
 def _listing_spans(sanctions: pd.DataFrame) -> dict[int, list[tuple[int, int]]]:
     """citizen -> [(listed day, removed day or a large number)] from the court list's events."""
     spans: dict[int, list[tuple[int, int]]] = {}
-    court = sanctions[sanctions["agency"].astype(str) == "court_blacklist"]
-    for event in court.sort_values(["citizen", "day"]).itertuples(index=False):
+    court = sanctions[sanctions["consequence"].astype(str) == "court_blacklist"]
+    court = court[court["action"].astype(str).isin(["listed", "delisted"])]
+    # Stable: events of one day keep their log order (a listing before a same-day removal).
+    for event in court.sort_values(["citizen", "day"], kind="stable").itertuples(index=False):
         mine = spans.setdefault(int(event.citizen), [])
         if str(event.action) == "listed":
             mine.append((int(event.day), 10**6))

@@ -84,9 +84,17 @@ def test_params_are_strict_and_frozen():
     work_degree=st.integers(0, 12),
 )
 def test_every_layer_is_symmetric_consistent_and_inside_provinces(
-    seed, n, cut_points, block_size, district_size, mean_degree, cross_share, homophily, keep,
+    seed,
+    n,
+    cut_points,
+    block_size,
+    district_size,
+    mean_degree,
+    cross_share,
+    homophily,
+    keep,
     work_degree,
-):  # fmt: skip
+):
     segments, age, household = population(n, [int(c * n) for c in cut_points], seed)
     params = GraphParams(
         friends=FriendParams(

@@ -85,7 +85,8 @@ def test_base_inheritance_keeps_what_is_not_overridden(tmp_path):
 def test_a_plugin_can_be_switched_off(tmp_path):
     path = _write(tmp_path, 'base = "default"\n[consequences.joint_punishment]\nenabled = false\n')
     names = [name for name, _, _ in load_scenario(path).plugins["consequences"]]
-    assert names == ["court_blacklist"]
+    assert "joint_punishment" not in names and "court_blacklist" in names
+    assert "grade_list" not in names  # off in the default scenario
 
 
 def test_resolved_scenario_reloads_to_the_same_scenario(tmp_path):

@@ -12,6 +12,7 @@ import numpy as np
 from pydantic import Field, field_validator
 
 from credsim.engine import Behavior, Column, Day, PluginParams, World
+from credsim.engine.traits import LabelTables
 from credsim.vocab import ACT_KINDS, check_kind
 
 __all__ = ["DEBTS", "BaselineBehavior"]
@@ -43,10 +44,22 @@ class Repayment(PluginParams):
     mean_days: float = Field(180.0, ge=1, description="mean days from default to repayment")
 
 
+class AppealFiling(PluginParams):
+    share: float = Field(0.05, ge=0, le=1, description="listed citizens who owe and appeal")
+    innocent_share: float = Field(
+        0.5, ge=0, le=1, description="listed citizens who owe nothing and appeal"
+    )
+    by_trait: dict[str, dict[str, float]] = Field(
+        default_factory=dict, description="trait -> label -> multiplier (education, age)"
+    )
+    mean_days: float = Field(60.0, ge=1, description="mean days from listing to filing")
+
+
 class BaselineParams(PluginParams):
     acts: dict[str, ActRate] = Field(default_factory=dict)
     adult_age: int = Field(18, ge=0, le=100, description="age from which acts `adults_only` occur")
     repayment: Repayment = Field(default_factory=Repayment)
+    appeals: AppealFiling = Field(default_factory=AppealFiling)
     history_days: int = Field(
         0,
         ge=0,
@@ -57,7 +70,7 @@ class BaselineParams(PluginParams):
     @field_validator("acts")
     @classmethod
     def _known_kinds(cls, v: dict[str, ActRate]) -> dict[str, ActRate]:
-        choices = tuple(k for k in ACT_KINDS if k != "debt_repaid")
+        choices = tuple(k for k in ACT_KINDS if k not in ("debt_repaid", "appeal"))
         for kind in v:
             check_kind(kind, choices, "act kind")
         return v
@@ -94,7 +107,16 @@ class BaselineBehavior(Behavior):
         self.repay_stream = world.stream("act.debt_repaid")
         self.wait_stream = world.stream("act.debt_repaid.wait")
         self.repay_calendar = world.calendar({"actor": "int32"})
-        self.lists = [world.state[info.column] for info in world.sanctions.values()]
+        # Citizens know only the lists that notify them.
+        self.lists = [world.state[i.column] for i in world.sanctions.values() if i.notified]
+        self.told_by = {
+            world.codes.code("consequence", name)
+            for name, info in world.sanctions.items()
+            if info.notified
+        }
+        self.appeal_factor = LabelTables(self.params.appeals.by_trait, world.traits, "appeals")
+        self.appeal_calendar = world.calendar({"actor": "int32"})
+        self.appeal_streams = (world.stream("act.appeal"), world.stream("act.appeal.wait"))
 
     def act(self, day: Day) -> None:
         if day.day == 0 and self.params.history_days > 0:
@@ -104,6 +126,7 @@ class BaselineBehavior(Behavior):
             owing = due[self.debt[due] > 0]
             np.subtract.at(self.debt, owing, 1)
             day.acts.add(day=day.day, actor=due, kind=self.code["debt_repaid"])
+        self._appeal(day)
         for kind, spec in self.params.acts.items():
             actors = self._draw(day.day, kind, spec)
             if actors.shape[0] == 0:
@@ -114,6 +137,34 @@ class BaselineBehavior(Behavior):
             day.acts.add(day=day.day, actor=actors, kind=self.code[kind], detail=detail)
             if kind in DEBTS:
                 self._default(day.day, actors)
+
+    def _appeal(self, day: Day) -> None:
+        """Citizens told yesterday that they were listed decide whether to appeal, and when;
+        those who owe nothing (they know) appeal more often. Only where appeals exist."""
+        if "appeals" not in self.world.services:
+            return
+        filing = self.appeal_calendar.pop(day.day)["actor"]
+        if filing.shape[0]:
+            innocent = self.debt[filing] == 0
+            day.acts.add(day=day.day, actor=filing, kind=self.code["appeal"], detail=innocent)
+        told = self.world.yesterday
+        if not told or not told["citizen"].shape[0]:
+            return
+        news = (told["action"] == self.world.codes.code("action", "listed")) & np.isin(
+            told["consequence"], list(self.told_by)
+        )
+        listed = told["citizen"][news]
+        if listed.shape[0] == 0:
+            return
+        p = self.params.appeals
+        chance = np.where(self.debt[listed] == 0, p.innocent_share, p.share)
+        chance = chance * self.appeal_factor.factor(listed)
+        decide, wait = self.appeal_streams
+        files = listed[decide.uniform(day.day, listed) < chance]
+        if files.shape[0]:
+            self.appeal_calendar.push(
+                day.day + wait.geometric(day.day, files, p.mean_days), actor=files
+            )
 
     def _history(self, day: Day) -> None:
         """Defaults in the years before the run, dated in the past, so that the run starts with

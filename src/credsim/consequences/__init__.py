@@ -1,6 +1,9 @@
 """What happens to people: listings, refusals, perks and repair - decided from records only."""
 
+from credsim.consequences.appeals import Appeals
 from credsim.consequences.court_blacklist import CourtBlacklist
+from credsim.consequences.grade_list import GradeList
 from credsim.consequences.joint_punishment import JointPunishment
+from credsim.consequences.perks import Perks
 
-__all__ = ["CourtBlacklist", "JointPunishment"]
+__all__ = ["Appeals", "CourtBlacklist", "GradeList", "JointPunishment", "Perks"]

@@ -28,6 +28,8 @@ class BlacklistParams(PluginParams):
     listing_delay_days: int = Field(
         30, ge=0, le=3650, description="grace days between a judgment and listing"
     )
+    warn: bool = Field(True, description="warn at judgment time that a listing will follow")
+    notify: bool = Field(True, description="tell citizens they are listed (behaviour reads it)")
     refuses: list[str] = Field(
         default_factory=lambda: ["flight_purchase", "train_purchase"],
         description="purchase record kinds refused to listed citizens",
@@ -55,7 +57,9 @@ class CourtBlacklist(Consequence):
         return f"listed_since.{self.name}"
 
     def sanction_info(self) -> SanctionInfo:
-        return SanctionInfo(self.column, (self.params.judgment,), f"delisted_on.{self.name}")
+        return SanctionInfo(
+            self.column, (self.params.judgment,), f"delisted_on.{self.name}", self.params.notify
+        )
 
     def columns(self) -> list[Column]:
         return [
@@ -84,9 +88,28 @@ class CourtBlacklist(Consequence):
         self.judgment = codes.code("record_kind", self.params.judgment)
         self.payment = codes.code("record_kind", self.params.payment)
         self.refused = np.array([codes.code("record_kind", k) for k in self.params.refuses])
-        self.act = {a: codes.code("action", a) for a in ("listed", "delisted", "refused")}
+        self.act = {a: codes.code("action", a) for a in ("warned", "listed", "delisted", "refused")}
         self.agency = codes.code("agency", self.name)
         self.checks = world.calendar({"citizen": "int32", "record_id": "int64"})
+        world.services[f"list:{self.name}"] = self
+
+    def correct(
+        self, day: PublicDay, citizens: np.ndarray, record_ids: np.ndarray, by: int
+    ) -> None:
+        """A court corrected these citizens' judgments: clear them and lift the listing."""
+        self.balance[citizens] = 0
+        lift = self.listed_since[citizens] >= 0
+        self.listed_since[citizens[lift]] = -1
+        self.delisted_on[citizens[lift]] = day.day
+        if lift.any():
+            day.sanctions.add(
+                day=day.day,
+                citizen=citizens[lift],
+                consequence=self.code,
+                action=self.act["delisted"],
+                record_id=record_ids[lift],
+                agency=by,
+            )
 
     def respond(self, day: PublicDay) -> None:
         records = day.records
@@ -98,6 +121,8 @@ class CourtBlacklist(Consequence):
 
         judged = kind == self.judgment
         self._shift(who[judged], +1)
+        if self.params.warn:
+            self._log(day, who[judged], "warned", rid[judged])
         self.checks.push(
             np.full(int(judged.sum()), day.day + self.params.listing_delay_days),
             citizen=who[judged],

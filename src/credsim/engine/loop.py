@@ -130,6 +130,8 @@ class Simulation:
         for m in self.metrics:
             m.measure(d)
         clock("measure")
+        self.world.yesterday.clear()
+        self.world.yesterday.update(d.sanctions.columns())
         return d
 
     def _clock(self, phase: str) -> None:

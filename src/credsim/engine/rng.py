@@ -21,6 +21,7 @@ __all__ = [
     "BLOCK",
     "Stream",
     "bernoulli_hits",
+    "event_key",
     "stream_key",
 ]
 
@@ -163,3 +164,11 @@ class Stream:
             return np.ones(u.shape[0], np.int64)
         q = 1.0 - 1.0 / mean
         return 1 + np.floor(np.log(u) / np.log(q)).astype(np.int64)
+
+
+def event_key(day: np.ndarray | int, citizen: np.ndarray, kind: np.ndarray | int) -> np.ndarray:
+    """A draw index for an event that stays the same in any scenario where the event happens:
+    built from its day, its citizen and its kind, not from its position in the log (which
+    shifts when another scenario's citizens act differently)."""
+    d = (np.asarray(day, np.int64) + (1 << 19)) << 37
+    return d | (np.asarray(citizen, np.int64) << 6) | np.asarray(kind, np.int64)

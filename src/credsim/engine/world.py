@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+
 from credsim.engine.rng import Stream
 from credsim.engine.schedule import Calendar
 from credsim.engine.state import State, StateView
@@ -27,12 +29,13 @@ class ScoreInfo:
 
 @dataclass(frozen=True)
 class SanctionInfo:
-    """A consequence's status column (day listed, -1 if not), the record kinds it rests on, and
-    the column of the day of the last removal, if it keeps one."""
+    """A consequence's status column (day listed, -1 if not), the record kinds it rests on, the
+    column of the day of the last removal (if kept) and whether listed citizens are told."""
 
     column: str
     basis: tuple[str, ...]
     removed_column: str | None = None
+    notified: bool = True
 
 
 @dataclass
@@ -69,6 +72,9 @@ class World:
     scores: dict[str, ScoreInfo] = field(default_factory=dict)
     sanctions: dict[str, SanctionInfo] = field(default_factory=dict)
     calendars: list[Calendar] = field(default_factory=list)
+    yesterday: dict[str, np.ndarray] = field(default_factory=dict)
+    """Yesterday's sanctions (listings, removals, refusals): what citizens were told, which the
+    next day's behaviour may read. Feedback travels only through the next day."""
 
     def stream(self, name: str) -> Stream:
         """The random stream `name`; the same name always gives the same draws."""

@@ -1,8 +1,17 @@
 """Every measured harm and outcome, by group, with ground truth. Metrics never change state."""
 
+from credsim.metrics.appeals import AppealMetrics
 from credsim.metrics.association import AssociationMetrics
 from credsim.metrics.calibration import CalibrationMetrics
 from credsim.metrics.core import CoreMetrics
 from credsim.metrics.identity import IdentityMetrics
+from credsim.metrics.perks import PerkMetrics
 
-__all__ = ["AssociationMetrics", "CalibrationMetrics", "CoreMetrics", "IdentityMetrics"]
+__all__ = [
+    "AppealMetrics",
+    "AssociationMetrics",
+    "CalibrationMetrics",
+    "CoreMetrics",
+    "IdentityMetrics",
+    "PerkMetrics",
+]

@@ -149,7 +149,11 @@ class CoreMetrics(Metric):
         delisted = action == self.action["delisted"]
         self.flows["listed_new"][t] = self.groups.count(who[listed])
         self.flows["delisted"][t] = self.groups.count(who[delisted])
-        self.sanctioned += self.flows["listed_new"][t] - self.flows["delisted"][t]
+        # A citizen on two lists is sanctioned once: count entering the first, leaving the last.
+        on_lists = self._lists_holding(who)
+        entered = who[listed & (on_lists == 1)]
+        left = who[delisted & (on_lists == 0)]
+        self.sanctioned += self.groups.count(entered) - self.groups.count(left)
         for code, bit in self.list_code.items():
             mine = s["consequence"] == code
             mask = np.uint8(1 << bit)
@@ -164,6 +168,13 @@ class CoreMetrics(Metric):
             kinds = day.records["kind"][rid[refused] - (first[0] if first.shape[0] else 0)]
             for code, metric in self.blocked_code.items():
                 self.flows[metric][t] += self.groups.count(who[refused][kinds == code])
+
+    def _lists_holding(self, citizens: np.ndarray) -> np.ndarray:
+        """How many lists each citizen is on now."""
+        count = np.zeros(citizens.shape[0], np.int64)
+        for _, info in self.lists:
+            count += self.world.state[info.column][citizens] >= 0
+        return count
 
     def _scores(self, day: Day, code: int, name: str) -> None:
         sc = day.score_changes

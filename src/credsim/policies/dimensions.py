@@ -123,6 +123,7 @@ class SesameParams(DimensionParams):
                     "court_judgment": -80,
                     "card_arrears": -10,
                     "judgment_paid": 20,
+                    "appeal_upheld": 80,
                 },
             ),
             "fulfilment_capacity": Dimension(
@@ -193,6 +194,7 @@ class FinancialParams(DimensionParams):
                     "card_arrears": -15,
                     "court_judgment": -60,
                     "judgment_paid": 20,
+                    "appeal_upheld": 60,
                 },
             ),
             "amounts_owed": Dimension(
@@ -202,6 +204,7 @@ class FinancialParams(DimensionParams):
                     "loan_default": -20,
                     "court_judgment": -20,
                     "judgment_paid": 20,
+                    "appeal_upheld": 20,
                 },
             ),
             "length_of_history": Dimension(

@@ -65,6 +65,7 @@ def _rongcheng_points() -> dict[str, int]:
         "traffic_violation": -5,  # traffic ticket (secondary)
         "utility_theft": -60,  # stealing water, gas, electricity or heat
         "heroic_act": 30,  # heroic act (secondary)
+        "appeal_upheld": 30,  # a corrected judgment gives its points back
     }
 
 

@@ -56,6 +56,13 @@ class ScoringParams(PluginParams):
     network_cadence_days: int = Field(30, ge=1, le=3650, description="days between updates")
     network_layer: Literal["friends", "work", "family"] = "friends"
     opacity: Opacity = Field("score", description="what a citizen is told of their standing")
+    consent_share: float = Field(
+        1.0,
+        ge=0,
+        le=1,
+        description="share of citizens who consent to be scored; records of the others are "
+        "not scored (Rongcheng's current measures need consent)",
+    )
 
     @model_validator(mode="after")
     def _bounds(self) -> ScoringParams:
@@ -168,6 +175,8 @@ class ScoringPolicy(Policy):
         kind = records["kind"]
         rule = self.rule_by_code[kind]
         priced = rule >= 0
+        if self.params.consent_share < 1.0 and priced.any():
+            priced &= self.consents(records["attributed_to"])
         if priced.any():
             points = np.rint(self.points_by_code[kind[priced]]).astype(np.int32)
             citizens = records["attributed_to"][priced]
@@ -175,6 +184,11 @@ class ScoringPolicy(Policy):
         p = self.params
         if p.network_weight > 0 and day.day > 0 and day.day % p.network_cadence_days == 0:
             self._network(day)
+
+    def consents(self, citizens: np.ndarray) -> np.ndarray:
+        """Whether each citizen consented to this policy's scoring (fixed per citizen)."""
+        draw = self.world.stream(f"policy.{self.name}.consent").uniform(0, citizens)
+        return draw < self.params.consent_share
 
     def _change(self, day: PublicDay, citizens, points, record_ids, rules, recover: bool) -> None:
         p = self.params

@@ -50,8 +50,12 @@ def _categories() -> dict[str, Category]:
                 "heroic_act": 30,
             }
         ),
-        "trust_breaking": Category(points={"court_judgment": -50, "judgment_paid": 20}),
-        "judicial_credibility": Category(points={"court_judgment": -30, "post_flagged": -10}),
+        "trust_breaking": Category(
+            points={"court_judgment": -50, "judgment_paid": 20, "appeal_upheld": 50}
+        ),
+        "judicial_credibility": Category(
+            points={"court_judgment": -30, "post_flagged": -10, "appeal_upheld": 30}
+        ),
     }
 
 
@@ -128,6 +132,8 @@ class StatePolicy(ScoringPolicy):
         kind, who, rid = records["kind"], records["attributed_to"], records["record_id"]
         for sub, category, pts, rules in self.tables:
             priced = rules[kind] >= 0
+            if self.params.consent_share < 1.0:
+                priced &= self.consents(who)
             if not priced.any():
                 continue
             delta, _ = apply_points(sub, who[priced], pts[kind[priced]], 0, category.ceiling)

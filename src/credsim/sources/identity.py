@@ -158,7 +158,8 @@ class IdentitySource(Source):
 
     def _register(self, day: Day, who: np.ndarray, act_id: np.ndarray) -> None:
         fail = self.params.false_non_match_rate * self.fnmr.factor(who) if self.errors else 0.0
-        denied = self.streams["verify"].uniform(day.day, act_id) < fail
+        # Draws are keyed by (day, citizen), not by log position, to keep common random numbers.
+        denied = self.streams["verify"].uniform(day.day, who) < fail
         self._record(day, "sim_denied", who[denied], who[denied], act_id[denied])
         ok = who[~denied]
         self.sim[ok] |= OWN
@@ -171,7 +172,9 @@ class IdentitySource(Source):
         chance = (
             self.params.impostor_pass_rate * self.passing.factor(victim) if self.errors else 0.0
         )
-        passed = self.streams["verify"].uniform(day.day, act_id) < chance
+        passed = (
+            self.streams["verify"].uniform(day.day, impostor.astype(np.int64) + (1 << 32)) < chance
+        )
         named = np.where(passed, victim, impostor) if not self.errors else victim
         caught = ~passed
         self._record(day, "sim_denied", named[caught], impostor[caught], act_id[caught], detail=1)
@@ -191,8 +194,8 @@ class IdentitySource(Source):
     def _schedule_check(self, t: int, owner, user, actor, act_id) -> None:
         """Some numbers in other hands will be found by a carrier check, after a wait."""
         p = self.params
-        found = self.streams["check"].uniform(t, act_id) < p.check_share
-        wait = self.streams["wait"].geometric(t, act_id[found], p.check_mean_days)
+        found = self.streams["check"].uniform(t, actor) < p.check_share
+        wait = self.streams["wait"].geometric(t, actor[found], p.check_mean_days)
         self.checks.push(
             t + wait, owner=owner[found], user=user[found], actor=actor[found], act_id=act_id[found]
         )

@@ -17,6 +17,7 @@ import numpy as np
 from pydantic import Field, field_validator, model_validator
 
 from credsim.engine import Day, PluginParams, Source, World
+from credsim.engine.rng import event_key
 from credsim.engine.traits import LabelTables
 from credsim.errors import UserError
 from credsim.sources.faceid import FaceModel, FaceParams
@@ -32,6 +33,8 @@ _PENDING = {
     "act_id": "int64",
     "detail": "uint8",
 }
+FABRICATED = 63
+"""The kind number in the draw keys of fabricated records (no act kind has it)."""
 _STREAMS = ("seen", "wrong", "whom", "fabricated", "fabricated_whom", "detail", "delay")
 
 
@@ -128,6 +131,7 @@ class Recorder(Source):
             mine = acts["kind"] == self.act_code[rule.act]
             actor, act_id, detail = acts["actor"][mine], acts["act_id"][mine], acts["detail"][mine]
             when = acts["day"][mine]
+            key = event_key(when, actor, self.act_code[rule.act])
             if rule.detail_shares is None:
                 chance = np.full(actor.shape[0], rule.share)
             else:
@@ -135,19 +139,19 @@ class Recorder(Source):
                     np.minimum(detail, len(rule.detail_shares) - 1)
                 ]
             chance = chance * (1.0 - rule.miss_rate) * coverage.factor(actor)
-            seen = s["seen"].uniform(day.day, act_id) < chance
-            actor, act_id, detail, when = actor[seen], act_id[seen], detail[seen], when[seen]
-            attributed, kept = self._identify(day.day, rule, s, actor, act_id)
-            actor, act_id, detail, when = actor[kept], act_id[kept], detail[kept], when[kept]
+            seen = s["seen"].uniform(0, key) < chance
+            actor, act_id, detail, when, key = (a[seen] for a in (actor, act_id, detail, when, key))
+            attributed, kept = self._identify(0, rule, s, actor, key)
+            actor, act_id, detail, when, key = (a[kept] for a in (actor, act_id, detail, when, key))
             if detail_cdf is not None:
                 detail = np.searchsorted(
-                    detail_cdf, s["detail"].uniform(day.day, act_id) * detail_cdf[-1], side="right"
+                    detail_cdf, s["detail"].uniform(0, key) * detail_cdf[-1], side="right"
                 )
-            self._emit(day, rule, s, code, attributed, actor, act_id, detail, act_id, when)
+            self._emit(day, rule, s, code, attributed, actor, act_id, detail, key, when)
             if self.errors and rule.fabrication_rate > 0:
                 self._fabricate(day, rule, s, code, detail_cdf)
 
-    def _identify(self, day: int, rule: RecordRule, s, actor, act_id):
+    def _identify(self, day: int, rule: RecordRule, s, actor, key):
         """Who each record names, and which acts give a record at all."""
         attributed = actor.copy()
         kept = np.ones(actor.shape[0], bool)
@@ -159,19 +163,19 @@ class Recorder(Source):
             return holder[kept], kept
         if not self.errors:
             return attributed, kept
-        u = s["wrong"].uniform(day, act_id)
+        u = s["wrong"].uniform(day, key)
         if rule.identify == "face":
             false_match, miss = self.face.rates(actor)
             kept = u >= miss
             wrong = kept & (u < miss + false_match)
             others = same_cell_other(
-                actor[wrong], act_id[wrong], self.world.traits, s["whom"], day, self.n
+                actor[wrong], key[wrong], self.world.traits, s["whom"], day, self.n
             )
             attributed[wrong] = others
             return attributed[kept], kept
         wrong = u < rule.misattribution_rate
         if self.n > 1 and wrong.any():
-            other = s["whom"].integers(day, act_id[wrong], self.n - 1).astype(np.int32)
+            other = s["whom"].integers(day, key[wrong], self.n - 1).astype(np.int32)
             attributed[wrong] = other + (other >= actor[wrong])
         return attributed, kept
 
@@ -192,10 +196,11 @@ class Recorder(Source):
         victim = s["fabricated_whom"].integers(day.day, hits, self.n).astype(np.int32)
         none = np.full(hits.shape[0], -1)
         detail = np.zeros(hits.shape[0], np.uint8)
+        keys = event_key(day.day, hits, FABRICATED)
         if detail_cdf is not None:
-            u = s["detail"].uniform(day.day, hits + (1 << 40))
+            u = s["detail"].uniform(0, keys)
             detail = np.searchsorted(detail_cdf, u * detail_cdf[-1], side="right")
-        self._emit(day, rule, s, code, victim, none, none, detail, hits + (1 << 40), day.day)
+        self._emit(day, rule, s, code, victim, none, none, detail, keys, day.day)
 
     def _emit(
         self, day: Day, rule: RecordRule, s, code, attributed, actor, act_id, detail, keys, when
@@ -207,7 +212,7 @@ class Recorder(Source):
             return
         delay = np.full(count, rule.delay_days, np.int64)
         if rule.delay_extra_mean > 0:
-            delay += s["delay"].geometric(day.day, keys, rule.delay_extra_mean + 1) - 1
+            delay += s["delay"].geometric(0, keys, rule.delay_extra_mean + 1) - 1
         due = when + delay
         now = due <= day.day
         columns = {

@@ -40,12 +40,11 @@ def same_cell_other(
     for attempt in range(MAX_TRIES):
         if pending.shape[0] == 0:
             break
-        draw_keys = keys[pending].astype(np.int64) * MAX_TRIES + attempt
-        candidate = stream.integers(day, draw_keys, n)
+        candidate = stream.integers(attempt, keys[pending], n)
         ok = (candidate != actors[pending]) & (_cell(candidate, traits) == target[pending])
         out[pending[ok]] = candidate[ok]
         pending = pending[~ok]
     if pending.shape[0]:
-        other = stream.integers(day, keys[pending].astype(np.int64) * MAX_TRIES - 1, n - 1)
+        other = stream.integers(MAX_TRIES, keys[pending], n - 1)
         out[pending] = other + (other >= actors[pending])
     return out.astype(np.int32)

@@ -1,0 +1,101 @@
+"""A list by grade: citizens whose score under a policy falls into the listed grades (such as D)
+are listed, and removed when it rises out of them. Agencies can subscribe to it like the court
+list. Rongcheng's current measures say a low score alone is never the basis for a penalty, so the
+default scenario carries this list switched off."""
+
+from __future__ import annotations
+
+import numpy as np
+from pydantic import Field
+
+from credsim.engine import Column, Consequence, PluginParams, PublicDay, SanctionInfo, World
+from credsim.errors import UserError, nearest
+from credsim.vocab import RECORD_KINDS
+
+__all__ = ["GradeList"]
+
+
+class GradeListParams(PluginParams):
+    policy: str = Field(description="policy whose grades count")
+    grades: list[str] = Field(default_factory=lambda: ["D"], description="grades that list")
+    notify: bool = Field(True, description="tell citizens they are listed")
+
+
+class GradeList(Consequence):
+    """Lists citizens while their grade under a policy is one of the listed grades."""
+
+    Params = GradeListParams
+    params: GradeListParams
+
+    @property
+    def column(self) -> str:
+        return f"listed_since.{self.name}"
+
+    def columns(self) -> list[Column]:
+        return [
+            Column(self.column, "int16", fill=-1, owner=self.name, doc="day listed, -1 if not"),
+            Column(f"delisted_on.{self.name}", "int16", fill=-1, owner=self.name),
+        ]
+
+    def sanction_info(self) -> SanctionInfo:
+        # Any record that moved the score can be what pushed the citizen into the grade.
+        return SanctionInfo(
+            self.column, RECORD_KINDS, f"delisted_on.{self.name}", self.params.notify
+        )
+
+    def init(self, world: World) -> None:
+        info = world.scores.get(self.params.policy)
+        if info is None:
+            hint = nearest(self.params.policy, world.scores)
+            raise UserError(
+                f"consequences.{self.name}.policy: no policy {self.params.policy!r}"
+                + (f" (did you mean {hint!r}?)" if hint else "")
+            )
+        names = [g for g, _ in info.grades]
+        unknown = [g for g in self.params.grades if g not in names]
+        if unknown:
+            raise UserError(
+                f"consequences.{self.name}.grades: {unknown[0]!r} is not a grade of "
+                f"{self.params.policy}; grades are {', '.join(names)}"
+            )
+        self.bounds = np.array([b for _, b in info.grades])
+        self.bad = np.array([g in self.params.grades for g in names])
+        self.score = world.state[info.column]
+        self.listed_since = world.state[self.column]
+        self.delisted_on = world.state[f"delisted_on.{self.name}"]
+        codes = world.codes
+        self.policy_code = codes.code("policy", self.params.policy)
+        self.code = codes.code("consequence", self.name)
+        self.agency = codes.code("agency", self.name)
+        self.actions = {a: codes.code("action", a) for a in ("listed", "delisted")}
+
+    def respond(self, day: PublicDay) -> None:
+        sc = day.score_changes
+        mine = sc["policy"] == self.policy_code
+        if not mine.any():
+            return
+        citizens, last = np.unique(sc["citizen"][mine][::-1], return_index=True)
+        record_ids = sc["record_id"][mine][::-1][last]
+        grade = np.minimum(
+            np.searchsorted(-self.bounds, -self.score[citizens].astype(np.int64), "left"),
+            len(self.bounds) - 1,
+        )
+        bad = self.bad[grade]
+        listed = self.listed_since[citizens] >= 0
+        for action, move in (("listed", bad & ~listed), ("delisted", ~bad & listed)):
+            who = citizens[move]
+            if who.shape[0] == 0:
+                continue
+            if action == "listed":
+                self.listed_since[who] = day.day
+            else:
+                self.listed_since[who] = -1
+                self.delisted_on[who] = day.day
+            day.sanctions.add(
+                day=day.day,
+                citizen=who,
+                consequence=self.code,
+                action=self.actions[action],
+                record_id=record_ids[move],
+                agency=self.agency,
+            )

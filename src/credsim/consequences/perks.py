@@ -1,0 +1,51 @@
+"""Redlists and perks: citizens above a policy's threshold get deposit-free rentals and bikes,
+discounts, faster refunds and easier visa paperwork. Eligibility is read from scores only; what
+the perks are worth is counted by the `perks` metric, in people and in money, by group."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from pydantic import Field
+
+from credsim.engine import Consequence, PluginParams, PublicDay, World
+
+__all__ = ["Perk", "Perks"]
+
+
+class Perk(PluginParams):
+    policy: str = Field(description="the policy whose score qualifies")
+    min_score: int = Field(description="lowest qualifying score")
+    value_yuan: float = Field(0.0, ge=0, description="money a holder saves (deposit or discount)")
+    per: Literal["once", "year"] = Field("once", description="a deposit waived, or a yearly saving")
+    uptake: float = Field(1.0, ge=0, le=1, description="share of those eligible who use it")
+    source: str = Field("", description="where the threshold comes from")
+
+
+class PerksParams(PluginParams):
+    perks: dict[str, Perk] = Field(default_factory=dict)
+
+
+class Perks(Consequence):
+    """Perks for high scorers (the redlist side of the system)."""
+
+    Params = PerksParams
+    params: PerksParams
+
+    def init(self, world: World) -> None:
+        # Perks of policies a scenario switched off are left out (a one-policy scenario keeps
+        # the default perks table); `skipped` names them in the summary.
+        self.active = {n: p for n, p in self.params.perks.items() if p.policy in world.scores}
+        self.skipped = sorted(set(self.params.perks) - set(self.active))
+        self.world = world
+        world.services["perks"] = self
+
+    def respond(self, day: PublicDay) -> None:
+        """Eligibility is read when it is counted; nothing is refused or granted per day here."""
+
+    def eligible(self, name: str, citizens: np.ndarray) -> np.ndarray:
+        """Whether each citizen qualifies for the perk now."""
+        perk = self.params.perks[name]
+        column = self.world.scores[perk.policy].column
+        return self.world.state[column][citizens] >= perk.min_score
