@@ -262,6 +262,7 @@ class CoreMetrics(Metric):
                 "citizens": int(sizes[i] * k),
                 "sanctioned": int(self.sanctioned[i] * k),
                 "sanctioned_wrongful": int(self.sanctioned_wrongful[i] * k),
+                "wrongful_sanction_days": round(self.stocks["sanctioned_wrongful"][:, i].sum() * k),
                 "records_misattributed": int(self.flows["records_misattributed"][:, i].sum() * k),
             }
             if primary is not None:
