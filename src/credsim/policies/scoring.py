@@ -190,11 +190,20 @@ class ScoringPolicy(Policy):
         draw = self.world.stream(f"policy.{self.name}.consent").uniform(0, citizens)
         return draw < self.params.consent_share
 
-    def _change(self, day: PublicDay, citizens, points, record_ids, rules, recover: bool) -> None:
+    def _change(
+        self,
+        day: PublicDay,
+        citizens,
+        points,
+        record_ids,
+        rules,
+        recover: bool,
+        cap: int | None = None,
+    ) -> np.ndarray:
+        """Apply and log score changes; schedule recoveries of deductions. Returns the deltas."""
         p = self.params
-        delta, after = apply_points(
-            self.scores, citizens, points, p.floor, p.ceiling, p.max_change_per_day
-        )
+        limit = p.max_change_per_day if cap is None else cap
+        delta, after = apply_points(self.scores, citizens, points, p.floor, p.ceiling, limit)
         changed = delta != 0
         day.score_changes.add(
             day=day.day,
@@ -213,8 +222,10 @@ class ScoringPolicy(Policy):
                 points=-delta[lost],
                 record_id=record_ids[lost],
             )
+        return delta
 
     def _network(self, day: PublicDay) -> None:
+        """Move each citizen's friends' term to its new target; the move is a logged change."""
         graph = self.world.graph
         if graph is None:
             return
@@ -228,18 +239,8 @@ class ScoringPolicy(Policy):
         if moving.shape[0] == 0:
             return
         want = target[moving] - term[moving].astype(np.int32)
+        none = np.full(moving.shape[0], -1, np.int64)
+        rules = np.full(moving.shape[0], self.network_rule, np.int32)
         citizens = moving.astype(np.int32)
-        delta, after = apply_points(
-            self.scores, citizens, want, self.params.floor, self.params.ceiling
-        )
+        delta = self._change(day, citizens, want, none, rules, recover=False, cap=0)
         term[moving] = term[moving] + delta
-        changed = delta != 0
-        day.score_changes.add(
-            day=day.day,
-            citizen=citizens[changed],
-            policy=self.policy_code,
-            delta=delta[changed],
-            score=after[changed],
-            record_id=-1,
-            rule=self.network_rule,
-        )
