@@ -26,7 +26,7 @@ def credsim(*args, env=None, cwd=None):
         (["--days", "40000"], "--days 40000"),
         (["missing.toml"], "not found"),
         (["defualt"], "'default'"),
-        (["--set", "consequences.court_blacklist.plugin=blacklist"], "court_blacklist"),
+        (["--set", "consequences.court_blacklist.plugin=blacklst"], "'blacklist'"),
         (["--population", "many"], "population"),
     ],
 )

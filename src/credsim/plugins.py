@@ -39,6 +39,8 @@ def builtin_registry() -> Registry:
     registry.register("policy", "state", StatePolicy)
     registry.register("policy", "financial", FinancialPolicy)
     registry.register("consequence", "court_blacklist", CourtBlacklist)
+    # The same mechanism keeps any list of unsettled records, such as lenders' shared blacklists.
+    registry.register("consequence", "blacklist", CourtBlacklist)
     registry.register("consequence", "joint_punishment", JointPunishment)
     registry.register("consequence", "appeals", Appeals)
     registry.register("consequence", "perks", Perks)

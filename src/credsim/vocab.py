@@ -64,6 +64,7 @@ RECORD_KINDS: tuple[str, ...] = (
     "company_post",
     "school_application",
     "appeal_upheld",  # a court corrects the records an appeal contested
+    "lender_report",  # a lender puts a borrower on the lenders' shared blacklist
 )
 
 LISTING_GROUNDS: tuple[str, ...] = (

@@ -27,10 +27,12 @@ def run(tmp_path_factory):
     )
 
 
-def _listing_spans(sanctions: pd.DataFrame) -> dict[int, list[tuple[int, int]]]:
-    """citizen -> [(listed day, removed day or a large number)] from the court list's events."""
+def _listing_spans(
+    sanctions: pd.DataFrame, lists=("court_blacklist",)
+) -> dict[int, list[tuple[int, int]]]:
+    """citizen -> [(listed day, removed day or a large number)] from the lists' events."""
     spans: dict[int, list[tuple[int, int]]] = {}
-    court = sanctions[sanctions["consequence"].astype(str) == "court_blacklist"]
+    court = sanctions[sanctions["consequence"].astype(str).isin(lists)]
     court = court[court["action"].astype(str).isin(["listed", "delisted"])]
     # Stable: events of one day keep their log order (a listing before a same-day removal).
     for event in court.sort_values(["citizen", "day"], kind="stable").itertuples(index=False):
@@ -44,7 +46,11 @@ def _listing_spans(sanctions: pd.DataFrame) -> dict[int, list[tuple[int, int]]]:
 
 def test_agencies_refuse_only_within_their_pickup_and_removal_delays(run):
     sanctions = run.events("sanctions")
-    spans = _listing_spans(sanctions)
+    # Banks read the court list and the lenders' shared list (spans per list, then any).
+    per_list = [
+        _listing_spans(sanctions, (name,)) for name in ("court_blacklist", "lender_blacklist")
+    ]
+    spans = {c: [s for p in per_list for s in p.get(c, [])] for p in per_list for c in p}
     banks = sanctions[sanctions["agency"].astype(str) == "banks"]
     assert len(banks) > 0
     lag_after_removal = 0

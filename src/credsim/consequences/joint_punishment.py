@@ -27,6 +27,7 @@ class Agency(PluginParams):
     through_parents: bool = Field(
         False, description="refuse a child when a parent in the household is restricted"
     )
+    lists: list[str] | None = Field(None, description="lists it reads (default: the plug-in's)")
 
     @field_validator("restricts")
     @classmethod
@@ -49,19 +50,22 @@ class JointPunishment(Consequence):
 
     def init(self, world: World) -> None:
         self.world = world
-        missing = [name for name in self.params.lists if name not in world.sanctions]
-        if missing:
-            hint = nearest(missing[0], world.sanctions)
-            raise UserError(
-                f"consequences.{self.name}.lists: no list named {missing[0]!r}"
-                + (f" (did you mean {hint!r}?)" if hint else "")
-                + f"; lists in this scenario: {', '.join(world.sanctions) or 'none'}"
-            )
-        self.lists = []
-        for name in self.params.lists:
-            info = world.sanctions[name]
+        columns = {}
+        wanted = {
+            *self.params.lists,
+            *(n for a in self.params.agencies.values() for n in a.lists or []),
+        }
+        for name in wanted:
+            info = world.sanctions.get(name)
+            if info is None:
+                hint = nearest(name, world.sanctions)
+                raise UserError(
+                    f"consequences.{self.name}: no list named {name!r}"
+                    + (f" (did you mean {hint!r}?)" if hint else "")
+                    + f"; lists in this scenario: {', '.join(world.sanctions) or 'none'}"
+                )
             removed = world.state[info.removed_column] if info.removed_column else None
-            self.lists.append((world.state[info.column], removed))
+            columns[name] = (world.state[info.column], removed)
         codes = world.codes
         self.code = codes.code("consequence", self.name)
         self.refused = codes.code("action", "refused")
@@ -69,12 +73,14 @@ class JointPunishment(Consequence):
         for name, agency in self.params.agencies.items():
             kinds = np.array([codes.code("record_kind", k) for k in agency.restricts])
             stream = world.stream(f"consequence.{self.name}.{name}.coverage")
-            self.agencies.append((codes.code("agency", name), agency, kinds, stream))
+            lists = [columns[n] for n in (agency.lists or self.params.lists)]
+            self.agencies.append((codes.code("agency", name), agency, kinds, stream, lists))
 
-    def restricted(self, citizens: np.ndarray, day: int, agency: Agency) -> np.ndarray:
-        """Whether the agency treats each citizen as listed today."""
+    @staticmethod
+    def restricted(citizens: np.ndarray, day: int, agency: Agency, lists) -> np.ndarray:
+        """Whether the agency treats each citizen as listed today on any of its lists."""
         out = np.zeros(citizens.shape[0], bool)
-        for since, removed in self.lists:
+        for since, removed in lists:
             listed = since[citizens]
             out |= (listed >= 0) & (day - listed >= agency.pickup_days)
             if removed is not None and agency.removal_days > 0:
@@ -86,7 +92,7 @@ class JointPunishment(Consequence):
         records = day.records
         kind, who, rid = records["kind"], records["attributed_to"], records["record_id"]
         state = self.world.state
-        for code, agency, kinds, stream in self.agencies:
+        for code, agency, kinds, stream, lists in self.agencies:
             asking = np.isin(kind, kinds)
             if not asking.any():
                 continue
@@ -95,10 +101,11 @@ class JointPunishment(Consequence):
             if agency.through_parents:
                 parents = parents_of(citizens, state["household"], state["traits"])
                 flat = np.where(parents >= 0, parents, 0).ravel()
-                hit = self.restricted(flat, day.day, agency).reshape(parents.shape) & (parents >= 0)
+                hit = self.restricted(flat, day.day, agency, lists).reshape(parents.shape)
+                hit &= parents >= 0
                 blocked = hit.any(axis=1)
             else:
-                blocked = self.restricted(citizens, day.day, agency)
+                blocked = self.restricted(citizens, day.day, agency, lists)
             refuse = checked & blocked
             if refuse.any():
                 day.sanctions.add(

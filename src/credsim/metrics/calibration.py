@@ -23,6 +23,7 @@ class Target(PluginParams):
         description="refusals of a record kind per year, or people listed at the end"
     )
     record: str | None = Field(None, description="record kind refused (refused_per_year)")
+    list: str | None = Field(None, description="the list counted (listed; default: any list)")
     published: float = Field(gt=0, description="the published figure, in people or attempts")
     source: str = Field("", description="where the figure comes from")
     band: float = Field(0.25, gt=0, le=1, description="accepted relative distance")
@@ -72,12 +73,13 @@ class CalibrationMetrics(Metric):
         p, world = self.params, self.world
         scale = p.people / world.n
         window = max(world.days - p.warmup_days, 1)
-        listed = np.zeros(world.n, bool)
-        for info in world.sanctions.values():
-            listed |= world.state[info.column] >= 0
         out = {}
         for name, target in p.targets.items():
             if target.measure == "listed":
+                lists = [target.list] if target.list else list(world.sanctions)
+                listed = np.zeros(world.n, bool)
+                for list_name in lists:
+                    listed |= world.state[world.sanctions[list_name].column] >= 0
                 model = float(np.count_nonzero(listed)) * scale
             else:
                 model = self.counts[name] * scale * 365.0 / window

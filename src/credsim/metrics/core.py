@@ -31,6 +31,9 @@ FLOWS = (
     "children_refused_school",
 )
 STOCKS = ("sanctioned", "sanctioned_wrongful")
+SANCTIONED, WRONGFUL = np.uint8(0x40), np.uint8(0x80)
+"""Flag bits of `wrongful_basis` (bits 0-5 mark a wrong record under each list)."""
+MAX_LISTS = 6
 BLOCKED = {
     "flight_purchase": "blocked_flights",
     "train_purchase": "blocked_trains",
@@ -57,7 +60,8 @@ class CoreMetrics(Metric):
                 "uint8",
                 owner=self.name,
                 truth=True,
-                doc="bit per list: a wrong record of the list's basis kind reached this citizen",
+                doc="bits 0-5: a wrong record of list i's basis kind reached this citizen; "
+                "bit 6: sanctioned now; bit 7: wrongfully sanctioned now",
             )
         ]
 
@@ -69,6 +73,8 @@ class CoreMetrics(Metric):
         self.flows = {name: np.zeros((world.days, self.groups.size)) for name in FLOWS}
         self.stocks = {name: np.zeros((world.days, self.groups.size)) for name in STOCKS}
         self.lists = list(world.sanctions.items())
+        if len(self.lists) > MAX_LISTS:
+            raise ValueError(f"the core metric tracks at most {MAX_LISTS} lists")
         self.wrong = state["wrongful_basis"]
         codes = world.codes
         self.basis_codes = [
@@ -103,8 +109,9 @@ class CoreMetrics(Metric):
         self._tally("acts", acts["kind"], "act_kind")
         self._tally("records", recs["kind"], "record_kind")
         self._by_source(recs["source"], misattributed, fabricated)
-        self._sanctions(day)
-        self._mark_wrong(recs["kind"], who, misattributed | fabricated)
+        changed = self._sanctions(day)
+        marked = self._mark_wrong(recs["kind"], who, misattributed | fabricated)
+        self._update_stocks(np.concatenate([changed, marked]))
         self.stocks["sanctioned"][t] = self.sanctioned
         self.stocks["sanctioned_wrongful"][t] = self.sanctioned_wrongful
         for code, name in self.policy_code.items():
@@ -129,45 +136,64 @@ class CoreMetrics(Metric):
                 row = self.by_source.setdefault(names[code], dict.fromkeys(counts, 0))
                 row[what] += count
 
-    def _mark_wrong(self, kinds: np.ndarray, who: np.ndarray, wrong: np.ndarray) -> None:
+    def _mark_wrong(self, kinds: np.ndarray, who: np.ndarray, wrong: np.ndarray) -> np.ndarray:
+        """Mark citizens who received a wrong record of a list's basis kind; returns them."""
+        marked = []
         for bit, basis in enumerate(self.basis_codes):
-            hit = who[wrong & np.isin(kinds, basis)]
-            if hit.shape[0] == 0:
-                continue
-            column = self.world.state[self.lists[bit][1].column]
-            newly = hit[(self.wrong[hit] & (1 << bit)) == 0]
-            newly = np.unique(newly)
-            # Already on the list when the wrong record arrives: the listing now rests on it too.
-            listed = newly[column[newly] >= 0]
-            self.sanctioned_wrongful += self.groups.count(listed)
-            self.wrong[newly] |= np.uint8(1 << bit)
+            hit = np.unique(who[wrong & np.isin(kinds, basis)])
+            self.wrong[hit] |= np.uint8(1 << bit)
+            marked.append(hit)
+        return np.concatenate(marked) if marked else np.empty(0, np.int32)
 
-    def _sanctions(self, day: Day) -> None:
+    def _wrongful_now(self, citizens: np.ndarray) -> np.ndarray:
+        """On some list whose listing rests on a wrong record of its basis kind."""
+        out = np.zeros(citizens.shape[0], bool)
+        for bit, (_, info) in enumerate(self.lists):
+            on = self.world.state[info.column][citizens] >= 0
+            out |= on & ((self.wrong[citizens] & np.uint8(1 << bit)) > 0)
+        return out
+
+    def _update_stocks(self, touched: np.ndarray) -> None:
+        """Recount the citizens whose lists or marks changed today: sanctioned (on any list) and
+        wrongfully sanctioned are kept as flags, so a citizen on two lists counts once."""
+        touched = np.unique(touched)
+        if touched.shape[0] == 0:
+            return
+        sanctioned_now = self._lists_holding(touched) > 0
+        wrongful_now = self._wrongful_now(touched)
+        flags = self.wrong[touched]
+        for now, flag, stock in (
+            (sanctioned_now, SANCTIONED, self.sanctioned),
+            (wrongful_now, WRONGFUL, self.sanctioned_wrongful),
+        ):
+            before = (flags & flag) > 0
+            stock += self.groups.count(touched[now & ~before])
+            stock -= self.groups.count(touched[~now & before])
+        self.wrong[touched] = (
+            (flags & ~(SANCTIONED | WRONGFUL))
+            | np.where(sanctioned_now, SANCTIONED, 0).astype(np.uint8)
+            | np.where(wrongful_now, WRONGFUL, 0).astype(np.uint8)
+        )
+
+    def _sanctions(self, day: Day) -> np.ndarray:
+        """Flows of listings, removals and refusals; returns the citizens whose lists changed."""
         t, s = day.day, day.sanctions
         who, action, rid = s["citizen"], s["action"], s["record_id"]
         listed = action == self.action["listed"]
         delisted = action == self.action["delisted"]
         self.flows["listed_new"][t] = self.groups.count(who[listed])
         self.flows["delisted"][t] = self.groups.count(who[delisted])
-        # A citizen on two lists is sanctioned once: count entering the first, leaving the last.
-        on_lists = self._lists_holding(who)
-        entered = who[listed & (on_lists == 1)]
-        left = who[delisted & (on_lists == 0)]
-        self.sanctioned += self.groups.count(entered) - self.groups.count(left)
         for code, bit in self.list_code.items():
-            mine = s["consequence"] == code
-            mask = np.uint8(1 << bit)
-            on = who[listed & mine]
-            off = who[delisted & mine]
-            self.sanctioned_wrongful += self.groups.count(on[(self.wrong[on] & mask) > 0])
-            self.sanctioned_wrongful -= self.groups.count(off[(self.wrong[off] & mask) > 0])
-            self.wrong[off] &= ~mask
+            # Leaving a list clears what its listing rested on.
+            off = who[delisted & (s["consequence"] == code)]
+            self.wrong[off] &= ~np.uint8(1 << bit)
         refused = action == self.action["refused"]
         if refused.any():
             first = day.records["record_id"][:1]
             kinds = day.records["kind"][rid[refused] - (first[0] if first.shape[0] else 0)]
             for code, metric in self.blocked_code.items():
                 self.flows[metric][t] += self.groups.count(who[refused][kinds == code])
+        return who[listed | delisted]
 
     def _lists_holding(self, citizens: np.ndarray) -> np.ndarray:
         """How many lists each citizen is on now."""
