@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-__all__ = ["ScenarioError", "UserError", "nearest"]
+__all__ = ["ScenarioError", "UserError", "did_you_mean", "nearest"]
 
 
 class UserError(Exception):
@@ -24,3 +24,11 @@ def nearest(word: str, choices: Iterable[str]) -> str | None:
         return found[0]
     lowered = {c.lower(): c for c in options}
     return lowered.get(word.lower())
+
+
+def did_you_mean(word: str, choices: Iterable[str], sentence: bool = False) -> str:
+    """' (did you mean 'x'?)' for the nearest choice, or '' when none is close."""
+    hint = nearest(word, choices)
+    if hint is None:
+        return ""
+    return f" Did you mean {hint!r}?" if sentence else f" (did you mean {hint!r}?)"

@@ -6,7 +6,7 @@ to record kinds (a loan default can become a bank's default report and, later, a
 
 from __future__ import annotations
 
-from credsim.errors import nearest
+from credsim.errors import did_you_mean
 
 __all__ = ["ACT_KINDS", "LISTING_GROUNDS", "RECORD_KINDS", "SANCTION_ACTIONS", "check_kind"]
 
@@ -85,6 +85,5 @@ def check_kind(value: str, kinds: tuple[str, ...] | list[str], what: str) -> str
     """`value` if it is one of `kinds`; else a ValueError naming the nearest and all kinds."""
     if value in kinds:
         return value
-    hint = nearest(value, kinds)
-    did = f" (did you mean {hint!r}?)" if hint else ""
+    did = did_you_mean(value, kinds)
     raise ValueError(f"unknown {what} {value!r}{did}; {what}s are {', '.join(kinds)}")

@@ -9,7 +9,7 @@ import numpy as np
 from pydantic import Field
 
 from credsim.engine import Column, Consequence, PluginParams, PublicDay, SanctionInfo, World
-from credsim.errors import UserError, nearest
+from credsim.errors import UserError, did_you_mean
 from credsim.vocab import RECORD_KINDS
 
 __all__ = ["GradeList"]
@@ -46,10 +46,9 @@ class GradeList(Consequence):
     def init(self, world: World) -> None:
         info = world.scores.get(self.params.policy)
         if info is None:
-            hint = nearest(self.params.policy, world.scores)
+            did = did_you_mean(self.params.policy, world.scores)
             raise UserError(
-                f"consequences.{self.name}.policy: no policy {self.params.policy!r}"
-                + (f" (did you mean {hint!r}?)" if hint else "")
+                f"consequences.{self.name}.policy: no policy {self.params.policy!r}" + did
             )
         names = [g for g, _ in info.grades]
         unknown = [g for g in self.params.grades if g not in names]

@@ -12,7 +12,7 @@ import numpy as np
 from pydantic import Field, field_validator
 
 from credsim.engine import Consequence, PluginParams, PublicDay, World
-from credsim.errors import UserError, nearest
+from credsim.errors import UserError, did_you_mean
 from credsim.population.households import parents_of
 from credsim.vocab import RECORD_KINDS, check_kind
 
@@ -58,10 +58,10 @@ class JointPunishment(Consequence):
         for name in wanted:
             info = world.sanctions.get(name)
             if info is None:
-                hint = nearest(name, world.sanctions)
+                did = did_you_mean(name, world.sanctions)
                 raise UserError(
                     f"consequences.{self.name}: no list named {name!r}"
-                    + (f" (did you mean {hint!r}?)" if hint else "")
+                    + did
                     + f"; lists in this scenario: {', '.join(world.sanctions) or 'none'}"
                 )
             removed = world.state[info.removed_column] if info.removed_column else None

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from credsim.errors import UserError, nearest
+from credsim.errors import UserError, did_you_mean, nearest
 
 __all__ = ["KINDS", "Registry", "UnknownPluginError"]
 
@@ -17,12 +17,11 @@ class UnknownPluginError(UserError):
     """A scenario named a plug-in that is not registered."""
 
     def __init__(self, kind: str, name: str, known: list[str]) -> None:
-        hint = nearest(name, known)
-        did = f" Did you mean {hint!r}?" if hint else ""
+        did = did_you_mean(name, known, sentence=True)
         super().__init__(
             f"unknown {kind} plug-in {name!r}.{did} Known {kind} plug-ins: {', '.join(known)}."
         )
-        self.kind, self.name, self.known, self.hint = kind, name, known, hint
+        self.kind, self.name, self.known, self.hint = kind, name, known, nearest(name, known)
 
 
 @dataclass

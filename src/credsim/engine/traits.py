@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from credsim.errors import UserError, nearest
+from credsim.errors import UserError, did_you_mean
 
 __all__ = ["ColumnTrait", "LabelTables", "SegmentTrait", "Trait"]
 
@@ -67,14 +67,12 @@ class LabelTables:
         for name, by_label in tables.items():
             trait = traits.get(name)
             if trait is None:
-                hint = nearest(name, traits)
-                did = f" (did you mean {hint!r}?)" if hint else ""
+                did = did_you_mean(name, traits)
                 raise UserError(f"{what}: unknown trait {name!r}{did}; traits: {', '.join(traits)}")
             values = np.ones(len(trait.labels))
             for label, value in by_label.items():
                 if label not in trait.labels:
-                    hint = nearest(label, trait.labels)
-                    did = f" (did you mean {hint!r}?)" if hint else ""
+                    did = did_you_mean(label, trait.labels)
                     raise UserError(
                         f"{what}: {name} has no label {label!r}{did}; "
                         f"labels: {', '.join(trait.labels)}"

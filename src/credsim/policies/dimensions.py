@@ -14,7 +14,7 @@ import numpy as np
 from pydantic import Field, field_validator, model_validator
 
 from credsim.engine import PluginParams, World
-from credsim.errors import UserError, nearest
+from credsim.errors import UserError, did_you_mean
 from credsim.policies.scoring import ScoringParams, ScoringPolicy, merge_with_defaults
 from credsim.vocab import RECORD_KINDS, check_kind
 
@@ -86,10 +86,10 @@ class DimensionPolicy(ScoringPolicy):
             for trait_name, levels in dimension.by_trait.items():
                 trait = world.traits.get(trait_name)
                 if trait is None:
-                    hint = nearest(trait_name, world.traits)
+                    did = did_you_mean(trait_name, world.traits)
                     raise UserError(
                         f"policies.{self.name}.dimensions.{name}.by_trait: unknown trait "
-                        f"{trait_name!r}" + (f" (did you mean {hint!r}?)" if hint else "")
+                        f"{trait_name!r}" + did
                     )
                 table = np.array([levels.get(label, np.nan) for label in trait.labels])
                 found = table[trait.codes(citizens)]

@@ -14,7 +14,7 @@ from pydantic import Field, field_validator, model_validator
 from credsim.engine import Column, PluginParams, Population, World
 from credsim.engine.memory import check_fits
 from credsim.engine.traits import ColumnTrait, SegmentTrait, Trait
-from credsim.errors import nearest
+from credsim.errors import did_you_mean
 from credsim.population.graph import GraphParams, SocialGraph
 from credsim.population.households import (
     GROUP_SHIFT,
@@ -51,8 +51,7 @@ class CensusParams(PluginParams):
     def _known(cls, v: str) -> str:
         names = preset_names()
         if v not in names:
-            hint = nearest(v, names)
-            did = f" (did you mean {hint!r}?)" if hint else ""
+            did = did_you_mean(v, names)
             raise ValueError(f"unknown preset {v!r}{did}; presets are {', '.join(names)}")
         return v
 

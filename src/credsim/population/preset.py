@@ -10,7 +10,7 @@ from importlib import resources
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from credsim.errors import ScenarioError, nearest
+from credsim.errors import ScenarioError, did_you_mean
 
 __all__ = ["ROLES", "Preset", "PresetData", "load_preset", "preset_names"]
 
@@ -124,8 +124,7 @@ def _raw(name: str, seen: tuple[str, ...] = ()) -> dict:
     entry = resources.files("credsim.population.presets") / f"{name}.toml"
     if not entry.is_file():
         names = preset_names()
-        hint = nearest(name, names)
-        did = f" Did you mean {hint!r}?" if hint else ""
+        did = did_you_mean(name, names, sentence=True)
         raise ScenarioError(f"no population preset {name!r}.{did} Presets: {', '.join(names)}.")
     data = tomllib.loads(entry.read_text(encoding="utf-8"))
     base = data.pop("base", None)

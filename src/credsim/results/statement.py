@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from credsim.errors import UserError, nearest
+from credsim.errors import UserError, did_you_mean
 
 if TYPE_CHECKING:
     from credsim.results.results import Results
@@ -28,8 +28,7 @@ def statement(results: Results, citizen: int, policy: str | None = None, truth: 
     policies = list(summary.get("policies", {}))
     policy = policy or summary.get("primary_policy")
     if policy not in policies:
-        hint = nearest(str(policy), policies)
-        did = f" Did you mean {hint!r}?" if hint else ""
+        did = did_you_mean(str(policy), policies, sentence=True)
         raise UserError(
             f"--policy {policy!r}: no such policy in this run.{did} "
             f"Policies: {', '.join(policies)}."

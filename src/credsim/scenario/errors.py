@@ -9,7 +9,7 @@ from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from credsim.errors import nearest
+from credsim.errors import did_you_mean, nearest
 
 __all__ = ["describe_validation_error", "fields_at"]
 
@@ -66,8 +66,7 @@ def _one(error: dict, model: type[BaseModel], prefix: tuple, where: Callable[[tu
             str(x).strip("'") for x in error.get("ctx", {}).get("expected", "").split(" or ")
         ]
         choices = [c.strip().strip("'") for part in expected for c in part.split(",")]
-        hint = nearest(str(error.get("input")), choices)
-        did = f" Did you mean {hint!r}?" if hint else ""
+        did = did_you_mean(str(error.get("input")), choices, sentence=True)
         return f"{place}: {key}: {message} (got {error.get('input')!r}).{did}"
     if kind == "value_error":
         return f"{place}: {key}: {message}"

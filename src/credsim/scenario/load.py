@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from credsim.engine import Plugin, PluginParams, Registry
 from credsim.engine.registry import UnknownPluginError
-from credsim.errors import ScenarioError, nearest
+from credsim.errors import ScenarioError, did_you_mean
 from credsim.scenario.errors import describe_validation_error
 from credsim.scenario.locate import locate
 from credsim.scenario.schema import SECTIONS, ScenarioModel
@@ -92,8 +92,7 @@ def _read(source: str | Path, relative_to: Path | None = None) -> tuple[dict, _T
         bundled = resources.files("credsim.scenarios") / f"{src}.toml"
         if not bundled.is_file():
             names = list(bundled_scenarios())
-            hint = nearest(src, names)
-            did = f" Did you mean {hint!r}?" if hint else ""
+            did = did_you_mean(src, names, sentence=True)
             raise ScenarioError(
                 f"no bundled scenario named {src!r}.{did} Bundled scenarios: {', '.join(names)}; "
                 "or give a path to a .toml file."
