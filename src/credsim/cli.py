@@ -67,7 +67,7 @@ def _summary_table(summary: dict, run_info: dict) -> Table:
             f"{row['model']:,.0f} (x{row['ratio']:.2f}, {mark})",
         )
     table.add_row("agent-days per second", _fmt(run_info.get("agent_days_per_second")))
-    table.add_row("state bytes per citizen", _fmt(run_info.get("peak_bytes_per_citizen")))
+    table.add_row("resident bytes per citizen", _fmt(run_info.get("peak_bytes_per_citizen")))
     table.add_row("wall time (s)", _fmt(run_info.get("wall_seconds")))
     return table
 

@@ -38,6 +38,10 @@ def statement(results: Results, citizen: int, policy: str | None = None, truth: 
             f"--citizen {citizen}: the run has citizens 0 to "
             f"{summary['citizens'] // summary.get('people_per_agent', 1) - 1}."
         )
+    if not (results.path / "citizens.parquet").is_file():
+        raise UserError(
+            f"{results.path}: the run kept no citizens table (output.citizens = 'none')."
+        )
     if not (results.path / "events" / "score_changes").is_dir():
         raise UserError(f"{results.path}: the run kept no event log (output.events = 'none').")
     row = results.citizens_row(citizen)
