@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from credsim.behavior import BaselineBehavior
+from credsim.behavior import BaselineBehavior, SelfCensorship
 from credsim.consequences import Appeals, CourtBlacklist, GradeList, JointPunishment, Perks
 from credsim.engine import Registry
 from credsim.metrics import (
@@ -12,6 +12,7 @@ from credsim.metrics import (
     CoreMetrics,
     IdentityMetrics,
     PerkMetrics,
+    SpeechMetrics,
 )
 from credsim.policies import (
     FinancialPolicy,
@@ -31,6 +32,7 @@ def builtin_registry() -> Registry:
     registry = Registry()
     registry.register("population", "census", CensusPopulation)
     registry.register("behavior", "baseline", BaselineBehavior)
+    registry.register("behavior", "self_censorship", SelfCensorship)
     registry.register("source", "recorder", Recorder)
     registry.register("source", "identity", IdentitySource)
     registry.register("policy", "rules", RulesPolicy)
@@ -51,4 +53,5 @@ def builtin_registry() -> Registry:
     registry.register("metric", "calibration", CalibrationMetrics)
     registry.register("metric", "appeals", AppealMetrics)
     registry.register("metric", "perks", PerkMetrics)
+    registry.register("metric", "speech", SpeechMetrics)
     return registry

@@ -1,5 +1,6 @@
 """Citizens' acts: the ground truth every record is measured against."""
 
 from credsim.behavior.baseline import BaselineBehavior
+from credsim.behavior.self_censorship import SelfCensorship
 
-__all__ = ["BaselineBehavior"]
+__all__ = ["BaselineBehavior", "SelfCensorship"]

@@ -131,9 +131,13 @@ class BaselineBehavior(Behavior):
             actors = self._draw(day.day, kind, spec)
             if actors.shape[0] == 0:
                 continue
-            detail = 0
+            detail = np.zeros(actors.shape[0], bool)
             if spec.detail_share > 0:
                 detail = self.detail_streams[kind].uniform(day.day, actors) < spec.detail_share
+            censor = self.world.services.get("self_censorship")
+            if kind == "post" and censor is not None:
+                made = censor.keep(day.day, actors, detail)
+                actors, detail = actors[made], detail[made]
             day.acts.add(day=day.day, actor=actors, kind=self.code[kind], detail=detail)
             if kind in DEBTS:
                 self._default(day.day, actors)

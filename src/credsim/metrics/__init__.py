@@ -6,6 +6,7 @@ from credsim.metrics.calibration import CalibrationMetrics
 from credsim.metrics.core import CoreMetrics
 from credsim.metrics.identity import IdentityMetrics
 from credsim.metrics.perks import PerkMetrics
+from credsim.metrics.speech import SpeechMetrics
 
 __all__ = [
     "AppealMetrics",
@@ -14,4 +15,5 @@ __all__ = [
     "CoreMetrics",
     "IdentityMetrics",
     "PerkMetrics",
+    "SpeechMetrics",
 ]

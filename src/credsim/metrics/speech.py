@@ -1,0 +1,48 @@
+"""Speech: posts made, and posts held back for fear of being watched, by group."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from credsim.engine import Day, Metric, PluginParams, World
+from credsim.metrics.groups import Groups
+
+__all__ = ["SpeechMetrics"]
+
+
+class SpeechParams(PluginParams):
+    pass
+
+
+class SpeechMetrics(Metric):
+    """`speech_acts` (posts made) and `speech_suppressed` (posts not made), by group."""
+
+    Params = SpeechParams
+
+    def init(self, world: World) -> None:
+        self.world = world
+        self.groups = Groups.build(world.traits)
+        self.post = world.codes.code("act_kind", "post")
+        self.made = np.zeros(self.groups.size)
+        self.held = np.zeros(self.groups.size)
+
+    def measure(self, day: Day) -> None:
+        acts = day.acts
+        self.made += self.groups.count(acts["actor"][acts["kind"] == self.post])
+        censor = self.world.services.get("self_censorship")
+        if censor is not None:
+            self.held += self.groups.count(censor.suppressed_on(day.day))
+
+    def summary(self) -> dict:
+        k = self.world.people_per_agent
+        by: dict = {}
+        for i, (trait, label) in enumerate(self.groups.keys[1:], start=1):
+            by.setdefault(trait, {})[label] = {
+                "speech_acts": round(self.made[i] * k),
+                "speech_suppressed": round(self.held[i] * k),
+            }
+        return {
+            "speech_acts": round(self.made[0] * k),
+            "speech_suppressed": round(self.held[0] * k),
+            "speech_by_group": by,
+        }
