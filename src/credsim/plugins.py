@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from credsim.behavior import BaselineBehavior, SelfCensorship
+from credsim.behavior import BaselineBehavior, Deterrence, SelfCensorship
 from credsim.consequences import Appeals, CourtBlacklist, GradeList, JointPunishment, Perks
 from credsim.engine import Registry
 from credsim.metrics import (
@@ -33,6 +33,7 @@ def builtin_registry() -> Registry:
     registry.register("population", "census", CensusPopulation)
     registry.register("behavior", "baseline", BaselineBehavior)
     registry.register("behavior", "self_censorship", SelfCensorship)
+    registry.register("behavior", "deterrence", Deterrence)
     registry.register("source", "recorder", Recorder)
     registry.register("source", "identity", IdentitySource)
     registry.register("policy", "rules", RulesPolicy)

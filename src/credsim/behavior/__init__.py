@@ -1,6 +1,7 @@
 """Citizens' acts: the ground truth every record is measured against."""
 
 from credsim.behavior.baseline import BaselineBehavior
+from credsim.behavior.deterrence import Deterrence
 from credsim.behavior.self_censorship import SelfCensorship
 
-__all__ = ["BaselineBehavior", "SelfCensorship"]
+__all__ = ["BaselineBehavior", "Deterrence", "SelfCensorship"]

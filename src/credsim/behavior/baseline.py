@@ -197,6 +197,9 @@ class BaselineBehavior(Behavior):
             for column in self.lists:
                 listed |= column[candidates] >= 0
             weight = weight * np.where(listed, listed_factor, 1.0)
+        deterrence = self.world.services.get("deterrence")
+        if deterrence is not None and use_lists:
+            weight = weight * deterrence.factor(kind, candidates)
         if spec.ages is not None:
             age = self.age[candidates]
             weight = weight * ((age >= spec.ages[0]) & (age <= spec.ages[1]))

@@ -132,6 +132,8 @@ class Simulation:
         clock("measure")
         self.world.yesterday.clear()
         self.world.yesterday.update(d.sanctions.columns())
+        self.world.yesterday_scores.clear()
+        self.world.yesterday_scores.update(d.score_changes.columns())
         return d
 
     def _clock(self, phase: str) -> None:

@@ -73,8 +73,10 @@ class World:
     sanctions: dict[str, SanctionInfo] = field(default_factory=dict)
     calendars: list[Calendar] = field(default_factory=list)
     yesterday: dict[str, np.ndarray] = field(default_factory=dict)
+    yesterday_scores: dict[str, np.ndarray] = field(default_factory=dict)
     """Yesterday's sanctions (listings, removals, refusals): what citizens were told, which the
-    next day's behaviour may read. Feedback travels only through the next day."""
+    next day's behaviour may read (with yesterday's score changes, as far as each policy's opacity
+    shows them). Feedback travels only through the next day."""
 
     def stream(self, name: str) -> Stream:
         """The random stream `name`; the same name always gives the same draws."""
