@@ -24,6 +24,9 @@ def scored(tmp_path_factory):
         "policies.sesame.network_cadence_days=20",
         "sources.courts.records.court_judgment.delay_days=10",
         "behaviors.citizens.acts.loan_default.rate=2e-4",
+        # The state categories are not in the default scenario; add them beside the others.
+        "policies.state.plugin='state'",
+        "policies.state.opacity='nothing'",
     ]
     return credsim.run(
         "default",
@@ -169,7 +172,6 @@ def test_opacity_is_declared_per_policy():
     assert opacity == {
         "rongcheng": "grade",
         "sesame": "score",
-        "state": "nothing",
         "financial": "itemised",
     }
 
