@@ -216,15 +216,7 @@ class SocialGraph:
                 self.age,
                 self.segments,
                 fp.block_size,
-                self._key_order,
-                fp.age_homophily,
-                self._key_ring,
-                self._ring_t,
-                self._key_cross,
-                self._cross_t,
-                self._perm_a,
-                self._perm_step,
-                self._perm_b,
+                *self._friend_tables(),
             )
         if layer == "work":
             wp = self.params.work
@@ -243,6 +235,21 @@ class SocialGraph:
         members = np.arange(max(first, 0), min(first + (code >> 4), self.n), dtype=np.int64)
         return members[members != x]
 
+    def _friend_tables(self) -> tuple:
+        """The friendship layer's keys and tables, in the order both kernels take them."""
+        fp = self.params.friends
+        return (
+            self._key_order,
+            fp.age_homophily,
+            self._key_ring,
+            self._ring_t,
+            self._key_cross,
+            self._cross_t,
+            self._perm_a,
+            self._perm_step,
+            self._perm_b,
+        )
+
     def _pass(
         self, values: np.ndarray, layer: str, want_mean: bool
     ) -> tuple[np.ndarray, np.ndarray]:
@@ -258,15 +265,7 @@ class SocialGraph:
                 self.segments,
                 self._block_off,
                 fp.block_size,
-                self._key_order,
-                fp.age_homophily,
-                self._key_ring,
-                self._ring_t,
-                self._key_cross,
-                self._cross_t,
-                self._perm_a,
-                self._perm_step,
-                self._perm_b,
+                *self._friend_tables(),
                 mean,
                 count,
             )
