@@ -300,6 +300,19 @@ def report(
     out_console.print(f"wrote {path}")
 
 
+def _register_packages() -> None:
+    """Commands that live with their package (experiments, validation, the dashboard)."""
+    from credsim.experiments.commands import register as register_experiments
+    from credsim.validation.commands import register as register_validation
+    from credsim.web.commands import register as register_web
+
+    for register in (register_experiments, register_validation, register_web):
+        register(app)
+
+
+_register_packages()
+
+
 def main() -> None:
     """Entry point: user errors end in one paragraph and exit code 2, never a traceback."""
     try:

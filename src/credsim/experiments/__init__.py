@@ -1,0 +1,1 @@
+"""Experiments: twin runs, sweeps, backends (local and Ray), checkpoints."""

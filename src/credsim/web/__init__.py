@@ -1,0 +1,1 @@
+"""The local dashboard: `credsim serve` (optional `web` extra)."""
