@@ -33,7 +33,7 @@ print(json.dumps({"phase_seconds": info["phase_seconds"], "acts": s["acts_total"
 
 def scenario_file(folder: Path, n: int, scale: float) -> Path:
     resolved = load_scenario("default", population=n, days=120).to_dict()
-    for act in resolved["behaviors"]["citizens"]["acts"].values():
+    for act in resolved["behavior"]["citizens"]["acts"].values():
         act["rate"] = min(act["rate"] * scale, 1.0)
     resolved["output"].update(events="none", citizens="none", report=False)
     for policy in resolved["policies"].values():

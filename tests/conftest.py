@@ -20,7 +20,7 @@ def small_run(tmp_path_factory) -> credsim.Results:
             "sources.courts.records.court_judgment.misattribution_rate=0.05",
             "sources.courts.records.court_judgment.fabrication_rate=2e-6",
             "sources.courts.records.court_judgment.delay_days=20",
-            "behaviors.citizens.acts.loan_default.rate=1e-4",
+            "behavior.citizens.acts.loan_default.rate=1e-4",
         ],
         **SMALL,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from credsim.behavior import BaselineBehavior, Deterrence, SelfCensorship
+from credsim.behavior import BaselineBehavior, Deterrence, Exclusion, SelfCensorship
 from credsim.consequences import Appeals, CourtBlacklist, GradeList, JointPunishment, Perks
 from credsim.engine import Registry
 from credsim.metrics import (
@@ -10,6 +10,7 @@ from credsim.metrics import (
     AssociationMetrics,
     CalibrationMetrics,
     CoreMetrics,
+    ExclusionMetrics,
     IdentityMetrics,
     PerkMetrics,
     SpeechMetrics,
@@ -34,6 +35,7 @@ def builtin_registry() -> Registry:
     registry.register("behavior", "baseline", BaselineBehavior)
     registry.register("behavior", "self_censorship", SelfCensorship)
     registry.register("behavior", "deterrence", Deterrence)
+    registry.register("behavior", "exclusion", Exclusion)
     registry.register("source", "recorder", Recorder)
     registry.register("source", "identity", IdentitySource)
     registry.register("policy", "rules", RulesPolicy)
@@ -55,4 +57,5 @@ def builtin_registry() -> Registry:
     registry.register("metric", "appeals", AppealMetrics)
     registry.register("metric", "perks", PerkMetrics)
     registry.register("metric", "speech", SpeechMetrics)
+    registry.register("metric", "exclusion", ExclusionMetrics)
     return registry

@@ -18,17 +18,17 @@ def _acts(tmp_path, name, *sets):
 
 def test_penalties_shown_deter_the_acts_they_punish(tmp_path):
     on = _acts(tmp_path, "on")
-    off = _acts(tmp_path, "off", "behaviors.deterrence.enabled=false")
+    off = _acts(tmp_path, "off", "behavior.deterrence.enabled=false")
     for kind in ("jaywalking", "traffic_violation", "card_arrears"):
         assert on[kind] < off[kind], kind
     assert on["flight_attempt"] == off["flight_attempt"]  # not a deterred act
-    weaker = _acts(tmp_path, "weak", "behaviors.deterrence.factor=0.95")
+    weaker = _acts(tmp_path, "weak", "behavior.deterrence.factor=0.95")
     assert on["jaywalking"] < weaker["jaywalking"] < off["jaywalking"]
 
 
 def test_nothing_is_learned_from_policies_that_show_nothing(tmp_path):
     hidden = [f"policies.{p}.opacity='nothing'" for p in ("rongcheng", "sesame", "financial")]
-    shown = _acts(tmp_path, "shown", "behaviors.deterrence.from_sanctions=false")
-    unseen = _acts(tmp_path, "unseen", "behaviors.deterrence.from_sanctions=false", *hidden)
-    off = _acts(tmp_path, "off2", "behaviors.deterrence.enabled=false")
+    shown = _acts(tmp_path, "shown", "behavior.deterrence.from_sanctions=false")
+    unseen = _acts(tmp_path, "unseen", "behavior.deterrence.from_sanctions=false", *hidden)
+    off = _acts(tmp_path, "off2", "behavior.deterrence.enabled=false")
     assert shown["jaywalking"] < unseen["jaywalking"] == off["jaywalking"]

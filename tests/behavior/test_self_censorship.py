@@ -19,7 +19,7 @@ def _speech(tmp_path, name, *sets):
 def test_suppression_rises_with_real_name_attribution_and_vanishes_when_off(tmp_path):
     low = _speech(tmp_path, "low", "sources.identity.registered_share=0.1")
     high = _speech(tmp_path, "high", "sources.identity.registered_share=0.95")
-    off = _speech(tmp_path, "off", "behaviors.self_censorship.enabled=false")
+    off = _speech(tmp_path, "off", "behavior.self_censorship.enabled=false")
     assert off[1] == 0
     assert 0 < low[1] < high[1]
     # What is held back is missing from what is said: intended posts are the same draws.

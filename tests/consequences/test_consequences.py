@@ -13,9 +13,9 @@ import credsim
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     sets = [
-        "behaviors.citizens.repayment={share = 0.8, mean_days = 200}",
-        "behaviors.citizens.acts.loan_application.rate=0.01",
-        "behaviors.citizens.acts.school_application.rate=0.02",
+        "behavior.citizens.repayment={share = 0.8, mean_days = 200}",
+        "behavior.citizens.acts.loan_application.rate=0.01",
+        "behavior.citizens.acts.school_application.rate=0.02",
     ]
     return credsim.run(
         "default",

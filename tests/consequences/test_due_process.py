@@ -36,7 +36,7 @@ def test_appeals_shorten_wrongful_sanctions(tmp_path):
 
 
 def test_the_dossier_shows_warning_listing_agencies_and_removal(tmp_path):
-    sets = [*WRONG, "behaviors.citizens.repayment={share = 0.9, mean_days = 60}"]
+    sets = [*WRONG, "behavior.citizens.repayment={share = 0.9, mean_days = 60}"]
     run = credsim.run("default", out=tmp_path / "r", population=30_000, days=200, overrides=sets)
     sanctions = run.events("sanctions")
     delisted = sanctions[sanctions["action"].astype(str) == "delisted"]["citizen"]
@@ -74,7 +74,7 @@ def test_citizens_who_do_not_consent_are_not_scored(tmp_path):
 
 
 def test_unnotified_citizens_do_not_change_their_travel(tmp_path):
-    common = ["behaviors.citizens.acts.train_attempt.listed_factor=0.0"]
+    common = ["behavior.citizens.acts.train_attempt.listed_factor=0.0"]
     told = credsim.run("default", out=tmp_path / "t", population=30_000, days=120, overrides=common)
     untold = credsim.run(
         "default",

@@ -23,7 +23,7 @@ def scored(tmp_path_factory):
         "policies.rongcheng.max_change_per_day=25",
         "policies.sesame.network_cadence_days=20",
         "sources.courts.records.court_judgment.delay_days=10",
-        "behaviors.citizens.acts.loan_default.rate=2e-4",
+        "behavior.citizens.acts.loan_default.rate=2e-4",
         # The state categories are not in the default scenario; add them beside the others.
         "policies.state.plugin='state'",
         "policies.state.opacity='nothing'",
@@ -134,7 +134,7 @@ def test_state_categories_add_up_to_the_overall_score(scored):
 
 def test_friends_scores_move_only_with_a_network_weight(tmp_path):
     base = [
-        "behaviors.citizens.acts.loan_default.rate=5e-4",
+        "behavior.citizens.acts.loan_default.rate=5e-4",
         "sources.courts.records.court_judgment.delay_days=5",
         "policies.sesame.network_cadence_days=10",
     ]

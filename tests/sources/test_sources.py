@@ -66,16 +66,16 @@ def _within(observed: int, trials: int, p: float, sigmas: float = 4.0) -> bool:
 
 def test_measured_error_rates_match_the_parameters(tmp_path):
     sets = [
-        "behaviors.citizens.acts.card_arrears.rate=0.01",
+        "behavior.citizens.acts.card_arrears.rate=0.01",
         "sources.finance.records.card_arrears.misattribution_rate=0.05",
         "sources.finance.records.card_arrears.miss_rate=0.2",
         "sources.finance.records.card_arrears.delay_days=0",
         "sources.finance.records.card_arrears.coverage={}",
         "sources.online.records.post_flagged.detail_shares=[0.05, 0.6]",
-        "behaviors.citizens.acts.post.detail_share=0.3",
+        "behavior.citizens.acts.post.detail_share=0.3",
         "sources.identity.registered_share=1.0",
-        "behaviors.citizens.acts.identity_theft.rate=0",
-        "behaviors.citizens.acts.sim_resale.rate=0",
+        "behavior.citizens.acts.identity_theft.rate=0",
+        "behavior.citizens.acts.sim_resale.rate=0",
     ]
     run = credsim.run("default", out=tmp_path / "r", population=30_000, days=60, overrides=sets)
     acts, records = run.events("acts"), run.events("records")
@@ -100,7 +100,7 @@ def test_identity_refuses_more_legitimate_people_in_groups_with_higher_fnmr(defa
 
 
 def test_posts_on_numbers_in_others_names_are_attributed_to_the_named_holder(tmp_path):
-    sets = ["behaviors.citizens.acts.sim_resale.rate=0.002", "sources.identity.check_share=0"]
+    sets = ["behavior.citizens.acts.sim_resale.rate=0.002", "sources.identity.check_share=0"]
     run = credsim.run("default", out=tmp_path / "r", population=20_000, days=60, overrides=sets)
     records = run.events("records")
     flagged = records[records["kind"].astype(str) == "post_flagged"]

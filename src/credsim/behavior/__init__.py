@@ -2,6 +2,7 @@
 
 from credsim.behavior.baseline import BaselineBehavior
 from credsim.behavior.deterrence import Deterrence
+from credsim.behavior.exclusion import Exclusion
 from credsim.behavior.self_censorship import SelfCensorship
 
-__all__ = ["BaselineBehavior", "Deterrence", "SelfCensorship"]
+__all__ = ["BaselineBehavior", "Deterrence", "Exclusion", "SelfCensorship"]

@@ -4,6 +4,7 @@ from credsim.metrics.appeals import AppealMetrics
 from credsim.metrics.association import AssociationMetrics
 from credsim.metrics.calibration import CalibrationMetrics
 from credsim.metrics.core import CoreMetrics
+from credsim.metrics.exclusion import ExclusionMetrics
 from credsim.metrics.identity import IdentityMetrics
 from credsim.metrics.perks import PerkMetrics
 from credsim.metrics.speech import SpeechMetrics
@@ -13,6 +14,7 @@ __all__ = [
     "AssociationMetrics",
     "CalibrationMetrics",
     "CoreMetrics",
+    "ExclusionMetrics",
     "IdentityMetrics",
     "PerkMetrics",
     "SpeechMetrics",

@@ -53,6 +53,16 @@ class Groups:
         w = None if weights is None else np.tile(weights, 1 + len(self.traits))
         return np.bincount(idx, weights=w, minlength=self.size)
 
+    def nested(self, values: dict[str, np.ndarray], scale: float = 1.0) -> dict:
+        """{trait: {label: {name: value}}} from per-group arrays (group 0, everyone, left out);
+        values are multiplied by `scale` (people per agent) and rounded to integers."""
+        out: dict = {}
+        for i, (trait, label) in enumerate(self.keys[1:], start=1):
+            out.setdefault(trait, {})[label] = {
+                name: round(float(array[i]) * scale) for name, array in values.items()
+            }
+        return out
+
     def sizes(self, n: int) -> np.ndarray:
         """Citizens in each group, counted in chunks (no per-citizen index is kept)."""
         total = np.zeros(self.size, np.int64)

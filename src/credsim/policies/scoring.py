@@ -147,6 +147,7 @@ class ScoringPolicy(Policy):
 
     def init(self, world: World) -> None:
         self.world = world
+        world.services[f"policy:{self.name}"] = self
         self.scores = world.state[self.column]
         for start in range(0, world.n, 1 << 20):
             chunk = np.arange(start, min(start + (1 << 20), world.n))
@@ -230,7 +231,11 @@ class ScoringPolicy(Policy):
         if graph is None:
             return
         term = self.world.state[self.network_column]
-        mean, count = graph.neighbour_mean(self.scores, self.params.network_layer)
+        layer = self.params.network_layer
+        mean, count = graph.neighbour_mean(self.scores, layer)
+        cuts = self.world.services.get("cut_ties")
+        if cuts is not None and layer == "friends":
+            mean, count = cuts.corrected_mean(mean, count, self.scores)
         target = np.where(
             count > 0, np.rint(self.params.network_weight * (mean - self.reference())), 0
         )

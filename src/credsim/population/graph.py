@@ -235,6 +235,16 @@ class SocialGraph:
         members = np.arange(max(first, 0), min(first + (code >> 4), self.n), dtype=np.int64)
         return members[members != x]
 
+    def friend_pairs(self, citizens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every friendship of the given citizens as (citizen, friend) int64 arrays."""
+        citizens = np.asarray(citizens, np.int64)
+        if citizens.shape[0] and (citizens.min() < 0 or citizens.max() >= self.n):
+            raise ValueError(f"citizens must be in [0, {self.n})")
+        fp = self.params.friends
+        return kern.friend_pairs(
+            citizens, self.age, self.segments, fp.block_size, *self._friend_tables()
+        )
+
     def _friend_tables(self) -> tuple:
         """The friendship layer's keys and tables, in the order both kernels take them."""
         fp = self.params.friends

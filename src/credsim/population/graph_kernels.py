@@ -15,6 +15,7 @@ from credsim.engine.rng import draw_u64, draw_uniform
 __all__ = [
     "coworkers_of",
     "family_pass",
+    "friend_pairs",
     "friends_of",
     "friends_pass",
     "work_pass",
@@ -240,28 +241,22 @@ def friends_pass(
 
 
 @njit(cache=True)
-def friends_of(
-    x,
-    age,
-    segments,
-    block_size,
-    key_order,
-    homophily,
-    key_ring,
-    ring_t,
-    key_cross,
-    cross_t,
-    perm_a,
-    perm_step,
-    perm_b,
-):
-    """Sorted friends of one citizen, recomputed from its block (same rules as friends_pass)."""
-    prov, start, stop = _block_of(x, segments, block_size)
-    length = stop - start
+def _block_order(age, start, length, key_order, homophily):
+    """The age order of one block and each member's position in it."""
     order = _friend_order(age, start, length, key_order, homophily)
     pos = np.empty(length, np.int64)
     for j in range(length):
         pos[order[j]] = j
+    return order, pos
+
+
+@njit(cache=True)
+def _friends_in_block(
+    x, prov, start, stop, order, pos, segments, key_ring, ring_t, key_cross, cross_t,
+    perm_a, perm_step, perm_b,
+):  # fmt: skip
+    """Sorted friends of x, given its block's order (same rules as friends_pass)."""
+    length = stop - start
     nrings = ring_t.shape[0]
     rounds = cross_t.shape[0]
     out = np.empty(2 * nrings + rounds, np.int64)
@@ -293,6 +288,31 @@ def friends_of(
             out[m] = y
             m += 1
     return np.sort(out[:m])
+
+
+@njit(cache=True)
+def friends_of(
+    x,
+    age,
+    segments,
+    block_size,
+    key_order,
+    homophily,
+    key_ring,
+    ring_t,
+    key_cross,
+    cross_t,
+    perm_a,
+    perm_step,
+    perm_b,
+):
+    """Sorted friends of one citizen, recomputed from its block (same rules as friends_pass)."""
+    prov, start, stop = _block_of(x, segments, block_size)
+    order, pos = _block_order(age, start, stop - start, key_order, homophily)
+    return _friends_in_block(
+        x, prov, start, stop, order, pos, segments, key_ring, ring_t, key_cross, cross_t,
+        perm_a, perm_step, perm_b,
+    )  # fmt: skip
 
 
 @njit(cache=True)
@@ -390,3 +410,44 @@ def family_pass(values, want_mean, household, out_mean, out_count):
         out_count[i] = c
         if want_mean:
             out_mean[i] = total / c if c > 0 else np.nan
+
+
+@njit(cache=True)
+def friend_pairs(
+    citizens,
+    age,
+    segments,
+    block_size,
+    key_order,
+    homophily,
+    key_ring,
+    ring_t,
+    key_cross,
+    cross_t,
+    perm_a,
+    perm_step,
+    perm_b,
+):
+    """(citizen, friend) for every friend of each given citizen, in the citizens' order; sorted
+    citizens share their block's ordering, so the cost is one sort per block touched."""
+    most = 2 * ring_t.shape[0] + cross_t.shape[0]
+    owner = np.empty(citizens.shape[0] * most, np.int64)
+    friend = np.empty(citizens.shape[0] * most, np.int64)
+    m = 0
+    start = stop = np.int64(-1)
+    prov = np.int64(0)
+    order = pos = np.empty(0, np.int64)
+    for i in range(citizens.shape[0]):
+        x = citizens[i]
+        if not start <= x < stop:
+            prov, start, stop = _block_of(x, segments, block_size)
+            order, pos = _block_order(age, start, stop - start, key_order, homophily)
+        found = _friends_in_block(
+            x, prov, start, stop, order, pos, segments, key_ring, ring_t, key_cross, cross_t,
+            perm_a, perm_step, perm_b,
+        )  # fmt: skip
+        for y in found:
+            owner[m] = x
+            friend[m] = y
+            m += 1
+    return owner[:m], friend[:m]

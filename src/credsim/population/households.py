@@ -14,7 +14,14 @@ from numba import njit, prange
 from credsim.engine.rng import draw_uniform, stream_key
 from credsim.population.preset import Preset
 
-__all__ = ["EDUCATION_SHIFT", "INCOME_SHIFT", "build_citizens", "parents_of", "segment_starts"]
+__all__ = [
+    "EDUCATION_SHIFT",
+    "INCOME_SHIFT",
+    "build_citizens",
+    "household_members",
+    "parents_of",
+    "segment_starts",
+]
 
 SEX_SHIFT, ROLE_SHIFT, GROUP_SHIFT = 0, 1, 3
 EDUCATION_SHIFT, INCOME_SHIFT = 0, 2
@@ -148,3 +155,15 @@ def parents_of(citizens: np.ndarray, household: np.ndarray, traits: np.ndarray) 
     safe = np.where(inside, members, 0)
     adult = ((traits[safe] >> ROLE_SHIFT) & 0b11) == 1
     return np.where(inside & adult & (members != citizens[:, None]), members, -1)
+
+
+def household_members(household: np.ndarray, citizens: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(citizen, other member) pairs of the citizens' households, from the household byte
+    (position in the low 4 bits, size in the high 4 bits)."""
+    code = household[citizens].astype(np.int64)
+    first, size = citizens - (code & 15), code >> 4
+    owner = np.repeat(citizens, size)
+    offset = np.arange(owner.shape[0]) - np.repeat(np.cumsum(size) - size, size)
+    member = np.repeat(first, size) + offset
+    other = member != owner
+    return owner[other], member[other]

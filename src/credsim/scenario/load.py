@@ -17,7 +17,7 @@ from credsim.engine.registry import UnknownPluginError
 from credsim.errors import ScenarioError, did_you_mean
 from credsim.scenario.errors import describe_validation_error
 from credsim.scenario.locate import locate
-from credsim.scenario.schema import SECTIONS, ScenarioModel
+from credsim.scenario.schema import ALIASES, SECTIONS, ScenarioModel
 
 __all__ = ["Scenario", "bundled_scenarios", "load_scenario", "parse_override"]
 
@@ -203,6 +203,7 @@ def load_scenario(
             set_keys.append((tuple(key.split(".")), f"{flag} {value}"))
             items.append(f"{key}={value}")
     where = _Where(texts, set_keys)
+    _merge_aliases(data)
     source_errors = _source_errors(data, where)
     model = _validate(ScenarioModel, data, (), where)
     pop = _instantiate(registry, "population", "population", None, model.population, where)
@@ -216,6 +217,14 @@ def load_scenario(
     return Scenario(
         model, pop, plugins, origin=origin, overrides=items, source_errors=source_errors
     )
+
+
+def _merge_aliases(data: dict) -> None:
+    """`behaviors.x` (the older name) means `behavior.x`; keys set under both are merged."""
+    for old, new in ALIASES.items():
+        if isinstance(data.get(old), dict):
+            table = data.pop(old)
+            data[new] = _merge(table, data[new]) if isinstance(data.get(new), dict) else table
 
 
 def _source_errors(data: dict, where: _Where) -> bool:

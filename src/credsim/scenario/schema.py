@@ -6,10 +6,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["SECTIONS", "OutputSpec", "PluginSpec", "ScenarioModel"]
+__all__ = ["ALIASES", "SECTIONS", "OutputSpec", "PluginSpec", "ScenarioModel"]
 
 SECTIONS = {
-    "behaviors": "behavior",
+    "behavior": "behavior",
     "adversaries": "adversary",
     "sources": "source",
     "policies": "policy",
@@ -17,6 +17,9 @@ SECTIONS = {
     "metrics": "metric",
 }
 """Scenario table -> plug-in kind; each table maps instance names to a plug-in and its params."""
+
+ALIASES = {"behaviors": "behavior"}
+"""Older table names still accepted: their keys are merged into the current table."""
 
 
 class PluginSpec(BaseModel):
@@ -49,7 +52,7 @@ class ScenarioModel(BaseModel):
     seed: int = Field(1, ge=0, le=2**63 - 1)
     days: int = Field(365, ge=1, le=30000, description="days simulated (int16 day stamps)")
     population: PluginSpec = Field(default_factory=lambda: PluginSpec(plugin="census"))
-    behaviors: dict[str, PluginSpec] = Field(default_factory=dict)
+    behavior: dict[str, PluginSpec] = Field(default_factory=dict)
     adversaries: dict[str, PluginSpec] = Field(default_factory=dict)
     sources: dict[str, PluginSpec] = Field(default_factory=dict)
     policies: dict[str, PluginSpec] = Field(default_factory=dict)

@@ -1,0 +1,111 @@
+"""Social exclusion: where a score has a friends' term, citizens drop friends who drag it down.
+
+On each update of a policy's network term, every friend of a low-scoring citizen (score below the
+policy's `threshold`) weighs the tie. Dropping a friend scoring `gap` points below the policy's
+reference raises one's own network term by about `network_weight x gap / degree` points (the
+friend no longer counts in the mean); a citizen who is shown their score cuts the tie with chance
+`1 - exp(-gain / tie_value)`, where `tie_value` is what a friendship is worth to them in points.
+Household members of a low scorer are shunned too, at `family_share` of that chance (guilt by
+association). With no network term there is no gain, so nobody cuts a tie. Cut ties stay cut and
+leave the network term's mean (`credsim.population.ties.CutTies`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from pydantic import Field
+
+from credsim.engine import Behavior, Day, PluginParams, World
+from credsim.errors import UserError
+from credsim.population.households import household_members
+from credsim.population.ties import CutTies, pair_keys
+
+__all__ = ["Exclusion"]
+
+
+class ExclusionParams(PluginParams):
+    policy: str | None = Field(
+        None, description="policy whose friends' term drives it (default: the first with one)"
+    )
+    threshold: float | None = Field(
+        None, description="scores below this are 'low' (default: the policy's reference - margin)"
+    )
+    margin: float = Field(50.0, ge=0, description="points below the reference that count as low")
+    tie_value: float = Field(
+        5.0, gt=0, description="what a friendship is worth to a citizen, in score points"
+    )
+    family_share: float = Field(
+        0.3, ge=0, le=1, description="chance of shunning a low scorer's household, relative"
+    )
+    mean_degree: float = Field(20.0, gt=0, description="friends a citizen is assumed to have")
+
+
+class Exclusion(Behavior):
+    """Citizens cut ties to low-scoring friends (and their families) when it raises their score."""
+
+    Params = ExclusionParams
+    params: ExclusionParams
+
+    def init(self, world: World) -> None:
+        self.world = world
+        named = [n for n, info in world.scores.items() if info.network_column]
+        choice = self.params.policy or (named[0] if named else None)
+        if choice is not None and choice not in world.scores:
+            raise UserError(
+                f"behavior.{self.name}.policy: no policy named {choice!r} in this scenario "
+                f"(policies: {', '.join(world.scores) or 'none'})."
+            )
+        self.choice = choice
+        self.cuts = CutTies(world.n)
+        world.services["cut_ties"] = self.cuts
+        self.decide = world.stream(f"behavior.{self.name}.cut")
+        self.household = world.state["household"]
+        self.cut_today = 0
+
+    def act(self, day: Day) -> None:
+        self.cut_today = 0
+        policy = self.world.services.get(f"policy:{self.choice}") if self.choice else None
+        info = self.world.scores.get(self.choice) if self.choice else None
+        if policy is None or info is None or info.network_column is None:
+            return
+        weight, cadence = policy.params.network_weight, policy.params.network_cadence_days
+        if weight <= 0 or day.day == 0 or day.day % cadence or info.opacity == "nothing":
+            return
+        p = self.params
+        scores = self.world.state[info.column]
+        reference = float(policy.reference())
+        threshold = reference - p.margin if p.threshold is None else p.threshold
+        low = np.flatnonzero(scores < threshold).astype(np.int64)
+        if low.shape[0] == 0:
+            return
+        gap = reference - scores[low].astype(np.float64)
+        scale = weight / p.mean_degree / p.tie_value
+        owner, friend = self.world.graph.friend_pairs(low)
+        chance = -np.expm1(-scale * gap[np.searchsorted(low, owner)])
+        if p.family_share > 0:
+            kin, kin_friend, kin_chance = self._family(low, gap, scores, threshold, scale)
+            owner = np.concatenate([owner, kin])
+            friend = np.concatenate([friend, kin_friend])
+            chance = np.concatenate([chance, p.family_share * kin_chance])
+        keys = pair_keys(owner, friend)
+        cut = ~self.cuts.contains_keys(keys)
+        cut[cut] = self.decide.uniform(day.day, keys[cut]) < chance[cut]
+        if cut.any():
+            before = len(self.cuts)
+            self.cuts.add(owner[cut], friend[cut])
+            self.cut_today = len(self.cuts) - before
+
+    def _family(self, low, gap, scores, threshold, scale) -> tuple[np.ndarray, ...]:
+        """Friendships of low scorers' household members (not low themselves), with the chance
+        each is cut for the largest gap in the household."""
+        owner, member = household_members(self.household, low)
+        keep = scores[member] >= threshold
+        owner, member = owner[keep], member[keep]
+        if member.shape[0] == 0:
+            empty = np.empty(0, np.int64)
+            return empty, empty, np.empty(0)
+        kin, where = np.unique(member, return_inverse=True)
+        kin_gap = np.zeros(kin.shape[0])
+        np.maximum.at(kin_gap, where, gap[np.searchsorted(low, owner)])
+        who, friend = self.world.graph.friend_pairs(kin)
+        return who, friend, -np.expm1(-scale * kin_gap[np.searchsorted(kin, who)])

@@ -1,0 +1,88 @@
+"""Ties that citizens have cut: a sorted set of friendships, subtracted from the implicit graph.
+
+The social graph is recomputed from hashes and never stored, so a cut tie cannot be deleted from
+it. Instead the cuts are kept as sorted 64-bit pair keys (smaller id in the high half), and any sum
+over neighbours is corrected by taking the cut pairs' contributions back out. Memory and time grow
+with the number of ties cut, not with the population.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+__all__ = ["CutTies", "pair_keys"]
+
+
+def pair_keys(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """One uint64 per unordered pair {a, b}: min(a, b) << 32 | max(a, b)."""
+    a64, b64 = np.asarray(a, np.uint64), np.asarray(b, np.uint64)
+    return (np.minimum(a64, b64) << np.uint64(32)) | np.maximum(a64, b64)
+
+
+@njit(cache=True)
+def _take_out(sums, counts, values, low, high):
+    for i in range(low.shape[0]):
+        a, b = low[i], high[i]
+        sums[a] -= values[b]
+        counts[a] -= 1
+        sums[b] -= values[a]
+        counts[b] -= 1
+
+
+class CutTies:
+    """The friendships cut so far, by pair; each pair counted once however often it is cut."""
+
+    def __init__(self, n: int) -> None:
+        self.n = int(n)
+        self.keys = np.empty(0, np.uint64)
+
+    def __len__(self) -> int:
+        return int(self.keys.shape[0])
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.keys.nbytes)
+
+    def add(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Cut the ties {a_i, b_i}; returns the mask of pairs that were not cut before."""
+        keys = pair_keys(a, b)
+        fresh = ~self.contains_keys(keys)
+        if fresh.any():
+            self.keys = np.union1d(self.keys, keys[fresh])
+        return fresh
+
+    def contains(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Whether each tie {a_i, b_i} has been cut."""
+        return self.contains_keys(pair_keys(a, b))
+
+    def contains_keys(self, keys: np.ndarray) -> np.ndarray:
+        if self.keys.shape[0] == 0:
+            return np.zeros(keys.shape[0], bool)
+        at = np.minimum(np.searchsorted(self.keys, keys), self.keys.shape[0] - 1)
+        return self.keys[at] == keys
+
+    def ends(self) -> tuple[np.ndarray, np.ndarray]:
+        """Both ends of every cut tie (int64)."""
+        return (self.keys >> np.uint64(32)).astype(np.int64), (
+            self.keys & np.uint64(0xFFFFFFFF)
+        ).astype(np.int64)
+
+    def per_citizen(self) -> np.ndarray:
+        """Ties each citizen has lost (either end), int32."""
+        low, high = self.ends()
+        return np.bincount(np.concatenate([low, high]), minlength=self.n).astype(np.int32)
+
+    def corrected_mean(
+        self, mean: np.ndarray, count: np.ndarray, values: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """A neighbour mean and count over the full graph, with the cut ties taken out."""
+        if self.keys.shape[0] == 0:
+            return mean, count
+        counts = count.astype(np.int64)
+        sums = np.where(counts > 0, mean * counts, 0.0)
+        low, high = self.ends()
+        _take_out(sums, counts, values.astype(np.float64), low, high)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+        return out, counts.astype(np.int32)
