@@ -1,0 +1,191 @@
+"""Run a sweep: check it, plan one task per design point and replicate, hand the tasks to a
+backend, stream one row per finished run to Parquet, and summarise.
+
+A sweep directory holds `sweep.toml` (the sweep file as given), `scenario.toml` (the resolved
+base scenario), `outcomes.parquet` (one row per run), `summary.json` (per-point means and 95%
+confidence intervals) and, for Sobol' designs, `sobol.parquet` and `sobol.json`. While the sweep
+runs, finished rows are in `parts/`; with `keep_runs`, each run directory is under `runs/`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import tomli_w
+
+from credsim.errors import UserError
+from credsim.experiments.backends import Backend, LocalBackend
+from credsim.experiments.design import Parameter
+from credsim.experiments.outcomes import point_summaries
+from credsim.experiments.outcomes_writer import OutcomeWriter, write_json_atomic, write_text_atomic
+from credsim.experiments.sweep_check import PreparedSweep, prepare_sweep, quiet_output
+from credsim.experiments.sweep_file import Sweep
+from credsim.experiments.sweep_task import RunTask, derive_seed, run_task
+
+__all__ = ["SweepResult", "plan_tasks", "run_sweep", "sweep_schema"]
+
+MARKER = "sweep.toml"
+_OLD_FILES = ("outcomes.parquet", "summary.json", "sobol.parquet", "sobol.json", "scenario.toml")
+
+
+@dataclass
+class SweepResult:
+    """A finished sweep: its directory, the outcomes table and the summary."""
+
+    path: Path
+    outcomes: pa.Table
+    summary: dict[str, Any]
+
+
+def _column_type(p: Parameter) -> pa.DataType:
+    if p.kind == "real":
+        return pa.float64()
+    if p.kind == "integer":
+        return pa.int64()
+    try:
+        return pa.array(list(p.values)).type
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.string()
+
+
+def sweep_schema(sweep: Sweep) -> pa.Schema:
+    """point, replicate, seed, one column per parameter, one float64 per outcome, wall_seconds."""
+    fields = [
+        pa.field("point", pa.int64()),
+        pa.field("replicate", pa.int64()),
+        pa.field("seed", pa.int64()),
+        *(pa.field(p.name, _column_type(p)) for p in sweep.parameters),
+        *(pa.field(o.name, pa.float64()) for o in sweep.outcomes),
+        pa.field("wall_seconds", pa.float64()),
+    ]
+    return pa.schema(fields)
+
+
+def plan_tasks(prepared: PreparedSweep, runs_dir: Path | None = None) -> list[RunTask]:
+    """One task per design point and replicate, replicates of a point next to each other."""
+    sweep, model = prepared.sweep, prepared.sweep.model
+    base = prepared.base if runs_dir is not None else quiet_output(prepared.base)
+    keys = {p.name: p.key for p in sweep.parameters}
+    outcome_keys = tuple(o.key for o in sweep.outcomes)
+    tasks = []
+    for point, values in enumerate(prepared.design.points):
+        settings = {keys[name]: value for name, value in values.items()}
+        for replicate in range(model.replicates):
+            seed = derive_seed(model.seed, point, replicate, common=model.seeds == "common")
+            run_dir = None if runs_dir is None else str(runs_dir / f"p{point:05d}-r{replicate:03d}")
+            tasks.append(RunTask(point, replicate, seed, base, settings, outcome_keys, run_dir))
+    return tasks
+
+
+def _open_directory(out: Path) -> None:
+    """Refuse a non-empty directory that holds no sweep; clear an earlier sweep's results."""
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out}: exists and is not a directory.")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise UserError(
+            f"--out {out}: the directory is not empty and holds no credsim sweep; choose a new "
+            "directory (an earlier sweep there would be replaced)."
+        )
+    for name in _OLD_FILES:
+        (out / name).unlink(missing_ok=True)
+    for folder in ("parts", "runs"):
+        shutil.rmtree(out / folder, ignore_errors=True)
+    out.mkdir(parents=True, exist_ok=True)
+
+
+def _row(task: RunTask, result: dict[str, Any], sweep: Sweep, values: dict) -> dict[str, Any]:
+    row: dict[str, Any] = {"point": task.point, "replicate": task.replicate, "seed": task.seed}
+    row.update(values)
+    for outcome in sweep.outcomes:
+        row[outcome.name] = result["outcomes"].get(outcome.key)
+    row["wall_seconds"] = round(float(result["wall_seconds"]), 3)
+    return row
+
+
+def run_sweep(
+    sweep: Sweep | PreparedSweep | str | Path | dict[str, Any],
+    *,
+    out: str | Path,
+    backend: Backend | None = None,
+    keep_runs: bool = False,
+    on_run: Callable[[dict[str, Any]], None] | None = None,
+) -> SweepResult:
+    """Check and run a sweep into directory `out` (default backend: local, one worker per core).
+
+    `on_run(row)` is called in this process as each run finishes.
+    """
+    prepared = sweep if isinstance(sweep, PreparedSweep) else prepare_sweep(sweep)
+    spec = prepared.sweep
+    out = Path(out)
+    _open_directory(out)
+    if spec.text:
+        write_text_atomic(out / MARKER, spec.text)
+    else:
+        write_text_atomic(out / MARKER, tomli_w.dumps(spec.model.model_dump(exclude_none=True)))
+    write_text_atomic(out / "scenario.toml", tomli_w.dumps(prepared.base))
+    tasks = plan_tasks(prepared, out / "runs" if keep_runs else None)
+    writer = OutcomeWriter(out, sweep_schema(spec))
+    backend = backend if backend is not None else LocalBackend()
+    started = time.perf_counter()
+    try:
+        with backend:
+            for task, result in backend.map_unordered(run_task, tasks):
+                row = _row(task, result, spec, prepared.design.points[task.point])
+                writer.add(row)
+                if on_run is not None:
+                    on_run(row)
+    finally:
+        writer.flush()  # on a crash, every finished run stays readable in parts/
+    wall = time.perf_counter() - started
+    table = writer.finish()
+    summary = _summary(prepared, table, backend, wall)
+    if prepared.design.kind == "sobol":
+        from credsim.experiments.outcomes_sobol import write_sobol
+
+        summary["sobol"] = write_sobol(prepared, table, out)
+    write_json_atomic(out / "summary.json", summary)
+    return SweepResult(out, table, summary)
+
+
+def _summary(
+    prepared: PreparedSweep, table: pa.Table, backend: Backend, wall: float
+) -> dict[str, Any]:
+    spec = prepared.sweep
+    model = spec.model
+    frame = table.to_pandas()
+    outcome_names = [o.name for o in spec.outcomes]
+    return {
+        "sweep": spec.name,
+        "description": model.description,
+        "scenario": model.scenario,
+        "seed": model.seed,
+        "seeds": model.seeds,
+        "design": {"kind": prepared.design.kind, **prepared.design.settings},
+        "points": len(prepared.design),
+        "replicates": model.replicates,
+        "runs": table.num_rows,
+        "population": prepared.base["population"].get("size"),
+        "days": prepared.base["days"],
+        **backend.describe(),
+        "wall_seconds": round(wall, 3),
+        "runs_per_minute": round(60 * table.num_rows / max(wall, 1e-9), 3),
+        "parameters": [
+            {
+                "name": p.name,
+                "key": p.key,
+                "role": p.role,
+                "kind": p.kind,
+                **({"values": list(p.values)} if p.kind == "categorical" else {}),
+                **({"low": p.low, "high": p.high} if p.kind != "categorical" else {}),
+            }
+            for p in spec.parameters
+        ],
+        "outcomes": [{"name": o.name, "key": o.key, "goal": o.goal} for o in spec.outcomes],
+        "by_point": point_summaries(frame, [p.name for p in spec.parameters], outcome_names),
+    }

@@ -1,0 +1,151 @@
+"""`credsim sweep SWEEP.toml`: check a sweep, run it on a backend with a progress bar, print the
+per-point results. Heavy imports stay inside the command."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+__all__ = ["sweep"]
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def _mean_ci(stats: dict[str, Any]) -> str:
+    if stats["mean"] is None:
+        return "-"
+    if stats["ci95_high"] is None:
+        return f"{stats['mean']:.4g}"
+    half = (stats["ci95_high"] - stats["ci95_low"]) / 2
+    return f"{stats['mean']:.4g} ± {half:.2g}"
+
+
+def _plan_text(prepared, backend) -> str:
+    sweep = prepared.sweep
+    base = prepared.base
+    return (
+        f"sweep {sweep.name!r}: {prepared.design.kind}, {len(prepared.design)} points x "
+        f"{sweep.model.replicates} replicates = {prepared.runs} runs of scenario "
+        f"{sweep.model.scenario!r} at {base['population'].get('size', 0):,} citizens x "
+        f"{base['days']} days, backend {backend.name}"
+    )
+
+
+def _print_plan(console, prepared) -> None:
+    from rich.table import Table
+
+    table = Table(title="parameters")
+    for column in ("name", "role", "scenario key", "range"):
+        table.add_column(column, overflow="fold")
+    for p in prepared.sweep.parameters:
+        table.add_row(p.name, p.role, p.key, p.describe())
+    console.print(table)
+    shown = ", ".join(o.key for o in prepared.sweep.outcomes)
+    console.print(f"outcomes: {shown}", highlight=False)
+
+
+def _results_table(summary: dict[str, Any], limit: int = 20):
+    from rich.table import Table
+
+    table = Table(title=f"sweep {summary['sweep']}: mean ± 95% CI half-width across replicates")
+    table.add_column("point", justify="right")
+    parameters = [p["name"] for p in summary["parameters"]]
+    outcomes = [o["name"] for o in summary["outcomes"]]
+    for name in [*parameters, *outcomes]:
+        table.add_column(name, justify="right", overflow="fold")
+    for row in summary["by_point"][:limit]:
+        table.add_row(
+            str(row["point"]),
+            *(_cell(row["parameters"][n]) for n in parameters),
+            *(_mean_ci(row["outcomes"][n]) for n in outcomes),
+        )
+    if len(summary["by_point"]) > limit:
+        table.caption = f"first {limit} of {len(summary['by_point'])} points; all in summary.json"
+    return table
+
+
+def sweep(
+    sweep_file: Annotated[
+        str, typer.Argument(help="sweep file (TOML), or the name of a bundled sweep")
+    ],
+    backend: Annotated[str, typer.Option(help="where runs execute: local or ray")] = "local",
+    address: Annotated[
+        str | None,
+        typer.Option(help="ray: the cluster to join (e.g. auto, HOST:6379); default: start one"),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="runs at a time (default: one per core / cluster CPU)")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="sweep directory (default: runs/sweep-NAME-TIME)")
+    ] = None,
+    keep_runs: Annotated[
+        bool, typer.Option(help="keep each run's full directory under DIR/runs")
+    ] = False,
+    plan: Annotated[bool, typer.Option(help="check the sweep, print its design, exit")] = False,
+    quiet: Annotated[bool, typer.Option(help="no progress bar and no results table")] = False,
+) -> None:
+    """Run a scenario over a design of parameter values, with replicates, on a backend."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from credsim.experiments.backends import make_backend
+    from credsim.experiments.sweep import run_sweep
+    from credsim.experiments.sweep_check import prepare_sweep
+    from credsim.experiments.sweep_file import resolve_sweep_source
+
+    out_console, err_console = Console(), Console(stderr=True)
+    chosen = make_backend(backend, workers=workers, address=address)
+    with err_console.status("checking the sweep against its scenario", spinner="dots"):
+        prepared = prepare_sweep(resolve_sweep_source(sweep_file))
+    if plan:
+        out_console.print(_plan_text(prepared, chosen), highlight=False, soft_wrap=True)
+        _print_plan(out_console, prepared)
+        return
+    if out is None:
+        out = Path("runs") / f"sweep-{prepared.sweep.name}-{time.strftime('%Y%m%d-%H%M%S')}"
+    if not quiet:
+        err_console.print(_plan_text(prepared, chosen), highlight=False, soft_wrap=True)
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("runs"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+        disable=quiet,
+    )
+    with progress:
+        task = progress.add_task(prepared.sweep.name, total=prepared.runs)
+        result = run_sweep(
+            prepared,
+            out=out,
+            backend=chosen,
+            keep_runs=keep_runs,
+            on_run=lambda _row: progress.advance(task),
+        )
+    if not quiet:
+        out_console.print(_results_table(result.summary))
+        s = result.summary
+        out_console.print(
+            f"{s['runs']} runs in {s['wall_seconds']:.1f} s ({s['runs_per_minute']:.1f} runs/min) "
+            f"on {s['backend']} with {s['workers']} workers",
+            highlight=False,
+        )
+        out_console.print(f"sweep directory: {result.path}", soft_wrap=True, highlight=False)

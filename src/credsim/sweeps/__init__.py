@@ -1,0 +1,1 @@
+"""Bundled sweep files (`credsim sweep NAME`); see docs/sweeps.md."""
