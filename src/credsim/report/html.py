@@ -1,45 +1,27 @@
-"""A run directory's self-contained HTML report: headline table, inline SVG figures, run facts.
+"""A run directory's self-contained HTML report, assembled from the sections that apply to it.
 
-The page needs no network to open (no scripts, no external fonts, styles or images) and is
-byte-identical when written twice from the same run directory.
+The page needs no network to open (no scripts, no external fonts, styles or images: figures are
+inline SVG) and is byte-identical when written twice from the same run directory.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
-import math
 import os
 import tempfile
 from html import escape
 from pathlib import Path
 
-from . import figures
+from .cases import CASES_SECTION
+from .run import RunData
+from .section import Section, render_section
+from .sections_core import CORE_SECTIONS
+from .sections_harms import HARM_SECTIONS
+from .sections_mechanisms import MECHANISM_SECTIONS
+from .tables import fmt, note, table
 
-__all__ = ["render_page", "write_report"]
+__all__ = ["SECTIONS", "applicable_sections", "render_page", "write_report"]
 
-HEADLINES = {
-    "citizens": "Citizens (people)",
-    "days": "Days simulated",
-    "acts_total": "Acts",
-    "records_total": "Records written",
-    "records_misattributed": "Records misattributed to the wrong person",
-    "records_fabricated": "Records fabricated",
-    "sanctioned": "People sanctioned",
-    "sanctioned_wrongful": "People wrongly sanctioned",
-    "blocked_flights": "Flight purchases refused",
-    "blocked_trains": "Train ticket purchases refused",
-    "primary_policy": "Primary policy",
-    "score_mean": "Mean score",
-    "score_gini": "Score Gini coefficient",
-    "grade_shares": "Grade shares (best first)",
-}
-SHARE_OF = {
-    "records_misattributed": "records_total",
-    "records_fabricated": "records_total",
-    "sanctioned_wrongful": "sanctioned",
-}
-NOT_HEADLINES = {"scenario", "seed", "policies", "by_group"}
 RUN_FACTS = {
     "credsim_version": "credsim version",
     "seed": "Seed",
@@ -48,23 +30,97 @@ RUN_FACTS = {
     "agent_days_per_second": "Agent-days per second",
     "peak_bytes_per_citizen": "Peak memory per citizen (bytes)",
 }
+
+
+def _run_facts(run: RunData) -> list[str]:
+    info = run.run_info
+    keys = [k for k in RUN_FACTS if k in info] + [k for k in info if k not in RUN_FACTS]
+    rows = [[RUN_FACTS.get(k, k), fmt(info[k])] for k in keys]
+    out = [table(["Fact", "Value"], rows, {1}) if rows else note(run.notes.get("run.json", ""))]
+    if run.scenario_text:
+        out.append(
+            "<details><summary>Resolved scenario (scenario.toml)</summary>\n"
+            f"<pre>{escape(run.scenario_text)}</pre></details>"
+        )
+    else:
+        out.append(note("The run directory has no scenario.toml."))
+    return out
+
+
+ORDER = (
+    "headline", "calibration", "scores", "grades", "sanctions", "travel", "wrongful",
+    "misattribution", "cases", "self-censorship", "exclusion", "gaming", "trust", "adversaries",
+    "identity", "appeals", "perks", "association", "run",
+)  # fmt: skip
+SECTIONS: list[Section] = sorted(
+    [
+        *CORE_SECTIONS,
+        *HARM_SECTIONS,
+        CASES_SECTION,
+        *MECHANISM_SECTIONS,
+        Section("run", "Run facts", lambda run: True, _run_facts),
+    ],
+    key=lambda s: ORDER.index(s.id),
+)
+"""Every section in page order; each is shown only for runs it applies to."""
+
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;
- color:#222;background:#fff;max-width:980px;margin:2rem auto;padding:0 1rem;line-height:1.45}
-h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2.2rem;
- border-bottom:1px solid #ddd;padding-bottom:.2rem}h3{font-size:1rem;margin-bottom:.3rem}
-.sub{color:#555;margin-top:0}table{border-collapse:collapse;margin:.6rem 0;font-size:.92rem}
+ color:#222;background:#fff;max-width:1000px;margin:2rem auto;padding:0 1rem;line-height:1.45}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.25rem;margin-top:2.4rem;
+ border-bottom:1px solid #ddd;padding-bottom:.2rem}h3{font-size:1rem;margin:1.2rem 0 .3rem}
+.sub,.lead{color:#555;margin-top:0}table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}
 th,td{padding:.25rem .7rem;border-bottom:1px solid #eee;text-align:left;vertical-align:top}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}thead th{border-bottom:2px solid #ccc}
-figure{margin:1rem 0}figure svg{max-width:100%;height:auto;display:block}
+figure{margin:1.2rem 0}figure svg{width:100%;height:auto;display:block}
 figcaption{color:#444;font-size:.9rem;margin-top:.3rem}.note{color:#8a4b00;font-style:italic}
-pre{background:#f6f6f6;padding:.8rem;overflow-x:auto;font-size:.85rem}
-details summary{cursor:pointer;font-weight:600}
+pre{background:#f6f6f6;padding:.8rem;overflow-x:auto;font-size:.82rem}
+details{margin:.5rem 0}details summary{cursor:pointer;font-weight:600}
+nav ol{columns:2;font-size:.92rem}nav .off{color:#777;font-size:.88rem}
 """
 
 
+def applicable_sections(run: RunData) -> list[Section]:
+    """The sections this run has the data and mechanisms for, in page order."""
+    return [s for s in SECTIONS if s.applies(run)]
+
+
+def render_page(run_dir: Path, figures_dir: Path | None = None) -> str:
+    """The report page of run_dir as an HTML string."""
+    run = RunData(run_dir)
+    summary = run.summary
+    shown = applicable_sections(run)
+    title = str(summary.get("scenario", run.path.name))
+    templates = {"seed": "seed {}", "citizens": "{} citizens", "days": "{} days"}
+    facts = [t.format(fmt(summary[k])) for k, t in templates.items() if k in summary]
+    body = [render_section(s, run, figures_dir) for s in shown]
+    items = "".join(f'<li><a href="#sec-{s.id}">{escape(s.title)}</a></li>' for s in shown)
+    off = [s.title for s in SECTIONS if s not in shown]
+    off_note = (
+        f'<p class="off">Not in this run (mechanism off or no data): {escape(", ".join(off))}.</p>'
+        if off
+        else ""
+    )
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        '<head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>credsim report: {escape(title)}</title>",
+        f"<style>{CSS}</style></head>",
+        "<body>",
+        f"<h1>credsim report: {escape(title)}</h1>",
+        f'<p class="sub">{escape(" · ".join(facts))}</p>',
+        f"<nav><ol>{items}</ol>{off_note}</nav>",
+        *body,
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(part for part in out if part) + "\n"
+
+
 def write_report(run_dir: Path, figures_dir: Path | None = None) -> Path:
-    """Write run_dir/report.html atomically and return its path.
+    """Write run_dir/report.html atomically (readable by all, like the other files); return it.
 
     If figures_dir is given, each figure is also saved there as PNG and SVG.
     """
@@ -80,180 +136,10 @@ def write_report(run_dir: Path, figures_dir: Path | None = None) -> Path:
             f.write(page)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
     return target
-
-
-def render_page(run_dir: Path, figures_dir: Path | None = None) -> str:
-    """The report page of run_dir as an HTML string."""
-    summary, summary_note = _read_json(run_dir / "summary.json")
-    run, run_note = _read_json(run_dir / "run.json")
-    panels = figures.render(run_dir, summary, figures_dir)
-    scenario = str(summary.get("scenario", run_dir.name))
-    templates = {"seed": "seed {}", "citizens": "{} citizens", "days": "{} days"}
-    facts = [t.format(_fmt(summary[k])) for k, t in templates.items() if k in summary]
-    out = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        '<head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>credsim report: {escape(scenario)}</title>",
-        f"<style>{CSS}</style></head>",
-        "<body>",
-        f"<h1>credsim report: {escape(scenario)}</h1>",
-        f'<p class="sub">{escape(" · ".join(facts))}</p>',
-        "<h2>Headline figures</h2>",
-        _note(summary_note) or _headlines(summary),
-        _policies(summary),
-    ]
-    for panel in panels:
-        out.append(f"<h2>{escape(panel.title)}</h2>")
-        out.append(f'<figure id="fig-{panel.slug}">')
-        out.append(panel.svg if panel.svg else _note(panel.note))
-        out.append(f"<figcaption>{escape(panel.caption)}</figcaption></figure>")
-        if panel.slug == "wrongful_by_group":
-            out.append(_by_group(summary))
-    out += ["<h2>Run facts</h2>", _note(run_note) or _run_facts(run), _scenario(run_dir)]
-    out += ["</body>", "</html>"]
-    return "\n".join(part for part in out if part) + "\n"
-
-
-def _read_json(path: Path) -> tuple[dict, str]:
-    if not path.exists():
-        return {}, f"The run directory has no {path.name}."
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        return {}, f"Could not read {path.name}: {exc}"
-    if not isinstance(data, dict):
-        return {}, f"{path.name} does not hold a JSON object."
-    return data, ""
-
-
-def _note(text: str) -> str:
-    return f'<p class="note">{escape(text)}</p>' if text else ""
-
-
-def _fmt(value: object) -> str:
-    """Numbers with thousands separators; shares and nested values in readable form."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return "n/a"
-        if value.is_integer() and abs(value) >= 1000:
-            return f"{value:,.0f}"
-        return f"{value:,.1f}" if abs(value) >= 100 else f"{value:,.3f}"
-    if isinstance(value, dict | list):
-        return json.dumps(value, sort_keys=True)
-    return str(value)
-
-
-def _shares(shares: object) -> str:
-    if not isinstance(shares, dict):
-        return _fmt(shares)
-    return " · ".join(f"{g} {_fmt_share(s)}" for g, s in shares.items())
-
-
-def _fmt_share(share: object) -> str:
-    return f"{share:.1%}" if isinstance(share, int | float) else _fmt(share)
-
-
-def _table(head: list[str], rows: list[list[str]], numeric: set[int]) -> str:
-    def cells(tag: str, values: list[str]) -> str:
-        return "".join(
-            f'<{tag} class="n">{v}</{tag}>' if i in numeric else f"<{tag}>{v}</{tag}>"
-            for i, v in enumerate(values)
-        )
-
-    body = "\n".join(f"<tr>{cells('td', row)}</tr>" for row in rows)
-    return f"<table><thead><tr>{cells('th', head)}</tr></thead>\n<tbody>\n{body}\n</tbody></table>"
-
-
-def _headlines(summary: dict) -> str:
-    keys = [k for k in HEADLINES if k in summary]
-    keys += [k for k in summary if k not in HEADLINES and k not in NOT_HEADLINES]
-    rows = []
-    for key in keys:
-        value = summary[key]
-        text = _shares(value) if key == "grade_shares" else _fmt(value)
-        base = summary.get(SHARE_OF[key]) if key in SHARE_OF else None
-        if isinstance(value, int | float) and isinstance(base, int | float) and base > 0:
-            text += f" ({value / base:.1%} of {HEADLINES[SHARE_OF[key]].lower()})"
-        rows.append([escape(HEADLINES.get(key, key)), escape(text)])
-    return _table(["Figure", "Value"], rows, {1}) if rows else _note("summary.json is empty.")
-
-
-def _policies(summary: dict) -> str:
-    policies = summary.get("policies")
-    if not isinstance(policies, dict) or not policies:
-        return ""
-    primary = summary.get("primary_policy")
-    rows = [
-        [
-            escape(f"{name} (primary)" if name == primary else str(name)),
-            escape(_fmt(p.get("score_mean", ""))),
-            escape(_fmt(p.get("score_gini", ""))),
-            escape(_shares(p.get("grade_shares", ""))),
-        ]
-        for name, p in policies.items()
-        if isinstance(p, dict)
-    ]
-    head = ["Policy", "Mean score", "Score Gini", "Grade shares (best first)"]
-    return "<h3>Policies compared</h3>\n" + _table(head, rows, {1, 2})
-
-
-def _by_group(summary: dict) -> str:
-    by_group = summary.get("by_group")
-    if not isinstance(by_group, dict) or not by_group:
-        return ""
-    head = [
-        "Group",
-        "Citizens",
-        "Sanctioned",
-        "Wrongly sanctioned",
-        "Wrongly per 100,000",
-        "Misattributed records",
-        "Mean score",
-    ]
-    rows = []
-    for dim, labels in by_group.items():
-        for label, v in (labels or {}).items():
-            if not isinstance(v, dict):
-                continue
-            cit, wrong = v.get("citizens"), v.get("sanctioned_wrongful")
-            rate = 1e5 * wrong / cit if cit and isinstance(wrong, int | float) else None
-            values = [
-                v.get("citizens"),
-                v.get("sanctioned"),
-                wrong,
-                rate,
-                v.get("records_misattributed"),
-                v.get("score_mean"),
-            ]
-            name = f"{figures.DIM_NAMES.get(dim, dim)}: {label}"
-            rows.append([escape(name)] + ["" if x is None else escape(_fmt(x)) for x in values])
-    return _table(head, rows, set(range(1, len(head)))) if rows else ""
-
-
-def _run_facts(run: dict) -> str:
-    keys = [k for k in RUN_FACTS if k in run] + [k for k in run if k not in RUN_FACTS]
-    rows = [[escape(RUN_FACTS.get(k, k)), escape(_fmt(run[k]))] for k in keys]
-    return _table(["Fact", "Value"], rows, {1}) if rows else _note("run.json is empty.")
-
-
-def _scenario(run_dir: Path) -> str:
-    path = run_dir / "scenario.toml"
-    if not path.exists():
-        return _note("The run directory has no scenario.toml.")
-    text = path.read_text(encoding="utf-8", errors="replace")
-    return (
-        "<details><summary>Resolved scenario (scenario.toml)</summary>\n"
-        f"<pre>{escape(text)}</pre></details>"
-    )

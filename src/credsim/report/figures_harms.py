@@ -1,0 +1,141 @@
+"""Figures of harms besides sanctions: wrong records by source, self-censorship, redlist perks."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from .style import DIM_NAMES, GREY, OKABE_ITO, RIGHT, WHITE, figure
+
+__all__ = ["misattribution_by_source", "perks_by_income", "self_censorship"]
+
+
+def misattribution_by_source(by_source: dict) -> Figure:
+    """Per source: misattributed and fabricated records per 10,000 it wrote (counts labelled)."""
+    names = sorted(by_source, key=lambda s: (-_rate(by_source[s]), s))
+    fig = figure(height=1.0 + 0.32 * len(names))
+    ax = fig.add_subplot()
+    y = np.arange(len(names))[::-1]
+    kinds = (
+        ("misattributed", "Misattributed (named the wrong person)"),
+        ("fabricated", "Fabricated"),
+    )
+    for i, (field, label) in enumerate(kinds):
+        rates = [_per(by_source[s], field) for s in names]
+        counts = [int(by_source[s].get(field, 0) or 0) for s in names]
+        bars = ax.barh(y + (0.2 - 0.4 * i), rates, height=0.38, color=OKABE_ITO[3 - 2 * i])
+        bars.set_label(label)
+        texts = [f"{c:,}" if c else "" for c in counts]
+        ax.bar_label(bars, labels=texts, padding=3, fontsize=7.5, bbox=WHITE)
+    ax.set_yticks(y, [f"{s} ({int(by_source[s].get('records', 0)):,})" for s in names])
+    ax.grid(axis="y", visible=False)
+    ax.margins(x=0.15)
+    ax.set_xlim(left=0)
+    ax.set_xlabel("Records per 10,000 the source wrote (labels: records)")
+    ax.legend(**RIGHT)
+    return fig
+
+
+def _per(row: dict, field: str) -> float:
+    records = row.get("records") or 0
+    return 1e4 * float(row.get(field, 0) or 0) / records if records else 0.0
+
+
+def _rate(row: dict) -> float:
+    return _per(row, "misattributed") + _per(row, "fabricated")
+
+
+def self_censorship(
+    groups: list[tuple[str, str, float, float]],
+    overall: tuple[float, float],
+    slope: float | None,
+) -> Figure:
+    """Posts held back against perceived surveillance: groups as points, the model as a line.
+
+    groups: (dim, label, perceived surveillance, share of intended posts held back); overall:
+    the population's (surveillance, held share); slope: held share per unit of surveillance that
+    the run's parameters imply, drawn as a dashed line through the origin.
+    """
+    fig = figure(width=7.6, height=3.6)
+    left, right = fig.subplots(1, 2, width_ratios=(1, 1.15))
+    dims = list(dict.fromkeys(d for d, *_ in groups))
+    colors = {d: OKABE_ITO[i % len(OKABE_ITO)] for i, d in enumerate(dims)}
+    if slope is not None:
+        xs = np.linspace(0, 1, 11)
+        left.plot(xs, 100 * slope * xs, color=GREY, linestyle="--", linewidth=1, label="model")
+    for dim in dims:
+        pts = [(s, h) for d, _, s, h in groups if d == dim]
+        left.scatter(
+            *zip(*[(s, 100 * h) for s, h in pts], strict=True),
+            s=18,
+            color=colors[dim],
+            label=DIM_NAMES.get(dim, dim),
+            alpha=0.85,
+            zorder=3,
+        )
+    left.scatter(
+        [overall[0]],
+        [100 * overall[1]],
+        marker="D",
+        s=40,
+        color="black",
+        zorder=4,
+        label="everyone",
+    )
+    left.set_xlim(0, 1)
+    left.set_ylim(bottom=0)
+    left.set_xlabel("Perceived surveillance (0–1)")
+    left.set_ylabel("Intended posts held back (%)")
+    left.legend(fontsize=7, loc="upper left")
+    names = [f"{DIM_NAMES.get(d, d)}: {label}" for d, label, *_ in groups]
+    held = [100 * h for *_, h in groups]
+    y = np.arange(len(groups))[::-1]
+    bars = right.barh(y, held, color=[colors[d] for d, *_ in groups], height=0.62)
+    right.bar_label(bars, fmt="{:.1f}", padding=3, fontsize=7, bbox=WHITE)
+    right.axvline(100 * overall[1], color=GREY, linestyle="--", linewidth=0.8)
+    right.set_yticks(y, names, fontsize=7.5)
+    right.grid(axis="y", visible=False)
+    right.margins(x=0.15)
+    right.set_xlim(left=0)
+    right.set_xlabel("Intended posts held back (%)")
+    return fig
+
+
+def perks_by_income(perks: dict, citizens_by_income: dict[str, float]) -> Figure:
+    """Yuan of redlist perks per person in each income quintile, stacked by perk."""
+    bands = list(citizens_by_income)
+    names = [
+        p
+        for p in perks
+        if isinstance(perks[p], dict)
+        and perks[p].get("yuan")
+        and "income" in (perks[p].get("by_group") or {})
+    ]
+    fig = figure()
+    ax = fig.add_subplot()
+    x = np.arange(len(bands))
+    bottom = np.zeros(len(bands))
+    for i, name in enumerate(names):
+        income = perks[name]["by_group"]["income"]
+        per = np.array(
+            [(income.get(b) or {}).get("yuan", 0) / citizens_by_income[b] for b in bands],
+            dtype=float,
+        )
+        color = OKABE_ITO[i % len(OKABE_ITO)]
+        ax.bar(x, per, bottom=bottom, color=color, width=0.65, label=name.replace("_", " "))
+        bottom += per
+    for xi, total in zip(x, bottom, strict=True):
+        ax.annotate(
+            f"{total:,.0f}",
+            (xi, total),
+            xytext=(0, 2),
+            textcoords="offset points",
+            ha="center",
+            fontsize=8,
+        )
+    ax.set_xticks(x, bands)
+    ax.grid(axis="x", visible=False)
+    ax.set_xlabel("Income quintile (q1 poorest)")
+    ax.set_ylabel("Yuan per person")
+    ax.legend(title="Perk", **RIGHT)
+    return fig

@@ -1,0 +1,222 @@
+"""Figures of the behavioural and adversarial mechanisms: exclusion, gaming, trust, adversaries.
+
+Each takes the summary dict (and the timeseries for trust) in the format of the metrics glossary
+and draws what the keys say; the report calls them only when the keys are present.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from .style import DIM_NAMES, GREY, OKABE_ITO, PEOPLE, WHITE, figure
+
+__all__ = [
+    "adversaries",
+    "exclusion",
+    "exclusion_over_time",
+    "gaming_price",
+    "gaming_services",
+    "trust",
+]
+
+ISOLATION = {
+    "listed": "Listed themselves",
+    "family_of_listed": "Family of the listed",
+    "others": "Everyone else",
+}
+DIMS = ("sex", "age_band", "urban", "group", "education", "income")
+
+
+def _group_rows(counts: dict, by_group: dict, per: float) -> list[tuple[str, str, float]]:
+    """(dim, label, count per `per` people, or the raw count when group sizes are unknown)."""
+    rows = []
+    for dim in [d for d in DIMS if d in counts] + sorted(set(counts) - set(DIMS) - {"province"}):
+        for label, value in (counts[dim] or {}).items():
+            size = ((by_group.get(dim) or {}).get(label) or {}).get("citizens")
+            rows.append((dim, str(label), per * value / size if size else float(value)))
+    return rows
+
+
+def _group_barh(ax, rows: list[tuple[str, str, float]], xlabel: str) -> None:
+    dims = list(dict.fromkeys(d for d, *_ in rows))
+    colors = {d: OKABE_ITO[i % len(OKABE_ITO)] for i, d in enumerate(dims)}
+    y = np.arange(len(rows))[::-1]
+    bars = ax.barh(y, [v for *_, v in rows], color=[colors[d] for d, *_ in rows], height=0.62)
+    ax.bar_label(bars, fmt="{:,.1f}", padding=3, fontsize=7, bbox=WHITE)
+    ax.set_yticks(y, [f"{DIM_NAMES.get(d, d)}: {label}" for d, label, _ in rows], fontsize=7.5)
+    ax.grid(axis="y", visible=False)
+    ax.margins(x=0.18)
+    ax.set_xlim(left=0)
+    ax.set_xlabel(xlabel)
+
+
+def exclusion(summary: dict) -> Figure:
+    """Share of friend ties cut for the listed, their families and others; ties cut by group."""
+    isolation = summary.get("isolation") or {}
+    by = summary.get("ties_cut_by_group") or {}
+    rows = _group_rows(by, summary.get("by_group") or {}, 1e3) if by else []
+    fig = figure(width=7.6, height=max(3.0, 0.9 + 0.17 * len(rows)))
+    ratios = (1, 1.3) if rows else (1,)
+    axes = fig.subplots(1, len(ratios), squeeze=False, width_ratios=ratios)[0]
+    keys = [k for k in ISOLATION if k in isolation] + sorted(set(isolation) - set(ISOLATION))
+    x = np.arange(len(keys))
+    shares = [100 * float(isolation[k]) if isolation[k] is not None else 0.0 for k in keys]
+    colors = [*(OKABE_ITO[3], OKABE_ITO[1], OKABE_ITO[0]), *[GREY] * len(keys)][: len(keys)]
+    bars = axes[0].bar(x, shares, color=colors, width=0.6)
+    texts = [
+        f"{v:.1f}%" if isolation[k] is not None else "nobody"
+        for k, v in zip(keys, shares, strict=True)
+    ]
+    axes[0].bar_label(bars, labels=texts, padding=2, fontsize=8)
+    axes[0].set_xticks(x, [ISOLATION.get(k, k).replace(" ", "\n", 1) for k in keys])
+    axes[0].grid(axis="x", visible=False)
+    axes[0].set_ylim(0, max([*shares, 1]) * 1.2)
+    axes[0].set_ylabel("Friend ties cut (mean % of a citizen's)")
+    if rows:
+        sized = bool(summary.get("by_group") or {})
+        label = "Ties cut per 1,000 people" if sized else "Ties cut"
+        _group_barh(axes[1], rows, label)
+    return fig
+
+
+def exclusion_over_time(ties_by_day: list[float]) -> Figure:
+    """Friend ties cut, cumulated day by day."""
+    fig = figure(height=2.6)
+    ax = fig.add_subplot()
+    days = np.arange(len(ties_by_day))
+    ax.plot(days, np.cumsum(np.asarray(ties_by_day, dtype=float)), color=OKABE_ITO[3], lw=1.6)
+    ax.set_xlim(0, max(len(days) - 1, 1))
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(PEOPLE)
+    ax.set_xlabel("Day")
+    ax.set_ylabel("Friend ties cut so far")
+    return fig
+
+
+def _income_bands(gaming: dict) -> list[str]:
+    return sorted(gaming, key=lambda b: (len(b), b))
+
+
+def gaming_price(summary: dict) -> Figure:
+    """The price of a better score by income band: yuan per point, and who buys."""
+    gaming = summary["gaming_by_income"]
+    bands = _income_bands(gaming)
+    income = ((summary.get("by_group") or {}).get("income")) or {}
+    x = np.arange(len(bands))
+    fig = figure(width=7.6, height=3.2)
+    price_ax, buyers_ax = fig.subplots(1, 2)
+    price = []
+    for b in bands:
+        row = gaming[b]
+        ppy = row.get("points_per_yuan")
+        if not ppy and row.get("points_bought"):
+            ppy = row["points_bought"] / row["yuan"] if row.get("yuan") else None
+        price.append(1 / ppy if ppy else np.nan)
+    bars = price_ax.bar(x, price, color=OKABE_ITO[0], width=0.62)
+    price_ax.bar_label(
+        bars,
+        labels=[f"{p:,.1f}" if np.isfinite(p) else "none" for p in price],
+        padding=2,
+        fontsize=8,
+    )
+    price_ax.set_ylabel("Yuan paid per score point")
+    price_ax.set_title("What a point costs", loc="left", fontweight="bold")
+    sizes = [(income.get(b) or {}).get("citizens") for b in bands]
+    if all(sizes):
+        share = [100 * gaming[b].get("buyers", 0) / s for b, s in zip(bands, sizes, strict=True)]
+        ylabel = "Citizens who bought points (%)"
+        fmt = "{:.2f}%"
+    else:
+        share = [gaming[b].get("buyers", 0) for b in bands]
+        ylabel, fmt = "Citizens who bought points", "{:,.0f}"
+    bars = buyers_ax.bar(x, share, color=OKABE_ITO[1], width=0.62)
+    buyers_ax.bar_label(bars, fmt=fmt, padding=2, fontsize=8)
+    buyers_ax.set_ylabel(ylabel)
+    buyers_ax.set_title("Who buys", loc="left", fontweight="bold")
+    for ax in (price_ax, buyers_ax):
+        ax.set_xticks(x, bands)
+        ax.grid(axis="x", visible=False)
+        ax.set_xlabel("Income quintile (q1 poorest)")
+        ax.margins(y=0.15)
+    return fig
+
+
+def gaming_services(summary: dict) -> Figure:
+    """Per gaming service: points bought, and the share of its buyers caught."""
+    services = summary["gaming_by_service"]
+    names = sorted(services, key=lambda s: (-float(services[s].get("points_bought", 0)), s))
+    fig = figure(height=1.0 + 0.4 * len(names))
+    ax = fig.add_subplot()
+    y = np.arange(len(names))[::-1]
+    points = [float(services[s].get("points_bought", 0)) for s in names]
+    bars = ax.barh(y, points, color=OKABE_ITO[2], height=0.6)
+    labels = []
+    for s in names:
+        buyers, caught = services[s].get("buyers", 0), services[s].get("caught", 0)
+        share = f", {caught / buyers:.0%} caught" if buyers else ""
+        labels.append(f"{buyers:,} buyers, {services[s].get('yuan', 0):,.0f} yuan{share}")
+    ax.bar_label(bars, labels=labels, padding=3, fontsize=7.5, bbox=WHITE)
+    ax.set_yticks(y, [s.replace("_", " ") for s in names])
+    ax.grid(axis="y", visible=False)
+    ax.margins(x=0.6)
+    ax.set_xlim(left=0)
+    ax.xaxis.set_major_formatter(PEOPLE)
+    ax.set_xlabel("Score points bought")
+    return fig
+
+
+def trust(ts: pd.DataFrame | None, summary: dict) -> Figure:
+    """The trust index day by day (or at the end), with help given against help asked for."""
+    fig = figure(height=3.0)
+    ax = fig.add_subplot()
+    if ts is not None and "trust_index" in ts and len(ts):
+        ax.plot(ts["day"], ts["trust_index"], color=OKABE_ITO[0], linewidth=1.6)
+        ax.set_xlim(ts["day"].min(), ts["day"].max())
+        ax.set_xlabel("Day")
+    else:
+        ax.bar([0], [summary["trust_index"]], color=OKABE_ITO[0], width=0.4)
+        ax.set_xticks([0], ["end of run"])
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("Trust index (0–1)")
+    asked, given = summary.get("help_requests"), summary.get("help_given")
+    if asked:
+        ax.set_title(
+            f"Strangers helped: {given or 0:,} of {asked:,} requests ({(given or 0) / asked:.0%})",
+            loc="left",
+            fontweight="bold",
+        )
+    return fig
+
+
+def adversaries(summary: dict) -> Figure:
+    """What the adversaries did (counts), and who the data brokers exposed, by group."""
+    counts = {
+        "Lender listings planted": summary.get("lender_listings"),
+        "  of which detected": summary.get("lender_listings_detected"),
+        "People exposed in breaches": summary.get("breach_people_exposed"),
+        "Records edited by insiders": summary.get("insider_edits"),
+    }
+    exposed = summary.get("broker_people_exposed_by_group") or {}
+    if exposed:
+        counts["People exposed by brokers"] = sum(
+            (exposed.get("sex") or next(iter(exposed.values())) or {}).values()
+        )
+    counts = {k: v for k, v in counts.items() if isinstance(v, int | float)}
+    rows = _group_rows(exposed, summary.get("by_group") or {}, 1e5) if exposed else []
+    fig = figure(width=7.6, height=max(2.8, 0.9 + 0.17 * len(rows), 0.9 + 0.35 * len(counts)))
+    axes = fig.subplots(1, 2 if rows else 1, squeeze=False)[0]
+    y = np.arange(len(counts))[::-1]
+    bars = axes[0].barh(y, list(counts.values()), color=OKABE_ITO[3], height=0.6)
+    axes[0].bar_label(bars, fmt="{:,.0f}", padding=3, fontsize=8, bbox=WHITE)
+    axes[0].set_yticks(y, list(counts))
+    axes[0].grid(axis="y", visible=False)
+    axes[0].margins(x=0.25)
+    axes[0].set_xlim(left=0)
+    axes[0].xaxis.set_major_formatter(PEOPLE)
+    axes[0].set_xlabel("Count over the run")
+    if rows:
+        sized = bool(summary.get("by_group"))
+        _group_barh(axes[1], rows, "Exposed by brokers per 100,000" if sized else "Exposed")
+    return fig

@@ -1,0 +1,156 @@
+"""Figures of sanctions: lists over time, refused travel, who is wrongly listed, calibration."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator, StrMethodFormatter
+
+from .style import ABOVE, DIM_NAMES, GREY, OKABE_ITO, PEOPLE, WHITE, figure, top_text
+
+__all__ = ["by_group_rates", "calibration", "refused_travel", "sanctions", "wrongful_by_group"]
+
+BY_GROUP_DIMS = ("sex", "age_band", "urban", "group", "education", "income")
+
+
+def sanctions(ts: pd.DataFrame) -> Figure:
+    """People on a list each day (top) and those of them listed on a wrong record (bottom)."""
+    fig = figure(height=4.2)
+    top, bottom = fig.subplots(2, 1, sharex=True)
+    days = ts["day"]
+    top.plot(days, ts["sanctioned"], color=OKABE_ITO[0], linewidth=1.6)
+    top.set_ylabel("On a list")
+    top.set_title("People on a sanction list", loc="left", fontweight="bold")
+    bottom.plot(days, ts["sanctioned_wrongful"], color=OKABE_ITO[3], linewidth=1.6)
+    bottom.fill_between(days, ts["sanctioned_wrongful"], color=OKABE_ITO[3], alpha=0.15)
+    bottom.set_ylabel("Wrongly on a list")
+    bottom.set_title(
+        "Of whom listed on a misattributed or fabricated record", loc="left", fontweight="bold"
+    )
+    for ax in (top, bottom):
+        ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_formatter(PEOPLE)
+        ax.yaxis.set_major_locator(MaxNLocator(5, integer=True))
+    bottom.set_xlim(days.min(), days.max())
+    bottom.set_xlabel("Day")
+    return fig
+
+
+def refused_travel(ts: pd.DataFrame) -> Figure:
+    """Flight and train ticket purchases refused per 30-day month."""
+    month = (ts["day"] - ts["day"].min()) // 30 + 1
+    per = ts.groupby(month)[["blocked_flights", "blocked_trains"]].sum()
+    x = per.index.to_numpy()
+    fig = figure()
+    ax = fig.add_subplot()
+    ax.bar(x - 0.2, per["blocked_flights"], width=0.4, color=OKABE_ITO[0], label="Flights")
+    ax.bar(x + 0.2, per["blocked_trains"], width=0.4, color=OKABE_ITO[1], label="Trains")
+    ax.grid(axis="x", visible=False)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_formatter(PEOPLE)
+    ax.set_xlabel("Month (30-day periods)")
+    ax.set_ylabel("Ticket purchases refused")
+    ax.set_xlim(x.min() - 0.6, x.max() + 0.6)
+    ax.legend(**ABOVE)
+    return fig
+
+
+def by_group_rates(
+    by_group: dict, field: str, per: float, dims: tuple[str, ...] = BY_GROUP_DIMS
+) -> dict[str, dict[str, float]]:
+    """{dim: {label: field per `per` citizens}} for the groups that have both numbers."""
+    rates: dict[str, dict[str, float]] = {}
+    for dim in dims:
+        rows = {
+            str(label): per * v[field] / v["citizens"]
+            for label, v in (by_group.get(dim) or {}).items()
+            if isinstance(v, dict) and v.get("citizens") and isinstance(v.get(field), int | float)
+        }
+        if rows:
+            rates[dim] = rows
+    return rates
+
+
+def group_bars(
+    columns: list[tuple[str, dict[str, dict[str, float]], float | None, str]],
+) -> Figure:
+    """Horizontal bars by group: one panel per (x title, rates, overall, number format).
+
+    Rows are the first column's groups ("Sex: female", ...), coloured by dimension; a dashed
+    line marks the whole population's value.
+    """
+    first = columns[0][1]
+    rows = [(dim, label) for dim in first for label in first[dim]]
+    colors = {d: OKABE_ITO[i % len(OKABE_ITO)] for i, d in enumerate(first)}
+    fig = figure(height=0.9 + 0.19 * len(rows))
+    axes = fig.subplots(1, len(columns), sharey=True, squeeze=False)[0]
+    y = np.arange(len(rows))[::-1]
+    for ax, (title, rates, overall, fmt) in zip(axes, columns, strict=True):
+        values = [rates.get(dim, {}).get(label, np.nan) for dim, label in rows]
+        bars = ax.barh(y, values, color=[colors[d] for d, _ in rows], height=0.62)
+        ax.bar_label(bars, fmt=fmt, padding=3, fontsize=7, bbox=WHITE)
+        ax.grid(axis="y", visible=False)
+        ax.margins(x=0.18)
+        ax.set_xlim(left=0)
+        ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+        ax.set_xlabel(title)
+        if overall is not None:
+            ax.axvline(overall, color=GREY, linestyle="--", linewidth=0.8)
+            top_text(ax, overall, f"all: {fmt.format(overall)} ", "right")
+    axes[0].set_yticks(y, [f"{DIM_NAMES.get(d, d)}: {label}" for d, label in rows], fontsize=7.5)
+    axes[0].set_ylim(-0.7, len(rows) - 0.3)
+    return fig
+
+
+def wrongful_by_group(summary: dict) -> Figure:
+    """Wrongly sanctioned per 100,000 in each group at the end (and wrongful days per 1,000)."""
+    by_group, n = summary["by_group"], summary.get("citizens")
+    columns = []
+    rates = by_group_rates(by_group, "sanctioned_wrongful", 1e5)
+    overall = 1e5 * summary["sanctioned_wrongful"] / n if n else None
+    title = "Wrongly sanctioned at the end\n(people per 100,000)"
+    columns.append((title, rates, overall, "{:,.1f}"))
+    days = by_group_rates(by_group, "wrongful_sanction_days", 1e3)
+    if days and isinstance(summary.get("wrongful_sanction_days"), int | float):
+        overall_days = 1e3 * summary["wrongful_sanction_days"] / n if n else None
+        columns.append(
+            ("Days wrongly on a list\n(per 1,000 people)", days, overall_days, "{:,.1f}")
+        )
+    return group_bars(columns)
+
+
+def calibration(cal: dict, bands: dict[str, float]) -> Figure:
+    """Model over published for each calibrated figure, with the accepted band shaded."""
+    names = list(cal)
+    ratios = [float(cal[k]["ratio"]) for k in names]
+    fig = figure(height=0.9 + 0.45 * len(names))
+    ax = fig.add_subplot()
+    y = np.arange(len(names))[::-1]
+    for yi, name in zip(y, names, strict=True):
+        band = bands.get(name, 0.25)
+        ax.fill_betweenx([yi - 0.35, yi + 0.35], 1 - band, 1 + band, color="#e8e8e8", lw=0)
+    colors = [OKABE_ITO[2] if cal[k].get("within_band") else OKABE_ITO[3] for k in names]
+    ax.scatter(ratios, y, color=colors, s=36, zorder=3)
+    for yi, name, ratio in zip(y, names, ratios, strict=True):
+        model, published = cal[name]["model"], cal[name]["published"]
+        text = f"×{ratio:.2f}  ({_short(model)} vs {_short(published)})"
+        ax.annotate(text, (ratio, yi), xytext=(6, 5), textcoords="offset points", fontsize=8)
+    ax.axvline(1, color=GREY, linewidth=0.8)
+    ax.set_yticks(y, [n.replace("_", " ") for n in names])
+    ax.set_ylim(-0.6, len(names) - 0.4)
+    lo = min([*ratios, *(1 - bands.get(k, 0.25) for k in names)])
+    hi = max([*ratios, *(1 + bands.get(k, 0.25) for k in names)])
+    ax.set_xlim(min(lo, 0.7) - 0.05, max(hi, 1.3) + 0.35)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel("Model ÷ published (grey: accepted band)")
+    return fig
+
+
+def _short(x: float) -> str:
+    """12,345,678 -> 12.35M; small numbers as they are."""
+    x = float(x)
+    for div, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
+        if abs(x) >= div:
+            return f"{x / div:,.2f}{suffix}"
+    return f"{x:,.0f}"

@@ -1,0 +1,180 @@
+"""What the report reads from a run directory, loaded lazily and at most once.
+
+Every reader tolerates a missing or damaged file: it returns an empty value and remembers a note
+saying what was missing, so that a section can say why it has nothing to show.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Callable
+from functools import cached_property
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pandas as pd
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+__all__ = ["RunData"]
+
+T = TypeVar("T")
+
+
+class RunData:
+    """A run directory as the report sees it: summary, run facts, scenario and tables."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.notes: dict[str, str] = {}
+        self._memo: dict[str, Any] = {}
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """compute() the first time `key` is asked for, the stored value after."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    # --- JSON and TOML -----------------------------------------------------------------------
+
+    @cached_property
+    def summary(self) -> dict[str, Any]:
+        """summary.json, or {} (with a note) when it is missing or unreadable."""
+        return self._json("summary.json")
+
+    @cached_property
+    def run_info(self) -> dict[str, Any]:
+        """run.json, or {} (with a note)."""
+        return self._json("run.json")
+
+    @cached_property
+    def scenario(self) -> dict[str, Any]:
+        """The resolved scenario.toml as a dict, or {} (with a note)."""
+        path = self.path / "scenario.toml"
+        if not path.is_file():
+            self.notes["scenario.toml"] = "The run directory has no scenario.toml."
+            return {}
+        try:
+            return tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            self.notes["scenario.toml"] = f"Could not read scenario.toml: {exc}"
+            return {}
+
+    @cached_property
+    def scenario_text(self) -> str:
+        """The text of scenario.toml, or ''."""
+        path = self.path / "scenario.toml"
+        return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+
+    def _json(self, name: str) -> dict[str, Any]:
+        path = self.path / name
+        if not path.is_file():
+            self.notes[name] = f"The run directory has no {name}."
+            return {}
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            self.notes[name] = f"Could not read {name}: {exc}"
+            return {}
+        if not isinstance(data, dict):
+            self.notes[name] = f"{name} does not hold a JSON object."
+            return {}
+        return data
+
+    def table(self, section: str) -> dict[str, Any]:
+        """A top-level table of the scenario; `behavior` also reads the older `behaviors`."""
+        names = (section, "behaviors") if section == "behavior" else (section,)
+        merged: dict[str, Any] = {}
+        for name in names:
+            value = self.scenario.get(name)
+            if isinstance(value, dict):
+                merged = {**value, **merged}
+        return merged
+
+    def plugin(self, section: str, plugin: str) -> dict[str, Any] | None:
+        """Parameters of the first enabled instance of `plugin` under `section`, else None."""
+        for value in self.table(section).values():
+            if (
+                isinstance(value, dict)
+                and value.get("plugin") == plugin
+                and value.get("enabled", True) is not False
+            ):
+                return value
+        return None
+
+    # --- policies ----------------------------------------------------------------------------
+
+    @cached_property
+    def policies(self) -> list[str]:
+        """Policies in the summary's order (primary first), else citizens.parquet's columns."""
+        named = self.summary.get("policies")
+        if isinstance(named, dict) and named:
+            return [str(p) for p in named]
+        names = [c[6:] for c in self.citizen_columns if c.startswith("score.")]
+        primary = self.summary.get("primary_policy")
+        if isinstance(primary, str) and primary in names:
+            names.remove(primary)
+            names.insert(0, primary)
+        return names
+
+    # --- Parquet -----------------------------------------------------------------------------
+
+    @cached_property
+    def timeseries_columns(self) -> list[str]:
+        """Column names of timeseries.parquet ([] when it is missing)."""
+        path = self.path / "timeseries.parquet"
+        if not path.is_file():
+            self.notes["timeseries.parquet"] = "The run directory has no timeseries.parquet."
+            return []
+        return pq.read_schema(path).names
+
+    @cached_property
+    def timeseries(self) -> pd.DataFrame:
+        """Rows for the whole population (by == "all"), sorted by day; empty when missing."""
+        names = self.timeseries_columns
+        if "day" not in names:
+            if names:
+                self.notes["timeseries.parquet"] = "timeseries.parquet has no day column."
+            return pd.DataFrame({"day": pd.Series(dtype="int32")})
+        path = self.path / "timeseries.parquet"
+        keep = [n for n in names if n not in ("by", "group")]
+        filters = [("by", "==", "all")] if "by" in names else None
+        df = pd.read_parquet(path, columns=keep, filters=filters)
+        return df.sort_values("day", kind="stable").reset_index(drop=True)
+
+    @cached_property
+    def citizen_columns(self) -> list[str]:
+        """Column names of citizens.parquet ([] when it is missing)."""
+        path = self.path / "citizens.parquet"
+        if not path.is_file():
+            self.notes["citizens.parquet"] = "The run directory has no citizens.parquet."
+            return []
+        return pq.read_schema(path).names
+
+    def citizens(self, columns: list[str]) -> pd.DataFrame:
+        """The given columns of citizens.parquet (those it has); cached per column."""
+        have = [c for c in columns if c in self.citizen_columns]
+        missing = [c for c in have if c not in self._citizens]
+        if missing:
+            table = pq.read_table(self.path / "citizens.parquet", columns=missing)
+            for name in missing:
+                self._citizens[name] = table.column(name).to_pandas()
+        return pd.DataFrame({c: self._citizens[c] for c in have})
+
+    @cached_property
+    def _citizens(self) -> dict[str, pd.Series]:
+        return {}
+
+    def has_events(self, table: str) -> bool:
+        """Whether events/<table>/ holds any Parquet file."""
+        folder = self.path / "events" / table
+        return folder.is_dir() and any(folder.glob("*.parquet"))
+
+    def events(self, table: str, columns: list[str], where: Any = None) -> pd.DataFrame:
+        """Columns of one event table, optionally filtered by a pyarrow expression."""
+        if not self.has_events(table):
+            return pd.DataFrame({c: pd.Series(dtype="int64") for c in columns})
+        dataset = ds.dataset(self.path / "events" / table, format="parquet")
+        have = [c for c in columns if c in dataset.schema.names]
+        return dataset.to_table(columns=have, filter=where).to_pandas()

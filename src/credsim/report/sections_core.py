@@ -1,0 +1,330 @@
+"""Sections on the core of a run: headline figures, calibration, scores, grades and sanctions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow.compute as pc
+
+from .figures import GROUP_DIMS, grade_shares, score_by_group, score_distribution
+from .figures_sanctions import calibration, refused_travel, sanctions, wrongful_by_group
+from .run import RunData
+from .section import Block, Plot, Section
+from .tables import details, fmt, group_table, json_block, note, shares, table
+
+__all__ = ["CORE_SECTIONS", "HEADLINES"]
+
+HEADLINES = {
+    "citizens": "Citizens (people)",
+    "days": "Days simulated",
+    "people_per_agent": "People per agent",
+    "acts_total": "Acts",
+    "records_total": "Records written",
+    "records_misattributed": "Records misattributed to the wrong person",
+    "records_fabricated": "Records fabricated",
+    "listed_total": "Listings during the run",
+    "delisted_total": "Removals from a list during the run",
+    "sanctioned": "People on a list at the end",
+    "sanctioned_wrongful": "People wrongly on a list at the end",
+    "wrongful_sanction_days": "Person-days wrongly on a list",
+    "blocked_flights": "Flight purchases refused",
+    "blocked_trains": "Train ticket purchases refused",
+    "blocked_loans": "Loans refused",
+    "blocked_high_consumption": "High-consumption purchases refused",
+    "blocked_company_posts": "Company posts refused",
+    "children_refused_school": "Children refused a school place",
+    "primary_policy": "Primary policy",
+    "score_mean": "Mean score (primary policy)",
+    "score_gini": "Score Gini coefficient (primary policy)",
+    "grade_shares": "Grade shares (primary policy, best first)",
+    "score_loss_by_association": "People who lost points through friends alone",
+    "internet_access_denied": "Legitimate applicants refused a phone number",
+    "numbers_registered_by_impostors": "Numbers registered by impostors",
+    "numbers_in_others_names_found": "Numbers in others' names closed by checks",
+    "numbers_in_others_names_active": "Numbers in others' names still in use",
+    "appeals_filed": "Appeals filed",
+    "appeals_won": "Appeals won",
+    "appeals_won_owing_nothing": "Appeals won by people who owed nothing",
+    "appeals_won_owing": "Appeals won by people who owed",
+    "days_to_correction_mean": "Days to correction (mean)",
+    "speech_acts": "Posts made",
+    "speech_suppressed": "Posts held back for fear of being watched",
+    "ties_cut": "Friend ties cut",
+    "points_bought": "Score points bought",
+    "gaming_cost": "Paid for score points (yuan)",
+    "help_requests": "Strangers asking for help",
+    "help_given": "Strangers helped",
+    "trust_index": "Trust index at the end (0–1)",
+    "lender_listings": "Listings planted by lenders",
+    "lender_listings_detected": "Planted listings detected",
+    "breach_people_exposed": "People exposed in data breaches",
+    "insider_edits": "Records edited by insiders",
+}
+SHARE_OF = {
+    "records_misattributed": "records_total",
+    "records_fabricated": "records_total",
+    "sanctioned_wrongful": "sanctioned",
+    "speech_suppressed": "speech_acts",
+    "help_given": "help_requests",
+    "lender_listings_detected": "lender_listings",
+    "appeals_won": "appeals_filed",
+}
+SHOWN_ELSEWHERE = {
+    "scenario", "seed", "policies", "by_group", "calibration", "records_by_source",
+    "speech_by_group", "perks", "appeals_by_group", "internet_access_denied_by_group",
+    "isolation", "ties_cut_by_group", "ties_cut_by_day", "gaming_by_income", "gaming_by_service",
+    "broker_people_exposed_by_group", "score_loss_by_association_by_policy",
+}  # fmt: skip
+
+
+def _headline(run: RunData) -> list[Block]:
+    summary = run.summary
+    if not summary:
+        return [note(run.notes.get("summary.json", "summary.json is empty."))]
+    scalar = [k for k, v in summary.items() if not isinstance(v, dict | list)]
+    scalar += ["grade_shares"] if "grade_shares" in summary else []
+    keys = [k for k in HEADLINES if k in summary] + [
+        k for k in scalar if k not in HEADLINES and k not in SHOWN_ELSEWHERE
+    ]
+    rows = []
+    for key in keys:
+        value = summary[key]
+        text = shares(value) if key == "grade_shares" else fmt(value)
+        base = summary.get(SHARE_OF.get(key, ""))
+        if isinstance(value, int | float) and isinstance(base, int | float) and base > 0:
+            text += f" ({value / base:.1%} of {HEADLINES[SHARE_OF[key]].lower()})"
+        rows.append([HEADLINES.get(key, key), text])
+    out: list[Block] = [table(["Figure", "Value"], rows, {1})]
+    rest = {
+        k: v for k, v in summary.items()
+        if isinstance(v, dict | list) and k not in SHOWN_ELSEWHERE and k != "grade_shares"
+    }  # fmt: skip
+    if rest:
+        out.append(details("Other figures in summary.json", json_block(rest)))
+    return out
+
+
+def _bands(run: RunData) -> dict[str, float]:
+    for metric in (run.scenario.get("metrics") or {}).values():
+        if isinstance(metric, dict) and metric.get("plugin") == "calibration":
+            targets = metric.get("targets") or {}
+            return {k: float(t.get("band", 0.25)) for k, t in targets.items()}
+    return {}
+
+
+def _calibration(run: RunData) -> list[Block]:
+    cal = run.summary["calibration"]
+    rows = [
+        [
+            name.replace("_", " "),
+            c.get("published"),
+            c.get("model"),
+            f"×{c['ratio']:.2f}" if isinstance(c.get("ratio"), int | float) else "n/a",
+            c.get("within_band"),
+            c.get("source", ""),
+        ]
+        for name, c in cal.items()
+    ]
+    head = ["Figure", "Published", "Model (scaled)", "Ratio", "Within band", "Source"]
+    caption = (
+        "Each calibrated figure as the model gives it, scaled to the published population, "
+        "over the published value; the grey band is the accepted distance."
+    )
+    return [
+        Plot("calibration", caption, lambda: calibration(cal, _bands(run))),
+        table(head, rows, {1, 2, 3}),
+    ]
+
+
+def _score_dim(run: RunData) -> str | None:
+    return next((d for d in ("income", "group", "urban") if d in run.citizen_columns), None)
+
+
+def _scores(run: RunData) -> list[Block]:
+    policies = [p for p in run.policies if f"score.{p}" in run.citizen_columns]
+    dim = _score_dim(run)
+    dims = [d for d in GROUP_DIMS if d in run.citizen_columns]
+    cols = [f"{k}.{p}" for p in policies for k in ("score", "grade")]
+    df = run.citizens([*cols, *dims])
+    by = f" by {dim.replace('_', ' ')}" if dim else ""
+    out: list[Block] = [
+        Plot(
+            "score-distribution",
+            f"Share of each group's citizens at or below each final score{by}, one panel per "
+            "policy (log scale where most people share one score); dashed lines: grade bounds.",
+            lambda: score_distribution(df, policies, dim),
+        )
+    ]
+    if dims:
+        out.append(
+            Plot(
+                "score-by-group",
+                "Mean final score of each population group minus the whole population's mean, "
+                "in points, under each policy.",
+                lambda: score_by_group(df, policies, dims),
+            )
+        )
+    named = run.summary.get("policies")
+    if isinstance(named, dict) and named:
+        primary = run.summary.get("primary_policy")
+        rows = [
+            [f"{p} (primary)" if p == primary else p, v.get("score_mean"), v.get("score_gini"),
+             shares(v.get("grade_shares"))]
+            for p, v in named.items() if isinstance(v, dict)
+        ]  # fmt: skip
+        out.append(table(["Policy", "Mean score", "Score Gini", "Grade shares (best first)"], rows))
+    return out
+
+
+def _grade_policies(run: RunData) -> dict[str, list[str]]:
+    """{policy: grades best first} from the timeseries columns, in the summary's order."""
+    found: dict[str, list[str]] = {}
+    for col in run.timeseries_columns:
+        if col.startswith("grade_share."):
+            policy, _, grade = col[len("grade_share.") :].partition(".")
+            found.setdefault(policy, []).append(grade)
+    order = [p for p in run.policies if p in found] + [p for p in found if p not in run.policies]
+    named = run.summary.get("policies") or {}
+    for p in order:
+        best_first = list(((named.get(p) or {}).get("grade_shares")) or {})
+        if sorted(best_first) == sorted(found[p]):
+            found[p] = best_first
+    return {p: found[p] for p in order}
+
+
+def _grades(run: RunData) -> list[Block]:
+    grades = _grade_policies(run)
+    caption = (
+        "Share of all citizens in each grade, day by day, one panel per policy "
+        "(log scale, so that the few in the lowest grades show)."
+    )
+    draw = lambda: grade_shares(run.timeseries, list(grades), grades)  # noqa: E731
+    return [Plot("grade-shares", caption, draw)]
+
+
+def _sanctions(run: RunData) -> list[Block]:
+    caption = (
+        "People on any sanction list each day (top), and those of them whose listing rests on a "
+        "misattributed or fabricated record (bottom)."
+    )
+    return [Plot("sanctions", caption, lambda: sanctions(run.timeseries))]
+
+
+BLOCKED = {
+    "blocked_flights": "Flight purchases",
+    "blocked_trains": "Train ticket purchases",
+    "blocked_loans": "Loans",
+    "blocked_high_consumption": "High-consumption purchases",
+    "blocked_company_posts": "Company posts",
+    "children_refused_school": "School places (children of the listed)",
+}
+
+
+def _travel(run: RunData) -> list[Block]:
+    caption = (
+        "Flight and high-speed-rail ticket purchases refused to listed citizens in each 30-day "
+        "month (the last month may be partial)."
+    )
+    out: list[Block] = [Plot("refused-travel", caption, lambda: refused_travel(_travel_frame(run)))]
+    rows = [[label, run.summary[k]] for k, label in BLOCKED.items() if k in run.summary]
+    if rows:
+        out.append(table(["Refused over the run", "Attempts"], rows))
+    return out
+
+
+def _travel_frame(run: RunData) -> pd.DataFrame:
+    """Daily refused flights and trains: from the timeseries, else from the sanctions events."""
+    if _has_ts(run, "blocked_flights", "blocked_trains"):
+        return run.timeseries
+    refused = run.events("sanctions", ["day", "action", "agency"], pc.field("action") == "refused")
+    days = np.arange(int(run.summary.get("days") or refused["day"].max() + 1))
+    k = run.summary.get("people_per_agent") or 1
+    frame = {"day": days}
+    for column, agency in (("blocked_flights", "airlines"), ("blocked_trains", "railways")):
+        hits = refused["day"][refused["agency"].astype(str) == agency].to_numpy(dtype=np.int64)
+        frame[column] = k * np.bincount(hits, minlength=len(days))[: len(days)]
+    return pd.DataFrame(frame)
+
+
+def _refusals_logged(run: RunData) -> bool:
+    if not run.has_events("sanctions"):
+        return False
+    refused = run.events("sanctions", ["agency"], pc.field("action") == "refused")
+    return bool(refused["agency"].astype(str).isin(["airlines", "railways"]).any())
+
+
+def _wrongful(run: RunData) -> list[Block]:
+    caption = (
+        "People wrongly on a list per 100,000 in each group at the end of the run (and person-"
+        "days wrongly listed per 1,000); dashed lines: the whole population."
+    )
+    rows = group_table(
+        run.summary["by_group"],
+        [("citizens", ""), ("sanctioned", ""), ("sanctioned_wrongful", "")],
+        {"w": ("sanctioned_wrongful", 1e5), "d": ("wrongful_sanction_days", 1e3)},
+        skip=(),
+    )
+    head = ["Group", "Citizens", "On a list", "Wrongly", "Wrongly per 100,000",
+            "Wrongful days per 1,000"]  # fmt: skip
+    return [
+        Plot("wrongful-by-group", caption, lambda: wrongful_by_group(run.summary)),
+        details("By group (every group, provinces included)", table(head, rows)),
+    ]
+
+
+def _has_ts(run: RunData, *cols: str) -> bool:
+    return "day" in run.timeseries_columns and all(c in run.timeseries_columns for c in cols)
+
+
+def _by_group_has(run: RunData, field: str) -> bool:
+    by = run.summary.get("by_group")
+    return isinstance(by, dict) and any(
+        isinstance(v, dict) and field in v
+        for labels in by.values() if isinstance(labels, dict)
+        for v in labels.values()
+    )  # fmt: skip
+
+
+CORE_SECTIONS = [
+    Section("headline", "Headline figures", lambda run: True, _headline),
+    Section(
+        "calibration",
+        "Against published figures",
+        lambda run: (
+            isinstance(run.summary.get("calibration"), dict) and bool(run.summary["calibration"])
+        ),
+        _calibration,
+        "The scenario is calibrated: its figures, scaled to the published population, "
+        "beside the published ones.",
+    ),
+    Section(
+        "scores",
+        "Scores by group",
+        lambda run: any(c.startswith("score.") for c in run.citizen_columns),
+        _scores,
+    ),
+    Section(
+        "grades",
+        "Grades over time",
+        lambda run: "day" in run.timeseries_columns and bool(_grade_policies(run)),
+        _grades,
+    ),
+    Section(
+        "sanctions",
+        "Sanctions and wrongful sanctions",
+        lambda run: _has_ts(run, "sanctioned", "sanctioned_wrongful"),
+        _sanctions,
+    ),
+    Section(
+        "travel",
+        "Refused travel",
+        lambda run: _has_ts(run, "blocked_flights", "blocked_trains") or _refusals_logged(run),
+        _travel,
+    ),
+    Section(
+        "wrongful",
+        "Who is wrongly sanctioned",
+        lambda run: _by_group_has(run, "sanctioned_wrongful"),
+        _wrongful,
+    ),
+]

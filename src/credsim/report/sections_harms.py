@@ -1,0 +1,233 @@
+"""Sections on harms: wrong records, self-censorship, identity, perks, appeals, association."""
+
+from __future__ import annotations
+
+from .figures_harms import misattribution_by_source, perks_by_income, self_censorship
+from .figures_sanctions import by_group_rates, group_bars
+from .run import RunData
+from .section import Block, Plot, Section
+from .tables import details, group_table, table
+
+__all__ = ["HARM_SECTIONS"]
+
+OWN_NUMBER = 1
+"""Bit of citizens.parquet's `sim` column: holds a phone number registered in their own name."""
+SPEECH_DIMS = ("sex", "age_band", "urban", "group", "education", "income")
+
+
+def _misattribution(run: RunData) -> list[Block]:
+    summary, out = run.summary, []
+    by_source = summary.get("records_by_source")
+    if isinstance(by_source, dict) and by_source:
+        out.append(
+            Plot(
+                "misattribution-by-source",
+                "Records that named the wrong person, and records with no act behind them, per "
+                "10,000 records each data source wrote.",
+                lambda: misattribution_by_source(by_source),
+            )
+        )
+    by_group = summary.get("by_group") or {}
+    rates = by_group_rates(by_group, "records_misattributed", 1e5)
+    if rates:
+        n, total = summary.get("citizens"), summary.get("records_misattributed")
+        overall = 1e5 * total / n if n and isinstance(total, int | float) else None
+        title = "Records of others' acts attributed to them\n(per 100,000 people)"
+        out.append(
+            Plot(
+                "misattribution-by-group",
+                "Records of someone else's act attributed to members of each group, per 100,000 "
+                "people in the group; the dashed line is the whole population.",
+                lambda: group_bars([(title, rates, overall, "{:,.1f}")]),
+            )
+        )
+    return out
+
+
+def _censorship_points(run: RunData) -> tuple[list, tuple[float, float], float | None, str]:
+    """Per group: (dim, label, perceived surveillance, held-back share); overall; model slope."""
+    params = run.plugin("behavior", "self_censorship") or {}
+    fear = float(params.get("flag_chance", 0.7)) * min(
+        float(params.get("penalty", 10.0)) / float(params.get("penalty_scale", 10.0)), 1.0
+    )
+    identity = run.plugin("sources", "identity")
+    registered = float(identity.get("registered_share", 0.95)) if identity else 1.0
+    dims = [d for d in SPEECH_DIMS if d in (run.summary.get("speech_by_group") or {})]
+    named = run.citizens(["sim", *dims]) if "sim" in run.citizen_columns and identity else None
+    groups, weights = [], []
+    for dim in dims:
+        for label, v in run.summary["speech_by_group"][dim].items():
+            made, held = v.get("speech_acts", 0), v.get("speech_suppressed", 0)
+            if made + held <= 0:
+                continue
+            share = registered
+            if named is not None:
+                own = (named["sim"].to_numpy() & OWN_NUMBER) > 0
+                mask = (named[dim].astype(str) == str(label)).to_numpy()
+                share = float(own[mask].mean()) if mask.any() else registered
+            groups.append((dim, str(label), share * fear, held / (made + held)))
+            weights.append(made + held if dim == dims[0] else 0)
+    made, held = run.summary.get("speech_acts", 0), run.summary.get("speech_suppressed", 0)
+    # The population's surveillance as its posters feel it: groups of one dimension, weighted
+    # by the posts they meant to make (children, who post nothing, do not dilute it).
+    everyone = (
+        sum(g[2] * w for g, w in zip(groups, weights, strict=True)) / sum(weights) / fear
+        if sum(weights) and fear
+        else registered
+    )
+    overall = (everyone * fear, held / (made + held) if made + held else 0.0)
+    post = ((run.table("behavior").get("citizens") or {}).get("acts") or {}).get("post")
+    slope = None
+    if isinstance(post, dict):
+        sensitive = float(post.get("detail_share", 0.0))
+        hold = sensitive * float(params.get("sensitivity", 0.8))
+        slope = hold + (1 - sensitive) * float(params.get("chill", 0.1))
+    where = "citizens.parquet" if named is not None else "the scenario"
+    return groups, overall, slope, f"real-name share of posters {everyone:.0%}, from {where}"
+
+
+def _censorship(run: RunData) -> list[Block]:
+    groups, overall, slope, basis = _censorship_points(run)
+    caption = (
+        "Share of intended posts held back, by group, against perceived surveillance (real-name "
+        f"share × chance of being flagged × penalty feared; {basis}); dashed: the model's rate."
+    )
+    rows = [[f"{d}: {label}", round(s, 3), f"{100 * h:.2f}%"] for d, label, s, h in groups]
+    out: list[Block] = [
+        Plot("self-censorship", caption, lambda: self_censorship(groups, overall, slope)),
+        details(
+            "Per group",
+            table(["Group", "Perceived surveillance", "Posts held back"], rows),
+        ),
+    ]
+    return out
+
+
+def _identity(run: RunData) -> list[Block]:
+    summary = run.summary
+    denied = summary.get("internet_access_denied_by_group") or {}
+    by_group = summary.get("by_group") or {}
+    merged = {
+        dim: {label: {"citizens": (by_group.get(dim, {}).get(label) or {}).get("citizens"),
+                      "denied": count} for label, count in labels.items()}
+        for dim, labels in denied.items() if isinstance(labels, dict)
+    }  # fmt: skip
+    rates = by_group_rates(merged, "denied", 1e5)
+    out: list[Block] = []
+    if rates:
+        n = summary.get("citizens")
+        overall = 1e5 * summary["internet_access_denied"] / n if n else None
+        title = "Refused a phone number\n(people per 100,000)"
+        out.append(
+            Plot(
+                "identity",
+                "Legitimate applicants refused a phone number because face verification failed "
+                "to match them, per 100,000 people in each group.",
+                lambda: group_bars([(title, rates, overall, "{:,.1f}")]),
+            )
+        )
+    keys = {
+        "internet_access_denied": "Legitimate applicants refused a number",
+        "numbers_registered_by_impostors": "Numbers registered with someone else's ID",
+        "numbers_in_others_names_found": "Numbers in others' names closed by carrier checks",
+        "numbers_in_others_names_active": "Numbers in others' names still in use at the end",
+    }
+    rows = [[label, summary[k]] for k, label in keys.items() if k in summary]
+    out.append(table(["Identity", "People or numbers"], rows))
+    return out
+
+
+def _perks(run: RunData) -> list[Block]:
+    perks = run.summary["perks"]
+    rows = [
+        [name.replace("_", " "), p.get("people"), p.get("yuan"), p.get("per", "")]
+        for name, p in perks.items() if isinstance(p, dict)
+    ]  # fmt: skip
+    out: list[Block] = []
+    income = (run.summary.get("by_group") or {}).get("income") or {}
+    sizes = {b: v["citizens"] for b, v in income.items() if (v or {}).get("citizens")}
+    with_income = any("income" in ((p or {}).get("by_group") or {}) for p in perks.values())
+    if sizes and with_income:
+        out.append(
+            Plot(
+                "perks-by-income",
+                "Yuan of redlist perks (deposits waived, discounts) per person in each income "
+                "quintile, stacked by perk: who the rewards go to.",
+                lambda: perks_by_income(perks, sizes),
+            )
+        )
+    out.append(table(["Perk", "People eligible", "Yuan", "Counted"], rows, {1, 2}))
+    skipped = run.summary.get("perks_skipped")
+    if skipped:
+        out.append(f"<p>Perks not counted: {', '.join(map(str, skipped))}.</p>")
+    return out
+
+
+def _appeals(run: RunData) -> list[Block]:
+    s = run.summary
+    keys = {
+        "appeals_filed": "Filed",
+        "appeals_won": "Won",
+        "appeals_won_owing_nothing": "Won by people who owed nothing",
+        "appeals_won_owing": "Won by people who owed",
+        "days_to_correction_mean": "Days to correction (mean)",
+    }
+    out: list[Block] = [table(["Appeals", "Value"], [[v, s[k]] for k, v in keys.items() if k in s])]
+    by = s.get("appeals_by_group")
+    if isinstance(by, dict) and by:
+        rows = group_table(by, [("filed", ""), ("won", "")])
+        out.append(details("Appeals by group", table(["Group", "Filed", "Won"], rows)))
+    return out
+
+
+def _association(run: RunData) -> list[Block]:
+    by = run.summary.get("score_loss_by_association_by_policy") or {}
+    rows = [[p, v.get("citizens"), v.get("points_lost")] for p, v in by.items() if v]
+    text = (
+        f"<p>{run.summary['score_loss_by_association']:,} people with no record of their own "
+        "lost points through their friends' scores.</p>"
+    )
+    return [text, table(["Policy", "People", "Points lost"], rows)] if rows else [text]
+
+
+def _speech_on(run: RunData) -> bool:
+    on = run.plugin("behavior", "self_censorship") is not None
+    return on and isinstance(run.summary.get("speech_by_group"), dict)
+
+
+HARM_SECTIONS = [
+    Section(
+        "misattribution",
+        "Records that name the wrong person",
+        lambda run: (
+            isinstance(run.summary.get("records_by_source"), dict)
+            or bool(by_group_rates(run.summary.get("by_group") or {}, "records_misattributed", 1))
+        ),
+        _misattribution,
+    ),
+    Section("self-censorship", "Self-censorship and surveillance", _speech_on, _censorship),
+    Section(
+        "identity",
+        "Real-name registration",
+        lambda run: "internet_access_denied" in run.summary,
+        _identity,
+    ),
+    Section(
+        "appeals",
+        "Appeals",
+        lambda run: isinstance(run.summary.get("appeals_filed"), int | float),
+        _appeals,
+    ),
+    Section(
+        "perks",
+        "Redlist perks",
+        lambda run: isinstance(run.summary.get("perks"), dict) and bool(run.summary["perks"]),
+        _perks,
+    ),
+    Section(
+        "association",
+        "Points lost through friends",
+        lambda run: isinstance(run.summary.get("score_loss_by_association"), int | float),
+        _association,
+    ),
+]

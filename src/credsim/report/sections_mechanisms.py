@@ -1,0 +1,145 @@
+"""Sections on mechanisms that are switched on per scenario: exclusion, gaming, trust, adversaries.
+
+Each applies when the summary holds its keys (see docs/report.md for the keys each reads).
+"""
+
+from __future__ import annotations
+
+from .figures_mechanisms import (
+    adversaries,
+    exclusion,
+    exclusion_over_time,
+    gaming_price,
+    gaming_services,
+    trust,
+)
+from .run import RunData
+from .section import Block, Plot, Section
+from .tables import details, group_table, table
+
+__all__ = ["ADVERSARY_KEYS", "MECHANISM_SECTIONS"]
+
+ADVERSARY_KEYS = (
+    "lender_listings",
+    "lender_listings_detected",
+    "broker_people_exposed_by_group",
+    "breach_people_exposed",
+    "insider_edits",
+)
+
+
+def _exclusion(run: RunData) -> list[Block]:
+    s = run.summary
+    caption = (
+        "Mean share of a citizen's friend ties cut: for the listed, their families and everyone "
+        "else (left); ties cut in each group per 1,000 people (right)."
+    )
+    out: list[Block] = [
+        Plot("exclusion", caption, lambda: exclusion(s)),
+        f"<p>{s['ties_cut']:,} friend ties were cut over the run.</p>",
+    ]
+    by_day = s.get("ties_cut_by_day")
+    if isinstance(by_day, list) and by_day:
+        caption = "Friend ties cut since the start of the run, day by day."
+        out.insert(1, Plot("exclusion-over-time", caption, lambda: exclusion_over_time(by_day)))
+    by = s.get("ties_cut_by_group")
+    if isinstance(by, dict) and by:
+        rows = [
+            [f"{dim}: {label}", n] for dim, labels in by.items() if isinstance(labels, dict)
+            for label, n in labels.items()
+        ]  # fmt: skip
+        out.append(details("Ties cut by group", table(["Group", "Ties cut"], rows)))
+    return out
+
+
+def _gaming(run: RunData) -> list[Block]:
+    s = run.summary
+    out: list[Block] = [
+        f"<p>{s['points_bought']:,} score points were bought for "
+        f"{s.get('gaming_cost', 0):,.0f} yuan.</p>"
+    ]
+    if isinstance(s.get("gaming_by_income"), dict) and s["gaming_by_income"]:
+        out.append(
+            Plot(
+                "gaming-price",
+                "The price of a better score by income band: yuan paid per score point (left) "
+                "and the share of each income quintile that bought points (right).",
+                lambda: gaming_price(s),
+            )
+        )
+        rows = [
+            [band, v.get("buyers"), v.get("points_bought"), v.get("yuan"), v.get("points_per_yuan")]
+            for band, v in s["gaming_by_income"].items() if isinstance(v, dict)
+        ]  # fmt: skip
+        head = ["Income quintile", "Buyers", "Points bought", "Yuan", "Points per yuan"]
+        out.append(table(head, rows))
+    if isinstance(s.get("gaming_by_service"), dict) and s["gaming_by_service"]:
+        out.append(
+            Plot(
+                "gaming-services",
+                "Score points bought through each gaming service, with its buyers, what they "
+                "paid and the share of buyers caught.",
+                lambda: gaming_services(s),
+            )
+        )
+    return out
+
+
+def _trust(run: RunData) -> list[Block]:
+    has_ts = "trust_index" in run.timeseries_columns and "day" in run.timeseries_columns
+    caption = (
+        "The trust index (0 = nobody helps a stranger, 1 = everyone does) "
+        + ("day by day" if has_ts else "at the end of the run")
+        + "; the title gives help given against help asked for."
+    )
+    keys = {"help_requests": "Requests for help", "help_given": "Help given",
+            "trust_index": "Trust index at the end"}  # fmt: skip
+    rows = [[label, run.summary[k]] for k, label in keys.items() if k in run.summary]
+    return [
+        Plot("trust", caption, lambda: trust(run.timeseries if has_ts else None, run.summary)),
+        table(["Helping strangers", "Value"], rows),
+    ]
+
+
+def _adversaries(run: RunData) -> list[Block]:
+    s = run.summary
+    caption = (
+        "What adversaries did over the run (left): listings planted by lenders and how many were "
+        "detected, breaches, insider edits; people exposed by data brokers per 100,000 (right)."
+    )
+    out: list[Block] = [Plot("adversaries", caption, lambda: adversaries(s))]
+    by = s.get("broker_people_exposed_by_group")
+    if isinstance(by, dict) and by:
+        nested = {d: {k: {"exposed": v} for k, v in labels.items()} for d, labels in by.items()}
+        rows = group_table(nested, [("exposed", "")], skip=())
+        out.append(details("Exposed by brokers, by group", table(["Group", "People"], rows)))
+    return out
+
+
+MECHANISM_SECTIONS = [
+    Section(
+        "exclusion",
+        "Social exclusion",
+        lambda run: isinstance(run.summary.get("ties_cut"), int | float),
+        _exclusion,
+        "Citizens drop friends whose scores or listings could cost them points.",
+    ),
+    Section(
+        "gaming",
+        "Buying a better score",
+        lambda run: isinstance(run.summary.get("points_bought"), int | float),
+        _gaming,
+    ),
+    Section(
+        "trust",
+        "Helping strangers",
+        lambda run: isinstance(run.summary.get("trust_index"), int | float),
+        _trust,
+    ),
+    Section(
+        "adversaries",
+        "Adversaries",
+        lambda run: any(k in run.summary for k in ADVERSARY_KEYS),
+        _adversaries,
+    ),
+]

@@ -1,0 +1,94 @@
+"""One look for every report figure (matplotlib, no pyplot, no global state) and its output.
+
+Figures are rendered as deterministic SVG for inlining (no XML prologue, no date, element ids
+prefixed so that several figures can share a page) and, on request, saved as PNG and SVG files.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, StrMethodFormatter
+
+__all__ = [
+    "ABOVE",
+    "DIM_NAMES",
+    "GREY",
+    "OKABE_ITO",
+    "PEOPLE",
+    "RIGHT",
+    "SIZE",
+    "STYLE",
+    "WHITE",
+    "figure",
+    "inline_svg",
+    "save",
+    "top_text",
+]
+
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#000000")
+"""A palette that colour-blind readers can tell apart (Okabe & Ito 2008)."""
+GREY = "#555555"
+STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "legend.fontsize": 8,
+    "axes.titlesize": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.axisbelow": True,
+    "grid.color": "#dddddd",
+    "legend.frameon": False,
+    "svg.hashsalt": "credsim-report",
+    "svg.fonttype": "path",
+}
+SVG_META = {"Date": None}
+PNG_META = {"Software": None}
+SIZE = (7.6, 3.4)
+DIM_NAMES = {
+    "sex": "Sex",
+    "age_band": "Age band",
+    "urban": "Urban/rural",
+    "group": "Synthetic group",
+    "education": "Education",
+    "income": "Income quintile",
+    "province": "Province",
+}
+PEOPLE = StrMethodFormatter("{x:,.0f}")
+PERCENT = FuncFormatter(lambda x, _: f"{x:g}%")
+WHITE = {"fc": "white", "ec": "none", "pad": 0.5}
+RIGHT = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0)}
+ABOVE = {"loc": "lower left", "bbox_to_anchor": (0.0, 1.01), "ncols": 3, "borderaxespad": 0}
+
+
+def figure(width: float = SIZE[0], height: float = SIZE[1]) -> Figure:
+    """A new figure with constrained layout, outside pyplot."""
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def top_text(ax: Axes, x: float, text: str, ha: str) -> None:
+    """Small grey text just above the axes, at data coordinate x."""
+    tr = ax.get_xaxis_transform()
+    ax.text(x, 1.0, text, transform=tr, ha=ha, va="bottom", fontsize=8, color="#444444")
+
+
+def inline_svg(fig: Figure, prefix: str) -> str:
+    """SVG markup for inlining: no XML prologue or metadata, element ids unique to this figure."""
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata=SVG_META)
+    text = buf.getvalue()
+    text = text[text.index("<svg") :]
+    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
+    return re.sub(r'(\bid="|url\(#|href="#)', rf"\g<1>{prefix}-", text).strip()
+
+
+def save(fig: Figure, folder: Path, name: str) -> None:
+    """Save fig as folder/name.svg and folder/name.png (200 dpi), without dates or versions."""
+    out = folder / name
+    fig.savefig(out.with_suffix(".svg"), format="svg", metadata=SVG_META)
+    fig.savefig(out.with_suffix(".png"), format="png", dpi=200, metadata=PNG_META)
