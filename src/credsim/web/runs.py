@@ -1,0 +1,248 @@
+"""The dashboard's runs: a queue, at most `max_runs` worker processes at once, live progress.
+
+Each run is a fresh process (see `worker.py`) writing into `runs_dir/<id>`; finished runs already
+in `runs_dir` (from the dashboard or from `credsim run`) are listed when the manager starts.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import secrets
+import shutil
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import Any
+
+from credsim.web.worker import execute
+
+__all__ = ["ACTIVE", "FINISHED", "RunManager", "RunRecord"]
+
+ACTIVE = ("queued", "running")
+FINISHED = ("done", "failed", "cancelled")
+_TICK = 0.1
+
+
+@dataclass
+class RunRecord:
+    """What the dashboard knows about one run."""
+
+    id: str
+    scenario: str
+    overrides: list[str]
+    path: Path
+    status: str = "queued"
+    day: int = 0
+    days: int = 0
+    error: str | None = None
+    created: float = field(default_factory=time.time)
+    started: float | None = None
+    finished: float | None = None
+    cancel_requested: bool = False
+
+    def public(self) -> dict[str, Any]:
+        """The JSON the API returns (no server paths)."""
+        elapsed = None
+        if self.started is not None:
+            elapsed = round((self.finished or time.time()) - self.started, 2)
+        phase = {"queued": "waiting for a free worker", "running": "starting"}.get(self.status, "")
+        if self.status == "running" and self.day:
+            phase = "writing results" if self.day >= self.days else f"day {self.day} of {self.days}"
+        return {
+            "id": self.id,
+            "scenario": self.scenario,
+            "overrides": self.overrides,
+            "status": self.status,
+            "phase": phase,
+            "day": self.day,
+            "days": self.days,
+            "progress": round(self.day / self.days, 4) if self.days else 0.0,
+            "error": self.error,
+            "created": self.created,
+            "elapsed_seconds": elapsed,
+        }
+
+
+@dataclass
+class _Active:
+    process: BaseProcess
+    conn: Connection
+
+
+class RunManager:
+    """Queue runs, start up to `max_runs` worker processes, follow their progress."""
+
+    def __init__(self, runs_dir: Path, max_runs: int = 1) -> None:
+        if max_runs < 1:
+            raise ValueError("max_runs must be at least 1")
+        self.runs_dir = Path(runs_dir)
+        self.runs_dir.mkdir(parents=True, exist_ok=True)
+        self.max_runs = max_runs
+        self._runs: dict[str, RunRecord] = {}
+        self._pending: deque[str] = deque()
+        self._active: dict[str, _Active] = {}
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._closing = threading.Event()
+        self._context = mp.get_context("spawn")
+        self._restore()
+        self._thread = threading.Thread(target=self._loop, name="credsim-runs", daemon=True)
+        self._thread.start()
+
+    # -- public -------------------------------------------------------------------------------
+
+    def submit(self, scenario: str, overrides: list[str], days: int) -> RunRecord:
+        """Queue a validated run; it starts when a worker is free."""
+        run_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{scenario}-{secrets.token_hex(2)}"
+        record = RunRecord(run_id, scenario, list(overrides), self.runs_dir / run_id, days=days)
+        with self._lock:
+            self._runs[run_id] = record
+            self._pending.append(run_id)
+        self._wake.set()
+        return record
+
+    def get(self, run_id: str) -> RunRecord | None:
+        with self._lock:
+            return self._runs.get(run_id)
+
+    def list(self) -> list[RunRecord]:
+        """Every run, newest first."""
+        with self._lock:
+            return sorted(self._runs.values(), key=lambda r: r.created, reverse=True)
+
+    def cancel(self, run_id: str) -> RunRecord | None:
+        """Drop a queued run or stop a running one; finished runs are left as they are."""
+        with self._lock:
+            record = self._runs.get(run_id)
+            if record is None or record.status in FINISHED:
+                return record
+            if run_id in self._pending:
+                self._pending.remove(run_id)
+                self._finish(record, "cancelled")
+                return record
+            record.cancel_requested = True
+            active = self._active.get(run_id)
+        if active is not None:
+            active.process.terminate()
+            active.process.join(10)
+            if active.process.is_alive():
+                active.process.kill()
+                active.process.join(5)
+            with self._lock:
+                self._reap(run_id)
+        return record
+
+    def counts(self) -> dict[str, int]:
+        with self._lock:
+            statuses = [r.status for r in self._runs.values()]
+        return {s: statuses.count(s) for s in (*ACTIVE, *FINISHED)}
+
+    def close(self) -> None:
+        """Stop the scheduler and every worker (their partial directories are removed)."""
+        self._closing.set()
+        self._wake.set()
+        self._thread.join(5)
+        with self._lock:
+            active = list(self._active)
+        for run_id in active:
+            self.cancel(run_id)
+
+    # -- the scheduler thread -----------------------------------------------------------------
+
+    def _loop(self) -> None:
+        while not self._closing.is_set():
+            with self._lock:
+                self._start_pending()
+                self._follow()
+            self._wake.wait(_TICK)
+            self._wake.clear()
+
+    def _start_pending(self) -> None:
+        while self._pending and len(self._active) < self.max_runs:
+            run_id = self._pending.popleft()
+            record = self._runs[run_id]
+            receiver, sender = self._context.Pipe(duplex=False)
+            process = self._context.Process(
+                target=execute,
+                args=(record.scenario, record.overrides, str(record.path), sender),
+                name=f"credsim-run-{run_id}",
+                daemon=True,
+            )
+            record.status, record.started = "running", time.time()
+            process.start()
+            sender.close()  # the child holds its own copy; EOF reaches us when it exits
+            self._active[run_id] = _Active(process, receiver)
+
+    def _follow(self) -> None:
+        for run_id in list(self._active):
+            active = self._active[run_id]
+            self._read(run_id, active.conn)
+            if not active.process.is_alive():
+                self._reap(run_id)
+
+    def _read(self, run_id: str, conn: Connection) -> None:
+        record = self._runs[run_id]
+        try:
+            while conn.poll():
+                message = conn.recv()
+                if message[0] == "day":
+                    record.day, record.days = message[1], message[2]
+                elif message[0] == "done":
+                    self._finish(record, "done")
+                elif message[0] == "failed":
+                    record.error = message[1]
+                    self._finish(record, "failed")
+        except (EOFError, OSError):
+            pass
+
+    def _reap(self, run_id: str) -> None:
+        active = self._active.pop(run_id, None)
+        if active is None:
+            return
+        record = self._runs[run_id]
+        active.process.join(1)
+        self._read(run_id, active.conn)  # whatever the child sent before it ended
+        active.conn.close()
+        if record.cancel_requested and record.status not in FINISHED:
+            self._finish(record, "cancelled")
+        elif record.status not in FINISHED:
+            code = active.process.exitcode
+            record.error = f"the worker process ended without a result (exit code {code})"
+            self._finish(record, "failed")
+        for partial in self.runs_dir.glob(f".{run_id}.partial-*"):
+            shutil.rmtree(partial, ignore_errors=True)
+
+    @staticmethod
+    def _finish(record: RunRecord, status: str) -> None:
+        record.status, record.finished = status, time.time()
+
+    # -- runs already on disk ---------------------------------------------------------------------
+
+    def _restore(self) -> None:
+        """List finished runs found in runs_dir (a summary.json and a run.json)."""
+        for path in sorted(self.runs_dir.iterdir()):
+            if path.name.startswith(".") or not (path / "summary.json").is_file():
+                continue
+            try:
+                info = json.loads((path / "run.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            stamp = (path / "summary.json").stat().st_mtime
+            record = RunRecord(
+                path.name,
+                str(info.get("scenario", "?")),
+                [str(o) for o in info.get("overrides", [])],
+                path,
+                status="done",
+                day=int(info.get("days", 0)),
+                days=int(info.get("days", 0)),
+                created=stamp,
+                started=stamp - float(info.get("wall_seconds", 0.0)),
+                finished=stamp,
+            )
+            self._runs[record.id] = record
