@@ -1,0 +1,1 @@
+"""One module per reproduction; each defines REPRODUCTION (see credsim.validation.registry)."""
