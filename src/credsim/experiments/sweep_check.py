@@ -140,9 +140,15 @@ def _probe_outcomes(sweep: Sweep, base: dict[str, Any], design: Design) -> None:
 
 
 def prepare_sweep(
-    sweep: Sweep | str | Path | dict[str, Any], *, probe_outcomes: bool = True
+    sweep: Sweep | str | Path | dict[str, Any],
+    *,
+    probe_outcomes: bool = True,
+    check_points: bool = True,
 ) -> PreparedSweep:
-    """Load (if needed) and check a sweep; raises ScenarioError before any run."""
+    """Load (if needed) and check a sweep; raises ScenarioError before any run.
+
+    `check_points=False` checks each parameter's ends but not every design point (for callers
+    that sample their own points, like the EMA Workbench adapter)."""
     if not isinstance(sweep, Sweep):
         sweep = load_sweep(sweep)
     model = sweep.model
@@ -156,7 +162,8 @@ def prepare_sweep(
         ) from None
     base = _check_keys(sweep, scenario.to_dict())
     design = sweep.design()
-    _check_points(sweep, base, design)
+    if check_points:
+        _check_points(sweep, base, design)
     if probe_outcomes:
         _probe_outcomes(sweep, base, design)
     return PreparedSweep(sweep, base, design)

@@ -14,7 +14,7 @@ __all__ = ["sweep"]
 
 def _cell(value: Any) -> str:
     if isinstance(value, float):
-        return f"{value:.4g}"
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
     return str(value)
 
 
@@ -22,9 +22,9 @@ def _mean_ci(stats: dict[str, Any]) -> str:
     if stats["mean"] is None:
         return "-"
     if stats["ci95_high"] is None:
-        return f"{stats['mean']:.4g}"
+        return _cell(stats["mean"])
     half = (stats["ci95_high"] - stats["ci95_low"]) / 2
-    return f"{stats['mean']:.4g} ± {half:.2g}"
+    return f"{_cell(stats['mean'])} ±{_cell(half)}"
 
 
 def _plan_text(prepared, backend) -> str:
@@ -51,13 +51,13 @@ def _print_plan(console, prepared) -> None:
     console.print(f"outcomes: {shown}", highlight=False)
 
 
-def _results_table(summary: dict[str, Any], limit: int = 20):
+def _results_table(summary: dict[str, Any], limit: int = 20, outcome_limit: int = 4):
     from rich.table import Table
 
-    table = Table(title=f"sweep {summary['sweep']}: mean ± 95% CI half-width across replicates")
+    table = Table(title=f"sweep {summary['sweep']}: mean ±95% CI half-width across replicates")
     table.add_column("point", justify="right")
     parameters = [p["name"] for p in summary["parameters"]]
-    outcomes = [o["name"] for o in summary["outcomes"]]
+    outcomes = [o["name"] for o in summary["outcomes"]][:outcome_limit]
     for name in [*parameters, *outcomes]:
         table.add_column(name, justify="right", overflow="fold")
     for row in summary["by_point"][:limit]:
@@ -66,8 +66,12 @@ def _results_table(summary: dict[str, Any], limit: int = 20):
             *(_cell(row["parameters"][n]) for n in parameters),
             *(_mean_ci(row["outcomes"][n]) for n in outcomes),
         )
-    if len(summary["by_point"]) > limit:
-        table.caption = f"first {limit} of {len(summary['by_point'])} points; all in summary.json"
+    points, kept = len(summary["by_point"]), len(summary["outcomes"])
+    if points > limit or kept > outcome_limit:
+        table.caption = (
+            f"{min(points, limit)} of {points} points, {len(outcomes)} of {kept} outcomes; "
+            "all of them in summary.json"
+        )
     return table
 
 

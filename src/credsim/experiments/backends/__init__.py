@@ -6,7 +6,12 @@ or remote cluster (optional extra `credsim[ray]`, imported only when used).
 
 from __future__ import annotations
 
-from credsim.experiments.backends.base import BACKENDS, Backend, make_backend
+from credsim.experiments.backends.base import (
+    BACKENDS,
+    Backend,
+    BackendUnavailable,
+    make_backend,
+)
 from credsim.experiments.backends.local import LocalBackend
 
-__all__ = ["BACKENDS", "Backend", "LocalBackend", "make_backend"]
+__all__ = ["BACKENDS", "Backend", "BackendUnavailable", "LocalBackend", "make_backend"]

@@ -7,12 +7,17 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from credsim.errors import UserError, did_you_mean
 
-__all__ = ["BACKENDS", "Backend", "make_backend"]
+__all__ = ["BACKENDS", "Backend", "BackendUnavailable", "make_backend"]
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 BACKENDS = ("local", "ray")
+
+
+class BackendUnavailable(UserError):
+    """A backend that cannot start here: its package is missing, or its cluster cannot be
+    started or reached."""
 
 
 @runtime_checkable

@@ -9,7 +9,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
-from credsim.errors import UserError
+from credsim.experiments.backends.base import BackendUnavailable
 
 __all__ = ["RayBackend"]
 
@@ -50,7 +50,7 @@ class RayBackend:
         try:
             import ray
         except ImportError:
-            raise UserError(
+            raise BackendUnavailable(
                 "--backend ray needs Ray, an optional extra: pip install 'credsim[ray]' "
                 "(or use --backend local)."
             ) from None
@@ -69,8 +69,10 @@ class RayBackend:
             }
         try:
             ray.init(address=self.address, **options)
-        except (ConnectionError, RuntimeError, ValueError) as err:
-            raise UserError(
+        except (ConnectionError, RuntimeError, ValueError, OSError) as err:
+            if self.address is None:
+                raise BackendUnavailable(f"could not start a local Ray cluster: {err}") from None
+            raise BackendUnavailable(
                 f"--address {self.address}: could not join a Ray cluster ({err}). Start one with "
                 "`ray start --head` and pass the address it prints."
             ) from None
