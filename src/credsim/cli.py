@@ -101,11 +101,29 @@ def run(
     ] = None,
     plan: Annotated[bool, typer.Option(help="print the phases of a day and exit")] = False,
     quiet: Annotated[bool, typer.Option(help="no progress bar and no summary table")] = False,
+    checkpoint_every: Annotated[
+        int | None,
+        typer.Option(help="save a checkpoint every DAYS days in <out>.partial/ (see --resume)"),
+    ] = None,
+    resume: Annotated[
+        Path | None,
+        typer.Option(help="finish the interrupted run whose --out was RUN_DIR from its checkpoint"),
+    ] = None,
 ) -> None:
     """Run a scenario and write its run directory."""
     from credsim.runner import run as run_scenario
     from credsim.scenario import load_scenario
 
+    if resume is not None:
+        from credsim.experiments.checkpoint_cli import resume_with_progress
+
+        given = {"SCENARIO": scenario != "default", "--population": population, "--days": days}
+        given |= {"--seed": seed, "--out": out, "--set": set_, "--plan": plan or None}
+        results = resume_with_progress(resume, checkpoint_every, given, err_console, quiet)
+        if not quiet:
+            out_console.print(_summary_table(results.summary, results.run_info))
+            out_console.print(f"run directory: {results.path}", soft_wrap=True, highlight=False)
+        return
     loaded = load_scenario(scenario, overrides=set_, population=population, days=days, seed=seed)
     if plan:
         _print_plan(loaded)
@@ -124,7 +142,12 @@ def run(
     )
     with progress:
         task = progress.add_task(loaded.name, total=loaded.model.days)
-        results = run_scenario(loaded, out=out, on_day=lambda _d: progress.advance(task))
+        results = run_scenario(
+            loaded,
+            out=out,
+            on_day=lambda _d: progress.advance(task),
+            checkpoint_every=checkpoint_every,
+        )
     if not quiet:
         out_console.print(_summary_table(results.summary, results.run_info))
         out_console.print(f"run directory: {results.path}", soft_wrap=True, highlight=False)

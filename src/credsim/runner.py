@@ -22,7 +22,7 @@ from credsim.results.citizens import citizens_table
 from credsim.scenario import SECTIONS, Scenario, load_scenario
 from credsim.vocab import ACT_KINDS, RECORD_KINDS, SANCTION_ACTIONS
 
-__all__ = ["build_simulation", "run"]
+__all__ = ["build_simulation", "event_log", "run", "write_results"]
 
 
 def build_simulation(scenario: Scenario) -> Simulation:
@@ -49,11 +49,14 @@ def run(
     *,
     out: str | Path | None = None,
     on_day: Callable[[int], None] | None = None,
+    checkpoint_every: int | None = None,
     **load_options,
 ) -> Results:
     """Run a scenario (object, bundled name or path) and return its results.
 
     `out` is the run directory; without it, a new temporary directory is used.
+    `checkpoint_every` (days) saves the whole simulation that often under `<out>.partial/`, so
+    that `credsim.experiments.resume(out)` can finish an interrupted run with the same results.
     Keyword options (`population`, `days`, `seed`, `overrides`) go to `load_scenario`.
     """
     if not isinstance(scenario, Scenario):
@@ -62,49 +65,73 @@ def run(
         raise TypeError("pass population/days/seed/overrides to load_scenario, not with a Scenario")
     if out is None:
         out = Path(tempfile.mkdtemp(prefix="credsim-run-")) / scenario.name
+    if checkpoint_every is not None:
+        from credsim.experiments.checkpoint import run_checkpointed
+
+        return run_checkpointed(scenario, Path(out), checkpoint_every, on_day)
     started = time.perf_counter()
     sim = build_simulation(scenario)
     with RunDirectory(Path(out)) as rundir:
-        output = scenario.model.output
         sim.initialise()
-        log = EventLog(
-            rundir.path / "events",
-            sim.event_labels(),
-            keep=output.events,
-            sample_share=output.sample_share,
-            flush_days=output.flush_days,
-        )
+        log = event_log(scenario, sim, rundir.path)
         loop_started = time.perf_counter()
         sim.run(log, on_day)
         loop_seconds = time.perf_counter() - loop_started
-        summary = {"scenario": scenario.name, "seed": scenario.model.seed}
-        frames = []
-        for metric in sim.metrics:
-            summary.update(metric.summary())
-            frame = metric.timeseries()
-            if frame is not None:
-                frames.append(frame)
-        rundir.write_text("scenario.toml", tomli_w.dumps(scenario.to_dict()))
-        rundir.write_json("summary.json", summary)
-        if frames:
-            rundir.write_parquet(
-                "timeseries.parquet",
-                pa.Table.from_pandas(
-                    frames[0].join([f.drop(columns=["day", "by", "group"]) for f in frames[1:]]),
-                    preserve_index=False,
-                ),
-            )
-        if output.citizens == "all":
-            state = {name: sim.state[name] for name in sim.state}
-            everyone = np.arange(sim.state.n)
-            bases = {p.name: p.base_scores(sim.world, everyone) for p in sim.policies}
-            rundir.write_parquet("citizens.parquet", citizens_table(sim.world, state, bases))
-        rundir.write_json("run.json", _run_info(scenario, sim, started, loop_seconds, log))
-        if output.report:
-            from credsim.report import write_report
-
-            write_report(rundir.path)
+        write_results(rundir, scenario, sim, log, started, loop_seconds)
     return Results(out)
+
+
+def event_log(scenario: Scenario, sim: Simulation, root: Path) -> EventLog:
+    """The event log a scenario asks for, under `root/events`."""
+    output = scenario.model.output
+    return EventLog(
+        root / "events",
+        sim.event_labels(),
+        keep=output.events,
+        sample_share=output.sample_share,
+        flush_days=output.flush_days,
+    )
+
+
+def write_results(
+    rundir: RunDirectory,
+    scenario: Scenario,
+    sim: Simulation,
+    log: EventLog,
+    started: float,
+    loop_seconds: float,
+    extra_info: dict | None = None,
+) -> None:
+    """Everything a finished simulation writes besides its event log (into `rundir`)."""
+    output = scenario.model.output
+    summary = {"scenario": scenario.name, "seed": scenario.model.seed}
+    frames = []
+    for metric in sim.metrics:
+        summary.update(metric.summary())
+        frame = metric.timeseries()
+        if frame is not None:
+            frames.append(frame)
+    rundir.write_text("scenario.toml", tomli_w.dumps(scenario.to_dict()))
+    rundir.write_json("summary.json", summary)
+    if frames:
+        rundir.write_parquet(
+            "timeseries.parquet",
+            pa.Table.from_pandas(
+                frames[0].join([f.drop(columns=["day", "by", "group"]) for f in frames[1:]]),
+                preserve_index=False,
+            ),
+        )
+    if output.citizens == "all":
+        state = {name: sim.state[name] for name in sim.state}
+        everyone = np.arange(sim.state.n)
+        bases = {p.name: p.base_scores(sim.world, everyone) for p in sim.policies}
+        rundir.write_parquet("citizens.parquet", citizens_table(sim.world, state, bases))
+    info = _run_info(scenario, sim, started, loop_seconds, log)
+    rundir.write_json("run.json", {**info, **(extra_info or {})})
+    if output.report:
+        from credsim.report import write_report
+
+        write_report(rundir.path)
 
 
 def _run_info(scenario, sim: Simulation, started: float, loop_seconds: float, log) -> dict:

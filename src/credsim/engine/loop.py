@@ -142,11 +142,18 @@ class Simulation:
         self.phase_seconds[phase] += now - self._last
         self._last = now
 
-    def run(self, log: EventLog | None = None, on_day: Callable[[int], None] | None = None) -> None:
-        """Every day of the run, each logged and reported to `on_day`."""
+    def run(
+        self,
+        log: EventLog | None = None,
+        on_day: Callable[[int], None] | None = None,
+        start: int = 0,
+    ) -> None:
+        """Days `start`.. of the run (all by default), each logged and reported to `on_day`.
+
+        A resumed run (see credsim.experiments.checkpoint) starts after its checkpoint's day."""
         self.initialise()
         self._last = time.perf_counter()
-        for day in range(self.days):
+        for day in range(start, self.days):
             d = self.step(day)
             if log is not None:
                 log.add_day(day, d.batches())

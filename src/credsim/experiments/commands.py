@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
 __all__ = ["register"]
@@ -12,3 +15,95 @@ def register(app: typer.Typer) -> None:
     from credsim.experiments.sweep_cli import sweep  # sweep: heavy imports stay inside it
 
     app.command()(sweep)
+    app.command()(compare)
+
+
+def compare(
+    a: Annotated[str, typer.Argument(help="scenario A: bundled name or path to a TOML file")],
+    b: Annotated[str, typer.Argument(help="scenario B: bundled name or path to a TOML file")],
+    population: Annotated[int | None, typer.Option(help="citizens (agents) in both runs")] = None,
+    days: Annotated[int | None, typer.Option(help="days both runs simulate")] = None,
+    seed: Annotated[int | None, typer.Option(help="random seed of both runs")] = None,
+    out: Annotated[Path | None, typer.Option(help="output directory to write")] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="override a key in both scenarios: dotted.key=value"),
+    ] = None,
+    set_a: Annotated[
+        list[str] | None, typer.Option("--set-a", help="override a key in scenario A only")
+    ] = None,
+    set_b: Annotated[
+        list[str] | None, typer.Option("--set-b", help="override a key in scenario B only")
+    ] = None,
+    json_: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    quiet: Annotated[bool, typer.Option(help="no progress bar")] = False,
+) -> None:
+    """Twin run: A and B on the same citizens with the same random draws, compared per citizen."""
+    import json
+    import time
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from credsim.experiments.compare import compare as run_compare
+    from credsim.experiments.compare import load_twins
+
+    options = {"population": population, "days": days, "seed": seed, "overrides": set_}
+    twin_a, twin_b = load_twins(a, b, overrides_a=set_a, overrides_b=set_b, **options)
+    if out is None:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        out = Path("runs") / f"compare-{twin_a.name}-{twin_b.name}-{stamp}"
+    err = Console(stderr=True)
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("days"),
+        console=err,
+        transient=True,
+        disable=quiet or json_,
+    )
+    with progress:
+        tasks = {
+            side: progress.add_task(f"{side.upper()}: {s.name}", total=s.model.days)
+            for side, s in (("a", twin_a), ("b", twin_b))
+        }
+        result = run_compare(
+            twin_a, twin_b, out=out, on_day=lambda side, _d: progress.advance(tasks[side])
+        )
+    data = result.data
+    if json_:
+        print(json.dumps(data, indent=2))
+        return
+    _print_comparison(Console(), data, result.path)
+
+
+def _print_comparison(console, data: dict, path: Path) -> None:
+    """A short table of the twin run's headline differences."""
+    from rich.table import Table
+
+    table = Table(title=f"twin run: A = {data['a']['scenario']}, B = {data['b']['scenario']}")
+    table.add_column("figure")
+    table.add_column("A", justify="right")
+    table.add_column("B", justify="right")
+    sa, sb = data["summary_a"], data["summary_b"]
+    for key in ("records_misattributed", "records_fabricated", "sanctioned", "sanctioned_wrongful"):
+        if key in sa and key in sb:
+            table.add_row(key.replace("_", " "), f"{sa[key]:,}", f"{sb[key]:,}")
+    table.add_row(
+        "sanctioned under one run only",
+        f"{data['sanctioned_only_a']:,}",
+        f"{data['sanctioned_only_b']:,}",
+    )
+    if data.get("ever_listed_only_a") is not None:
+        table.add_row(
+            "ever listed under one run only",
+            f"{data['ever_listed_only_a']:,}",
+            f"{data['ever_listed_only_b']:,}",
+        )
+    score = data.get("score")
+    if score:
+        table.add_row(f"score change B - A ({score['policy']}): mean", "", f"{score['mean']:+.3f}")
+        table.add_row("citizens whose score differs", "", f"{score['changed']:,}")
+    console.print(table)
+    console.print(f"comparison: {path}", soft_wrap=True, highlight=False)

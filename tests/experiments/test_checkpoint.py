@@ -1,0 +1,134 @@
+"""Checkpoints: a run killed with SIGKILL and resumed ends exactly as one never interrupted."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+import credsim
+from credsim.engine.events import TABLES
+from credsim.errors import UserError
+from credsim.experiments import resume
+from credsim.experiments.checkpoint import CHECKPOINT, PROGRESS, partial_path, pending
+
+CLI = [sys.executable, "-c", "from credsim.cli import main; main()"]
+SIZE = {"population": 6_000, "days": 60, "seed": 5}
+# Event files every 7 days and checkpoints every 10: a kill usually lands after files that the
+# last checkpoint does not count, which the resume must delete and write again.
+SETS = ["output.flush_days=7", "output.report=false"]
+
+
+def _cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory) -> credsim.Results:
+    """The same run, never interrupted and never checkpointed."""
+    out = tmp_path_factory.mktemp("ref") / "run"
+    return credsim.run("default", out=out, overrides=SETS, **SIZE)
+
+
+def _assert_same_run(run: credsim.Results, ref: credsim.Results) -> None:
+    assert (run.path / "summary.json").read_bytes() == (ref.path / "summary.json").read_bytes()
+    for name in ("citizens.parquet", "timeseries.parquet"):
+        assert pq.read_table(run.path / name).equals(pq.read_table(ref.path / name)), name
+    for table in TABLES:  # same rows in the same order: none duplicated, none missing
+        assert run.events(table).equals(ref.events(table)), table
+    assert run.run_info["event_rows_written"] == ref.run_info["event_rows_written"]
+    assert not (run.path / CHECKPOINT).exists() and not (run.path / PROGRESS).exists()
+    assert not partial_path(run.path).exists()
+
+
+def _later_files(partial: Path, day: int) -> list[Path]:
+    found = []
+    for path in (partial / "events").glob("*/days-*.parquet"):
+        first = int(re.search(r"days-(\d+)-", path.name).group(1))
+        if first > day:
+            found.append(path)
+    return found
+
+
+def test_a_run_killed_with_sigkill_resumes_to_the_same_results(reference, tmp_path):
+    out = tmp_path / "run"
+    args = ["run", "default", "--out", str(out), "--checkpoint-every", "10", "--quiet"]
+    args += [f"--{k}={v}" for k, v in SIZE.items()] + [f"--set={s}" for s in SETS]
+    proc = subprocess.Popen([*CLI, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    partial = partial_path(out)
+    deadline = time.monotonic() + 300
+    killed_at = None
+    while time.monotonic() < deadline and proc.poll() is None:
+        info = pending(out)
+        if info and info["day"] >= 19 and _later_files(partial, info["day"]):
+            proc.send_signal(signal.SIGKILL)
+            killed_at = info["day"]
+            break
+        time.sleep(0.02)
+    proc.wait(timeout=60)
+    assert killed_at is not None, f"the run ended before it could be killed: {proc.stderr.read()}"
+    assert proc.returncode == -signal.SIGKILL
+    assert not out.exists() and (partial / CHECKPOINT).is_file()
+    done = _cli("run", "--resume", str(out), "--quiet")
+    assert done.returncode == 0, done.stderr
+    run = credsim.Results(out)
+    _assert_same_run(run, reference)
+    assert run.run_info["resumed_from_day"] >= killed_at
+    assert run.run_info["checkpoint_every"] == 10
+
+
+def test_an_interrupted_run_keeps_its_checkpoint_and_resumes_in_python(reference, tmp_path):
+    out = tmp_path / "run"
+
+    def interrupt(day: int) -> None:
+        if day == 33:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        opts = {"overrides": SETS, "checkpoint_every": 15, **SIZE}
+        credsim.run("default", out=out, on_day=interrupt, **opts)
+    assert pending(out)["day"] == 29 and not out.exists()
+    with pytest.raises(UserError, match="--resume"):  # a fresh run refuses to overwrite it
+        credsim.run("default", out=out, overrides=SETS, checkpoint_every=15, **SIZE)
+    run = resume(partial_path(out), checkpoint_every=7)  # the .partial path works as well
+    assert run.path == out
+    _assert_same_run(run, reference)
+    assert run.run_info["resumes"] == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--checkpoint-every", "-3"], "--checkpoint-every -3"),
+        (["--checkpoint-every", "0"], "--checkpoint-every 0"),
+        (["--resume", "nowhere"], "--resume nowhere: no checkpoint found"),
+        (["--resume", "nowhere", "--checkpoint-every", "-1"], "--checkpoint-every -1"),
+        (["--resume", "nowhere", "--set", "days=3"], "drop --set"),
+        (["--resume", "nowhere", "--seed", "0"], "drop --seed"),
+    ],
+)
+def test_bad_checkpoint_options_exit_2_naming_the_option(tmp_path, args, needle):
+    size = [] if args[0] == "--resume" else ["--population", "2000", "--days", "5"]
+    done = _cli("run", *size, *args, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert needle in done.stderr.replace("\n", " ")
+    assert "Traceback" not in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_resume_explains_what_is_wrong_with_a_directory(tmp_path):
+    finished = credsim.run("default", out=tmp_path / "done", population=2000, days=3)
+    with pytest.raises(UserError, match="finished; there is nothing to resume"):
+        resume(finished.path)
+    broken = partial_path(tmp_path / "broken")
+    broken.mkdir()
+    (broken / CHECKPOINT).write_bytes(b"not a pickle")
+    with pytest.raises(UserError, match="cannot be read"):
+        resume(tmp_path / "broken")
+    assert (broken / CHECKPOINT).exists()  # left for the user to inspect or delete
