@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from credsim.behavior import BaselineBehavior, Deterrence, Exclusion, SelfCensorship
+from credsim.adversaries import Breach, Brokers, Insiders, Lenders
+from credsim.behavior import BaselineBehavior, Deterrence, Exclusion, Gaming, SelfCensorship
 from credsim.consequences import Appeals, CourtBlacklist, GradeList, JointPunishment, Perks
 from credsim.engine import Registry
 from credsim.metrics import (
+    AdversaryMetrics,
     AppealMetrics,
     AssociationMetrics,
     CalibrationMetrics,
     CoreMetrics,
     ExclusionMetrics,
+    GamingMetrics,
     IdentityMetrics,
     PerkMetrics,
     SpeechMetrics,
@@ -36,6 +39,11 @@ def builtin_registry() -> Registry:
     registry.register("behavior", "self_censorship", SelfCensorship)
     registry.register("behavior", "deterrence", Deterrence)
     registry.register("behavior", "exclusion", Exclusion)
+    registry.register("behavior", "gaming", Gaming)
+    registry.register("adversary", "lenders", Lenders)
+    registry.register("adversary", "insiders", Insiders)
+    registry.register("adversary", "brokers", Brokers)
+    registry.register("adversary", "breach", Breach)
     registry.register("source", "recorder", Recorder)
     registry.register("source", "identity", IdentitySource)
     registry.register("policy", "rules", RulesPolicy)
@@ -58,4 +66,6 @@ def builtin_registry() -> Registry:
     registry.register("metric", "perks", PerkMetrics)
     registry.register("metric", "speech", SpeechMetrics)
     registry.register("metric", "exclusion", ExclusionMetrics)
+    registry.register("metric", "gaming", GamingMetrics)
+    registry.register("metric", "adversaries", AdversaryMetrics)
     return registry

@@ -36,6 +36,12 @@ ACT_KINDS: tuple[str, ...] = (
     "company_post",  # taking a post as a company's legal representative, director or executive
     "school_application",  # a child applying to an expensive private school
     "appeal",  # contesting a listing in court; detail 1 if the citizen owes nothing
+    "card_swiping",  # paying a service to run fake transactions and repayments through one's cards
+    "friend_renting",  # paying high-scoring strangers to appear among one's contacts
+    "id_pooling",  # registering relatives' IDs and assets as one's own
+    "click_farming",  # paying a farm for fake orders, reviews and platform activity
+    "help_stranger",  # helping a stranger who asked (detail 1 if the stranger was wrongly listed)
+    "conformity_purchase",  # buying something only because the score rewards it
 )
 
 RECORD_KINDS: tuple[str, ...] = (
@@ -65,6 +71,11 @@ RECORD_KINDS: tuple[str, ...] = (
     "school_application",
     "appeal_upheld",  # a court corrects the records an appeal contested
     "lender_report",  # a lender puts a borrower on the lenders' shared blacklist
+    "repayment_on_time",  # a repayment on time (real, or run through by a card-swiping service)
+    "high_score_contact",  # a contact with a high score appears among the citizen's connections
+    "assets_verified",  # assets or identity documents registered to the citizen
+    "platform_activity",  # orders, reviews and activity a platform credits
+    "gaming_detected",  # a platform found a citizen buying a better score
 )
 
 LISTING_GROUNDS: tuple[str, ...] = (

@@ -143,8 +143,9 @@ class BaselineBehavior(Behavior):
                 self._default(day.day, actors)
 
     def _appeal(self, day: Day) -> None:
-        """Citizens told yesterday that they were listed decide whether to appeal, and when;
-        those who owe nothing (they know) appeal more often. Only where appeals exist."""
+        """Citizens told yesterday that they were listed, or refused while on no list they were
+        told of, decide whether to appeal, and when; those who owe nothing (they know) appeal
+        more often. Only where appeals exist."""
         if "appeals" not in self.world.services:
             return
         filing = self.appeal_calendar.pop(day.day)["actor"]
@@ -154,10 +155,15 @@ class BaselineBehavior(Behavior):
         told = self.world.yesterday
         if not told or not told["citizen"].shape[0]:
             return
-        news = (told["action"] == self.world.codes.code("action", "listed")) & np.isin(
+        codes = self.world.codes
+        news = (told["action"] == codes.code("action", "listed")) & np.isin(
             told["consequence"], list(self.told_by)
         )
-        listed = told["citizen"][news]
+        # A refusal tells a citizen on no list they were told of that some list holds them.
+        refused = told["citizen"][told["action"] == codes.code("action", "refused")]
+        for column in self.lists:
+            refused = refused[column[refused] < 0]
+        listed = np.unique(np.concatenate([told["citizen"][news], refused]))
         if listed.shape[0] == 0:
             return
         p = self.params.appeals

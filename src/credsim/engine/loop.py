@@ -134,6 +134,12 @@ class Simulation:
         self.world.yesterday.update(d.sanctions.columns())
         self.world.yesterday_scores.clear()
         self.world.yesterday_scores.update(d.score_changes.columns())
+        records = d.records
+        self.world.yesterday_records = {
+            "record_id": records["record_id"],
+            "attributed_to": records["attributed_to"],
+        }
+        self.world.records_written = self._next_record
         return d
 
     def _clock(self, phase: str) -> None:

@@ -77,6 +77,11 @@ class World:
     """Yesterday's sanctions (listings, removals, refusals): what citizens were told, which the
     next day's behaviour may read (with yesterday's score changes, as far as each policy's opacity
     shows them). Feedback travels only through the next day."""
+    yesterday_records: dict[str, np.ndarray] = field(default_factory=dict)
+    """Yesterday's records as the database holds them (id and the citizen named): what a broker
+    or an attacker can copy."""
+    records_written: int = 0
+    """Records the system has written so far."""
 
     def stream(self, name: str) -> Stream:
         """The random stream `name`; the same name always gives the same draws."""

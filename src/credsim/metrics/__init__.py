@@ -1,20 +1,24 @@
 """Every measured harm and outcome, by group, with ground truth. Metrics never change state."""
 
+from credsim.metrics.adversaries import AdversaryMetrics
 from credsim.metrics.appeals import AppealMetrics
 from credsim.metrics.association import AssociationMetrics
 from credsim.metrics.calibration import CalibrationMetrics
 from credsim.metrics.core import CoreMetrics
 from credsim.metrics.exclusion import ExclusionMetrics
+from credsim.metrics.gaming import GamingMetrics
 from credsim.metrics.identity import IdentityMetrics
 from credsim.metrics.perks import PerkMetrics
 from credsim.metrics.speech import SpeechMetrics
 
 __all__ = [
+    "AdversaryMetrics",
     "AppealMetrics",
     "AssociationMetrics",
     "CalibrationMetrics",
     "CoreMetrics",
     "ExclusionMetrics",
+    "GamingMetrics",
     "IdentityMetrics",
     "PerkMetrics",
     "SpeechMetrics",

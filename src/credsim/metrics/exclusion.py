@@ -39,11 +39,12 @@ class ExclusionMetrics(Metric):
             return {}
         k = self.world.people_per_agent
         low, high = cuts.ends()
-        by_group = self.groups.nested({"ties_cut": self.groups.count(np.concatenate([low, high]))})
+        ends = self.groups.count(np.concatenate([low, high]))
+        by_group = self.groups.nested({"ties_cut": ends}, k)
         return {
             "ties_cut": round(len(cuts) * k),
             "ties_cut_by_group": {
-                trait: {label: row["ties_cut"] * k for label, row in labels.items()}
+                trait: {label: row["ties_cut"] for label, row in labels.items()}
                 for trait, labels in by_group.items()
             },
             "ties_cut_by_day": (self.daily * k).tolist(),

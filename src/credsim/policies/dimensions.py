@@ -124,10 +124,13 @@ class SesameParams(DimensionParams):
                     "card_arrears": -10,
                     "judgment_paid": 20,
                     "appeal_upheld": 80,
+                    "repayment_on_time": 1.5,
+                    "gaming_detected": -5,
                 },
             ),
             "fulfilment_capacity": Dimension(
                 weight=0.25,
+                points={"assets_verified": 3},
                 by_trait={
                     "income": {
                         "q1": 0.2,
@@ -145,6 +148,7 @@ class SesameParams(DimensionParams):
                     "purchase_curtains": 2,
                     "purchase_video_games": -2,
                     "late_night_browsing": -1,
+                    "platform_activity": 2,
                 },
             ),
             "identity_traits": Dimension(
@@ -158,7 +162,7 @@ class SesameParams(DimensionParams):
                     }
                 },
             ),
-            "connections": Dimension(weight=0.05),
+            "connections": Dimension(weight=0.05, points={"high_score_contact": 20}),
         }
     )
 

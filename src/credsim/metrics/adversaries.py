@@ -1,0 +1,60 @@
+"""What the adversaries did: false lender reports, insider edits, records sold, breaches, and the
+people exposed by brokers and breaches, by group."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from credsim.adversaries import Breach, Brokers
+from credsim.engine import Day, Metric, PluginParams, World
+from credsim.metrics.groups import CHUNK, Groups
+
+__all__ = ["AdversaryMetrics"]
+
+
+class AdversaryParams(PluginParams):
+    pass
+
+
+class AdversaryMetrics(Metric):
+    """Counts of every adversary in the scenario; exposure by group for brokers and breaches."""
+
+    Params = AdversaryParams
+
+    def init(self, world: World) -> None:
+        self.world = world
+        self.groups = Groups.build(world.traits)
+
+    def measure(self, day: Day) -> None:
+        """Everything is counted by the adversaries themselves or read at the end."""
+
+    def _adversaries(self) -> list:
+        return [v for k, v in self.world.services.items() if k.startswith("adversary:")]
+
+    def summary(self) -> dict:
+        k = self.world.people_per_agent
+        out: dict = {}
+        for adversary in self._adversaries():
+            for name, value in adversary.counts().items():
+                out[name] = out.get(name, 0) + value * k
+            if isinstance(adversary, Brokers):
+                self._exposure(out, "broker", self.groups.count(adversary.exposed()))
+            if isinstance(adversary, Breach):
+                self._exposure(out, "breach", self._breached(adversary))
+        return out
+
+    def _breached(self, breach: Breach) -> np.ndarray:
+        counts = np.zeros(self.groups.size)
+        for start in range(0, self.world.n, CHUNK):
+            chunk = np.arange(start, min(start + CHUNK, self.world.n))
+            counts += self.groups.count(chunk[breach.exposed_mask(chunk)])
+        return counts
+
+    def _exposure(self, out: dict, who: str, counts: np.ndarray) -> None:
+        k = self.world.people_per_agent
+        nested = self.groups.nested({"exposed": counts}, k)
+        out[f"{who}_people_exposed"] = out.get(f"{who}_people_exposed", 0) + round(counts[0] * k)
+        out[f"{who}_people_exposed_by_group"] = {
+            trait: {label: row["exposed"] for label, row in labels.items()}
+            for trait, labels in nested.items()
+        }

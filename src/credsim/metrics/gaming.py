@@ -1,0 +1,141 @@
+"""Gaming: points bought, what they cost, who was caught, and the return per yuan by income band.
+
+Purchases are acts of the gaming services' kinds. The points they bought are the score changes
+caused by records whose true act was a purchase: `points_bought` sums the points granted (good
+records), `gaming_penalty_points` the deductions when a platform caught it (`gaming_detected`);
+both count only what the policy actually applied. Cost is price x purchases, by the buyer's
+income band; `points_per_yuan` is net points (granted + penalties) per yuan spent.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from credsim.engine import Day, Metric, PluginParams, World
+from credsim.metrics.groups import Groups
+
+__all__ = ["GamingMetrics", "GrowingIds"]
+
+
+class GrowingIds:
+    """Ids that only grow (act ids are numbered in day order): appended chunks, merged lazily,
+    looked up by binary search. Memory grows with the events kept, not with the population."""
+
+    def __init__(self) -> None:
+        self.ids = np.empty(0, np.int64)
+        self.chunks: list[np.ndarray] = []
+
+    def extend(self, ids: np.ndarray) -> None:
+        if ids.shape[0]:
+            self.chunks.append(np.sort(ids.astype(np.int64)))
+
+    def __len__(self) -> int:
+        return int(self.ids.shape[0] + sum(c.shape[0] for c in self.chunks))
+
+    def contains(self, ids: np.ndarray) -> np.ndarray:
+        if self.chunks:
+            self.ids = np.concatenate([self.ids, *self.chunks])
+            self.chunks = []
+        if self.ids.shape[0] == 0:
+            return np.zeros(ids.shape[0], bool)
+        at = np.minimum(np.searchsorted(self.ids, ids), self.ids.shape[0] - 1)
+        return self.ids[at] == ids
+
+
+class GamingMetricParams(PluginParams):
+    pass
+
+
+class GamingMetrics(Metric):
+    """`points_bought`, `gaming_cost`, `gaming_caught`, by income band and by service."""
+
+    Params = GamingMetricParams
+
+    def init(self, world: World) -> None:
+        self.world = world
+        self.groups = Groups.build(world.traits)
+        self.service = world.services.get("gaming")
+        self.act_ids = GrowingIds()
+        self.buyer_chunks: list[np.ndarray] = []
+        self.detected = world.codes.code("record_kind", "gaming_detected")
+        size = self.groups.size
+        self.totals = {
+            k: np.zeros(size) for k in ("purchases", "yuan", "points", "penalty", "caught")
+        }
+        self.by_service: dict[str, dict[str, float]] = {}
+        self.policy = None
+        if self.service is not None:
+            self.prices = self.service.prices()
+            self.names = {code: name for name, code in self.service.code.items()}
+            self.policy = world.codes.code("policy", self.service.params.policy)
+
+    def measure(self, day: Day) -> None:
+        if self.service is None:
+            return
+        acts = day.acts
+        bought = np.isin(acts["kind"], list(self.prices))
+        if bought.any():
+            who, kind = acts["actor"][bought], acts["kind"][bought]
+            price = np.array([self.prices[int(k)] for k in kind])
+            self.buyer_chunks.append(who)
+            self.totals["purchases"] += self.groups.count(who)
+            self.totals["yuan"] += self.groups.count(who, price)
+            self.act_ids.extend(acts["act_id"][bought])
+            self._services(kind, price)
+        records = day.records
+        gamed = (records["true_actor"] >= 0) & self.act_ids.contains(records["act_id"])
+        if not gamed.any():
+            return
+        caught = gamed & (records["kind"] == self.detected)
+        self.totals["caught"] += self.groups.count(records["attributed_to"][caught])
+        changes = day.score_changes
+        mine = changes["policy"] == self.policy
+        from_gaming = mine & np.isin(changes["record_id"], records["record_id"][gamed])
+        if from_gaming.any():
+            delta = changes["delta"][from_gaming].astype(np.float64)
+            who = changes["citizen"][from_gaming]
+            self.totals["points"] += self.groups.count(who, np.maximum(delta, 0))
+            self.totals["penalty"] += self.groups.count(who, np.minimum(delta, 0))
+
+    def _services(self, kind: np.ndarray, price: np.ndarray) -> None:
+        for code in np.unique(kind).tolist():
+            row = self.by_service.setdefault(self.names[code], {"purchases": 0, "yuan": 0.0})
+            mine = kind == code
+            row["purchases"] += int(mine.sum())
+            row["yuan"] += float(price[mine].sum())
+
+    def summary(self) -> dict:
+        if self.service is None:
+            return {}
+        k = self.world.people_per_agent
+        t = self.totals
+        bands = {}
+        buyers = self.groups.count(
+            np.unique(np.concatenate([np.empty(0, np.int32), *self.buyer_chunks]))
+        )
+        for i, (trait, label) in enumerate(self.groups.keys):
+            if trait != "income":
+                continue
+            yuan = float(t["yuan"][i])
+            net = float(t["points"][i] + t["penalty"][i])
+            bands[label] = {
+                "buyers": round(float(buyers[i]) * k),
+                "purchases": round(float(t["purchases"][i]) * k),
+                "points_bought": round(float(t["points"][i]) * k),
+                "yuan": round(yuan * k, 2),
+                "penalty_points": round(float(t["penalty"][i]) * k),
+                "points_per_yuan": round(net / yuan, 6) if yuan else None,
+            }
+        return {
+            "points_bought": round(float(t["points"][0]) * k),
+            "gaming_penalty_points": round(float(t["penalty"][0]) * k),
+            "gaming_cost": round(float(t["yuan"][0]) * k, 2),
+            "gaming_purchases": round(float(t["purchases"][0]) * k),
+            "gaming_caught": round(float(t["caught"][0]) * k),
+            "gaming_buyers": round(float(buyers[0]) * k),
+            "gaming_by_income": bands,
+            "gaming_by_service": {
+                name: {"purchases": row["purchases"] * k, "yuan": round(row["yuan"] * k, 2)}
+                for name, row in sorted(self.by_service.items())
+            },
+        }
