@@ -49,6 +49,8 @@ def _group_barh(ax, rows: list[tuple[str, str, float]], xlabel: str) -> None:
     ax.grid(axis="y", visible=False)
     ax.margins(x=0.18)
     ax.set_xlim(left=0)
+    ax.set_ylim(-0.7, len(rows) - 0.3 if len(rows) > 4 else 3.7)
+    ax.xaxis.set_major_formatter(PEOPLE)
     ax.set_xlabel(xlabel)
 
 
@@ -143,28 +145,46 @@ def gaming_price(summary: dict) -> Figure:
     return fig
 
 
+SERVICE_MEASURES = (
+    ("points_bought", "Score points bought"),
+    ("purchases", "Purchases"),
+    ("yuan", "Yuan paid"),
+)
+
+
 def gaming_services(summary: dict) -> Figure:
-    """Per gaming service: points bought, and the share of its buyers caught."""
+    """Per gaming service: points bought (else purchases, else yuan), with what else is known."""
     services = summary["gaming_by_service"]
-    names = sorted(services, key=lambda s: (-float(services[s].get("points_bought", 0)), s))
+    field, xlabel = next(
+        (m for m in SERVICE_MEASURES if any(m[0] in v for v in services.values())),
+        SERVICE_MEASURES[0],
+    )
+    names = sorted(services, key=lambda s: (-float(services[s].get(field, 0)), s))
     fig = figure(height=1.0 + 0.4 * len(names))
     ax = fig.add_subplot()
     y = np.arange(len(names))[::-1]
-    points = [float(services[s].get("points_bought", 0)) for s in names]
-    bars = ax.barh(y, points, color=OKABE_ITO[2], height=0.6)
-    labels = []
-    for s in names:
-        buyers, caught = services[s].get("buyers", 0), services[s].get("caught", 0)
-        share = f", {caught / buyers:.0%} caught" if buyers else ""
-        labels.append(f"{buyers:,} buyers, {services[s].get('yuan', 0):,.0f} yuan{share}")
-    ax.bar_label(bars, labels=labels, padding=3, fontsize=7.5, bbox=WHITE)
+    values = [float(services[s].get(field, 0)) for s in names]
+    bars = ax.barh(y, values, color=OKABE_ITO[2], height=0.6)
+    ax.bar_label(bars, labels=[_service_label(services[s]) for s in names], padding=3,
+                 fontsize=7.5, bbox=WHITE)  # fmt: skip
     ax.set_yticks(y, [s.replace("_", " ") for s in names])
     ax.grid(axis="y", visible=False)
     ax.margins(x=0.6)
     ax.set_xlim(left=0)
     ax.xaxis.set_major_formatter(PEOPLE)
-    ax.set_xlabel("Score points bought")
+    ax.set_xlabel(xlabel)
     return fig
+
+
+def _service_label(row: dict) -> str:
+    parts = []
+    for key, unit in (("points_bought", "points"), ("buyers", "buyers"),
+                      ("purchases", "purchases"), ("yuan", "yuan")):  # fmt: skip
+        if isinstance(row.get(key), int | float):
+            parts.append(f"{row[key]:,.0f} {unit}")
+    if row.get("buyers") and isinstance(row.get("caught"), int | float):
+        parts.append(f"{row['caught'] / row['buyers']:.0%} caught")
+    return ", ".join(parts)
 
 
 def trust(ts: pd.DataFrame | None, summary: dict) -> Figure:
@@ -195,14 +215,17 @@ def adversaries(summary: dict) -> Figure:
     counts = {
         "Lender listings planted": summary.get("lender_listings"),
         "  of which detected": summary.get("lender_listings_detected"),
+        "Records sold by brokers": summary.get("broker_records_sold"),
+        "People exposed by brokers": summary.get("broker_people_exposed"),
+        "Breaches": summary.get("breaches"),
+        "Records exposed in breaches": summary.get("breach_records_exposed"),
         "People exposed in breaches": summary.get("breach_people_exposed"),
         "Records edited by insiders": summary.get("insider_edits"),
     }
     exposed = summary.get("broker_people_exposed_by_group") or {}
-    if exposed:
-        counts["People exposed by brokers"] = sum(
-            (exposed.get("sex") or next(iter(exposed.values())) or {}).values()
-        )
+    if exposed and counts["People exposed by brokers"] is None:
+        first = exposed.get("sex") or next(iter(exposed.values())) or {}
+        counts["People exposed by brokers"] = sum(first.values())
     counts = {k: v for k, v in counts.items() if isinstance(v, int | float)}
     rows = _group_rows(exposed, summary.get("by_group") or {}, 1e5) if exposed else []
     fig = figure(width=7.6, height=max(2.8, 0.9 + 0.17 * len(rows), 0.9 + 0.35 * len(counts)))

@@ -91,8 +91,9 @@ def group_bars(
         bars = ax.barh(y, values, color=[colors[d] for d, _ in rows], height=0.62)
         ax.bar_label(bars, fmt=fmt, padding=3, fontsize=7, bbox=WHITE)
         ax.grid(axis="y", visible=False)
-        ax.margins(x=0.18)
-        ax.set_xlim(left=0)
+        finite = [v for v in values if np.isfinite(v)]
+        right = max([*finite, overall or 0.0, 0.0])
+        ax.set_xlim(0, 1.2 * right if right > 0 else 1.0)
         ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
         ax.set_xlabel(title)
         if overall is not None:

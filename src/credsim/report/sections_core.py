@@ -52,11 +52,19 @@ HEADLINES = {
     "ties_cut": "Friend ties cut",
     "points_bought": "Score points bought",
     "gaming_cost": "Paid for score points (yuan)",
+    "gaming_buyers": "Citizens who bought points",
+    "gaming_purchases": "Purchases of points",
+    "gaming_caught": "Purchases caught",
+    "gaming_penalty_points": "Points taken back as penalties for gaming",
     "help_requests": "Strangers asking for help",
     "help_given": "Strangers helped",
     "trust_index": "Trust index at the end (0–1)",
     "lender_listings": "Listings planted by lenders",
     "lender_listings_detected": "Planted listings detected",
+    "broker_records_sold": "Records sold by data brokers",
+    "broker_people_exposed": "People whose records brokers sold",
+    "breaches": "Data breaches",
+    "breach_records_exposed": "Records exposed in data breaches",
     "breach_people_exposed": "People exposed in data breaches",
     "insider_edits": "Records edited by insiders",
 }
@@ -67,13 +75,15 @@ SHARE_OF = {
     "speech_suppressed": "speech_acts",
     "help_given": "help_requests",
     "lender_listings_detected": "lender_listings",
+    "gaming_caught": "gaming_purchases",
     "appeals_won": "appeals_filed",
 }
 SHOWN_ELSEWHERE = {
     "scenario", "seed", "policies", "by_group", "calibration", "records_by_source",
     "speech_by_group", "perks", "appeals_by_group", "internet_access_denied_by_group",
     "isolation", "ties_cut_by_group", "ties_cut_by_day", "gaming_by_income", "gaming_by_service",
-    "broker_people_exposed_by_group", "score_loss_by_association_by_policy",
+    "broker_people_exposed_by_group", "breach_people_exposed_by_group",
+    "score_loss_by_association_by_policy",
 }  # fmt: skip
 
 

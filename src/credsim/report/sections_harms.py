@@ -12,6 +12,7 @@ __all__ = ["HARM_SECTIONS"]
 
 OWN_NUMBER = 1
 """Bit of citizens.parquet's `sim` column: holds a phone number registered in their own name."""
+ADULT_AGE = 18
 SPEECH_DIMS = ("sex", "age_band", "urban", "group", "education", "income")
 
 
@@ -53,7 +54,17 @@ def _censorship_points(run: RunData) -> tuple[list, tuple[float, float], float |
     identity = run.plugin("sources", "identity")
     registered = float(identity.get("registered_share", 0.95)) if identity else 1.0
     dims = [d for d in SPEECH_DIMS if d in (run.summary.get("speech_by_group") or {})]
-    named = run.citizens(["sim", *dims]) if "sim" in run.citizen_columns and identity else None
+    citizens = run.table("behavior").get("citizens") or {}
+    post = (citizens.get("acts") or {}).get("post")
+    named = None
+    if "sim" in run.citizen_columns and identity:
+        # The real-name share of those who may post (by default adults), not of everyone.
+        named = run.citizens(["sim", "age", *dims])
+        ages = (post or {}).get("ages")
+        if "age" in named and ages:
+            named = named[named["age"].between(ages[0], ages[1])]
+        elif "age" in named and (post or {}).get("adults_only", True):
+            named = named[named["age"] >= citizens.get("adult_age", ADULT_AGE)]
     groups, weights = [], []
     for dim in dims:
         for label, v in run.summary["speech_by_group"][dim].items():
@@ -76,7 +87,6 @@ def _censorship_points(run: RunData) -> tuple[list, tuple[float, float], float |
         else registered
     )
     overall = (everyone * fear, held / (made + held) if made + held else 0.0)
-    post = ((run.table("behavior").get("citizens") or {}).get("acts") or {}).get("post")
     slope = None
     if isinstance(post, dict):
         sensitive = float(post.get("detail_share", 0.0))

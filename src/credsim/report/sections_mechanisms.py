@@ -67,18 +67,19 @@ def _gaming(run: RunData) -> list[Block]:
                 lambda: gaming_price(s),
             )
         )
-        rows = [
-            [band, v.get("buyers"), v.get("points_bought"), v.get("yuan"), v.get("points_per_yuan")]
-            for band, v in s["gaming_by_income"].items() if isinstance(v, dict)
-        ]  # fmt: skip
-        head = ["Income quintile", "Buyers", "Points bought", "Yuan", "Points per yuan"]
-        out.append(table(head, rows))
+        fields = [("buyers", "Buyers"), ("purchases", "Purchases"), ("points_bought", "Points"),
+                  ("yuan", "Yuan"), ("points_per_yuan", "Points per yuan"),
+                  ("penalty_points", "Penalty points")]  # fmt: skip
+        bands = {b: v for b, v in s["gaming_by_income"].items() if isinstance(v, dict)}
+        have = [(k, h) for k, h in fields if any(k in v for v in bands.values())]
+        rows = [[band, *(v.get(k) for k, _ in have)] for band, v in bands.items()]
+        out.append(table(["Income quintile", *(h for _, h in have)], rows))
     if isinstance(s.get("gaming_by_service"), dict) and s["gaming_by_service"]:
         out.append(
             Plot(
                 "gaming-services",
-                "Score points bought through each gaming service, with its buyers, what they "
-                "paid and the share of buyers caught.",
+                "What each gaming service sold: score points bought (or purchases where points "
+                "are not counted per service), with buyers, yuan paid and the share caught.",
                 lambda: gaming_services(s),
             )
         )
@@ -105,14 +106,17 @@ def _adversaries(run: RunData) -> list[Block]:
     s = run.summary
     caption = (
         "What adversaries did over the run (left): listings planted by lenders and how many were "
-        "detected, breaches, insider edits; people exposed by data brokers per 100,000 (right)."
+        "detected, records sold by brokers, breaches, insider edits; people whose records "
+        "brokers sold, per 100,000 in each group (right)."
     )
     out: list[Block] = [Plot("adversaries", caption, lambda: adversaries(s))]
-    by = s.get("broker_people_exposed_by_group")
-    if isinstance(by, dict) and by:
-        nested = {d: {k: {"exposed": v} for k, v in labels.items()} for d, labels in by.items()}
-        rows = group_table(nested, [("exposed", "")], skip=())
-        out.append(details("Exposed by brokers, by group", table(["Group", "People"], rows)))
+    for key, what in (("broker_people_exposed_by_group", "Exposed by brokers"),
+                      ("breach_people_exposed_by_group", "Exposed in breaches")):  # fmt: skip
+        by = s.get(key)
+        if isinstance(by, dict) and by:
+            nested = {d: {k: {"n": v} for k, v in labels.items()} for d, labels in by.items()}
+            rows = group_table(nested, [("n", "")], skip=())
+            out.append(details(f"{what}, by group", table(["Group", "People"], rows)))
     return out
 
 
