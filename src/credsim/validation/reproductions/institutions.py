@@ -72,7 +72,7 @@ def _institution_settings(long: bool) -> dict[str, list[tuple[int, float]]]:
 
 def run(settings: Settings) -> Outcome:
     reps_private = 100 if settings.long else 8
-    reps_institution = 40 if settings.long else 8
+    reps_institution = 60 if settings.long else 24
     checks: list[Check] = []
     private: dict[str, dict] = {}
     for norm, title in NORM_TITLES.items():

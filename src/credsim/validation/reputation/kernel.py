@@ -15,26 +15,68 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from credsim.engine.rng import draw_u64, draw_uniform
+from credsim.engine.rng import draw_u64
 
-__all__ = ["N_STATS", "N_STREAMS", "run_replicates"]
+__all__ = [
+    "N_FLOATS",
+    "N_INTS",
+    "N_STATS",
+    "N_STREAMS",
+    "day_keys",
+    "run_replicates",
+]
 
 ALLC, ALLD, DISC = 0, 1, 2
 
 # Named random streams, one key each per replicate.
-S_INIT, S_MUTANT, S_EXEC, S_KNOW, S_OBS, S_ASSESS, S_EMPATHY = 0, 1, 2, 3, 4, 5, 6
-S_JUDGE, S_JUDGE_ERR, S_MISREC, S_MISREC_WHO, S_UPDATE = 7, 8, 9, 10, 11
-N_STREAMS = 12
+S_INIT, S_MUTANT, S_EXEC, S_KNOW, S_OBS, S_EMPATHY = 0, 1, 2, 3, 4, 5
+S_JUDGE, S_MISREC, S_UPDATE = 6, 7, 8
+N_STREAMS = 9
 
 # Output columns per replicate: cooperation, good share, then the three strategy frequencies.
 N_STATS = 5
 
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_DAY = np.uint64(0xD1B54A32D192ED03)
+_LOW32 = np.uint64(0xFFFFFFFF)
+_S32 = np.uint64(32)
+
 
 @njit(inline="always")
-def _below(key, gen, index, n):
-    """A uniform integer in [0, n) from the top 32 bits of one draw."""
-    top = draw_u64(key, gen, index) >> np.uint64(32)
-    return np.int64((top * np.uint64(n)) >> np.uint64(32))
+def _mix(x):
+    # SplitMix64's finaliser, as in credsim.engine.rng (a test pins the equality of the draws)
+    x = (x ^ (x >> np.uint64(30))) * _M1
+    x = (x ^ (x >> np.uint64(27))) * _M2
+    return x ^ (x >> np.uint64(31))
+
+
+@njit(cache=True)
+def day_keys(keys, gen):
+    """Each stream's key folded with the generation, hashed once per generation: then
+    _bits(day_key, index) == credsim.engine.rng.draw_u64(key, gen, index) at one hash per draw."""
+    out = np.empty(keys.shape[0], np.uint64)
+    for s in range(keys.shape[0]):
+        out[s] = _mix(keys[s] ^ (np.uint64(gen) * _DAY))
+    return out
+
+
+@njit(inline="always")
+def _bits(day_key, index):
+    return _mix(day_key + np.uint64(index) * _GOLDEN)
+
+
+@njit(inline="always")
+def _pick(bits, n):
+    """A uniform integer in [0, n) from the top 32 bits."""
+    return np.int64(((bits >> _S32) * np.uint64(n)) >> _S32)
+
+
+@njit(inline="always")
+def _chance(bits):
+    """A uniform in (0, 1) from the low 32 bits (independent of _pick's bits)."""
+    return (np.float64(bits & _LOW32) + 0.5) / 4294967296.0
 
 
 @njit(inline="always")
@@ -47,14 +89,15 @@ def _intended(strategy, recipient_good):
 
 
 @njit(cache=True)
-def _mutate(keys, gen, strategy, permitted, mutation):
+def _mutate(dk, strategy, permitted, mutation):
     """A mutant switches between unconditional and conditional play (ALLC/ALLD <-> DISC); half the
     draws from ALLC/ALLD name a strategy not in this model (anti-discriminators) and are lost."""
-    if draw_uniform(keys[S_MUTANT], gen, 0) >= mutation:
+    bits = _bits(dk[S_MUTANT], 0)
+    if _chance(bits) >= mutation:
         return
     n = strategy.shape[0]
-    who = _below(keys[S_MUTANT], gen, 1, n)
-    coin = _below(keys[S_MUTANT], gen, 2, 2)
+    who = _pick(bits, n)
+    coin = _pick(_bits(dk[S_MUTANT], 1), 2)
     target = -1  # a lost draw
     if strategy[who] == DISC:
         target = ALLC if coin == 0 else ALLD
@@ -65,17 +108,17 @@ def _mutate(keys, gen, strategy, permitted, mutation):
 
 
 @njit(cache=True)
-def _play(keys, gen, strategy, views, knowledge, e1, b, c, acts, fitness):
+def _play(dk, strategy, views, knowledge, e1, b, c, acts, fitness):
     """Every donor meets every recipient; acts[i, j] = 1 when i helped j."""
     n = strategy.shape[0]
     fitness[:] = 0.0
     for i in range(n):
         for j in range(n):
             good = views[i, j]
-            if knowledge < 1.0 and draw_uniform(keys[S_KNOW], gen, i * n + j) >= knowledge:
+            if knowledge < 1.0 and _chance(_bits(dk[S_KNOW], i * n + j)) >= knowledge:
                 good = 1  # an unknown recipient is given the benefit of the doubt
             act = _intended(strategy[i], good)
-            if act == 1 and e1 > 0.0 and draw_uniform(keys[S_EXEC], gen, i * n + j) < e1:
+            if act == 1 and e1 > 0.0 and _chance(_bits(dk[S_EXEC], i * n + j)) < e1:
                 act = 0
             acts[i, j] = act
             if act == 1:
@@ -84,29 +127,28 @@ def _play(keys, gen, strategy, views, knowledge, e1, b, c, acts, fitness):
 
 
 @njit(cache=True)
-def _judge_privately(keys, gen, acts, private, norm, empathy, e2, new_private):
+def _judge_privately(dk, acts, private, norm, empathy, e2, new_private):
     """Each observer re-judges each donor from one act of that donor seen by chance."""
     n = acts.shape[0]
     for i in range(n):
         for j in range(n):
             idx = i * n + j
-            k = _below(keys[S_OBS], gen, idx, n)
+            bits = _bits(dk[S_OBS], idx)  # top bits: which act is seen; low bits: error
+            k = _pick(bits, n)
             act = acts[j, k]
-            if empathy >= 1.0 or (
-                empathy > 0.0 and draw_uniform(keys[S_EMPATHY], gen, idx) < empathy
-            ):
+            if empathy >= 1.0 or (empathy > 0.0 and _chance(_bits(dk[S_EMPATHY], idx)) < empathy):
                 standing = private[j, k]  # empathetic: the donor's own view of the recipient
             else:
                 standing = private[i, k]  # egocentric: the observer's view
             verdict = norm[act, standing]
-            if e2 > 0.0 and draw_uniform(keys[S_ASSESS], gen, idx) < e2:
+            if e2 > 0.0 and _chance(bits) < e2:
                 verdict = 1 - verdict
             new_private[i, j] = verdict
 
 
 @njit(cache=True)
 def _judge_publicly(
-    keys, gen, acts, public, norm, judges, strictness, e2, record_error, bought, buyable, new_public
+    dk, acts, public, norm, judges, strictness, e2, record_error, bought, buyable, new_public
 ):
     """The institution's judges each re-judge every donor against the public standing of the
     recipient; the verdict is good when the score (judges' good share, plus a bought part weighted
@@ -116,14 +158,17 @@ def _judge_publicly(
     n = acts.shape[0]
     for j in range(n):
         actor = j
-        if record_error > 0.0 and draw_uniform(keys[S_MISREC], gen, j) < record_error:
-            actor = _below(keys[S_MISREC_WHO], gen, j, n)
+        if record_error > 0.0:
+            bits = _bits(dk[S_MISREC], j)
+            if _chance(bits) < record_error:
+                actor = _pick(bits, n)
         votes = 0
         for m in range(judges):
             idx = m * n + j
-            k = _below(keys[S_JUDGE], gen, idx, n)
+            bits = _bits(dk[S_JUDGE], idx)
+            k = _pick(bits, n)
             verdict = norm[acts[actor, k], public[k]]
-            if e2 > 0.0 and draw_uniform(keys[S_JUDGE_ERR], gen, idx) < e2:
+            if e2 > 0.0 and _chance(bits) < e2:
                 verdict = 1 - verdict
             votes += verdict
         score = (1.0 - buyable) * votes + buyable * judges * bought[j]
@@ -131,13 +176,14 @@ def _judge_publicly(
 
 
 @njit(cache=True)
-def _imitate(keys, gen, strategy, fitness, w):
+def _imitate(dk, strategy, fitness, w):
     """Pairwise comparison: a random learner copies a random model with the Fermi probability."""
     n = strategy.shape[0]
-    model = _below(keys[S_UPDATE], gen, 0, n)
-    learner = _below(keys[S_UPDATE], gen, 1, n)
+    bits = _bits(dk[S_UPDATE], 0)
+    model = _pick(bits, n)
+    learner = _pick(_bits(dk[S_UPDATE], 1), n)
     p = 1.0 / (1.0 + np.exp(-w * (fitness[model] - fitness[learner])))
-    if draw_uniform(keys[S_UPDATE], gen, 2) < p:
+    if _chance(bits) < p:
         strategy[learner] = strategy[model]
 
 
@@ -148,10 +194,10 @@ def _initial(keys, n, permitted, start, all_good, judges, strictness, strategy, 
         if start >= 0:
             strategy[i] = start
         else:
-            strategy[i] = allowed[_below(keys[S_INIT], 0, i, allowed.shape[0])]
+            strategy[i] = allowed[_pick(draw_u64(keys[S_INIT], 0, i), allowed.shape[0])]
     for i in range(n):
         for j in range(n):
-            private[i, j] = 1 if all_good else _below(keys[S_INIT], 1, i * n + j, 2)
+            private[i, j] = 1 if all_good else _pick(draw_u64(keys[S_INIT], 1, i * n + j), 2)
     for j in range(n):
         votes = 0
         for m in range(judges):
@@ -159,31 +205,16 @@ def _initial(keys, n, permitted, start, all_good, judges, strictness, strategy, 
         public[j] = 1 if votes > strictness * judges else 0
 
 
+# Packed parameters: floats and integers, so the kernels take a handful of arguments.
+F_B, F_C, F_W, F_MUTATION, F_E1, F_E2, F_EMPATHY, F_STRICT, F_KNOW, F_RECORD, F_BUY = range(11)
+N_FLOATS = 11
+I_N, I_INSTITUTION, I_JUDGES, I_START, I_ALL_GOOD, I_GENERATIONS, I_BURN_IN = range(7)
+N_INTS = 7
+
+
 @njit(cache=True)
-def _run_one(
-    keys,
-    n,
-    b,
-    c,
-    w,
-    mutation,
-    e1,
-    e2,
-    norm,
-    institution,
-    empathy,
-    judges,
-    strictness,
-    knowledge,
-    record_error,
-    buyable,
-    permitted,
-    start,
-    all_good,
-    generations,
-    burn_in,
-    out,
-):
+def _run_one(keys, fp, ip, norm, permitted, out):
+    n, institution, judges = ip[I_N], ip[I_INSTITUTION] == 1, ip[I_JUDGES]
     strategy = np.empty(n, np.int64)
     private = np.empty((n, n), np.int8)
     new_private = np.empty((n, n), np.int8)
@@ -193,103 +224,52 @@ def _run_one(
     acts = np.empty((n, n), np.int8)
     fitness = np.empty(n, np.float64)
     bought = np.zeros(n, np.float64)
-    _initial(keys, n, permitted, start, all_good, judges, strictness, strategy, private, public)
+    _initial(
+        keys, n, permitted, ip[I_START], ip[I_ALL_GOOD] == 1, judges, fp[F_STRICT], strategy,
+        private, public,
+    )  # fmt: skip
     out[:] = 0.0
     recorded = 0
-    for g in range(generations):
-        gen = np.int64(g + 2)  # generations 0 and 1 of the init stream are the initial state
-        _mutate(keys, gen, strategy, permitted, mutation)
+    for g in range(ip[I_GENERATIONS]):
+        dk = day_keys(keys, g + 2)  # generations 0 and 1 of the init stream hold the start
+        _mutate(dk, strategy, permitted, fp[F_MUTATION])
         if institution:
             for i in range(n):
                 views[i, :] = public
         else:
             views[:, :] = private
-        _play(keys, gen, strategy, views, knowledge, e1, b, c, acts, fitness)
+        _play(dk, strategy, views, fp[F_KNOW], fp[F_E1], fp[F_B], fp[F_C], acts, fitness)
         if institution:
-            if buyable > 0.0:
+            if fp[F_BUY] > 0.0:
                 # purchasing power: payoff rank in [0, 1]; the better-off buy more of the score
                 order = np.argsort(fitness, kind="mergesort")
                 for r in range(n):
                     bought[order[r]] = r / (n - 1)
             _judge_publicly(
-                keys,
-                gen,
-                acts,
-                public,
-                norm,
-                judges,
-                strictness,
-                e2,
-                record_error,
-                bought,
-                buyable,
-                new_public,
-            )
+                dk, acts, public, norm, judges, fp[F_STRICT], fp[F_E2], fp[F_RECORD], bought,
+                fp[F_BUY], new_public,
+            )  # fmt: skip
             public[:] = new_public
         else:
-            _judge_privately(keys, gen, acts, private, norm, empathy, e2, new_private)
+            _judge_privately(dk, acts, private, norm, fp[F_EMPATHY], fp[F_E2], new_private)
             private[:, :] = new_private
-        if g >= burn_in:
+        if g >= ip[I_BURN_IN]:
             recorded += 1
             out[0] += acts.sum() / (n * n)
             out[1] += (public.sum() / n) if institution else (private.sum() / (n * n))
             for i in range(n):
                 out[2 + strategy[i]] += 1.0 / n
-        _imitate(keys, gen, strategy, fitness, w)
+        _imitate(dk, strategy, fitness, fp[F_W])
     if recorded > 0:
         out[:] /= recorded
 
 
 @njit(parallel=True, cache=True)
-def run_replicates(
-    keys,
-    n,
-    b,
-    c,
-    w,
-    mutation,
-    e1,
-    e2,
-    norm,
-    institution,
-    empathy,
-    judges,
-    strictness,
-    knowledge,
-    record_error,
-    buyable,
-    permitted,
-    start,
-    all_good,
-    generations,
-    burn_in,
-):
-    """Run one population per row of keys (replicates, N_STREAMS); returns (replicates, N_STATS)
-    averages over the recorded generations: cooperation, good share, ALLC, ALLD, DISC shares."""
+def run_replicates(keys, fp, ip, norm, permitted):
+    """Run one population per row of keys (replicates, N_STREAMS) with packed parameters fp
+    (F_* floats) and ip (I_* integers); returns (replicates, N_STATS) averages over the recorded
+    generations: cooperation, good share, ALLC, ALLD, DISC shares."""
     out = np.zeros((keys.shape[0], N_STATS), np.float64)
     for r in prange(keys.shape[0]):
-        _run_one(
-            keys[r],
-            n,
-            b,
-            c,
-            w,
-            mutation,
-            e1,
-            e2,
-            norm,
-            institution,
-            empathy,
-            judges,
-            strictness,
-            knowledge,
-            record_error,
-            buyable,
-            permitted,
-            start,
-            all_good,
-            generations,
-            burn_in,
-            out[r],
-        )
+        _run_one(keys[r], fp, ip, norm, permitted, out[r])
     return out

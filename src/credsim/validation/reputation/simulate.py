@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from credsim.engine.rng import stream_key
-from credsim.validation.reputation.kernel import N_STREAMS, run_replicates
+from credsim.validation.reputation import kernel as k
 from credsim.validation.reputation.params import STRATEGIES, GameParams
 
 __all__ = ["ReputationResult", "simulate"]
@@ -51,9 +51,9 @@ class ReputationResult:
 
 
 def _keys(seed: int, label: str, replicates: int) -> np.ndarray:
-    keys = np.empty((replicates, N_STREAMS), np.uint64)
+    keys = np.empty((replicates, k.N_STREAMS), np.uint64)
     for r in range(replicates):
-        for s in range(N_STREAMS):
+        for s in range(k.N_STREAMS):
             keys[r, s] = stream_key(seed, f"reputation/{label}/{r}/{s}")
     return keys
 
@@ -66,28 +66,19 @@ def simulate(
     if replicates < 1:
         raise ValueError("replicates must be at least 1")
     p = params
-    burn = int(p.generations * p.burn_in)
-    out = run_replicates(
-        _keys(seed, label, replicates),
-        np.int64(p.population),
-        float(p.benefit),
-        float(p.cost),
-        float(p.selection),
-        float(p.mutation),
-        float(p.execution_error),
-        float(p.assessment_error),
-        p.norm_table(),
+    fp = np.zeros(k.N_FLOATS, np.float64)
+    fp[k.F_B], fp[k.F_C], fp[k.F_W] = p.benefit, p.cost, p.selection
+    fp[k.F_MUTATION], fp[k.F_E1], fp[k.F_E2] = p.mutation, p.execution_error, p.assessment_error
+    fp[k.F_EMPATHY], fp[k.F_STRICT], fp[k.F_KNOW] = p.empathy, p.strictness, p.knowledge
+    fp[k.F_RECORD], fp[k.F_BUY] = p.record_error, p.buyable_share
+    ip = np.zeros(k.N_INTS, np.int64)
+    ip[k.I_N], ip[k.I_INSTITUTION], ip[k.I_JUDGES] = (
+        p.population,
         p.monitoring == "institution",
-        float(p.empathy),
-        np.int64(p.judges),
-        float(p.strictness),
-        float(p.knowledge),
-        float(p.record_error),
-        float(p.buyable_share),
-        p.permitted(),
-        np.int64(p.initial_index()),
-        p.initial_standing == "good",
-        np.int64(p.generations),
-        np.int64(burn),
+        p.judges,
     )
+    ip[k.I_START], ip[k.I_ALL_GOOD] = p.initial_index(), p.initial_standing == "good"
+    ip[k.I_GENERATIONS], ip[k.I_BURN_IN] = p.generations, int(p.generations * p.burn_in)
+    keys = _keys(seed, label, replicates)
+    out = k.run_replicates(keys, fp, ip, p.norm_table(), p.permitted())
     return ReputationResult(p, out[:, 0].copy(), out[:, 1].copy(), out[:, 2:].copy())
