@@ -25,3 +25,26 @@ def small_run(tmp_path_factory) -> credsim.Results:
         **SMALL,
     )
     return credsim.run(scenario, out=out)
+
+
+@pytest.fixture
+def quick_summary(tmp_path):
+    """A function running the default scenario small (20,000 citizens, 120 days, no event log,
+    report or citizens table) with some keys set, returning its summary."""
+
+    def run(name: str, *sets: str, population: int = 20_000, days: int = 120) -> dict:
+        result = credsim.run(
+            "default",
+            out=tmp_path / name,
+            population=population,
+            days=days,
+            overrides=[
+                "output.events='none'",
+                "output.report=false",
+                "output.citizens='none'",
+                *sets,
+            ],
+        )
+        return result.summary
+
+    return run

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from credsim.adversaries import Breach, Brokers, Insiders, Lenders
-from credsim.behavior import BaselineBehavior, Deterrence, Exclusion, Gaming, SelfCensorship
+from credsim.behavior import (
+    BaselineBehavior,
+    Conformity,
+    Deterrence,
+    Exclusion,
+    Gaming,
+    SelfCensorship,
+    Strangers,
+)
 from credsim.consequences import Appeals, CourtBlacklist, GradeList, JointPunishment, Perks
 from credsim.engine import Registry
 from credsim.metrics import (
@@ -11,12 +19,14 @@ from credsim.metrics import (
     AppealMetrics,
     AssociationMetrics,
     CalibrationMetrics,
+    ConformityMetrics,
     CoreMetrics,
     ExclusionMetrics,
     GamingMetrics,
     IdentityMetrics,
     PerkMetrics,
     SpeechMetrics,
+    TrustMetrics,
 )
 from credsim.policies import (
     FinancialPolicy,
@@ -40,6 +50,8 @@ def builtin_registry() -> Registry:
     registry.register("behavior", "deterrence", Deterrence)
     registry.register("behavior", "exclusion", Exclusion)
     registry.register("behavior", "gaming", Gaming)
+    registry.register("behavior", "conformity", Conformity)
+    registry.register("behavior", "strangers", Strangers)
     registry.register("adversary", "lenders", Lenders)
     registry.register("adversary", "insiders", Insiders)
     registry.register("adversary", "brokers", Brokers)
@@ -68,4 +80,6 @@ def builtin_registry() -> Registry:
     registry.register("metric", "exclusion", ExclusionMetrics)
     registry.register("metric", "gaming", GamingMetrics)
     registry.register("metric", "adversaries", AdversaryMetrics)
+    registry.register("metric", "conformity", ConformityMetrics)
+    registry.register("metric", "trust", TrustMetrics)
     return registry

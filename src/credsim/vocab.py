@@ -40,8 +40,7 @@ ACT_KINDS: tuple[str, ...] = (
     "friend_renting",  # paying high-scoring strangers to appear among one's contacts
     "id_pooling",  # registering relatives' IDs and assets as one's own
     "click_farming",  # paying a farm for fake orders, reviews and platform activity
-    "help_stranger",  # helping a stranger who asked (detail 1 if the stranger was wrongly listed)
-    "conformity_purchase",  # buying something only because the score rewards it
+    "help_stranger",  # helping a stranger who asked (detail: the grade the helper saw, + 1)
 )
 
 RECORD_KINDS: tuple[str, ...] = (

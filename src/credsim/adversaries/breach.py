@@ -29,7 +29,8 @@ class Breach(Adversary):
         self.world = world
         self.when = world.stream(f"adversary.{self.name}.when")
         self.whom = world.stream(f"adversary.{self.name}.whom")
-        self.daily = -np.expm1(np.log1p(-self.params.chance_per_year) / 365.0)
+        yearly = self.params.chance_per_year
+        self.daily = 1.0 if yearly >= 1.0 else float(-np.expm1(np.log1p(-yearly) / 365.0))
         self.days: list[int] = []
         self.records_exposed = 0
         world.services[f"adversary:{self.name}"] = self

@@ -1,9 +1,19 @@
 """Citizens' acts: the ground truth every record is measured against."""
 
 from credsim.behavior.baseline import BaselineBehavior
+from credsim.behavior.conformity import Conformity
 from credsim.behavior.deterrence import Deterrence
 from credsim.behavior.exclusion import Exclusion
 from credsim.behavior.gaming import Gaming
 from credsim.behavior.self_censorship import SelfCensorship
+from credsim.behavior.strangers import Strangers
 
-__all__ = ["BaselineBehavior", "Deterrence", "Exclusion", "Gaming", "SelfCensorship"]
+__all__ = [
+    "BaselineBehavior",
+    "Conformity",
+    "Deterrence",
+    "Exclusion",
+    "Gaming",
+    "SelfCensorship",
+    "Strangers",
+]

@@ -4,22 +4,26 @@ from credsim.metrics.adversaries import AdversaryMetrics
 from credsim.metrics.appeals import AppealMetrics
 from credsim.metrics.association import AssociationMetrics
 from credsim.metrics.calibration import CalibrationMetrics
+from credsim.metrics.conformity import ConformityMetrics
 from credsim.metrics.core import CoreMetrics
 from credsim.metrics.exclusion import ExclusionMetrics
 from credsim.metrics.gaming import GamingMetrics
 from credsim.metrics.identity import IdentityMetrics
 from credsim.metrics.perks import PerkMetrics
 from credsim.metrics.speech import SpeechMetrics
+from credsim.metrics.trust import TrustMetrics
 
 __all__ = [
     "AdversaryMetrics",
     "AppealMetrics",
     "AssociationMetrics",
     "CalibrationMetrics",
+    "ConformityMetrics",
     "CoreMetrics",
     "ExclusionMetrics",
     "GamingMetrics",
     "IdentityMetrics",
     "PerkMetrics",
     "SpeechMetrics",
+    "TrustMetrics",
 ]

@@ -1,0 +1,97 @@
+"""Helping strangers: a donation game between strangers, in which a citizen decides whether to
+help by the other's visible grade.
+
+Each day a share `rate` of citizens asks a stranger (a citizen drawn at random) for help. Where
+the policy named by `policy` shows strangers a grade (a published score or grade, as on dating
+and rental apps and municipal notice boards), the stranger helps with the chance given for that
+grade in `help_by_grade`; where no grade is visible, or switched off (`policy` unset), with
+`base_help` (trust in strangers). Helping costs the helper `cost` and gives the asker `benefit`
+(the donation game's c and b). Helping is an act (`help_stranger`, detail = the grade seen + 1,
+or 0 when none was seen); the requests of the day are kept for the metrics.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from pydantic import Field
+
+from credsim.engine import Behavior, Day, PluginParams, World
+from credsim.errors import UserError
+
+__all__ = ["Strangers", "grade_index"]
+
+
+def grade_index(scores: np.ndarray, grades: tuple[tuple[str, int], ...]) -> np.ndarray:
+    """Index of each score's grade (0 is the best), given grades best first with lower bounds."""
+    bounds = np.array([low for _, low in grades], np.int32)
+    index = (bounds[None, :] > scores.astype(np.int32)[:, None]).sum(axis=1)
+    return np.minimum(index, bounds.shape[0] - 1)
+
+
+class StrangersParams(PluginParams):
+    rate: float = Field(0.01, ge=0, le=1, description="daily chance a citizen asks a stranger")
+    policy: str | None = Field(
+        None, description="policy whose grade strangers see (none: no grade)"
+    )
+    help_by_grade: dict[str, float] = Field(
+        default_factory=dict, description="grade -> chance a stranger helps someone of that grade"
+    )
+    base_help: float = Field(0.5, ge=0, le=1, description="chance of helping when no grade is seen")
+    benefit: float = Field(5.0, ge=0, description="what help gives the asker (b)")
+    cost: float = Field(1.0, ge=0, description="what helping costs the helper (c)")
+
+
+class Strangers(Behavior):
+    """Strangers help each other by the grade they can see, or by trust when they see none."""
+
+    Params = StrangersParams
+    params: StrangersParams
+
+    def init(self, world: World) -> None:
+        p = self.params
+        self.world = world
+        self.info = None
+        if p.policy is not None:
+            if p.policy not in world.scores:
+                raise UserError(
+                    f"behavior.{self.name}.policy: no policy named {p.policy!r} in this scenario "
+                    f"(policies: {', '.join(world.scores) or 'none'})."
+                )
+            self.info = world.scores[p.policy]
+            names = [g for g, _ in self.info.grades]
+            unknown = [g for g in p.help_by_grade if g not in names]
+            if not names or unknown:
+                raise UserError(
+                    f"behavior.{self.name}.help_by_grade: grades of {p.policy!r} are "
+                    f"{', '.join(names) or 'none'}; got {', '.join(unknown) or 'no grades'}."
+                )
+            self.chance = np.array([p.help_by_grade.get(g, p.base_help) for g in names])
+        self.code = world.codes.code("act_kind", "help_stranger")
+        self.ask = world.stream(f"behavior.{self.name}.ask")
+        self.whom = world.stream(f"behavior.{self.name}.whom")
+        self.decide = world.stream(f"behavior.{self.name}.decide")
+        self.today = -1
+        self.askers = self.helpers = np.empty(0, np.int32)
+        self.helped = np.empty(0, bool)
+        world.services["strangers"] = self
+
+    def act(self, day: Day) -> None:
+        n = self.world.n
+        askers = self.ask.hits(day.day, n, self.params.rate)
+        self.today = day.day
+        if askers.shape[0] == 0 or n < 2:
+            self.askers = self.helpers = np.empty(0, np.int32)
+            self.helped = np.empty(0, bool)
+            return
+        other = self.whom.integers(day.day, askers, n - 1)
+        helpers = (other + (other >= askers)).astype(np.int32)
+        seen = np.zeros(askers.shape[0], np.uint8)
+        chance = np.full(askers.shape[0], self.params.base_help)
+        if self.info is not None and self.info.opacity != "nothing":
+            grade = grade_index(self.world.state[self.info.column][askers], self.info.grades)
+            chance = self.chance[grade]
+            seen = (grade + 1).astype(np.uint8)
+        helped = self.decide.uniform(day.day, askers) < chance
+        self.askers, self.helpers, self.helped = askers.astype(np.int32), helpers, helped
+        if helped.any():
+            day.acts.add(day=day.day, actor=helpers[helped], kind=self.code, detail=seen[helped])
