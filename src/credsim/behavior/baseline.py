@@ -28,6 +28,10 @@ class ActRate(PluginParams):
         None, description="only citizens of these ages (inclusive) act; replaces adults_only"
     )
     urban_factor: float = Field(1.0, ge=0, description="rate multiplier for urban citizens")
+    by_trait: dict[str, dict[str, float]] = Field(
+        default_factory=dict,
+        description="trait -> label -> rate multiplier (e.g. sex = { male = 1.5 }), by group",
+    )
     detail_share: float = Field(
         0.0, ge=0, le=1, description="share of these acts with detail 1 (a post that is sensitive)"
     )
@@ -104,6 +108,11 @@ class BaselineBehavior(Behavior):
             for kind in self.params.acts
         }
         self.detail_streams = {k: world.stream(f"act.{k}.detail") for k in self.params.acts}
+        self.by_trait = {
+            k: LabelTables(spec.by_trait, world.traits, f"behavior.{self.name}.acts.{k}.by_trait")
+            for k, spec in self.params.acts.items()
+            if spec.by_trait
+        }
         self.repay_stream = world.stream("act.debt_repaid")
         self.wait_stream = world.stream("act.debt_repaid.wait")
         self.repay_calendar = world.calendar({"actor": "int32"})
@@ -192,12 +201,17 @@ class BaselineBehavior(Behavior):
     def _draw(self, day: int, kind: str, spec: ActRate, use_lists: bool = True) -> np.ndarray:
         hits_stream, thin_stream = self.streams[kind]
         listed_factor = spec.listed_factor if use_lists and self.lists else 1.0
+        groups = self.by_trait.get(kind)
         top = max(spec.urban_factor, 1.0) * max(listed_factor, 1.0)
+        if groups is not None:
+            top *= max(groups.largest(), 1.0)
         candidates = hits_stream.hits(day, self.world.n, min(spec.rate * top, 1.0))
         if candidates.shape[0] == 0:
             return candidates.astype(np.int32)
         urban = self.urban_trait.codes(candidates) == 1
         weight = np.where(urban, spec.urban_factor, 1.0) / top
+        if groups is not None:
+            weight = weight * groups.factor(candidates)
         if listed_factor != 1.0:
             listed = np.zeros(candidates.shape[0], bool)
             for column in self.lists:

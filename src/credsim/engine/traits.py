@@ -80,6 +80,10 @@ class LabelTables:
                 values[trait.labels.index(label)] = value
             self.tables.append((trait, values))
 
+    def largest(self) -> float:
+        """The largest multiplier any citizen can get (the product of each table's largest)."""
+        return float(np.prod([values.max() for _, values in self.tables])) if self.tables else 1.0
+
     def factor(self, citizens: np.ndarray) -> np.ndarray:
         """The product of every table's multiplier for each citizen."""
         out = np.ones(citizens.shape[0])
