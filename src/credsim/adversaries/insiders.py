@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field, field_validator
 
+from credsim.adversaries.forged import forge
 from credsim.engine import Adversary, Day, PluginParams, World
 from credsim.vocab import RECORD_KINDS, check_kind
 
@@ -46,15 +47,7 @@ class Insiders(Adversary):
         if targets.shape[0] == 0:
             return
         self.edits += int(targets.shape[0])
-        none = np.full(targets.shape[0], -1)
-        day.records.add(
-            day=day.day,
-            kind=self.kind,
-            source=self.source,
-            attributed_to=targets,
-            true_actor=none,
-            act_id=none,
-        )
+        forge(day, self.kind, self.source, targets)
 
     def counts(self) -> dict[str, int]:
         return {"insider_edits": self.edits}

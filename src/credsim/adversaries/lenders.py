@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
+from credsim.adversaries.forged import forge
 from credsim.engine import Adversary, Day, PluginParams, World
 from credsim.errors import UserError
 
@@ -67,16 +68,7 @@ class Lenders(Adversary):
         self.detected += int(caught.sum())
         victims = good[~caught].astype(np.int32)
         self.reports += int(victims.shape[0])
-        if victims.shape[0]:
-            none = np.full(victims.shape[0], -1)
-            day.records.add(
-                day=day.day,
-                kind=self.kind,
-                source=self.source,
-                attributed_to=victims,
-                true_actor=none,
-                act_id=none,
-            )
+        forge(day, self.kind, self.source, victims)
 
     def counts(self) -> dict[str, int]:
         return {"lender_listings": self.reports, "lender_listings_detected": self.detected}
