@@ -112,6 +112,11 @@ def test_dossier_lookup_shows_the_citizens_records_and_statement(page, finished_
     records = page.locator('#dossier details[data-table="records"] summary')
     records.wait_for()
     assert re.search(rf": {int(counts.iloc[0]):,}\b", records.text_content())
+    # the truth behind each record, which the simulated system never shows
+    mine = results.events("records", citizen)
+    wrong = int(((mine["true_actor"] != citizen) & (mine["true_actor"] >= 0)).sum())
+    cells = page.locator('#dossier details[data-table="records"] td.truth-misattributed')
+    assert cells.count() == wrong
     head = page.locator("#dossier .dossier-head").text_content()
     statement = results.statement(citizen, truth=True)
     assert f"Citizen {citizen}" in head and f"final {statement['final']:,}" in head

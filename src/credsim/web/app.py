@@ -14,7 +14,6 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from credsim.errors import UserError
 from credsim.results import Results
@@ -26,9 +25,9 @@ from credsim.web.files import CONTENT_TYPES, resolve_inside
 from credsim.web.forms import MAIN_FIELDS, check_scenario_name, field_of, form_fields, overrides_of
 from credsim.web.runs import FINISHED, RunManager
 
-__all__ = ["LOCAL_HOSTS", "MAX_CITIZENS", "RunRequest", "create_app"]
+__all__ = ["LOCAL_HOSTS", "MAX_CITIZENS", "RunRequest", "create_app", "host_of"]
 
-LOCAL_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"]
+LOCAL_HOSTS = ["127.0.0.1", "localhost", "::1"]
 MAX_CITIZENS = 2_000_000
 """Largest population the dashboard runs by default (`credsim run` has no such limit)."""
 
@@ -55,6 +54,13 @@ class RunRequest(BaseModel):
     overrides: list[str] = Field(default_factory=list, description="dotted.key=value lines")
 
 
+def host_of(header: str) -> str:
+    """The host name of a Host header, without the port ('[::1]:8765' -> '::1')."""
+    if header.startswith("["):
+        return header[1:].partition("]")[0]
+    return header.rpartition(":")[0] if header.count(":") == 1 else header
+
+
 def _problem(field: str | None, message: str, loc: list[str] | None = None) -> JSONResponse:
     """A 422 in FastAPI's shape, plus `field`: the form field to show the message beside."""
     detail = {"loc": loc or ["body", field or "scenario"], "msg": message, "field": field}
@@ -78,8 +84,7 @@ def create_app(
             app.state.runs.close()
 
     app = FastAPI(title="credsim dashboard", lifespan=lifespan, docs_url=None, redoc_url=None)
-    # A page on another site must not reach this server through a hostname it controls.
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts or LOCAL_HOSTS)
+    hosts = set(allowed_hosts or LOCAL_HOSTS)
 
     def manager(request: Request) -> RunManager:
         return request.app.state.runs
@@ -90,7 +95,10 @@ def create_app(
             raise HTTPException(404, f"no run {run_id!r}")
         if record.status != "done":
             raise HTTPException(409, f"run {run_id!r} is {record.status}, not done")
-        return Results(record.path)
+        try:
+            return Results(record.path)
+        except FileNotFoundError:
+            raise HTTPException(404, f"run {run_id!r}: its directory is gone") from None
 
     @app.exception_handler(RequestValidationError)
     async def invalid_body(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -106,6 +114,9 @@ def create_app(
 
     @app.middleware("http")
     async def headers(request: Request, call_next):
+        # A page on another site must not reach this server through a host name it controls.
+        if "*" not in hosts and host_of(request.headers.get("host", "")) not in hosts:
+            return JSONResponse({"detail": "invalid host header"}, status_code=400)
         response = await call_next(request)
         response.headers.setdefault("Content-Security-Policy", PAGE_POLICY)
         response.headers["X-Content-Type-Options"] = "nosniff"
@@ -166,7 +177,7 @@ def create_app(
     @app.get("/api/runs")
     def runs(request: Request) -> list[dict[str, Any]]:
         """Every run, newest first."""
-        return [r.public() for r in manager(request).list()]
+        return [r.public() for r in manager(request).records()]
 
     @app.get("/api/runs/{run_id}")
     def run(run_id: str, request: Request) -> dict[str, Any]:
@@ -176,7 +187,7 @@ def create_app(
             raise HTTPException(404, f"no run {run_id!r}")
         out = record.public()
         if record.status == "done":
-            results = Results(record.path)
+            results = finished(request, run_id)
             out["summary"] = results.summary
             out["run_info"] = results.run_info
             out["files"] = [f for f in results.files if not f.startswith("events/")]

@@ -110,7 +110,7 @@ class RunManager:
         with self._lock:
             return self._runs.get(run_id)
 
-    def list(self) -> list[RunRecord]:
+    def records(self) -> list[RunRecord]:
         """Every run, newest first."""
         with self._lock:
             return sorted(self._runs.values(), key=lambda r: r.created, reverse=True)

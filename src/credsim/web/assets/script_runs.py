@@ -138,6 +138,15 @@ const TABLE_TITLES = {
   sanctions: "Sanctions",
 };
 
+function truthOf(record) {
+  if (record.true_actor < 0) return "fabricated";
+  return record.true_actor === record.attributed_to ? "true" : "misattributed";
+}
+
+function truthClass(column, value) {
+  return column === "truth" ? "truth-" + value : null;
+}
+
 function showDossier(d) {
   const out = [];
   const st = d.statement;
@@ -149,8 +158,10 @@ function showDossier(d) {
       + listed));
     const cols = ["day", "source", "kind", "points", "score", "truth"];
     out.push(el("h4", {text: "Itemised statement (" + st.items.length + " items)"}));
-    out.push(el("div", {class: "dossier-table", "data-table": "statement"},
-      table(cols, st.items, (c, v) => c === "truth" ? "truth-" + v : null)));
+    out.push(st.items.length
+      ? el("div", {class: "dossier-table", "data-table": "statement"},
+        table(cols, st.items, truthClass))
+      : el("p", {class: "hint", text: "No record moved this score."}));
   } else {
     out.push(el("p", {}, el("strong", {text: "Citizen " + d.citizen}),
       " — " + (d.statement_error || "no statement")));
@@ -164,9 +175,12 @@ function showDossier(d) {
   for (const [name, t] of Object.entries(d.tables)) {
     const more = t.truncated ? " (first " + t.rows.length + " shown)" : "";
     const title = (TABLE_TITLES[name] || name) + ": " + fmt(t.total) + more;
+    const withTruth = t.columns.includes("true_actor");
+    const columns = withTruth ? t.columns.concat(["truth"]) : t.columns;
+    const rows = withTruth ? t.rows.map((r) => Object.assign({truth: truthOf(r)}, r)) : t.rows;
     out.push(el("details", {"data-table": name, open: t.total > 0 && t.total <= 50},
       el("summary", {text: title}),
-      el("div", {class: "dossier-table scroll"}, table(t.columns, t.rows))));
+      el("div", {class: "dossier-table scroll"}, table(columns, rows, truthClass))));
   }
   document.getElementById("dossier").replaceChildren(...out);
 }
