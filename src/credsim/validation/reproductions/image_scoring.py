@@ -75,7 +75,7 @@ def run(settings: Settings) -> Outcome:
                 ]
                 for q in SWEEP
             }
-    return Outcome(
+    outcome = Outcome(
         name="image-scoring",
         title="Image scoring: cooperation needs q > c/b",
         source=SOURCE,
@@ -88,6 +88,30 @@ def run(settings: Settings) -> Outcome:
             "standing.",
         ],
     )
+    if settings.figures_dir is not None and sweeps:
+        outcome.figures = _figure(sweeps, settings)
+    return outcome
+
+
+def _figure(sweeps: dict, settings: Settings) -> list[str]:
+    from matplotlib.figure import Figure
+
+    from credsim.validation.figures import COLORS, save, style
+
+    with style():
+        fig = Figure(figsize=(6.4, 3.2), layout="constrained")
+        ax = fig.add_subplot()
+        pairs = zip(BENEFITS, sweeps.items(), strict=True)
+        for color, (b, (label, rows)) in zip(COLORS, pairs, strict=False):
+            ax.plot(
+                [float(q) for q in rows], list(rows.values()), color=color, marker="o", label=label
+            )
+            ax.axvline(1.0 / b, color=color, ls=":", lw=1.0)
+        ax.set_xlabel("chance q that a donor knows the recipient's image (dotted: c/b)")
+        ax.set_ylabel("cooperation")
+        ax.set_ylim(0, 1)
+        ax.legend(loc="lower right")
+        return save(fig, settings.figures_dir, "image-scoring")
 
 
 REPRODUCTION = Reproduction("image-scoring", "Nowak & Sigmund 1998: the q > c/b threshold", run)

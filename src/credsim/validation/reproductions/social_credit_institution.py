@@ -96,6 +96,8 @@ def _figure(sweeps: dict, settings: Settings) -> list[str]:
             alld = [r["strategy_shares"]["ALLD"] for r in rows.values()]
             ax.errorbar(xs, coop, yerr=err, color=COLORS[0], marker="o", label="cooperation")
             ax.plot(xs, alld, color=COLORS[3], marker="s", ls="--", label="defectors (ALLD)")
+            if knob == "buyable_share":
+                ax.axvline(STRICTNESS, color="black", lw=0.8, ls=":", label="strictness q")
             ax.set_xlabel(labels[knob])
             ax.set_ylim(0, 1)
         axes[0].set_ylabel("share")
