@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import pytest
+from report_fixtures import MECHANISMS, make_run_dir
 from report_page import Page, external
 
 from credsim.report import SECTIONS, write_report
@@ -31,17 +33,32 @@ MECHANISM_FIGURES = [
 ]
 
 
-def test_report_is_written_atomically_and_readable(run_dir: Path) -> None:
-    path = write_report(run_dir)
-    assert path == run_dir / "report.html"
+@pytest.fixture(scope="module")
+def base(tmp_path_factory) -> tuple[Path, str, Page]:
+    """The synthetic run without optional mechanisms, its report written once."""
+    run_dir = make_run_dir(tmp_path_factory.mktemp("base"))
+    text = write_report(run_dir).read_text(encoding="utf-8")
+    return run_dir, text, Page(text)
+
+
+@pytest.fixture(scope="module")
+def mech(tmp_path_factory) -> tuple[Path, str, Page]:
+    """The synthetic run with exclusion, gaming, trust and adversaries, its report written once."""
+    run_dir = make_run_dir(tmp_path_factory.mktemp("mech"), extra=MECHANISMS)
+    text = write_report(run_dir).read_text(encoding="utf-8")
+    return run_dir, text, Page(text)
+
+
+def test_report_is_written_atomically_and_readable(base) -> None:
+    run_dir = base[0]
+    path = run_dir / "report.html"
     assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert [p.name for p in run_dir.iterdir() if p.name.startswith(".")] == []
     assert path.stat().st_mode & 0o044 == 0o044  # readable by others, like the Parquet files
 
 
-def test_report_is_self_contained(mechanisms_run_dir: Path) -> None:
-    text = write_report(mechanisms_run_dir).read_text(encoding="utf-8")
-    page = Page(text)
+def test_report_is_self_contained(mech) -> None:
+    _, text, page = mech
     assert external(page.links) == []
     assert all(u.startswith("#") for u in page.links), page.links
     assert not {"script", "link", "img", "iframe", "object", "embed"} & page.tags
@@ -49,14 +66,13 @@ def test_report_is_self_contained(mechanisms_run_dir: Path) -> None:
     assert "<?xml" not in text and "<!DOCTYPE svg" not in text
 
 
-def test_every_plot_has_its_figure_and_caption(run_dir: Path) -> None:
-    page = Page(write_report(run_dir).read_text(encoding="utf-8"))
+def test_every_plot_has_its_figure_and_caption(base) -> None:
+    _, text, page = base
     assert list(page.figures) == BASE_FIGURES
     for fid, fig in page.figures.items():
         assert fig["svg"] and not fig["note"], fid
         assert len(fig["caption"].strip()) > 30, fid
     # Mechanisms the run does not have are not shown, and are named as absent.
-    text = (run_dir / "report.html").read_text(encoding="utf-8")
     for fid in MECHANISM_FIGURES:
         assert f'id="{fid}"' not in text
     assert "Not in this run" in text and "Social exclusion" in text
@@ -64,27 +80,26 @@ def test_every_plot_has_its_figure_and_caption(run_dir: Path) -> None:
     assert len(ids) == len(set(ids))  # SVG element ids never collide across figures
 
 
-def test_mechanism_sections_appear_when_their_keys_do(mechanisms_run_dir: Path) -> None:
-    page = Page(write_report(mechanisms_run_dir).read_text(encoding="utf-8"))
+def test_mechanism_sections_appear_when_their_keys_do(mech) -> None:
+    _, text, page = mech
     for fid in BASE_FIGURES + MECHANISM_FIGURES:
         assert page.figures[fid]["svg"], fid
         assert not page.figures[fid]["note"], fid
     for sid in ("exclusion", "gaming", "trust", "adversaries"):
         assert f"sec-{sid}" in page.sections
-    text = (mechanisms_run_dir / "report.html").read_text(encoding="utf-8")
     assert "1,234 friend ties were cut" in text
     assert "5,000 score points were bought for 123,456 yuan" in text
 
 
-def test_sections_follow_the_registry_order(mechanisms_run_dir: Path) -> None:
-    page = Page(write_report(mechanisms_run_dir).read_text(encoding="utf-8"))
+def test_sections_follow_the_registry_order(mech) -> None:
+    page = mech[2]
     order = [f"sec-{s.id}" for s in SECTIONS]
     assert page.sections == [s for s in order if s in page.sections]
     assert page.sections[0] == "sec-headline" and page.sections[-1] == "sec-run"
 
 
-def test_report_shows_headlines_and_run_facts(run_dir: Path) -> None:
-    page = write_report(run_dir).read_text(encoding="utf-8")
+def test_report_shows_headlines_and_run_facts(base) -> None:
+    page = base[1]
     assert "credsim report: test &lt;town&gt;" in page
     assert "seed 42 · 3,000 citizens · 95 days" in page
     assert "1,234,567" in page  # acts_total with thousands separators
@@ -96,17 +111,13 @@ def test_report_shows_headlines_and_run_facts(run_dir: Path) -> None:
     assert "<details>" in page and "name = &quot;test &lt;town&gt;&quot;" in page
 
 
-def test_report_is_byte_identical_when_rewritten(mechanisms_run_dir: Path) -> None:
-    first = write_report(mechanisms_run_dir).read_bytes()
-    second = write_report(mechanisms_run_dir).read_bytes()
-    assert first == second
-
-
-def test_figures_dir_gets_png_and_svg_of_every_figure(
-    mechanisms_run_dir: Path, tmp_path: Path
+def test_rewrite_with_figures_dir_gives_same_page_and_png_svg_of_every_figure(
+    mech, tmp_path: Path
 ) -> None:
+    run_dir, text, page = mech
     out = tmp_path / "figs" / "nested"
-    page = Page(write_report(mechanisms_run_dir, figures_dir=out).read_text(encoding="utf-8"))
+    again = write_report(run_dir, figures_dir=out).read_text(encoding="utf-8")
+    assert again == text  # byte-identical, and the files do not change the page
     slugs = [fid.removeprefix("fig-") for fid in page.figures]
     assert sorted(p.name for p in out.iterdir()) == sorted(
         f"{s}.{ext}" for s in slugs for ext in ("png", "svg")

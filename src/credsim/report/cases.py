@@ -1,8 +1,9 @@
 """Cases: short dossiers of a few citizens whom the records got wrong, from the event log.
 
-Citizens wrongly on a list at the end come first, then those with the most records of others'
-acts (or of no act) in their name. Each case lists those records with the points they cost under
-each policy, and every sanction the citizen met, in day order.
+Citizens wrongly on a list at the end come first (one per source of wrong records, so that the
+cases differ), then those with the most records of others' acts (or of no act) in their name.
+Each case lists those records with the points they cost under each policy, and every sanction
+the citizen met, in day order.
 """
 
 from __future__ import annotations
@@ -31,11 +32,18 @@ def _wrong_records(run: RunData) -> pd.DataFrame:
 
 
 def pick_cases(run: RunData, wrong: pd.DataFrame, count: int = CASES) -> list[int]:
-    """Citizens wrongly listed at the end (lowest ids first), then the most often misrecorded."""
+    """Citizens wrongly listed at the end, one per source of wrong records first (lowest ids),
+    then the citizens with the most records of others' acts (or of none) in their name."""
     picked: list[int] = []
     if "wrongful" in run.citizen_columns:
         people = run.citizens(["citizen", "wrongful"])
-        picked = sorted(people["citizen"][people["wrongful"].astype(bool)].astype(int))[:count]
+        listed = set(people["citizen"][people["wrongful"].astype(bool)].astype(int))
+        theirs = wrong[wrong["attributed_to"].isin(listed)]
+        for _, rows in sorted(theirs.groupby(theirs["source"].astype(str)), key=lambda g: g[0]):
+            fresh = sorted(set(rows["attributed_to"].astype(int)) - set(picked))
+            if fresh and len(picked) < count:
+                picked.append(fresh[0])
+        picked += sorted(listed - set(picked))[: count - len(picked)]
     if len(picked) < count and len(wrong):
         counts = wrong["attributed_to"].astype(int).value_counts()
         ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))

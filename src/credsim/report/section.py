@@ -68,8 +68,10 @@ def render_plot(plot: Plot, figures_dir: Path | None) -> str:
             where = f"{Path(last.filename).name}:{last.lineno}"
             body = note(f"Not drawn: {type(exc).__name__}: {exc} ({where}).")
         else:
+            # Inline first: each draw re-runs the layout, so the page must not depend on
+            # whether files were saved before it.
+            body = inline_svg(fig, plot.slug)
             if figures_dir is not None:
                 save(fig, figures_dir, plot.slug)
-            body = inline_svg(fig, plot.slug)
     caption = f"<figcaption>{escape(plot.caption)}</figcaption>"
     return f'<figure id="fig-{plot.slug}">\n{body}\n{caption}</figure>'
