@@ -49,4 +49,6 @@ class Breach(Adversary):
         return out
 
     def counts(self) -> dict[str, int]:
-        return {"breaches": len(self.days), "breach_records_exposed": self.records_exposed}
+        """Breaches (events), and records copied (scaled to people's records)."""
+        k = self.world.people_per_agent
+        return {"breaches": len(self.days), "breach_records_exposed": self.records_exposed * k}

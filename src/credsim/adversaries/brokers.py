@@ -47,4 +47,5 @@ class Brokers(Adversary):
         return np.unique(np.concatenate([np.empty(0, np.int32), *self.sold]))
 
     def counts(self) -> dict[str, int]:
-        return {"broker_records_sold": self.records_sold}
+        """Records sold (scaled to people, as every record stands for `people_per_agent`)."""
+        return {"broker_records_sold": self.records_sold * self.world.people_per_agent}

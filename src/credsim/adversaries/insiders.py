@@ -50,4 +50,5 @@ class Insiders(Adversary):
         forge(day, self.kind, self.source, targets)
 
     def counts(self) -> dict[str, int]:
-        return {"insider_edits": self.edits}
+        """Records edited (one per citizen targeted; people, not agents)."""
+        return {"insider_edits": self.edits * self.world.people_per_agent}

@@ -26,7 +26,7 @@ class LendersParams(PluginParams):
     record: str = Field("lender_report", description="record kind of a report")
     policy: str = Field("financial", description="score by which lenders judge a customer")
     good_score: float = Field(670.0, description="customers at or above this score are good")
-    rate: float = Field(1.0e-5, ge=0, le=1, description="daily chance a good customer is listed")
+    rate: float = Field(1.0e-6, ge=0, le=1, description="daily chance a good customer is listed")
     detection: float = Field(0.2, ge=0, le=1, description="share of false reports caught")
 
 
@@ -71,4 +71,6 @@ class Lenders(Adversary):
         forge(day, self.kind, self.source, victims)
 
     def counts(self) -> dict[str, int]:
-        return {"lender_listings": self.reports, "lender_listings_detected": self.detected}
+        """People reported, and reports caught (people, not agents)."""
+        k = self.world.people_per_agent
+        return {"lender_listings": self.reports * k, "lender_listings_detected": self.detected * k}

@@ -32,7 +32,7 @@ class ExclusionParams(PluginParams):
     )
     margin: float = Field(50.0, ge=0, description="points below the reference that count as low")
     tie_value: float = Field(
-        5.0, gt=0, description="what a friendship is worth to a citizen, in score points"
+        20.0, gt=0, description="what a friendship is worth to a citizen, in score points"
     )
     family_share: float = Field(
         0.3, ge=0, le=1, description="chance of shunning a low scorer's household, relative"

@@ -32,11 +32,10 @@ class AdversaryMetrics(Metric):
         return [v for k, v in self.world.services.items() if k.startswith("adversary:")]
 
     def summary(self) -> dict:
-        k = self.world.people_per_agent
         out: dict = {}
         for adversary in self._adversaries():
-            for name, value in adversary.counts().items():
-                out[name] = out.get(name, 0) + value * k
+            for name, value in adversary.counts().items():  # already in people, not agents
+                out[name] = out.get(name, 0) + value
             if isinstance(adversary, Brokers):
                 self._exposure(out, "broker", self.groups.count(adversary.exposed()))
             if isinstance(adversary, Breach):
