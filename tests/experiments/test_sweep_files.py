@@ -107,6 +107,7 @@ def _credsim(*args, cwd):
         (["--backend", "rai"], "Did you mean 'ray'?"),
         (["--address", "auto"], "--backend ray"),
         (["--workers", "0"], "--workers 0"),
+        (["--threads", "0"], "--threads 0"),
     ],
 )
 def test_bad_flags_exit_2_and_write_nothing(tmp_path, flags, needle):

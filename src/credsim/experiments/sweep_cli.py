@@ -87,6 +87,9 @@ def sweep(
     workers: Annotated[
         int | None, typer.Option(help="runs at a time (default: one per core / cluster CPU)")
     ] = None,
+    threads: Annotated[
+        int | None, typer.Option(help="Numba threads in each run (default 1)")
+    ] = None,
     out: Annotated[
         Path | None, typer.Option(help="sweep directory (default: runs/sweep-NAME-TIME)")
     ] = None,
@@ -113,7 +116,7 @@ def sweep(
     from credsim.experiments.sweep_file import resolve_sweep_source
 
     out_console, err_console = Console(), Console(stderr=True)
-    chosen = make_backend(backend, workers=workers, address=address)
+    chosen = make_backend(backend, workers=workers, address=address, threads=threads)
     with err_console.status("checking the sweep against its scenario", spinner="dots"):
         prepared = prepare_sweep(resolve_sweep_source(sweep_file))
     if plan:

@@ -40,10 +40,18 @@ class Backend(Protocol):
     def describe(self) -> dict[str, Any]: ...
 
 
-def make_backend(name: str, *, workers: int | None = None, address: str | None = None) -> Backend:
-    """The backend a user named (`--backend`, `--workers`, `--address`)."""
+def make_backend(
+    name: str,
+    *,
+    workers: int | None = None,
+    address: str | None = None,
+    threads: int | None = None,
+) -> Backend:
+    """The backend a user named (`--backend`, `--workers`, `--address`, `--threads`)."""
     if workers is not None and workers < 1:
         raise UserError(f"--workers {workers}: give at least 1 worker.")
+    if threads is not None and threads < 1:
+        raise UserError(f"--threads {threads}: give at least 1 thread per run.")
     if name == "local":
         if address is not None:
             raise UserError(
@@ -51,10 +59,10 @@ def make_backend(name: str, *, workers: int | None = None, address: str | None =
             )
         from credsim.experiments.backends.local import LocalBackend
 
-        return LocalBackend(workers=workers)
+        return LocalBackend(workers=workers, threads=threads)
     if name == "ray":
         from credsim.experiments.backends.ray import RayBackend
 
-        return RayBackend(address=address, workers=workers)
+        return RayBackend(address=address, workers=workers, threads=threads)
     did = did_you_mean(name, BACKENDS, sentence=True)
     raise UserError(f"--backend {name}: unknown backend.{did} Backends: {', '.join(BACKENDS)}.")

@@ -8,15 +8,10 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from typing import Any, TypeVar
 
-__all__ = ["LocalBackend", "threads_per_worker"]
+__all__ = ["LocalBackend"]
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-
-def threads_per_worker(workers: int) -> int:
-    """Numba threads for each worker so that workers x threads fills the machine's cores."""
-    return max(1, (os.cpu_count() or 1) // workers)
 
 
 def _init_worker(threads: int) -> None:
@@ -27,7 +22,9 @@ def _init_worker(threads: int) -> None:
 
 
 class LocalBackend:
-    """`workers` processes (default: one per core), each with cores/workers Numba threads.
+    """`workers` processes (default: one per core), each running Numba with `threads` threads
+    (default 1: a sweep's parallelism is its runs, and Numba's threads slow down badly when
+    they compete for cores; see docs/sweeps.md).
 
     Workers are started with the `spawn` method: the parent may already hold Numba's thread
     pool, which must not be forked.
@@ -37,7 +34,7 @@ class LocalBackend:
 
     def __init__(self, workers: int | None = None, threads: int | None = None) -> None:
         self.workers = workers or os.cpu_count() or 1
-        self.threads = threads or threads_per_worker(self.workers)
+        self.threads = threads or 1
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> LocalBackend:

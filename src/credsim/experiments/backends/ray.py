@@ -32,8 +32,9 @@ class RayBackend:
     """Without `address`, `ray.init()` starts a local cluster of this machine's cores; with one
     (e.g. `ray://head:10001`, `head:6379` or `auto`), it joins that cluster.
 
-    Each task asks for `threads` CPUs (default: cores/workers on a local cluster, 1 on a joined
-    one); at most `workers` tasks are in flight (default: the cluster's CPUs / threads).
+    Each task asks for `threads` CPUs and runs Numba with as many threads (default 1); at most
+    `workers` tasks run at once (default: the cluster's CPUs / threads). A local cluster gets
+    workers x threads CPUs.
     """
 
     name = "ray"
@@ -54,18 +55,14 @@ class RayBackend:
                 "--backend ray needs Ray, an optional extra: pip install 'credsim[ray]' "
                 "(or use --backend local)."
             ) from None
-        options: dict[str, Any] = {
-            "include_dashboard": False,
-            "log_to_driver": False,
-            "logging_level": "ERROR",
-        }
+        options: dict[str, Any] = {"log_to_driver": False, "logging_level": "ERROR"}
+        self.threads = self.threads or 1
         if self.address is None:
-            cpus = os.cpu_count() or 1
-            self.workers = self.workers or cpus
-            self.threads = self.threads or max(1, cpus // self.workers)
+            self.workers = self.workers or max(1, (os.cpu_count() or 1) // self.threads)
             options |= {
                 "num_cpus": self.workers * self.threads,
                 "object_store_memory": _OBJECT_STORE_BYTES,
+                "include_dashboard": False,
             }
         try:
             ray.init(address=self.address, **options)
@@ -77,7 +74,6 @@ class RayBackend:
                 "`ray start --head` and pass the address it prints."
             ) from None
         if self.address is not None:
-            self.threads = self.threads or 1
             cluster_cpus = int(ray.cluster_resources().get("CPU", 1))
             self.workers = self.workers or max(1, cluster_cpus // self.threads)
         self._ray = ray
@@ -89,7 +85,7 @@ class RayBackend:
             self._ray = None
 
     def map_unordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[T, R]]:
-        """Keep at most 2 x workers tasks in flight; yield results as they finish."""
+        """Keep `workers` tasks in flight; yield results as they finish."""
         ray = self._ray
         if ray is None:
             raise RuntimeError("use the backend as a context manager: `with RayBackend() as b:`")
@@ -97,7 +93,7 @@ class RayBackend:
         fn_ref = ray.put(fn)
         queue = iter(items)
         pending: dict[Any, T] = {}
-        limit = 2 * (self.workers or 1)
+        limit = self.workers or 1
 
         def submit() -> bool:
             item = next(queue, _END)
