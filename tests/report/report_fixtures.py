@@ -46,6 +46,12 @@ MECHANISMS = {
     "help_given": 700,
     "help_requests": 1000,
     "trust_index": 0.62,
+    "help_by_group": {
+        "sex": {
+            "female": {"help_requests": 480, "help_given": 350, "trust_index": 0.729167},
+            "male": {"help_requests": 520, "help_given": 350, "trust_index": 0.673077},
+        }
+    },
     "lender_listings": 90,
     "lender_listings_detected": 30,
     "broker_people_exposed_by_group": {"sex": {"female": 500, "male": 450}},

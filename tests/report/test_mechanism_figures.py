@@ -93,9 +93,17 @@ def test_trust_line_is_the_timeseries() -> None:
     assert "700 of 1,000 requests (70%)" in ax.get_title(loc="left")
 
 
+def test_trust_by_group_is_the_askers_index() -> None:
+    right = fm.trust(None, summary()).axes[1]
+    assert bars(right) == pytest.approx([0.729167, 0.673077])
+
+
 def test_trust_without_timeseries_shows_the_end_value() -> None:
-    ax = fm.trust(None, summary()).axes[0]
-    assert bars(ax) == [0.62]
+    s = summary()
+    del s["help_by_group"]
+    fig = fm.trust(None, s)
+    assert len(fig.axes) == 1
+    assert bars(fig.axes[0]) == [0.62]
 
 
 def test_adversaries_counts_and_exposure_per_100000() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import StrMethodFormatter
 
 from .style import DIM_NAMES, GREY, OKABE_ITO, PEOPLE, WHITE, figure
 
@@ -188,9 +189,20 @@ def _service_label(row: dict) -> str:
 
 
 def trust(ts: pd.DataFrame | None, summary: dict) -> Figure:
-    """The trust index day by day (or at the end), with help given against help asked for."""
-    fig = figure(height=3.0)
-    ax = fig.add_subplot()
+    """The trust index day by day (or at the end), with help given against help asked for;
+    the index by group at the right when the summary has `help_by_group`."""
+    by = summary.get("help_by_group") or {}
+    rows = [
+        (dim, str(label), float(v["trust_index"]))
+        for dim in [d for d in DIMS if d in by]
+        for label, v in (by[dim] or {}).items()
+        if isinstance(v, dict) and isinstance(v.get("trust_index"), int | float)
+    ]
+    fig = figure(height=max(3.0, 0.9 + 0.17 * len(rows)) if rows else 3.0)
+    axes = fig.subplots(
+        1, 2 if rows else 1, squeeze=False, width_ratios=(1.3, 1)[: 2 if rows else 1]
+    )[0]
+    ax = axes[0]
     if ts is not None and "trust_index" in ts and len(ts):
         ax.plot(ts["day"], ts["trust_index"], color=OKABE_ITO[0], linewidth=1.6)
         ax.set_xlim(ts["day"].min(), ts["day"].max())
@@ -207,6 +219,10 @@ def trust(ts: pd.DataFrame | None, summary: dict) -> Figure:
             loc="left",
             fontweight="bold",
         )
+    if rows:
+        _group_barh(axes[1], rows, "Trust index by group (asker's group)")
+        axes[1].set_xlim(0, 1.15)
+        axes[1].xaxis.set_major_formatter(StrMethodFormatter("{x:.1f}"))
     return fig
 
 

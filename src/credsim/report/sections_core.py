@@ -59,6 +59,10 @@ HEADLINES = {
     "help_requests": "Strangers asking for help",
     "help_given": "Strangers helped",
     "trust_index": "Trust index at the end (0–1)",
+    "help_refused_wrongly_marked": "Help refused to people holding a wrong record",
+    "helping_welfare": "Welfare from help between strangers",
+    "conformity_purchases": "Purchases made to look like a good citizen",
+    "conformity_yuan": "Spent to look like a good citizen (yuan)",
     "lender_listings": "Listings planted by lenders",
     "lender_listings_detected": "Planted listings detected",
     "broker_records_sold": "Records sold by data brokers",
@@ -83,7 +87,7 @@ SHOWN_ELSEWHERE = {
     "speech_by_group", "perks", "appeals_by_group", "internet_access_denied_by_group",
     "isolation", "ties_cut_by_group", "ties_cut_by_day", "gaming_by_income", "gaming_by_service",
     "broker_people_exposed_by_group", "breach_people_exposed_by_group",
-    "score_loss_by_association_by_policy",
+    "score_loss_by_association_by_policy", "help_by_group",
 }  # fmt: skip
 
 

@@ -88,10 +88,11 @@ def _gaming(run: RunData) -> list[Block]:
 
 def _trust(run: RunData) -> list[Block]:
     has_ts = "trust_index" in run.timeseries_columns and "day" in run.timeseries_columns
+    by_group = "; at the right, by the asker's group" if run.summary.get("help_by_group") else ""
     caption = (
         "The trust index (0 = nobody helps a stranger, 1 = everyone does) "
         + ("day by day" if has_ts else "at the end of the run")
-        + "; the title gives help given against help asked for."
+        + f", with help given against help asked for{by_group}."
     )
     keys = {"help_requests": "Requests for help", "help_given": "Help given",
             "trust_index": "Trust index at the end"}  # fmt: skip
