@@ -117,10 +117,10 @@ def run_mesa(params: ReferenceParams) -> Outcome:
     """Build and run the Mesa version; the same outcomes as credsim's summary."""
     started = time.perf_counter()
     model = ReferenceModel(params)
-    built = time.perf_counter()
+    built, cpu = time.perf_counter(), time.process_time()
     for _ in range(params.days):
         model.step()
-    done = time.perf_counter()
+    done, cpu = time.perf_counter(), time.process_time() - cpu
     scores = model.agents.get("score")
     return Outcome(
         framework="mesa",
@@ -134,5 +134,6 @@ def run_mesa(params: ReferenceParams) -> Outcome:
         refused=model.refused,
         score_mean=sum(scores) / len(scores),
         loop_seconds=done - built,
+        loop_cpu_seconds=cpu,
         build_seconds=built - started,
     )

@@ -85,12 +85,19 @@ class Outcome:
     """Mean score at the end."""
     loop_seconds: float = 0.0
     """Seconds spent stepping through the days (not building the population or network)."""
+    loop_cpu_seconds: float = 0.0
+    """CPU seconds of the process (all its threads) over the same days: on a machine shared with
+    other work, a single-threaded loop's CPU time is the wall time it would take alone."""
     build_seconds: float = 0.0
     """Seconds spent building agents and their network."""
 
     @property
     def agent_days_per_second(self) -> float:
         return self.citizens * self.days / max(self.loop_seconds, 1e-9)
+
+    @property
+    def agent_days_per_cpu_second(self) -> float:
+        return self.citizens * self.days / max(self.loop_cpu_seconds, 1e-9)
 
     @property
     def violations(self) -> int:

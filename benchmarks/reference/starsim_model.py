@@ -148,9 +148,9 @@ def run_starsim(params: ReferenceParams, network: str = "random") -> Outcome:
     """Build and run the Starsim version; the same outcomes as credsim's summary."""
     started = time.perf_counter()
     sim = build_starsim(params, network)
-    built = time.perf_counter()
+    built, cpu = time.perf_counter(), time.process_time()
     sim.run()
-    done = time.perf_counter()
+    done, cpu = time.perf_counter(), time.process_time() - cpu
     system = sim.interventions[0]
     return Outcome(
         framework="starsim" if network == "random" else f"starsim-{network}",
@@ -164,5 +164,6 @@ def run_starsim(params: ReferenceParams, network: str = "random") -> Outcome:
         refused=system.totals["refused"],
         score_mean=float(system.score.mean()),
         loop_seconds=done - built,
+        loop_cpu_seconds=cpu,
         build_seconds=built - started,
     )
