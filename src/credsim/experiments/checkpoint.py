@@ -89,12 +89,6 @@ class _PartialDirectory(RunDirectory):
         super().__init__(final)  # checks --out as every run does
         os.rmdir(self.path)  # RunDirectory's random temporary: a checkpointed run uses its own
         self.path = partial_path(self.final)
-        if fresh and (self.path / CHECKPOINT).is_file():
-            raise UserError(
-                f"{flag} {self.final}: an interrupted run waits in {self.path} "
-                f"(checkpoint at day {_progress_day(self.path)}); continue it with "
-                f"--resume {self.final}, or delete {self.path} to start again."
-            )
         self.path.mkdir(exist_ok=True)
         self._lock = os.open(self.path, os.O_RDONLY)
         try:
@@ -104,6 +98,13 @@ class _PartialDirectory(RunDirectory):
             raise UserError(
                 f"{flag} {self.final}: another credsim process is writing {self.path}."
             ) from None
+        if fresh and (self.path / CHECKPOINT).is_file():
+            os.close(self._lock)
+            raise UserError(
+                f"{flag} {self.final}: an interrupted run waits in {self.path} "
+                f"(checkpoint at day {_progress_day(self.path)}); continue it with "
+                f"--resume {self.final}, or delete {self.path} to start again."
+            )
         if fresh:  # a run that died before its first checkpoint: nothing worth keeping
             for child in self.path.iterdir():
                 shutil.rmtree(child) if child.is_dir() else child.unlink()
@@ -160,10 +161,17 @@ def _fsync_events(root: Path, after_day: int) -> None:
 def save(path: Path, checkpoint: Checkpoint, previous_day: int) -> None:
     """Write the checkpoint atomically (after the event files it counts are on disk)."""
     _fsync_events(path / "events", previous_day)
-    _atomic_write(
-        path / CHECKPOINT,
-        lambda f: pickle.dump(checkpoint, f, protocol=pickle.HIGHEST_PROTOCOL),
-    )
+    try:
+        _atomic_write(
+            path / CHECKPOINT,
+            lambda f: pickle.dump(checkpoint, f, protocol=pickle.HIGHEST_PROTOCOL),
+        )
+    except (pickle.PicklingError, TypeError, AttributeError) as err:
+        # A bug, not bad input: a plug-in keeps something pickle cannot save (a lambda, a file).
+        (path / (CHECKPOINT + ".tmp")).unlink(missing_ok=True)
+        raise TypeError(
+            f"checkpoint at day {checkpoint.day}: cannot save the simulation: {err}"
+        ) from err
     info = {
         "scenario": checkpoint.scenario.name,
         "day": checkpoint.day,

@@ -135,6 +135,7 @@ class _CompareDirectory:
         self.path = Path(
             tempfile.mkdtemp(prefix=f".{self.final.name}.partial-", dir=self.final.parent)
         )
+        os.chmod(self.path, 0o777 & ~_umask())  # mkdtemp's 0700 would hide it from co-workers
 
     def __enter__(self) -> _CompareDirectory:
         return self
@@ -150,6 +151,12 @@ class _CompareDirectory:
         os.replace(self.path, self.final)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def compare(

@@ -26,6 +26,8 @@ REASONS: dict[str, str] = {
     "wrong_record": "a misattributed or fabricated record named them in this run",
     "own_record_elsewhere": "a record of their own act named someone else in the other run",
     "network_loss": "they lost points through their friends' scores (network term) in this run",
+    "spared_then_acted": "a record of their own act named someone else in this run, so this run "
+    "did not penalise or deter them, and their later acts differ",
     "acts_differ": "their own acts differ between the runs (feedback from what they were told)",
     "other": "none of the above: the scenarios score or respond differently to the same records",
 }
@@ -160,11 +162,13 @@ def _reason(
         return None
     n = this["wrong_record"].shape[0]
     out = np.full(n, "other", dtype=object)
+    differ = acts if acts is not None else np.zeros(n, bool)
     checks = [
         ("wrong_record", this["wrong_record"]),
         ("own_record_elsewhere", other["own_record_elsewhere"]),
         ("network_loss", this["network_loss"]),
-        ("acts_differ", acts if acts is not None else np.zeros(n, bool)),
+        ("spared_then_acted", this["own_record_elsewhere"] & differ),
+        ("acts_differ", differ),
     ]
     for name, holds in reversed(checks):
         out[holds] = name

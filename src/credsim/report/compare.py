@@ -76,6 +76,9 @@ def write_compare_report(path: Path, data: dict, analysis: Analysis) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(page)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)  # mkstemp's 0600 is for secrets, not reports
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
