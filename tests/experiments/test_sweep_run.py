@@ -42,10 +42,17 @@ class SerialBackend:
         self.fail_after = fail_after
 
     def __enter__(self):
+        import numba
+
+        # One thread, as the real backends use: Numba's threads crawl on a busy machine.
+        self._threads = numba.get_num_threads()
+        numba.set_num_threads(1)
         return self
 
     def __exit__(self, *exc) -> None:
-        return None
+        import numba
+
+        numba.set_num_threads(self._threads)
 
     def map_unordered(self, fn, items):
         for index, item in enumerate(items):
@@ -123,7 +130,11 @@ def test_sweep_writes_one_row_per_run_and_per_point_intervals(tmp_path):
 
 
 def test_keep_runs_keeps_each_run_directory(tmp_path):
-    sweep = _sweep(replicates=1, uncertainties={"posts": {"key": POST, "values": [0.02]}})
+    sweep = _sweep(
+        replicates=1,
+        uncertainties={"posts": {"key": POST, "values": [0.02]}},
+        constants={"output.report": False},
+    )
     result = run_sweep(sweep, out=tmp_path / "sweep", backend=SerialBackend(), keep_runs=True)
     run_dir = tmp_path / "sweep" / "runs" / "p00000-r000"
     kept = json.loads((run_dir / "summary.json").read_text())

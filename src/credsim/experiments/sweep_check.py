@@ -121,6 +121,8 @@ def _check_points(sweep: Sweep, base: dict[str, Any], design: Design) -> None:
 
 def _probe_outcomes(sweep: Sweep, base: dict[str, Any], design: Design) -> None:
     """One tiny run of the first point: does every outcome name a number in its summary?"""
+    import numba
+
     from credsim.runner import run
 
     keys = {p.name: p.key for p in sweep.parameters}
@@ -128,9 +130,12 @@ def _probe_outcomes(sweep: Sweep, base: dict[str, Any], design: Design) -> None:
     population = min(int(data["population"].get("size", PROBE_POPULATION)), PROBE_POPULATION)
     scenario = load_scenario(data, population=population, days=min(data["days"], PROBE_DAYS))
     scratch = Path(tempfile.mkdtemp(prefix="credsim-probe-"))
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)  # a tiny run: Numba's threads would only wait for each other
     try:
         summary = run(scenario, out=scratch / "probe").summary
     finally:
+        numba.set_num_threads(threads)
         shutil.rmtree(scratch, ignore_errors=True)
     for index, outcome in enumerate(sweep.outcomes):
         problem = find_outcome_problem(summary, outcome.key)
