@@ -40,12 +40,12 @@ def _group_rows(counts: dict, by_group: dict, per: float) -> list[tuple[str, str
     return rows
 
 
-def _group_barh(ax, rows: list[tuple[str, str, float]], xlabel: str) -> None:
+def _group_barh(ax, rows: list[tuple[str, str, float]], xlabel: str, fmt: str = "{:,.1f}") -> None:
     dims = list(dict.fromkeys(d for d, *_ in rows))
     colors = {d: OKABE_ITO[i % len(OKABE_ITO)] for i, d in enumerate(dims)}
     y = np.arange(len(rows))[::-1]
     bars = ax.barh(y, [v for *_, v in rows], color=[colors[d] for d, *_ in rows], height=0.62)
-    ax.bar_label(bars, fmt="{:,.1f}", padding=3, fontsize=7, bbox=WHITE)
+    ax.bar_label(bars, fmt=fmt, padding=3, fontsize=7, bbox=WHITE)
     ax.set_yticks(y, [f"{DIM_NAMES.get(d, d)}: {label}" for d, label, _ in rows], fontsize=7.5)
     ax.grid(axis="y", visible=False)
     ax.margins(x=0.18)
@@ -220,7 +220,7 @@ def trust(ts: pd.DataFrame | None, summary: dict) -> Figure:
             fontweight="bold",
         )
     if rows:
-        _group_barh(axes[1], rows, "Trust index by group (asker's group)")
+        _group_barh(axes[1], rows, "Trust index by the asker's group", "{:.2f}")
         axes[1].set_xlim(0, 1.15)
         axes[1].xaxis.set_major_formatter(StrMethodFormatter("{x:.1f}"))
     return fig
