@@ -67,16 +67,14 @@ def draw_uniform(key, day, index):
     return (np.float64(draw_u64(key, day, index) >> _S11) + 0.5) * _INV53
 
 
-@njit(parallel=True, cache=True)
-def _uniforms(key, day, indices):
+def _uniforms_py(key, day, indices):
     out = np.empty(indices.shape[0], np.float64)
     for i in prange(indices.shape[0]):
         out[i] = draw_uniform(key, day, indices[i])
     return out
 
 
-@njit(parallel=True, cache=True)
-def _integers(key, day, indices, high):
+def _integers_py(key, day, indices, high):
     out = np.empty(indices.shape[0], np.int64)
     h = np.uint64(high)
     for i in prange(indices.shape[0]):
@@ -105,8 +103,7 @@ def _scan_block(key, day, block, start, stop, log_q, out, offset):
         pos += 1
 
 
-@njit(parallel=True, cache=True)
-def _bernoulli_hits(key, day, n, p):
+def _bernoulli_hits_py(key, day, n, p):
     if p <= 0.0 or n <= 0:
         return np.empty(0, np.int64)
     if p >= 1.0:
@@ -128,9 +125,34 @@ def _bernoulli_hits(key, day, n, p):
     return out
 
 
+PARALLEL_FROM = 1 << 18
+"""Draws (or citizens scanned) from which a kernel runs on every thread. Below it the serial twin
+runs: the same arithmetic, so the same numbers, without paying a thread barrier per call (which
+costs a scheduler time slice per call on a machine busier than its cores)."""
+
+_uniforms_par = njit(parallel=True, cache=True)(_uniforms_py)
+_uniforms_one = njit(cache=True)(_uniforms_py)
+_integers_par = njit(parallel=True, cache=True)(_integers_py)
+_integers_one = njit(cache=True)(_integers_py)
+_hits_par = njit(parallel=True, cache=True)(_bernoulli_hits_py)
+_hits_one = njit(cache=True)(_bernoulli_hits_py)
+
+
+def _uniforms(key, day, indices):
+    kernel = _uniforms_par if indices.shape[0] >= PARALLEL_FROM else _uniforms_one
+    return kernel(key, day, indices)
+
+
+def _integers(key, day, indices, high):
+    kernel = _integers_par if indices.shape[0] >= PARALLEL_FROM else _integers_one
+    return kernel(key, day, indices, high)
+
+
 def bernoulli_hits(key: np.uint64, day: int, n: int, p: float) -> np.ndarray:
     """Sorted indices in [0, n) each hit independently with probability p on this day."""
-    return _bernoulli_hits(key, np.int64(day), np.int64(n), float(p))
+    many = n * p >= PARALLEL_FROM or n >= PARALLEL_FROM * 512  # many hits, or many blocks
+    kernel = _hits_par if many else _hits_one
+    return kernel(key, np.int64(day), np.int64(n), float(p))
 
 
 class Stream:
