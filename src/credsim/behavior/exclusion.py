@@ -18,7 +18,7 @@ from pydantic import Field
 from credsim.engine import Behavior, Day, PluginParams, World
 from credsim.errors import UserError
 from credsim.population.households import household_members
-from credsim.population.ties import CutTies, pair_keys
+from credsim.population.ties import CutTies, pair_draws
 
 __all__ = ["Exclusion"]
 
@@ -80,32 +80,30 @@ class Exclusion(Behavior):
             return
         gap = reference - scores[low].astype(np.float64)
         scale = weight / p.mean_degree / p.tie_value
-        owner, friend = self.world.graph.friend_pairs(low)
-        chance = -np.expm1(-scale * gap[np.searchsorted(low, owner)])
+        self._cut(day.day, low, gap, scale)
         if p.family_share > 0:
-            kin, kin_friend, kin_chance = self._family(low, gap, scores, threshold, scale)
-            owner = np.concatenate([owner, kin])
-            friend = np.concatenate([friend, kin_friend])
-            chance = np.concatenate([chance, p.family_share * kin_chance])
-        keys = pair_keys(owner, friend)
-        cut = ~self.cuts.contains_keys(keys)
-        cut[cut] = self.decide.uniform(day.day, keys[cut]) < chance[cut]
-        if cut.any():
-            before = len(self.cuts)
-            self.cuts.add(owner[cut], friend[cut])
-            self.cut_today = len(self.cuts) - before
+            kin, kin_gap = self._family(low, gap, scores, threshold)
+            self._cut(day.day, kin, kin_gap, scale, p.family_share)
 
-    def _family(self, low, gap, scores, threshold, scale) -> tuple[np.ndarray, ...]:
-        """Friendships of low scorers' household members (not low themselves), with the chance
-        each is cut for the largest gap in the household."""
+    def _cut(self, day: int, who: np.ndarray, gap: np.ndarray, scale: float, share=1.0) -> None:
+        """Each friend of `who` cuts the tie with chance share x (1 - exp(-scale x gap))."""
+        at, friend = self.world.graph.friend_pairs(who)
+        owner = who[at]
+        u = pair_draws(self.decide.key, day, owner, friend)
+        cut = u < share * -np.expm1(-scale * gap[at])
+        owner, friend = owner[cut], friend[cut]
+        if owner.shape[0]:
+            before = len(self.cuts)
+            self.cuts.add(owner, friend)
+            self.cut_today += len(self.cuts) - before
+
+    def _family(self, low, gap, scores, threshold) -> tuple[np.ndarray, np.ndarray]:
+        """Household members of low scorers (not low themselves), each with the largest gap of
+        a low scorer in their household."""
         owner, member = household_members(self.household, low)
         keep = scores[member] >= threshold
         owner, member = owner[keep], member[keep]
-        if member.shape[0] == 0:
-            empty = np.empty(0, np.int64)
-            return empty, empty, np.empty(0)
         kin, where = np.unique(member, return_inverse=True)
         kin_gap = np.zeros(kin.shape[0])
         np.maximum.at(kin_gap, where, gap[np.searchsorted(low, owner)])
-        who, friend = self.world.graph.friend_pairs(kin)
-        return who, friend, -np.expm1(-scale * kin_gap[np.searchsorted(kin, who)])
+        return kin, kin_gap

@@ -236,7 +236,8 @@ class SocialGraph:
         return members[members != x]
 
     def friend_pairs(self, citizens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Every friendship of the given citizens as (citizen, friend) int64 arrays."""
+        """Every friendship of the given citizens as int64 arrays (i, friend): `citizens[i]` is
+        friends with `friend`. Sorted citizens are cheapest (one pass per block)."""
         citizens = np.asarray(citizens, np.int64)
         if citizens.shape[0] and (citizens.min() < 0 or citizens.max() >= self.n):
             raise ValueError(f"citizens must be in [0, {self.n})")

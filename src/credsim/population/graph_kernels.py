@@ -428,8 +428,9 @@ def friend_pairs(
     perm_step,
     perm_b,
 ):
-    """(citizen, friend) for every friend of each given citizen, in the citizens' order; sorted
-    citizens share their block's ordering, so the cost is one sort per block touched."""
+    """(position of the citizen in `citizens`, friend) for every friend of each given citizen, in
+    the citizens' order; sorted citizens share their block's ordering, so the cost is one sort per
+    block touched."""
     most = 2 * ring_t.shape[0] + cross_t.shape[0]
     owner = np.empty(citizens.shape[0] * most, np.int64)
     friend = np.empty(citizens.shape[0] * most, np.int64)
@@ -447,7 +448,7 @@ def friend_pairs(
             perm_a, perm_step, perm_b,
         )  # fmt: skip
         for y in found:
-            owner[m] = x
+            owner[m] = i
             friend[m] = y
             m += 1
     return owner[:m], friend[:m]

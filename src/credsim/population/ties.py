@@ -11,13 +11,30 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["CutTies", "pair_keys"]
+from credsim.engine.rng import draw_uniform
+
+__all__ = ["CutTies", "pair_draws", "pair_keys"]
 
 
 def pair_keys(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """One uint64 per unordered pair {a, b}: min(a, b) << 32 | max(a, b)."""
     a64, b64 = np.asarray(a, np.uint64), np.asarray(b, np.uint64)
     return (np.minimum(a64, b64) << np.uint64(32)) | np.maximum(a64, b64)
+
+
+@njit(cache=True)
+def _pair_draws(key, day, a, b):
+    out = np.empty(a.shape[0], np.float64)
+    for i in range(a.shape[0]):
+        lo, hi = min(a[i], b[i]), max(a[i], b[i])
+        out[i] = draw_uniform(key, day, (np.uint64(lo) << np.uint64(32)) | np.uint64(hi))
+    return out
+
+
+def pair_draws(key: np.uint64, day: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """One uniform per unordered pair {a_i, b_i} on `day` from the stream `key`: the same
+    number `Stream.uniform(day, pair_keys(a, b))` gives, without building the keys."""
+    return _pair_draws(key, np.int64(day), np.asarray(a, np.int64), np.asarray(b, np.int64))
 
 
 @njit(cache=True)
