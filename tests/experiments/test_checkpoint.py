@@ -60,11 +60,23 @@ def _later_files(partial: Path, day: int) -> list[Path]:
     return found
 
 
+# The run to kill, in its own process. Each day waits 30 ms (after it is computed and logged,
+# so results are untouched) so that the test can land its kill between checkpoints however fast
+# the machine is.
+SLOW_RUN = """
+import sys, time, credsim
+size = {{"population": {population}, "days": {days}, "seed": {seed}}}
+credsim.run("default", out=sys.argv[1], overrides={sets!r}, checkpoint_every=10,
+            on_day=lambda day: time.sleep(0.03), **size)
+"""
+
+
 def test_a_run_killed_with_sigkill_resumes_to_the_same_results(reference, tmp_path):
     out = tmp_path / "run"
-    args = ["run", "default", "--out", str(out), "--checkpoint-every", "10", "--quiet"]
-    args += [f"--{k}={v}" for k, v in SIZE.items()] + [f"--set={s}" for s in SETS]
-    proc = subprocess.Popen([*CLI, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    script = SLOW_RUN.format(sets=SETS, **SIZE)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     partial = partial_path(out)
     deadline = time.monotonic() + 300
     killed_at = None
@@ -84,12 +96,14 @@ def test_a_run_killed_with_sigkill_resumes_to_the_same_results(reference, tmp_pa
     assert killed_at is not None, f"the run ended before it could be killed: {proc.stderr.read()}"
     assert proc.returncode == -signal.SIGKILL
     assert not out.exists() and (partial / CHECKPOINT).is_file()
-    done = _cli("run", "--resume", str(out), "--quiet")
+    # A new interval cuts the event files elsewhere, so a file the dead run wrote after its
+    # checkpoint would not be overwritten: the resume must delete it, or rows would repeat.
+    done = _cli("run", "--resume", str(out), "--checkpoint-every", "7", "--quiet")
     assert done.returncode == 0, done.stderr
     run = credsim.Results(out)
     _assert_same_run(run, reference)
     assert run.run_info["resumed_from_day"] >= killed_at
-    assert run.run_info["checkpoint_every"] == 10
+    assert run.run_info["checkpoint_every"] == 7
 
 
 def test_an_interrupted_run_keeps_its_checkpoint_and_resumes_in_python(reference, tmp_path):
@@ -109,6 +123,17 @@ def test_an_interrupted_run_keeps_its_checkpoint_and_resumes_in_python(reference
     assert run.path == out
     _assert_same_run(run, reference)
     assert run.run_info["resumes"] == 1
+
+
+def test_the_command_line_checkpoints_and_leaves_no_checkpoint_behind(tmp_path):
+    out = tmp_path / "run"
+    args = ["--population", "2000", "--days", "12", "--checkpoint-every", "5", "--quiet"]
+    done = _cli("run", *args, "--out", str(out), "--set", "output.report=false")
+    assert done.returncode == 0, done.stderr
+    run = credsim.Results(out)
+    assert run.run_info["checkpoint_every"] == 5 and run.run_info["resumed_from_day"] is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+    assert not any(p.name.startswith("checkpoint") for p in out.iterdir())
 
 
 @pytest.mark.parametrize(
