@@ -229,9 +229,13 @@ def _twin_counts(data: dict) -> str:
     note = (
         "<p>Sanctioned means on any list at the end of the run (citizens.parquet); ever listed "
         "means a listing event at any time in the run's sanctions log. Counts are of simulated "
-        f"citizens (each stands for {data.get('people_per_agent', 1)} people).</p>"
+        f"citizens (each stands for {_people(data.get('people_per_agent', 1))}).</p>"
     )
     return note + _table(["", "Citizens"], [r for r in rows if r[1] is not None], {1})
+
+
+def _people(k: int) -> str:
+    return "1 person" if k == 1 else f"{k:,} people"
 
 
 def _reasons(data: dict) -> str:
