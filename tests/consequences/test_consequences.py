@@ -125,7 +125,12 @@ def test_perfect_data_sanctions_nobody_wrongfully(tmp_path):
         out=tmp_path / "p",
         population=30_000,
         days=120,
-        overrides=["sources.errors=false"],
+        # Perfect data: no source errors, and no adversary forging records (lenders, insiders).
+        overrides=[
+            "sources.errors=false",
+            "adversaries.lenders.enabled=false",
+            "adversaries.insiders.enabled=false",
+        ],
     )
     assert results.summary["sanctioned"] > 0
     assert results.summary["sanctioned_wrongful"] == 0
