@@ -9,8 +9,6 @@ differs) and `compare.html`; it is built under a temporary sibling and renamed i
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +22,7 @@ import pyarrow.parquet as pq
 from credsim.errors import UserError
 from credsim.experiments.compare_analysis import Analysis, analyse
 from credsim.results import Results
+from credsim.results.writer import RunDirectory
 from credsim.scenario import Scenario, load_scenario
 
 __all__ = ["Comparison", "compare", "load_comparison", "load_twins"]
@@ -115,50 +114,6 @@ def _check_same_population(a: Scenario, b: Scenario) -> None:
         )
 
 
-class _CompareDirectory:
-    """The output directory, built under a temporary sibling and renamed into place whole."""
-
-    def __init__(self, final: Path) -> None:
-        self.final = Path(final)
-        if self.final.exists() and not self.final.is_dir():
-            raise UserError(f"--out {self.final}: exists and is not a directory.")
-        if (
-            self.final.is_dir()
-            and any(self.final.iterdir())
-            and not (self.final / MARKER).is_file()
-        ):
-            raise UserError(
-                f"--out {self.final}: the directory is not empty and holds no credsim comparison; "
-                "choose a new directory (an earlier comparison there would be replaced)."
-            )
-        self.final.parent.mkdir(parents=True, exist_ok=True)
-        self.path = Path(
-            tempfile.mkdtemp(prefix=f".{self.final.name}.partial-", dir=self.final.parent)
-        )
-        os.chmod(self.path, 0o777 & ~_umask())  # mkdtemp's 0700 would hide it from co-workers
-
-    def __enter__(self) -> _CompareDirectory:
-        return self
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is not None:
-            shutil.rmtree(self.path, ignore_errors=True)
-            return
-        old = None
-        if self.final.exists():
-            old = self.final.with_name(f".{self.final.name}.old-{os.getpid()}")
-            os.replace(self.final, old)
-        os.replace(self.path, self.final)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def compare(
     a: str | Path | Scenario,
     b: str | Path | Scenario,
@@ -194,7 +149,7 @@ def compare(
     if out is None:
         out = Path(tempfile.mkdtemp(prefix="credsim-compare-")) / "compare"
     out = Path(out)
-    with _CompareDirectory(out) as folder:
+    with RunDirectory(out, marker=MARKER, what="comparison") as folder:
         for side, scenario in (("a", twin_a), ("b", twin_b)):
             tick = None if on_day is None else (lambda day, s=side: on_day(s, day))
             run(scenario, out=folder.path / side, on_day=tick)

@@ -23,26 +23,34 @@ __all__ = ["RunDirectory"]
 MARKER = "run.json"
 
 
-class RunDirectory:
-    """A run directory under construction; use as a context manager."""
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
-    def __init__(self, final: Path) -> None:
+
+class RunDirectory:
+    """A run directory (or another credsim output directory, named by `what` and recognised by
+    its `marker` file) under construction; use as a context manager."""
+
+    def __init__(self, final: Path, marker: str = MARKER, what: str = "run") -> None:
         self.final = Path(final)
         if self.final.exists() and not self.final.is_dir():
             raise UserError(f"--out {self.final}: exists and is not a directory.")
         if (
             self.final.is_dir()
             and any(self.final.iterdir())
-            and not (self.final / MARKER).is_file()
+            and not (self.final / marker).is_file()
         ):
             raise UserError(
-                f"--out {self.final}: the directory is not empty and holds no credsim run; "
-                "choose a new directory (a previous credsim run there would be replaced)."
+                f"--out {self.final}: the directory is not empty and holds no credsim {what}; "
+                f"choose a new directory (an earlier credsim {what} there would be replaced)."
             )
         self.final.parent.mkdir(parents=True, exist_ok=True)
         self.path = Path(
             tempfile.mkdtemp(prefix=f".{self.final.name}.partial-", dir=self.final.parent)
         )
+        os.chmod(self.path, 0o777 & ~_umask())  # mkdtemp's 0700 would hide it from others
 
     def __enter__(self) -> RunDirectory:
         return self
