@@ -9,6 +9,9 @@ import typer
 
 __all__ = ["register"]
 
+FROM_RUN = "social-credit-institution"
+"""The one experiment `--from-run` feeds."""
+
 
 def _value(v: float | None) -> str:
     if v is None:
@@ -71,12 +74,25 @@ def register(app: typer.Typer) -> None:
             Path | None, typer.Option(help="also save each reproduction's figure (SVG, PNG) here")
         ] = None,
         list_: Annotated[bool, typer.Option("--list", help="list the reproductions")] = False,
+        from_run: Annotated[
+            Path | None,
+            typer.Option(
+                "--from-run",
+                help="social-credit-institution only: measure record errors, bought points and "
+                "opacity from this credsim run directory and run the institution there too",
+            ),
+        ] = None,
+        policy: Annotated[
+            str | None,
+            typer.Option(help="with --from-run: the policy to measure (default: the primary one)"),
+        ] = None,
     ) -> None:
         """Reproduce published results inside credsim; exit 1 when a figure is off tolerance."""
         import json
 
         from rich.console import Console
 
+        from credsim.errors import UserError
         from credsim.validation.outcome import Settings
         from credsim.validation.registry import get, registered, run
 
@@ -88,7 +104,21 @@ def register(app: typer.Typer) -> None:
                 out.print(f"{item.name:<28} {kind:<13} {item.title}", highlight=False)
             return
         chosen = [get(name)] if name else [r for r in known.values() if not r.experiment]
-        settings = Settings(long=long, seed=seed, fico_dir=fico_dir, figures_dir=figures)
+        if from_run is not None and name != FROM_RUN:
+            raise UserError(
+                f"--from-run applies to one experiment only: `credsim validate {FROM_RUN} "
+                f"--from-run {from_run}`" + (f" (not {name!r})." if name else ".")
+            )
+        if policy is not None and from_run is None:
+            raise UserError("--policy needs --from-run RUN_DIR (the run whose policy to measure).")
+        settings = Settings(
+            long=long,
+            seed=seed,
+            fico_dir=fico_dir,
+            figures_dir=figures,
+            from_run=from_run,
+            policy=policy,
+        )
         outcomes = []
         for reproduction in chosen:
             if not json_:

@@ -13,12 +13,15 @@ __all__ = ["Check", "Outcome", "Settings", "claim", "within"]
 
 @dataclass(frozen=True)
 class Settings:
-    """How to run: short (CI) or long (full), the seed, where data and figures live."""
+    """How to run: short (CI) or long (full), the seed, where data and figures live; `from_run`
+    (a credsim run directory) and `policy` feed the social-credit institution from a real run."""
 
     long: bool = False
     seed: int = 1
     fico_dir: Path | None = None
     figures_dir: Path | None = None
+    from_run: Path | None = None
+    policy: str | None = None
 
     @property
     def mode(self) -> str:

@@ -6,12 +6,15 @@ reads records, and with chance `record_error` a donor's record this generation i
 score in which a share `buyable_share` can be bought: each person buys in proportion to their payoff
 rank (the better-off buy more). How much cooperation survives each flaw?
 
-This is an experiment within credsim's indirect-reciprocity module. It is not wired to the full
-credsim engine (sources, policies, consequences); no published figure exists to compare with, so
-its rows are findings, not pass/fail checks.
+This is an experiment within credsim's indirect-reciprocity module; no published figure exists to
+compare with, so its rows are findings, not pass/fail checks. With `Settings.from_run` (the CLI's
+`--from-run RUN_DIR [--policy NAME]`) the two flaws are not free parameters: they are measured from
+a credsim run (`credsim.validation.from_run`), and the institution is run at that point too.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from credsim.validation.outcome import Check, Outcome, Settings
 from credsim.validation.registry import Reproduction
@@ -40,6 +43,11 @@ def base_params(**changes: float) -> GameParams:
 
 
 def run(settings: Settings) -> Outcome:
+    measured = None
+    if settings.from_run is not None:
+        from credsim.validation.from_run import measure_run
+
+        measured = measure_run(settings.from_run, settings.policy)  # bad input fails before work
     reps = 32 if settings.long else 6
     grids = LONG if settings.long else SHORT
     sweeps: dict[str, dict[str, dict]] = {}
@@ -59,32 +67,46 @@ def run(settings: Settings) -> Outcome:
                     note=f"defectors {result.summary()['strategy_shares']['ALLD']:.2f}",
                 )
             )
+    details: dict[str, Any] = {
+        "sweeps": sweeps,
+        "replicates": reps,
+        "judges": JUDGES,
+        "strictness": STRICTNESS,
+    }
+    notes = [
+        "Experiment, not a reproduction: no published figure. Runs inside credsim's "
+        "indirect-reciprocity module; without --from-run its two flaws are free parameters.",
+        "N=50, b=5, c=1, errors 0.02, mutation 0.025, Fermi w=1, 10,000 generations.",
+    ]
+    if measured is not None:
+        from credsim.validation.from_run.report import run_point
+
+        found = run_point(measured, reps, settings.seed)
+        details["run"] = found["details"]
+        checks.extend(found["checks"])
+        notes.extend(found["notes"])
     outcome = Outcome(
         name="social-credit-institution",
         title="Beyond the papers: an institution fed by records with errors and bought points",
         source=SOURCE,
         mode=settings.mode,
         checks=checks,
-        details={"sweeps": sweeps, "replicates": reps, "judges": JUDGES, "strictness": STRICTNESS},
-        notes=[
-            "Experiment, not a reproduction: no published figure. Runs inside credsim's "
-            "indirect-reciprocity module; not yet wired to the full credsim engine.",
-            "N=50, b=5, c=1, errors 0.02, mutation 0.025, Fermi w=1, 10,000 generations.",
-        ],
+        details=details,
+        notes=notes,
     )
     if settings.figures_dir is not None:
-        outcome.figures = _figure(sweeps, settings)
+        outcome.figures = _figure(sweeps, settings, details.get("run"))
     return outcome
 
 
-def _figure(sweeps: dict, settings: Settings) -> list[str]:
+def _figure(sweeps: dict, settings: Settings, from_run: dict | None = None) -> list[str]:
     from matplotlib.figure import Figure
 
     from credsim.validation.figures import COLORS, save, style
 
     labels = {
-        "record_error": "record error (misattribution rate)",
-        "buyable_share": "share of the score that can be bought",
+        "record_error": "record error\n(misattribution rate)",
+        "buyable_share": "share of the score\nthat can be bought",
     }
     with style():
         fig = Figure(figsize=(7.2, 3.0), layout="constrained")
@@ -98,11 +120,20 @@ def _figure(sweeps: dict, settings: Settings) -> list[str]:
             ax.plot(xs, alld, color=COLORS[3], marker="s", ls="--", label="defectors (ALLD)")
             if knob == "buyable_share":
                 ax.axvline(STRICTNESS, color="black", lw=0.8, ls=":", label="strictness q")
+            if from_run is not None:
+                x = from_run["model"][knob]
+                y = from_run["result"]["cooperation"]
+                policy = from_run["measured"]["policy"]
+                star = {"ls": "none", "marker": "*", "ms": 13, "mec": "black", "mew": 0.6}
+                label = f"this run ({policy}): both flaws at once"
+                ax.plot([x], [y], color=COLORS[1], label=label, zorder=5, **star)
+                ax.annotate(f"{x:.2g}", (x, y), xytext=(6, -14), textcoords="offset points")
             ax.set_xlabel(labels[knob])
             ax.set_ylim(0, 1)
         axes[0].set_ylabel("share")
         axes[1].legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
-        return save(fig, settings.figures_dir, "social-credit-institution")
+        slug = "social-credit-institution" + ("-from-run" if from_run is not None else "")
+        return save(fig, settings.figures_dir, slug)
 
 
 REPRODUCTION = Reproduction(
