@@ -52,9 +52,13 @@ def test_plan_prints_the_five_phases_in_order():
     done = credsim("run", "--plan")
     assert done.returncode == 0
     lines = done.stdout.splitlines()
+    headers = [line.split()[:2] for line in lines if line[:4].strip().isdigit()]
+    assert headers == [
+        [str(i), p] for i, p in enumerate(("act", "observe", "score", "respond", "measure"), 1)
+    ]
     order = [
-        next(i for i, line in enumerate(lines) if f" {p} " in line)
-        for p in ("act", "observe", "score", "respond", "measure")
+        next(i for i, line in enumerate(lines) if line.split()[:2] == [str(n), p])
+        for n, p in enumerate(("act", "observe", "score", "respond", "measure"), 1)
     ]
     assert order == sorted(order)
     assert "rongcheng" in done.stdout and "court_blacklist" in done.stdout

@@ -21,7 +21,12 @@ def perfect_run(tmp_path_factory):
         "default",
         out=tmp_path_factory.mktemp("p") / "r",
         population=50_000,
-        overrides=["sources.errors=false"],
+        # Adversaries forge records on purpose; perfect data switches them off too.
+        overrides=[
+            "sources.errors=false",
+            "adversaries.lenders.enabled=false",
+            "adversaries.insiders.enabled=false",
+        ],
     )
 
 

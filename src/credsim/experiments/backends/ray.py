@@ -65,7 +65,8 @@ class RayBackend:
                 "include_dashboard": False,
             }
         try:
-            ray.init(address=self.address, **options)
+            # "local" always starts a new cluster, even if one is already running here.
+            ray.init(address=self.address or "local", **options)
         except (ConnectionError, RuntimeError, ValueError, OSError) as err:
             if self.address is None:
                 raise BackendUnavailable(f"could not start a local Ray cluster: {err}") from None
