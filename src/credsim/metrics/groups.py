@@ -14,7 +14,7 @@ from numba import njit
 
 from credsim.engine.traits import Trait
 
-__all__ = ["Groups", "ScoreHistogram", "gini_from_histogram"]
+__all__ = ["Groups", "ScoreHistogram", "gini_from_histogram", "ginis_from_histograms"]
 
 
 CHUNK = 1 << 20
@@ -42,16 +42,23 @@ class Groups:
 
     def index(self, citizens: np.ndarray) -> np.ndarray:
         """Group index per trait (rows: all, then each trait) for each citizen given."""
-        out = np.zeros((1 + len(self.traits), citizens.shape[0]), np.int64)
+        out = np.zeros((1 + len(self.traits), citizens.shape[0]), np.int32)
         for row, (_, trait, offset) in enumerate(self.traits, start=1):
-            out[row] = trait.codes(citizens).astype(np.int64) + offset
+            out[row] = trait.codes(citizens)
+            out[row] += offset
         return out
 
     def count(self, citizens: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-        """How many of the given citizens (or weight) fall in each group."""
-        idx = self.index(citizens).ravel()
-        w = None if weights is None else np.tile(weights, 1 + len(self.traits))
-        return np.bincount(idx, weights=w, minlength=self.size)
+        """How many of the given citizens (or weight) fall in each group: one count per trait,
+        each bin summed in the citizens' order."""
+        everyone = np.zeros(citizens.shape[0], np.intp)
+        parts = [np.bincount(everyone, weights=weights, minlength=1)]
+        for name, trait, _ in self.traits:
+            codes = trait.codes(citizens)
+            parts.append(np.bincount(codes, weights=weights, minlength=len(trait.labels)))
+            if parts[-1].shape[0] != len(trait.labels):
+                raise ValueError(f"trait {name}: a code beyond its {len(trait.labels)} labels")
+        return np.concatenate(parts)
 
     def nested(self, values: dict[str, np.ndarray], scale: float = 1.0) -> dict:
         """{trait: {label: {name: value}}} from per-group arrays (group 0, everyone, left out);
@@ -105,7 +112,8 @@ class ScoreHistogram:
         return np.divide(self.hist @ self.values, n, out=np.full(n.shape, np.nan), where=n > 0)
 
     def ginis(self) -> np.ndarray:
-        return np.array([gini_from_histogram(self.values, h) for h in self.hist])
+        """Every group's Gini at once (the same formula as `gini_from_histogram`)."""
+        return ginis_from_histograms(self.values, self.hist)
 
     def shares_at_or_above(self, bounds: list[int]) -> np.ndarray:
         """Per group, the share of citizens in each band [bound_i, bound_{i-1}); last band open."""
@@ -123,6 +131,18 @@ class ScoreHistogram:
             prev = prev + band
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.stack([np.where(n > 0, c / n, np.nan) for c in counts], axis=1)
+
+
+def ginis_from_histograms(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Gini coefficient of each row of `counts` (citizens at each of the sorted `values`)."""
+    n = counts.sum(axis=1).astype(np.float64)
+    c = counts.astype(np.float64)
+    total = (c * values).sum(axis=1)
+    below = np.cumsum(c, axis=1) - c
+    rank_sum = (values * (c * below + c * (c + 1) / 2)).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        gini = 2.0 * rank_sum / (n * total) - (n + 1) / n
+    return np.where(n == 0, np.nan, np.where(total == 0, 0.0, gini))
 
 
 def gini_from_histogram(values: np.ndarray, counts: np.ndarray) -> float:
