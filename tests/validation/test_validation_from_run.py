@@ -113,6 +113,7 @@ def test_institution_from_run_returns_the_model_at_the_measured_point(default_ru
     assert model["knowledge"] == 1.0
     assert 0 <= found["result"]["cooperation"] <= 1
     assert found["result"]["replicates"] == 2
+    assert found["result"]["cooperation_change_stderr"] is not None  # paired against no flaw
     json.dumps(found, allow_nan=False)  # notebook users save it as JSON
 
 
@@ -175,3 +176,15 @@ def test_a_run_without_an_event_log_cannot_be_measured(default_run, tmp_path):
     shutil.copytree(default_run, copy, ignore=shutil.ignore_patterns("events"))
     with pytest.raises(UserError, match="event log"):
         measure_run(copy)
+
+
+def test_a_sampled_event_log_is_measured_on_its_sample(tmp_path):
+    out = tmp_path / "sampled"
+    overrides = ['output.events="sample"', "output.sample_share=0.3"]
+    credsim.run("default", out=out, overrides=overrides, population=20_000, days=30)
+    m = measure_run(out, "sesame")
+    assert m.events == "sample" and m.sample_share == 0.3
+    assert any("sampled event log" in note for note in m.notes)
+    _check_rates(m)  # identity_mismatches == 0: the sample is the log's own citizens
+    assert 0.25 * 20_000 < m.grades["citizens"] < 0.35 * 20_000
+    assert m.records_point_moving > 0 and m.buyable_share > 0

@@ -4,8 +4,11 @@ whether donors see the verdict."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from credsim.validation.from_run.measure import RunMeasurement, measure_run
 
@@ -34,19 +37,26 @@ def model_inputs(measured: RunMeasurement) -> dict[str, float]:
 
 def simulate_run_point(inputs: dict[str, float], replicates: int, seed: int) -> dict[str, Any]:
     """Cooperation of the institution at `inputs`, and with no flaw, on the same random numbers
-    as the experiment's curves (label 'social')."""
+    as the experiment's curves (label 'social'); the change is paired replicate by replicate."""
     from credsim.validation.reproductions.social_credit_institution import base_params
     from credsim.validation.reputation import simulate
 
-    point = simulate(base_params(**inputs), replicates, seed, label="social").summary()
-    clean = simulate(base_params(), replicates, seed, label="social").summary()
+    at = simulate(base_params(**inputs), replicates, seed, label="social")
+    clean = simulate(base_params(), replicates, seed, label="social")
+    point = at.summary()
+    change = at.cooperation - clean.cooperation
+    stderr = float(change.std(ddof=1) / np.sqrt(replicates)) if replicates > 1 else None
     return {
         "cooperation": point["cooperation"],
-        "cooperation_stderr": point["cooperation_stderr"],
+        "cooperation_stderr": None
+        if math.isnan(at.stderr_cooperation)
+        else point["cooperation_stderr"],
         "defectors": point["strategy_shares"]["ALLD"],
         "good_share": point["good_share"],
         "strategy_shares": point["strategy_shares"],
-        "cooperation_without_flaws": clean["cooperation"],
+        "cooperation_without_flaws": clean.mean_cooperation,
+        "cooperation_change": float(change.mean()),
+        "cooperation_change_stderr": stderr,
         "replicates": replicates,
         "seed": seed,
     }

@@ -97,6 +97,14 @@ def _notes(m: RunMeasurement, inputs: dict[str, float]) -> list[str]:
     return notes
 
 
+def _change(result: dict[str, Any]) -> str:
+    """The paired change in cooperation against no flaw, with 2 standard errors when known."""
+    text = f"{result['cooperation_change']:+.3f}"
+    if result["cooperation_change_stderr"] is not None:
+        text += f" ± {2 * result['cooperation_change_stderr']:.3f} (2 s.e., paired)"
+    return text
+
+
 def run_point(m: RunMeasurement, replicates: int, seed: int) -> dict[str, Any]:
     """{'details', 'checks', 'notes'}: the run's measured inputs, the model at them."""
     inputs = model_inputs(m)
@@ -108,7 +116,7 @@ def run_point(m: RunMeasurement, replicates: int, seed: int) -> dict[str, Any]:
         "-",
         None,
         note=f"defectors {result['defectors']:.2f}; with no flaw "
-        f"{result['cooperation_without_flaws']:.2f}",
+        f"{result['cooperation_without_flaws']:.2f}; change {_change(result)}",
     )
     details = {"measured": m.to_dict(), "model": inputs, "mapping": dict(MAPPING), "result": result}
     return {
