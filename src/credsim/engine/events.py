@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-__all__ = ["TABLES", "Batch", "EventLog"]
+__all__ = ["TABLES", "Batch", "EventLog", "sampled"]
 
 TABLES: dict[str, dict[str, str]] = {
     "acts": {
@@ -156,7 +156,7 @@ class EventLog:
             cols = batch.columns()
             if self.keep == "sample":
                 who = cols[CITIZEN_FIELD[table]].astype(np.uint64)
-                mask = _sampled(who, self.sample_share)
+                mask = sampled(who, self.sample_share)
                 cols = {k: v[mask] for k, v in cols.items()}
             self._pending[table].append(cols)
         if day - self._first_day + 1 >= self.flush_days:
@@ -189,7 +189,7 @@ class EventLog:
         return pa.table(arrays)
 
 
-def _sampled(citizens: np.ndarray, share: float) -> np.ndarray:
+def sampled(citizens: np.ndarray, share: float) -> np.ndarray:
     """A fixed pseudo-random subset of citizens (the same one every day and every run)."""
     x = citizens * np.uint64(0x9E3779B97F4A7C15)
     x ^= x >> np.uint64(29)

@@ -192,9 +192,9 @@ def measure_run(path: str | Path, policy: str | None = None) -> RunMeasurement:
     agents = max(agents, int(changes["citizen"].max(initial=-1)) + 1)
     considered = np.ones(agents, bool)
     if events == "sample":
-        from credsim.engine.events import _sampled  # the log's own sample rule
+        from credsim.engine.events import sampled  # the log's own sample rule
 
-        considered = _sampled(np.arange(agents, dtype=np.uint64), share)
+        considered = sampled(np.arange(agents, dtype=np.uint64), share)
         notes.append(
             f"sampled event log ({share:g} of citizens): rates are estimated from the sample; a "
             "misattributed record's true act is known only when its actor is sampled too"
