@@ -9,10 +9,10 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from credsim.errors import UserError
+from credsim.progress import progress_bar
 
 __all__ = ["app", "main"]
 
@@ -130,16 +130,7 @@ def run(
         return
     if out is None:
         out = Path("runs") / f"{loaded.name}-{time.strftime('%Y%m%d-%H%M%S')}"
-    progress = Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("days"),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-        disable=quiet,
-    )
+    progress = progress_bar(err_console, "days", quiet=quiet)
     with progress:
         task = progress.add_task(loaded.name, total=loaded.model.days)
         results = run_scenario(

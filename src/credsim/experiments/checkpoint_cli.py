@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from credsim.errors import UserError
 from credsim.experiments.checkpoint import check_interval, pending, resume
+from credsim.progress import progress_bar
 from credsim.results import Results
 
 __all__ = ["resume_with_progress"]
@@ -32,16 +32,7 @@ def resume_with_progress(
     if checkpoint_every is not None:
         check_interval(checkpoint_every)
     info = pending(run_dir) or {}
-    progress = Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("days"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=quiet,
-    )
+    progress = progress_bar(console, "days", quiet=quiet)
     with progress:
         name = f"{info.get('scenario', 'run')} (resumed)"
         done = int(info.get("day", -1)) + 1

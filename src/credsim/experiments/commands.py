@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from credsim.progress import progress_bar
+
 __all__ = ["register"]
 
 
@@ -43,7 +45,6 @@ def compare(
     import time
 
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from credsim.experiments.compare import compare as run_compare
     from credsim.experiments.compare import load_twins
@@ -54,15 +55,7 @@ def compare(
         stamp = time.strftime("%Y%m%d-%H%M%S")
         out = Path("runs") / f"compare-{twin_a.name}-{twin_b.name}-{stamp}"
     err = Console(stderr=True)
-    progress = Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("days"),
-        console=err,
-        transient=True,
-        disable=quiet or json_,
-    )
+    progress = progress_bar(err, "days", quiet=quiet or json_)
     with progress:
         tasks = {
             side: progress.add_task(f"{side.upper()}: {s.name}", total=s.model.days)

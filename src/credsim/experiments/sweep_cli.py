@@ -9,6 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
+from credsim.progress import progress_bar
+
 __all__ = ["sweep"]
 
 
@@ -101,14 +103,6 @@ def sweep(
 ) -> None:
     """Run a scenario over a design of parameter values, with replicates, on a backend."""
     from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
 
     from credsim.experiments.backends import make_backend
     from credsim.experiments.sweep import run_sweep
@@ -127,17 +121,7 @@ def sweep(
         out = Path("runs") / f"sweep-{prepared.sweep.name}-{time.strftime('%Y%m%d-%H%M%S')}"
     if not quiet:
         err_console.print(_plan_text(prepared, chosen), highlight=False, soft_wrap=True)
-    progress = Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("runs"),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=True,
-        disable=quiet,
-    )
+    progress = progress_bar(err_console, "runs", quiet=quiet, eta=True)
     with progress:
         task = progress.add_task(prepared.sweep.name, total=prepared.runs)
         result = run_sweep(

@@ -22,24 +22,15 @@ import pandas as pd
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
+from credsim.report.style import STYLE as REPORT_STYLE
+
 if TYPE_CHECKING:
     from credsim.experiments.compare_analysis import Analysis
 
 __all__ = ["render_compare_page", "write_compare_report"]
 
 COLORS = {"a": "#0072B2", "b": "#E69F00"}
-STYLE = {
-    "font.family": "DejaVu Sans",
-    "font.size": 9,
-    "legend.fontsize": 8,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": True,
-    "axes.axisbelow": True,
-    "grid.color": "#dddddd",
-    "legend.frameon": False,
-    "svg.hashsalt": "credsim-compare",
-}
+STYLE = {**REPORT_STYLE, "svg.hashsalt": "credsim-compare"}
 PLOTTED_TRAITS = ("sex", "age_band", "urban", "group", "income", "education")
 """Traits drawn in the by-group figures (province, with 31 labels, is in the table only)."""
 HEADLINES = {

@@ -8,21 +8,12 @@ from pathlib import Path
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
+from credsim.report.style import STYLE
+
 __all__ = ["COLORS", "save", "style"]
 
 COLORS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#000000")
-_STYLE = {
-    "font.family": "DejaVu Sans",
-    "font.size": 9,
-    "legend.fontsize": 8,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": True,
-    "axes.axisbelow": True,
-    "grid.color": "#dddddd",
-    "legend.frameon": False,
-    "svg.hashsalt": "credsim-validation",
-}
+_STYLE = {**STYLE, "svg.hashsalt": "credsim-validation"}
 _META = {"svg": {"Date": None}, "png": {"Software": None}}
 
 
