@@ -38,6 +38,12 @@ HEADLINES = [
     ("blocked_trains", "train purchases refused"),
     ("score_mean", "mean score"),
     ("score_gini", "score Gini"),
+    ("speech_suppressed", "posts held back (self-censorship)"),
+    ("ties_cut", "friendships cut (exclusion)"),
+    ("points_bought", "points bought (gaming)"),
+    ("gaming_cost", "yuan spent buying points"),
+    ("trust_index", "help given per request (trust)"),
+    ("lender_listings", "good customers listed by lenders"),
 ]
 
 
