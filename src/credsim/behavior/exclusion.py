@@ -60,10 +60,8 @@ class Exclusion(Behavior):
         world.services["cut_ties"] = self.cuts
         self.decide = world.stream(f"behavior.{self.name}.cut")
         self.household = world.state["household"]
-        self.cut_today = 0
 
     def act(self, day: Day) -> None:
-        self.cut_today = 0
         policy = self.world.services.get(f"policy:{self.choice}") if self.choice else None
         info = self.world.scores.get(self.choice) if self.choice else None
         if policy is None or info is None or info.network_column is None:
@@ -91,11 +89,8 @@ class Exclusion(Behavior):
         owner = who[at]
         u = pair_draws(self.decide.key, day, owner, friend)
         cut = u < share * -np.expm1(-scale * gap[at])
-        owner, friend = owner[cut], friend[cut]
-        if owner.shape[0]:
-            before = len(self.cuts)
-            self.cuts.add(owner, friend)
-            self.cut_today += len(self.cuts) - before
+        if cut.any():
+            self.cuts.add(owner[cut], friend[cut])
 
     def _family(self, low, gap, scores, threshold) -> tuple[np.ndarray, np.ndarray]:
         """Household members of low scorers (not low themselves), each with the largest gap of
