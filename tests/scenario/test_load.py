@@ -128,3 +128,15 @@ def test_parse_override_round_trips_toml_values(key, value):
     parts, parsed = parse_override(f"{'.'.join(key)}={raw}")
     assert parts == key
     assert parsed == tomllib.loads(f"v = {raw}")["v"]
+
+
+def test_the_older_behaviors_table_is_read_as_behavior(tmp_path):
+    older = tmp_path / "older.toml"
+    older.write_text('base = "default"\nname = "older"\n\n[behaviors.exclusion]\nmargin = 9\n')
+
+    def margin(scenario) -> float:
+        return next(p.margin for n, _, p in scenario.plugins["behavior"] if n == "exclusion")
+
+    assert margin(load_scenario(older)) == 9
+    assert margin(load_scenario(older, overrides=["behaviors.exclusion.margin=7"])) == 7
+    assert margin(load_scenario("default", overrides=["behaviors.exclusion.margin=5"])) == 5

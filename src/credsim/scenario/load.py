@@ -119,6 +119,7 @@ def _resolve_bases(
     source: str | Path, relative_to: Path | None, seen: tuple[str, ...]
 ) -> tuple[dict, list[_Text]]:
     data, text, path = _read(source, relative_to)
+    _merge_aliases(data)
     key = str(path.resolve()) if path else str(source)
     if key in seen:
         chain = " -> ".join([*seen, key])
@@ -149,7 +150,9 @@ def parse_override(item: str) -> tuple[list[str], Any]:
         value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
         value = raw
-    return key.split("."), value
+    parts = key.split(".")
+    parts[0] = ALIASES.get(parts[0], parts[0])
+    return parts, value
 
 
 def _apply(data: dict, parts: list[str], value: Any) -> None:
@@ -180,6 +183,7 @@ def load_scenario(
         registry = builtin_registry()
     if isinstance(source, dict):
         data, texts, origin = dict(source), [], "<dict>"
+        _merge_aliases(data)
         if "base" in data:
             parent, texts = _resolve_bases(data.pop("base"), None, ())
             data = _merge(parent, data)
@@ -203,7 +207,6 @@ def load_scenario(
             set_keys.append((tuple(key.split(".")), f"{flag} {value}"))
             items.append(f"{key}={value}")
     where = _Where(texts, set_keys)
-    _merge_aliases(data)
     source_errors = _source_errors(data, where)
     model = _validate(ScenarioModel, data, (), where)
     pop = _instantiate(registry, "population", "population", None, model.population, where)
@@ -220,7 +223,8 @@ def load_scenario(
 
 
 def _merge_aliases(data: dict) -> None:
-    """`behaviors.x` (the older name) means `behavior.x`; keys set under both are merged."""
+    """`behaviors.x` (the older name) means `behavior.x`, in one file or table; where a file
+    sets both, `behavior` wins. Overrides (`--set behaviors.x=...`) are renamed as parsed."""
     for old, new in ALIASES.items():
         if isinstance(data.get(old), dict):
             table = data.pop(old)
