@@ -15,7 +15,8 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from credsim.engine.rng import draw_u64, stream_key
-from credsim.population import graph_kernels as kern
+from credsim.population import friend_kernels as kern
+from credsim.population import work_kernels
 
 __all__ = ["LAYERS", "FriendParams", "GraphParams", "SocialGraph", "WorkParams"]
 
@@ -210,17 +211,12 @@ class SocialGraph:
         if not 0 <= x < self.n:
             raise ValueError(f"citizen must be in [0, {self.n}), got {citizen}")
         if layer == "friends":
-            fp = self.params.friends
-            return kern.friends_of(
-                x,
-                self.age,
-                self.segments,
-                fp.block_size,
-                *self._friend_tables(),
-            )
+            fp, tables = self.params.friends, self._friend_tables()
+            one = np.array([x], np.int64)
+            return kern.friend_pairs(one, self.age, self.segments, fp.block_size, *tables)[1]
         if layer == "work":
             wp = self.params.work
-            return kern.coworkers_of(
+            return work_kernels.coworkers_of(
                 x,
                 self.age,
                 self.segments,
@@ -282,7 +278,7 @@ class SocialGraph:
             )
         elif layer == "work":
             wp = self.params.work
-            kern.work_pass(
+            work_kernels.work_pass(
                 values,
                 want_mean,
                 self.age,
@@ -297,7 +293,7 @@ class SocialGraph:
                 count,
             )
         else:
-            kern.family_pass(values, want_mean, self.household, mean, count)
+            work_kernels.family_pass(values, want_mean, self.household, mean, count)
         return mean, count
 
 

@@ -1,8 +1,9 @@
-"""Numba kernels of the social graph: ties are recomputed from hashes inside one block or district.
+"""Numba kernels of the friendship layer: ties are recomputed from hashes inside one block.
 
-Each kernel reads only the citizens of the block or district it is working on (cross-block friends
-are found by an affine matching, not by a lookup), so a block's ties never depend on thread count
-or on the order in which blocks are processed. Integer hashing is done in uint64 throughout.
+Each kernel reads only the citizens of the block it is working on (cross-block friends are found
+by an affine matching, not by a lookup), so a block's ties never depend on thread count or on the
+order in which blocks are processed. Integer hashing is done in uint64 throughout. The work and
+family layers are in `work_kernels`.
 """
 
 from __future__ import annotations
@@ -12,14 +13,7 @@ from numba import njit, prange
 
 from credsim.engine.rng import draw_u64, draw_uniform
 
-__all__ = [
-    "coworkers_of",
-    "family_pass",
-    "friend_pairs",
-    "friends_of",
-    "friends_pass",
-    "work_pass",
-]
+__all__ = ["block_of", "friend_pairs", "friends_pass"]
 
 _S32 = np.uint64(32)
 _S11 = np.uint64(11)
@@ -69,7 +63,7 @@ def _friend_order(age, start, length, key_order, homophily):
 
 
 @njit(cache=True)
-def _block_of(x, segments, block_size):
+def block_of(x, segments, block_size):
     """(province, block start, block stop) of citizen x."""
     prov = np.searchsorted(segments, x, side="right") - 1
     start = segments[prov] + ((x - segments[prov]) // block_size) * block_size
@@ -291,128 +285,6 @@ def _friends_in_block(
 
 
 @njit(cache=True)
-def friends_of(
-    x,
-    age,
-    segments,
-    block_size,
-    key_order,
-    homophily,
-    key_ring,
-    ring_t,
-    key_cross,
-    cross_t,
-    perm_a,
-    perm_step,
-    perm_b,
-):
-    """Sorted friends of one citizen, recomputed from its block (same rules as friends_pass)."""
-    prov, start, stop = _block_of(x, segments, block_size)
-    order, pos = _block_order(age, start, stop - start, key_order, homophily)
-    return _friends_in_block(
-        x, prov, start, stop, order, pos, segments, key_ring, ring_t, key_cross, cross_t,
-        perm_a, perm_step, perm_b,
-    )  # fmt: skip
-
-
-@njit(cache=True)
-def _workplace_order(age, start, stop, min_age, max_age, key_work):
-    """The district's workers in hash order: consecutive runs of `size` are workplaces."""
-    m = 0
-    for c in range(start, stop):
-        if min_age <= age[c] <= max_age:
-            m += 1
-    ids = np.empty(m, np.int64)
-    keys = np.empty(m, np.uint64)
-    j = 0
-    for c in range(start, stop):
-        if min_age <= age[c] <= max_age:
-            ids[j] = c
-            keys[j] = draw_u64(key_work, 0, c)
-            j += 1
-    return ids[np.argsort(keys)]
-
-
-@njit(parallel=True, cache=True)
-def work_pass(
-    values,
-    want_mean,
-    age,
-    segments,
-    dist_off,
-    district_size,
-    min_age,
-    max_age,
-    key_work,
-    size,
-    out_mean,
-    out_count,
-):
-    """Co-worker count (and mean of values over co-workers) of every citizen, by district."""
-    for dist in prange(dist_off[dist_off.shape[0] - 1]):
-        prov = np.searchsorted(dist_off, dist, side="right") - 1
-        start = segments[prov] + (dist - dist_off[prov]) * district_size
-        stop = min(start + district_size, segments[prov + 1])
-        for c in range(start, stop):
-            out_count[c] = 0
-            if want_mean:
-                out_mean[c] = np.nan
-        ids = _workplace_order(age, start, stop, min_age, max_age, key_work)
-        m = ids.shape[0]
-        for g0 in range(0, m, size):
-            g1 = min(g0 + size, m)
-            for a in range(g0, g1):
-                x = ids[a]
-                out_count[x] = g1 - g0 - 1
-                if want_mean and g1 - g0 > 1:
-                    total = 0.0
-                    for b in range(g0, g1):
-                        if b != a:
-                            total += values[ids[b]]
-                    out_mean[x] = total / (g1 - g0 - 1)
-
-
-@njit(cache=True)
-def coworkers_of(x, age, segments, district_size, min_age, max_age, key_work, size):
-    """Sorted co-workers of one citizen (empty for non-workers)."""
-    if not (min_age <= age[x] <= max_age):
-        return np.empty(0, np.int64)
-    _, start, stop = _block_of(x, segments, district_size)
-    ids = _workplace_order(age, start, stop, min_age, max_age, key_work)
-    a = 0
-    while ids[a] != x:
-        a += 1
-    g0 = (a // size) * size
-    g1 = min(g0 + size, ids.shape[0])
-    out = np.empty(g1 - g0 - 1, np.int64)
-    m = 0
-    for b in range(g0, g1):
-        if b != a:
-            out[m] = ids[b]
-            m += 1
-    return np.sort(out)
-
-
-@njit(parallel=True, cache=True)
-def family_pass(values, want_mean, household, out_mean, out_count):
-    """Household-member count (and mean of values over them) of every citizen."""
-    n = household.shape[0]
-    for i in prange(n):
-        first = i - np.int64(household[i] & 15)
-        last = min(first + np.int64(household[i] >> 4), n)
-        total = 0.0
-        c = 0
-        for j in range(max(first, 0), last):
-            if j != i:
-                c += 1
-                if want_mean:
-                    total += values[j]
-        out_count[i] = c
-        if want_mean:
-            out_mean[i] = total / c if c > 0 else np.nan
-
-
-@njit(cache=True)
 def friend_pairs(
     citizens,
     age,
@@ -441,7 +313,7 @@ def friend_pairs(
     for i in range(citizens.shape[0]):
         x = citizens[i]
         if not start <= x < stop:
-            prov, start, stop = _block_of(x, segments, block_size)
+            prov, start, stop = block_of(x, segments, block_size)
             order, pos = _block_order(age, start, stop - start, key_order, homophily)
         found = _friends_in_block(
             x, prov, start, stop, order, pos, segments, key_ring, ring_t, key_cross, cross_t,
