@@ -27,15 +27,17 @@ class ConformityMetrics(Metric):
         self.count = np.zeros(self.groups.size)
         self.yuan = np.zeros(self.groups.size)
         if self.service is not None:
-            self.prices = self.service.prices()
+            prices = self.service.prices()
+            self.price_of = np.full(256, np.nan)  # act kind code (uint8) -> price, NaN if none
+            self.price_of[list(prices)] = list(prices.values())
 
     def measure(self, day: Day) -> None:
         if self.service is None:
             return
         acts = day.acts
-        mine = np.isin(acts["kind"], list(self.prices)) & (acts["detail"] == 1)
+        mine = ~np.isnan(self.price_of[acts["kind"]]) & (acts["detail"] == 1)
         if mine.any():
-            price = np.array([self.prices[int(k)] for k in acts["kind"][mine]])
+            price = self.price_of[acts["kind"][mine]]
             self.count += self.groups.count(acts["actor"][mine])
             self.yuan += self.groups.count(acts["actor"][mine], price)
 

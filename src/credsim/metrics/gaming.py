@@ -65,7 +65,9 @@ class GamingMetrics(Metric):
         self.by_service: dict[str, dict[str, float]] = {}
         self.policy = None
         if self.service is not None:
-            self.prices = self.service.prices()
+            prices = self.service.prices()
+            self.price_of = np.full(256, np.nan)  # act kind code (uint8) -> price, NaN if none
+            self.price_of[list(prices)] = list(prices.values())
             self.names = {code: name for name, code in self.service.code.items()}
             self.policy = world.codes.code("policy", self.service.params.policy)
 
@@ -73,10 +75,10 @@ class GamingMetrics(Metric):
         if self.service is None:
             return
         acts = day.acts
-        bought = np.isin(acts["kind"], list(self.prices))
+        bought = ~np.isnan(self.price_of[acts["kind"]])
         if bought.any():
             who, kind = acts["actor"][bought], acts["kind"][bought]
-            price = np.array([self.prices[int(k)] for k in kind])
+            price = self.price_of[kind]
             self.buyer_chunks.append(who)
             self.totals["purchases"] += self.groups.count(who)
             self.totals["yuan"] += self.groups.count(who, price)
