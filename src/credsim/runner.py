@@ -17,6 +17,7 @@ import tomli_w
 
 from credsim import __version__
 from credsim.engine import Codebook, EventLog, Simulation
+from credsim.engine.loop import Part
 from credsim.results import Results, RunDirectory
 from credsim.results.citizens import citizens_table
 from credsim.scenario import SECTIONS, Scenario, load_scenario
@@ -25,8 +26,9 @@ from credsim.vocab import ACT_KINDS, RECORD_KINDS, SANCTION_ACTIONS
 __all__ = ["build_simulation", "event_log", "run", "write_results"]
 
 
-def build_simulation(scenario: Scenario) -> Simulation:
-    """The simulation a scenario describes (population built lazily on first step)."""
+def build_simulation(scenario: Scenario, part: Part | None = None) -> Simulation:
+    """The simulation a scenario describes (population built lazily on first step); with
+    `part`, only the shard of citizens it names (see credsim.experiments.sharding)."""
     codes = Codebook()
     for kind in ACT_KINDS:
         codes.code("act_kind", kind)
@@ -39,7 +41,8 @@ def build_simulation(scenario: Scenario) -> Simulation:
         cls(name, params) for section in SECTIONS for name, cls, params in scenario.plugins[section]
     ]
     model = scenario.model
-    sim = Simulation(model.seed, model.days, pop_cls(pop_name, pop_params), plugins, codes)
+    population = pop_cls(pop_name, pop_params)
+    sim = Simulation(model.seed, model.days, population, plugins, codes, part)
     sim.world.source_errors = scenario.source_errors
     return sim
 
@@ -81,8 +84,9 @@ def run(
     return Results(out)
 
 
-def event_log(scenario: Scenario, sim: Simulation, root: Path) -> EventLog:
-    """The event log a scenario asks for, under `root/events`."""
+def event_log(scenario: Scenario, sim: Simulation, root: Path, prefix: str = "") -> EventLog:
+    """The event log a scenario asks for, under `root/events` (file names start with
+    `prefix`: a shard's)."""
     output = scenario.model.output
     return EventLog(
         root / "events",
@@ -90,6 +94,7 @@ def event_log(scenario: Scenario, sim: Simulation, root: Path) -> EventLog:
         keep=output.events,
         sample_share=output.sample_share,
         flush_days=output.flush_days,
+        prefix=prefix,
     )
 
 

@@ -41,6 +41,9 @@ class Breach(Adversary):
         self.days.append(day.day)
         self.records_exposed += round(self.world.records_written * self.params.share)
 
+    def merge(self, parts: list) -> None:
+        """Every shard draws the same breaches of the same (whole) database: nothing to add."""
+
     def exposed_mask(self, citizens: np.ndarray) -> np.ndarray:
         """Whether each citizen was in some breach so far."""
         out = np.zeros(citizens.shape[0], bool)

@@ -10,6 +10,8 @@ import numpy as np
 from pydantic import Field
 
 from credsim.engine import Adversary, Day, PluginParams, World
+from credsim.engine.merge import add_up, join_arrays
+from credsim.engine.rng import event_key
 
 __all__ = ["Brokers"]
 
@@ -36,11 +38,18 @@ class Brokers(Adversary):
         yesterday = self.world.yesterday_records
         if not yesterday or self.params.share <= 0:
             return
-        ids, named = yesterday["record_id"], yesterday["attributed_to"]
-        sold = self.pick.uniform(day.day, ids) < self.params.share
+        named = yesterday["attributed_to"]
+        # Drawn by what a record is (its day, person and kind), not by its number, so the same
+        # records are sold however the run is split into shards.
+        keys = event_key(day.day - 1, named, yesterday["kind"])
+        sold = self.pick.uniform(day.day, keys) < self.params.share
         self.records_sold += int(sold.sum())
         if sold.any():
             self.sold.append(named[sold].astype(np.int32))
+
+    def merge(self, parts: list) -> None:
+        add_up(self, parts, "records_sold")
+        join_arrays(self, parts, "sold")
 
     def exposed(self) -> np.ndarray:
         """Citizens named in any record sold (sorted, unique)."""

@@ -13,6 +13,7 @@ from pydantic import Field, field_validator
 
 from credsim.adversaries.forged import forge
 from credsim.engine import Adversary, Day, PluginParams, World
+from credsim.engine.merge import add_up
 from credsim.vocab import RECORD_KINDS, check_kind
 
 __all__ = ["Insiders"]
@@ -43,11 +44,14 @@ class Insiders(Adversary):
         world.services[f"adversary:{self.name}"] = self
 
     def act(self, day: Day) -> None:
-        targets = self.pick.hits(day.day, self.world.n, self.params.rate).astype(np.int32)
+        targets = self.world.hits(self.pick, day.day, self.params.rate).astype(np.int32)
         if targets.shape[0] == 0:
             return
         self.edits += int(targets.shape[0])
         forge(day, self.kind, self.source, targets)
+
+    def merge(self, parts: list) -> None:
+        add_up(self, parts, "edits")
 
     def counts(self) -> dict[str, int]:
         """Records edited (one per citizen targeted; people, not agents)."""

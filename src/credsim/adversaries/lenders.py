@@ -16,6 +16,7 @@ from pydantic import Field
 
 from credsim.adversaries.forged import forge
 from credsim.engine import Adversary, Day, PluginParams, World
+from credsim.engine.merge import add_up
 from credsim.errors import UserError
 
 __all__ = ["Lenders"]
@@ -60,7 +61,7 @@ class Lenders(Adversary):
 
     def act(self, day: Day) -> None:
         p = self.params
-        hits = self.pick.hits(day.day, self.world.n, p.rate)
+        hits = self.world.hits(self.pick, day.day, p.rate)
         good = hits[(self.scores[hits] >= p.good_score) & (self.listed[hits] < 0)]
         if good.shape[0] == 0:
             return
@@ -69,6 +70,9 @@ class Lenders(Adversary):
         victims = good[~caught].astype(np.int32)
         self.reports += int(victims.shape[0])
         forge(day, self.kind, self.source, victims)
+
+    def merge(self, parts: list) -> None:
+        add_up(self, parts, "reports", "detected")
 
     def counts(self) -> dict[str, int]:
         """People reported, and reports caught (people, not agents)."""

@@ -205,7 +205,7 @@ class BaselineBehavior(Behavior):
         top = max(spec.urban_factor, 1.0) * max(listed_factor, 1.0)
         if groups is not None:
             top *= max(groups.largest(), 1.0)
-        candidates = hits_stream.hits(day, self.world.n, min(spec.rate * top, 1.0))
+        candidates = self.world.hits(hits_stream, day, min(spec.rate * top, 1.0))
         if candidates.shape[0] == 0:
             return candidates.astype(np.int32)
         urban = self.urban_trait.codes(candidates) == 1

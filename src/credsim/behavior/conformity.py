@@ -76,7 +76,7 @@ class Conformity(Behavior):
         for kind, purchase in p.purchases.items():
             if purchase.points * p.yuan_per_point < purchase.price_yuan:
                 continue
-            who = self.streams[kind].hits(day.day, self.world.n, purchase.rate)
+            who = self.world.hits(self.streams[kind], day.day, purchase.rate)
             who = who[(self.scores[who] < p.target) & (self.age[who] >= p.adult_age)]
             if who.shape[0]:
                 day.acts.add(

@@ -16,6 +16,7 @@ import numpy as np
 from pydantic import Field
 
 from credsim.engine import Behavior, Day, PluginParams, World
+from credsim.engine.merge import sorted_union
 from credsim.errors import UserError
 from credsim.population.households import household_members
 from credsim.population.ties import CutTies, pair_draws
@@ -61,6 +62,10 @@ class Exclusion(Behavior):
         self.decide = world.stream(f"behavior.{self.name}.cut")
         self.household = world.state["household"]
 
+    def merge(self, parts: list) -> None:
+        """A tie lies inside one province, so each shard's cuts are its own: their union."""
+        self.cuts.keys = sorted_union([self.cuts.keys, *(p.cuts.keys for p in parts)])
+
     def act(self, day: Day) -> None:
         policy = self.world.services.get(f"policy:{self.choice}") if self.choice else None
         info = self.world.scores.get(self.choice) if self.choice else None
@@ -73,7 +78,8 @@ class Exclusion(Behavior):
         scores = self.world.state[info.column]
         reference = float(policy.reference())
         threshold = reference - p.margin if p.threshold is None else p.threshold
-        low = np.flatnonzero(scores < threshold).astype(np.int64)
+        lo, hi = self.world.lo, self.world.hi
+        low = lo + np.flatnonzero(scores[lo:hi] < threshold).astype(np.int64)
         if low.shape[0] == 0:
             return
         gap = reference - scores[low].astype(np.float64)

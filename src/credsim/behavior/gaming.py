@@ -104,7 +104,7 @@ class Gaming(Behavior):
             return
         for name, service in self.params.services.items():
             hits_stream, thin_stream = self.streams[name]
-            who = hits_stream.hits(day.day, self.world.n, service.demand)
+            who = self.world.hits(hits_stream, day.day, service.demand)
             if who.shape[0] == 0:
                 continue
             want = (self.scores[who] < self.params.target) & (

@@ -16,6 +16,7 @@ import numpy as np
 from pydantic import Field
 
 from credsim.engine import Behavior, Day, PluginParams, World
+from credsim.engine.regions import other_in_region
 from credsim.errors import UserError
 
 __all__ = ["Strangers", "grade_index"]
@@ -76,15 +77,14 @@ class Strangers(Behavior):
         world.services["strangers"] = self
 
     def act(self, day: Day) -> None:
-        n = self.world.n
-        askers = self.ask.hits(day.day, n, self.params.rate)
+        askers = self.world.hits(self.ask, day.day, self.params.rate)
         self.today = day.day
-        if askers.shape[0] == 0 or n < 2:
+        if askers.shape[0] == 0:
             self.askers = self.helpers = np.empty(0, np.int32)
             self.helped = np.empty(0, bool)
             return
-        other = self.whom.integers(day.day, askers, n - 1)
-        helpers = (other + (other >= askers)).astype(np.int32)
+        # The stranger asked lives in the asker's province.
+        helpers = other_in_region(self.whom, day.day, askers, askers, self.world.regions)
         seen = np.zeros(askers.shape[0], np.uint8)
         chance = np.full(askers.shape[0], self.params.base_help)
         if self.info is not None and self.info.opacity != "nothing":

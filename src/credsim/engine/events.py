@@ -136,8 +136,10 @@ class EventLog:
         keep: str = "all",
         sample_share: float = 1.0,
         flush_days: int = 90,
+        prefix: str = "",
     ) -> None:
         self.root = root
+        self.prefix = prefix
         self.labels = labels
         self.keep = keep if root is not None else "none"
         self.sample_share = sample_share
@@ -168,7 +170,8 @@ class EventLog:
             return
         for table, chunks in self._pending.items():
             cols = {f: np.concatenate([c[f] for c in chunks]) for f in TABLES[table]}
-            path = self.root / table / f"days-{self._first_day:05d}-{last_day:05d}.parquet"
+            name = f"{self.prefix}days-{self._first_day:05d}-{last_day:05d}.parquet"
+            path = self.root / table / name
             path.parent.mkdir(parents=True, exist_ok=True)
             pq.write_table(self._to_arrow(table, cols), path)
             self.rows_written[table] += int(cols[next(iter(cols))].shape[0])

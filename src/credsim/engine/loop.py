@@ -6,6 +6,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 from credsim.engine.day import Day
 from credsim.engine.events import EventLog
 from credsim.engine.plugin import (
@@ -18,10 +20,23 @@ from credsim.engine.plugin import (
     Population,
     Source,
 )
+from credsim.engine.regions import one_region
 from credsim.engine.state import State
 from credsim.engine.world import Codebook, World
 
-__all__ = ["PHASES", "Phase", "Simulation"]
+__all__ = ["ID_SHIFT", "PHASES", "Part", "Phase", "Simulation"]
+
+ID_SHIFT = 40
+"""Shard k numbers its acts and records from k << ID_SHIFT."""
+
+
+@dataclass(frozen=True)
+class Part:
+    """The citizens [lo, hi) that shard `index` of a run simulates."""
+
+    index: int
+    lo: int
+    hi: int
 
 
 @dataclass(frozen=True)
@@ -53,7 +68,9 @@ class Simulation:
         population: Population,
         plugins: list[Plugin],
         codes: Codebook,
+        part: Part | None = None,
     ) -> None:
+        """`part` makes this a shard that simulates only citizens [lo, hi) of the population."""
         self.seed, self.days, self.population, self.codes = seed, days, population, codes
         self.behaviors = [p for p in plugins if isinstance(p, Behavior | Adversary)]
         self.sources = [p for p in plugins if isinstance(p, Source)]
@@ -61,7 +78,11 @@ class Simulation:
         self.consequences = [p for p in plugins if isinstance(p, Consequence)]
         self.metrics = [p for p in plugins if isinstance(p, Metric)]
         self.plugins = [population, *plugins]
-        self.state = State(population.size())
+        n = population.size()
+        part = part if part is not None else Part(0, 0, n)
+        self.part = part
+        self.state = State(n, part.lo, part.hi)
+        regions = population.regions()
         for plugin in self.plugins:
             self.state.declare(plugin.columns())
         self.world = World(
@@ -75,9 +96,12 @@ class Simulation:
             sanctions={
                 c.name: info for c in self.consequences if (info := c.sanction_info()) is not None
             },
+            lo=part.lo,
+            hi=part.hi,
+            regions=one_region(n) if regions is None else np.asarray(regions, np.int64),
         )
-        self._next_act = 0
-        self._next_record = 0
+        # A shard numbers its events from its own base, so event ids stay unique across shards.
+        self._next_act = self._next_record = part.index << ID_SHIFT
         self.phase_seconds = {phase.name: 0.0 for phase in PHASES}
         self._last = time.perf_counter()
         self._initialised = False
@@ -93,8 +117,9 @@ class Simulation:
         }
         return [(phase, list(by_phase[phase.name])) for phase in PHASES]
 
-    def initialise(self) -> None:
-        """Build the population, then give every plug-in its view of the world."""
+    def initialise(self, reduce: bool = True) -> None:
+        """Build the population, then give every plug-in its view of the world. A shard passes
+        `reduce=False` and has its partial sums combined with the other shards' (`whole_sums`)."""
         if self._initialised:
             return
         self.population.build(self.world)
@@ -105,6 +130,21 @@ class Simulation:
             record_part = isinstance(plugin, Policy | Consequence)
             plugin.init(record_only if record_part else self.world)
         self._initialised = True
+        if reduce:
+            self.whole_sums([self.partial_sums()])
+
+    def partial_sums(self) -> dict[str, dict[str, int]]:
+        """Each plug-in's sums over this process's citizens."""
+        return {p.name: p.partial_sums() for p in self.plugins}
+
+    def whole_sums(self, parts: list[dict[str, dict[str, int]]]) -> None:
+        """Add up every shard's partial sums (in shard order) and hand them to the plug-ins."""
+        for plugin in self.plugins:
+            sums: dict[str, int] = {}
+            for part in parts:
+                for key, value in part[plugin.name].items():
+                    sums[key] = sums.get(key, 0) + value
+            plugin.whole_sums(sums)
 
     def step(self, day: int) -> Day:
         """One day: act -> observe -> score -> respond -> measure."""
@@ -138,8 +178,9 @@ class Simulation:
         self.world.yesterday_records = {
             "record_id": records["record_id"],
             "attributed_to": records["attributed_to"],
+            "kind": records["kind"],
         }
-        self.world.records_written = self._next_record
+        self.world.records_written += d.records["record_id"].shape[0]
         return d
 
     def _clock(self, phase: str) -> None:

@@ -50,6 +50,21 @@ class Plugin:
     def init(self, world: World) -> None:
         """Called once after every column is allocated and the population is built."""
 
+    def partial_sums(self) -> dict[str, int]:
+        """Whole-number sums over this process's citizens that the plug-in needs over the whole
+        population; they are added up (across shards, if any) and handed to `whole_sums` before the
+        first day."""
+        return {}
+
+    def whole_sums(self, sums: dict[str, int]) -> None:
+        """The `partial_sums` summed over every citizen of the run."""
+
+    def merge(self, parts: list[Plugin]) -> None:
+        """Fold the same plug-in of the other shards of a sharded run into this one, so that its
+        summary (and any service a metric reads at the end) covers every citizen. The state
+        columns are gathered by the engine; a plug-in that keeps tallies of its own adds them
+        here. Called on shard 0's plug-in with the others in shard order."""
+
     def describe(self) -> str:
         """One line for `credsim run --plan`."""
         return (type(self).__doc__ or "").strip().splitlines()[0] if type(self).__doc__ else ""
@@ -76,6 +91,11 @@ class Population(Plugin):
 
     def graph(self) -> object | None:
         """The social graph, if this population has one."""
+        return None
+
+    def regions(self) -> np.ndarray | None:
+        """Starts of the provinces, [0, ..., n], known before `build`; None for a single region.
+        The population must be built so that nothing ties citizens of two provinces."""
         return None
 
 

@@ -103,25 +103,27 @@ def _scan_block(key, day, block, start, stop, log_q, out, offset):
         pos += 1
 
 
-def _bernoulli_hits_py(key, day, n, p):
-    if p <= 0.0 or n <= 0:
+def _bernoulli_hits_py(key, day, n, p, first_block, last_block):
+    if p <= 0.0 or n <= 0 or last_block <= first_block:
         return np.empty(0, np.int64)
     if p >= 1.0:
-        return np.arange(n, dtype=np.int64)
+        return np.arange(first_block * BLOCK, min(last_block * BLOCK, n), dtype=np.int64)
     log_q = np.log1p(-p)
-    nblocks = (n + BLOCK - 1) // BLOCK
+    nblocks = last_block - first_block
     counts = np.zeros(nblocks, np.int64)
     empty = np.empty(0, np.int64)
-    for b in prange(nblocks):
+    for i in prange(nblocks):
+        b = first_block + i
         start = b * BLOCK
-        counts[b] = _scan_block(key, day, b, start, min(start + BLOCK, n), log_q, empty, 0)
+        counts[i] = _scan_block(key, day, b, start, min(start + BLOCK, n), log_q, empty, 0)
     offsets = np.zeros(nblocks + 1, np.int64)
-    for b in range(nblocks):
-        offsets[b + 1] = offsets[b] + counts[b]
+    for i in range(nblocks):
+        offsets[i + 1] = offsets[i] + counts[i]
     out = np.empty(offsets[nblocks], np.int64)
-    for b in prange(nblocks):
+    for i in prange(nblocks):
+        b = first_block + i
         start = b * BLOCK
-        _scan_block(key, day, b, start, min(start + BLOCK, n), log_q, out, offsets[b])
+        _scan_block(key, day, b, start, min(start + BLOCK, n), log_q, out, offsets[i])
     return out
 
 
@@ -148,11 +150,24 @@ def _integers(key, day, indices, high):
     return kernel(key, day, indices, high)
 
 
-def bernoulli_hits(key: np.uint64, day: int, n: int, p: float) -> np.ndarray:
-    """Sorted indices in [0, n) each hit independently with probability p on this day."""
-    many = n * p >= PARALLEL_FROM or n >= PARALLEL_FROM * 512  # many hits, or many blocks
+def bernoulli_hits(
+    key: np.uint64, day: int, n: int, p: float, lo: int = 0, hi: int | None = None
+) -> np.ndarray:
+    """Sorted indices in [0, n) each hit independently with probability p on this day; with
+    `lo`/`hi`, only those in [lo, hi), drawn exactly as the whole sweep would draw them (the blocks
+    overlapping the range are walked and the hits outside it dropped)."""
+    hi = n if hi is None else min(hi, n)
+    lo = max(lo, 0)
+    if hi <= lo:
+        return np.empty(0, np.int64)
+    first, last = lo // BLOCK, (hi + BLOCK - 1) // BLOCK
+    span = min(last * BLOCK, n) - first * BLOCK
+    many = span * p >= PARALLEL_FROM or span >= PARALLEL_FROM * 512  # many hits, or many blocks
     kernel = _hits_par if many else _hits_one
-    return kernel(key, np.int64(day), np.int64(n), float(p))
+    out = kernel(key, np.int64(day), np.int64(n), float(p), np.int64(first), np.int64(last))
+    if lo % BLOCK or hi < min(last * BLOCK, n):
+        out = out[(out >= lo) & (out < hi)]
+    return out
 
 
 class Stream:
@@ -175,9 +190,10 @@ class Stream:
         idx = np.ascontiguousarray(indices, np.int64)
         return _integers(self.key, np.int64(day), idx, np.int64(high))
 
-    def hits(self, day: int, n: int, p: float) -> np.ndarray:
-        """Indices in [0, n) hit with probability p each (geometric skipping, cost ~ hits)."""
-        return bernoulli_hits(self.key, day, n, p)
+    def hits(self, day: int, n: int, p: float, lo: int = 0, hi: int | None = None) -> np.ndarray:
+        """Indices in [0, n) hit with probability p each (geometric skipping, cost ~ hits); with
+        `lo`/`hi`, the same hits restricted to [lo, hi) (a shard's citizens)."""
+        return bernoulli_hits(self.key, day, n, p, lo, hi)
 
     def geometric(self, day: int, indices: np.ndarray, mean: float) -> np.ndarray:
         """Whole-day waiting times >= 1 with the given mean, one per index."""

@@ -34,8 +34,9 @@ class TruthAccessError(RuntimeError):
 class State:
     """All per-citizen columns of a run."""
 
-    def __init__(self, n: int) -> None:
+    def __init__(self, n: int, lo: int = 0, hi: int | None = None) -> None:
         self.n = n
+        self.lo, self.hi = lo, n if hi is None else hi
         self._columns: dict[str, np.ndarray] = {}
         self._specs: dict[str, Column] = {}
 
@@ -46,7 +47,14 @@ class State:
                 other = self._specs[col.name].owner
                 raise ValueError(f"column {col.name!r} declared by {other!r} and {col.owner!r}")
             self._specs[col.name] = col
-            self._columns[col.name] = np.full(self.n, col.fill, dtype=np.dtype(col.dtype))
+            if self.lo == 0 and self.hi == self.n:
+                self._columns[col.name] = np.full(self.n, col.fill, dtype=np.dtype(col.dtype))
+                continue
+            # A shard's columns span every citizen so that indices stay global, but only its own
+            # range is ever written: the rest stays unmapped zero pages, costing no memory.
+            column = np.zeros(self.n, dtype=np.dtype(col.dtype))
+            column[self.lo : self.hi] = col.fill
+            self._columns[col.name] = column
 
     def __getitem__(self, name: str) -> np.ndarray:
         return self._columns[name]
@@ -68,8 +76,8 @@ class State:
 
     @property
     def nbytes(self) -> int:
-        """Resident bytes of all columns."""
-        return sum(a.nbytes for a in self._columns.values())
+        """Resident bytes of all columns (a shard's own range only)."""
+        return sum(a.itemsize for a in self._columns.values()) * (self.hi - self.lo)
 
     def bytes_per_citizen(self) -> int:
         """Sum of the item sizes of all columns."""

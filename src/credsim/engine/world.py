@@ -81,7 +81,33 @@ class World:
     """Yesterday's records as the database holds them (id and the citizen named): what a broker
     or an attacker can copy."""
     records_written: int = 0
-    """Records the system has written so far."""
+    """Records the system has written so far (in a sharded run: by every shard)."""
+    lo: int = 0
+    hi: int = -1
+    """The citizens this process simulates, [lo, hi): all of them (hi = n) unless the run is
+    sharded. Citizen numbers stay global; a shard's plug-ins act on, loop over and read only its
+    own range (see credsim.experiments.shards)."""
+    regions: np.ndarray | None = None
+    """Starts of the provinces, [0, ..., n]: contiguous ranges of citizens. Every choice of
+    another citizen (a false match, a fabricated record's victim, a stranger met) stays within
+    the province, which is what lets a run be split by province."""
+
+    def __post_init__(self) -> None:
+        if self.hi < 0:
+            self.hi = self.n
+
+    @property
+    def sharded(self) -> bool:
+        """Whether this process simulates only part of the population."""
+        return self.lo > 0 or self.hi < self.n
+
+    def own(self) -> np.ndarray:
+        """The citizens this process simulates, in order."""
+        return np.arange(self.lo, self.hi, dtype=np.int64)
+
+    def hits(self, stream: Stream, day: int, p: float) -> np.ndarray:
+        """Own citizens hit with probability p each today (the whole run's draws, restricted)."""
+        return stream.hits(day, self.n, p, self.lo, self.hi)
 
     def stream(self, name: str) -> Stream:
         """The random stream `name`; the same name always gives the same draws."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from credsim.engine import Day, Metric, PluginParams, World
+from credsim.engine.merge import add_up
 from credsim.metrics.groups import Groups
 
 __all__ = ["AppealMetrics"]
@@ -49,6 +50,9 @@ class AppealMetrics(Metric):
             for act_id in recs["act_id"][won].tolist():
                 if act_id in self.filed_on:
                     self.waits.append(day.day - self.filed_on.pop(act_id))
+
+    def merge(self, parts: list) -> None:
+        add_up(self, parts, "filed", "won", "won_innocent", "won_owing", "waits")
 
     def summary(self) -> dict:
         k = self.world.people_per_agent

@@ -10,6 +10,7 @@ import numpy as np
 from pydantic import Field
 
 from credsim.engine import Day, Metric, PluginParams, World
+from credsim.engine.merge import add_up
 from credsim.vocab import RECORD_KINDS, check_kind
 
 __all__ = ["CalibrationMetrics"]
@@ -68,6 +69,9 @@ class CalibrationMetrics(Metric):
         kinds = day.records["kind"][s["record_id"][refused] - offset]
         for name, code in self.kinds.items():
             self.counts[name] += int(np.count_nonzero(kinds == code))
+
+    def merge(self, parts: list) -> None:
+        add_up(self, parts, "counts")
 
     def summary(self) -> dict:
         p, world = self.params, self.world

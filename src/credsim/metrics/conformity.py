@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from credsim.engine import Day, Metric, PluginParams, World
+from credsim.engine.merge import add_up
 from credsim.metrics.groups import Groups
 
 __all__ = ["ConformityMetrics"]
@@ -40,6 +41,9 @@ class ConformityMetrics(Metric):
             price = self.price_of[acts["kind"][mine]]
             self.count += self.groups.count(acts["actor"][mine])
             self.yuan += self.groups.count(acts["actor"][mine], price)
+
+    def merge(self, parts: list) -> None:
+        add_up(self, parts, "count", "yuan")
 
     def summary(self) -> dict:
         if self.service is None:

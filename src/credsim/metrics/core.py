@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from credsim.engine import Column, Day, Metric, PluginParams, World
+from credsim.engine.merge import add_up
 from credsim.metrics.groups import Groups, ScoreHistogram
 
 __all__ = ["CoreMetrics"]
@@ -88,9 +89,17 @@ class CoreMetrics(Metric):
         self.sanctioned = np.zeros(self.groups.size)
         self.sanctioned_wrongful = np.zeros(self.groups.size)
         self.hists = {
-            name: ScoreHistogram(self.groups, info.low, info.high, state[info.column])
+            name: ScoreHistogram(
+                self.groups, info.low, info.high, state[info.column], world.lo, world.hi
+            )
             for name, info in world.scores.items()
         }
+        # A shard keeps its starting histograms and every score move, so that the whole run's
+        # daily distributions can be rebuilt exactly when the shards are merged.
+        self.moves: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] | None = None
+        if world.sharded:
+            self.start_hists = {name: h.hist.copy() for name, h in self.hists.items()}
+            self.moves = {name: [] for name in self.hists}
         self.policy_code = {codes.code("policy", name): name for name in world.scores}
         self.score_series = {name: {"mean": [], "gini": [], "grades": []} for name in world.scores}
         self.totals_by_kind: dict[str, dict[str, int]] = {"acts": {}, "records": {}}
@@ -206,14 +215,39 @@ class CoreMetrics(Metric):
         sc = day.score_changes
         mine = sc["policy"] == code
         new = sc["score"][mine].astype(np.int64)
+        old = new - sc["delta"][mine]
         hist = self.hists[name]
-        hist.move(sc["citizen"][mine], new - sc["delta"][mine], new)
+        hist.move(sc["citizen"][mine], old, new)
+        if self.moves is not None:
+            self.moves[name].append((sc["citizen"][mine], old, new))
+        self._record_series(name)
+
+    def _record_series(self, name: str) -> None:
+        """Append today's mean, Gini and grade shares of policy `name`, by group."""
+        hist = self.hists[name]
         series = self.score_series[name]
         series["mean"].append(hist.means())
         series["gini"].append(hist.ginis())
         bounds = [b for _, b in self.world.scores[name].grades]
         if bounds:
             series["grades"].append(hist.shares_at_or_above(bounds))
+
+    def merge(self, parts: list) -> None:
+        """Add up the shards' tallies, then replay every shard's score moves day by day on the
+        summed starting histograms, so the daily means, Ginis and grade shares are the whole
+        run's (the same numbers a single process computes)."""
+        add_up(self, parts, "flows", "stocks", "sanctioned", "sanctioned_wrongful")
+        add_up(self, parts, "totals_by_kind", "by_source")
+        shards = [self, *parts]
+        for name, hist in self.hists.items():
+            hist.hist = sum((p.start_hists[name] for p in parts), self.start_hists[name].copy())
+            self.score_series[name] = {"mean": [], "gini": [], "grades": []}
+            for day in range(len(self.moves[name])):
+                for shard in shards:
+                    citizens, old, new = shard.moves[name][day]
+                    hist.move(citizens, old, new)
+                self._record_series(name)
+        self.moves = None
 
     def timeseries(self) -> pd.DataFrame:
         """One row per day and group; counts are people."""

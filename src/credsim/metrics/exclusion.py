@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from credsim.engine import Day, Metric, PluginParams, World
+from credsim.engine.merge import add_up
 from credsim.metrics.groups import Groups
 from credsim.population.households import household_members
 
@@ -32,6 +33,9 @@ class ExclusionMetrics(Metric):
         now = 0 if cuts is None else len(cuts)
         self.daily[day.day] = now - self.seen
         self.seen = now
+
+    def merge(self, parts: list) -> None:
+        add_up(self, parts, "daily", "seen")
 
     def summary(self) -> dict:
         cuts = self.world.services.get("cut_ties")

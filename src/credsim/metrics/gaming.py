@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from credsim.engine import Day, Metric, PluginParams, World
+from credsim.engine.merge import add_up, join_arrays
 from credsim.metrics.groups import Groups
 
 __all__ = ["GamingMetrics", "GrowingIds"]
@@ -105,6 +106,10 @@ class GamingMetrics(Metric):
             mine = kind == code
             row["purchases"] += int(mine.sum())
             row["yuan"] += float(price[mine].sum())
+
+    def merge(self, parts: list) -> None:
+        add_up(self, parts, "totals", "by_service")
+        join_arrays(self, parts, "buyer_chunks")
 
     def summary(self) -> dict:
         if self.service is None:

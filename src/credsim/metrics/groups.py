@@ -90,13 +90,23 @@ def _move(hist, groups, old_bin, new_bin):
 class ScoreHistogram:
     """Per-group counts of citizens at each score value of one policy."""
 
-    def __init__(self, groups: Groups, low: int, high: int, score: np.ndarray) -> None:
+    def __init__(
+        self,
+        groups: Groups,
+        low: int,
+        high: int,
+        score: np.ndarray,
+        lo: int = 0,
+        hi: int | None = None,
+    ) -> None:
+        """Counts of citizens lo..hi-1 (all by default) at each score."""
         self.groups, self.low = groups, low
         self.values = np.arange(low, high + 1, dtype=np.float64)
         nbins = high - low + 1
         self.hist = np.zeros((groups.size, nbins), np.int64)
-        for start in range(0, score.shape[0], CHUNK):
-            chunk = np.arange(start, min(start + CHUNK, score.shape[0]))
+        hi = score.shape[0] if hi is None else hi
+        for start in range(lo, hi, CHUNK):
+            chunk = np.arange(start, min(start + CHUNK, hi))
             bins = score[chunk].astype(np.int64) - low
             for row in groups.index(chunk):
                 flat = np.bincount(row * nbins + bins, minlength=groups.size * nbins)

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from credsim.engine import Day, Metric, PluginParams, World
+from credsim.engine.merge import add_up
 from credsim.metrics.groups import Groups
 
 __all__ = ["IdentityMetrics"]
@@ -41,6 +42,9 @@ class IdentityMetrics(Metric):
         self.refused[day.day] = self.groups.count(who[legit_refusal])
         self.stolen += int(np.count_nonzero((kind == self.registered) & (who != actor)))
         self.found += int(np.count_nonzero(kind == self.closed))
+
+    def merge(self, parts: list) -> None:
+        add_up(self, parts, "refused", "stolen", "found")
 
     def summary(self) -> dict:
         k = self.k

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from credsim.engine import Day, Metric, PluginParams, World
+from credsim.engine.merge import add_up
 from credsim.metrics.groups import Groups
 
 __all__ = ["SpeechMetrics"]
@@ -32,6 +33,9 @@ class SpeechMetrics(Metric):
         censor = self.world.services.get("self_censorship")
         if censor is not None:
             self.held += self.groups.count(censor.suppressed_on(day.day))
+
+    def merge(self, parts: list) -> None:
+        add_up(self, parts, "made", "held")
 
     def summary(self) -> dict:
         k = self.world.people_per_agent

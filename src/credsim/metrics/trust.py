@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from credsim.engine import Day, Metric, PluginParams, World
+from credsim.engine.merge import add_up
 from credsim.metrics.groups import Groups
 
 __all__ = ["TrustMetrics"]
@@ -42,6 +43,9 @@ class TrustMetrics(Metric):
         if self.marked is not None:
             wrong = (self.marked[askers[~helped]] & np.uint8(0x3F)) > 0
             self.refused_marked += int(wrong.sum())
+
+    def merge(self, parts: list) -> None:
+        add_up(self, parts, "requests", "given", "refused_marked")
 
     def summary(self) -> dict:
         strangers = self.world.services.get("strangers")

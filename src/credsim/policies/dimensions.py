@@ -73,7 +73,16 @@ class DimensionPolicy(ScoringPolicy):
     def init(self, world: World) -> None:
         super().init(world)
         # The network term measures friends against the average citizen's starting score.
-        self._reference = float(self.scores.mean()) if world.n else 0.0
+        own = self.scores[world.lo : world.hi]
+        self._start = {"score_sum": int(own.astype(np.int64).sum()), "citizens": own.shape[0]}
+        self._reference = 0.0
+
+    def partial_sums(self) -> dict[str, int]:
+        return dict(self._start)
+
+    def whole_sums(self, sums: dict[str, int]) -> None:
+        citizens = sums.get("citizens", 0)
+        self._reference = sums["score_sum"] / citizens if citizens else 0.0
 
     def reference(self) -> float:
         return self._reference

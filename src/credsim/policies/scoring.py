@@ -149,8 +149,8 @@ class ScoringPolicy(Policy):
         self.world = world
         world.services[f"policy:{self.name}"] = self
         self.scores = world.state[self.column]
-        for start in range(0, world.n, 1 << 20):
-            chunk = np.arange(start, min(start + (1 << 20), world.n))
+        for start in range(world.lo, world.hi, 1 << 20):
+            chunk = np.arange(start, min(start + (1 << 20), world.hi))
             self.scores[chunk] = np.clip(self.base_scores(world, chunk), -32768, 32767)
         codes = world.codes
         self.policy_code = codes.code("policy", self.name)
@@ -233,17 +233,19 @@ class ScoringPolicy(Policy):
         term = self.world.state[self.network_column]
         layer = self.params.network_layer
         mean, count = graph.neighbour_mean(self.scores, layer)
+        lo, hi = self.world.lo, self.world.hi
+        mean, count = mean[lo:hi], count[lo:hi]
         cuts = self.world.services.get("cut_ties")
         if cuts is not None and layer == "friends":
-            mean, count = cuts.corrected_mean(mean, count, self.scores)
+            mean, count = cuts.corrected_mean(mean, count, self.scores, lo)
         target = np.where(
             count > 0, np.rint(self.params.network_weight * (mean - self.reference())), 0
         )
         target = np.clip(np.nan_to_num(target), -32768, 32767).astype(np.int32)
-        moving = np.flatnonzero(target != term)
+        moving = lo + np.flatnonzero(target != term[lo:hi])
         if moving.shape[0] == 0:
             return
-        want = target[moving] - term[moving].astype(np.int32)
+        want = target[moving - lo] - term[moving].astype(np.int32)
         none = np.full(moving.shape[0], -1, np.int64)
         rules = np.full(moving.shape[0], self.network_rule, np.int32)
         citizens = moving.astype(np.int32)

@@ -103,12 +103,16 @@ class CensusPopulation(Population):
         """Boundaries of the provinces: [0, ..., n]."""
         return self.starts[::2]
 
+    def regions(self) -> np.ndarray:
+        return self.province_starts
+
     def build(self, world: World) -> None:
         state = world.state
         build_citizens(
             self.preset,
             self.starts,
             world.seed,
+            (world.lo, world.hi),
             state["age"],
             state["traits"],
             state["household"],
@@ -121,6 +125,7 @@ class CensusPopulation(Population):
             state["household"],
             world.seed,
             self.params.graph,
+            own=(world.lo, world.hi),
         )
 
     def graph(self) -> SocialGraph | None:

@@ -170,10 +170,14 @@ def friends_pass(
     perm_b,
     out_mean,
     out_count,
+    first_block,
+    last_block,
 ):
-    """Friend count (and mean of values over friends) of every citizen, block by block."""
+    """Friend count (and mean of values over friends) of every citizen of blocks
+    [first_block, last_block), block by block."""
     rounds = cross_t.shape[0]
-    for blk in prange(block_off[block_off.shape[0] - 1]):
+    for b in prange(last_block - first_block):
+        blk = first_block + b
         prov = np.searchsorted(block_off, blk, side="right") - 1
         prov_start = segments[prov]
         prov_len = segments[prov + 1] - prov_start

@@ -132,6 +132,7 @@ class SocialGraph:
         household: np.ndarray,
         seed: int,
         params: GraphParams | None = None,
+        own: tuple[int, int] | None = None,
     ) -> None:
         self.n = int(n)
         self.params = params if params is not None else GraphParams()
@@ -151,6 +152,12 @@ class SocialGraph:
         self._perm_a, self._perm_step, self._perm_b = self._permutations()
         self._block_off = _blocks_per_province(self.segments, fp.block_size)
         self._dist_off = _blocks_per_province(self.segments, wp.district_size)
+        self.lo, self.hi = own if own is not None else (0, self.n)
+        first = int(np.searchsorted(self.segments, self.lo, side="left"))
+        last = int(np.searchsorted(self.segments, self.hi, side="left"))
+        if self.segments[first] != self.lo or self.segments[last] != self.hi:
+            raise ValueError(f"own range [{self.lo}, {self.hi}) must be whole provinces")
+        self._provinces = (first, last)
 
     def _permutations(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per (round, province): a (coprime to the province size), its inverse a^-1 and b."""
@@ -170,6 +177,11 @@ class SocialGraph:
                 tables[:, r, p] = (a, pow(a, -1, size), int(draw_u64(key, r, 2 * p + 1)) % size)
         return tables[0], tables[1], tables[2]
 
+    def widen(self) -> None:
+        """Cover every citizen again (a sharded run's shards merged into one)."""
+        self.lo, self.hi = 0, self.n
+        self._provinces = (0, self.segments.shape[0] - 1)
+
     @property
     def nbytes(self) -> int:
         """Bytes the graph holds itself (per-province tables; the input arrays are not counted)."""
@@ -188,7 +200,8 @@ class SocialGraph:
         self, values: np.ndarray, layer: str = "friends"
     ) -> tuple[np.ndarray, np.ndarray]:
         """Per citizen: mean of `values` over its neighbours in `layer` (NaN if it has none), and
-        the number of neighbours (int32). Bit-identical for any number of Numba threads."""
+        the number of neighbours (int32). Bit-identical for any number of Numba threads. Only the
+        graph's own citizens (all but in a shard) are filled in."""
         values = np.asarray(values)
         if values.shape != (self.n,):
             raise ValueError(f"values must have shape ({self.n},), got {values.shape}")
@@ -275,6 +288,8 @@ class SocialGraph:
                 *self._friend_tables(),
                 mean,
                 count,
+                self._block_off[self._provinces[0]],
+                self._block_off[self._provinces[1]],
             )
         elif layer == "work":
             wp = self.params.work
@@ -291,9 +306,13 @@ class SocialGraph:
                 wp.mean_degree + 1,
                 mean,
                 count,
+                self._dist_off[self._provinces[0]],
+                self._dist_off[self._provinces[1]],
             )
         else:
-            work_kernels.family_pass(values, want_mean, self.household, mean, count)
+            work_kernels.family_pass(
+                values, want_mean, self.household, mean, count, self.lo, self.hi
+            )
         return mean, count
 
 

@@ -117,13 +117,20 @@ def build_citizens(
     preset: Preset,
     starts: np.ndarray,
     seed: int,
+    own: tuple[int, int] | None,
     age: np.ndarray,
     traits: np.ndarray,
     household: np.ndarray,
     ses: np.ndarray,
 ) -> None:
-    """Fill the four packed columns for every citizen of every segment."""
+    """Fill the four packed columns for every citizen of every segment (of the segments that
+    make up `own`, a range of whole provinces, if given: a shard builds only its citizens)."""
     keys = tuple(stream_key(seed, f"population.{name}") for name in STREAMS)
+    if own is not None:
+        bounds = [2 * np.flatnonzero(starts[::2] == end) for end in own]
+        if bounds[0].shape[0] == 0 or bounds[1].shape[0] == 0:
+            raise ValueError(f"own range [{own[0]}, {own[1]}) must be whole provinces")
+        starts = starts[int(bounds[0][0]) : int(bounds[1][-1]) + 1]
     _build(
         starts,
         keys,

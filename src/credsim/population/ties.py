@@ -38,13 +38,13 @@ def pair_draws(key: np.uint64, day: int, a: np.ndarray, b: np.ndarray) -> np.nda
 
 
 @njit(cache=True)
-def _take_out(sums, counts, values, low, high):
+def _take_out(sums, counts, values, low, high, lo):
     for i in range(low.shape[0]):
         a, b = low[i], high[i]
-        sums[a] -= values[b]
-        counts[a] -= 1
-        sums[b] -= values[a]
-        counts[b] -= 1
+        sums[a - lo] -= values[b]
+        counts[a - lo] -= 1
+        sums[b - lo] -= values[a]
+        counts[b - lo] -= 1
 
 
 class CutTies:
@@ -91,15 +91,17 @@ class CutTies:
         return np.bincount(np.concatenate([low, high]), minlength=self.n).astype(np.int32)
 
     def corrected_mean(
-        self, mean: np.ndarray, count: np.ndarray, values: np.ndarray
+        self, mean: np.ndarray, count: np.ndarray, values: np.ndarray, lo: int = 0
     ) -> tuple[np.ndarray, np.ndarray]:
-        """A neighbour mean and count over the full graph, with the cut ties taken out."""
+        """A neighbour mean and count over the full graph, with the cut ties taken out. `mean`
+        and `count` may cover only citizens lo.. (a shard's own, which hold all its cut ties);
+        `values` covers every citizen."""
         if self.keys.shape[0] == 0:
             return mean, count
         counts = count.astype(np.int64)
         sums = np.where(counts > 0, mean * counts, 0.0)
         low, high = self.ends()
-        _take_out(sums, counts, values.astype(np.float64), low, high)
+        _take_out(sums, counts, values.astype(np.float64), low, high, lo)
         with np.errstate(invalid="ignore", divide="ignore"):
             out = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
         return out, counts.astype(np.int32)

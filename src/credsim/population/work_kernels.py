@@ -46,9 +46,13 @@ def work_pass(
     size,
     out_mean,
     out_count,
+    first_dist,
+    last_dist,
 ):
-    """Co-worker count (and mean of values over co-workers) of every citizen, by district."""
-    for dist in prange(dist_off[dist_off.shape[0] - 1]):
+    """Co-worker count (and mean of values over co-workers) of every citizen of districts
+    [first_dist, last_dist), by district."""
+    for d in prange(last_dist - first_dist):
+        dist = first_dist + d
         prov = np.searchsorted(dist_off, dist, side="right") - 1
         start = segments[prov] + (dist - dist_off[prov]) * district_size
         stop = min(start + district_size, segments[prov + 1])
@@ -93,10 +97,11 @@ def coworkers_of(x, age, segments, district_size, min_age, max_age, key_work, si
 
 
 @njit(parallel=True, cache=True)
-def family_pass(values, want_mean, household, out_mean, out_count):
-    """Household-member count (and mean of values over them) of every citizen."""
+def family_pass(values, want_mean, household, out_mean, out_count, lo, hi):
+    """Household-member count (and mean of values over them) of citizens [lo, hi)."""
     n = household.shape[0]
-    for i in prange(n):
+    for k in prange(hi - lo):
+        i = lo + k
         first = i - np.int64(household[i] & 15)
         last = min(first + np.int64(household[i] >> 4), n)
         total = 0.0

@@ -16,6 +16,7 @@ import numpy as np
 from pydantic import Field
 
 from credsim.engine import Column, Day, PluginParams, Source, World
+from credsim.engine.rng import Stream
 from credsim.engine.traits import LabelTables
 
 __all__ = ["IdentityParams", "IdentitySource"]
@@ -86,8 +87,7 @@ class IdentitySource(Source):
         self.streams = {
             s: world.stream(f"source.{self.name}.{s}") for s in ("verify", "check", "wait")
         }
-        key = world.stream(f"source.{self.name}.pairing").uniform(0, np.arange(2))
-        self._pairing(key)
+        self._pairing(world.stream(f"source.{self.name}.pairing"))
         self.checks = world.calendar(
             {"owner": "int32", "user": "int32", "actor": "int32", "act_id": "int64"}
         )
@@ -99,25 +99,36 @@ class IdentitySource(Source):
         p = self.params
         factor = LabelTables(p.registered_multipliers, world.traits, "identity registered")
         stream = world.stream(f"source.{self.name}.registered")
-        for start in range(0, self.n, 1 << 20):
-            chunk = np.arange(start, min(start + (1 << 20), self.n))
+        for start in range(world.lo, world.hi, 1 << 20):
+            chunk = np.arange(start, min(start + (1 << 20), world.hi))
             holds = stream.uniform(0, chunk) < p.registered_share * factor.factor(chunk)
             self.sim[chunk[holds]] |= OWN
 
-    def _pairing(self, u: np.ndarray) -> None:
-        n = max(self.n, 2)
-        a = 1 + int(u[0] * (n - 1))
-        while np.gcd(a, n) != 1:
-            a += 1
-        self.a, self.b, self.a_inv = a, int(u[1] * n), pow(a, -1, n)
+    def _pairing(self, stream: Stream) -> None:
+        """A fixed random matching inside each province: an affine permutation of the province's
+        positions per province, neighbours in it paired."""
+        starts = self.world.regions
+        sizes = np.maximum(np.diff(starts), 2)
+        u = stream.uniform(0, np.arange(2 * sizes.shape[0]))
+        self.a = np.empty(sizes.shape[0], np.int64)
+        self.a_inv = np.empty(sizes.shape[0], np.int64)
+        self.b = np.empty(sizes.shape[0], np.int64)
+        for r, m in enumerate(sizes.tolist()):
+            a = 1 + int(u[2 * r] * (m - 1))
+            while np.gcd(a, m) != 1:
+                a += 1
+            self.a[r], self.b[r], self.a_inv[r] = a, int(u[2 * r + 1] * m), pow(a, -1, m)
 
     def pair(self, citizens: np.ndarray) -> np.ndarray:
         """Each citizen's partner in the fixed random matching (-1 for the one left over)."""
-        n = self.n
-        position = (self.a * citizens.astype(np.int64) + self.b) % n
+        starts = self.world.regions
+        region = np.searchsorted(starts, citizens, side="right") - 1
+        first, n = starts[region], starts[region + 1] - starts[region]
+        a, b, a_inv = self.a[region], self.b[region], self.a_inv[region]
+        position = (a * (citizens.astype(np.int64) - first) + b) % np.maximum(n, 1)
         partner_position = position ^ 1
-        partner = (self.a_inv * ((partner_position - self.b) % n)) % n
-        return np.where(partner_position < n, partner, -1).astype(np.int32)
+        partner = (a_inv * ((partner_position - b) % np.maximum(n, 1))) % np.maximum(n, 1)
+        return np.where(partner_position < n, first + partner, -1).astype(np.int32)
 
     def holder(self, actors: np.ndarray, truthful: bool = False) -> np.ndarray:
         """The citizen in whose name the number each actor used is registered (-1: none)."""

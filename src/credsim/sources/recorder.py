@@ -17,6 +17,7 @@ import numpy as np
 from pydantic import Field, field_validator, model_validator
 
 from credsim.engine import Day, PluginParams, Source, World
+from credsim.engine.regions import member_of_region, other_in_region
 from credsim.engine.rng import event_key
 from credsim.engine.traits import LabelTables
 from credsim.errors import UserError
@@ -169,14 +170,14 @@ class Recorder(Source):
             kept = u >= miss
             wrong = kept & (u < miss + false_match)
             others = same_cell_other(
-                actor[wrong], key[wrong], self.world.traits, s["whom"], day, self.n
+                actor[wrong], key[wrong], self.world.traits, s["whom"], day, self.world.regions
             )
             attributed[wrong] = others
             return attributed[kept], kept
         wrong = u < rule.misattribution_rate
-        if self.n > 1 and wrong.any():
-            other = s["whom"].integers(day, key[wrong], self.n - 1).astype(np.int32)
-            attributed[wrong] = other + (other >= actor[wrong])
+        if wrong.any():
+            regions = self.world.regions
+            attributed[wrong] = other_in_region(s["whom"], day, key[wrong], actor[wrong], regions)
         return attributed, kept
 
     def _accounts(self):
@@ -189,11 +190,12 @@ class Recorder(Source):
         return accounts
 
     def _fabricate(self, day: Day, rule: RecordRule, s, code: int, detail_cdf) -> None:
-        hits = s["fabricated"].hits(day.day, self.n, rule.fabrication_rate)
+        hits = self.world.hits(s["fabricated"], day.day, rule.fabrication_rate)
         if hits.shape[0] == 0:
             return
-        # The hit index only numbers the fabrication; its victim is drawn apart from it.
-        victim = s["fabricated_whom"].integers(day.day, hits, self.n).astype(np.int32)
+        # The hit index only numbers the fabrication (and places it in a province); its victim
+        # is drawn apart from it, among the citizens of that province.
+        victim = member_of_region(s["fabricated_whom"], day.day, hits, hits, self.world.regions)
         none = np.full(hits.shape[0], -1)
         detail = np.zeros(hits.shape[0], np.uint8)
         keys = event_key(day.day, hits, FABRICATED)

@@ -1,11 +1,12 @@
-"""Whom a false match names: another citizen of the same demographic cell (sex, age band, group),
-as a face search confuses people who look alike. Found by rejection sampling on counter-based
-draws, so the cost grows with the number of false matches only."""
+"""Whom a false match names: another citizen of the same demographic cell (sex, age band, group)
+and province, as a face search confuses people who look alike. Found by rejection sampling on
+counter-based draws, so the cost grows with the number of false matches only."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from credsim.engine.regions import other_in_region, region_bounds
 from credsim.engine.rng import Stream
 from credsim.engine.traits import Trait
 
@@ -29,22 +30,27 @@ def same_cell_other(
     traits: dict[str, Trait],
     stream: Stream,
     day: int,
-    n: int,
+    regions: np.ndarray,
 ) -> np.ndarray:
-    """For each actor, another citizen of its cell (any other citizen if the cell has no other)."""
+    """For each actor, another citizen of its cell and province (any other citizen of the
+    province if the cell has no other there)."""
     out = np.full(actors.shape[0], -1, np.int64)
-    if actors.shape[0] == 0 or n < 2:
+    if actors.shape[0] == 0:
         return out.astype(np.int32)
+    first, size = region_bounds(regions, actors)
     target = _cell(actors, traits)
     pending = np.arange(actors.shape[0])
     for attempt in range(MAX_TRIES):
+        pending = pending[size[pending] >= 2]
         if pending.shape[0] == 0:
             break
-        candidate = stream.integers(attempt, keys[pending], n)
+        u = stream.uniform(attempt, keys[pending])
+        pick = np.minimum(np.floor(u * size[pending]).astype(np.int64), size[pending] - 1)
+        candidate = first[pending] + pick
         ok = (candidate != actors[pending]) & (_cell(candidate, traits) == target[pending])
         out[pending[ok]] = candidate[ok]
         pending = pending[~ok]
-    if pending.shape[0]:
-        other = stream.integers(MAX_TRIES, keys[pending], n - 1)
-        out[pending] = other + (other >= actors[pending])
+    left = np.flatnonzero(out < 0)
+    if left.shape[0]:
+        out[left] = other_in_region(stream, MAX_TRIES, keys[left], actors[left], regions)
     return out.astype(np.int32)

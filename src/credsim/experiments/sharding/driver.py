@@ -1,0 +1,133 @@
+"""Running shards in lockstep: in this process (`local`) or as long-lived Ray actors (`ray`).
+
+Each day every shard steps its own provinces; what crosses shards is only the whole run's count of
+records so far (which a data breach copies). Friendship, work and family ties never cross a
+province, so no boundary state of the graph needs to travel. Before the first day the shards'
+partial sums (a score's population mean) are added up once; after the last, the shards'
+simulations are merged (credsim.experiments.sharding.merge) and written like any run.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from credsim.errors import UserError
+from credsim.experiments.backends.base import BackendUnavailable
+from credsim.experiments.sharding.merge import merge_shards
+from credsim.experiments.sharding.shard import Shard
+from credsim.experiments.sharding.split import split
+from credsim.results import Results, RunDirectory
+from credsim.scenario import Scenario
+
+__all__ = ["SHARD_BACKENDS", "run_sharded"]
+
+SHARD_BACKENDS = ("local", "ray")
+
+
+class _Merged:
+    """What `write_results` reads of an event log: the rows every shard wrote."""
+
+    def __init__(self, rows: list[dict[str, int]]) -> None:
+        self.rows_written: dict[str, int] = {}
+        for part in rows:
+            for table, count in part.items():
+                self.rows_written[table] = self.rows_written.get(table, 0) + count
+
+
+class _Local:
+    """Shards as objects in this process, called one after another."""
+
+    def __init__(self, shards: list[Shard]) -> None:
+        self.shards = shards
+
+    def call(self, method: str, args: list[tuple]) -> list[Any]:
+        return [getattr(s, method)(*a) for s, a in zip(self.shards, args, strict=True)]
+
+    def close(self) -> None:
+        pass
+
+
+class _Ray:
+    """Shards as Ray actors (one CPU each), called together; `close` shuts Ray down."""
+
+    def __init__(self, inits: list[tuple], address: str | None, threads: int) -> None:
+        try:
+            import ray
+        except ImportError:
+            raise BackendUnavailable(
+                "--backend ray needs Ray, an optional extra: pip install 'credsim[ray]' "
+                "(or use --backend local)."
+            ) from None
+        options: dict[str, Any] = {"log_to_driver": False, "logging_level": "ERROR"}
+        if address is None:
+            options |= {"num_cpus": len(inits) * threads, "include_dashboard": False}
+        try:
+            ray.init(address=address or "local", **options)
+        except (ConnectionError, RuntimeError, ValueError, OSError) as err:
+            raise BackendUnavailable(f"could not start or join a Ray cluster: {err}") from None
+        self.ray = ray
+        actor = ray.remote(num_cpus=threads, max_restarts=0)(Shard)
+        self.actors = [actor.remote(*init) for init in inits]
+
+    def call(self, method: str, args: list[tuple]) -> list[Any]:
+        refs = [getattr(a, method).remote(*x) for a, x in zip(self.actors, args, strict=True)]
+        return self.ray.get(refs)
+
+    def close(self) -> None:
+        self.ray.shutdown()
+
+
+def run_sharded(
+    scenario: Scenario,
+    out: Path,
+    shards: int,
+    backend: str = "local",
+    address: str | None = None,
+    threads: int = 1,
+    on_day: Callable[[int], None] | None = None,
+) -> Results:
+    """Run `scenario` split by province into `shards` shards; the run directory holds the same
+    summary as a single-process run's (events are written per shard, ids numbered per shard)."""
+    from credsim.runner import build_simulation, write_results
+
+    if backend not in SHARD_BACKENDS:
+        raise UserError(f"--backend {backend}: shards run on {' or '.join(SHARD_BACKENDS)}.")
+    if address is not None and backend != "ray":
+        raise UserError(f"--address {address}: only the ray backend joins a cluster.")
+    started = time.perf_counter()
+    regions = build_simulation(scenario).world.regions
+    parts = split(regions, shards)
+    with RunDirectory(Path(out)) as rundir:
+        root = str(rundir.path) if scenario.model.output.events != "none" else None
+        inits = [(scenario, part, root, threads) for part in parts]
+        group = (
+            _Ray(inits, address, threads)
+            if backend == "ray"
+            else _Local([Shard(*init) for init in inits])
+        )
+        try:
+            partials = group.call("initialise", [()] * len(parts))
+            group.call("whole_sums", [(partials,)] * len(parts))
+            loop_started = time.perf_counter()
+            written = 0
+            for day in range(scenario.model.days):
+                written += sum(group.call("step", [(day, written)] * len(parts)))
+                if on_day is not None:
+                    on_day(day)
+            loop_seconds = time.perf_counter() - loop_started
+            finished = group.call("finish", [()] * len(parts))
+        finally:
+            group.close()
+        sim = merge_shards([f[0] for f in finished], written)
+        extra = {
+            "backend": backend,
+            "address": address,
+            "shards": [{"index": p.index, "lo": p.lo, "hi": p.hi} for p in parts],
+            "threads_per_shard": threads,
+        }
+        log = _Merged([f[1] for f in finished])
+        write_results(rundir, scenario, sim, log, started, loop_seconds, extra)
+    return Results(out)

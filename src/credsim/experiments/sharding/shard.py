@@ -1,0 +1,57 @@
+"""One shard of a sharded run: the simulation of a range of whole provinces and its event log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from credsim.engine import EventLog, Simulation
+from credsim.engine.loop import Part
+from credsim.scenario import Scenario
+
+__all__ = ["Shard"]
+
+
+class Shard:
+    """Builds and steps the simulation of `part`, writing its events under `root/events` with
+    file names that start `shard-K-`. Long-lived: a Ray actor holds one for the whole run."""
+
+    def __init__(self, scenario: Scenario, part: Part, root: str | None, threads: int = 0) -> None:
+        if threads:
+            import numba
+
+            numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+        from credsim.runner import build_simulation
+
+        self.part, self.scenario, self.root = part, scenario, root
+        self.sim: Simulation = build_simulation(scenario, part)
+        self.log: EventLog | None = None
+
+    def initialise(self) -> dict[str, dict[str, int]]:
+        """Build the shard's citizens and plug-ins; return the partial sums to add up."""
+        from credsim.runner import event_log
+
+        self.sim.initialise(reduce=False)
+        if self.root is not None:  # after the plug-ins have named their event codes
+            prefix = f"shard-{self.part.index}-"
+            self.log = event_log(self.scenario, self.sim, Path(self.root), prefix=prefix)
+        return self.sim.partial_sums()
+
+    def whole_sums(self, parts: list[dict[str, dict[str, int]]]) -> None:
+        """Every shard's partial sums, in shard order."""
+        self.sim.whole_sums(parts)
+
+    def step(self, day: int, records_written: int) -> int:
+        """One day; `records_written` is the whole run's count so far. Returns today's records."""
+        self.sim.world.records_written = records_written
+        d = self.sim.step(day)
+        if self.log is not None:
+            self.log.add_day(day, d.batches())
+        return int(d.records["record_id"].shape[0])
+
+    def finish(self) -> tuple[Simulation, dict[str, int]]:
+        """Flush the event log; hand back the simulation (to merge) and the rows written."""
+        rows: dict[str, int] = {}
+        if self.log is not None:
+            self.log.flush(self.sim.days - 1)
+            rows = self.log.rows_written
+        return self.sim, rows
