@@ -115,6 +115,16 @@ def run(
         Path | None,
         typer.Option(help="finish the interrupted run whose --out was RUN_DIR from its checkpoint"),
     ] = None,
+    shards: Annotated[
+        int | None,
+        typer.Option(help="split the run by province into SHARDS shards (same summary)"),
+    ] = None,
+    backend: Annotated[
+        str, typer.Option(help="where shards run: local (this process) or ray (actors)")
+    ] = "local",
+    address: Annotated[
+        str | None, typer.Option(help="Ray cluster to join for --backend ray (default: start one)")
+    ] = None,
 ) -> None:
     """Run a scenario and write its run directory."""
     from credsim.runner import run as run_scenario
@@ -134,17 +144,28 @@ def run(
     if plan:
         _print_plan(loaded)
         return
+    if shards is None and (backend != "local" or address is not None):
+        raise UserError("--backend and --address choose where shards run: add --shards N.")
+    if shards is not None and checkpoint_every is not None:
+        raise UserError("--checkpoint-every works for single-process runs only; drop --shards.")
     if out is None:
         out = Path("runs") / f"{loaded.name}-{time.strftime('%Y%m%d-%H%M%S')}"
     progress = progress_bar(err_console, "days", quiet=quiet)
     with progress:
         task = progress.add_task(loaded.name, total=loaded.model.days)
-        results = run_scenario(
-            loaded,
-            out=out,
-            on_day=lambda _d: progress.advance(task),
-            checkpoint_every=checkpoint_every,
-        )
+        if shards is not None:
+            from credsim.experiments.sharding import run_sharded
+
+            results = run_sharded(
+                loaded, out, shards, backend, address, on_day=lambda _d: progress.advance(task)
+            )
+        else:
+            results = run_scenario(
+                loaded,
+                out=out,
+                on_day=lambda _d: progress.advance(task),
+                checkpoint_every=checkpoint_every,
+            )
     if not quiet:
         out_console.print(_summary_table(results.summary, results.run_info))
         out_console.print(f"run directory: {results.path}", soft_wrap=True, highlight=False)

@@ -9,12 +9,13 @@ simulations are merged (credsim.experiments.sharding.merge) and written like any
 
 from __future__ import annotations
 
+import pickle
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from credsim.errors import UserError
+from credsim.errors import UserError, did_you_mean
 from credsim.experiments.backends.base import BackendUnavailable
 from credsim.experiments.sharding.merge import merge_shards
 from credsim.experiments.sharding.shard import Shard
@@ -94,7 +95,11 @@ def run_sharded(
     from credsim.runner import build_simulation, write_results
 
     if backend not in SHARD_BACKENDS:
-        raise UserError(f"--backend {backend}: shards run on {' or '.join(SHARD_BACKENDS)}.")
+        did = did_you_mean(backend, SHARD_BACKENDS, sentence=True)
+        raise UserError(
+            f"--backend {backend}: unknown backend.{did} Shards run on "
+            f"{' or '.join(SHARD_BACKENDS)}."
+        )
     if address is not None and backend != "ray":
         raise UserError(f"--address {address}: only the ray backend joins a cluster.")
     started = time.perf_counter()
@@ -118,14 +123,18 @@ def run_sharded(
                 if on_day is not None:
                     on_day(day)
             loop_seconds = time.perf_counter() - loop_started
-            finished = group.call("finish", [()] * len(parts))
+            stats = group.call("stats", [()] * len(parts))
+            finished = [pickle.loads(b) for b in group.call("finish", [()] * len(parts))]
         finally:
             group.close()
         sim = merge_shards([f[0] for f in finished], written)
         extra = {
             "backend": backend,
             "address": address,
-            "shards": [{"index": p.index, "lo": p.lo, "hi": p.hi} for p in parts],
+            "shards": [
+                {"index": p.index, "lo": p.lo, "hi": p.hi, **stat}
+                for p, stat in zip(parts, stats, strict=True)
+            ],
             "threads_per_shard": threads,
         }
         log = _Merged([f[1] for f in finished])

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pickle
+import resource
+import time
 from pathlib import Path
 
 from credsim.engine import EventLog, Simulation
@@ -25,6 +28,7 @@ class Shard:
         self.part, self.scenario, self.root = part, scenario, root
         self.sim: Simulation = build_simulation(scenario, part)
         self.log: EventLog | None = None
+        self.step_seconds = 0.0
 
     def initialise(self) -> dict[str, dict[str, int]]:
         """Build the shard's citizens and plug-ins; return the partial sums to add up."""
@@ -42,16 +46,30 @@ class Shard:
 
     def step(self, day: int, records_written: int) -> int:
         """One day; `records_written` is the whole run's count so far. Returns today's records."""
+        started = time.perf_counter()
         self.sim.world.records_written = records_written
         d = self.sim.step(day)
         if self.log is not None:
             self.log.add_day(day, d.batches())
+        self.step_seconds += time.perf_counter() - started
         return int(d.records["record_id"].shape[0])
 
-    def finish(self) -> tuple[Simulation, dict[str, int]]:
-        """Flush the event log; hand back the simulation (to merge) and the rows written."""
+    def stats(self) -> dict[str, float]:
+        """What this shard cost: its citizens, seconds stepping, state bytes and peak memory of
+        its process (a Ray actor's own; shared by every shard of a `local` run)."""
+        return {
+            "citizens": self.part.hi - self.part.lo,
+            "step_seconds": round(self.step_seconds, 3),
+            "state_bytes": self.sim.state.nbytes,
+            "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        }
+
+    def finish(self) -> bytes:
+        """Flush the event log; hand back the simulation (to merge) and the rows written, pickled
+        (so the arrays arrive as the merge's own, writable copies, with shared references kept:
+        load with `pickle.loads`)."""
         rows: dict[str, int] = {}
         if self.log is not None:
             self.log.flush(self.sim.days - 1)
             rows = self.log.rows_written
-        return self.sim, rows
+        return pickle.dumps((self.sim, rows), protocol=pickle.HIGHEST_PROTOCOL)

@@ -1,0 +1,123 @@
+"""Sharded runs: split by province, stepped in lockstep (in this process or as Ray actors), and
+merged into the very results a single process writes."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from credsim.engine.regions import other_in_region
+from credsim.engine.rng import Stream
+from credsim.errors import UserError
+from credsim.experiments.sharding import run_sharded, split
+from credsim.runner import run
+from credsim.scenario import load_scenario
+
+CLI = [sys.executable, "-c", "from credsim.cli import main; main()"]
+
+
+def test_split_keeps_provinces_whole_and_shards_about_equal():
+    regions = np.array([0, 10, 10, 35, 60, 61, 100, 130])  # an empty province at 10
+    parts = split(regions, 3)
+    assert [p.index for p in parts] == [0, 1, 2]
+    assert parts[0].lo == 0 and parts[-1].hi == 130
+    assert all(a.hi == b.lo for a, b in itertools.pairwise(parts))
+    assert all(p.lo in regions and p.hi in regions and p.hi > p.lo for p in parts)
+    assert max(p.hi - p.lo for p in parts) <= 2 * 130 / 3
+    with pytest.raises(UserError, match="at most 6"):
+        split(regions, 7)
+
+
+def test_hits_of_a_range_are_the_whole_sweeps_hits_in_that_range():
+    stream, n = Stream(3, "hits"), 300_000
+    whole = stream.hits(5, n, 0.01)
+    for lo, hi in [(0, 65536), (1000, 200_001), (131_072, n), (299_999, n)]:
+        part = stream.hits(5, n, 0.01, lo, hi)
+        assert np.array_equal(part, whole[(whole >= lo) & (whole < hi)])
+
+
+def test_another_citizen_is_always_someone_else_of_the_same_province():
+    starts = np.array([0, 1, 50, 51, 400])
+    citizens = np.array([0, 1, 2, 49, 50, 51, 399] * 200)
+    keys = np.arange(citizens.shape[0])
+    other = other_in_region(Stream(1, "whom"), 0, keys, citizens, starts)
+    region = np.searchsorted(starts, citizens, side="right")
+    assert np.array_equal(np.searchsorted(starts, other, side="right"), region)
+    alone = np.isin(citizens, [0, 50])  # provinces of one citizen
+    assert np.array_equal(other[alone], citizens[alone])
+    assert np.all(other[~alone] != citizens[~alone])
+
+
+@pytest.fixture(scope="module")
+def twin_runs(tmp_path_factory):
+    """The default scenario (every mechanism on) in one process and in four shards."""
+    root = tmp_path_factory.mktemp("sharding")
+    scenario = load_scenario(
+        "default", population=30_000, days=120, overrides=["output.report=false"]
+    )
+    single = run(scenario, out=root / "single")
+    sharded = run_sharded(scenario, root / "sharded", 4)
+    return single, sharded
+
+
+def test_four_shards_write_the_same_summary_byte_for_byte(twin_runs):
+    single, sharded = twin_runs
+    summary = (single.path / "summary.json").read_bytes()
+    assert (sharded.path / "summary.json").read_bytes() == summary
+    # The run exercised the mechanisms that cross citizens (errors, exclusion, strangers, lenders).
+    s = single.summary
+    assert s["records_misattributed"] > 0 and s["ties_cut"] > 0 and s["help_given"] > 0
+
+
+def test_four_shards_give_the_same_citizens_time_series_and_acts(twin_runs):
+    single, sharded = twin_runs
+    pd.testing.assert_frame_equal(sharded.citizens, single.citizens)
+    pd.testing.assert_frame_equal(sharded.timeseries, single.timeseries)
+    cols = ["day", "actor", "kind", "detail"]
+    a = single.events("acts")[cols].sort_values(cols, ignore_index=True)
+    b = sharded.events("acts")[cols].sort_values(cols, ignore_index=True)
+    pd.testing.assert_frame_equal(a, b)
+    info = sharded.run_info
+    assert info["backend"] == "local" and len(info["shards"]) == 4
+
+
+def test_ray_actors_give_the_same_summary(tmp_path):
+    pytest.importorskip("ray")
+    scenario = load_scenario(
+        "default", population=12_000, days=40, overrides=["output.report=false"]
+    )
+    single = run(scenario, out=tmp_path / "single")
+    on_ray = run_sharded(scenario, tmp_path / "ray", 4, backend="ray")
+    assert (on_ray.path / "summary.json").read_bytes() == (
+        single.path / "summary.json"
+    ).read_bytes()
+    assert on_ray.run_info["backend"] == "ray"
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--shards", "500"], "--shards 500"),
+        (["--shards", "2", "--backend", "rya"], "'ray'"),
+        (["--backend", "ray"], "add --shards"),
+        (["--shards", "2", "--checkpoint-every", "5"], "drop --shards"),
+    ],
+)
+def test_bad_shard_options_exit_2_and_write_nothing(tmp_path, args, needle):
+    out = tmp_path / "run"
+    done = subprocess.run(
+        [*CLI, "run", "--population", "5000", "--days", "5", *args, "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env={**os.environ},
+        cwd=tmp_path,
+    )
+    assert done.returncode == 2, done.stderr
+    assert needle in done.stderr and "Traceback" not in done.stderr
+    assert not out.exists()
