@@ -6,9 +6,10 @@ Usage: python benchmarks/shards.py [--scenario default] [--population 1000000] [
 1. Runs SCENARIO once in one process and once split by province into SHARDS shards (Ray actors on
    a local cluster by default), event log off, and checks that the two summary.json files are
    byte-identical.
-2. From the shards' measured figures (seconds stepping, state bytes and peak RSS per citizen, each
-   Ray actor being its own process) estimates a 1:1 national run, 1,411,778,724 citizens for 365
-   days, with one shard per province on a cluster of one node per shard.
+2. From the shards' measured figures (seconds stepping, state bytes, and peak RSS above the
+   actor's RSS at its start, per citizen; each Ray actor is its own process) estimates a 1:1
+   national run, 1,411,778,724 citizens for 365 days, with one shard per province on a cluster
+   of one node per shard.
 
 Prints a table and writes benchmarks/results/shards-<time>.json.
 """
@@ -69,7 +70,11 @@ def estimate(shards: list[dict], days: int, threads: int) -> dict:
     citizens = sum(s["citizens"] for s in shards)
     # Cost per citizen-day of the slowest-per-citizen shard (a pessimistic rate).
     seconds_per_citizen_day = max(s["step_seconds"] / (s["citizens"] * days) for s in shards)
-    rss_per_citizen = max(s["peak_rss_bytes"] / s["citizens"] for s in shards)
+    # Memory a shard's citizens cost: the actor's peak less what it held when it was created.
+    rss_per_citizen = max(
+        (s["peak_rss_bytes"] - s["base_rss_bytes"]) / s["citizens"] for s in shards
+    )
+    base_rss = max(s["base_rss_bytes"] for s in shards)
     state_per_citizen = max(s["state_bytes"] / s["citizens"] for s in shards)
     largest = float(province_shares().max()) * PEOPLE
     step_hours = largest * DAYS * seconds_per_citizen_day / 3600
@@ -81,7 +86,8 @@ def estimate(shards: list[dict], days: int, threads: int) -> dict:
         "state_bytes_per_citizen": round(state_per_citizen, 1),
         "nodes": int(province_shares().shape[0]),
         "largest_shard_citizens": round(largest),
-        "largest_shard_peak_rss_gib": round(largest * rss_per_citizen / 2**30, 1),
+        "process_base_rss_gib": round(base_rss / 2**30, 2),
+        "largest_shard_peak_rss_gib": round((base_rss + largest * rss_per_citizen) / 2**30, 1),
         "hours_stepping": round(step_hours, 2),
         "head_node_state_gib": round(PEOPLE * state_per_citizen / 2**30, 1),
     }

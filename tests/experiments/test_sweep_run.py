@@ -192,3 +192,31 @@ def test_cli_runs_a_sweep_file(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "runs/min" in done.stdout and "2 runs" in done.stdout
     assert pq.read_table(tmp_path / "out" / "outcomes.parquet").num_rows == 2
+
+
+def test_an_interrupted_sweep_resumes_to_the_same_outcomes(tmp_path):
+    whole = run_sweep(_sweep(), out=tmp_path / "whole", backend=SerialBackend())
+    out = tmp_path / "cut"
+    with pytest.raises(RuntimeError, match="worker lost"):
+        run_sweep(_sweep(), out=out, backend=SerialBackend(fail_after=3))
+    ran = []
+    resumed = run_sweep(_sweep(), out=out, backend=SerialBackend(), resume=True, on_run=ran.append)
+    assert len(ran) == 1 and resumed.summary["resumed_with_runs_done"] == 3
+    assert resumed.outcomes.drop(["wall_seconds"]).equals(whole.outcomes.drop(["wall_seconds"]))
+    assert resumed.summary["by_point"] == whole.summary["by_point"]
+    assert not (out / "parts").exists()
+
+
+def test_resume_refuses_another_sweep_or_a_finished_one(tmp_path):
+    from credsim.errors import UserError
+
+    out = tmp_path / "sweep"
+    with pytest.raises(RuntimeError):
+        run_sweep(_sweep(), out=out, backend=SerialBackend(fail_after=1))
+    with pytest.raises(UserError, match="different sweep"):
+        run_sweep(_sweep(replicates=1), out=out, backend=SerialBackend(), resume=True)
+    run_sweep(_sweep(), out=out, backend=SerialBackend(), resume=True)
+    with pytest.raises(UserError, match="has finished"):
+        run_sweep(_sweep(), out=out, backend=SerialBackend(), resume=True)
+    with pytest.raises(UserError, match="no sweep there"):
+        run_sweep(_sweep(), out=tmp_path / "empty", backend=SerialBackend(), resume=True)

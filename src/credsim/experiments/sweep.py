@@ -4,7 +4,9 @@ backend, stream one row per finished run to Parquet, and summarise.
 A sweep directory holds `sweep.toml` (the sweep file as given), `scenario.toml` (the resolved
 base scenario), `outcomes.parquet` (one row per run), `summary.json` (per-point means and 95%
 confidence intervals) and, for Sobol' designs, `sobol.parquet` and `sobol.json`. While the sweep
-runs, finished rows are in `parts/`; with `keep_runs`, each run directory is under `runs/`.
+runs, finished rows are in `parts/`; with `keep_runs`, each run directory is under `runs/`. An
+interrupted sweep is finished with `resume=True` (`credsim sweep SWEEP.toml --out DIR --resume`),
+which runs only what `parts/` lacks.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 import tomli_w
 
 from credsim.errors import UserError
@@ -28,7 +31,7 @@ from credsim.experiments.sweep_check import PreparedSweep, prepare_sweep, quiet_
 from credsim.experiments.sweep_file import Sweep
 from credsim.experiments.sweep_task import RunTask, derive_seed, run_task
 
-__all__ = ["SweepResult", "plan_tasks", "run_sweep", "sweep_schema"]
+__all__ = ["SweepResult", "plan_tasks", "run_sweep", "runs_kept", "sweep_schema"]
 
 MARKER = "sweep.toml"
 _OLD_FILES = ("outcomes.parquet", "summary.json", "sobol.parquet", "sobol.json", "scenario.toml")
@@ -83,6 +86,39 @@ def plan_tasks(prepared: PreparedSweep, runs_dir: Path | None = None) -> list[Ru
     return tasks
 
 
+def _sweep_text(spec: Sweep) -> str:
+    """The sweep file as written to the sweep directory."""
+    return spec.text or tomli_w.dumps(spec.model.model_dump(exclude_none=True))
+
+
+def _reopen_directory(out: Path, spec: Sweep) -> set[tuple[int, int]]:
+    """For --resume: check that `out` holds this very sweep, unfinished; return the (point,
+    replicate) pairs whose rows are already in its parts."""
+    if not (out / MARKER).is_file():
+        raise UserError(f"--resume {out}: no sweep there (no {MARKER}); check --out.")
+    if (out / MARKER).read_text(encoding="utf-8") != _sweep_text(spec):
+        raise UserError(
+            f"--resume {out}: that directory holds a different sweep (its {MARKER} differs from "
+            "the sweep file given); resume with the same file, or start a new --out."
+        )
+    if (out / "outcomes.parquet").is_file() and not (out / "parts").is_dir():
+        raise UserError(f"--resume {out}: that sweep has finished; its results are there.")
+    done: set[tuple[int, int]] = set()
+    schema = sweep_schema(spec)
+    for part in sorted((out / "parts").glob("part-*.parquet")):
+        try:
+            table = pq.read_table(part, schema=schema, columns=["point", "replicate"])
+        except (pa.ArrowInvalid, OSError) as err:
+            raise UserError(f"--resume {out}: cannot read {part.name} ({err}).") from None
+        done.update(zip(table["point"].to_pylist(), table["replicate"].to_pylist(), strict=True))
+    return done
+
+
+def runs_kept(out: Path) -> int:
+    """Rows an interrupted sweep in `out` has kept (in its parts)."""
+    return sum(pq.ParquetFile(p).metadata.num_rows for p in Path(out).glob("parts/part-*.parquet"))
+
+
 def _open_directory(out: Path) -> None:
     """Refuse a non-empty directory that holds no sweep; clear an earlier sweep's results."""
     if out.exists() and not out.is_dir():
@@ -115,21 +151,26 @@ def run_sweep(
     backend: Backend | None = None,
     keep_runs: bool = False,
     on_run: Callable[[dict[str, Any]], None] | None = None,
+    resume: bool = False,
 ) -> SweepResult:
     """Check and run a sweep into directory `out` (default backend: local, one worker per core).
 
-    `on_run(row)` is called in this process as each run finishes.
+    `on_run(row)` is called in this process as each run finishes. With `resume`, `out` must hold
+    the same sweep, interrupted: the runs whose rows it kept are not run again (each run's seed
+    is fixed by its point and replicate, so the finished sweep is the same).
     """
     prepared = sweep if isinstance(sweep, PreparedSweep) else prepare_sweep(sweep)
     spec = prepared.sweep
     out = Path(out)
-    _open_directory(out)
-    if spec.text:
-        write_text_atomic(out / MARKER, spec.text)
+    done: set[tuple[int, int]] = set()
+    if resume:
+        done = _reopen_directory(out, spec)
     else:
-        write_text_atomic(out / MARKER, tomli_w.dumps(spec.model.model_dump(exclude_none=True)))
+        _open_directory(out)
+        write_text_atomic(out / MARKER, _sweep_text(spec))
     write_text_atomic(out / "scenario.toml", tomli_w.dumps(prepared.base))
     tasks = plan_tasks(prepared, out / "runs" if keep_runs else None)
+    tasks = [t for t in tasks if (t.point, t.replicate) not in done]
     writer = OutcomeWriter(out, sweep_schema(spec))
     backend = backend if backend is not None else LocalBackend()
     started = time.perf_counter()
@@ -144,7 +185,9 @@ def run_sweep(
         writer.flush()  # on a crash, every finished run stays readable in parts/
     wall = time.perf_counter() - started
     table = writer.finish()
-    summary = _summary(prepared, table, backend, wall)
+    summary = _summary(prepared, table, backend, wall, len(tasks))
+    if resume:
+        summary["resumed_with_runs_done"] = len(done)
     if prepared.design.kind == "sobol":
         from credsim.experiments.outcomes_sobol import write_sobol
 
@@ -154,7 +197,7 @@ def run_sweep(
 
 
 def _summary(
-    prepared: PreparedSweep, table: pa.Table, backend: Backend, wall: float
+    prepared: PreparedSweep, table: pa.Table, backend: Backend, wall: float, ran: int
 ) -> dict[str, Any]:
     spec = prepared.sweep
     model = spec.model
@@ -174,7 +217,7 @@ def _summary(
         "days": prepared.base["days"],
         **backend.describe(),
         "wall_seconds": round(wall, 3),
-        "runs_per_minute": round(60 * table.num_rows / max(wall, 1e-9), 3),
+        "runs_per_minute": round(60 * ran / max(wall, 1e-9), 3),
         "parameters": [
             {
                 "name": p.name,

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from credsim.errors import UserError
 from credsim.progress import progress_bar
 
 __all__ = ["sweep"]
@@ -100,6 +101,9 @@ def sweep(
     ] = False,
     plan: Annotated[bool, typer.Option(help="check the sweep, print its design, exit")] = False,
     quiet: Annotated[bool, typer.Option(help="no progress bar and no results table")] = False,
+    resume: Annotated[
+        bool, typer.Option(help="finish the interrupted sweep in --out (runs only what is left)")
+    ] = False,
 ) -> None:
     """Run a scenario over a design of parameter values, with replicates, on a backend."""
     from rich.console import Console
@@ -117,6 +121,8 @@ def sweep(
         out_console.print(_plan_text(prepared, chosen), highlight=False, soft_wrap=True)
         _print_plan(out_console, prepared)
         return
+    if resume and out is None:
+        raise UserError("--resume needs --out: the directory of the interrupted sweep.")
     if out is None:
         out = Path("runs") / f"sweep-{prepared.sweep.name}-{time.strftime('%Y%m%d-%H%M%S')}"
     if not quiet:
@@ -124,12 +130,17 @@ def sweep(
     progress = progress_bar(err_console, "runs", quiet=quiet, eta=True)
     with progress:
         task = progress.add_task(prepared.sweep.name, total=prepared.runs)
+        if resume:
+            from credsim.experiments.sweep import runs_kept
+
+            progress.update(task, completed=runs_kept(out))
         result = run_sweep(
             prepared,
             out=out,
             backend=chosen,
             keep_runs=keep_runs,
             on_run=lambda _row: progress.advance(task),
+            resume=resume,
         )
     if not quiet:
         out_console.print(_results_table(result.summary))

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import pickle
 import resource
 import time
 from pathlib import Path
 
+import numpy as np
+
 from credsim.engine import EventLog, Simulation
 from credsim.engine.loop import Part
+from credsim.engine.state import State
 from credsim.scenario import Scenario
 
 __all__ = ["Shard"]
@@ -19,6 +23,7 @@ class Shard:
     file names that start `shard-K-`. Long-lived: a Ray actor holds one for the whole run."""
 
     def __init__(self, scenario: Scenario, part: Part, root: str | None, threads: int = 0) -> None:
+        self.base_rss_bytes = _rss_now()
         if threads:
             import numba
 
@@ -55,13 +60,15 @@ class Shard:
         return int(d.records["record_id"].shape[0])
 
     def stats(self) -> dict[str, float]:
-        """What this shard cost: its citizens, seconds stepping, state bytes and peak memory of
-        its process (a Ray actor's own; shared by every shard of a `local` run)."""
+        """What this shard cost: its citizens, seconds stepping, state bytes, and the memory of
+        its process when the shard was created and at its peak (a Ray actor's own; shared by
+        every shard of a `local` run)."""
         return {
             "citizens": self.part.hi - self.part.lo,
             "step_seconds": round(self.step_seconds, 3),
             "state_bytes": self.sim.state.nbytes,
             "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+            "base_rss_bytes": self.base_rss_bytes,
         }
 
     def finish(self) -> bytes:
@@ -72,4 +79,39 @@ class Shard:
         if self.log is not None:
             self.log.flush(self.sim.days - 1)
             rows = self.log.rows_written
-        return pickle.dumps((self.sim, rows), protocol=pickle.HIGHEST_PROTOCOL)
+        buffer = io.BytesIO()
+        _OwnRangePickler(buffer, self.sim.state).dump((self.sim, rows))
+        return buffer.getvalue()
+
+
+def _rss_now() -> int:
+    """Resident memory of this process now (Linux; 0 where /proc is missing)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            return int(f.read().split()[1]) * resource.getpagesize()
+    except OSError:
+        return 0
+
+
+def _column(n: int, dtype: str, lo: int, values: np.ndarray) -> np.ndarray:
+    """A state column rebuilt from a shard's own range: zero (unmapped) pages elsewhere."""
+    column = np.zeros(n, dtype=np.dtype(dtype))
+    column[lo : lo + values.shape[0]] = values
+    return column
+
+
+class _OwnRangePickler(pickle.Pickler):
+    """Pickles a shard's state columns as their own range only (a column spans every citizen of
+    the run, but a shard writes only its own); every other object as usual. Shared references to
+    a column (plug-ins keep them) stay shared, as pickle memoises the column itself."""
+
+    def __init__(self, file: io.BytesIO, state: State) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.lo, self.hi = state.lo, state.hi
+        self.columns = {id(state[name]) for name in state}
+
+    def reducer_override(self, obj: object) -> object:
+        if isinstance(obj, np.ndarray) and id(obj) in self.columns:
+            own = np.ascontiguousarray(obj[self.lo : self.hi])
+            return _column, (obj.shape[0], obj.dtype.str, self.lo, own)
+        return NotImplemented
