@@ -94,12 +94,13 @@ class CoreMetrics(Metric):
             )
             for name, info in world.scores.items()
         }
-        # A shard keeps its starting histograms and every score move, so that the whole run's
+        # A shard keeps its starting histograms and each day's change to them (as sparse
+        # counts, bounded by groups x scores however many citizens move), so that the whole run's
         # daily distributions can be rebuilt exactly when the shards are merged.
-        self.moves: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] | None = None
+        self.changes: dict[str, list[tuple[np.ndarray, np.ndarray]]] | None = None
         if world.sharded:
             self.start_hists = {name: h.hist.copy() for name, h in self.hists.items()}
-            self.moves = {name: [] for name in self.hists}
+            self.changes = {name: [] for name in self.hists}
         self.policy_code = {codes.code("policy", name): name for name in world.scores}
         self.score_series = {name: {"mean": [], "gini": [], "grades": []} for name in world.scores}
         self.totals_by_kind: dict[str, dict[str, int]] = {"acts": {}, "records": {}}
@@ -217,9 +218,14 @@ class CoreMetrics(Metric):
         new = sc["score"][mine].astype(np.int64)
         old = new - sc["delta"][mine]
         hist = self.hists[name]
-        hist.move(sc["citizen"][mine], old, new)
-        if self.moves is not None:
-            self.moves[name].append((sc["citizen"][mine], old, new))
+        if self.changes is not None:
+            before = hist.hist.copy()
+            hist.move(sc["citizen"][mine], old, new)
+            changed = np.flatnonzero(hist.hist != before)
+            count = (hist.hist.ravel()[changed] - before.ravel()[changed]).astype(np.int32)
+            self.changes[name].append((changed.astype(np.int32), count))
+        else:
+            hist.move(sc["citizen"][mine], old, new)
         self._record_series(name)
 
     def _record_series(self, name: str) -> None:
@@ -233,21 +239,22 @@ class CoreMetrics(Metric):
             series["grades"].append(hist.shares_at_or_above(bounds))
 
     def merge(self, parts: list) -> None:
-        """Add up the shards' tallies, then replay every shard's score moves day by day on the
-        summed starting histograms, so the daily means, Ginis and grade shares are the whole
-        run's (the same numbers a single process computes)."""
+        """Add up the shards' tallies, then apply every shard's daily histogram changes, day by
+        day, to the summed starting histograms, so the daily means, Ginis and grade shares are
+        the whole run's (the same numbers a single process computes)."""
         add_up(self, parts, "flows", "stocks", "sanctioned", "sanctioned_wrongful")
         add_up(self, parts, "totals_by_kind", "by_source")
         shards = [self, *parts]
         for name, hist in self.hists.items():
             hist.hist = sum((p.start_hists[name] for p in parts), self.start_hists[name].copy())
+            flat = hist.hist.reshape(-1)
             self.score_series[name] = {"mean": [], "gini": [], "grades": []}
-            for day in range(len(self.moves[name])):
+            for day in range(len(self.changes[name])):
                 for shard in shards:
-                    citizens, old, new = shard.moves[name][day]
-                    hist.move(citizens, old, new)
+                    cells, count = shard.changes[name][day]
+                    flat[cells] += count
                 self._record_series(name)
-        self.moves = None
+        self.changes = None
 
     def timeseries(self) -> pd.DataFrame:
         """One row per day and group; counts are people."""
