@@ -1,7 +1,7 @@
 """A sharded run against a single-process run, and what a 1:1 national run would take on a cluster.
 
 Usage: python benchmarks/shards.py [--scenario default] [--population 1000000] [--days 365]
-                                   [--shards 4] [--backend ray]
+                                   [--shards 4] [--backend ray] [--smaller RESULT.json]
 
 1. Runs SCENARIO once in one process and once split by province into SHARDS shards (Ray actors on
    a local cluster by default), event log off, and checks that the two summary.json files are
@@ -9,7 +9,9 @@ Usage: python benchmarks/shards.py [--scenario default] [--population 1000000] [
 2. From the shards' measured figures (seconds stepping, state bytes, and peak RSS above the
    actor's RSS at its start, per citizen; each Ray actor is its own process) estimates a 1:1
    national run, 1,411,778,724 citizens for 365 days, with one shard per province on a cluster
-   of one node per shard.
+   of one node per shard. Given `--smaller`, an earlier result at fewer citizens, memory per
+   citizen is the growth of each actor's peak between the two sizes (which leaves out what an
+   actor holds whatever its size).
 
 Prints a table and writes benchmarks/results/shards-<time>.json.
 """
@@ -65,30 +67,46 @@ def province_shares() -> np.ndarray:
     return load_preset("china-2020").province_shares
 
 
-def estimate(shards: list[dict], days: int, threads: int) -> dict:
-    """The 1:1 national run from per-shard figures: one shard per province."""
+def estimate(info: dict, days: int, wall: float, smaller: dict | None) -> dict:
+    """The 1:1 national run from per-shard figures: one shard per province, one node each."""
+    shards = info["shards"]
     citizens = sum(s["citizens"] for s in shards)
     # Cost per citizen-day of the slowest-per-citizen shard (a pessimistic rate).
     seconds_per_citizen_day = max(s["step_seconds"] / (s["citizens"] * days) for s in shards)
-    # Memory a shard's citizens cost: the actor's peak less what it held when it was created.
-    rss_per_citizen = max(
-        (s["peak_rss_bytes"] - s["base_rss_bytes"]) / s["citizens"] for s in shards
+    if smaller is not None:
+        # Memory per citizen: the growth of each actor's peak between two run sizes.
+        pairs = zip(shards, smaller["sharded"]["per_shard"], strict=True)
+        rss_per_citizen = max(
+            (a["peak_rss_bytes"] - b["peak_rss_bytes"]) / (a["citizens"] - b["citizens"])
+            for a, b in pairs
+        )
+        method = f"peak growth from {smaller['population']:,} to {citizens:,} citizens"
+    else:
+        # Without a second size: the actor's peak less what it held when it was created.
+        rss_per_citizen = max(
+            (s["peak_rss_bytes"] - s["base_rss_bytes"]) / s["citizens"] for s in shards
+        )
+        method = "peak less the actor's memory at its start (an upper bound)"
+    fixed = max(s["peak_rss_bytes"] for s in shards) - rss_per_citizen * max(
+        s["citizens"] for s in shards
     )
-    base_rss = max(s["base_rss_bytes"] for s in shards)
     state_per_citizen = max(s["state_bytes"] / s["citizens"] for s in shards)
     largest = float(province_shares().max()) * PEOPLE
-    step_hours = largest * DAYS * seconds_per_citizen_day / 3600
+    # Building, merging and writing, done on the head node outside the day loop.
+    rest_per_citizen = max(wall - info["loop_seconds"], 0.0) / citizens
     return {
         "measured_citizens": citizens,
-        "threads_per_shard": threads,
+        "threads_per_shard": info.get("threads_per_shard", 1),
         "seconds_per_citizen_day_per_shard": seconds_per_citizen_day,
         "peak_rss_bytes_per_citizen": round(rss_per_citizen, 1),
+        "memory_method": method,
+        "fixed_rss_gib_per_shard": round(fixed / 2**30, 2),
         "state_bytes_per_citizen": round(state_per_citizen, 1),
         "nodes": int(province_shares().shape[0]),
         "largest_shard_citizens": round(largest),
-        "process_base_rss_gib": round(base_rss / 2**30, 2),
-        "largest_shard_peak_rss_gib": round((base_rss + largest * rss_per_citizen) / 2**30, 1),
-        "hours_stepping": round(step_hours, 2),
+        "largest_shard_peak_rss_gib": round((fixed + largest * rss_per_citizen) / 2**30, 1),
+        "hours_stepping": round(largest * DAYS * seconds_per_citizen_day / 3600, 2),
+        "hours_outside_the_loop_on_head": round(PEOPLE * rest_per_citizen / 3600, 2),
         "head_node_state_gib": round(PEOPLE * state_per_citizen / 2**30, 1),
     }
 
@@ -100,7 +118,13 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--shards", type=int, default=4)
     parser.add_argument("--backend", default="ray")
+    parser.add_argument(
+        "--smaller",
+        type=Path,
+        help="an earlier result (JSON) at a smaller population: memory per citizen from the two",
+    )
     args = parser.parse_args()
+    smaller = json.loads(args.smaller.read_text()) if args.smaller else None
     tmp = Path(tempfile.mkdtemp(prefix="credsim-shards-"))
     try:
         single = credsim_run(args.scenario, tmp / "single", args.population, args.days, [])
@@ -118,7 +142,6 @@ def main() -> None:
         info = json.loads((tmp / "sharded" / "run.json").read_text())
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    threads = info.get("threads_per_shard", 1)
     result = {
         "scenario": args.scenario,
         "population": args.population,
@@ -138,7 +161,7 @@ def main() -> None:
             "loop_seconds": info["loop_seconds"],
             "per_shard": info["shards"],
         },
-        "national_1to1": estimate(info["shards"], args.days, threads),
+        "national_1to1": estimate(info, args.days, sharded, smaller),
     }
     print(f"summary.json identical: {same}")
     print(f"single process: {single:.1f} s wall, {one['loop_seconds']:.1f} s loop")

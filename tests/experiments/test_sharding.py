@@ -121,3 +121,17 @@ def test_bad_shard_options_exit_2_and_write_nothing(tmp_path, args, needle):
     assert done.returncode == 2, done.stderr
     assert needle in done.stderr and "Traceback" not in done.stderr
     assert not out.exists()
+
+
+def test_the_cli_runs_shards_and_writes_the_same_summary(tmp_path):
+    common = ["--population", "6000", "--days", "8", "--quiet", "--set", "output.report=false"]
+    for name, extra in (("one", []), ("two", ["--shards", "2"])):
+        done = subprocess.run(
+            [*CLI, "run", *common, *extra, "--out", str(tmp_path / name)],
+            capture_output=True,
+            text=True,
+            env={**os.environ},
+        )
+        assert done.returncode == 0, done.stderr
+    one = (tmp_path / "one" / "summary.json").read_bytes()
+    assert (tmp_path / "two" / "summary.json").read_bytes() == one

@@ -220,3 +220,16 @@ def test_resume_refuses_another_sweep_or_a_finished_one(tmp_path):
         run_sweep(_sweep(), out=out, backend=SerialBackend(), resume=True)
     with pytest.raises(UserError, match="no sweep there"):
         run_sweep(_sweep(), out=tmp_path / "empty", backend=SerialBackend(), resume=True)
+
+
+def test_cli_resume_needs_the_sweep_directory(tmp_path):
+    cli = [sys.executable, "-c", "from credsim.cli import main; main()"]
+    done = subprocess.run(
+        [*cli, "sweep", "wrongful-listing", "--resume"],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ),
+        cwd=tmp_path,
+    )
+    assert done.returncode == 2 and "--resume needs --out" in done.stderr
+    assert "Traceback" not in done.stderr and not any(tmp_path.iterdir())

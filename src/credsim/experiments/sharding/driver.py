@@ -9,16 +9,17 @@ simulations are merged (credsim.experiments.sharding.merge) and written like any
 
 from __future__ import annotations
 
-import pickle
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from credsim.errors import UserError, did_you_mean
 from credsim.experiments.backends.base import BackendUnavailable
-from credsim.experiments.sharding.merge import merge_shards
-from credsim.experiments.sharding.shard import Shard
+from credsim.experiments.sharding.merge import gather_columns, merge_shards
+from credsim.experiments.sharding.shard import Shard, load_shard
 from credsim.experiments.sharding.split import split
 from credsim.results import Results, RunDirectory
 from credsim.scenario import Scenario
@@ -46,6 +47,9 @@ class _Local:
 
     def call(self, method: str, args: list[tuple]) -> list[Any]:
         return [getattr(s, method)(*a) for s, a in zip(self.shards, args, strict=True)]
+
+    def call_one(self, index: int, method: str) -> Any:
+        return getattr(self.shards[index], method)()
 
     def close(self) -> None:
         pass
@@ -76,6 +80,9 @@ class _Ray:
     def call(self, method: str, args: list[tuple]) -> list[Any]:
         refs = [getattr(a, method).remote(*x) for a, x in zip(self.actors, args, strict=True)]
         return self.ray.get(refs)
+
+    def call_one(self, index: int, method: str) -> Any:
+        return self.ray.get(getattr(self.actors[index], method).remote())
 
     def close(self) -> None:
         self.ray.shutdown()
@@ -124,10 +131,18 @@ def run_sharded(
                     on_day(day)
             loop_seconds = time.perf_counter() - loop_started
             stats = group.call("stats", [()] * len(parts))
-            finished = [pickle.loads(b) for b in group.call("finish", [()] * len(parts))]
+            merging = time.perf_counter()
+            columns: dict[str, np.ndarray] = {}
+            finished = []
+            for part in parts:  # one at a time: only one shard's range is ever in flight
+                own, blob = group.call_one(part.index, "finish")
+                gather_columns(columns, parts[-1].hi, part.lo, own)
+                del own
+                finished.append(load_shard(blob, columns))
         finally:
             group.close()
         sim = merge_shards([f[0] for f in finished], written)
+        merge_seconds = time.perf_counter() - merging
         extra = {
             "backend": backend,
             "address": address,
@@ -136,6 +151,7 @@ def run_sharded(
                 for p, stat in zip(parts, stats, strict=True)
             ],
             "threads_per_shard": threads,
+            "merge_seconds": round(merge_seconds, 3),
         }
         log = _Merged([f[1] for f in finished])
         write_results(rundir, scenario, sim, log, started, loop_seconds, extra)

@@ -15,7 +15,7 @@ from credsim.engine.loop import Part
 from credsim.engine.state import State
 from credsim.scenario import Scenario
 
-__all__ = ["Shard"]
+__all__ = ["Shard", "load_shard"]
 
 
 class Shard:
@@ -71,17 +71,18 @@ class Shard:
             "base_rss_bytes": self.base_rss_bytes,
         }
 
-    def finish(self) -> bytes:
-        """Flush the event log; hand back the simulation (to merge) and the rows written, pickled
-        (so the arrays arrive as the merge's own, writable copies, with shared references kept:
-        load with `pickle.loads`)."""
+    def finish(self) -> tuple[dict[str, np.ndarray], bytes]:
+        """Flush the event log; hand back the own range of every state column, and the
+        simulation and rows written pickled with the columns left out (see `load_shard`)."""
         rows: dict[str, int] = {}
         if self.log is not None:
             self.log.flush(self.sim.days - 1)
             rows = self.log.rows_written
+        state, lo, hi = self.sim.state, self.part.lo, self.part.hi
+        own = {name: np.ascontiguousarray(state[name][lo:hi]) for name in state}
         buffer = io.BytesIO()
-        _OwnRangePickler(buffer, self.sim.state).dump((self.sim, rows))
-        return buffer.getvalue()
+        _ColumnPickler(buffer, state).dump((self.sim, rows))
+        return own, buffer.getvalue()
 
 
 def _rss_now() -> int:
@@ -93,25 +94,32 @@ def _rss_now() -> int:
         return 0
 
 
-def _column(n: int, dtype: str, lo: int, values: np.ndarray) -> np.ndarray:
-    """A state column rebuilt from a shard's own range: zero (unmapped) pages elsewhere."""
-    column = np.zeros(n, dtype=np.dtype(dtype))
-    column[lo : lo + values.shape[0]] = values
-    return column
-
-
-class _OwnRangePickler(pickle.Pickler):
-    """Pickles a shard's state columns as their own range only (a column spans every citizen of
-    the run, but a shard writes only its own); every other object as usual. Shared references to
-    a column (plug-ins keep them) stay shared, as pickle memoises the column itself."""
+class _ColumnPickler(pickle.Pickler):
+    """Pickles a shard's simulation with each state column replaced by its name, so the columns
+    (which span every citizen) never travel; shared references to them stay shared."""
 
     def __init__(self, file: io.BytesIO, state: State) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.lo, self.hi = state.lo, state.hi
-        self.columns = {id(state[name]) for name in state}
+        self.names = {id(state[name]): name for name in state}
 
-    def reducer_override(self, obj: object) -> object:
-        if isinstance(obj, np.ndarray) and id(obj) in self.columns:
-            own = np.ascontiguousarray(obj[self.lo : self.hi])
-            return _column, (obj.shape[0], obj.dtype.str, self.lo, own)
-        return NotImplemented
+    def persistent_id(self, obj: object) -> str | None:
+        if isinstance(obj, np.ndarray):
+            return self.names.get(id(obj))
+        return None
+
+
+class _ColumnUnpickler(pickle.Unpickler):
+    """Loads what `_ColumnPickler` wrote, with every column name resolved to `columns`."""
+
+    def __init__(self, file: io.BytesIO, columns: dict[str, np.ndarray]) -> None:
+        super().__init__(file)
+        self.columns = columns
+
+    def persistent_load(self, pid: object) -> np.ndarray:
+        return self.columns[str(pid)]
+
+
+def load_shard(blob: bytes, columns: dict[str, np.ndarray]) -> tuple[Simulation, dict[str, int]]:
+    """A finished shard's simulation and rows written, its state columns being `columns` (the
+    whole run's, shared by every shard loaded)."""
+    return _ColumnUnpickler(io.BytesIO(blob), columns).load()
