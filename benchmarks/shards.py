@@ -92,8 +92,14 @@ def estimate(info: dict, days: int, wall: float, smaller: dict | None) -> dict:
     )
     state_per_citizen = max(s["state_bytes"] / s["citizens"] for s in shards)
     largest = float(province_shares().max()) * PEOPLE
-    # Building, merging and writing, done on the head node outside the day loop.
-    rest_per_citizen = max(wall - info["loop_seconds"], 0.0) / citizens
+    # Building, merging and writing, outside the day loop: per citizen, from the growth between
+    # the two sizes if given (which leaves out starting Ray), else all of it (an upper bound).
+    rest = max(wall - info["loop_seconds"], 0.0)
+    rest_per_citizen = rest / citizens
+    if smaller is not None:
+        small = smaller["sharded"]
+        rest_small = max(small["wall_seconds"] - small["loop_seconds"], 0.0)
+        rest_per_citizen = max(rest - rest_small, 0.0) / (citizens - smaller["population"])
     return {
         "measured_citizens": citizens,
         "threads_per_shard": info.get("threads_per_shard", 1),

@@ -15,7 +15,7 @@ __all__ = ["add_up", "added", "join_arrays", "sorted_union"]
 
 
 def added(a: Any, b: Any) -> Any:
-    """a + b for numbers and arrays, and key by key for (nested) dicts."""
+    """a + b for numbers, arrays and lists (joined), and key by key for (nested) dicts."""
     if isinstance(a, dict):
         out = dict(a)
         for key, value in b.items():

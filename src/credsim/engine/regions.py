@@ -3,7 +3,7 @@
 Every choice of "someone else" in credsim (whom a clerical error or a face search names, whom a
 fabricated record falls on, which stranger one asks for help) is made inside the chooser's
 province. Camera searches, court files and daily encounters are local; keeping them local is also
-what makes a run splittable by province with the same draws (credsim.experiments.shards).
+what makes a run splittable by province with the same draws (credsim.experiments.sharding).
 """
 
 from __future__ import annotations

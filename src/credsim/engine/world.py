@@ -86,7 +86,7 @@ class World:
     hi: int = -1
     """The citizens this process simulates, [lo, hi): all of them (hi = n) unless the run is
     sharded. Citizen numbers stay global; a shard's plug-ins act on, loop over and read only its
-    own range (see credsim.experiments.shards)."""
+    own range (see credsim.experiments.sharding)."""
     regions: np.ndarray | None = None
     """Starts of the provinces, [0, ..., n]: contiguous ranges of citizens. Every choice of
     another citizen (a false match, a fabricated record's victim, a stranger met) stays within

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from credsim.engine.regions import one_region
 from credsim.errors import UserError, did_you_mean
 from credsim.experiments.backends.base import BackendUnavailable
 from credsim.experiments.sharding.merge import gather_columns, merge_shards
@@ -99,7 +100,7 @@ def run_sharded(
 ) -> Results:
     """Run `scenario` split by province into `shards` shards; the run directory holds the same
     summary as a single-process run's (events are written per shard, ids numbered per shard)."""
-    from credsim.runner import build_simulation, write_results
+    from credsim.runner import write_results
 
     if backend not in SHARD_BACKENDS:
         did = did_you_mean(backend, SHARD_BACKENDS, sentence=True)
@@ -110,8 +111,10 @@ def run_sharded(
     if address is not None and backend != "ray":
         raise UserError(f"--address {address}: only the ray backend joins a cluster.")
     started = time.perf_counter()
-    regions = build_simulation(scenario).world.regions
-    parts = split(regions, shards)
+    pop_name, pop_cls, pop_params = scenario.population
+    population = pop_cls(pop_name, pop_params)  # its provinces, without building anyone
+    regions = population.regions()
+    parts = split(one_region(population.size()) if regions is None else regions, shards)
     with RunDirectory(Path(out)) as rundir:
         root = str(rundir.path) if scenario.model.output.events != "none" else None
         inits = [(scenario, part, root, threads) for part in parts]
