@@ -125,7 +125,7 @@ def test_bad_shard_options_exit_2_and_write_nothing(tmp_path, args, needle):
 
 def test_the_cli_runs_shards_and_writes_the_same_summary(tmp_path):
     common = ["--population", "6000", "--days", "8", "--quiet", "--set", "output.report=false"]
-    for name, extra in (("one", []), ("two", ["--shards", "2"])):
+    for name, extra in (("one", []), ("two", ["--shards", "2"]), ("single", ["--shards", "1"])):
         done = subprocess.run(
             [*CLI, "run", *common, *extra, "--out", str(tmp_path / name)],
             capture_output=True,
@@ -135,3 +135,4 @@ def test_the_cli_runs_shards_and_writes_the_same_summary(tmp_path):
         assert done.returncode == 0, done.stderr
     one = (tmp_path / "one" / "summary.json").read_bytes()
     assert (tmp_path / "two" / "summary.json").read_bytes() == one
+    assert (tmp_path / "single" / "summary.json").read_bytes() == one

@@ -244,6 +244,8 @@ class CoreMetrics(Metric):
         the whole run's (the same numbers a single process computes)."""
         add_up(self, parts, "flows", "stocks", "sanctioned", "sanctioned_wrongful")
         add_up(self, parts, "totals_by_kind", "by_source")
+        if self.changes is None:  # a run of one shard: its histograms are the whole run's
+            return
         shards = [self, *parts]
         for name, hist in self.hists.items():
             hist.hist = sum((p.start_hists[name] for p in parts), self.start_hists[name].copy())
