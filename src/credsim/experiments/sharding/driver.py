@@ -75,7 +75,15 @@ class _Ray:
         except (ConnectionError, RuntimeError, ValueError, OSError) as err:
             raise BackendUnavailable(f"could not start or join a Ray cluster: {err}") from None
         self.ray = ray
-        actor = ray.remote(num_cpus=threads, max_restarts=0)(Shard)
+        cpus = int(ray.cluster_resources().get("CPU", 0))
+        if cpus < len(inits) * threads:
+            ray.shutdown()
+            raise UserError(
+                f"--shards {len(inits)}: the Ray cluster has {cpus} CPUs and each shard needs "
+                f"{threads}; give at most {cpus // threads} shards or add nodes."
+            )
+        # SPREAD puts the actors on as many nodes as the cluster has: one province set each.
+        actor = ray.remote(num_cpus=threads, max_restarts=0, scheduling_strategy="SPREAD")(Shard)
         self.actors = [actor.remote(*init) for init in inits]
 
     def call(self, method: str, args: list[tuple]) -> list[Any]:
