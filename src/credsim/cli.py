@@ -125,6 +125,10 @@ def run(
     address: Annotated[
         str | None, typer.Option(help="Ray cluster to join for --backend ray (default: start one)")
     ] = None,
+    threads: Annotated[
+        int | None,
+        typer.Option(help="Numba threads (per shard with --shards; default: all, or 1 per shard)"),
+    ] = None,
 ) -> None:
     """Run a scenario and write its run directory."""
     from credsim.runner import run as run_scenario
@@ -144,6 +148,12 @@ def run(
     if plan:
         _print_plan(loaded)
         return
+    if threads is not None and threads < 1:
+        raise UserError(f"--threads {threads}: give at least 1 thread.")
+    if threads is not None and shards is None:
+        import numba
+
+        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
     if shards is None and (backend != "local" or address is not None):
         raise UserError("--backend and --address choose where shards run: add --shards N.")
     if shards is not None and checkpoint_every is not None:
@@ -157,7 +167,13 @@ def run(
             from credsim.experiments.sharding import run_sharded
 
             results = run_sharded(
-                loaded, out, shards, backend, address, on_day=lambda _d: progress.advance(task)
+                loaded,
+                out,
+                shards,
+                backend,
+                address,
+                threads=threads or 1,
+                on_day=lambda _d: progress.advance(task),
             )
         else:
             results = run_scenario(

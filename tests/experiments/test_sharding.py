@@ -107,6 +107,7 @@ def test_ray_actors_give_the_same_summary(tmp_path):
         (["--shards", "2", "--backend", "rya"], "'ray'"),
         (["--backend", "ray"], "add --shards"),
         (["--shards", "2", "--checkpoint-every", "5"], "drop --shards"),
+        (["--shards", "2", "--threads", "0"], "--threads 0"),
     ],
 )
 def test_bad_shard_options_exit_2_and_write_nothing(tmp_path, args, needle):
