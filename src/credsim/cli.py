@@ -156,8 +156,6 @@ def run(
         numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
     if shards is None and (backend != "local" or address is not None):
         raise UserError("--backend and --address choose where shards run: add --shards N.")
-    if shards is not None and checkpoint_every is not None:
-        raise UserError("--checkpoint-every works for single-process runs only; drop --shards.")
     if out is None:
         out = Path("runs") / f"{loaded.name}-{time.strftime('%Y%m%d-%H%M%S')}"
     progress = progress_bar(err_console, "days", quiet=quiet)
@@ -174,6 +172,7 @@ def run(
                 address,
                 threads=threads or 1,
                 on_day=lambda _d: progress.advance(task),
+                checkpoint_every=checkpoint_every,
             )
         else:
             results = run_scenario(

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import itertools
 import os
+import signal
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pandas as pd
@@ -106,7 +108,7 @@ def test_ray_actors_give_the_same_summary(tmp_path):
         (["--shards", "500"], "--shards 500"),
         (["--shards", "2", "--backend", "rya"], "'ray'"),
         (["--backend", "ray"], "add --shards"),
-        (["--shards", "2", "--checkpoint-every", "5"], "drop --shards"),
+        (["--shards", "2", "--checkpoint-every", "0"], "--checkpoint-every 0"),
         (["--shards", "2", "--threads", "0"], "--threads 0"),
     ],
 )
@@ -137,3 +139,61 @@ def test_the_cli_runs_shards_and_writes_the_same_summary(tmp_path):
     one = (tmp_path / "one" / "summary.json").read_bytes()
     assert (tmp_path / "two" / "summary.json").read_bytes() == one
     assert (tmp_path / "single" / "summary.json").read_bytes() == one
+
+
+# A sharded run to kill, in its own process; each day waits 30 ms after it is computed, so that
+# the test can land its kill between checkpoints however fast the machine is.
+SLOW_SHARDED = """
+import sys, time
+from credsim.experiments.sharding import run_sharded
+from credsim.scenario import load_scenario
+scenario = load_scenario("default", population=8000, days=50, seed=2,
+                         overrides=["output.flush_days=7", "output.report=false"])
+run_sharded(scenario, sys.argv[1], 3, checkpoint_every=10, on_day=lambda d: time.sleep(0.03))
+"""
+
+
+def test_a_sharded_run_killed_with_sigkill_resumes_to_the_same_results(tmp_path):
+    from credsim.experiments import resume
+    from credsim.experiments.checkpoint import CHECKPOINT, partial_path, pending
+
+    overrides = ["output.flush_days=7", "output.report=false"]
+    scenario = load_scenario("default", population=8000, days=50, seed=2, overrides=overrides)
+    single = run(scenario, out=tmp_path / "single")
+    out = tmp_path / "sharded"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SLOW_SHARDED, str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    partial, killed_at, deadline = partial_path(out), None, time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None:
+        info = pending(out)
+        if info and info["day"] >= 19:
+            later = [
+                p
+                for p in (partial / "events").glob("*/*.parquet")
+                if int(p.name.split("days-")[1].split("-")[0]) > info["day"]
+            ]
+            if later:  # files the checkpoint does not count: the resume must remove them
+                proc.send_signal(signal.SIGKILL)
+                killed_at = info["day"]
+                break
+        time.sleep(0.02)
+    proc.wait(timeout=60)
+    assert killed_at is not None, f"the run ended before it could be killed: {proc.stderr.read()}"
+    assert not out.exists() and (partial / CHECKPOINT).is_file()
+    assert (partial / f"shards-{killed_at:05d}").is_dir()
+    resumed = resume(out)
+    assert (resumed.path / "summary.json").read_bytes() == (
+        single.path / "summary.json"
+    ).read_bytes()
+    pd.testing.assert_frame_equal(resumed.citizens, single.citizens)
+    cols = ["day", "actor", "kind", "detail"]
+    a = single.events("acts")[cols].sort_values(cols, ignore_index=True)
+    b = resumed.events("acts")[cols].sort_values(cols, ignore_index=True)
+    pd.testing.assert_frame_equal(a, b)
+    info = resumed.run_info
+    assert info["resumed_from_day"] >= killed_at and info["resumes"] == 1
+    assert info["event_rows_written"] == single.run_info["event_rows_written"]
+    assert not partial.exists() and not list(resumed.path.glob("shards-*"))

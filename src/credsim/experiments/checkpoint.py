@@ -38,10 +38,14 @@ __all__ = [
     "CHECKPOINT",
     "PROGRESS",
     "Checkpoint",
+    "PartialDirectory",
+    "atomic_write",
+    "check_interval",
     "partial_path",
     "pending",
     "resume",
     "run_checkpointed",
+    "sync_events",
 ]
 
 CHECKPOINT = "checkpoint.pkl"
@@ -81,7 +85,7 @@ def check_interval(every: object, flag: str = "--checkpoint-every") -> int:
     return every
 
 
-class _PartialDirectory(RunDirectory):
+class PartialDirectory(RunDirectory):
     """A run directory under a fixed name (`<out>.partial/`), locked while a process writes it,
     and kept when the run fails after a checkpoint, so that it can be resumed."""
 
@@ -140,7 +144,8 @@ def pending(out: str | Path) -> dict | None:
     return pending_info(partial) if (partial / CHECKPOINT).is_file() else None
 
 
-def _atomic_write(path: Path, write: Callable[[object], None], mode: str = "wb") -> None:
+def atomic_write(path: Path, write: Callable[[object], None], mode: str = "wb") -> None:
+    """Write through `write(f)` under a temporary name, fsync, rename into place."""
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, mode) as f:
         write(f)
@@ -149,9 +154,10 @@ def _atomic_write(path: Path, write: Callable[[object], None], mode: str = "wb")
     os.replace(tmp, path)
 
 
-def _fsync_events(root: Path, after_day: int) -> None:
-    """Make the event files flushed since the last checkpoint durable before naming them safe."""
-    for path in root.glob("*/days-*.parquet"):
+def sync_events(root: Path, after_day: int) -> None:
+    """Make the event files flushed since the last checkpoint durable before naming them safe
+    (a shard's files too: `shard-K-days-A-B.parquet`)."""
+    for path in root.glob("*/*.parquet"):
         m = _EVENT_FILE.search(path.name)
         if m and int(m.group(2)) > after_day:
             with open(path, "rb") as f:
@@ -160,9 +166,9 @@ def _fsync_events(root: Path, after_day: int) -> None:
 
 def save(path: Path, checkpoint: Checkpoint, previous_day: int) -> None:
     """Write the checkpoint atomically (after the event files it counts are on disk)."""
-    _fsync_events(path / "events", previous_day)
+    sync_events(path / "events", previous_day)
     try:
-        _atomic_write(
+        atomic_write(
             path / CHECKPOINT,
             lambda f: pickle.dump(checkpoint, f, protocol=pickle.HIGHEST_PROTOCOL),
         )
@@ -180,7 +186,7 @@ def save(path: Path, checkpoint: Checkpoint, previous_day: int) -> None:
         "credsim_version": checkpoint.credsim_version,
     }
     text = json.dumps(info, indent=2) + "\n"
-    _atomic_write(path / PROGRESS, lambda f: f.write(text), mode="w")
+    atomic_write(path / PROGRESS, lambda f: f.write(text), mode="w")
     with contextlib.suppress(OSError):  # the renames themselves durable
         fd = os.open(path, os.O_RDONLY)
         try:
@@ -190,7 +196,7 @@ def save(path: Path, checkpoint: Checkpoint, previous_day: int) -> None:
 
 
 def _continue(
-    rundir: _PartialDirectory,
+    rundir: PartialDirectory,
     ck: Checkpoint,
     on_day: Callable[[int], None] | None,
     start: int,
@@ -233,7 +239,7 @@ def run_checkpointed(
 
     every = check_interval(every)
     started = time.perf_counter()
-    with _PartialDirectory(Path(out), fresh=True, flag="--out") as rundir:
+    with PartialDirectory(Path(out), fresh=True, flag="--out") as rundir:
         sim = build_simulation(scenario)
         sim.initialise()
         log = event_log(scenario, sim, rundir.path)
@@ -261,7 +267,9 @@ def _load(path: Path, flag: str) -> Checkpoint:
             f"{flag}: the checkpoint {path / CHECKPOINT} cannot be read ({err}); delete {path} "
             "and run again."
         ) from None
-    if not isinstance(ck, Checkpoint) or ck.format != FORMAT:
+    from credsim.experiments.sharding.checkpoint import ShardedCheckpoint
+
+    if not isinstance(ck, Checkpoint | ShardedCheckpoint) or ck.format != FORMAT:
         raise UserError(f"{flag}: {path / CHECKPOINT} is not a credsim checkpoint of this format.")
     if ck.credsim_version != __version__:
         raise UserError(
@@ -271,8 +279,9 @@ def _load(path: Path, flag: str) -> Checkpoint:
     return ck
 
 
-def _trim(path: Path, day: int) -> None:
-    """Remove what the dead run wrote after its checkpoint: later event files, final outputs."""
+def _trim(path: Path, day: int, keep: str = "") -> None:
+    """Remove what the dead run wrote after its checkpoint: later event files, final outputs
+    (but not the folder `keep`: a sharded checkpoint's shard files)."""
     events = path / "events"
     for file in events.glob("*/*") if events.is_dir() else []:
         m = _EVENT_FILE.search(file.name)
@@ -281,7 +290,7 @@ def _trim(path: Path, day: int) -> None:
         elif int(m.group(2)) > day:
             raise UserError(f"{file}: spans the checkpoint at day {day}; the run cannot resume.")
     for child in path.iterdir():
-        if child.name not in (CHECKPOINT, PROGRESS, "events"):
+        if child.name not in (CHECKPOINT, PROGRESS, "events", keep):
             shutil.rmtree(child) if child.is_dir() else child.unlink()
 
 
@@ -303,11 +312,28 @@ def resume(
             "with --checkpoint-every DAYS keeps checkpoints, from its first checkpoint on."
         )
     every = None if checkpoint_every is None else check_interval(checkpoint_every)
-    with _PartialDirectory(final, fresh=False, flag="--resume") as rundir:
+    with PartialDirectory(final, fresh=False, flag="--resume") as rundir:
         ck = _load(rundir.path, flag)
-        _trim(rundir.path, ck.day)
-        ck.log.root = rundir.path / "events"
-        ck.every = every or ck.every
-        ck.resumes += 1
-        _continue(rundir, ck, on_day, start=ck.day + 1, resumed_from=ck.day)
+        if not isinstance(ck, Checkpoint):  # a sharded run's
+            from credsim.experiments.sharding.driver import continue_sharded
+
+            _trim(rundir.path, ck.day, keep=ck.folder)
+            ck.every = every or ck.every
+            continue_sharded(rundir, ck, on_day)
+        else:
+            _resume_single(rundir, ck, on_day, every)
     return Results(final)
+
+
+def _resume_single(
+    rundir: PartialDirectory,
+    ck: Checkpoint,
+    on_day: Callable[[int], None] | None,
+    every: int | None,
+) -> None:
+    """Go on with a single-process run from its checkpoint."""
+    _trim(rundir.path, ck.day)
+    ck.log.root = rundir.path / "events"
+    ck.every = every or ck.every
+    ck.resumes += 1
+    _continue(rundir, ck, on_day, start=ck.day + 1, resumed_from=ck.day)

@@ -4,7 +4,9 @@ Each day every shard steps its own provinces; what crosses shards is only the wh
 records so far (which a data breach copies). Friendship, work and family ties never cross a
 province, so no boundary state of the graph needs to travel. Before the first day the shards'
 partial sums (a score's population mean) are added up once; after the last, the shards'
-simulations are merged (credsim.experiments.sharding.merge) and written like any run.
+simulations are merged (credsim.experiments.sharding.merge) and written like any run. With
+`checkpoint_every`, the run is built in `<out>.partial/` and saved every so many days
+(credsim.experiments.sharding.checkpoint); `credsim.experiments.resume(out)` finishes it.
 """
 
 from __future__ import annotations
@@ -12,20 +14,25 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from credsim.engine.regions import one_region
 from credsim.errors import UserError, did_you_mean
-from credsim.experiments.backends.base import BackendUnavailable
+from credsim.experiments.checkpoint import PartialDirectory, check_interval
+from credsim.experiments.sharding.checkpoint import (
+    ShardedCheckpoint,
+    save_sharded,
+    shard_payloads,
+)
+from credsim.experiments.sharding.group import ShardGroup, open_group
 from credsim.experiments.sharding.merge import gather_columns, merge_shards
-from credsim.experiments.sharding.shard import Shard, load_shard
+from credsim.experiments.sharding.shard import load_shard
 from credsim.experiments.sharding.split import split
 from credsim.results import Results, RunDirectory
 from credsim.scenario import Scenario
 
-__all__ = ["SHARD_BACKENDS", "run_sharded"]
+__all__ = ["SHARD_BACKENDS", "continue_sharded", "run_sharded"]
 
 SHARD_BACKENDS = ("local", "ray")
 
@@ -40,63 +47,6 @@ class _Merged:
                 self.rows_written[table] = self.rows_written.get(table, 0) + count
 
 
-class _Local:
-    """Shards as objects in this process, called one after another."""
-
-    def __init__(self, shards: list[Shard]) -> None:
-        self.shards = shards
-
-    def call(self, method: str, args: list[tuple]) -> list[Any]:
-        return [getattr(s, method)(*a) for s, a in zip(self.shards, args, strict=True)]
-
-    def call_one(self, index: int, method: str) -> Any:
-        return getattr(self.shards[index], method)()
-
-    def close(self) -> None:
-        pass
-
-
-class _Ray:
-    """Shards as Ray actors (one CPU each), called together; `close` shuts Ray down."""
-
-    def __init__(self, inits: list[tuple], address: str | None, threads: int) -> None:
-        try:
-            import ray
-        except ImportError:
-            raise BackendUnavailable(
-                "--backend ray needs Ray, an optional extra: pip install 'credsim[ray]' "
-                "(or use --backend local)."
-            ) from None
-        options: dict[str, Any] = {"log_to_driver": False, "logging_level": "ERROR"}
-        if address is None:
-            options |= {"num_cpus": len(inits) * threads, "include_dashboard": False}
-        try:
-            ray.init(address=address or "local", **options)
-        except (ConnectionError, RuntimeError, ValueError, OSError) as err:
-            raise BackendUnavailable(f"could not start or join a Ray cluster: {err}") from None
-        self.ray = ray
-        cpus = int(ray.cluster_resources().get("CPU", 0))
-        if cpus < len(inits) * threads:
-            ray.shutdown()
-            raise UserError(
-                f"--shards {len(inits)}: the Ray cluster has {cpus} CPUs and each shard needs "
-                f"{threads}; give at most {cpus // threads} shards or add nodes."
-            )
-        # SPREAD puts the actors on as many nodes as the cluster has: one province set each.
-        actor = ray.remote(num_cpus=threads, max_restarts=0, scheduling_strategy="SPREAD")(Shard)
-        self.actors = [actor.remote(*init) for init in inits]
-
-    def call(self, method: str, args: list[tuple]) -> list[Any]:
-        refs = [getattr(a, method).remote(*x) for a, x in zip(self.actors, args, strict=True)]
-        return self.ray.get(refs)
-
-    def call_one(self, index: int, method: str) -> Any:
-        return self.ray.get(getattr(self.actors[index], method).remote())
-
-    def close(self) -> None:
-        self.ray.shutdown()
-
-
 def run_sharded(
     scenario: Scenario,
     out: Path,
@@ -105,11 +55,10 @@ def run_sharded(
     address: str | None = None,
     threads: int = 1,
     on_day: Callable[[int], None] | None = None,
+    checkpoint_every: int | None = None,
 ) -> Results:
     """Run `scenario` split by province into `shards` shards; the run directory holds the same
     summary as a single-process run's (events are written per shard, ids numbered per shard)."""
-    from credsim.runner import write_results
-
     if backend not in SHARD_BACKENDS:
         did = did_you_mean(backend, SHARD_BACKENDS, sentence=True)
         raise UserError(
@@ -118,52 +67,104 @@ def run_sharded(
         )
     if address is not None and backend != "ray":
         raise UserError(f"--address {address}: only the ray backend joins a cluster.")
+    every = None if checkpoint_every is None else check_interval(checkpoint_every)
     started = time.perf_counter()
     pop_name, pop_cls, pop_params = scenario.population
     population = pop_cls(pop_name, pop_params)  # its provinces, without building anyone
     regions = population.regions()
     parts = split(one_region(population.size()) if regions is None else regions, shards)
-    with RunDirectory(Path(out)) as rundir:
-        root = str(rundir.path) if scenario.model.output.events != "none" else None
-        inits = [(scenario, part, root, threads) for part in parts]
-        group = (
-            _Ray(inits, address, threads)
-            if backend == "ray"
-            else _Local([Shard(*init) for init in inits])
-        )
-        try:
+    ck = ShardedCheckpoint(scenario, parts, backend, address, threads, every)
+    if every is None:
+        with RunDirectory(Path(out)) as rundir:
+            _drive(rundir, ck, on_day, started, resumed=False)
+    else:
+        with PartialDirectory(Path(out), fresh=True, flag="--out") as rundir:
+            _drive(rundir, ck, on_day, started, resumed=False)
+    return Results(out)
+
+
+def continue_sharded(
+    rundir: PartialDirectory, ck: ShardedCheckpoint, on_day: Callable[[int], None] | None
+) -> None:
+    """Go on with a sharded run from its checkpoint (called by `resume`)."""
+    ck.resumes += 1
+    _drive(rundir, ck, on_day, time.perf_counter() - ck.wall_seconds, resumed=True)
+
+
+def _drive(
+    rundir: RunDirectory,
+    ck: ShardedCheckpoint,
+    on_day: Callable[[int], None] | None,
+    started: float,
+    resumed: bool,
+) -> None:
+    """Start the shards (fresh, or from the checkpoint), step the remaining days, merge, write."""
+    from credsim.runner import write_results
+
+    scenario, parts = ck.scenario, ck.parts
+    days = scenario.model.days
+    root = str(rundir.path) if scenario.model.output.events != "none" else None
+    inits = [(scenario, part, root, ck.threads) for part in parts]
+    resumed_from = ck.day if resumed else None
+    group = open_group(ck.backend, inits, ck.address, ck.threads)
+    try:
+        if resumed:
+            for index, (own, blob) in shard_payloads(rundir.path, ck):
+                group.call_one(index, "restore", own, blob)
+        else:
             partials = group.call("initialise", [()] * len(parts))
             group.call("whole_sums", [(partials,)] * len(parts))
-            loop_started = time.perf_counter()
-            written = 0
-            for day in range(scenario.model.days):
-                written += sum(group.call("step", [(day, written)] * len(parts)))
-                if on_day is not None:
-                    on_day(day)
-            loop_seconds = time.perf_counter() - loop_started
-            stats = group.call("stats", [()] * len(parts))
-            merging = time.perf_counter()
-            columns: dict[str, np.ndarray] = {}
-            finished = []
-            for part in parts:  # one at a time: only one shard's range is ever in flight
-                own, blob = group.call_one(part.index, "finish")
-                gather_columns(columns, parts[-1].hi, part.lo, own)
-                del own
-                finished.append(load_shard(blob, columns))
-        finally:
-            group.close()
-        sim = merge_shards([f[0] for f in finished], written)
-        merge_seconds = time.perf_counter() - merging
-        extra = {
-            "backend": backend,
-            "address": address,
-            "shards": [
-                {"index": p.index, "lo": p.lo, "hi": p.hi, **stat}
-                for p, stat in zip(parts, stats, strict=True)
-            ],
-            "threads_per_shard": threads,
-            "merge_seconds": round(merge_seconds, 3),
-        }
-        log = _Merged([f[1] for f in finished])
-        write_results(rundir, scenario, sim, log, started, loop_seconds, extra)
-    return Results(out)
+        loop_started, loop_before = time.perf_counter(), ck.loop_seconds
+        for day in range(ck.day + 1, days):
+            ck.written += sum(group.call("step", [(day, ck.written)] * len(parts)))
+            if on_day is not None:
+                on_day(day)
+            if ck.every is not None and (day + 1) % ck.every == 0 and day + 1 < days:
+                previous, ck.day = ck.day, day
+                ck.loop_seconds = loop_before + time.perf_counter() - loop_started
+                ck.wall_seconds = time.perf_counter() - started
+                save_sharded(rundir.path, ck, group, previous)
+        loop_seconds = loop_before + time.perf_counter() - loop_started
+        stats = group.call("stats", [()] * len(parts))
+        merging = time.perf_counter()
+        finished = _gather(group, ck)
+    finally:
+        group.close()
+    sim = merge_shards([f[0] for f in finished], ck.written)
+    extra = {
+        "backend": ck.backend,
+        "address": ck.address,
+        "shards": [
+            {"index": p.index, "lo": p.lo, "hi": p.hi, **stat}
+            for p, stat in zip(parts, stats, strict=True)
+        ],
+        "threads_per_shard": ck.threads,
+        "merge_seconds": round(time.perf_counter() - merging, 3),
+    }
+    if ck.every is not None:
+        extra |= {"checkpoint_every": ck.every, "resumed_from_day": resumed_from}
+        extra["resumes"] = ck.resumes
+    for old in rundir.path.glob("shards-*"):  # a finished run keeps no checkpoint
+        _remove(old)
+    log = _Merged([f[1] for f in finished])
+    write_results(rundir, scenario, sim, log, started, loop_seconds, extra)
+
+
+def _gather(group: ShardGroup, ck: ShardedCheckpoint) -> list:
+    """Every shard's simulation and rows written, loaded onto one set of whole-run columns;
+    one shard at a time, so only one shard's range is ever in flight."""
+    columns: dict[str, np.ndarray] = {}
+    finished = []
+    n = ck.parts[-1].hi
+    for part in ck.parts:
+        own, blob = group.call_one(part.index, "finish")
+        gather_columns(columns, n, part.lo, own)
+        del own
+        finished.append(load_shard(blob, columns))
+    return finished
+
+
+def _remove(folder: Path) -> None:
+    for child in folder.iterdir():
+        child.unlink()
+    folder.rmdir()

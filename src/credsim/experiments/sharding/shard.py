@@ -7,12 +7,14 @@ import pickle
 import resource
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from credsim.engine import EventLog, Simulation
 from credsim.engine.loop import Part
 from credsim.engine.state import State
+from credsim.experiments.sharding.merge import gather_columns
 from credsim.scenario import Scenario
 
 __all__ = ["Shard", "load_shard"]
@@ -28,17 +30,16 @@ class Shard:
             import numba
 
             numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
-        from credsim.runner import build_simulation
-
         self.part, self.scenario, self.root = part, scenario, root
-        self.sim: Simulation = build_simulation(scenario, part)
+        self.sim: Simulation
         self.log: EventLog | None = None
         self.step_seconds = 0.0
 
     def initialise(self) -> dict[str, dict[str, int]]:
         """Build the shard's citizens and plug-ins; return the partial sums to add up."""
-        from credsim.runner import event_log
+        from credsim.runner import build_simulation, event_log
 
+        self.sim = build_simulation(self.scenario, self.part)
         self.sim.initialise(reduce=False)
         if self.root is not None:  # after the plug-ins have named their event codes
             prefix = f"shard-{self.part.index}-"
@@ -78,10 +79,29 @@ class Shard:
         if self.log is not None:
             self.log.flush(self.sim.days - 1)
             rows = self.log.rows_written
+        return self._package((self.sim, rows))
+
+    def checkpoint(self, day: int) -> tuple[dict[str, np.ndarray], bytes]:
+        """Flush the event log up to `day`; hand back what `restore` needs to go on after it."""
+        if self.log is not None:
+            self.log.flush(day)
+        return self._package((self.sim, self.log, self.step_seconds))
+
+    def restore(self, own: dict[str, np.ndarray], blob: bytes) -> None:
+        """Take up the shard where `checkpoint` left it (instead of `initialise`)."""
+        columns: dict[str, np.ndarray] = {}
+        pop_name, pop_cls, pop_params = self.scenario.population
+        n = pop_cls(pop_name, pop_params).size()  # columns span every citizen of the run
+        gather_columns(columns, n, self.part.lo, own)  # zero pages elsewhere
+        self.sim, self.log, self.step_seconds = load_shard(blob, columns)
+        if self.log is not None and self.root is not None:
+            self.log.root = Path(self.root) / "events"
+
+    def _package(self, payload: object) -> tuple[dict[str, np.ndarray], bytes]:
         state, lo, hi = self.sim.state, self.part.lo, self.part.hi
         own = {name: np.ascontiguousarray(state[name][lo:hi]) for name in state}
         buffer = io.BytesIO()
-        _ColumnPickler(buffer, state).dump((self.sim, rows))
+        _ColumnPickler(buffer, state).dump(payload)
         return own, buffer.getvalue()
 
 
@@ -119,7 +139,7 @@ class _ColumnUnpickler(pickle.Unpickler):
         return self.columns[str(pid)]
 
 
-def load_shard(blob: bytes, columns: dict[str, np.ndarray]) -> tuple[Simulation, dict[str, int]]:
-    """A finished shard's simulation and rows written, its state columns being `columns` (the
-    whole run's, shared by every shard loaded)."""
+def load_shard(blob: bytes, columns: dict[str, np.ndarray]) -> Any:
+    """What a shard packed (`finish`: its simulation and rows written), its state columns being
+    `columns` (at the merge, the whole run's, shared by every shard loaded)."""
     return _ColumnUnpickler(io.BytesIO(blob), columns).load()
