@@ -25,10 +25,20 @@ class ShardGroup:
 
 
 class LocalShards(ShardGroup):
-    """Shards as objects in this process, called one after another."""
+    """Shards as objects in this process, called one after another, with `threads` Numba
+    threads while they run (the process's own setting comes back on `close`)."""
 
-    def __init__(self, inits: list[tuple]) -> None:
-        self.shards = [Shard(*init) for init in inits]
+    def __init__(self, inits: list[tuple], threads: int) -> None:
+        import numba
+
+        self._threads = numba.get_num_threads()
+        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+        self.shards = [Shard(*init[:3]) for init in inits]
+
+    def close(self) -> None:
+        import numba
+
+        numba.set_num_threads(self._threads)
 
     def call(self, method: str, args: list[tuple]) -> list[Any]:
         return [getattr(s, method)(*a) for s, a in zip(self.shards, args, strict=True)]
@@ -82,4 +92,4 @@ def open_group(backend: str, inits: list[tuple], address: str | None, threads: i
     """The shards `inits` describe, on `backend` ("local" or "ray")."""
     if backend == "ray":
         return RayShards(inits, address, threads)
-    return LocalShards(inits)
+    return LocalShards(inits, threads)
