@@ -16,14 +16,20 @@ import pyarrow as pa
 import tomli_w
 
 from credsim import __version__
-from credsim.engine import Codebook, EventLog, Simulation
+from credsim.engine import Codebook, EventLog, Population, Simulation
 from credsim.engine.loop import Part
 from credsim.results import Results, RunDirectory
 from credsim.results.citizens import citizens_table
 from credsim.scenario import SECTIONS, Scenario, load_scenario
 from credsim.vocab import ACT_KINDS, RECORD_KINDS, SANCTION_ACTIONS
 
-__all__ = ["build_simulation", "event_log", "run", "write_results"]
+__all__ = ["build_simulation", "event_log", "population_of", "run", "write_results"]
+
+
+def population_of(scenario: Scenario) -> Population:
+    """The scenario's population plug-in, not yet built (its size and provinces are known)."""
+    name, cls, params = scenario.population
+    return cls(name, params)
 
 
 def build_simulation(scenario: Scenario, part: Part | None = None) -> Simulation:
@@ -36,12 +42,11 @@ def build_simulation(scenario: Scenario, part: Part | None = None) -> Simulation
         codes.code("record_kind", kind)
     for action in SANCTION_ACTIONS:
         codes.code("action", action)
-    pop_name, pop_cls, pop_params = scenario.population
     plugins = [
         cls(name, params) for section in SECTIONS for name, cls, params in scenario.plugins[section]
     ]
     model = scenario.model
-    population = pop_cls(pop_name, pop_params)
+    population = population_of(scenario)
     sim = Simulation(model.seed, model.days, population, plugins, codes, part)
     sim.world.source_errors = scenario.source_errors
     return sim

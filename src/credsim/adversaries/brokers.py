@@ -10,7 +10,7 @@ import numpy as np
 from pydantic import Field
 
 from credsim.engine import Adversary, Day, PluginParams, World
-from credsim.engine.merge import add_up, join_arrays
+from credsim.engine.merge import add_up
 from credsim.engine.rng import event_key
 
 __all__ = ["Brokers"]
@@ -48,8 +48,7 @@ class Brokers(Adversary):
             self.sold.append(named[sold].astype(np.int32))
 
     def merge(self, parts: list) -> None:
-        add_up(self, parts, "records_sold")
-        join_arrays(self, parts, "sold")
+        add_up(self, parts, "records_sold", "sold")
 
     def exposed(self) -> np.ndarray:
         """Citizens named in any record sold (sorted, unique)."""

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["add_up", "added", "join_arrays", "sorted_union"]
+__all__ = ["add_up", "added", "sorted_union"]
 
 
 def added(a: Any, b: Any) -> Any:
@@ -25,20 +25,12 @@ def added(a: Any, b: Any) -> Any:
 
 
 def add_up(target: object, parts: list, *names: str) -> None:
-    """Add the attributes `names` of every part into `target`'s."""
+    """Add the attributes `names` of every part into `target`'s (lists are joined in order)."""
     for name in names:
         value = getattr(target, name)
         for part in parts:
             value = added(value, getattr(part, name))
         setattr(target, name, value)
-
-
-def join_arrays(target: object, parts: list, name: str) -> None:
-    """Concatenate the list-of-arrays attribute `name` of every part after `target`'s."""
-    joined = list(getattr(target, name))
-    for part in parts:
-        joined.extend(getattr(part, name))
-    setattr(target, name, joined)
 
 
 def sorted_union(arrays: list[np.ndarray]) -> np.ndarray:

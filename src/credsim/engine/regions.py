@@ -12,7 +12,7 @@ import numpy as np
 
 from credsim.engine.rng import Stream
 
-__all__ = ["member_of_region", "one_region", "other_in_region", "region_bounds"]
+__all__ = ["member_of_region", "one_region", "other_in_region", "region_bounds", "region_of"]
 
 
 def one_region(n: int) -> np.ndarray:
@@ -20,9 +20,14 @@ def one_region(n: int) -> np.ndarray:
     return np.array([0, n], np.int64)
 
 
+def region_of(starts: np.ndarray, citizens: np.ndarray) -> np.ndarray:
+    """The region (index into `starts`) of each citizen."""
+    return np.searchsorted(starts, citizens, side="right") - 1
+
+
 def region_bounds(starts: np.ndarray, citizens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """First citizen and size of each citizen's region."""
-    region = np.searchsorted(starts, citizens, side="right") - 1
+    region = region_of(starts, citizens)
     return starts[region], starts[region + 1] - starts[region]
 
 

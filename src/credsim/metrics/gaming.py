@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from credsim.engine import Day, Metric, PluginParams, World
-from credsim.engine.merge import add_up, join_arrays
+from credsim.engine.merge import add_up
 from credsim.metrics.groups import Groups
 
 __all__ = ["GamingMetrics", "GrowingIds"]
@@ -108,8 +108,7 @@ class GamingMetrics(Metric):
             row["yuan"] += float(price[mine].sum())
 
     def merge(self, parts: list) -> None:
-        add_up(self, parts, "totals", "by_service")
-        join_arrays(self, parts, "buyer_chunks")
+        add_up(self, parts, "totals", "by_service", "buyer_chunks")
 
     def summary(self) -> dict:
         if self.service is None:

@@ -16,6 +16,7 @@ import numpy as np
 from pydantic import Field
 
 from credsim.engine import Column, Day, PluginParams, Source, World
+from credsim.engine.regions import region_of
 from credsim.engine.rng import Stream
 from credsim.engine.traits import LabelTables
 
@@ -69,7 +70,7 @@ class IdentitySource(Source):
         ]
 
     def init(self, world: World) -> None:
-        self.world, self.n = world, world.n
+        self.world = world
         self.errors = world.source_errors
         self.sim = world.state["sim"]
         codes = world.codes
@@ -122,7 +123,7 @@ class IdentitySource(Source):
     def pair(self, citizens: np.ndarray) -> np.ndarray:
         """Each citizen's partner in the fixed random matching (-1 for the one left over)."""
         starts = self.world.regions
-        region = np.searchsorted(starts, citizens, side="right") - 1
+        region = region_of(starts, citizens)
         first, n = starts[region], starts[region + 1] - starts[region]
         a, b, a_inv = self.a[region], self.b[region], self.a_inv[region]
         position = (a * (citizens.astype(np.int64) - first) + b) % np.maximum(n, 1)

@@ -107,7 +107,6 @@ class Recorder(Source):
 
     def init(self, world: World) -> None:
         self.world = world
-        self.n = world.n
         self.errors = world.source_errors
         self.source_code = world.codes.code("source", self.name)
         self.act_code = {k: world.codes.code("act_kind", k) for k in ACT_KINDS}

@@ -11,6 +11,7 @@ simulations are merged (credsim.experiments.sharding.merge) and written like any
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -69,8 +70,9 @@ def run_sharded(
         raise UserError(f"--address {address}: only the ray backend joins a cluster.")
     every = None if checkpoint_every is None else check_interval(checkpoint_every)
     started = time.perf_counter()
-    pop_name, pop_cls, pop_params = scenario.population
-    population = pop_cls(pop_name, pop_params)  # its provinces, without building anyone
+    from credsim.runner import population_of
+
+    population = population_of(scenario)  # its provinces, without building anyone
     regions = population.regions()
     parts = split(one_region(population.size()) if regions is None else regions, shards)
     ck = ShardedCheckpoint(scenario, parts, backend, address, threads, every)
@@ -104,7 +106,7 @@ def _drive(
     scenario, parts = ck.scenario, ck.parts
     days = scenario.model.days
     root = str(rundir.path) if scenario.model.output.events != "none" else None
-    inits = [(scenario, part, root, ck.threads) for part in parts]
+    inits = [(scenario, part, root) for part in parts]
     resumed_from = ck.day if resumed else None
     group = open_group(ck.backend, inits, ck.address, ck.threads)
     try:
@@ -145,7 +147,7 @@ def _drive(
         extra |= {"checkpoint_every": ck.every, "resumed_from_day": resumed_from}
         extra["resumes"] = ck.resumes
     for old in rundir.path.glob("shards-*"):  # a finished run keeps no checkpoint
-        _remove(old)
+        shutil.rmtree(old)
     log = _Merged([f[1] for f in finished])
     write_results(rundir, scenario, sim, log, started, loop_seconds, extra)
 
@@ -162,9 +164,3 @@ def _gather(group: ShardGroup, ck: ShardedCheckpoint) -> list:
         del own
         finished.append(load_shard(blob, columns))
     return finished
-
-
-def _remove(folder: Path) -> None:
-    for child in folder.iterdir():
-        child.unlink()
-    folder.rmdir()

@@ -33,7 +33,7 @@ class LocalShards(ShardGroup):
 
         self._threads = numba.get_num_threads()
         numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
-        self.shards = [Shard(*init[:3]) for init in inits]
+        self.shards = [Shard(*init) for init in inits]
 
     def close(self) -> None:
         import numba
@@ -75,7 +75,7 @@ class RayShards(ShardGroup):
             )
         # SPREAD puts the actors on as many nodes as the cluster has: one province set each.
         actor = ray.remote(num_cpus=threads, max_restarts=0, scheduling_strategy="SPREAD")(Shard)
-        self.actors = [actor.remote(*init) for init in inits]
+        self.actors = [actor.remote(*init, threads) for init in inits]
 
     def call(self, method: str, args: list[tuple]) -> list[Any]:
         refs = [getattr(a, method).remote(*x) for a, x in zip(self.actors, args, strict=True)]
@@ -89,7 +89,8 @@ class RayShards(ShardGroup):
 
 
 def open_group(backend: str, inits: list[tuple], address: str | None, threads: int) -> ShardGroup:
-    """The shards `inits` describe, on `backend` ("local" or "ray")."""
+    """The shards `inits` describe ((scenario, part, root) each), on `backend` ("local" or
+    "ray"), with `threads` Numba threads each."""
     if backend == "ray":
         return RayShards(inits, address, threads)
     return LocalShards(inits, threads)

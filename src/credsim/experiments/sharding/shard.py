@@ -90,8 +90,9 @@ class Shard:
     def restore(self, own: dict[str, np.ndarray], blob: bytes) -> None:
         """Take up the shard where `checkpoint` left it (instead of `initialise`)."""
         columns: dict[str, np.ndarray] = {}
-        pop_name, pop_cls, pop_params = self.scenario.population
-        n = pop_cls(pop_name, pop_params).size()  # columns span every citizen of the run
+        from credsim.runner import population_of
+
+        n = population_of(self.scenario).size()  # columns span every citizen of the run
         gather_columns(columns, n, self.part.lo, own)  # zero pages elsewhere
         self.sim, self.log, self.step_seconds = load_shard(blob, columns)
         if self.log is not None and self.root is not None:
