@@ -88,6 +88,8 @@ def _print_plan(scenario) -> None:
         for plugin in plugins:
             kind = type(plugin).__name__
             out_console.print(f"      - {plugin.name} ({kind}): {plugin.describe()}")
+            if plugin.needs():
+                out_console.print(f"        reads services: {', '.join(plugin.needs())}")
     columns = ", ".join(f"{c.name}:{c.dtype}" for c in sim.state.specs)
     out_console.print(f"State columns ({sim.state.bytes_per_citizen()} bytes/citizen): {columns}")
 

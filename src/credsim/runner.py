@@ -134,7 +134,7 @@ def write_results(
     if output.citizens == "all":
         state = {name: sim.state[name] for name in sim.state}
         everyone = np.arange(sim.state.n)
-        bases = {p.name: p.base_scores(sim.world, everyone) for p in sim.policies}
+        bases = {p.name: p.base_scores(p.world, everyone) for p in sim.policies}
         rundir.write_parquet("citizens.parquet", citizens_table(sim.world, state, bases))
     info = _run_info(scenario, sim, started, loop_seconds, log)
     rundir.write_json("run.json", {**info, **(extra_info or {})})

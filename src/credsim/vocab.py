@@ -56,7 +56,7 @@ RECORD_KINDS: tuple[str, ...] = (
     "train_smoking",
     "wrong_ticket",
     "judgment_paid",  # a court records that a judgment debt was paid
-    "post_flagged",  # a post flagged as sensitive (detail 1 if it really was)
+    "post_flagged",  # a post flagged as sensitive (true_detail 1 if it really was)
     "purchase_diapers",
     "purchase_curtains",
     "purchase_video_games",

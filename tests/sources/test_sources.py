@@ -94,8 +94,10 @@ def test_measured_error_rates_match_the_parameters(tmp_path):
     # Every adult holds a real-name number here, so every post can be attributed.
     for detail, p in ((0, 0.05), (1, 0.6)):
         trials = int((posts["detail"] == detail).sum())
-        hits = int((flagged["detail"] == detail).sum())
+        hits = int((flagged["true_detail"] == detail).sum())
         assert _within(hits, trials, p), (detail, hits, trials)
+    # The record says only that a post was flagged; whether it really was sensitive is truth.
+    assert (flagged["detail"] == 0).all()
 
 
 def test_identity_refuses_more_legitimate_people_in_groups_with_higher_fnmr(default_run):

@@ -33,7 +33,7 @@ class Breach(Adversary):
         self.daily = 1.0 if yearly >= 1.0 else float(-np.expm1(np.log1p(-yearly) / 365.0))
         self.days: list[int] = []
         self.records_exposed = 0
-        world.services[f"adversary:{self.name}"] = self
+        world.offer(f"adversary:{self.name}", self)
 
     def act(self, day: Day) -> None:
         if self.when.uniform(day.day, np.zeros(1, np.int64))[0] >= self.daily:

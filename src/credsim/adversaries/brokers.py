@@ -31,7 +31,7 @@ class Brokers(Adversary):
         self.pick = world.stream(f"adversary.{self.name}.pick")
         self.sold: list[np.ndarray] = []
         self.records_sold = 0
-        world.services[f"adversary:{self.name}"] = self
+        world.offer(f"adversary:{self.name}", self)
 
     def act(self, day: Day) -> None:
         """Records are read the day after they are written (the brokers' supply arrives late)."""

@@ -41,7 +41,7 @@ class Insiders(Adversary):
         self.kind = world.codes.code("record_kind", self.params.record)
         self.pick = world.stream(f"adversary.{self.name}.pick")
         self.edits = 0
-        world.services[f"adversary:{self.name}"] = self
+        world.offer(f"adversary:{self.name}", self)
 
     def act(self, day: Day) -> None:
         targets = self.world.hits(self.pick, day.day, self.params.rate).astype(np.int32)

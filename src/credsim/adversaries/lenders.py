@@ -57,7 +57,7 @@ class Lenders(Adversary):
         self.caught = world.stream(f"adversary.{self.name}.caught")
         self.reports = 0
         self.detected = 0
-        world.services[f"adversary:{self.name}"] = self
+        world.offer(f"adversary:{self.name}", self)
 
     def act(self, day: Day) -> None:
         p = self.params

@@ -67,7 +67,7 @@ class Conformity(Behavior):
         self.age = world.state["age"]
         self.code = {kind: world.codes.code("act_kind", kind) for kind in p.purchases}
         self.streams = {kind: world.stream(f"behavior.{self.name}.{kind}") for kind in p.purchases}
-        world.services["conformity"] = self
+        world.offer("conformity", self)
 
     def act(self, day: Day) -> None:
         p = self.params

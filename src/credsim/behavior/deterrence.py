@@ -69,7 +69,7 @@ class Deterrence(Behavior):
         )
         self.notices = np.array([codes.code("action", a) for a in ("warned", "listed", "refused")])
         self.kinds = set(self.params.acts)
-        world.services["deterrence"] = self
+        world.offer("deterrence", self)
 
     def act(self, day: Day) -> None:
         shown = [np.empty(0, np.int32)]

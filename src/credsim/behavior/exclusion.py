@@ -58,7 +58,7 @@ class Exclusion(Behavior):
             )
         self.choice = choice
         self.cuts = CutTies(world.n)
-        world.services["cut_ties"] = self.cuts
+        world.offer("cut_ties", self.cuts)
         self.decide = world.stream(f"behavior.{self.name}.cut")
         self.household = world.state["household"]
 

@@ -97,7 +97,7 @@ class Gaming(Behavior):
         }
         self.scores = world.state[self.info.column]
         self.age = world.state["age"]
-        world.services["gaming"] = self
+        world.offer("gaming", self)
 
     def act(self, day: Day) -> None:
         if self.info.opacity == "nothing":

@@ -37,7 +37,7 @@ class SelfCensorship(Behavior):
         self.world = world
         self.stream = world.stream(f"behavior.{self.name}.hold_back")
         self.suppressed_day, self.suppressed = -1, np.empty(0, np.int32)
-        world.services["self_censorship"] = self
+        world.offer("self_censorship", self)
 
     def act(self, day: Day) -> None:
         """Nothing of its own: it answers the baseline behaviour's `keep` (in any order)."""

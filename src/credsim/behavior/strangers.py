@@ -74,7 +74,7 @@ class Strangers(Behavior):
         self.today = -1
         self.askers = self.helpers = np.empty(0, np.int32)
         self.helped = np.empty(0, bool)
-        world.services["strangers"] = self
+        world.offer("strangers", self)
 
     def act(self, day: Day) -> None:
         askers = self.world.hits(self.ask, day.day, self.params.rate)

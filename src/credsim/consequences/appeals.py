@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from credsim.engine import Consequence, PluginParams, PublicDay, World
+from credsim.engine import Consequence, PluginParams, PublicDay, RecordWorld
 from credsim.errors import UserError
 
 __all__ = ["Appeals"]
@@ -31,7 +31,10 @@ class Appeals(Consequence):
     Params = AppealsParams
     params: AppealsParams
 
-    def init(self, world: World) -> None:
+    def needs(self) -> list[str]:
+        return [f"list:{name}" for name in self.params.lists]
+
+    def init(self, world: RecordWorld) -> None:
         self.lists = []
         for name in self.params.lists:
             target = world.services.get(f"list:{name}")
@@ -43,7 +46,7 @@ class Appeals(Consequence):
             self.lists.append(target)
         self.upheld = world.codes.code("record_kind", self.params.upheld)
         self.agency = world.codes.code("agency", self.name)
-        world.services["appeals"] = self
+        world.offer("appeals", self)
 
     def respond(self, day: PublicDay) -> None:
         records = day.records

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field, field_validator
 
-from credsim.engine import Column, Consequence, PluginParams, PublicDay, SanctionInfo, World
+from credsim.engine import Column, Consequence, PluginParams, PublicDay, RecordWorld, SanctionInfo
 from credsim.vocab import RECORD_KINDS, check_kind
 
 __all__ = ["CourtBlacklist"]
@@ -79,7 +79,7 @@ class CourtBlacklist(Consequence):
             ),
         ]
 
-    def init(self, world: World) -> None:
+    def init(self, world: RecordWorld) -> None:
         self.listed_since = world.state[self.column]
         self.delisted_on = world.state[f"delisted_on.{self.name}"]
         self.balance = world.state[f"judgment_balance.{self.name}"]
@@ -91,7 +91,7 @@ class CourtBlacklist(Consequence):
         self.act = {a: codes.code("action", a) for a in ("warned", "listed", "delisted", "refused")}
         self.agency = codes.code("agency", self.name)
         self.checks = world.calendar({"citizen": "int32", "record_id": "int64"})
-        world.services[f"list:{self.name}"] = self
+        world.offer(f"list:{self.name}", self)
 
     def correct(
         self, day: PublicDay, citizens: np.ndarray, record_ids: np.ndarray, by: int

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from credsim.engine import Column, Consequence, PluginParams, PublicDay, SanctionInfo, World
+from credsim.engine import Column, Consequence, PluginParams, PublicDay, RecordWorld, SanctionInfo
 from credsim.errors import UserError, did_you_mean
 from credsim.vocab import RECORD_KINDS
 
@@ -43,7 +43,7 @@ class GradeList(Consequence):
             self.column, RECORD_KINDS, f"delisted_on.{self.name}", self.params.notify
         )
 
-    def init(self, world: World) -> None:
+    def init(self, world: RecordWorld) -> None:
         info = world.scores.get(self.params.policy)
         if info is None:
             did = did_you_mean(self.params.policy, world.scores)

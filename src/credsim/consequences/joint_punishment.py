@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field, field_validator
 
-from credsim.engine import Consequence, PluginParams, PublicDay, World
+from credsim.engine import Consequence, PluginParams, PublicDay, RecordWorld
 from credsim.errors import UserError, did_you_mean
 from credsim.population.households import parents_of
 from credsim.vocab import RECORD_KINDS, check_kind
@@ -48,7 +48,7 @@ class JointPunishment(Consequence):
     Params = JointParams
     params: JointParams
 
-    def init(self, world: World) -> None:
+    def init(self, world: RecordWorld) -> None:
         self.world = world
         columns = {}
         wanted = {

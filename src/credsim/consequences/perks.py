@@ -9,7 +9,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from credsim.engine import Consequence, PluginParams, PublicDay, World
+from credsim.engine import Consequence, PluginParams, PublicDay, RecordWorld
 
 __all__ = ["Perk", "Perks"]
 
@@ -33,13 +33,13 @@ class Perks(Consequence):
     Params = PerksParams
     params: PerksParams
 
-    def init(self, world: World) -> None:
+    def init(self, world: RecordWorld) -> None:
         # Perks of policies a scenario switched off are left out (a one-policy scenario keeps
         # the default perks table); `skipped` names them in the summary.
         self.active = {n: p for n, p in self.params.perks.items() if p.policy in world.scores}
         self.skipped = sorted(set(self.params.perks) - set(self.active))
         self.world = world
-        world.services["perks"] = self
+        world.offer("perks", self)
 
     def respond(self, day: PublicDay) -> None:
         """Eligibility is read when it is counted; nothing is refused or granted per day here."""

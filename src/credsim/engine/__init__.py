@@ -18,6 +18,7 @@ from credsim.engine.plugin import (
     Source,
 )
 from credsim.engine.registry import KINDS, Registry
+from credsim.engine.sealed import PublicService, RecordWorld
 from credsim.engine.state import Column, State
 from credsim.engine.world import Codebook, SanctionInfo, ScoreInfo, World
 
@@ -37,6 +38,8 @@ __all__ = [
     "Policy",
     "Population",
     "PublicDay",
+    "PublicService",
+    "RecordWorld",
     "Registry",
     "SanctionInfo",
     "ScoreInfo",

@@ -8,7 +8,7 @@ from credsim.engine.events import TABLES, Batch
 
 __all__ = ["TRUTH_FIELDS", "Day", "PublicDay", "RecordsView"]
 
-TRUTH_FIELDS = frozenset({"true_actor", "act_id"})
+TRUTH_FIELDS = frozenset({"true_actor", "act_id", "true_detail"})
 """Record fields that say what really happened: only sources (writing) and metrics may read them."""
 
 
@@ -31,42 +31,32 @@ class Day:
 
 
 class RecordsView:
-    """Records without the fields that say who really acted."""
+    """Records without the fields that say what really happened. It holds only the public
+    columns' arrays, never the batch, so no attribute leads from it to the truth fields."""
 
-    __slots__ = ("_batch",)
+    __slots__ = ("_columns", "_rows")
 
     def __init__(self, batch: Batch) -> None:
-        self._batch = batch
+        self._columns = {f: batch[f] for f in batch.fields if f not in TRUTH_FIELDS}
+        self._rows = len(batch)
 
     def __getitem__(self, name: str) -> np.ndarray:
         if name in TRUTH_FIELDS:
             raise KeyError(f"records.{name} is ground truth; scores and status use records only")
-        return self._batch[name]
+        return self._columns[name]
 
     def __len__(self) -> int:
-        return len(self._batch)
+        return self._rows
 
 
 class PublicDay:
-    """A day as policies and consequences see it: records (no truth), scores, sanctions."""
+    """A day as policies and consequences see it: records (no truth), score changes, sanctions.
+    It holds no reference to the day's acts."""
 
-    __slots__ = ("_day",)
+    __slots__ = ("day", "records", "sanctions", "score_changes")
 
     def __init__(self, day: Day) -> None:
-        self._day = day
-
-    @property
-    def day(self) -> int:
-        return self._day.day
-
-    @property
-    def records(self) -> RecordsView:
-        return RecordsView(self._day.records)
-
-    @property
-    def score_changes(self) -> Batch:
-        return self._day.score_changes
-
-    @property
-    def sanctions(self) -> Batch:
-        return self._day.sanctions
+        self.day: int = day.day
+        self.records = RecordsView(day.records)
+        self.score_changes: Batch = day.score_changes
+        self.sanctions: Batch = day.sanctions

@@ -33,6 +33,7 @@ TABLES: dict[str, dict[str, str]] = {
         "true_actor": "int32",
         "act_id": "int64",
         "detail": "uint8",
+        "true_detail": "uint8",
     },
     "score_changes": {
         "day": "int32",
@@ -52,10 +53,12 @@ TABLES: dict[str, dict[str, str]] = {
         "agency": "uint8",
     },
 }
-"""Every event table and its fields. `true_actor` and `act_id` are -1 for fabricated records;
-`detail` qualifies a kind (a court's listing ground, whether a post was really sensitive)."""
+"""Every event table and its fields. An act's `detail` qualifies its kind (whether a post was
+really sensitive, whether an appellant really owes nothing). A record's `detail` is only what its
+source itself assigns (a court's listing ground); what really happened travels in the truth fields
+`true_actor`, `act_id` (-1 for fabricated records) and `true_detail` (the act's detail)."""
 
-DEFAULTS = {"act_id": 0, "record_id": 0, "detail": 0, "agency": 0}
+DEFAULTS = {"act_id": 0, "record_id": 0, "detail": 0, "true_detail": 0, "agency": 0}
 """Fields a producer may leave out: ids are assigned when the phase closes; detail defaults to 0."""
 
 CITIZEN_FIELD = {

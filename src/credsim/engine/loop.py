@@ -20,7 +20,9 @@ from credsim.engine.plugin import (
     Population,
     Source,
 )
+from credsim.engine.poison import TruthPoison
 from credsim.engine.regions import one_region
+from credsim.engine.sealed import RecordWorld
 from credsim.engine.state import State
 from credsim.engine.world import Codebook, World
 
@@ -102,9 +104,17 @@ class Simulation:
         )
         # A shard numbers its events from its own base, so event ids stay unique across shards.
         self._next_act = self._next_record = part.index << ID_SHIFT
+        self.sealed: list[RecordWorld] = []
+        """The sealed worlds given to policies and consequences (their calendars count too)."""
         self.phase_seconds = {phase.name: 0.0 for phase in PHASES}
         self._last = time.perf_counter()
         self._initialised = False
+        self._poison: TruthPoison | None = None
+
+    def poison_truth(self, seed: int) -> None:
+        """Overwrite the truth with noise while policies and consequences run (a check that they
+        read records only: see credsim.engine.poison)."""
+        self._poison = TruthPoison(seed)
 
     def plan(self) -> list[tuple[Phase, list[Plugin]]]:
         """Each phase with the plug-ins that run in it, in order."""
@@ -125,10 +135,14 @@ class Simulation:
         self.population.build(self.world)
         self.world.traits = self.population.traits(self.world)
         self.world.graph = self.population.graph()
-        record_only = self.world.record_only()
         for plugin in self.plugins[1:]:
-            record_part = isinstance(plugin, Policy | Consequence)
-            plugin.init(record_only if record_part else self.world)
+            if isinstance(plugin, Policy | Consequence):
+                sealed = RecordWorld.sealed_for(self.world, plugin.name, plugin.needs())
+                plugin.init(sealed)
+                self.sealed.append(sealed)
+                self.world.services.update(sealed.offered)
+            else:
+                plugin.init(self.world)
         self._initialised = True
         if reduce:
             self.whole_sums([self.partial_sums()])
@@ -159,6 +173,8 @@ class Simulation:
         self._next_record = d.records.assign_ids("record_id", self._next_record)
         clock("observe")
         public = d.public()
+        if self._poison is not None:
+            self._poison.hide(self.state, d)
         for p in self.policies:
             p.score(public)
         d.score_changes.freeze()
@@ -166,6 +182,8 @@ class Simulation:
         for c in self.consequences:
             c.respond(public)
         d.sanctions.freeze()
+        if self._poison is not None:
+            self._poison.restore()
         clock("respond")
         for m in self.metrics:
             m.measure(d)
@@ -211,7 +229,8 @@ class Simulation:
 
     def resident_bytes(self) -> int:
         """State columns plus the peak of every calendar."""
-        return self.state.nbytes + sum(c.peak_bytes for c in self.world.calendars)
+        calendars = [*self.world.calendars, *(c for w in self.sealed for c in w.calendars)]
+        return self.state.nbytes + sum(c.peak_bytes for c in calendars)
 
     def event_labels(self) -> dict[tuple[str, str], list[str]]:
         """Names of the codes written in each event table."""

@@ -48,7 +48,13 @@ class Plugin:
         return []
 
     def init(self, world: World) -> None:
-        """Called once after every column is allocated and the population is built."""
+        """Called once after every column is allocated and the population is built. Policies and
+        consequences are given a sealed `RecordWorld` instead (credsim.engine.sealed)."""
+
+    def needs(self) -> list[str]:
+        """Services this plug-in reads (names other plug-ins `offer`). A policy or consequence is
+        given only these, and only if each is public; `credsim run --plan` lists them."""
+        return []
 
     def partial_sums(self) -> dict[str, int]:
         """Whole-number sums over this process's citizens that the plug-in needs over the whole

@@ -89,25 +89,27 @@ class State:
 
 
 class StateView:
-    """State as the record-only parts see it."""
+    """State as the record-only parts see it: the public columns' arrays, and only the names and
+    owners of the truth columns (so that asking for one says why it is refused). It holds no
+    reference to the `State`, so no attribute leads from it to a truth column."""
 
-    __slots__ = ("_state",)
+    __slots__ = ("_public", "_truth", "n")
 
     def __init__(self, state: State) -> None:
-        self._state = state
-
-    @property
-    def n(self) -> int:
-        return self._state.n
+        self.n = state.n
+        self._public = {s.name: state[s.name] for s in state.specs if not s.truth}
+        self._truth = {s.name: s.owner for s in state.specs if s.truth}
 
     def __getitem__(self, name: str) -> np.ndarray:
-        spec = self._state.spec(name)
-        if spec.truth:
+        if name in self._truth:
             raise TruthAccessError(
-                f"column {name!r} is ground truth (owned by {spec.owner!r}); "
+                f"column {name!r} is ground truth (owned by {self._truth[name]!r}); "
                 "scores and status may depend only on records"
             )
-        return self._state[name]
+        return self._public[name]
 
     def __contains__(self, name: str) -> bool:
-        return name in self._state and not self._state.spec(name).truth
+        return name in self._public
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._public)

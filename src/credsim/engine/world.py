@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -119,7 +119,7 @@ class World:
         self.calendars.append(cal)
         return cal
 
-    def record_only(self) -> World:
-        """The same world with ground-truth columns hidden (for policies and consequences)."""
-        state = self.state.view() if isinstance(self.state, State) else self.state
-        return replace(self, state=state)
+    def offer(self, name: str, service: object) -> None:
+        """Register a service other plug-ins can read (record-only parts only if they declare it
+        and it is public: see credsim.engine.sealed)."""
+        self.services[name] = service

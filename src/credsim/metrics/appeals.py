@@ -44,7 +44,7 @@ class AppealMetrics(Metric):
         won = recs["kind"] == self.upheld
         if won.any():
             self.won += self.groups.count(recs["attributed_to"][won])
-            innocent = int(np.count_nonzero(recs["detail"][won] == 1))
+            innocent = int(np.count_nonzero(recs["true_detail"][won] == 1))
             self.won_innocent += innocent
             self.won_owing += int(np.count_nonzero(won)) - innocent
             for act_id in recs["act_id"][won].tolist():

@@ -36,7 +36,7 @@ class IdentityMetrics(Metric):
 
     def measure(self, day: Day) -> None:
         kind, who, actor, detail = (
-            day.records[f] for f in ("kind", "attributed_to", "true_actor", "detail")
+            day.records[f] for f in ("kind", "attributed_to", "true_actor", "true_detail")
         )
         legit_refusal = (kind == self.denied) & (detail == 0)
         self.refused[day.day] = self.groups.count(who[legit_refusal])

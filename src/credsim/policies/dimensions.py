@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field, field_validator, model_validator
 
-from credsim.engine import PluginParams, World
+from credsim.engine import PluginParams, RecordWorld
 from credsim.errors import UserError, did_you_mean
 from credsim.policies.scoring import ScoringParams, ScoringPolicy, merge_with_defaults
 from credsim.vocab import RECORD_KINDS, check_kind
@@ -70,7 +70,7 @@ class DimensionPolicy(ScoringPolicy):
                 out[kind] = (kind, before + span * dimension.weight * pts / 100.0)
         return out
 
-    def init(self, world: World) -> None:
+    def init(self, world: RecordWorld) -> None:
         super().init(world)
         # The network term measures friends against the average citizen's starting score.
         own = self.scores[world.lo : world.hi]
@@ -87,7 +87,7 @@ class DimensionPolicy(ScoringPolicy):
     def reference(self) -> float:
         return self._reference
 
-    def base_scores(self, world: World, citizens: np.ndarray) -> np.ndarray:
+    def base_scores(self, world: RecordWorld, citizens: np.ndarray) -> np.ndarray:
         p = self.params
         total = np.zeros(citizens.shape[0])
         for name, dimension in p.dimensions.items():

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field, field_validator, model_validator
 
-from credsim.engine import World
+from credsim.engine import RecordWorld
 from credsim.policies.scoring import INT16, ScoringParams, ScoringPolicy
 from credsim.vocab import RECORD_KINDS, check_kind
 
@@ -49,7 +49,7 @@ class RulesPolicy(ScoringPolicy):
     def points(self) -> dict[str, tuple[str, float]]:
         return {kind: (kind, float(pts)) for kind, pts in self.params.points.items()}
 
-    def base_scores(self, world: World, citizens: np.ndarray) -> np.ndarray:
+    def base_scores(self, world: RecordWorld, citizens: np.ndarray) -> np.ndarray:
         return np.full(citizens.shape[0], self.params.start)
 
     def reference(self) -> float:

@@ -17,7 +17,7 @@ import numpy as np
 from numba import njit
 from pydantic import Field, model_validator
 
-from credsim.engine import Column, PluginParams, Policy, PublicDay, ScoreInfo, World
+from credsim.engine import Column, PluginParams, Policy, PublicDay, RecordWorld, ScoreInfo
 
 __all__ = ["ScoringParams", "ScoringPolicy", "apply_points", "merge_with_defaults"]
 
@@ -125,7 +125,7 @@ class ScoringPolicy(Policy):
         """Record kind -> (rule name, points)."""
         raise NotImplementedError
 
-    def base_scores(self, world: World, citizens: np.ndarray) -> np.ndarray:
+    def base_scores(self, world: RecordWorld, citizens: np.ndarray) -> np.ndarray:
         """Each citizen's score before any record (int)."""
         raise NotImplementedError
 
@@ -145,9 +145,13 @@ class ScoringPolicy(Policy):
             cols.append(Column(self.network_column, "int16", owner=self.name, doc="friends' term"))
         return cols
 
-    def init(self, world: World) -> None:
+    def needs(self) -> list[str]:
+        """Ties citizens cut, taken out of the friends' term (a public service)."""
+        return ["cut_ties"] if self.network_column else []
+
+    def init(self, world: RecordWorld) -> None:
         self.world = world
-        world.services[f"policy:{self.name}"] = self
+        world.offer(f"policy:{self.name}", self)
         self.scores = world.state[self.column]
         for start in range(world.lo, world.hi, 1 << 20):
             chunk = np.arange(start, min(start + (1 << 20), world.hi))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field, field_validator, model_validator
 
-from credsim.engine import Column, PluginParams, PublicDay, World
+from credsim.engine import Column, PluginParams, PublicDay, RecordWorld
 from credsim.policies.scoring import (
     INT16,
     ScoringParams,
@@ -104,14 +104,14 @@ class StatePolicy(ScoringPolicy):
     def points(self) -> dict[str, tuple[str, float]]:
         return {}  # every record is priced by its categories in `score`
 
-    def base_scores(self, world: World, citizens: np.ndarray) -> np.ndarray:
+    def base_scores(self, world: RecordWorld, citizens: np.ndarray) -> np.ndarray:
         total = sum(c.start for c in self.params.categories.values())
         return np.full(citizens.shape[0], total)
 
     def reference(self) -> float:
         return float(sum(c.start for c in self.params.categories.values()))
 
-    def init(self, world: World) -> None:
+    def init(self, world: RecordWorld) -> None:
         super().init(world)
         codes = world.codes
         self.tables = []

@@ -12,6 +12,7 @@ import numpy as np
 from numba import njit
 
 from credsim.engine.rng import draw_uniform
+from credsim.engine.sealed import PublicService
 
 __all__ = ["CutTies", "pair_draws", "pair_keys"]
 
@@ -47,7 +48,7 @@ def _take_out(sums, counts, values, low, high, lo):
         counts[b - lo] -= 1
 
 
-class CutTies:
+class CutTies(PublicService):
     """The friendships cut so far, by pair; each pair counted once however often it is cut."""
 
     def __init__(self, n: int) -> None:

@@ -92,7 +92,7 @@ class IdentitySource(Source):
         self.checks = world.calendar(
             {"owner": "int32", "user": "int32", "actor": "int32", "act_id": "int64"}
         )
-        world.services["accounts"] = self
+        world.offer("accounts", self)
         self._register_at_start(world)
 
     def _register_at_start(self, world: World) -> None:
@@ -189,7 +189,7 @@ class IdentitySource(Source):
         )
         named = np.where(passed, victim, impostor) if not self.errors else victim
         caught = ~passed
-        self._record(day, "sim_denied", named[caught], impostor[caught], act_id[caught], detail=1)
+        self._record(day, "sim_denied", named[caught], impostor[caught], act_id[caught], truth=1)
         self.sim[impostor[passed]] |= OTHERS
         self._record(day, "sim_registered", victim[passed], impostor[passed], act_id[passed])
         thief = impostor[passed]
@@ -212,8 +212,9 @@ class IdentitySource(Source):
             t + wait, owner=owner[found], user=user[found], actor=actor[found], act_id=act_id[found]
         )
 
-    def _record(self, day: Day, kind: str, named, actor, act_id, detail: int = 0) -> None:
-        """A record; `sim_denied` has detail 1 when the refused applicant was an impostor."""
+    def _record(self, day: Day, kind: str, named, actor, act_id, truth: int = 0) -> None:
+        """A record; `sim_denied` has true detail 1 when the refused applicant was an impostor
+        (truth: the carrier's record says only that the check failed)."""
         if named.shape[0]:
             day.records.add(
                 day=day.day,
@@ -222,5 +223,5 @@ class IdentitySource(Source):
                 attributed_to=named,
                 true_actor=actor,
                 act_id=act_id,
-                detail=detail,
+                true_detail=truth,
             )

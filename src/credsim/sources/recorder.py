@@ -33,6 +33,7 @@ _PENDING = {
     "true_actor": "int32",
     "act_id": "int64",
     "detail": "uint8",
+    "true_detail": "uint8",
 }
 FABRICATED = 63
 """The kind number in the draw keys of fabricated records (no act kind has it)."""
@@ -66,7 +67,7 @@ class RecordRule(PluginParams):
         0.0, ge=0, le=1, description="records with no act behind them, per citizen per day"
     )
     details: dict[str, float] | None = Field(
-        None, description="draw the record's detail from these labels (default: the act's)"
+        None, description="draw the record's detail from these labels (default: 0)"
     )
 
     @field_validator("act")
@@ -143,11 +144,14 @@ class Recorder(Source):
             actor, act_id, detail, when, key = (a[seen] for a in (actor, act_id, detail, when, key))
             attributed, kept = self._identify(0, rule, s, actor, key)
             actor, act_id, detail, when, key = (a[kept] for a in (actor, act_id, detail, when, key))
+            # The act's detail is truth (a post really sensitive, an appellant who owes nothing);
+            # the record holds only the source's own label, if it draws one.
+            truth, detail = detail, np.zeros(detail.shape[0], np.uint8)
             if detail_cdf is not None:
                 detail = np.searchsorted(
                     detail_cdf, s["detail"].uniform(0, key) * detail_cdf[-1], side="right"
                 )
-            self._emit(day, rule, s, code, attributed, actor, act_id, detail, key, when)
+            self._emit(day, rule, s, code, attributed, actor, act_id, (detail, truth), key, when)
             if self.errors and rule.fabrication_rate > 0:
                 self._fabricate(day, rule, s, code, detail_cdf)
 
@@ -196,17 +200,17 @@ class Recorder(Source):
         # is drawn apart from it, among the citizens of that province.
         victim = member_of_region(s["fabricated_whom"], day.day, hits, hits, self.world.regions)
         none = np.full(hits.shape[0], -1)
-        detail = np.zeros(hits.shape[0], np.uint8)
+        detail = zero = np.zeros(hits.shape[0], np.uint8)
         keys = event_key(day.day, hits, FABRICATED)
         if detail_cdf is not None:
             u = s["detail"].uniform(0, keys)
             detail = np.searchsorted(detail_cdf, u * detail_cdf[-1], side="right")
-        self._emit(day, rule, s, code, victim, none, none, detail, keys, day.day)
+        self._emit(day, rule, s, code, victim, none, none, (detail, zero), keys, day.day)
 
     def _emit(
-        self, day: Day, rule: RecordRule, s, code, attributed, actor, act_id, detail, keys, when
+        self, day: Day, rule: RecordRule, s, code, attributed, actor, act_id, details, keys, when
     ):
-        """Records due on the act's day plus the delay: now if that day has come, else later
+        """Records (`details`: the source's label and the act's true detail) due on the act's day plus the delay: now if that day has come, else later
         (acts dated before the run, such as past debts, reach the records on its first day)."""
         count = attributed.shape[0]
         if count == 0:
@@ -221,7 +225,8 @@ class Recorder(Source):
             "attributed_to": attributed,
             "true_actor": actor,
             "act_id": act_id,
-            "detail": detail,
+            "detail": details[0],
+            "true_detail": details[1],
         }
         if now.any():
             day.records.add(

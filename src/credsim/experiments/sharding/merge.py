@@ -33,6 +33,8 @@ def merge_shards(sims: list[Simulation], records_written: int) -> Simulation:
     state.lo, state.hi = 0, n
     world = head.world
     world.lo, world.hi = 0, n
+    for sealed in head.sealed:
+        sealed.lo, sealed.hi = 0, n
     world.records_written = records_written
     graph = world.graph
     if graph is not None and hasattr(graph, "widen"):
