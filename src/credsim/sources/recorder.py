@@ -210,8 +210,9 @@ class Recorder(Source):
     def _emit(
         self, day: Day, rule: RecordRule, s, code, attributed, actor, act_id, details, keys, when
     ):
-        """Records (`details`: the source's label and the act's true detail) due on the act's day plus the delay: now if that day has come, else later
-        (acts dated before the run, such as past debts, reach the records on its first day)."""
+        """Records due on the act's day plus the delay: now if that day has come, else later
+        (acts dated before the run, such as past debts, reach the records on its first day).
+        `details` is the source's own label and the act's true detail."""
         count = attributed.shape[0]
         if count == 0:
             return
