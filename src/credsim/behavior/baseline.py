@@ -118,11 +118,6 @@ class BaselineBehavior(Behavior):
         self.repay_calendar = world.calendar({"actor": "int32"})
         # Citizens know only the lists that notify them.
         self.lists = [world.state[i.column] for i in world.sanctions.values() if i.notified]
-        self.told_by = {
-            world.codes.code("consequence", name)
-            for name, info in world.sanctions.items()
-            if info.notified
-        }
         self.appeal_factor = LabelTables(self.params.appeals.by_trait, world.traits, "appeals")
         self.appeal_calendar = world.calendar({"actor": "int32"})
         self.appeal_streams = (world.stream("act.appeal"), world.stream("act.appeal.wait"))
@@ -161,15 +156,13 @@ class BaselineBehavior(Behavior):
         if filing.shape[0]:
             innocent = self.debt[filing] == 0
             day.acts.add(day=day.day, actor=filing, kind=self.code["appeal"], detail=innocent)
-        told = self.world.yesterday
+        notices = self.world.notices
+        told = notices.yesterday if notices is not None else {}
         if not told or not told["citizen"].shape[0]:
             return
-        codes = self.world.codes
-        news = (told["action"] == codes.code("action", "listed")) & np.isin(
-            told["consequence"], list(self.told_by)
-        )
+        news = told["notice"] == notices.code["listed"]  # only lists that tell citizens
         # A refusal tells a citizen on no list they were told of that some list holds them.
-        refused = told["citizen"][told["action"] == codes.code("action", "refused")]
+        refused = told["citizen"][told["notice"] == notices.code["refused"]]
         for column in self.lists:
             refused = refused[column[refused] < 0]
         listed = np.unique(np.concatenate([told["citizen"][news], refused]))

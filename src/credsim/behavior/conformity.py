@@ -1,6 +1,7 @@
 """Conformity: citizens buy what raises their score, when it pays.
 
-Citizens shown their score under `policy` and below `target` believe each listed purchase earns
+Citizens who believe their score under `policy` is below `target` (as shown to them: the score,
+or the middle of the grade band they were shown) believe each listed purchase earns
 `points` (the commercial scores' reported taste for diapers over video games). When those points
 are worth more to them than the price (`points x yuan_per_point >= price_yuan`, a point's worth
 coming from the perks above the target), they make extra purchases at `rate` a day. The extra
@@ -63,7 +64,6 @@ class Conformity(Behavior):
             )
         self.world = world
         self.info = world.scores[p.policy]
-        self.scores = world.state[self.info.column]
         self.age = world.state["age"]
         self.code = {kind: world.codes.code("act_kind", kind) for kind in p.purchases}
         self.streams = {kind: world.stream(f"behavior.{self.name}.{kind}") for kind in p.purchases}
@@ -77,7 +77,8 @@ class Conformity(Behavior):
             if purchase.points * p.yuan_per_point < purchase.price_yuan:
                 continue
             who = self.world.hits(self.streams[kind], day.day, purchase.rate)
-            who = who[(self.scores[who] < p.target) & (self.age[who] >= p.adult_age)]
+            known = self.world.notices.known_score(p.policy, who)
+            who = who[(known < p.target) & (self.age[who] >= p.adult_age)]
             if who.shape[0]:
                 day.acts.add(
                     day=day.day, actor=who.astype(np.int32), kind=self.code[kind], detail=1

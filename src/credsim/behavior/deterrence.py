@@ -1,8 +1,9 @@
 """Deterrence: after a penalty or a warning, a citizen is less likely to do it again.
 
-A citizen learns of a penalty through what they are shown: a deduction under a policy whose
-opacity is `score` or `itemised`, a grade they are told (`grade`: any deduction, as the grade is
-shown), or a warning, listing or refusal. Each penalty remembered (up to `memory`) multiplies the
+A citizen learns of a penalty only through the notices they received (credsim.engine.notices): a
+deduction for a record under a policy whose opacity is `score` or `itemised`, a drop of the grade
+they are shown (`grade`), or a warning, a listing on a list that tells them, or a refusal at a
+counter. A silent listing deters nobody. Each penalty remembered (up to `memory`) multiplies the
 citizen's propensity for the deterred acts by `factor`. Feedback arrives the next day.
 """
 
@@ -15,8 +16,6 @@ from credsim.engine import Behavior, Column, Day, PluginParams, World
 from credsim.vocab import ACT_KINDS, check_kind
 
 __all__ = ["Deterrence"]
-
-SEEN = frozenset({"grade", "score", "itemised"})
 
 
 def _adverse() -> list[str]:
@@ -63,26 +62,21 @@ class Deterrence(Behavior):
     def init(self, world: World) -> None:
         self.world = world
         self.deterred = world.state["deterred"]
-        codes = world.codes
-        self.visible = np.array(
-            [codes.code("policy", n) for n, info in world.scores.items() if info.opacity in SEEN]
-        )
-        self.notices = np.array([codes.code("action", a) for a in ("warned", "listed", "refused")])
         self.kinds = set(self.params.acts)
         world.offer("deterrence", self)
 
     def act(self, day: Day) -> None:
-        shown = [np.empty(0, np.int32)]
-        scores = self.world.yesterday_scores
-        if scores and self.visible.shape[0]:
-            lost = (scores["delta"] < 0) & (scores["record_id"] >= 0)
-            lost &= np.isin(scores["policy"], self.visible)
-            shown.append(scores["citizen"][lost])
-        told = self.world.yesterday
-        if self.params.from_sanctions and told:
-            shown.append(told["citizen"][np.isin(told["action"], self.notices)])
+        notices = self.world.notices
+        told = notices.yesterday if notices is not None else {}
+        if not told or not told["citizen"].shape[0]:
+            return
+        kind, code, from_record = told["notice"], notices.code, told["record_id"] >= 0
+        penalty = (kind == code["points"]) & (told["value"] < 0) & from_record
+        penalty |= (kind == code["grade_down"]) & from_record
+        if self.params.from_sanctions:
+            penalty |= np.isin(kind, [code["warned"], code["listed"], code["refused"]])
         # One lesson per citizen per day, however many penalties arrived together.
-        who = np.unique(np.concatenate(shown))
+        who = np.unique(told["citizen"][penalty])
         if who.shape[0]:
             self.deterred[who] = np.minimum(self.deterred[who] + 1, self.params.memory)
 

@@ -75,18 +75,19 @@ class Exclusion(Behavior):
         if weight <= 0 or day.day == 0 or day.day % cadence or info.opacity == "nothing":
             return
         p = self.params
-        scores = self.world.state[info.column]
+        # Friends judge a citizen by what the policy shows: the score, or the grade's band.
+        shown = self.world.notices.known_score(self.choice, self.world.own())
         reference = float(policy.reference())
         threshold = reference - p.margin if p.threshold is None else p.threshold
-        lo, hi = self.world.lo, self.world.hi
-        low = lo + np.flatnonzero(scores[lo:hi] < threshold).astype(np.int64)
+        lo = self.world.lo
+        low = lo + np.flatnonzero(shown < threshold).astype(np.int64)
         if low.shape[0] == 0:
             return
-        gap = reference - scores[low].astype(np.float64)
+        gap = reference - shown[low - lo]
         scale = weight / p.mean_degree / p.tie_value
         self._cut(day.day, low, gap, scale)
         if p.family_share > 0:
-            kin, kin_gap = self._family(low, gap, scores, threshold)
+            kin, kin_gap = self._family(low, gap, threshold)
             self._cut(day.day, kin, kin_gap, scale, p.family_share)
 
     def _cut(self, day: int, who: np.ndarray, gap: np.ndarray, scale: float, share=1.0) -> None:
@@ -98,11 +99,11 @@ class Exclusion(Behavior):
         if cut.any():
             self.cuts.add(owner[cut], friend[cut])
 
-    def _family(self, low, gap, scores, threshold) -> tuple[np.ndarray, np.ndarray]:
+    def _family(self, low, gap, threshold) -> tuple[np.ndarray, np.ndarray]:
         """Household members of low scorers (not low themselves), each with the largest gap of
         a low scorer in their household."""
         owner, member = household_members(self.household, low)
-        keep = scores[member] >= threshold
+        keep = ~(self.world.notices.known_score(self.choice, member) < threshold)
         owner, member = owner[keep], member[keep]
         kin, where = np.unique(member, return_inverse=True)
         kin_gap = np.zeros(kin.shape[0])

@@ -1,7 +1,8 @@
 """Gaming: citizens buy a better score from card-swiping services, contact-renting, ID pooling
 and click farms.
 
-A citizen who is shown their score under `policy` and stands below `target` (where a better
+A citizen who believes their score under `policy` is below `target` (the score they were shown,
+or the middle of the grade band they were shown: credsim.engine.notices) (where a better
 score pays: a perk, a deposit waived) may buy each service on a day, with chance `demand` x what
 they can afford: 1 - price / (budget_share x monthly income of their income band), never below
 zero. What a purchase does is not decided here: it is an act (`card_swiping`, ...) that platform
@@ -95,7 +96,6 @@ class Gaming(Behavior):
             )
             for name in p.services
         }
-        self.scores = world.state[self.info.column]
         self.age = world.state["age"]
         world.offer("gaming", self)
 
@@ -107,9 +107,8 @@ class Gaming(Behavior):
             who = self.world.hits(hits_stream, day.day, service.demand)
             if who.shape[0] == 0:
                 continue
-            want = (self.scores[who] < self.params.target) & (
-                self.age[who] >= self.params.adult_age
-            )
+            known = self.world.notices.known_score(self.params.policy, who)
+            want = (known < self.params.target) & (self.age[who] >= self.params.adult_age)
             who = who[want]
             chance = self.afford[name][self.income.codes(who)]
             buys = who[thin_stream.uniform(day.day, who) < chance].astype(np.int32)

@@ -88,7 +88,7 @@ class Strangers(Behavior):
         seen = np.zeros(askers.shape[0], np.uint8)
         chance = np.full(askers.shape[0], self.params.base_help)
         if self.info is not None and self.info.opacity != "nothing":
-            grade = grade_index(self.world.state[self.info.column][askers], self.info.grades)
+            grade = self.world.notices.known_grade(self.params.policy, askers)
             chance = self.chance[grade]
             seen = (grade + 1).astype(np.uint8)
         helped = self.decide.uniform(day.day, askers) < chance

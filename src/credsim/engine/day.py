@@ -13,7 +13,7 @@ TRUTH_FIELDS = frozenset({"true_actor", "act_id", "true_detail"})
 
 
 class Day:
-    """The batches of one day: acts, records, score changes and sanctions."""
+    """The batches of one day: acts, records, score changes, sanctions and notices."""
 
     def __init__(self, day: int) -> None:
         self.day = day
@@ -21,6 +21,7 @@ class Day:
         self.records = Batch("records")
         self.score_changes = Batch("score_changes")
         self.sanctions = Batch("sanctions")
+        self.notices = Batch("notices")
 
     def batches(self) -> dict[str, Batch]:
         return {t: getattr(self, t) for t in TABLES}

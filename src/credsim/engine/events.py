@@ -52,6 +52,14 @@ TABLES: dict[str, dict[str, str]] = {
         "record_id": "int64",
         "agency": "uint8",
     },
+    "notices": {
+        "day": "int32",
+        "citizen": "int32",
+        "notice": "uint8",
+        "about": "uint8",
+        "value": "int16",
+        "record_id": "int64",
+    },
 }
 """Every event table and its fields. An act's `detail` qualifies its kind (whether a post was
 really sensitive, whether an appellant really owes nothing). A record's `detail` is only what its
@@ -66,6 +74,7 @@ CITIZEN_FIELD = {
     "records": "attributed_to",
     "score_changes": "citizen",
     "sanctions": "citizen",
+    "notices": "citizen",
 }
 
 

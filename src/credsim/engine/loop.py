@@ -10,6 +10,7 @@ import numpy as np
 
 from credsim.engine.day import Day
 from credsim.engine.events import EventLog
+from credsim.engine.notices import Notices
 from credsim.engine.plugin import (
     Adversary,
     Behavior,
@@ -143,6 +144,7 @@ class Simulation:
                 self.world.services.update(sealed.offered)
             else:
                 plugin.init(self.world)
+        self.world.notices = Notices(self.world)
         self._initialised = True
         if reduce:
             self.whole_sums([self.partial_sums()])
@@ -184,14 +186,15 @@ class Simulation:
         d.sanctions.freeze()
         if self._poison is not None:
             self._poison.restore()
+        notices = self.world.notices
+        assert notices is not None
+        notices.build(d)
+        d.notices.freeze()
         clock("respond")
         for m in self.metrics:
             m.measure(d)
         clock("measure")
-        self.world.yesterday.clear()
-        self.world.yesterday.update(d.sanctions.columns())
-        self.world.yesterday_scores.clear()
-        self.world.yesterday_scores.update(d.score_changes.columns())
+        notices.close(d)
         records = d.records
         self.world.yesterday_records = {
             "record_id": records["record_id"],
@@ -244,4 +247,6 @@ class Simulation:
             ("sanctions", "consequence"): c.names("consequence"),
             ("sanctions", "action"): c.names("action"),
             ("sanctions", "agency"): c.names("agency"),
+            ("notices", "notice"): c.names("notice"),
+            ("notices", "about"): c.names("notice_about"),
         }

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from credsim.engine.notices import Notices
 from credsim.engine.rng import Stream
 from credsim.engine.schedule import Calendar
 from credsim.engine.state import State, StateView
@@ -72,11 +73,9 @@ class World:
     scores: dict[str, ScoreInfo] = field(default_factory=dict)
     sanctions: dict[str, SanctionInfo] = field(default_factory=dict)
     calendars: list[Calendar] = field(default_factory=list)
-    yesterday: dict[str, np.ndarray] = field(default_factory=dict)
-    yesterday_scores: dict[str, np.ndarray] = field(default_factory=dict)
-    """Yesterday's sanctions (listings, removals, refusals): what citizens were told, which the
-    next day's behaviour may read (with yesterday's score changes, as far as each policy's opacity
-    shows them). Feedback travels only through the next day."""
+    notices: Notices | None = None
+    """What citizens were told (credsim.engine.notices): the only way behaviour learns of scores
+    and sanctions. Set by the engine once every plug-in is initialised."""
     yesterday_records: dict[str, np.ndarray] = field(default_factory=dict)
     """Yesterday's records as the database holds them (id and the citizen named): what a broker
     or an attacker can copy."""

@@ -1,0 +1,137 @@
+"""Notices: what each citizen was told, day by day, and what they know of their own scores.
+
+Citizens learn about the system only through notices. At the end of the respond phase the engine
+turns the day's score changes and sanctions into the `notices` event table:
+
+- `points`: a score change, under a policy whose opacity is `score` or `itemised` (value: delta);
+- `grade_down` / `grade_up`: under `grade` opacity, only a change of grade (value: new grade index,
+  0 the best); under `nothing`, no score notice at all;
+- `warned`, `listed`, `delisted`: from a list that notifies the citizen (`notify = true`); a
+  silent listing is no notice;
+- `refused`: a refusal met at a counter (always seen by the citizen refused).
+
+Behaviours that respond to the system read yesterday's notices (`Notices.yesterday`) and the score
+as each citizen knows it (`known_score`, `known_grade`), never the state: a notification switch
+changes behaviour only through notices.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from credsim.engine.day import Day
+    from credsim.engine.world import World
+
+__all__ = ["NOTICES", "SHOWN", "Notices"]
+
+NOTICES = ("points", "grade_down", "grade_up", "warned", "listed", "delisted", "refused")
+"""Notice kinds, in code order."""
+SHOWN = frozenset({"score", "itemised"})
+"""Opacities under which a citizen is shown every change of their score."""
+
+
+class Notices:
+    """Builds each day's notices and answers what a citizen knows."""
+
+    def __init__(self, world: World) -> None:
+        codes = self.codes = world.codes
+        self.code = {name: codes.code("notice", name) for name in NOTICES}
+        self.scores = world.scores
+        self.state = world.state
+        self.policies = {}
+        for name, info in world.scores.items():
+            bounds = np.array([low for _, low in info.grades], np.int64)
+            self.policies[codes.code("policy", name)] = (name, info, bounds)
+        self.action = {a: codes.code("action", a) for a in ("warned", "listed", "delisted")}
+        self.refused = codes.code("action", "refused")
+        self.silent = np.array(
+            [codes.code("consequence", n) for n, i in world.sanctions.items() if not i.notified],
+            np.int64,
+        )
+        self.about = {name: codes.code("notice_about", name) for name in world.scores}
+        # Every consequence has named its code by now: name them all for the event log's labels.
+        self.list_about = np.array(
+            [codes.code("notice_about", n) for n in codes.names("consequence")] or [0], np.int64
+        )
+        self.yesterday: dict[str, np.ndarray] = {}
+        """Yesterday's notices (columns of the `notices` table): what today's behaviour may read."""
+
+    def build(self, day: Day) -> None:
+        """Fill the day's `notices` table from its score changes and sanctions."""
+        sc = day.score_changes
+        for code, (name, info, bounds) in self.policies.items():
+            mine = sc["policy"] == code
+            if info.opacity == "nothing" or not mine.any():
+                continue
+            citizen, delta, after, rid = (
+                sc[f][mine] for f in ("citizen", "delta", "score", "record_id")
+            )
+            about = self.about[name]
+            if info.opacity in SHOWN:
+                self._add(day, citizen, "points", about, delta, rid)
+                continue
+            if bounds.shape[0] == 0:
+                continue
+            new = _grade(after.astype(np.int64), bounds)
+            old = _grade(after.astype(np.int64) - delta, bounds)
+            for kind, moved in (("grade_down", new > old), ("grade_up", new < old)):
+                self._add(day, citizen[moved], kind, about, new[moved], rid[moved])
+        s = day.sanctions
+        action, who, rid, list_code = s["action"], s["citizen"], s["record_id"], s["consequence"]
+        told = ~np.isin(list_code, self.silent)
+        for kind in ("warned", "listed", "delisted"):
+            mine = (action == self.action[kind]) & told
+            self._add(day, who[mine], kind, self._lists(list_code[mine]), 0, rid[mine])
+        mine = action == self.refused
+        self._add(day, who[mine], "refused", self._lists(list_code[mine]), 0, rid[mine])
+
+    def close(self, day: Day) -> None:
+        """The day is over: its notices are what the next day's behaviour reads."""
+        self.yesterday = day.notices.columns()
+
+    def known_score(self, policy: str, citizens: np.ndarray) -> np.ndarray:
+        """The score of `policy` each citizen believes they have: the score they were last shown
+        (`score`, `itemised`), the middle of the band of the grade they were shown (`grade`), or
+        NaN (`nothing`)."""
+        info = self.scores[policy]
+        score = self.state[info.column][citizens].astype(np.float64)
+        if info.opacity in SHOWN:
+            return score
+        if info.opacity == "nothing" or not info.grades:
+            return np.full(citizens.shape[0], np.nan)
+        bounds = np.array([low for _, low in info.grades], np.float64)
+        tops = np.concatenate([[info.high + 1.0], bounds[:-1]])
+        grade = _grade(score.astype(np.int64), bounds.astype(np.int64))
+        return (np.maximum(bounds[grade], info.low) + tops[grade] - 1.0) / 2.0
+
+    def known_grade(self, policy: str, citizens: np.ndarray) -> np.ndarray:
+        """The grade index (0 the best) each citizen was shown under `policy`, or -1 where the
+        policy shows neither a grade nor a score."""
+        info = self.scores[policy]
+        if info.opacity == "nothing" or not info.grades:
+            return np.full(citizens.shape[0], -1, np.int64)
+        bounds = np.array([low for _, low in info.grades], np.int64)
+        return _grade(self.state[info.column][citizens].astype(np.int64), bounds)
+
+    def _lists(self, consequence_codes: np.ndarray) -> np.ndarray:
+        """`notice_about` codes of the consequences named."""
+        return self.list_about[consequence_codes.astype(np.int64)]
+
+    def _add(self, day: Day, citizen, kind: str, about, value, record_id) -> None:
+        if np.size(citizen):
+            day.notices.add(
+                day=day.day,
+                citizen=citizen,
+                notice=self.code[kind],
+                about=about,
+                value=np.clip(value, -32768, 32767),
+                record_id=record_id,
+            )
+
+
+def _grade(scores: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """Index of each score's grade (0 the best), given lower bounds best first."""
+    return np.minimum(np.searchsorted(-bounds, -scores, "left"), bounds.shape[0] - 1)

@@ -1,0 +1,104 @@
+"""Citizens react only to what they were told: the notices table decides, not the state."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from credsim.runner import build_simulation
+from credsim.scenario import load_scenario
+
+# Lenders report many good customers to their shared list, which refuses nothing here (no bank
+# reads it, and no appeal names it): a listing on it can reach a citizen only as a notice.
+SILENT_LIST = [
+    "adversaries.lenders.rate=0.001",
+    "adversaries.lenders.detection=0",
+    'consequences.joint_punishment.agencies.banks.lists=["court_blacklist"]',
+    'consequences.appeals.lists=["court_blacklist"]',
+]
+WITHOUT_LIST = [
+    *SILENT_LIST,
+    "consequences.lender_blacklist.enabled=false",
+    "adversaries.lenders.enabled=false",
+]
+
+
+def _run(overrides: list[str], days: int = 120):
+    scenario = load_scenario("default", population=20_000, days=days, seed=5, overrides=overrides)
+    sim = build_simulation(scenario)
+    sim.initialise()
+    gaming = {sim.codes.code("act_kind", k) for k in ("card_swiping", "click_farming")}
+    gamed, notices = [], []
+    for t in range(days):
+        day = sim.step(t)
+        acts = day.acts
+        gamed.append(acts["actor"][np.isin(acts["kind"], list(gaming))])
+        notices.append(day.notices.columns()["citizen"])
+    listed = (
+        sim.state["listed_since.lender_blacklist"]
+        if "lender_blacklist" in sim.world.sanctions
+        else None
+    )
+    return sim, np.concatenate(gamed), listed
+
+
+@pytest.fixture(scope="module")
+def twins():
+    return {
+        "silent": _run(SILENT_LIST),
+        "told": _run([*SILENT_LIST, "consequences.lender_blacklist.notify=true"]),
+        "without": _run(WITHOUT_LIST),
+    }
+
+
+def _victims(twins) -> np.ndarray:
+    _, _, listed = twins["silent"]
+    victims = np.flatnonzero(listed >= 0)
+    assert victims.shape[0] >= 20  # enough to see a difference
+    return victims
+
+
+def test_a_silent_listing_changes_neither_deterrence_nor_gaming(twins):
+    victims = _victims(twins)
+    silent, silent_gamed, _ = twins["silent"]
+    without, without_gamed, _ = twins["without"]
+    deterred = silent.state["deterred"][victims], without.state["deterred"][victims]
+    np.testing.assert_array_equal(*deterred)
+    in_silent = np.isin(silent_gamed, victims)
+    in_without = np.isin(without_gamed, victims)
+    np.testing.assert_array_equal(silent_gamed[in_silent], without_gamed[in_without])
+
+
+def test_a_listing_that_tells_its_victims_deters_them(twins):
+    """The positive control: switch notification on and the same victims learn, and respond."""
+    victims = _victims(twins)
+    told, _, _ = twins["told"]
+    without, _, _ = twins["without"]
+    more = told.state["deterred"][victims].astype(int) - without.state["deterred"][victims]
+    # (Some victims already remember as many penalties as they can.)
+    assert (more > 0).mean() > 0.3
+    assert more.mean() > 0.3
+
+
+def test_notices_follow_each_policys_opacity():
+    """Itemised and score policies tell every change; a grade policy tells only grade moves."""
+    sim = build_simulation(load_scenario("default", population=5_000, days=60, seed=2))
+    sim.initialise()
+    code = sim.world.notices.code
+    about = {n: sim.codes.code("notice_about", n) for n in sim.world.scores}
+    shown = {"points": 0, "grade": 0, "rongcheng_changes": 0}
+    for t in range(60):
+        day = sim.step(t)
+        told = day.notices.columns()
+        rong = about["rongcheng"]
+        assert not ((told["about"] == rong) & (told["notice"] == code["points"])).any()
+        shown["grade"] += int(((told["about"] == rong) & (told["notice"] != code["points"])).sum())
+        changes = day.score_changes
+        policy = sim.codes.code("policy", "sesame")
+        sesame = int((changes["policy"] == policy).sum())
+        sesame_told = (told["about"] == about["sesame"]) & (told["notice"] == code["points"])
+        assert int(sesame_told.sum()) == sesame
+        shown["rongcheng_changes"] += int(
+            (changes["policy"] == sim.codes.code("policy", "rongcheng")).sum()
+        )
+    assert 0 < shown["grade"] < shown["rongcheng_changes"]
