@@ -34,7 +34,9 @@ def population_of(scenario: Scenario) -> Population:
 
 def build_simulation(scenario: Scenario, part: Part | None = None) -> Simulation:
     """The simulation a scenario describes (population built lazily on first step); with
-    `part`, only the shard of citizens it names (see credsim.experiments.sharding)."""
+    `part`, only the shard of citizens it names (see credsim.experiments.sharding). Unless the
+    scenario says `but_for = false`, it steps its counterfactual without erroneous records beside
+    it; a shard does not (sharded runs do not compute it yet)."""
     codes = Codebook()
     for kind in ACT_KINDS:
         codes.code("act_kind", kind)
@@ -49,6 +51,8 @@ def build_simulation(scenario: Scenario, part: Part | None = None) -> Simulation
     population = population_of(scenario)
     sim = Simulation(model.seed, model.days, population, plugins, codes, part)
     sim.world.source_errors = scenario.source_errors
+    if model.but_for and part is None:
+        sim.compare_with(build_simulation(scenario.without_errors()))
     return sim
 
 
@@ -135,7 +139,9 @@ def write_results(
         state = {name: sim.state[name] for name in sim.state}
         everyone = np.arange(sim.state.n)
         bases = {p.name: p.base_scores(p.world, everyone) for p in sim.policies}
-        rundir.write_parquet("citizens.parquet", citizens_table(sim.world, state, bases))
+        rundir.write_parquet(
+            "citizens.parquet", citizens_table(sim.world, state, bases, sim.twin is not None)
+        )
     info = _run_info(scenario, sim, started, loop_seconds, log)
     rundir.write_json("run.json", {**info, **(extra_info or {})})
     if output.report:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from credsim.engine.but_for import ButFor
 from credsim.engine.day import Day
 from credsim.engine.events import EventLog
 from credsim.engine.notices import Notices
@@ -111,6 +112,15 @@ class Simulation:
         self._last = time.perf_counter()
         self._initialised = False
         self._poison: TruthPoison | None = None
+        self.twin: Simulation | None = None
+        """The counterfactual without erroneous records, if the run computes it."""
+        self._but_for: ButFor | None = None
+
+    def compare_with(self, twin: Simulation) -> None:
+        """Step `twin`, the same run without erroneous records, beside this one, so that the
+        metrics count who is sanctioned here and not there (credsim.engine.but_for)."""
+        self.twin = twin
+        self.phase_seconds["but_for"] = 0.0
 
     def poison_truth(self, seed: int) -> None:
         """Overwrite the truth with noise while policies and consequences run (a check that they
@@ -145,6 +155,11 @@ class Simulation:
             else:
                 plugin.init(self.world)
         self.world.notices = Notices(self.world)
+        if self.twin is not None:
+            self.twin.initialise(reduce)
+            self._but_for = ButFor(self.twin.world)
+            for metric in self.metrics:
+                metric.compare_with(self._but_for)
         self._initialised = True
         if reduce:
             self.whole_sums([self.partial_sums()])
@@ -164,8 +179,11 @@ class Simulation:
 
     def step(self, day: int) -> Day:
         """One day: act -> observe -> score -> respond -> measure."""
-        d = Day(day)
         clock = self._clock
+        if self.twin is not None and self._but_for is not None:
+            self._but_for.day = self.twin.step(day)
+            clock("but_for")
+        d = Day(day)
         for b in self.behaviors:
             b.act(d)
         self._next_act = d.acts.assign_ids("act_id", self._next_act)
@@ -233,7 +251,8 @@ class Simulation:
     def resident_bytes(self) -> int:
         """State columns plus the peak of every calendar."""
         calendars = [*self.world.calendars, *(c for w in self.sealed for c in w.calendars)]
-        return self.state.nbytes + sum(c.peak_bytes for c in calendars)
+        twin = self.twin.resident_bytes() if self.twin is not None else 0
+        return self.state.nbytes + sum(c.peak_bytes for c in calendars) + twin
 
     def event_labels(self) -> dict[tuple[str, str], list[str]]:
         """Names of the codes written in each event table."""

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from credsim.engine.state import Column
 
 if TYPE_CHECKING:
+    from credsim.engine.but_for import ButFor
     from credsim.engine.day import Day, PublicDay
     from credsim.engine.traits import Trait
     from credsim.engine.world import SanctionInfo, ScoreInfo, World
@@ -169,6 +170,10 @@ class Metric(Plugin):
 
     def measure(self, day: Day) -> None:
         raise NotImplementedError
+
+    def compare_with(self, but_for: ButFor) -> None:
+        """The run's counterfactual without erroneous records (credsim.engine.but_for), given
+        after `init` when the run computes it; its `day` is today's by the time of `measure`."""
 
     def summary(self) -> dict:
         return {}

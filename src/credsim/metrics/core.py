@@ -1,9 +1,14 @@
 """The core metrics of the glossary, by group, with ground truth.
 
 Flows (acts, records, refusals) are counted from each day's events; stocks (sanctioned, scores)
-are kept up to date from events too, so a day costs what its events cost. `sanctioned_wrongful`
-counts listed citizens whose listing rests on at least one record of the listing's basis kind
-that was misattributed to them or fabricated; the mark is cleared when they leave the list.
+are kept up to date from events too, so a day costs what its events cost.
+
+Harm is but-for (credsim.engine.but_for): `sanctioned_wrongful` counts citizens on a list here
+and on no list in the same run without erroneous records, and `refused_wrongful` the refusals met
+here that the same citizen did not meet that day, for that kind of purchase, in it. The weaker
+`sanctioned_touched_by_wrong_record` counts listed citizens whom at least one misattributed or
+fabricated record of the list's basis kind reached (cleared when they leave the list); it is what
+a run without its counterfactual can say.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from credsim.engine import Column, Day, Metric, PluginParams, World
+from credsim.engine.but_for import ButFor
 from credsim.engine.merge import add_up
 from credsim.metrics.groups import Groups, ScoreHistogram
 
@@ -30,11 +36,12 @@ FLOWS = (
     "blocked_high_consumption",
     "blocked_company_posts",
     "children_refused_school",
+    "refused_wrongful",
 )
-STOCKS = ("sanctioned", "sanctioned_wrongful")
-SANCTIONED, WRONGFUL = np.uint8(0x40), np.uint8(0x80)
-"""Flag bits of `wrongful_basis` (bits 0-5 mark a wrong record under each list)."""
-MAX_LISTS = 6
+STOCKS = ("sanctioned", "sanctioned_wrongful", "sanctioned_touched_by_wrong_record")
+TOUCHED, SANCTIONED, WRONGFUL = np.uint8(0x20), np.uint8(0x40), np.uint8(0x80)
+"""Flag bits of `wrongful_basis` (bits 0-4 mark a wrong record under each list)."""
+MAX_LISTS = 5
 BLOCKED = {
     "flight_purchase": "blocked_flights",
     "train_purchase": "blocked_trains",
@@ -61,8 +68,9 @@ class CoreMetrics(Metric):
                 "uint8",
                 owner=self.name,
                 truth=True,
-                doc="bits 0-5: a wrong record of list i's basis kind reached this citizen; "
-                "bit 6: sanctioned now; bit 7: wrongfully sanctioned now",
+                doc="bits 0-4: a wrong record of list i's basis kind reached this citizen; "
+                "bit 5: listed and touched by such a record now; bit 6: sanctioned now; "
+                "bit 7: sanctioned now and not in the run without erroneous records",
             )
         ]
 
@@ -88,6 +96,9 @@ class CoreMetrics(Metric):
         self.blocked_code = {codes.code("record_kind", k): m for k, m in BLOCKED.items()}
         self.sanctioned = np.zeros(self.groups.size)
         self.sanctioned_wrongful = np.zeros(self.groups.size)
+        self.sanctioned_touched = np.zeros(self.groups.size)
+        self.but_for: ButFor | None = None
+        self.refused_wrongful_by: dict[str, int] = {}
         self.hists = {
             name: ScoreHistogram(
                 self.groups, info.low, info.high, state[info.column], world.lo, world.hi
@@ -106,6 +117,18 @@ class CoreMetrics(Metric):
         self.totals_by_kind: dict[str, dict[str, int]] = {"acts": {}, "records": {}}
         self.by_source: dict[str, dict[str, int]] = {}
 
+    def compare_with(self, but_for: ButFor) -> None:
+        """Count harms against the run without erroneous records."""
+        self.but_for = but_for
+        twin = but_for.world
+        self.twin_lists = [twin.state[info.column] for info in twin.sanctions.values()]
+        twin_codes = twin.codes
+        self.twin_action = {a: twin_codes.code("action", a) for a in ("listed", "delisted")}
+        self.twin_refused = twin_codes.code("action", "refused")
+        # Record kinds of the counterfactual in this run's codes (its codebook may differ).
+        names = twin_codes.names("record_kind")
+        self.twin_kind = np.array([self.world.codes.code("record_kind", k) for k in names])
+
     def measure(self, day: Day) -> None:
         t, g = day.day, self.groups
         acts, recs = day.acts, day.records
@@ -121,9 +144,10 @@ class CoreMetrics(Metric):
         self._by_source(recs["source"], misattributed, fabricated)
         changed = self._sanctions(day)
         marked = self._mark_wrong(recs["kind"], who, misattributed | fabricated)
-        self._update_stocks(np.concatenate([changed, marked]))
+        self._update_stocks(np.concatenate([changed, marked, self._twin_changes()]))
         self.stocks["sanctioned"][t] = self.sanctioned
         self.stocks["sanctioned_wrongful"][t] = self.sanctioned_wrongful
+        self.stocks["sanctioned_touched_by_wrong_record"][t] = self.sanctioned_touched
         for code, name in self.policy_code.items():
             self._scores(day, code, name)
 
@@ -155,7 +179,15 @@ class CoreMetrics(Metric):
             marked.append(hit)
         return np.concatenate(marked) if marked else np.empty(0, np.int32)
 
-    def _wrongful_now(self, citizens: np.ndarray) -> np.ndarray:
+    def _twin_changes(self) -> np.ndarray:
+        """Citizens listed or removed today in the counterfactual."""
+        if self.but_for is None or self.but_for.day is None:
+            return np.empty(0, np.int32)
+        s = self.but_for.day.sanctions
+        moved = np.isin(s["action"], list(self.twin_action.values()))
+        return s["citizen"][moved]
+
+    def _touched_now(self, citizens: np.ndarray) -> np.ndarray:
         """On some list whose listing rests on a wrong record of its basis kind."""
         out = np.zeros(citizens.shape[0], bool)
         for bit, (_, info) in enumerate(self.lists):
@@ -170,17 +202,25 @@ class CoreMetrics(Metric):
         if touched.shape[0] == 0:
             return
         sanctioned_now = self._lists_holding(touched) > 0
-        wrongful_now = self._wrongful_now(touched)
+        touched_now = self._touched_now(touched)
+        wrongful_now = np.zeros(touched.shape[0], bool)
+        if self.but_for is not None:
+            twin = np.zeros(touched.shape[0], bool)
+            for column in self.twin_lists:
+                twin |= column[touched] >= 0
+            wrongful_now = sanctioned_now & ~twin
         flags = self.wrong[touched]
         for now, flag, stock in (
             (sanctioned_now, SANCTIONED, self.sanctioned),
+            (touched_now, TOUCHED, self.sanctioned_touched),
             (wrongful_now, WRONGFUL, self.sanctioned_wrongful),
         ):
             before = (flags & flag) > 0
             stock += self.groups.count(touched[now & ~before])
             stock -= self.groups.count(touched[~now & before])
         self.wrong[touched] = (
-            (flags & ~(SANCTIONED | WRONGFUL))
+            (flags & ~(TOUCHED | SANCTIONED | WRONGFUL))
+            | np.where(touched_now, TOUCHED, 0).astype(np.uint8)
             | np.where(sanctioned_now, SANCTIONED, 0).astype(np.uint8)
             | np.where(wrongful_now, WRONGFUL, 0).astype(np.uint8)
         )
@@ -199,11 +239,29 @@ class CoreMetrics(Metric):
             self.wrong[off] &= ~np.uint8(1 << bit)
         refused = action == self.action["refused"]
         if refused.any():
-            first = day.records["record_id"][:1]
-            kinds = day.records["kind"][rid[refused] - (first[0] if first.shape[0] else 0)]
+            kinds = _kinds_of(day.records, rid[refused])
             for code, metric in self.blocked_code.items():
                 self.flows[metric][t] += self.groups.count(who[refused][kinds == code])
+            if self.but_for is not None:
+                self._refused_wrongful(t, who[refused], kinds)
         return who[listed | delisted]
+
+    def _refused_wrongful(self, t: int, who: np.ndarray, kinds: np.ndarray) -> None:
+        """Refusals that the same citizen did not meet today, for that kind, without errors."""
+        assert self.but_for is not None and self.but_for.day is not None
+        s = self.but_for.day.sanctions
+        there = s["action"] == self.twin_refused
+        twin_kinds = self.twin_kind[_kinds_of(self.but_for.day.records, s["record_id"][there])]
+        keys = (who.astype(np.int64) << 8) | kinds
+        twin_keys = (s["citizen"][there].astype(np.int64) << 8) | twin_kinds
+        wrong = ~np.isin(keys, twin_keys)
+        self.flows["refused_wrongful"][t] = self.groups.count(who[wrong])
+        for code, count in zip(*np.unique(kinds[wrong], return_counts=True), strict=True):
+            metric = self.blocked_code.get(int(code))
+            if metric is not None:
+                self.refused_wrongful_by[metric] = self.refused_wrongful_by.get(metric, 0) + int(
+                    count
+                )
 
     def _lists_holding(self, citizens: np.ndarray) -> np.ndarray:
         """How many lists each citizen is on now."""
@@ -243,6 +301,7 @@ class CoreMetrics(Metric):
         day, to the summed starting histograms, so the daily means, Ginis and grade shares are
         the whole run's (the same numbers a single process computes)."""
         add_up(self, parts, "flows", "stocks", "sanctioned", "sanctioned_wrongful")
+        add_up(self, parts, "sanctioned_touched", "refused_wrongful_by")
         add_up(self, parts, "totals_by_kind", "by_source")
         if self.changes is None:  # a run of one shard: its histograms are the whole run's
             return
@@ -268,6 +327,9 @@ class CoreMetrics(Metric):
         }
         for name, values in {**self.flows, **self.stocks}.items():
             frame[name] = (values * self.k).ravel()
+        if self.but_for is None:  # not computed: no number rather than a zero
+            for name in ("sanctioned_wrongful", "refused_wrongful"):
+                frame[name] = np.full(days * groups.size, np.nan)
         for name, series in self.score_series.items():
             frame[f"score_mean.{name}"] = np.concatenate(series["mean"])
             frame[f"score_gini.{name}"] = np.concatenate(series["gini"])
@@ -298,10 +360,16 @@ class CoreMetrics(Metric):
             "listed_total": total["listed_new"],
             "delisted_total": total["delisted"],
             "sanctioned": int(self.sanctioned[0] * k),
-            "sanctioned_wrongful": int(self.sanctioned_wrongful[0] * k),
-            "wrongful_sanction_days": round(self.stocks["sanctioned_wrongful"][:, 0].sum() * k),
+            "but_for": self.but_for is not None,
+            **self._harms(0),
             **{name: total[name] for name in BLOCKED.values()},
         }
+        if self.but_for is not None:
+            out["refused_wrongful"] = total["refused_wrongful"]
+            out["refused_wrongful_by_kind"] = {
+                m: c * k for m, c in sorted(self.refused_wrongful_by.items())
+            }
+            out["sanctioned_wrongful_reasons"] = self._reasons()
         policies = {}
         for name, series in self.score_series.items():
             grades = [g for g, _ in self.world.scores[name].grades]
@@ -319,6 +387,39 @@ class CoreMetrics(Metric):
         out["by_group"] = self._by_group(last)
         return out
 
+    def _harms(self, i: int) -> dict:
+        """Group i's harm stocks: but-for (None when not computed) and touched by a wrong
+        record; people at the end, and person-days over the run."""
+        k, stocks = self.k, self.stocks
+        but_for = self.but_for is not None
+        return {
+            "sanctioned_wrongful": int(self.sanctioned_wrongful[i] * k) if but_for else None,
+            "wrongful_sanction_days": (
+                round(stocks["sanctioned_wrongful"][:, i].sum() * k) if but_for else None
+            ),
+            "sanctioned_touched_by_wrong_record": int(self.sanctioned_touched[i] * k),
+            "touched_sanction_days": round(
+                stocks["sanctioned_touched_by_wrong_record"][:, i].sum() * k
+            ),
+        }
+
+    def _reasons(self) -> dict[str, int]:
+        """Why the wrongfully sanctioned are: a wrong record of a list's basis kind reached
+        them (per list; one citizen can count under several), or none did (knock-on harm)."""
+        lo, hi = self.world.lo, self.world.hi
+        flags = self.wrong[lo:hi]
+        wrongful = (flags & WRONGFUL) > 0
+        out = {}
+        for bit, (name, _) in enumerate(self.lists):
+            out[f"wrong record under {name}"] = int(
+                np.count_nonzero(wrongful & ((flags & np.uint8(1 << bit)) > 0)) * self.k
+            )
+        mask = np.uint8((1 << len(self.lists)) - 1)
+        out["no wrong record of their own"] = int(
+            np.count_nonzero(wrongful & ((flags & mask) == 0)) * self.k
+        )
+        return out
+
     def _by_group(self, last: int) -> dict:
         k = self.k
         sizes = self.groups.sizes(self.world.n)
@@ -330,8 +431,7 @@ class CoreMetrics(Metric):
             row = {
                 "citizens": int(sizes[i] * k),
                 "sanctioned": int(self.sanctioned[i] * k),
-                "sanctioned_wrongful": int(self.sanctioned_wrongful[i] * k),
-                "wrongful_sanction_days": round(self.stocks["sanctioned_wrongful"][:, i].sum() * k),
+                **self._harms(i),
                 "records_misattributed": int(self.flows["records_misattributed"][:, i].sum() * k),
             }
             if primary is not None:
@@ -343,6 +443,12 @@ class CoreMetrics(Metric):
                     row["grade_shares"] = {g: _num(s) for g, s in zip(grades, shares, strict=True)}
             by.setdefault(trait, {})[label] = row
         return by
+
+
+def _kinds_of(records, record_ids: np.ndarray) -> np.ndarray:
+    """The kinds of today's records with these ids (ids of a day are consecutive)."""
+    first = records["record_id"][:1]
+    return records["kind"][record_ids - (first[0] if first.shape[0] else 0)]
 
 
 def _num(x: float) -> float | None:

@@ -1,5 +1,5 @@
 """The final state of every citizen as one Arrow table: traits by name, scores with grades,
-listings, and whether a listing rests on a wrong record."""
+listings, and whether a listing is wrongful (but-for) or touched by a wrong record."""
 
 from __future__ import annotations
 
@@ -20,9 +20,15 @@ PACKED = frozenset({"traits", "household", "ses"})
 
 
 def citizens_table(
-    world: World, state_columns: dict[str, np.ndarray], bases: dict[str, np.ndarray] | None = None
+    world: World,
+    state_columns: dict[str, np.ndarray],
+    bases: dict[str, np.ndarray] | None = None,
+    but_for: bool = False,
 ) -> pa.Table:
-    """One row per citizen (agent): traits by name, every other column, grade, listed, wrongful."""
+    """One row per citizen (agent): traits by name, every other column, grade, `listed`,
+    `touched_by_wrong_record` (listed, and a wrong record of that list's kind reached them) and,
+    when the run computed its counterfactual (`but_for`), `wrongful` (listed here and on no list
+    in the same run without erroneous records)."""
     everyone = np.arange(world.n, dtype=np.int64)
     cols: dict[str, pa.Array] = {"citizen": pa.array(everyone.astype(np.int32))}
     for name, trait in world.traits.items():
@@ -44,13 +50,12 @@ def citizens_table(
             idx = np.searchsorted(-bounds, -state_columns[info.column].astype(np.int64), "left")
             cols[f"grade.{policy}"] = _labelled(np.minimum(idx, len(names) - 1), names)
     listed = np.zeros(world.n, bool)
-    wrongful = np.zeros(world.n, bool)
-    basis = state_columns.get("wrongful_basis")
-    for bit, info in enumerate(world.sanctions.values()):
-        on = state_columns[info.column] >= 0
-        listed |= on
-        if basis is not None:
-            wrongful |= on & ((basis & (1 << bit)) > 0)
+    for info in world.sanctions.values():
+        listed |= state_columns[info.column] >= 0
     cols["listed"] = pa.array(listed)
-    cols["wrongful"] = pa.array(wrongful)
+    basis = state_columns.get("wrongful_basis")  # kept by the core metric, if it runs
+    if basis is not None:
+        cols["touched_by_wrong_record"] = pa.array((basis & 0x20) > 0)
+        if but_for:
+            cols["wrongful"] = pa.array((basis & 0x80) > 0)
     return pa.table(cols)

@@ -5,7 +5,7 @@ strict validation with messages that name the file, line and key and the nearest
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,13 @@ class Scenario:
     @property
     def name(self) -> str:
         return self.model.name
+
+    def without_errors(self) -> Scenario:
+        """The run's but-for counterfactual: the same scenario with every source's errors off,
+        no adversaries and no metrics (credsim.engine.but_for)."""
+        model = self.model.model_copy(update={"but_for": False, "adversaries": {}, "metrics": {}})
+        plugins = {**self.plugins, "adversaries": [], "metrics": []}
+        return replace(self, model=model, plugins=plugins, source_errors=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The resolved scenario: every default filled in, no `base`, plug-ins in run order."""

@@ -1,0 +1,28 @@
+"""But-for: the same run without its erroneous records, stepped beside it.
+
+A citizen is wrongfully sanctioned when the run sanctions them and the same run without the
+erroneous records does not. The counterfactual is a second simulation of the same scenario, seed,
+population and graph with every source's errors off (no misattribution, fabrication or false
+non-match) and no adversaries; counter-based draws give it the same acts wherever behaviour has
+not diverged. The engine steps it first each day; metrics compare the two (`Metric.compare_with`).
+It has no metrics and writes no events of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from credsim.engine.day import Day
+    from credsim.engine.world import World
+
+__all__ = ["ButFor"]
+
+
+@dataclass
+class ButFor:
+    """What metrics may read of the counterfactual: its world and the day it just stepped."""
+
+    world: World
+    day: Day | None = None
