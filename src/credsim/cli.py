@@ -117,6 +117,14 @@ def run(
         Path | None,
         typer.Option(help="finish the interrupted run whose --out was RUN_DIR from its checkpoint"),
     ] = None,
+    but_for: Annotated[
+        bool | None,
+        typer.Option(
+            "--but-for/--no-but-for",
+            help="step the run without erroneous records beside it, for but-for harm figures "
+            "(default: the scenario's but_for, on in most bundled scenarios; about 1.5-2x the time)",
+        ),
+    ] = None,
     shards: Annotated[
         int | None,
         typer.Option(help="split the run by province into SHARDS shards (same summary)"),
@@ -146,6 +154,13 @@ def run(
             out_console.print(_summary_table(results.summary, results.run_info))
             out_console.print(f"run directory: {results.path}", soft_wrap=True, highlight=False)
         return
+    if but_for is not None and shards is not None and but_for:
+        raise UserError(
+            "--but-for with --shards: sharded runs do not step the counterfactual yet; run in one "
+            "process for but-for harm figures, or drop --but-for."
+        )
+    if but_for is not None:
+        set_ = [*(set_ or []), f"but_for={'true' if but_for else 'false'}"]
     loaded = load_scenario(scenario, overrides=set_, population=population, days=days, seed=seed)
     if plan:
         _print_plan(loaded)

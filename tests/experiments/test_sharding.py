@@ -60,8 +60,9 @@ def test_another_citizen_is_always_someone_else_of_the_same_province():
 def twin_runs(tmp_path_factory):
     """The default scenario (every mechanism on) in one process and in four shards."""
     root = tmp_path_factory.mktemp("sharding")
+    # Shards do not step the but-for counterfactual: compare with a run that does not either.
     scenario = load_scenario(
-        "default", population=30_000, days=120, overrides=["output.report=false"]
+        "default", population=30_000, days=120, overrides=["output.report=false", "but_for=false"]
     )
     single = run(scenario, out=root / "single")
     sharded = run_sharded(scenario, root / "sharded", 4)
@@ -92,7 +93,7 @@ def test_four_shards_give_the_same_citizens_time_series_and_acts(twin_runs):
 def test_ray_actors_give_the_same_summary(tmp_path):
     pytest.importorskip("ray")
     scenario = load_scenario(
-        "default", population=12_000, days=40, overrides=["output.report=false"]
+        "default", population=12_000, days=40, overrides=["output.report=false", "but_for=false"]
     )
     single = run(scenario, out=tmp_path / "single")
     on_ray = run_sharded(scenario, tmp_path / "ray", 4, backend="ray")
@@ -110,6 +111,7 @@ def test_ray_actors_give_the_same_summary(tmp_path):
         (["--backend", "ray"], "add --shards"),
         (["--shards", "2", "--checkpoint-every", "0"], "--checkpoint-every 0"),
         (["--shards", "2", "--threads", "0"], "--threads 0"),
+        (["--shards", "2", "--but-for"], "sharded runs do not step the counterfactual"),
     ],
 )
 def test_bad_shard_options_exit_2_and_write_nothing(tmp_path, args, needle):
@@ -128,6 +130,7 @@ def test_bad_shard_options_exit_2_and_write_nothing(tmp_path, args, needle):
 
 def test_the_cli_runs_shards_and_writes_the_same_summary(tmp_path):
     common = ["--population", "6000", "--days", "8", "--quiet", "--set", "output.report=false"]
+    common += ["--no-but-for"]
     for name, extra in (("one", []), ("two", ["--shards", "2"]), ("single", ["--shards", "1"])):
         done = subprocess.run(
             [*CLI, "run", *common, *extra, "--out", str(tmp_path / name)],
@@ -157,7 +160,7 @@ def test_a_sharded_run_killed_with_sigkill_resumes_to_the_same_results(tmp_path)
     from credsim.experiments import resume
     from credsim.experiments.checkpoint import CHECKPOINT, partial_path, pending
 
-    overrides = ["output.flush_days=7", "output.report=false"]
+    overrides = ["output.flush_days=7", "output.report=false", "but_for=false"]
     scenario = load_scenario("default", population=8000, days=50, seed=2, overrides=overrides)
     single = run(scenario, out=tmp_path / "single")
     out = tmp_path / "sharded"

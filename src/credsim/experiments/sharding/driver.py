@@ -11,6 +11,8 @@ simulations are merged (credsim.experiments.sharding.merge) and written like any
 
 from __future__ import annotations
 
+import dataclasses
+
 import shutil
 import time
 from collections.abc import Callable
@@ -59,7 +61,8 @@ def run_sharded(
     checkpoint_every: int | None = None,
 ) -> Results:
     """Run `scenario` split by province into `shards` shards; the run directory holds the same
-    summary as a single-process run's (events are written per shard, ids numbered per shard)."""
+    summary as a single-process run's without the counterfactual (events are written per shard,
+    ids numbered per shard). Shards do not step the but-for counterfactual yet."""
     if backend not in SHARD_BACKENDS:
         did = did_you_mean(backend, SHARD_BACKENDS, sentence=True)
         raise UserError(
@@ -69,6 +72,10 @@ def run_sharded(
     if address is not None and backend != "ray":
         raise UserError(f"--address {address}: only the ray backend joins a cluster.")
     every = None if checkpoint_every is None else check_interval(checkpoint_every)
+    if scenario.model.but_for:
+        # Shards do not step the counterfactual yet: the summary says `but_for: false`.
+        model = scenario.model.model_copy(update={"but_for": False})
+        scenario = dataclasses.replace(scenario, model=model)
     started = time.perf_counter()
     from credsim.runner import population_of
 
