@@ -122,7 +122,7 @@ def run(
         typer.Option(
             "--but-for/--no-but-for",
             help="step the run without erroneous records beside it, for but-for harm figures "
-            "(default: the scenario's but_for, on in most bundled scenarios; about 1.5-2x the time)",
+            "(default: the scenario's but_for, on in most bundled scenarios; 1.5-2x the time)",
         ),
     ] = None,
     shards: Annotated[

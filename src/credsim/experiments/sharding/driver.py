@@ -12,7 +12,6 @@ simulations are merged (credsim.experiments.sharding.merge) and written like any
 from __future__ import annotations
 
 import dataclasses
-
 import shutil
 import time
 from collections.abc import Callable
