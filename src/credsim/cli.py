@@ -33,7 +33,9 @@ HEADLINES = [
     ("records_fabricated", "records fabricated"),
     ("listed_total", "listed during the run"),
     ("sanctioned", "sanctioned at the end"),
-    ("sanctioned_wrongful", "of whom wrongfully"),
+    ("sanctioned_wrongful", "of whom wrongfully (not without the wrong records)"),
+    ("sanctioned_touched_by_wrong_record", "of whom touched by a wrong record"),
+    ("refused_wrongful", "refusals not met without the wrong records"),
     ("blocked_flights", "flight purchases refused"),
     ("blocked_trains", "train purchases refused"),
     ("score_mean", "mean score"),
@@ -63,7 +65,9 @@ def _summary_table(summary: dict, run_info: dict) -> Table:
     table.add_column("value", justify="right")
     for key, label in HEADLINES:
         if key in summary:
-            table.add_row(label, _fmt(summary[key]))
+            value = summary[key]
+            shown = "not computed (--but-for)" if value is None and "wrongful" in key else None
+            table.add_row(label, shown or _fmt(value))
     for grade, share in (summary.get("grade_shares") or {}).items():
         table.add_row(f"grade {grade} share", "-" if share is None else f"{share:.2%}")
     for name, row in (summary.get("calibration") or {}).items():

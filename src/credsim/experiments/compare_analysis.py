@@ -195,8 +195,11 @@ def per_citizen(a: Results, b: Results) -> tuple[pd.DataFrame, str | None, dict]
     out = ca[["citizen", *traits]].copy()
     out["listed_a"] = ca["listed"].to_numpy()
     out["listed_b"] = cb["listed"].to_numpy()
-    out["wrongful_a"] = ca["wrongful"].to_numpy()
-    out["wrongful_b"] = cb["wrongful"].to_numpy()
+    # `wrongful` (but-for) is there only when a run computed its counterfactual.
+    for column, name in (("wrongful", "wrongful"), ("touched_by_wrong_record", "touched")):
+        if column in ca and column in cb:
+            out[f"{name}_a"] = ca[column].to_numpy()
+            out[f"{name}_b"] = cb[column].to_numpy()
     ev_a, ev_b = _evidence(a, n), _evidence(b, n)
     acts = _acts_differ(a, b, n)
     act_counts: dict = {}

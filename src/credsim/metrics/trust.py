@@ -41,7 +41,7 @@ class TrustMetrics(Metric):
         self.requests[day.day] = self.groups.count(askers)
         self.given[day.day] = self.groups.count(askers[helped])
         if self.marked is not None:
-            wrong = (self.marked[askers[~helped]] & np.uint8(0x3F)) > 0
+            wrong = (self.marked[askers[~helped]] & np.uint8(0x1F)) > 0
             self.refused_marked += int(wrong.sum())
 
     def merge(self, parts: list) -> None:

@@ -104,20 +104,28 @@ def group_bars(
     return fig
 
 
-def wrongful_by_group(summary: dict) -> Figure:
-    """Wrongly sanctioned per 100,000 in each group at the end (and wrongful days per 1,000)."""
+def wrongful_by_group(
+    summary: dict,
+    field: str = "sanctioned_wrongful",
+    days_field: str = "wrongful_sanction_days",
+) -> Figure:
+    """Wrongly sanctioned (but-for, or `field`) per 100,000 in each group at the end, and the
+    days so listed per 1,000."""
     by_group, n = summary["by_group"], summary.get("citizens")
+    what = (
+        "Wrongly sanctioned"
+        if field == "sanctioned_wrongful"
+        else "Listed, touched by a wrong record"
+    )
     columns = []
-    rates = by_group_rates(by_group, "sanctioned_wrongful", 1e5)
-    overall = 1e5 * summary["sanctioned_wrongful"] / n if n else None
-    title = "Wrongly sanctioned at the end\n(people per 100,000)"
-    columns.append((title, rates, overall, "{:,.1f}"))
-    days = by_group_rates(by_group, "wrongful_sanction_days", 1e3)
-    if days and isinstance(summary.get("wrongful_sanction_days"), int | float):
-        overall_days = 1e3 * summary["wrongful_sanction_days"] / n if n else None
-        columns.append(
-            ("Days wrongly on a list\n(per 1,000 people)", days, overall_days, "{:,.1f}")
-        )
+    rates = by_group_rates(by_group, field, 1e5)
+    total = summary.get(field)
+    overall = 1e5 * total / n if n and isinstance(total, int | float) else None
+    columns.append((f"{what} at the end\n(people per 100,000)", rates, overall, "{:,.1f}"))
+    days = by_group_rates(by_group, days_field, 1e3)
+    if days and isinstance(summary.get(days_field), int | float):
+        overall_days = 1e3 * summary[days_field] / n if n else None
+        columns.append(("Days so listed\n(per 1,000 people)", days, overall_days, "{:,.1f}"))
     return group_bars(columns)
 
 

@@ -25,8 +25,12 @@ HEADLINES = {
     "listed_total": "Listings during the run",
     "delisted_total": "Removals from a list during the run",
     "sanctioned": "People on a list at the end",
-    "sanctioned_wrongful": "People wrongly on a list at the end",
-    "wrongful_sanction_days": "Person-days wrongly on a list",
+    "but_for": "But-for counterfactual computed",
+    "sanctioned_wrongful": "People on a list at the end who would not be without the wrong records",
+    "wrongful_sanction_days": "Person-days on a list not spent so without the wrong records",
+    "sanctioned_touched_by_wrong_record": "People on a list reached by a wrong record of its kind",
+    "touched_sanction_days": "Person-days on a list while touched by a wrong record",
+    "refused_wrongful": "Refusals not met in the run without wrong records",
     "blocked_flights": "Flight purchases refused",
     "blocked_trains": "Train ticket purchases refused",
     "blocked_loans": "Loans refused",
@@ -76,6 +80,7 @@ SHARE_OF = {
     "records_misattributed": "records_total",
     "records_fabricated": "records_total",
     "sanctioned_wrongful": "sanctioned",
+    "sanctioned_touched_by_wrong_record": "sanctioned",
     "speech_suppressed": "speech_acts",
     "help_given": "help_requests",
     "lender_listings_detected": "lender_listings",
@@ -87,7 +92,7 @@ SHOWN_ELSEWHERE = {
     "speech_by_group", "perks", "appeals_by_group", "internet_access_denied_by_group",
     "isolation", "ties_cut_by_group", "ties_cut_by_day", "gaming_by_income", "gaming_by_service",
     "broker_people_exposed_by_group", "breach_people_exposed_by_group",
-    "score_loss_by_association_by_policy", "help_by_group",
+    "score_loss_by_association_by_policy", "help_by_group", "sanctioned_wrongful_reasons",
 }  # fmt: skip
 
 
@@ -104,6 +109,8 @@ def _headline(run: RunData) -> list[Block]:
     for key in keys:
         value = summary[key]
         text = shares(value) if key == "grade_shares" else fmt(value)
+        if value is None and "wrongful" in key:
+            text = "not computed: this run did not step its counterfactual (credsim run --but-for)"
         base = summary.get(SHARE_OF.get(key, ""))
         if isinstance(value, int | float) and isinstance(base, int | float) and base > 0:
             text += f" ({value / base:.1%} of {HEADLINES[SHARE_OF[key]].lower()})"
@@ -268,22 +275,48 @@ def _refusals_logged(run: RunData) -> bool:
 
 
 def _wrongful(run: RunData) -> list[Block]:
-    caption = (
-        "People wrongly on a list per 100,000 in each group at the end of the run (and person-"
-        "days wrongly listed per 1,000); dashed lines: the whole population."
+    but_for = bool(run.summary.get("but_for"))
+    field, days = (
+        ("sanctioned_wrongful", "wrongful_sanction_days")
+        if but_for
+        else ("sanctioned_touched_by_wrong_record", "touched_sanction_days")
     )
+    if but_for:
+        caption = (
+            "People on a list at the end of the run who are on no list in the same run without "
+            "its wrong records (misattributed, fabricated, planted), per 100,000 in each group; "
+            "and person-days so listed per 1,000. Dashed lines: the whole population."
+        )
+    else:
+        caption = (
+            "This run did not step its counterfactual, so who is wrongfully listed is not known; "
+            "shown instead: people on a list whom a wrong record of the list's kind reached, per "
+            "100,000 in each group (and person-days per 1,000). Some would be listed anyway."
+        )
     rows = group_table(
         run.summary["by_group"],
-        [("citizens", ""), ("sanctioned", ""), ("sanctioned_wrongful", "")],
-        {"w": ("sanctioned_wrongful", 1e5), "d": ("wrongful_sanction_days", 1e3)},
+        [("citizens", ""), ("sanctioned", ""), (field, "")],
+        {"w": (field, 1e5), "d": (days, 1e3)},
         skip=(),
     )
-    head = ["Group", "Citizens", "On a list", "Wrongly", "Wrongly per 100,000",
-            "Wrongful days per 1,000"]  # fmt: skip
-    return [
-        Plot("wrongful-by-group", caption, lambda: wrongful_by_group(run.summary)),
+    label = "Wrongly" if but_for else "Touched"
+    head = ["Group", "Citizens", "On a list", label, f"{label} per 100,000",
+            f"{label} days per 1,000"]  # fmt: skip
+    blocks: list[Block] = [
+        Plot("wrongful-by-group", caption, lambda: wrongful_by_group(run.summary, field, days)),
         details("By group (every group, provinces included)", table(head, rows)),
     ]
+    reasons = run.summary.get("sanctioned_wrongful_reasons")
+    if but_for and reasons:
+        rows = [[why, fmt(count)] for why, count in reasons.items()]
+        blocks.append(
+            details(
+                "Why they are wrongfully listed (one person can have wrong records under several "
+                "lists; 'no wrong record of their own' is knock-on harm)",
+                table(["Reason", "People"], rows, {1}),
+            )
+        )
+    return blocks
 
 
 def _has_ts(run: RunData, *cols: str) -> bool:
@@ -338,7 +371,7 @@ CORE_SECTIONS = [
     Section(
         "wrongful",
         "Who is wrongly sanctioned",
-        lambda run: _by_group_has(run, "sanctioned_wrongful"),
+        lambda run: _by_group_has(run, "sanctioned_touched_by_wrong_record"),
         _wrongful,
     ),
 ]
