@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from credsim.engine.threads import wait_passively
 from credsim.errors import UserError
 from credsim.progress import progress_bar
 
@@ -145,7 +146,7 @@ def run(
     ] = None,
 ) -> None:
     """Run a scenario and write its run directory."""
-    from credsim.runner import run as run_scenario
+    from credsim.api import run as run_scenario
     from credsim.scenario import load_scenario
 
     if resume is not None:
@@ -392,6 +393,7 @@ _register_packages()
 
 def main() -> None:
     """Entry point: user errors end in one paragraph and exit code 2, never a traceback."""
+    wait_passively()
     try:
         app()  # usage errors (a flag of the wrong type) exit 2 with click's message
     except UserError as err:

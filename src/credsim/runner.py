@@ -15,15 +15,24 @@ import numpy as np
 import pyarrow as pa
 import tomli_w
 
-from credsim import __version__
 from credsim.engine import Codebook, EventLog, Population, Simulation
 from credsim.engine.loop import Part
+from credsim.engine.threads import wait_passively
 from credsim.results import Results, RunDirectory
 from credsim.results.citizens import citizens_table
 from credsim.scenario import SECTIONS, Scenario, load_scenario
+from credsim.version import __version__
 from credsim.vocab import ACT_KINDS, RECORD_KINDS, SANCTION_ACTIONS
 
-__all__ = ["build_simulation", "event_log", "population_of", "run", "write_results"]
+__all__ = [
+    "build_simulation",
+    "event_log",
+    "out_dir",
+    "population_of",
+    "run",
+    "scenario_of",
+    "write_results",
+]
 
 
 def population_of(scenario: Scenario) -> Population:
@@ -37,6 +46,7 @@ def build_simulation(scenario: Scenario, part: Part | None = None) -> Simulation
     `part`, only the shard of citizens it names (see credsim.experiments.sharding). Unless the
     scenario says `but_for = false`, it steps its counterfactual without erroneous records beside
     it; a shard does not (sharded runs do not compute it yet)."""
+    wait_passively()
     codes = Codebook()
     for kind in ACT_KINDS:
         codes.code("act_kind", kind)
@@ -56,34 +66,37 @@ def build_simulation(scenario: Scenario, part: Part | None = None) -> Simulation
     return sim
 
 
+def scenario_of(scenario: Scenario | str | Path, load_options: dict) -> Scenario:
+    """A scenario object from an object, bundled name or path (with `load_scenario` options)."""
+    if not isinstance(scenario, Scenario):
+        return load_scenario(scenario, **load_options)
+    if load_options:
+        raise TypeError("pass population/days/seed/overrides to load_scenario, not with a Scenario")
+    return scenario
+
+
+def out_dir(scenario: Scenario, out: str | Path | None) -> Path:
+    """The run directory: `out`, or a new temporary one."""
+    if out is None:
+        return Path(tempfile.mkdtemp(prefix="credsim-run-")) / scenario.name
+    return Path(out)
+
+
 def run(
     scenario: Scenario | str | Path = "default",
     *,
     out: str | Path | None = None,
     on_day: Callable[[int], None] | None = None,
-    checkpoint_every: int | None = None,
     **load_options,
 ) -> Results:
-    """Run a scenario (object, bundled name or path) and return its results.
-
-    `out` is the run directory; without it, a new temporary directory is used.
-    `checkpoint_every` (days) saves the whole simulation that often under `<out>.partial/`, so
-    that `credsim.experiments.resume(out)` can finish an interrupted run with the same results.
-    Keyword options (`population`, `days`, `seed`, `overrides`) go to `load_scenario`.
-    """
-    if not isinstance(scenario, Scenario):
-        scenario = load_scenario(scenario, **load_options)
-    elif load_options:
-        raise TypeError("pass population/days/seed/overrides to load_scenario, not with a Scenario")
-    if out is None:
-        out = Path(tempfile.mkdtemp(prefix="credsim-run-")) / scenario.name
-    if checkpoint_every is not None:
-        from credsim.experiments.checkpoint import run_checkpointed
-
-        return run_checkpointed(scenario, Path(out), checkpoint_every, on_day)
+    """Run a scenario (object, bundled name or path) in this process and return its results
+    (`credsim.run` adds checkpoints). Keyword options (`population`, `days`, `seed`,
+    `overrides`) go to `load_scenario`."""
+    scenario = scenario_of(scenario, load_options)
+    out = out_dir(scenario, out)
     started = time.perf_counter()
     sim = build_simulation(scenario)
-    with RunDirectory(Path(out)) as rundir:
+    with RunDirectory(out) as rundir:
         sim.initialise()
         log = event_log(scenario, sim, rundir.path)
         loop_started = time.perf_counter()

@@ -28,11 +28,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from credsim import __version__
 from credsim.engine import EventLog, Simulation
 from credsim.errors import UserError
 from credsim.results import Results, RunDirectory
 from credsim.scenario import Scenario
+from credsim.version import __version__
 
 __all__ = [
     "CHECKPOINT",

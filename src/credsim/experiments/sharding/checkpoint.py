@@ -17,11 +17,11 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from credsim import __version__
 from credsim.engine.loop import Part
 from credsim.experiments.checkpoint import CHECKPOINT, FORMAT, PROGRESS, atomic_write, sync_events
 from credsim.experiments.sharding.group import ShardGroup
 from credsim.scenario import Scenario
+from credsim.version import __version__
 
 __all__ = ["ShardedCheckpoint", "save_sharded", "shard_payloads"]
 

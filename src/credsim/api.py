@@ -1,0 +1,37 @@
+"""`credsim.run`: a scenario run from Python, checkpointed if asked. It sits at the top of the
+stack: it may use both the runner and the experiments (checkpoints), which never import it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from credsim.results import Results
+from credsim.scenario import Scenario
+
+__all__ = ["run"]
+
+
+def run(
+    scenario: Scenario | str | Path = "default",
+    *,
+    out: str | Path | None = None,
+    on_day: Callable[[int], None] | None = None,
+    checkpoint_every: int | None = None,
+    **load_options,
+) -> Results:
+    """Run a scenario (object, bundled name or path) and return its results.
+
+    `out` is the run directory; without it, a new temporary directory is used.
+    `checkpoint_every` (days) saves the whole simulation that often under `<out>.partial/`, so
+    that `credsim.experiments.resume(out)` can finish an interrupted run with the same results.
+    Keyword options (`population`, `days`, `seed`, `overrides`) go to `load_scenario`.
+    """
+    from credsim import runner
+
+    if checkpoint_every is None:
+        return runner.run(scenario, out=out, on_day=on_day, **load_options)
+    from credsim.experiments.checkpoint import run_checkpointed
+
+    loaded = runner.scenario_of(scenario, load_options)
+    return run_checkpointed(loaded, runner.out_dir(loaded, out), checkpoint_every, on_day)
