@@ -1,10 +1,13 @@
 """Speed and memory of credsim runs: agent-days per second and bytes per citizen.
 
 Usage: python benchmarks/run.py [--sizes 1e5 1e6 1e7] [--days 365] [--scenario default]
+                                [--but-for both|on|off]
 
 Each size runs in its own process (so peak RSS is that run's own), with the event log, citizens
-table and report switched off: the figures measure the day loop. The table is printed and saved
-as JSON under benchmarks/results/. Targets (issue "The engine ..."): at least 2e7 agent-days/s at
+table and report switched off: the figures measure the day loop. With `--but-for both` (the
+default) every size runs with and without the counterfactual stepped beside it, and the ratio of
+their loop times is the counterfactual's cost. The table is printed and saved as JSON under
+benchmarks/results/. Targets (issue "The engine ..."): at least 2e7 agent-days/s at
 1e6 citizens on a 2-core machine, and at most 32 bytes of resident state per citizen.
 """
 
@@ -24,15 +27,17 @@ CHILD = """
 import json, sys, credsim
 out, scenario, n, days = sys.argv[1], sys.argv[2], int(float(sys.argv[3])), int(sys.argv[4])
 sets = ["output.events='none'", "output.citizens='none'", "output.report=false"]
+sets.append(f"but_for={sys.argv[5]}")
 results = credsim.run(scenario, out=out, population=n, days=days, overrides=sets)
 print(json.dumps(results.run_info))
 """
 
 
-def measure(scenario: str, n: int, days: int) -> dict:
+def measure(scenario: str, n: int, days: int, but_for: str) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
+        run_dir = str(Path(tmp) / "run")
         done = subprocess.run(
-            [sys.executable, "-c", CHILD, str(Path(tmp) / "run"), scenario, str(n), str(days)],
+            [sys.executable, "-c", CHILD, run_dir, scenario, str(n), str(days), but_for],
             capture_output=True,
             text=True,
             check=True,
@@ -41,6 +46,7 @@ def measure(scenario: str, n: int, days: int) -> dict:
     return {
         "citizens": n,
         "days": days,
+        "but_for": but_for == "true",
         "threads": info["threads"],
         "loop_seconds": info["loop_seconds"],
         "wall_seconds": info["wall_seconds"],
@@ -56,21 +62,27 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", type=float, default=[1e5, 1e6, 1e7])
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--scenario", default="default")
+    parser.add_argument("--but-for", choices=["both", "on", "off"], default="both")
     args = parser.parse_args()
-    measure(args.scenario, 1000, 2)  # compile and cache the kernels outside the timings
+    modes = {"both": ["false", "true"], "on": ["true"], "off": ["false"]}[args.but_for]
+    measure(args.scenario, 1000, 2, "true")  # compile and cache the kernels outside the timings
     rows = []
     print(
-        f"{'citizens':>12} {'days':>5} {'loop s':>8} {'agent-days/s':>14} "
+        f"{'citizens':>12} {'days':>5} {'but-for':>8} {'loop s':>8} {'agent-days/s':>14} "
         f"{'B/citizen':>10} {'peak RSS MiB':>13}"
     )
     for size in args.sizes:
-        row = measure(args.scenario, int(size), args.days)
-        rows.append(row)
-        print(
-            f"{row['citizens']:>12,} {row['days']:>5} {row['loop_seconds']:>8.2f} "
-            f"{row['agent_days_per_second']:>14.3e} {row['peak_bytes_per_citizen']:>10.2f} "
-            f"{row['peak_rss_bytes'] / 2**20:>13.0f}"
-        )
+        for mode in modes:
+            row = measure(args.scenario, int(size), args.days, mode)
+            rows.append(row)
+            print(
+                f"{row['citizens']:>12,} {row['days']:>5} {mode:>8} {row['loop_seconds']:>8.2f} "
+                f"{row['agent_days_per_second']:>14.3e} {row['peak_bytes_per_citizen']:>10.2f} "
+                f"{row['peak_rss_bytes'] / 2**20:>13.0f}"
+            )
+        if len(modes) == 2:
+            ratio = rows[-1]["loop_seconds"] / rows[-2]["loop_seconds"]
+            print(f"{'':>12} the counterfactual costs x{ratio:.2f} in loop time")
     folder = Path(__file__).parent / "results"
     folder.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")

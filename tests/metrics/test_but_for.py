@@ -56,6 +56,11 @@ def test_wrongful_means_listed_here_and_not_without_the_wrong_records(
     assert summary["sanctioned_touched_by_wrong_record"] == int(touched.sum())
     # The run's counterfactual is the run without errors: its listings are the same.
     assert b["listed"].sum() == there.summary["sanctioned"]
+    # A perk lost to the wrong records: eligible there, not here (bike deposits: Sesame 600+).
+    if "perks" in summary:
+        sesame_a, sesame_b = a["score.sesame"].to_numpy(), b["score.sesame"].to_numpy()
+        lost = int(((sesame_a < 600) & (sesame_b >= 600)).sum())
+        assert summary["perks"]["bike_deposit_free"]["lost_wrongfully"] == lost
 
 
 def test_a_run_without_its_counterfactual_says_so(tmp_path):

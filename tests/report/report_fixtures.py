@@ -109,6 +109,8 @@ def make_run_dir(root: Path, citizens: int = 3000, days: int = 95, extra: dict |
             "sanctioned": int(sub["listed"].sum()),
             "sanctioned_wrongful": int(sub["wrongful"].sum()),
             "wrongful_sanction_days": int(sub["wrongful"].sum()) * 30,
+            "sanctioned_touched_by_wrong_record": int(sub["wrongful"].sum()) + 1,
+            "touched_sanction_days": (int(sub["wrongful"].sum()) + 1) * 30,
             "records_misattributed": int(rng.poisson(20)),
             "score_mean": float(sub["score.rules"].mean()),
         }
@@ -131,6 +133,7 @@ def make_run_dir(root: Path, citizens: int = 3000, days: int = 95, extra: dict |
             "courts": {"records": 800, "misattributed": 2, "fabricated": 0},
         },
         "sanctioned": int(people["listed"].sum()),
+        "but_for": True,
         "sanctioned_wrongful": int(people["wrongful"].sum()),
         "wrongful_sanction_days": int(people["wrongful"].sum()) * 30,
         "blocked_flights": 4321,

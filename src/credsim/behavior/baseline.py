@@ -116,8 +116,8 @@ class BaselineBehavior(Behavior):
         self.repay_stream = world.stream("act.debt_repaid")
         self.wait_stream = world.stream("act.debt_repaid.wait")
         self.repay_calendar = world.calendar({"actor": "int32"})
-        # Citizens know only the lists that notify them.
-        self.lists = [world.state[i.column] for i in world.sanctions.values() if i.notified]
+        # Citizens know only the lists that notify them (credsim.engine.notices).
+        self.any_told_list = any(i.notified for i in world.sanctions.values())
         self.appeal_factor = LabelTables(self.params.appeals.by_trait, world.traits, "appeals")
         self.appeal_calendar = world.calendar({"actor": "int32"})
         self.appeal_streams = (world.stream("act.appeal"), world.stream("act.appeal.wait"))
@@ -163,8 +163,7 @@ class BaselineBehavior(Behavior):
         news = told["notice"] == notices.code["listed"]  # only lists that tell citizens
         # A refusal tells a citizen on no list they were told of that some list holds them.
         refused = told["citizen"][told["notice"] == notices.code["refused"]]
-        for column in self.lists:
-            refused = refused[column[refused] < 0]
+        refused = refused[~notices.told_listed(refused)]
         listed = np.unique(np.concatenate([told["citizen"][news], refused]))
         if listed.shape[0] == 0:
             return
@@ -193,7 +192,7 @@ class BaselineBehavior(Behavior):
 
     def _draw(self, day: int, kind: str, spec: ActRate, use_lists: bool = True) -> np.ndarray:
         hits_stream, thin_stream = self.streams[kind]
-        listed_factor = spec.listed_factor if use_lists and self.lists else 1.0
+        listed_factor = spec.listed_factor if use_lists and self.any_told_list else 1.0
         groups = self.by_trait.get(kind)
         top = max(spec.urban_factor, 1.0) * max(listed_factor, 1.0)
         if groups is not None:
@@ -206,9 +205,7 @@ class BaselineBehavior(Behavior):
         if groups is not None:
             weight = weight * groups.factor(candidates)
         if listed_factor != 1.0:
-            listed = np.zeros(candidates.shape[0], bool)
-            for column in self.lists:
-                listed |= column[candidates] >= 0
+            listed = self.world.notices.told_listed(candidates)
             weight = weight * np.where(listed, listed_factor, 1.0)
         deterrence = self.world.services.get("deterrence")
         if deterrence is not None and use_lists:

@@ -51,6 +51,9 @@ class Notices:
             [codes.code("consequence", n) for n, i in world.sanctions.items() if not i.notified],
             np.int64,
         )
+        self.told_lists = [
+            world.state[info.column] for info in world.sanctions.values() if info.notified
+        ]
         self.about = {name: codes.code("notice_about", name) for name in world.scores}
         # Every consequence has named its code by now: name them all for the event log's labels.
         self.list_about = np.array(
@@ -106,6 +109,14 @@ class Notices:
         tops = np.concatenate([[info.high + 1.0], bounds[:-1]])
         grade = _grade(score.astype(np.int64), bounds.astype(np.int64))
         return (np.maximum(bounds[grade], info.low) + tops[grade] - 1.0) / 2.0
+
+    def told_listed(self, citizens: np.ndarray) -> np.ndarray:
+        """Whether each citizen is on a list that told them so (and has not told them of a
+        removal): what they know of their own status."""
+        out = np.zeros(citizens.shape[0], bool)
+        for column in self.told_lists:
+            out |= column[citizens] >= 0
+        return out
 
     def known_grade(self, policy: str, citizens: np.ndarray) -> np.ndarray:
         """The grade index (0 the best) each citizen was shown under `policy`, or -1 where the

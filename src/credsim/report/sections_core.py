@@ -278,10 +278,16 @@ def _wrongful(run: RunData) -> list[Block]:
     but_for = bool(run.summary.get("but_for"))
     field, days = (
         ("sanctioned_wrongful", "wrongful_sanction_days")
-        if but_for
+        if but_for or "but_for" not in run.summary
         else ("sanctioned_touched_by_wrong_record", "touched_sanction_days")
     )
-    if but_for:
+    if "but_for" not in run.summary:  # a run from a credsim before but-for harm
+        caption = (
+            "People on a list whom a wrong record of the list's kind reached (this run's "
+            "credsim called them 'wrongly sanctioned'; some would be listed anyway), per 100,000 "
+            "in each group (and person-days per 1,000)."
+        )
+    elif but_for:
         caption = (
             "People on a list at the end of the run who are on no list in the same run without "
             "its wrong records (misattributed, fabricated, planted), per 100,000 in each group; "
@@ -371,7 +377,10 @@ CORE_SECTIONS = [
     Section(
         "wrongful",
         "Who is wrongly sanctioned",
-        lambda run: _by_group_has(run, "sanctioned_touched_by_wrong_record"),
+        lambda run: (
+            _by_group_has(run, "sanctioned_touched_by_wrong_record")
+            or _by_group_has(run, "sanctioned_wrongful")
+        ),
         _wrongful,
     ),
 ]

@@ -20,6 +20,8 @@ HEADLINES = [
     "sanctioned",
     "sanctioned_wrongful",
     "wrongful_sanction_days",
+    "sanctioned_touched_by_wrong_record",
+    "refused_wrongful",
     "blocked_flights",
     "blocked_trains",
     "score_mean",
