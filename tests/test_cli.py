@@ -62,6 +62,9 @@ def test_plan_prints_the_five_phases_in_order():
     ]
     assert order == sorted(order)
     assert "rongcheng" in done.stdout and "court_blacklist" in done.stdout
+    # Record-only parts show the services they declared, and only those are given to them.
+    assert "reads services: cut_ties" in done.stdout
+    assert "reads services: list:court_blacklist, list:lender_blacklist" in done.stdout
 
 
 def test_scenarios_lists_the_default():

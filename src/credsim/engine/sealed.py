@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from credsim.engine.rng import Stream
 from credsim.engine.schedule import Calendar
+from credsim.engine.span import Span
 
 if TYPE_CHECKING:
     from credsim.engine.state import StateView
@@ -34,7 +34,7 @@ class ServiceError(RuntimeError):
     """A record-only part declared a service that could lead it to the truth."""
 
 
-class RecordWorld:
+class RecordWorld(Span):
     """The run as a policy or consequence sees it: records' public side only."""
 
     __slots__ = (
@@ -92,29 +92,6 @@ class RecordWorld:
                 )
             given[name] = service
         return cls(world, given)
-
-    @property
-    def sharded(self) -> bool:
-        """Whether this process simulates only part of the population."""
-        return self.lo > 0 or self.hi < self.n
-
-    def own(self) -> np.ndarray:
-        """The citizens this process simulates, in order."""
-        return np.arange(self.lo, self.hi, dtype=np.int64)
-
-    def hits(self, stream: Stream, day: int, p: float) -> np.ndarray:
-        """Own citizens hit with probability p each today (the whole run's draws, restricted)."""
-        return stream.hits(day, self.n, p, self.lo, self.hi)
-
-    def stream(self, name: str) -> Stream:
-        """The random stream `name`; the same name always gives the same draws."""
-        return Stream(self.seed, name)
-
-    def calendar(self, fields: dict[str, str]) -> Calendar:
-        """A new calendar of future events (counted in the run's byte budget)."""
-        cal = Calendar(fields)
-        self.calendars.append(cal)
-        return cal
 
     def offer(self, name: str, service: object) -> None:
         """Make this plug-in (or a public object of it) a service other plug-ins can declare."""

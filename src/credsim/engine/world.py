@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from credsim.engine.notices import Notices
-from credsim.engine.rng import Stream
 from credsim.engine.schedule import Calendar
+from credsim.engine.span import Span
 from credsim.engine.state import State, StateView
 from credsim.engine.traits import Trait
 
@@ -57,7 +57,7 @@ class Codebook:
 
 
 @dataclass
-class World:
+class World(Span):
     """The run as a plug-in sees it."""
 
     seed: int
@@ -94,29 +94,6 @@ class World:
     def __post_init__(self) -> None:
         if self.hi < 0:
             self.hi = self.n
-
-    @property
-    def sharded(self) -> bool:
-        """Whether this process simulates only part of the population."""
-        return self.lo > 0 or self.hi < self.n
-
-    def own(self) -> np.ndarray:
-        """The citizens this process simulates, in order."""
-        return np.arange(self.lo, self.hi, dtype=np.int64)
-
-    def hits(self, stream: Stream, day: int, p: float) -> np.ndarray:
-        """Own citizens hit with probability p each today (the whole run's draws, restricted)."""
-        return stream.hits(day, self.n, p, self.lo, self.hi)
-
-    def stream(self, name: str) -> Stream:
-        """The random stream `name`; the same name always gives the same draws."""
-        return Stream(self.seed, name)
-
-    def calendar(self, fields: dict[str, str]) -> Calendar:
-        """A new calendar of future events (its memory is counted in the run's byte budget)."""
-        cal = Calendar(fields)
-        self.calendars.append(cal)
-        return cal
 
     def offer(self, name: str, service: object) -> None:
         """Register a service other plug-ins can read (record-only parts only if they declare it
