@@ -107,6 +107,12 @@ def run(
     population: Annotated[int | None, typer.Option(help="citizens (agents) to simulate")] = None,
     days: Annotated[int | None, typer.Option(help="days to simulate")] = None,
     seed: Annotated[int | None, typer.Option(help="random seed")] = None,
+    start: Annotated[
+        str | None, typer.Option(help="date of the first day, YYYY-MM-DD (default 2020-01-01)")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option(help="date of the last day, YYYY-MM-DD (sets the days)")
+    ] = None,
     out: Annotated[Path | None, typer.Option(help="run directory to write")] = None,
     set_: Annotated[
         list[str] | None,
@@ -154,6 +160,7 @@ def run(
 
         given = {"SCENARIO": scenario != "default", "--population": population, "--days": days}
         given |= {"--seed": seed, "--out": out, "--set": set_, "--plan": plan or None}
+        given |= {"--start": start, "--end": end}
         results = resume_with_progress(resume, checkpoint_every, given, err_console, quiet)
         if not quiet:
             out_console.print(_summary_table(results.summary, results.run_info))
@@ -166,7 +173,15 @@ def run(
         )
     if but_for is not None:
         set_ = [*(set_ or []), f"but_for={'true' if but_for else 'false'}"]
-    loaded = load_scenario(scenario, overrides=set_, population=population, days=days, seed=seed)
+    loaded = load_scenario(
+        scenario,
+        overrides=set_,
+        population=population,
+        days=days,
+        seed=seed,
+        start=start,
+        end=end,
+    )
     if plan:
         _print_plan(loaded)
         return

@@ -16,9 +16,11 @@ import pyarrow as pa
 import tomli_w
 
 from credsim.engine import Codebook, EventLog, Population, Simulation
+from credsim.engine.events import dates
 from credsim.engine.loop import Part
 from credsim.engine.threads import wait_passively
 from credsim.results import Results, RunDirectory
+from credsim.results.by_year import by_year
 from credsim.results.citizens import citizens_table
 from credsim.scenario import SECTIONS, Scenario, load_scenario
 from credsim.version import __version__
@@ -117,6 +119,7 @@ def event_log(scenario: Scenario, sim: Simulation, root: Path, prefix: str = "")
         sample_share=output.sample_share,
         flush_days=output.flush_days,
         prefix=prefix,
+        start=np.datetime64(scenario.model.start, "D"),
     )
 
 
@@ -130,24 +133,29 @@ def write_results(
     extra_info: dict | None = None,
 ) -> None:
     """Everything a finished simulation writes besides its event log (into `rundir`)."""
-    output = scenario.model.output
-    summary = {"scenario": scenario.name, "seed": scenario.model.seed}
+    model = scenario.model
+    output = model.output
+    summary = {"scenario": scenario.name, "seed": model.seed}
+    summary |= {"start": model.start.isoformat(), "end": model.end.isoformat()}
     frames = []
+    stocks: tuple[str, ...] = ()
     for metric in sim.metrics:
         summary.update(metric.summary())
+        stocks += metric.stock_columns
         frame = metric.timeseries()
         if frame is not None:
             frames.append(frame)
+    joined = None
+    if frames:
+        joined = frames[0].join([f.drop(columns=["day", "by", "group"]) for f in frames[1:]])
+        summary["by_year"] = by_year(joined, model.start, stocks)
     rundir.write_text("scenario.toml", tomli_w.dumps(scenario.to_dict()))
     rundir.write_json("summary.json", summary)
-    if frames:
-        rundir.write_parquet(
-            "timeseries.parquet",
-            pa.Table.from_pandas(
-                frames[0].join([f.drop(columns=["day", "by", "group"]) for f in frames[1:]]),
-                preserve_index=False,
-            ),
-        )
+    if joined is not None:
+        table = pa.Table.from_pandas(joined, preserve_index=False)
+        day = joined["day"].to_numpy()
+        table = table.add_column(1, "date", dates(np.datetime64(model.start, "D"), day))
+        rundir.write_parquet("timeseries.parquet", table)
     if output.citizens == "all":
         state = {name: sim.state[name] for name in sim.state}
         everyone = np.arange(sim.state.n)

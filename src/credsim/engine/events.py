@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-__all__ = ["TABLES", "Batch", "EventLog", "sampled"]
+__all__ = ["TABLES", "Batch", "EventLog", "dates", "sampled"]
 
 TABLES: dict[str, dict[str, str]] = {
     "acts": {
@@ -149,7 +149,10 @@ class EventLog:
         sample_share: float = 1.0,
         flush_days: int = 90,
         prefix: str = "",
+        start: np.datetime64 | None = None,
     ) -> None:
+        """`start` is the date of day 0: each table then gets a `date` column beside `day`."""
+        self.start = None if start is None else np.datetime64(start, "D")
         self.root = root
         self.prefix = prefix
         self.labels = labels
@@ -201,7 +204,14 @@ class EventLog:
                 arrays[name] = pa.DictionaryArray.from_arrays(
                     pa.array(values.astype(np.int32)), dictionary
                 )
+            if name == "day" and self.start is not None:
+                arrays["date"] = dates(self.start, values)
         return pa.table(arrays)
+
+
+def dates(start: np.datetime64, days: np.ndarray) -> pa.Array:
+    """Calendar dates of day numbers counted from `start` (day 0), as an Arrow date32 array."""
+    return pa.array(start + np.asarray(days).astype("timedelta64[D]"), pa.date32())
 
 
 def sampled(citizens: np.ndarray, share: float) -> np.ndarray:

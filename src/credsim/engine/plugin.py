@@ -167,6 +167,9 @@ class Metric(Plugin):
     """Phase 5: compares truth, records and status; never changes state."""
 
     kind = "metric"
+    stock_columns: ClassVar[tuple[str, ...]] = ()
+    """Prefixes of the time-series columns that are stocks (levels on a day, such as people on a
+    list) rather than flows (counts per day): `by_year` takes a stock at the year's end."""
 
     def measure(self, day: Day) -> None:
         raise NotImplementedError

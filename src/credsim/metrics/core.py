@@ -60,6 +60,7 @@ class CoreMetrics(Metric):
     """Glossary metrics per day and group: acts, records, errors, sanctions, refusals, scores."""
 
     Params = CoreParams
+    stock_columns = ("sanctioned", "score_mean.", "score_gini.", "grade_share.")
 
     def columns(self) -> list[Column]:
         return [

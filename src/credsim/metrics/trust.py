@@ -21,6 +21,8 @@ class TrustMetrics(Metric):
     """`help_requests`, `help_given`, `trust_index` (given / requests) by group and day,
     `help_refused_wrongly_marked` (refused to askers holding a wrong record) and `welfare`."""
 
+    stock_columns = ("trust_index",)
+
     Params = TrustParams
 
     def init(self, world: World) -> None:

@@ -57,6 +57,7 @@ class Scenario:
         top = self.model.model_dump(mode="json", exclude={"population", *SECTIONS})
         pop_name, _, pop_params = self.population
         out: dict[str, Any] = {k: v for k, v in top.items() if k != "output"}
+        out["start"], out["end"] = self.model.start, self.model.end  # TOML dates
         out["population"] = {
             "plugin": pop_name,
             **pop_params.model_dump(mode="json", exclude_none=True),
@@ -182,8 +183,13 @@ def load_scenario(
     days: int | None = None,
     seed: int | None = None,
     registry: Registry | None = None,
+    start: str | None = None,
+    end: str | None = None,
 ) -> Scenario:
-    """Read, merge and validate a scenario. Raises ScenarioError (exit code 2 in the CLI)."""
+    """Read, merge and validate a scenario. Raises ScenarioError (exit code 2 in the CLI).
+    `start` and `end` are dates (YYYY-MM-DD); `end` sets the number of days."""
+    if days is not None and end is not None:
+        raise ScenarioError(f"--days {days} and --end {end}: give one of them, not both.")
     if registry is None:
         from credsim.plugins import builtin_registry
 
@@ -202,15 +208,19 @@ def load_scenario(
     for item in items:
         parts, value = parse_override(item)
         _apply(data, parts, value)
+        _one_length(data, parts)
         set_keys.append((tuple(parts), f"--set {'.'.join(parts)}"))
     flags = {
         "--population": (population, "population.size"),
         "--days": (days, "days"),
         "--seed": (seed, "seed"),
+        "--start": (start, "start"),
+        "--end": (end, "end"),
     }
     for flag, (value, key) in flags.items():
         if value is not None:
             _apply(data, key.split("."), value)
+            _one_length(data, key.split("."))
             set_keys.append((tuple(key.split(".")), f"{flag} {value}"))
             items.append(f"{key}={value}")
     where = _Where(texts, set_keys)
@@ -227,6 +237,13 @@ def load_scenario(
     return Scenario(
         model, pop, plugins, origin=origin, overrides=items, source_errors=source_errors
     )
+
+
+def _one_length(data: dict, parts: list[str]) -> None:
+    """A run's length given on the command line replaces the file's: `days` drops the file's
+    `end` (which would otherwise set the days)."""
+    if parts == ["days"]:
+        data.pop("end", None)
 
 
 def _merge_aliases(data: dict) -> None:

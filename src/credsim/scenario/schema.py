@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 __all__ = ["ALIASES", "SECTIONS", "OutputSpec", "PluginSpec", "ScenarioModel"]
 
@@ -50,7 +51,11 @@ class ScenarioModel(BaseModel):
     name: str = Field(min_length=1)
     description: str = ""
     seed: int = Field(1, ge=0, le=2**63 - 1)
+    start: dt.date = Field(dt.date(2020, 1, 1), description="the date of day 0 (YYYY-MM-DD)")
     days: int = Field(365, ge=1, le=30000, description="days simulated (int16 day stamps)")
+    end: dt.date | None = Field(
+        None, description="the last day simulated (YYYY-MM-DD); given, it sets `days`"
+    )
     but_for: bool = Field(
         True,
         description="step the same run without erroneous records beside it, so that harm figures "
@@ -66,3 +71,24 @@ class ScenarioModel(BaseModel):
         default_factory=lambda: {"core": PluginSpec(plugin="core")}
     )
     output: OutputSpec = Field(default_factory=OutputSpec)
+
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, end: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        start = info.data.get("start")
+        if end is not None and start is not None and not 0 <= (end - start).days < 30000:
+            raise ValueError(
+                f"end {end} must fall 0 to 29,999 days after start {start} "
+                f"(it is {(end - start).days:,} days after it)"
+            )
+        return end
+
+    @model_validator(mode="after")
+    def _calendar(self) -> ScenarioModel:
+        """`end`, when given, sets `days` (day 0 is `start`, the last day `end`); otherwise `end`
+        is filled in from `days`, so a resolved scenario always names both."""
+        if self.end is not None:
+            self.days = (self.end - self.start).days + 1
+        else:
+            self.end = self.start + dt.timedelta(days=self.days - 1)
+        return self

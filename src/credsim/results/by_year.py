@@ -1,0 +1,52 @@
+"""Headline figures by calendar year, from a run's daily time series."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["by_year", "is_stock"]
+
+
+def is_stock(column: str, stocks: tuple[str, ...]) -> bool:
+    """Whether `column` is a stock (a level on a day) rather than a flow (a count per day):
+    it starts with one of the metrics' stock prefixes."""
+    return column.startswith(stocks)
+
+
+def by_year(frame: pd.DataFrame, start: dt.date, stocks: tuple[str, ...]) -> dict[str, dict]:
+    """{year: {"days": days of the run in that year, column: value}} for the whole population:
+    flows summed over the year's days, stocks as they stood on its last day in the run."""
+    whole = frame[frame["by"] == "all"].sort_values("day")
+    if whole.empty:
+        return {}
+    days = whole["day"].to_numpy().astype("timedelta64[D]")
+    years = (np.datetime64(start, "D") + days).astype("datetime64[Y]").astype(np.int64) + 1970
+    columns = [
+        c
+        for c in whole.columns
+        if c not in ("day", "date", "by", "group") and pd.api.types.is_numeric_dtype(whole[c])
+    ]
+    out: dict[str, dict] = {}
+    for year in np.unique(years):
+        rows = whole[years == year]
+        entry: dict = {"days": len(rows)}
+        for column in columns:
+            values = rows[column].to_numpy(dtype=np.float64)
+            value = values[-1] if is_stock(column, stocks) else np.nansum(values)
+            if is_stock(column, stocks) or not np.isnan(values).all():
+                entry[column] = _number(value)
+            else:
+                entry[column] = None
+        out[str(int(year))] = entry
+    return out
+
+
+def _number(x: float) -> int | float | None:
+    """An int where the value is whole, a float to 10 significant digits, None for NaN."""
+    x = float(x)
+    if np.isnan(x):
+        return None
+    return int(x) if x.is_integer() else float(f"{x:.10g}")
