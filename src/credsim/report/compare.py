@@ -19,10 +19,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
 from credsim.report.style import STYLE as REPORT_STYLE
+from credsim.report.style import time_axis, time_of
 
 if TYPE_CHECKING:
     from credsim.experiments.compare_analysis import Analysis
@@ -312,10 +314,13 @@ def _over_time(path: Path) -> Figure | str:
         file = Path(path) / side / "timeseries.parquet"
         if not file.is_file():
             return "Not drawn: a run has no timeseries.parquet."
-        ts = pd.read_parquet(file, columns=["day", "by", "sanctioned"])
+        names = pq.read_schema(file).names
+        columns = ["day", "by", "sanctioned", *(["date"] if "date" in names else [])]
+        ts = pd.read_parquet(file, columns=columns)
         ts = ts[ts["by"] == "all"].sort_values("day")
-        ax.plot(ts["day"], ts["sanctioned"], color=COLORS[side], label=side.upper(), lw=1.4)
-    ax.set_xlabel("day")
+        x = time_of(ts)
+        ax.plot(x, ts["sanctioned"], color=COLORS[side], label=side.upper(), lw=1.4)
+    time_axis(ax, x)
     ax.set_ylabel("on a list")
     ax.legend()
     return fig

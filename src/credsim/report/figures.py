@@ -13,7 +13,7 @@ import pandas as pd
 from matplotlib import colormaps
 from matplotlib.figure import Figure
 
-from .style import DIM_NAMES, GREY, OKABE_ITO, PERCENT, RIGHT, figure, top_text
+from .style import DIM_NAMES, GREY, OKABE_ITO, PERCENT, RIGHT, figure, time_axis, time_of, top_text
 
 __all__ = ["grade_shares", "score_by_group", "score_distribution"]
 
@@ -138,7 +138,7 @@ def grade_shares(ts: pd.DataFrame, policies: list[str], grades: dict[str, list[s
     """One panel per policy: share of citizens in each grade (best first), day by day, log scale."""
     fig = figure(height=0.6 + 1.9 * len(policies))
     axes = fig.subplots(len(policies), 1, sharex=True, squeeze=False)[:, 0]
-    days = ts["day"].to_numpy()
+    days = time_of(ts)
     for ax, policy in zip(axes, policies, strict=True):
         names = grades[policy]
         colors = colormaps["viridis"](np.linspace(0.05, 0.85, max(len(names), 2)))[::-1]
@@ -157,7 +157,5 @@ def grade_shares(ts: pd.DataFrame, policies: list[str], grades: dict[str, list[s
         ax.set_title(policy, loc="left", fontweight="bold")
         ax.set_ylabel("Citizens (%)")
         ax.legend(title="Grade", **RIGHT)
-    if len(days):
-        axes[-1].set_xlim(days.min(), days.max())
-    axes[-1].set_xlabel("Day")
+    time_axis(axes[-1], days)
     return fig

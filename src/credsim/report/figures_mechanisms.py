@@ -11,7 +11,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import StrMethodFormatter
 
-from .style import DIM_NAMES, GREY, OKABE_ITO, PEOPLE, WHITE, figure
+from .style import DIM_NAMES, GREY, OKABE_ITO, PEOPLE, WHITE, figure, time_axis, time_of
 
 __all__ = [
     "adversaries",
@@ -204,9 +204,9 @@ def trust(ts: pd.DataFrame | None, summary: dict) -> Figure:
     )[0]
     ax = axes[0]
     if ts is not None and "trust_index" in ts and len(ts):
-        ax.plot(ts["day"], ts["trust_index"], color=OKABE_ITO[0], linewidth=1.6)
-        ax.set_xlim(ts["day"].min(), ts["day"].max())
-        ax.set_xlabel("Day")
+        x = time_of(ts)
+        ax.plot(x, ts["trust_index"], color=OKABE_ITO[0], linewidth=1.6)
+        time_axis(ax, x)
     else:
         ax.bar([0], [summary["trust_index"]], color=OKABE_ITO[0], width=0.4)
         ax.set_xticks([0], ["end of run"])

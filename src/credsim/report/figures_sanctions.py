@@ -7,7 +7,18 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
-from .style import ABOVE, DIM_NAMES, GREY, OKABE_ITO, PEOPLE, WHITE, figure, top_text
+from .style import (
+    ABOVE,
+    DIM_NAMES,
+    GREY,
+    OKABE_ITO,
+    PEOPLE,
+    WHITE,
+    figure,
+    time_axis,
+    time_of,
+    top_text,
+)
 
 __all__ = ["by_group_rates", "calibration", "refused_travel", "sanctions", "wrongful_by_group"]
 
@@ -15,43 +26,63 @@ BY_GROUP_DIMS = ("sex", "age_band", "urban", "group", "education", "income")
 
 
 def sanctions(ts: pd.DataFrame) -> Figure:
-    """People on a list each day (top) and those of them listed on a wrong record (bottom)."""
+    """People on a list each day (top) and those of them wrongly listed (bottom): but-for where
+    the run computed it, else those listed and touched by a wrong record."""
     fig = figure(height=4.2)
     top, bottom = fig.subplots(2, 1, sharex=True)
-    days = ts["day"]
+    days = time_of(ts)
     top.plot(days, ts["sanctioned"], color=OKABE_ITO[0], linewidth=1.6)
     top.set_ylabel("On a list")
     top.set_title("People on a sanction list", loc="left", fontweight="bold")
-    bottom.plot(days, ts["sanctioned_wrongful"], color=OKABE_ITO[3], linewidth=1.6)
-    bottom.fill_between(days, ts["sanctioned_wrongful"], color=OKABE_ITO[3], alpha=0.15)
+    wrong, title = ts["sanctioned_wrongful"], "Of whom on no list in the run without wrong records"
+    if wrong.isna().all() and "sanctioned_touched_by_wrong_record" in ts:
+        wrong = ts["sanctioned_touched_by_wrong_record"]
+        title = "Of whom reached by a wrong record of the list's kind (but-for not computed)"
+    bottom.plot(days, wrong, color=OKABE_ITO[3], linewidth=1.6)
+    bottom.fill_between(days, wrong, color=OKABE_ITO[3], alpha=0.15)
     bottom.set_ylabel("Wrongly on a list")
-    bottom.set_title(
-        "Of whom listed on a misattributed or fabricated record", loc="left", fontweight="bold"
-    )
+    bottom.set_title(title, loc="left", fontweight="bold")
     for ax in (top, bottom):
         ax.set_ylim(bottom=0)
         ax.yaxis.set_major_formatter(PEOPLE)
         ax.yaxis.set_major_locator(MaxNLocator(5, integer=True))
-    bottom.set_xlim(days.min(), days.max())
-    bottom.set_xlabel("Day")
+    time_axis(bottom, days)
     return fig
 
 
 def refused_travel(ts: pd.DataFrame) -> Figure:
-    """Flight and train ticket purchases refused per 30-day month."""
-    month = (ts["day"] - ts["day"].min()) // 30 + 1
-    per = ts.groupby(month)[["blocked_flights", "blocked_trains"]].sum()
-    x = per.index.to_numpy()
+    """Flight and train ticket purchases refused per calendar month (per 30-day period for a
+    run without dates)."""
     fig = figure()
     ax = fig.add_subplot()
-    ax.bar(x - 0.2, per["blocked_flights"], width=0.4, color=OKABE_ITO[0], label="Flights")
-    ax.bar(x + 0.2, per["blocked_trains"], width=0.4, color=OKABE_ITO[1], label="Trains")
+    columns = ["blocked_flights", "blocked_trains"]
+    if "date" in ts:
+        month = pd.to_datetime(ts["date"]).dt.to_period("M").dt.to_timestamp()
+        per = ts.groupby(month)[columns].sum()
+        x = per.index.to_numpy().astype("datetime64[D]")
+        # Two bars in each month, left-aligned 4 and 15 days after its first day, 10 days wide.
+        width = np.timedelta64(10, "D")
+        for offset, column, color, label in (
+            (4, "blocked_flights", OKABE_ITO[0], "Flights"),
+            (15, "blocked_trains", OKABE_ITO[1], "Trains"),
+        ):
+            left = x + np.timedelta64(offset, "D")
+            ax.bar(left, per[column], width=width, align="edge", color=color, label=label)
+        time_axis(ax, x)
+        ax.set_xlim(x.min(), x.max() + np.timedelta64(31, "D"))
+        ax.set_xlabel("Calendar month")
+    else:
+        month = (ts["day"] - ts["day"].min()) // 30 + 1
+        per = ts.groupby(month)[columns].sum()
+        x = per.index.to_numpy()
+        ax.bar(x - 0.2, per["blocked_flights"], width=0.4, color=OKABE_ITO[0], label="Flights")
+        ax.bar(x + 0.2, per["blocked_trains"], width=0.4, color=OKABE_ITO[1], label="Trains")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlabel("Month (30-day periods)")
+        ax.set_xlim(x.min() - 0.6, x.max() + 0.6)
     ax.grid(axis="x", visible=False)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_formatter(PEOPLE)
-    ax.set_xlabel("Month (30-day periods)")
     ax.set_ylabel("Ticket purchases refused")
-    ax.set_xlim(x.min() - 0.6, x.max() + 0.6)
     ax.legend(**ABOVE)
     return fig
 

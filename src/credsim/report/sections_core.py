@@ -264,6 +264,8 @@ def _travel_frame(run: RunData) -> pd.DataFrame:
     for column, agency in (("blocked_flights", "airlines"), ("blocked_trains", "railways")):
         hits = refused["day"][refused["agency"].astype(str) == agency].to_numpy(dtype=np.int64)
         frame[column] = k * np.bincount(hits, minlength=len(days))[: len(days)]
+    if run.summary.get("start"):
+        frame["date"] = np.datetime64(run.summary["start"], "D") + days.astype("timedelta64[D]")
     return pd.DataFrame(frame)
 
 

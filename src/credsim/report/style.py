@@ -10,6 +10,9 @@ import io
 import re
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+from matplotlib import dates as mdates
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, StrMethodFormatter
@@ -27,6 +30,8 @@ __all__ = [
     "figure",
     "inline_svg",
     "save",
+    "time_axis",
+    "time_of",
     "top_text",
 ]
 
@@ -69,6 +74,26 @@ ABOVE = {"loc": "lower left", "bbox_to_anchor": (0.0, 1.01), "ncols": 3, "border
 def figure(width: float = SIZE[0], height: float = SIZE[1]) -> Figure:
     """A new figure with constrained layout, outside pyplot."""
     return Figure(figsize=(width, height), layout="constrained")
+
+
+def time_of(ts: pd.DataFrame) -> np.ndarray:
+    """The time of each row: its calendar date where the run has dates, else its day number."""
+    if "date" in ts:
+        return pd.to_datetime(ts["date"]).to_numpy()
+    return ts["day"].to_numpy()
+
+
+def time_axis(ax: Axes, x: np.ndarray) -> None:
+    """Limits and labels of a time axis: concise calendar dates, or day numbers."""
+    if len(x) and x.min() < x.max():
+        ax.set_xlim(x.min(), x.max())
+    if np.issubdtype(x.dtype, np.datetime64):
+        locator = mdates.AutoDateLocator()
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        ax.set_xlabel("Date")
+    else:
+        ax.set_xlabel("Day")
 
 
 def top_text(ax: Axes, x: float, text: str, ha: str) -> None:
