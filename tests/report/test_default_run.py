@@ -21,6 +21,7 @@ ALWAYS = [
     "fig-sanctions",
     "fig-refused-travel",
     "fig-wrongful-by-group",
+    "fig-provinces",
     "fig-misattribution-by-source",
     "fig-misattribution-by-group",
     "fig-identity",

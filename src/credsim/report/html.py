@@ -49,8 +49,8 @@ def _run_facts(run: RunData) -> list[str]:
 
 ORDER = (
     "headline", "calibration", "scores", "grades", "sanctions", "travel", "wrongful",
-    "misattribution", "cases", "self-censorship", "exclusion", "gaming", "trust", "adversaries",
-    "identity", "appeals", "perks", "association", "run",
+    "provinces", "misattribution", "cases", "self-censorship", "exclusion", "gaming", "trust",
+    "adversaries", "identity", "appeals", "perks", "association", "run",
 )  # fmt: skip
 SECTIONS: list[Section] = sorted(
     [

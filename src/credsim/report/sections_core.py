@@ -7,6 +7,7 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from .figures import GROUP_DIMS, grade_shares, score_by_group, score_distribution
+from .figures_map import province_tiles
 from .figures_sanctions import calibration, refused_travel, sanctions, wrongful_by_group
 from .run import RunData
 from .section import Block, Plot, Section
@@ -340,6 +341,34 @@ def _by_group_has(run: RunData, field: str) -> bool:
     )  # fmt: skip
 
 
+def _provinces(run: RunData) -> list[Block]:
+    by_province = run.summary["by_group"]["province"]
+    but_for = bool(run.summary.get("but_for"))
+    wrong = "sanctioned_wrongful" if but_for else "sanctioned_touched_by_wrong_record"
+    panels = [("sanctioned", "On a list at the end")]
+    if any(isinstance(r, dict) and isinstance(r.get(wrong), int | float)
+           for r in by_province.values()):  # fmt: skip
+        panels.append((wrong, "Wrongly" if but_for else "Touched by a wrong record"))
+    caption = (
+        "Every province at a glance (a tile map: one square per province, placed roughly where "
+        "it lies): people on a list at the end of the run per 100,000 residents, and "
+        + (
+            "those on no list in the run without wrong records."
+            if but_for
+            else "those listed and reached by a wrong record of the list's kind."
+        )
+        + " Small provinces hold few simulated citizens: read their rates with the counts in "
+        "the table of the previous section."
+    )
+    return [Plot("provinces", caption, lambda: province_tiles(by_province, panels))]
+
+
+def _has_provinces(run: RunData) -> bool:
+    by = run.summary.get("by_group")
+    provinces = by.get("province") if isinstance(by, dict) else None
+    return isinstance(provinces, dict) and len(provinces) >= 2
+
+
 CORE_SECTIONS = [
     Section("headline", "Headline figures", lambda run: True, _headline),
     Section(
@@ -385,4 +414,5 @@ CORE_SECTIONS = [
         ),
         _wrongful,
     ),
+    Section("provinces", "Every province at a glance", _has_provinces, _provinces),
 ]
