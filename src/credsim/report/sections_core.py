@@ -226,10 +226,41 @@ def _grades(run: RunData) -> list[Block]:
 
 def _sanctions(run: RunData) -> list[Block]:
     caption = (
-        "People on any sanction list each day (top), and those of them whose listing rests on a "
-        "misattributed or fabricated record (bottom)."
+        "People on any sanction list each day (top), and those of them on no list in the same "
+        "run without its wrong records (bottom; where the run did not compute that, those "
+        "listed and reached by a wrong record of the list's kind)."
     )
-    return [Plot("sanctions", caption, lambda: sanctions(run.timeseries))]
+    out: list[Block] = [Plot("sanctions", caption, lambda: sanctions(run.timeseries))]
+    warm_up = _warm_up(run)
+    if warm_up:
+        out.append(note(warm_up))
+    return out
+
+
+def _warm_up(run: RunData) -> str | None:
+    """Why the first weeks of a run that starts with invented past debts look as they do."""
+    history = max(
+        (int(b.get("history_days") or 0) for b in (run.scenario.get("behavior") or {}).values()
+         if isinstance(b, dict)),
+        default=0,
+    )  # fmt: skip
+    if history <= 0:
+        return None
+    delays = sorted(
+        {
+            int(c.get("listing_delay_days", 0))
+            for c in (run.scenario.get("consequences") or {}).values()
+            if isinstance(c, dict) and "listing_delay_days" in c
+        }
+    )
+    when = " and ".join(f"day {d}" for d in delays) or "the first days"
+    return (
+        f"A warm-up, not a finding: this run starts with {history / 365:.0f} years of invented "
+        "past debts (behavior history_days). Their unpaid judgments and reports all reach the "
+        f"records on day 0 and are listed on {when} (each list's delay after a judgment), so "
+        "the number on a list jumps then, and refusals that need a listing start only after "
+        "it. Read stocks and flows from after the longest delay on."
+    )
 
 
 BLOCKED = {
@@ -244,8 +275,8 @@ BLOCKED = {
 
 def _travel(run: RunData) -> list[Block]:
     caption = (
-        "Flight and high-speed-rail ticket purchases refused to listed citizens in each 30-day "
-        "month (the last month may be partial)."
+        "Flight and high-speed-rail ticket purchases refused to listed citizens in each calendar "
+        "month (the first and last may be partial)."
     )
     out: list[Block] = [Plot("refused-travel", caption, lambda: refused_travel(_travel_frame(run)))]
     rows = [[label, run.summary[k]] for k, label in BLOCKED.items() if k in run.summary]
