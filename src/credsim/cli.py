@@ -95,6 +95,13 @@ def _print_plan(scenario) -> None:
             out_console.print(f"      - {plugin.name} ({kind}): {plugin.describe()}")
             if plugin.needs():
                 out_console.print(f"        reads services: {', '.join(plugin.needs())}")
+    if scenario.model.timeline:
+        out_console.print("[bold]Timeline[/bold] (changes at the start of the day):")
+        for entry in scenario.model.timeline:
+            day = (entry.date - scenario.model.start).days
+            changes = [f"on {k}" for k in entry.enable] + [f"off {k}" for k in entry.disable]
+            note = f" ({entry.note})" if entry.note else ""
+            out_console.print(f"  {entry.date} (day {day}): {', '.join(changes)}{note}")
     columns = ", ".join(f"{c.name}:{c.dtype}" for c in sim.state.specs)
     out_console.print(f"State columns ({sim.state.bytes_per_citizen()} bytes/citizen): {columns}")
 

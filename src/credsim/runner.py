@@ -63,6 +63,7 @@ def build_simulation(scenario: Scenario, part: Part | None = None) -> Simulation
     population = population_of(scenario)
     sim = Simulation(model.seed, model.days, population, plugins, codes, part)
     sim.world.source_errors = scenario.source_errors
+    _timeline(scenario, sim, plugins)
     if model.but_for and part is None:
         sim.compare_with(build_simulation(scenario.without_errors()))
     return sim
@@ -82,6 +83,24 @@ def out_dir(scenario: Scenario, out: str | Path | None) -> Path:
     if out is None:
         return Path(tempfile.mkdtemp(prefix="credsim-run-")) / scenario.name
     return Path(out)
+
+
+def _timeline(scenario: Scenario, sim: Simulation, plugins: list) -> None:
+    """Hand the scenario's timeline to the simulation: plug-ins off at the start (built only
+    because an entry switches them on later) and each day's switches. Entries naming plug-ins
+    this build does not have (the counterfactual has no adversaries) are skipped."""
+    model = scenario.model
+    names = [(section, name) for section in SECTIONS for name, _, _ in scenario.plugins[section]]
+    by_key = {f"{s}.{n}": plugin for (s, n), plugin in zip(names, plugins, strict=True)}
+    off = [by_key[f"{s}.{n}"] for s, n in names if not getattr(model, s)[n].enabled]
+    switches: dict[int, list] = {}
+    for entry in model.timeline:
+        day = (entry.date - model.start).days
+        changes = [(key, True) for key in entry.enable] + [(key, False) for key in entry.disable]
+        for key, on in changes:
+            if key in by_key:
+                switches.setdefault(day, []).append((by_key[key], on))
+    sim.schedule(off, switches)
 
 
 def run(

@@ -114,6 +114,8 @@ class Simulation:
         self._poison: TruthPoison | None = None
         self.twin: Simulation | None = None
         """The counterfactual without erroneous records, if the run computes it."""
+        self.switches: dict[int, list[tuple[Plugin, bool]]] = {}
+        """Day -> plug-ins switched on (True) or off at its start (a scenario's timeline)."""
         self._but_for: ButFor | None = None
 
     def compare_with(self, twin: Simulation) -> None:
@@ -121,6 +123,12 @@ class Simulation:
         metrics count who is sanctioned here and not there (credsim.engine.but_for)."""
         self.twin = twin
         self.phase_seconds["but_for"] = 0.0
+
+    def schedule(self, off: list[Plugin], switches: dict[int, list[tuple[Plugin, bool]]]) -> None:
+        """Plug-ins off from day 0, and the days on which plug-ins are switched on or off."""
+        for plugin in off:
+            plugin.active = False
+        self.switches = switches
 
     def poison_truth(self, seed: int) -> None:
         """Overwrite the truth with noise while policies and consequences run (a check that they
@@ -183,24 +191,30 @@ class Simulation:
         if self.twin is not None and self._but_for is not None:
             self._but_for.day = self.twin.step(day)
             clock("but_for")
+        for plugin, on in self.switches.get(day, ()):
+            plugin.active = on
         d = Day(day)
         for b in self.behaviors:
-            b.act(d)
+            if b.active:
+                b.act(d)
         self._next_act = d.acts.assign_ids("act_id", self._next_act)
         clock("act")
         for s in self.sources:
-            s.observe(d)
+            if s.active:
+                s.observe(d)
         self._next_record = d.records.assign_ids("record_id", self._next_record)
         clock("observe")
         public = d.public()
         if self._poison is not None:
             self._poison.hide(self.state, d)
         for p in self.policies:
-            p.score(public)
+            if p.active:
+                p.score(public)
         d.score_changes.freeze()
         clock("score")
         for c in self.consequences:
-            c.respond(public)
+            if c.active:
+                c.respond(public)
         d.sanctions.freeze()
         if self._poison is not None:
             self._poison.restore()

@@ -43,6 +43,8 @@ class Plugin:
     def __init__(self, name: str, params: PluginParams) -> None:
         self.name = name
         self.params = params
+        self.active = True
+        """Whether its daily hook runs: a scenario's timeline switches it (engine/loop.py)."""
 
     def columns(self) -> list[Column]:
         """Per-citizen columns this plug-in owns (the engine allocates them)."""

@@ -18,6 +18,7 @@ from credsim.errors import ScenarioError, did_you_mean
 from credsim.scenario.errors import describe_validation_error
 from credsim.scenario.locate import locate
 from credsim.scenario.schema import ALIASES, SECTIONS, ScenarioModel
+from credsim.scenario.timeline import SWITCHABLE, check_timeline, enabled_by_timeline
 
 __all__ = ["Scenario", "bundled_scenarios", "load_scenario", "parse_override"]
 
@@ -68,10 +69,12 @@ class Scenario:
                 spec = getattr(self.model, section)[name]
                 table[name] = {
                     "plugin": spec.plugin,
+                    **({} if spec.enabled else {"enabled": False}),  # on later, by the timeline
                     **params.model_dump(mode="json", exclude_none=True),
                 }
             out[section] = table
         out["output"] = top["output"]
+        out["timeline"] = [entry.model_dump() for entry in self.model.timeline]  # TOML dates
         return out
 
 
@@ -226,13 +229,20 @@ def load_scenario(
     where = _Where(texts, set_keys)
     source_errors = _source_errors(data, where)
     model = _validate(ScenarioModel, data, (), where)
+    switchable = {
+        f"{section}.{name}": spec.enabled
+        for section in SWITCHABLE
+        for name, spec in getattr(model, section).items()
+    }
+    check_timeline(model.timeline, model.start, switchable, where(("timeline",)))
+    later = enabled_by_timeline(model.timeline)
     pop = _instantiate(registry, "population", "population", None, model.population, where)
     plugins = {}
     for section, kind in SECTIONS.items():
         plugins[section] = [
             _instantiate(registry, kind, section, name, spec, where)
             for name, spec in getattr(model, section).items()
-            if spec.enabled
+            if spec.enabled or f"{section}.{name}" in later
         ]
     return Scenario(
         model, pop, plugins, origin=origin, overrides=items, source_errors=source_errors

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from credsim.scenario.timeline import TimelineEntry
+
 __all__ = ["ALIASES", "SECTIONS", "OutputSpec", "PluginSpec", "ScenarioModel"]
 
 SECTIONS = {
@@ -71,6 +73,9 @@ class ScenarioModel(BaseModel):
         default_factory=lambda: {"core": PluginSpec(plugin="core")}
     )
     output: OutputSpec = Field(default_factory=OutputSpec)
+    timeline: list[TimelineEntry] = Field(
+        default_factory=list, description="dated changes: plug-ins switched on or off"
+    )
 
     @field_validator("end")
     @classmethod

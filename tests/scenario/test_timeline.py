@@ -1,0 +1,111 @@
+"""The timeline switches plug-ins on and off at dates, and changes nothing before them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+import credsim
+from credsim.experiments.sharding import run_sharded
+from credsim.scenario import load_scenario
+
+CLI = [sys.executable, "-c", "from credsim.cli import main; main()"]
+QUIET = ["output.report=false", "but_for=false"]
+# Deterrence stops on 2020-02-10 (day 40); the grade list starts then.
+TIMELINE = (
+    'timeline=[{date=2020-02-10, disable=["behavior.deterrence"]}, '
+    '{date=2020-02-10, enable=["consequences.grade_list"]}]'
+)
+
+
+def _run(tmp_path, name, extra, **kw):
+    overrides = [*QUIET, "output.events='all'", *extra]
+    return credsim.run("default", out=tmp_path / name, overrides=overrides, **kw)
+
+
+def test_runs_that_differ_after_a_date_share_every_act_and_record_before_it(tmp_path):
+    kw = {"population": 10_000, "days": 90, "seed": 3}
+    plain = _run(tmp_path, "plain", [], **kw)
+    timed = _run(tmp_path, "timed", [TIMELINE], **kw)
+    for table in ("acts", "records"):
+        a, b = plain.events(table), timed.events(table)
+        cols = [c for c in a.columns if c not in ("act_id", "record_id")]
+        before = [x[x["day"] < 40][cols].sort_values(cols, ignore_index=True) for x in (a, b)]
+        pd.testing.assert_frame_equal(*before)
+    # ... and the change shows after it: offences are no longer deterred.
+    acts = [x.events("acts") for x in (plain, timed)]
+    after = [int((x["day"] >= 40).sum()) for x in acts]
+    assert after[1] > after[0]
+
+
+def test_a_plugin_switched_on_later_does_nothing_before_its_date(tmp_path):
+    # The reference model's threshold list starts on day 100 instead of day 0.
+    sets = [
+        "output.citizens='all'",
+        "output.events='all'",
+        "consequences.blacklist.enabled=false",
+        'timeline=[{date=2020-04-10, enable=["consequences.blacklist"]}]',
+    ]
+    run = credsim.run("reference", out=tmp_path / "r", population=20_000, days=200, overrides=sets)
+    sanctions = run.events("sanctions")
+    listed = sanctions[sanctions["action"].astype(str) == "listed"]
+    assert len(listed) > 0 and listed["day"].min() == 100
+    assert (run.timeseries.query("by == 'all' and day < 100")["sanctioned"] == 0).all()
+
+
+def test_timeline_runs_are_the_same_for_any_thread_count_and_shard_layout(tmp_path):
+    scenario = load_scenario(
+        "default", population=9000, days=60, seed=4, overrides=[*QUIET, TIMELINE]
+    )
+    one = credsim.run(scenario, out=tmp_path / "one")
+    sharded = run_sharded(scenario, tmp_path / "three", 3)
+    summary = (one.path / "summary.json").read_bytes()
+    assert (sharded.path / "summary.json").read_bytes() == summary
+    overrides = [*QUIET, TIMELINE]
+    code = (
+        "import numba, sys, credsim; numba.set_num_threads(2); "
+        "from credsim.scenario import load_scenario; "
+        "s = load_scenario('default', population=9000, days=60, seed=4, "
+        f"overrides={overrides!r}); credsim.run(s, out=sys.argv[1])"
+    )
+    subprocess.run([sys.executable, "-c", code, str(tmp_path / "two")], check=True)
+    assert (tmp_path / "two" / "summary.json").read_bytes() == summary
+
+
+@pytest.mark.parametrize(
+    ("entry", "needle"),
+    [
+        ('{date=2019-12-01, enable=["behavior.deterrence"]}', "before the scenario's start"),
+        ('{date=2020-02-01, enable=["behavior.deterence"]}', "'behavior.deterrence'"),
+        ('{date=2020-02-01, enable=["metrics.core"]}', "metrics and the population"),
+        ('{date=2020-02-01, enabel=["behavior.deterrence"]}', "enable"),
+        ('{date="soon", enable=["behavior.deterrence"]}', "timeline"),
+    ],
+)
+def test_bad_timeline_entries_exit_2_and_write_nothing(tmp_path, entry, needle):
+    out = tmp_path / "run"
+    done = subprocess.run(
+        [*CLI, "run", "--days", "5", "--set", f"timeline=[{entry}]", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env=os.environ,
+    )
+    assert done.returncode == 2, done.stderr
+    assert needle in done.stderr and "Traceback" not in done.stderr
+    assert not out.exists()
+
+
+def test_the_plan_prints_the_timeline():
+    done = subprocess.run(
+        [*CLI, "run", "--plan", "--set", TIMELINE],
+        capture_output=True,
+        text=True,
+        env=os.environ,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "2020-02-10 (day 40): off behavior.deterrence" in done.stdout
+    assert done.stdout.count("on consequences.grade_list") == 1
