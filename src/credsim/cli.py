@@ -100,6 +100,11 @@ def _print_plan(scenario) -> None:
         for entry in scenario.model.timeline:
             day = (entry.date - scenario.model.start).days
             changes = [f"on {k}" for k in entry.enable] + [f"off {k}" for k in entry.disable]
+            changes += [f"{k} = {v!r}" for k, v in entry.set.items()]
+            changes += [
+                f"{k} from {a:g} to {b:g} by {entry.until} (every {entry.step_days} days)"
+                for k, (a, b) in entry.ramp.items()
+            ]
             note = f" ({entry.note})" if entry.note else ""
             out_console.print(f"  {entry.date} (day {day}): {', '.join(changes)}{note}")
     columns = ", ".join(f"{c.name}:{c.dtype}" for c in sim.state.specs)

@@ -100,7 +100,11 @@ def _timeline(scenario: Scenario, sim: Simulation, plugins: list) -> None:
         for key, on in changes:
             if key in by_key:
                 switches.setdefault(day, []).append((by_key[key], on))
-    sim.schedule(off, switches)
+    retunes = {
+        day: [(by_key[key], params) for key, params in changes if key in by_key]
+        for day, changes in scenario.retunes.items()
+    }
+    sim.schedule(off, switches, retunes)
 
 
 def run(

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -15,10 +16,14 @@ from credsim.scenario import load_scenario
 
 CLI = [sys.executable, "-c", "from credsim.cli import main; main()"]
 QUIET = ["output.report=false", "but_for=false"]
-# Deterrence stops on 2020-02-10 (day 40); the grade list starts then.
+# Deterrence stops on 2020-02-10 (day 40); the grade list starts then; cameras record more and
+# more jaywalking from then on; the court lists after 10 days instead of 30 from 2020-02-20.
 TIMELINE = (
     'timeline=[{date=2020-02-10, disable=["behavior.deterrence"]}, '
-    '{date=2020-02-10, enable=["consequences.grade_list"]}]'
+    '{date=2020-02-10, enable=["consequences.grade_list"]}, '
+    "{date=2020-02-10, until=2020-02-29, step_days=5, "
+    'ramp={"sources.cameras.records.jaywalking.share"=[0.2, 1.0]}}, '
+    '{date=2020-02-20, set={"consequences.court_blacklist.listing_delay_days"=10}}]'
 )
 
 
@@ -40,6 +45,22 @@ def test_runs_that_differ_after_a_date_share_every_act_and_record_before_it(tmp_
     acts = [x.events("acts") for x in (plain, timed)]
     after = [int((x["day"] >= 40).sum()) for x in acts]
     assert after[1] > after[0]
+
+
+def test_a_ramp_moves_a_parameter_step_by_step(tmp_path):
+    sets = [
+        "output.events='all'",
+        "timeline=[{date=2020-03-01, until=2020-06-28, step_days=30, "
+        'ramp={"sources.cameras.records.jaywalking.share"=[0.1, 1.0]}}]',
+    ]
+    run = _run(tmp_path, "ramp", sets, population=60_000, days=200, seed=2)
+    records = run.events("records")
+    jay = records[records["kind"].astype(str) == "jaywalking"]
+    # Steps on days 60, 90, 120, 150 and 180 (2020-06-28): shares 0.1, 0.325, ... 1.0.
+    per_step = jay[(jay["day"] >= 60) & (jay["day"] < 180)].groupby((jay["day"] - 60) // 30)
+    counts = per_step.size().to_numpy()
+    assert len(counts) == 4 and (np.diff(counts) > 0).all()
+    assert 2.4 < counts[1] / counts[0] < 4.3  # 0.325 / 0.1, with Poisson noise
 
 
 def test_a_plugin_switched_on_later_does_nothing_before_its_date(tmp_path):
@@ -84,6 +105,16 @@ def test_timeline_runs_are_the_same_for_any_thread_count_and_shard_layout(tmp_pa
         ('{date=2020-02-01, enable=["metrics.core"]}', "metrics and the population"),
         ('{date=2020-02-01, enabel=["behavior.deterrence"]}', "enable"),
         ('{date="soon", enable=["behavior.deterrence"]}', "timeline"),
+        (
+            '{date=2020-02-01, set={"sources.cameras.face.fmr_scale"=2}}',
+            "cannot change during a run",
+        ),
+        (
+            '{date=2020-02-01, set={"sources.cameras.records.jaywalking.share"=7}}',
+            "makes sources.cameras invalid",
+        ),
+        ('{date=2020-02-01, ramp={"behavior.citizens.acts.post.rate"=[0, 1]}}', "until"),
+        ('{date=2020-02-01, set={"behavior.citizen.acts.post.rate"=0.1}}', "behavior.citizens"),
     ],
 )
 def test_bad_timeline_entries_exit_2_and_write_nothing(tmp_path, entry, needle):

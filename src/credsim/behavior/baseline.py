@@ -85,6 +85,7 @@ class BaselineBehavior(Behavior):
 
     Params = BaselineParams
     params: BaselineParams
+    live = ("acts.*.rate", "acts.*.urban_factor", "acts.*.listed_factor", "acts.*.detail_share")
 
     def columns(self) -> list[Column]:
         return [

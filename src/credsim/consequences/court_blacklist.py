@@ -51,6 +51,7 @@ class CourtBlacklist(Consequence):
 
     Params = BlacklistParams
     params: BlacklistParams
+    live = ("listing_delay_days", "warn")
 
     @property
     def column(self) -> str:

@@ -47,6 +47,7 @@ class JointPunishment(Consequence):
 
     Params = JointParams
     params: JointParams
+    live = ("agencies.*.coverage", "agencies.*.pickup_days", "agencies.*.removal_days")
 
     def init(self, world: RecordWorld) -> None:
         self.world = world
@@ -66,14 +67,20 @@ class JointPunishment(Consequence):
                 )
             removed = world.state[info.removed_column] if info.removed_column else None
             columns[name] = (world.state[info.column], removed)
+        self.columns = columns
         codes = world.codes
         self.code = codes.code("consequence", self.name)
         self.refused = codes.code("action", "refused")
+        self.configure()
+
+    def configure(self) -> None:
+        """Each agency: its code, parameters, restricted kinds, coverage stream and lists."""
+        codes, world = self.world.codes, self.world
         self.agencies = []
         for name, agency in self.params.agencies.items():
             kinds = np.array([codes.code("record_kind", k) for k in agency.restricts])
             stream = world.stream(f"consequence.{self.name}.{name}.coverage")
-            lists = [columns[n] for n in (agency.lists or self.params.lists)]
+            lists = [self.columns[n] for n in (agency.lists or self.params.lists)]
             self.agencies.append((codes.code("agency", name), agency, kinds, stream, lists))
 
     @staticmethod

@@ -18,6 +18,7 @@ from credsim.engine.plugin import (
     Consequence,
     Metric,
     Plugin,
+    PluginParams,
     Policy,
     Population,
     Source,
@@ -116,6 +117,8 @@ class Simulation:
         """The counterfactual without erroneous records, if the run computes it."""
         self.switches: dict[int, list[tuple[Plugin, bool]]] = {}
         """Day -> plug-ins switched on (True) or off at its start (a scenario's timeline)."""
+        self.retunes: dict[int, list[tuple[Plugin, PluginParams]]] = {}
+        """Day -> plug-ins and the parameters they take at its start."""
         self._but_for: ButFor | None = None
 
     def compare_with(self, twin: Simulation) -> None:
@@ -124,11 +127,18 @@ class Simulation:
         self.twin = twin
         self.phase_seconds["but_for"] = 0.0
 
-    def schedule(self, off: list[Plugin], switches: dict[int, list[tuple[Plugin, bool]]]) -> None:
-        """Plug-ins off from day 0, and the days on which plug-ins are switched on or off."""
+    def schedule(
+        self,
+        off: list[Plugin],
+        switches: dict[int, list[tuple[Plugin, bool]]],
+        retunes: dict[int, list[tuple[Plugin, PluginParams]]] | None = None,
+    ) -> None:
+        """Plug-ins off from day 0, the days on which plug-ins are switched on or off, and the
+        days on which plug-ins take new parameters (a scenario's timeline)."""
         for plugin in off:
             plugin.active = False
         self.switches = switches
+        self.retunes = retunes or {}
 
     def poison_truth(self, seed: int) -> None:
         """Overwrite the truth with noise while policies and consequences run (a check that they
@@ -193,6 +203,8 @@ class Simulation:
             clock("but_for")
         for plugin, on in self.switches.get(day, ()):
             plugin.active = on
+        for plugin, params in self.retunes.get(day, ()):
+            plugin.retune(params)
         d = Day(day)
         for b in self.behaviors:
             if b.active:

@@ -54,6 +54,18 @@ class Plugin:
         """Called once after every column is allocated and the population is built. Policies and
         consequences are given a sealed `RecordWorld` instead (credsim.engine.sealed)."""
 
+    live: ClassVar[tuple[str, ...]] = ()
+    """Parameters a scenario's timeline may change during a run: dotted paths, `*` standing for
+    any one name (`records.*.share`). `configure` re-reads them."""
+
+    def configure(self) -> None:
+        """Re-derive what the plug-in keeps from its `live` parameters; called by `retune`."""
+
+    def retune(self, params: PluginParams) -> None:
+        """Take new parameters mid-run (a timeline's `set` or `ramp`): only `live` ones differ."""
+        self.params = params
+        self.configure()
+
     def needs(self) -> list[str]:
         """Services this plug-in reads (names other plug-ins `offer`). A policy or consequence is
         given only these, and only if each is public; `credsim run --plan` lists them."""

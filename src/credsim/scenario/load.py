@@ -18,7 +18,12 @@ from credsim.errors import ScenarioError, did_you_mean
 from credsim.scenario.errors import describe_validation_error
 from credsim.scenario.locate import locate
 from credsim.scenario.schema import ALIASES, SECTIONS, ScenarioModel
-from credsim.scenario.timeline import SWITCHABLE, check_timeline, enabled_by_timeline
+from credsim.scenario.timeline import (
+    SWITCHABLE,
+    check_timeline,
+    enabled_by_timeline,
+    parameter_changes,
+)
 
 __all__ = ["Scenario", "bundled_scenarios", "load_scenario", "parse_override"]
 
@@ -41,6 +46,8 @@ class Scenario:
     origin: str = "<dict>"
     overrides: list[str] = field(default_factory=list)
     source_errors: bool = True
+    retunes: dict[int, list[tuple[str, PluginParams]]] = field(default_factory=dict)
+    """Day -> (`section.name`, new parameters): the timeline's `set` and `ramp` steps."""
 
     @property
     def name(self) -> str:
@@ -74,7 +81,7 @@ class Scenario:
                 }
             out[section] = table
         out["output"] = top["output"]
-        out["timeline"] = [entry.model_dump() for entry in self.model.timeline]  # TOML dates
+        out["timeline"] = [e.model_dump(exclude_none=True) for e in self.model.timeline]
         return out
 
 
@@ -244,8 +251,20 @@ def load_scenario(
             for name, spec in getattr(model, section).items()
             if spec.enabled or f"{section}.{name}" in later
         ]
+    built = {
+        f"{section}.{name}": (cls, params)
+        for section in SWITCHABLE
+        for name, cls, params in plugins[section]
+    }
+    retunes = parameter_changes(model.timeline, model.start, model.end, built, where(("timeline",)))
     return Scenario(
-        model, pop, plugins, origin=origin, overrides=items, source_errors=source_errors
+        model,
+        pop,
+        plugins,
+        origin=origin,
+        overrides=items,
+        source_errors=source_errors,
+        retunes=retunes,
     )
 
 

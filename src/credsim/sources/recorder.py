@@ -105,12 +105,28 @@ class Recorder(Source):
 
     Params = RecorderParams
     params: RecorderParams
+    live = (
+        "records.*.share",
+        "records.*.detail_shares",
+        "records.*.miss_rate",
+        "records.*.coverage",
+        "records.*.misattribution_rate",
+        "records.*.fabrication_rate",
+        "records.*.delay_days",
+    )
 
     def init(self, world: World) -> None:
         self.world = world
         self.errors = world.source_errors
         self.source_code = world.codes.code("source", self.name)
         self.act_code = {k: world.codes.code("act_kind", k) for k in ACT_KINDS}
+        self.configure()
+        self.face = FaceModel(self.params.face, world.traits, world.n * world.people_per_agent)
+        self.pending = world.calendar(_PENDING)
+
+    def configure(self) -> None:
+        """The rules, each with its record kind code, streams, coverage and detail table."""
+        world = self.world
         self.rules = []
         for name, rule in self.params.records.items():
             kind = rule.record or name
@@ -120,8 +136,6 @@ class Recorder(Source):
             detail_cdf = None if rule.details is None else np.cumsum(list(rule.details.values()))
             code = world.codes.code("record_kind", kind)
             self.rules.append((rule, code, streams, coverage, detail_cdf))
-        self.face = FaceModel(self.params.face, world.traits, world.n * world.people_per_agent)
-        self.pending = world.calendar(_PENDING)
 
     def observe(self, day: Day) -> None:
         due = self.pending.pop(day.day)
