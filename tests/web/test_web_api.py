@@ -80,6 +80,18 @@ def test_bad_plugin_parameter_is_422_naming_the_field(client):
     assert response.json()["detail"][0]["field"] == "output.events"
 
 
+def test_dates_are_fields_and_a_bad_one_is_422_naming_it(client):
+    fields = {f["key"]: f for f in client.get("/api/scenarios/default").json()["fields"]}
+    assert fields["start"]["value"] == "2020-01-01" and fields["end"]["kind"] == "str"
+    response = post(client, scenario="default", set={"end": "2019-01-01"})
+    assert response.status_code == 422
+    [problem] = response.json()["detail"]
+    assert problem["field"] == "end" and "after start" in problem["msg"]
+    response = post(client, scenario="default", set={"start": "2020-13-01"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == "start"
+
+
 def test_bad_override_line_is_422_naming_the_overrides_box(client):
     response = post(client, scenario="default", overrides=["days 20"])
     assert response.status_code == 422

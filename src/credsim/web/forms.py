@@ -175,6 +175,9 @@ def form_fields(scenario: Scenario) -> list[dict[str, Any]]:
         model = type(scenario.population[2]) if key == "population.size" else ScenarioModel
         parts = ("size",) if key == "population.size" else (key,)
         fields.append(Field(key, value, "int", "run", _description(model, parts)))
+    for key in ("start", "end"):  # dates as typed, YYYY-MM-DD; `end` sets the days
+        value = getattr(scenario.model, key).isoformat()
+        fields.append(Field(key, value, "str", "run", _description(ScenarioModel, (key,))))
     pop_params = type(scenario.population[2])
     for parts, value in _leaves(resolved["population"], ()):
         if parts not in {("size",), ("plugin",)}:
@@ -201,7 +204,7 @@ def form_fields(scenario: Scenario) -> list[dict[str, Any]]:
                 continue
             table = resolved[section][name]
             for parts, value in _leaves(table, ()):
-                if parts == ("plugin",):
+                if parts in {("plugin",), ("enabled",)}:
                     continue
                 description = _description(cls.Params, parts)
                 key = ".".join((group, *parts))
