@@ -162,16 +162,18 @@ def write_results(
     summary |= {"start": model.start.isoformat(), "end": model.end.isoformat()}
     frames = []
     stocks: tuple[str, ...] = ()
+    daily: dict[str, np.ndarray] = {}
     for metric in sim.metrics:
         summary.update(metric.summary())
         stocks += metric.stock_columns
+        daily |= metric.daily_totals()
         frame = metric.timeseries()
         if frame is not None:
             frames.append(frame)
     joined = None
     if frames:
         joined = frames[0].join([f.drop(columns=["day", "by", "group"]) for f in frames[1:]])
-        summary["by_year"] = by_year(joined, model.start, stocks)
+        summary["by_year"] = by_year(joined, model.start, stocks, daily)
     rundir.write_text("scenario.toml", tomli_w.dumps(scenario.to_dict()))
     rundir.write_json("summary.json", summary)
     if joined is not None:

@@ -195,5 +195,10 @@ class Metric(Plugin):
     def summary(self) -> dict:
         return {}
 
+    def daily_totals(self) -> dict[str, np.ndarray]:
+        """Headline flows not in the time series, as people per day over the whole population
+        (one value per day of the run): `by_year` sums them by calendar year."""
+        return {}
+
     def timeseries(self):  # -> pandas.DataFrame | None
         return None

@@ -37,6 +37,11 @@ class ExclusionMetrics(Metric):
     def merge(self, parts: list) -> None:
         add_up(self, parts, "daily", "seen")
 
+    def daily_totals(self) -> dict[str, np.ndarray]:
+        if self.world.services.get("cut_ties") is None:
+            return {}
+        return {"ties_cut": self.daily * self.world.people_per_agent}
+
     def summary(self) -> dict:
         cuts = self.world.services.get("cut_ties")
         if cuts is None:

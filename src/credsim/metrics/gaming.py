@@ -64,6 +64,7 @@ class GamingMetrics(Metric):
             k: np.zeros(size) for k in ("purchases", "yuan", "points", "penalty", "caught")
         }
         self.by_service: dict[str, dict[str, float]] = {}
+        self.per_day = np.zeros((3, world.days))  # purchases, yuan, points bought
         self.policy = None
         if self.service is not None:
             prices = self.service.prices()
@@ -83,6 +84,8 @@ class GamingMetrics(Metric):
             self.buyer_chunks.append(who)
             self.totals["purchases"] += self.groups.count(who)
             self.totals["yuan"] += self.groups.count(who, price)
+            self.per_day[0, day.day] = who.shape[0]
+            self.per_day[1, day.day] = float(price.sum())
             self.act_ids.extend(acts["act_id"][bought])
             self._services(kind, price)
         records = day.records
@@ -97,7 +100,9 @@ class GamingMetrics(Metric):
         if from_gaming.any():
             delta = changes["delta"][from_gaming].astype(np.float64)
             who = changes["citizen"][from_gaming]
-            self.totals["points"] += self.groups.count(who, np.maximum(delta, 0))
+            points = self.groups.count(who, np.maximum(delta, 0))
+            self.totals["points"] += points
+            self.per_day[2, day.day] = points[0]
             self.totals["penalty"] += self.groups.count(who, np.minimum(delta, 0))
 
     def _services(self, kind: np.ndarray, price: np.ndarray) -> None:
@@ -108,7 +113,14 @@ class GamingMetrics(Metric):
             row["yuan"] += float(price[mine].sum())
 
     def merge(self, parts: list) -> None:
-        add_up(self, parts, "totals", "by_service", "buyer_chunks")
+        add_up(self, parts, "totals", "by_service", "buyer_chunks", "per_day")
+
+    def daily_totals(self) -> dict[str, np.ndarray]:
+        if self.service is None:
+            return {}
+        k = self.world.people_per_agent
+        purchases, yuan, points = self.per_day * k
+        return {"gaming_purchases": purchases, "gaming_cost": yuan, "points_bought": points}
 
     def summary(self) -> dict:
         if self.service is None:

@@ -26,16 +26,25 @@ class SpeechMetrics(Metric):
         self.post = world.codes.code("act_kind", "post")
         self.made = np.zeros(self.groups.size)
         self.held = np.zeros(self.groups.size)
+        self.per_day = np.zeros((2, world.days))  # posts made, held back
 
     def measure(self, day: Day) -> None:
         acts = day.acts
-        self.made += self.groups.count(acts["actor"][acts["kind"] == self.post])
+        made = self.groups.count(acts["actor"][acts["kind"] == self.post])
+        self.made += made
+        self.per_day[0, day.day] = made[0]
         censor = self.world.services.get("self_censorship")
         if censor is not None:
-            self.held += self.groups.count(censor.suppressed_on(day.day))
+            held = self.groups.count(censor.suppressed_on(day.day))
+            self.held += held
+            self.per_day[1, day.day] = held[0]
 
     def merge(self, parts: list) -> None:
-        add_up(self, parts, "made", "held")
+        add_up(self, parts, "made", "held", "per_day")
+
+    def daily_totals(self) -> dict[str, np.ndarray]:
+        k = self.world.people_per_agent
+        return {"speech_acts": self.per_day[0] * k, "speech_suppressed": self.per_day[1] * k}
 
     def summary(self) -> dict:
         k = self.world.people_per_agent

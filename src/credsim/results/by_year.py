@@ -16,12 +16,21 @@ def is_stock(column: str, stocks: tuple[str, ...]) -> bool:
     return column.startswith(stocks)
 
 
-def by_year(frame: pd.DataFrame, start: dt.date, stocks: tuple[str, ...]) -> dict[str, dict]:
+def by_year(
+    frame: pd.DataFrame,
+    start: dt.date,
+    stocks: tuple[str, ...],
+    daily: dict[str, np.ndarray] | None = None,
+) -> dict[str, dict]:
     """{year: {"days": days of the run in that year, column: value}} for the whole population:
-    flows summed over the year's days, stocks as they stood on its last day in the run."""
+    flows summed over the year's days, stocks as they stood on its last day in the run. `daily`
+    adds flows kept outside the time series (one value per day of the run)."""
     whole = frame[frame["by"] == "all"].sort_values("day")
     if whole.empty:
         return {}
+    whole = whole.assign(
+        **{name: np.asarray(v)[whole["day"].to_numpy()] for name, v in (daily or {}).items()}
+    )
     days = whole["day"].to_numpy().astype("timedelta64[D]")
     years = (np.datetime64(start, "D") + days).astype("datetime64[Y]").astype(np.int64) + 1970
     columns = [
