@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from credsim.cli_tables import fmt, print_plan, summary_table
 from credsim.engine.threads import wait_passively
 from credsim.errors import UserError
 from credsim.progress import progress_bar
@@ -24,91 +25,6 @@ app = typer.Typer(
 )
 out_console = Console()
 err_console = Console(stderr=True)
-
-HEADLINES = [
-    ("citizens", "citizens"),
-    ("days", "days"),
-    ("acts_total", "acts"),
-    ("records_total", "records"),
-    ("records_misattributed", "records misattributed"),
-    ("records_fabricated", "records fabricated"),
-    ("listed_total", "listed during the run"),
-    ("sanctioned", "sanctioned at the end"),
-    ("sanctioned_wrongful", "of whom wrongfully (not without the wrong records)"),
-    ("sanctioned_touched_by_wrong_record", "of whom touched by a wrong record"),
-    ("refused_wrongful", "refusals not met without the wrong records"),
-    ("blocked_flights", "flight purchases refused"),
-    ("blocked_trains", "train purchases refused"),
-    ("score_mean", "mean score"),
-    ("score_gini", "score Gini"),
-    ("speech_suppressed", "posts held back (self-censorship)"),
-    ("ties_cut", "friendships cut (exclusion)"),
-    ("points_bought", "points bought (gaming)"),
-    ("gaming_cost", "yuan spent buying points"),
-    ("trust_index", "help given per request (trust)"),
-    ("lender_listings", "good customers listed by lenders"),
-]
-
-
-def _fmt(value: object) -> str:
-    if isinstance(value, bool) or value is None:
-        return str(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.1f}"
-    return str(value)
-
-
-def _summary_table(summary: dict, run_info: dict) -> Table:
-    table = Table(title=f"credsim run: {summary.get('scenario')} (seed {summary.get('seed')})")
-    table.add_column("figure")
-    table.add_column("value", justify="right")
-    for key, label in HEADLINES:
-        if key in summary:
-            value = summary[key]
-            shown = "not computed (--but-for)" if value is None and "wrongful" in key else None
-            table.add_row(label, shown or _fmt(value))
-    for grade, share in (summary.get("grade_shares") or {}).items():
-        table.add_row(f"grade {grade} share", "-" if share is None else f"{share:.2%}")
-    for name, row in (summary.get("calibration") or {}).items():
-        mark = "within" if row["within_band"] else "OUTSIDE"
-        table.add_row(
-            f"{name} (published {row['published']:,.0f})",
-            f"{row['model']:,.0f} (x{row['ratio']:.2f}, {mark})",
-        )
-    table.add_row("agent-days per second", _fmt(run_info.get("agent_days_per_second")))
-    table.add_row("resident bytes per citizen", _fmt(run_info.get("peak_bytes_per_citizen")))
-    table.add_row("wall time (s)", _fmt(run_info.get("wall_seconds")))
-    return table
-
-
-def _print_plan(scenario) -> None:
-    from credsim.runner import build_simulation
-
-    sim = build_simulation(scenario)
-    out_console.print(f"[bold]Plan of a day[/bold] in scenario {scenario.name!r}:")
-    for number, (phase, plugins) in enumerate(sim.plan(), start=1):
-        out_console.print(f"  {number} {phase.name:<8} {phase.meaning} -> {phase.produces}")
-        for plugin in plugins:
-            kind = type(plugin).__name__
-            out_console.print(f"      - {plugin.name} ({kind}): {plugin.describe()}")
-            if plugin.needs():
-                out_console.print(f"        reads services: {', '.join(plugin.needs())}")
-    if scenario.model.timeline:
-        out_console.print("[bold]Timeline[/bold] (changes at the start of the day):")
-        for entry in scenario.model.timeline:
-            day = (entry.date - scenario.model.start).days
-            changes = [f"on {k}" for k in entry.enable] + [f"off {k}" for k in entry.disable]
-            changes += [f"{k} = {v!r}" for k, v in entry.set.items()]
-            changes += [
-                f"{k} from {a:g} to {b:g} by {entry.until} (every {entry.step_days} days)"
-                for k, (a, b) in entry.ramp.items()
-            ]
-            note = f" ({entry.note})" if entry.note else ""
-            out_console.print(f"  {entry.date} (day {day}): {', '.join(changes)}{note}")
-    columns = ", ".join(f"{c.name}:{c.dtype}" for c in sim.state.specs)
-    out_console.print(f"State columns ({sim.state.bytes_per_citizen()} bytes/citizen): {columns}")
 
 
 @app.command()
@@ -175,7 +91,7 @@ def run(
         given |= {"--start": start, "--end": end}
         results = resume_with_progress(resume, checkpoint_every, given, err_console, quiet)
         if not quiet:
-            out_console.print(_summary_table(results.summary, results.run_info))
+            out_console.print(summary_table(results.summary, results.run_info))
             out_console.print(f"run directory: {results.path}", soft_wrap=True, highlight=False)
         return
     if but_for is not None and shards is not None and but_for:
@@ -195,7 +111,7 @@ def run(
         end=end,
     )
     if plan:
-        _print_plan(loaded)
+        print_plan(out_console, loaded)
         return
     if threads is not None and threads < 1:
         raise UserError(f"--threads {threads}: give at least 1 thread.")
@@ -231,7 +147,7 @@ def run(
                 checkpoint_every=checkpoint_every,
             )
     if not quiet:
-        out_console.print(_summary_table(results.summary, results.run_info))
+        out_console.print(summary_table(results.summary, results.run_info))
         out_console.print(f"run directory: {results.path}", soft_wrap=True, highlight=False)
 
 
@@ -276,7 +192,7 @@ def population(
         elif key.endswith("_share"):
             table.add_row(key, f"{value:.2%}")
         else:
-            table.add_row(key, _fmt(value))
+            table.add_row(key, fmt(value))
     out_console.print(table)
 
 

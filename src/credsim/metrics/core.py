@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 
 from credsim.engine import Column, Day, Metric, PluginParams, World
-from credsim.engine.but_for import ButFor
 from credsim.engine.merge import add_up
 from credsim.metrics.groups import Groups, ScoreHistogram
+from credsim.metrics.harm import WRONGFUL, ButForHarms, kinds_of
 
 __all__ = ["CoreMetrics"]
 
@@ -39,7 +39,7 @@ FLOWS = (
     "refused_wrongful",
 )
 STOCKS = ("sanctioned", "sanctioned_wrongful", "sanctioned_touched_by_wrong_record")
-TOUCHED, SANCTIONED, WRONGFUL = np.uint8(0x20), np.uint8(0x40), np.uint8(0x80)
+TOUCHED, SANCTIONED = np.uint8(0x20), np.uint8(0x40)
 """Flag bits of `wrongful_basis` (bits 0-4 mark a wrong record under each list)."""
 MAX_LISTS = 5
 BLOCKED = {
@@ -56,7 +56,7 @@ class CoreParams(PluginParams):
     pass
 
 
-class CoreMetrics(Metric):
+class CoreMetrics(ButForHarms, Metric):
     """Glossary metrics per day and group: acts, records, errors, sanctions, refusals, scores."""
 
     Params = CoreParams
@@ -98,7 +98,7 @@ class CoreMetrics(Metric):
         self.sanctioned = np.zeros(self.groups.size)
         self.sanctioned_wrongful = np.zeros(self.groups.size)
         self.sanctioned_touched = np.zeros(self.groups.size)
-        self.but_for: ButFor | None = None
+        self.but_for = None
         self.refused_wrongful_by: dict[str, int] = {}
         self.hists = {
             name: ScoreHistogram(
@@ -117,18 +117,6 @@ class CoreMetrics(Metric):
         self.score_series = {name: {"mean": [], "gini": [], "grades": []} for name in world.scores}
         self.totals_by_kind: dict[str, dict[str, int]] = {"acts": {}, "records": {}}
         self.by_source: dict[str, dict[str, int]] = {}
-
-    def compare_with(self, but_for: ButFor) -> None:
-        """Count harms against the run without erroneous records."""
-        self.but_for = but_for
-        twin = but_for.world
-        self.twin_lists = [twin.state[info.column] for info in twin.sanctions.values()]
-        twin_codes = twin.codes
-        self.twin_action = {a: twin_codes.code("action", a) for a in ("listed", "delisted")}
-        self.twin_refused = twin_codes.code("action", "refused")
-        # Record kinds of the counterfactual in this run's codes (its codebook may differ).
-        names = twin_codes.names("record_kind")
-        self.twin_kind = np.array([self.world.codes.code("record_kind", k) for k in names])
 
     def measure(self, day: Day) -> None:
         t, g = day.day, self.groups
@@ -179,14 +167,6 @@ class CoreMetrics(Metric):
             self.wrong[hit] |= np.uint8(1 << bit)
             marked.append(hit)
         return np.concatenate(marked) if marked else np.empty(0, np.int32)
-
-    def _twin_changes(self) -> np.ndarray:
-        """Citizens listed or removed today in the counterfactual."""
-        if self.but_for is None or self.but_for.day is None:
-            return np.empty(0, np.int32)
-        s = self.but_for.day.sanctions
-        moved = np.isin(s["action"], list(self.twin_action.values()))
-        return s["citizen"][moved]
 
     def _touched_now(self, citizens: np.ndarray) -> np.ndarray:
         """On some list whose listing rests on a wrong record of its basis kind."""
@@ -240,29 +220,12 @@ class CoreMetrics(Metric):
             self.wrong[off] &= ~np.uint8(1 << bit)
         refused = action == self.action["refused"]
         if refused.any():
-            kinds = _kinds_of(day.records, rid[refused])
+            kinds = kinds_of(day.records, rid[refused])
             for code, metric in self.blocked_code.items():
                 self.flows[metric][t] += self.groups.count(who[refused][kinds == code])
             if self.but_for is not None:
                 self._refused_wrongful(t, who[refused], kinds)
         return who[listed | delisted]
-
-    def _refused_wrongful(self, t: int, who: np.ndarray, kinds: np.ndarray) -> None:
-        """Refusals that the same citizen did not meet today, for that kind, without errors."""
-        assert self.but_for is not None and self.but_for.day is not None
-        s = self.but_for.day.sanctions
-        there = s["action"] == self.twin_refused
-        twin_kinds = self.twin_kind[_kinds_of(self.but_for.day.records, s["record_id"][there])]
-        keys = (who.astype(np.int64) << 8) | kinds
-        twin_keys = (s["citizen"][there].astype(np.int64) << 8) | twin_kinds
-        wrong = ~np.isin(keys, twin_keys)
-        self.flows["refused_wrongful"][t] = self.groups.count(who[wrong])
-        for code, count in zip(*np.unique(kinds[wrong], return_counts=True), strict=True):
-            metric = self.blocked_code.get(int(code))
-            if metric is not None:
-                self.refused_wrongful_by[metric] = self.refused_wrongful_by.get(metric, 0) + int(
-                    count
-                )
 
     def _lists_holding(self, citizens: np.ndarray) -> np.ndarray:
         """How many lists each citizen is on now."""
@@ -388,39 +351,6 @@ class CoreMetrics(Metric):
         out["by_group"] = self._by_group(last)
         return out
 
-    def _harms(self, i: int) -> dict:
-        """Group i's harm stocks: but-for (None when not computed) and touched by a wrong
-        record; people at the end, and person-days over the run."""
-        k, stocks = self.k, self.stocks
-        but_for = self.but_for is not None
-        return {
-            "sanctioned_wrongful": int(self.sanctioned_wrongful[i] * k) if but_for else None,
-            "wrongful_sanction_days": (
-                round(stocks["sanctioned_wrongful"][:, i].sum() * k) if but_for else None
-            ),
-            "sanctioned_touched_by_wrong_record": int(self.sanctioned_touched[i] * k),
-            "touched_sanction_days": round(
-                stocks["sanctioned_touched_by_wrong_record"][:, i].sum() * k
-            ),
-        }
-
-    def _reasons(self) -> dict[str, int]:
-        """Why the wrongfully sanctioned are: a wrong record of a list's basis kind reached
-        them (per list; one citizen can count under several), or none did (knock-on harm)."""
-        lo, hi = self.world.lo, self.world.hi
-        flags = self.wrong[lo:hi]
-        wrongful = (flags & WRONGFUL) > 0
-        out = {}
-        for bit, (name, _) in enumerate(self.lists):
-            out[f"wrong record under {name}"] = int(
-                np.count_nonzero(wrongful & ((flags & np.uint8(1 << bit)) > 0)) * self.k
-            )
-        mask = np.uint8((1 << len(self.lists)) - 1)
-        out["no wrong record of their own"] = int(
-            np.count_nonzero(wrongful & ((flags & mask) == 0)) * self.k
-        )
-        return out
-
     def _by_group(self, last: int) -> dict:
         k = self.k
         sizes = self.groups.sizes(self.world.n)
@@ -444,12 +374,6 @@ class CoreMetrics(Metric):
                     row["grade_shares"] = {g: _num(s) for g, s in zip(grades, shares, strict=True)}
             by.setdefault(trait, {})[label] = row
         return by
-
-
-def _kinds_of(records, record_ids: np.ndarray) -> np.ndarray:
-    """The kinds of today's records with these ids (ids of a day are consecutive)."""
-    first = records["record_id"][:1]
-    return records["kind"][record_ids - (first[0] if first.shape[0] else 0)]
 
 
 def _num(x: float) -> float | None:

@@ -18,6 +18,7 @@ from .section import Section, render_section
 from .sections_core import CORE_SECTIONS
 from .sections_harms import HARM_SECTIONS
 from .sections_mechanisms import MECHANISM_SECTIONS
+from .sections_wrongful import WRONGFUL_SECTIONS
 from .tables import fmt, note, table
 
 __all__ = ["SECTIONS", "applicable_sections", "render_page", "write_report"]
@@ -55,6 +56,7 @@ ORDER = (
 SECTIONS: list[Section] = sorted(
     [
         *CORE_SECTIONS,
+        *WRONGFUL_SECTIONS,
         *HARM_SECTIONS,
         CASES_SECTION,
         *MECHANISM_SECTIONS,

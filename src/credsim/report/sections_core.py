@@ -7,11 +7,11 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from .figures import GROUP_DIMS, grade_shares, score_by_group, score_distribution
-from .figures_map import province_tiles
-from .figures_sanctions import calibration, refused_travel, sanctions, wrongful_by_group
+from .figures_sanctions import calibration, refused_travel, sanctions
 from .run import RunData
 from .section import Block, Plot, Section
-from .tables import details, fmt, group_table, json_block, note, shares, table
+from .sections_wrongful import warm_up_note
+from .tables import details, fmt, json_block, note, shares, table
 
 __all__ = ["CORE_SECTIONS", "HEADLINES"]
 
@@ -231,36 +231,10 @@ def _sanctions(run: RunData) -> list[Block]:
         "listed and reached by a wrong record of the list's kind)."
     )
     out: list[Block] = [Plot("sanctions", caption, lambda: sanctions(run.timeseries))]
-    warm_up = _warm_up(run)
+    warm_up = warm_up_note(run)
     if warm_up:
         out.append(note(warm_up))
     return out
-
-
-def _warm_up(run: RunData) -> str | None:
-    """Why the first weeks of a run that starts with invented past debts look as they do."""
-    history = max(
-        (int(b.get("history_days") or 0) for b in (run.scenario.get("behavior") or {}).values()
-         if isinstance(b, dict)),
-        default=0,
-    )  # fmt: skip
-    if history <= 0:
-        return None
-    delays = sorted(
-        {
-            int(c.get("listing_delay_days", 0))
-            for c in (run.scenario.get("consequences") or {}).values()
-            if isinstance(c, dict) and "listing_delay_days" in c
-        }
-    )
-    when = " and ".join(f"day {d}" for d in delays) or "the first days"
-    return (
-        f"A warm-up, not a finding: this run starts with {history / 365:.0f} years of invented "
-        "past debts (behavior history_days). Their unpaid judgments and reports all reach the "
-        f"records on day 0 and are listed on {when} (each list's delay after a judgment), so "
-        "the number on a list jumps then, and refusals that need a listing start only after "
-        "it. Read stocks and flows from after the longest delay on."
-    )
 
 
 BLOCKED = {
@@ -308,96 +282,8 @@ def _refusals_logged(run: RunData) -> bool:
     return bool(refused["agency"].astype(str).isin(["airlines", "railways"]).any())
 
 
-def _wrongful(run: RunData) -> list[Block]:
-    but_for = bool(run.summary.get("but_for"))
-    field, days = (
-        ("sanctioned_wrongful", "wrongful_sanction_days")
-        if but_for or "but_for" not in run.summary
-        else ("sanctioned_touched_by_wrong_record", "touched_sanction_days")
-    )
-    if "but_for" not in run.summary:  # a run from a credsim before but-for harm
-        caption = (
-            "People on a list whom a wrong record of the list's kind reached (this run's "
-            "credsim called them 'wrongly sanctioned'; some would be listed anyway), per 100,000 "
-            "in each group (and person-days per 1,000)."
-        )
-    elif but_for:
-        caption = (
-            "People on a list at the end of the run who are on no list in the same run without "
-            "its wrong records (misattributed, fabricated, planted), per 100,000 in each group; "
-            "and person-days so listed per 1,000. Dashed lines: the whole population."
-        )
-    else:
-        caption = (
-            "This run did not step its counterfactual, so who is wrongfully listed is not known; "
-            "shown instead: people on a list whom a wrong record of the list's kind reached, per "
-            "100,000 in each group (and person-days per 1,000). Some would be listed anyway."
-        )
-    rows = group_table(
-        run.summary["by_group"],
-        [("citizens", ""), ("sanctioned", ""), (field, "")],
-        {"w": (field, 1e5), "d": (days, 1e3)},
-        skip=(),
-    )
-    label = "Wrongly" if but_for else "Touched"
-    head = ["Group", "Citizens", "On a list", label, f"{label} per 100,000",
-            f"{label} days per 1,000"]  # fmt: skip
-    blocks: list[Block] = [
-        Plot("wrongful-by-group", caption, lambda: wrongful_by_group(run.summary, field, days)),
-        details("By group (every group, provinces included)", table(head, rows)),
-    ]
-    reasons = run.summary.get("sanctioned_wrongful_reasons")
-    if but_for and reasons:
-        rows = [[why, fmt(count)] for why, count in reasons.items()]
-        blocks.append(
-            details(
-                "Why they are wrongfully listed (one person can have wrong records under several "
-                "lists; 'no wrong record of their own' is knock-on harm)",
-                table(["Reason", "People"], rows, {1}),
-            )
-        )
-    return blocks
-
-
 def _has_ts(run: RunData, *cols: str) -> bool:
     return "day" in run.timeseries_columns and all(c in run.timeseries_columns for c in cols)
-
-
-def _by_group_has(run: RunData, field: str) -> bool:
-    by = run.summary.get("by_group")
-    return isinstance(by, dict) and any(
-        isinstance(v, dict) and field in v
-        for labels in by.values() if isinstance(labels, dict)
-        for v in labels.values()
-    )  # fmt: skip
-
-
-def _provinces(run: RunData) -> list[Block]:
-    by_province = run.summary["by_group"]["province"]
-    but_for = bool(run.summary.get("but_for"))
-    wrong = "sanctioned_wrongful" if but_for else "sanctioned_touched_by_wrong_record"
-    panels = [("sanctioned", "On a list at the end")]
-    if any(isinstance(r, dict) and isinstance(r.get(wrong), int | float)
-           for r in by_province.values()):  # fmt: skip
-        panels.append((wrong, "Wrongly" if but_for else "Touched by a wrong record"))
-    caption = (
-        "Every province at a glance (a tile map: one square per province, placed roughly where "
-        "it lies): people on a list at the end of the run per 100,000 residents, and "
-        + (
-            "those on no list in the run without wrong records."
-            if but_for
-            else "those listed and reached by a wrong record of the list's kind."
-        )
-        + " Small provinces hold few simulated citizens: read their rates with the counts in "
-        "the table of the previous section."
-    )
-    return [Plot("provinces", caption, lambda: province_tiles(by_province, panels))]
-
-
-def _has_provinces(run: RunData) -> bool:
-    by = run.summary.get("by_group")
-    provinces = by.get("province") if isinstance(by, dict) else None
-    return isinstance(provinces, dict) and len(provinces) >= 2
 
 
 CORE_SECTIONS = [
@@ -436,14 +322,4 @@ CORE_SECTIONS = [
         lambda run: _has_ts(run, "blocked_flights", "blocked_trains") or _refusals_logged(run),
         _travel,
     ),
-    Section(
-        "wrongful",
-        "Who is wrongly sanctioned",
-        lambda run: (
-            _by_group_has(run, "sanctioned_touched_by_wrong_record")
-            or _by_group_has(run, "sanctioned_wrongful")
-        ),
-        _wrongful,
-    ),
-    Section("provinces", "Every province at a glance", _has_provinces, _provinces),
 ]

@@ -1,0 +1,93 @@
+"""What `credsim run` prints: the summary table of a finished run and the plan of a day."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+__all__ = ["HEADLINES", "fmt", "print_plan", "summary_table"]
+
+HEADLINES = [
+    ("citizens", "citizens"),
+    ("days", "days"),
+    ("acts_total", "acts"),
+    ("records_total", "records"),
+    ("records_misattributed", "records misattributed"),
+    ("records_fabricated", "records fabricated"),
+    ("listed_total", "listed during the run"),
+    ("sanctioned", "sanctioned at the end"),
+    ("sanctioned_wrongful", "of whom wrongfully (not without the wrong records)"),
+    ("sanctioned_touched_by_wrong_record", "of whom touched by a wrong record"),
+    ("refused_wrongful", "refusals not met without the wrong records"),
+    ("blocked_flights", "flight purchases refused"),
+    ("blocked_trains", "train purchases refused"),
+    ("score_mean", "mean score"),
+    ("score_gini", "score Gini"),
+    ("speech_suppressed", "posts held back (self-censorship)"),
+    ("ties_cut", "friendships cut (exclusion)"),
+    ("points_bought", "points bought (gaming)"),
+    ("gaming_cost", "yuan spent buying points"),
+    ("trust_index", "help given per request (trust)"),
+    ("lender_listings", "good customers listed by lenders"),
+]
+
+
+def fmt(value: object) -> str:
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.1f}"
+    return str(value)
+
+
+def summary_table(summary: dict, run_info: dict) -> Table:
+    table = Table(title=f"credsim run: {summary.get('scenario')} (seed {summary.get('seed')})")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for key, label in HEADLINES:
+        if key in summary:
+            value = summary[key]
+            shown = "not computed (--but-for)" if value is None and "wrongful" in key else None
+            table.add_row(label, shown or fmt(value))
+    for grade, share in (summary.get("grade_shares") or {}).items():
+        table.add_row(f"grade {grade} share", "-" if share is None else f"{share:.2%}")
+    for name, row in (summary.get("calibration") or {}).items():
+        mark = "within" if row["within_band"] else "OUTSIDE"
+        table.add_row(
+            f"{name} (published {row['published']:,.0f})",
+            f"{row['model']:,.0f} (x{row['ratio']:.2f}, {mark})",
+        )
+    table.add_row("agent-days per second", fmt(run_info.get("agent_days_per_second")))
+    table.add_row("resident bytes per citizen", fmt(run_info.get("peak_bytes_per_citizen")))
+    table.add_row("wall time (s)", fmt(run_info.get("wall_seconds")))
+    return table
+
+
+def print_plan(out_console: Console, scenario) -> None:
+    from credsim.runner import build_simulation
+
+    sim = build_simulation(scenario)
+    out_console.print(f"[bold]Plan of a day[/bold] in scenario {scenario.name!r}:")
+    for number, (phase, plugins) in enumerate(sim.plan(), start=1):
+        out_console.print(f"  {number} {phase.name:<8} {phase.meaning} -> {phase.produces}")
+        for plugin in plugins:
+            kind = type(plugin).__name__
+            out_console.print(f"      - {plugin.name} ({kind}): {plugin.describe()}")
+            if plugin.needs():
+                out_console.print(f"        reads services: {', '.join(plugin.needs())}")
+    if scenario.model.timeline:
+        out_console.print("[bold]Timeline[/bold] (changes at the start of the day):")
+        for entry in scenario.model.timeline:
+            day = (entry.date - scenario.model.start).days
+            changes = [f"on {k}" for k in entry.enable] + [f"off {k}" for k in entry.disable]
+            changes += [f"{k} = {v!r}" for k, v in entry.set.items()]
+            changes += [
+                f"{k} from {a:g} to {b:g} by {entry.until} (every {entry.step_days} days)"
+                for k, (a, b) in entry.ramp.items()
+            ]
+            note = f" ({entry.note})" if entry.note else ""
+            out_console.print(f"  {entry.date} (day {day}): {', '.join(changes)}{note}")
+    columns = ", ".join(f"{c.name}:{c.dtype}" for c in sim.state.specs)
+    out_console.print(f"State columns ({sim.state.bytes_per_citizen()} bytes/citizen): {columns}")
