@@ -15,9 +15,10 @@ import numpy as np
 import pyarrow as pa
 import tomli_w
 
-from credsim.engine import Codebook, EventLog, Population, Simulation
+from credsim.engine import Codebook, EventLog, Plugin, Population, Simulation
 from credsim.engine.events import dates
 from credsim.engine.loop import Part
+from credsim.engine.scope import Scope
 from credsim.engine.threads import wait_passively
 from credsim.results import Results, RunDirectory
 from credsim.results.by_year import by_year
@@ -61,6 +62,7 @@ def build_simulation(scenario: Scenario, part: Part | None = None) -> Simulation
     ]
     model = scenario.model
     population = population_of(scenario)
+    _scopes(scenario, population, plugins)
     sim = Simulation(model.seed, model.days, population, plugins, codes, part)
     sim.world.source_errors = scenario.source_errors
     _timeline(scenario, sim, plugins)
@@ -85,26 +87,49 @@ def out_dir(scenario: Scenario, out: str | Path | None) -> Path:
     return Path(out)
 
 
+def _by_key(scenario: Scenario, plugins: list) -> dict[str, Plugin]:
+    names = [(section, name) for section in SECTIONS for name, _, _ in scenario.plugins[section]]
+    return {f"{s}.{n}": plugin for (s, n), plugin in zip(names, plugins, strict=True)}
+
+
+def _scopes(scenario: Scenario, population: Population, plugins: list) -> None:
+    """Limit plug-ins to their regions (credsim.engine.scope)."""
+    starts = population.regions()
+    by_key = _by_key(scenario, plugins)
+    for key, (territory, on) in scenario.scopes.items():
+        if key in by_key:
+            assert starts is not None
+            by_key[key].scope = Scope(starts, territory, on)
+
+
 def _timeline(scenario: Scenario, sim: Simulation, plugins: list) -> None:
     """Hand the scenario's timeline to the simulation: plug-ins off at the start (built only
     because an entry switches them on later) and each day's switches. Entries naming plug-ins
     this build does not have (the counterfactual has no adversaries) are skipped."""
     model = scenario.model
-    names = [(section, name) for section in SECTIONS for name, _, _ in scenario.plugins[section]]
-    by_key = {f"{s}.{n}": plugin for (s, n), plugin in zip(names, plugins, strict=True)}
-    off = [by_key[f"{s}.{n}"] for s, n in names if not getattr(model, s)[n].enabled]
+    by_key = _by_key(scenario, plugins)
+    scoped = set(scenario.scopes)  # switched through their scope, not on and off as a whole
+    off = [
+        plugin
+        for key, plugin in by_key.items()
+        if key not in scoped and not getattr(model, key.split(".")[0])[key.split(".", 1)[1]].enabled
+    ]
     switches: dict[int, list] = {}
     for entry in model.timeline:
         day = (entry.date - model.start).days
         changes = [(key, True) for key in entry.enable] + [(key, False) for key in entry.disable]
         for key, on in changes:
-            if key in by_key:
+            if key in by_key and key not in scoped:
                 switches.setdefault(day, []).append((by_key[key], on))
     retunes = {
         day: [(by_key[key], params) for key, params in changes if key in by_key]
         for day, changes in scenario.retunes.items()
     }
-    sim.schedule(off, switches, retunes)
+    region_switches = {
+        day: [(by_key[key], mask, on) for key, mask, on in changes if key in by_key]
+        for day, changes in scenario.region_switches.items()
+    }
+    sim.schedule(off, switches, retunes, region_switches)
 
 
 def run(

@@ -47,5 +47,6 @@ class Perks(Consequence):
     def eligible(self, name: str, citizens: np.ndarray) -> np.ndarray:
         """Whether each citizen qualifies for the perk now."""
         perk = self.params.perks[name]
-        column = self.world.scores[perk.policy].column
-        return self.world.state[column][citizens] >= perk.min_score
+        info = self.world.scores[perk.policy]
+        good = self.world.state[info.column][citizens] >= perk.min_score
+        return good & info.scored(citizens) & self.in_scope(citizens)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from credsim.engine.events import TABLES, Batch
+from credsim.engine.scope import Scope, within
 
 __all__ = ["TRUTH_FIELDS", "Day", "PublicDay", "RecordsView"]
 
@@ -49,6 +50,14 @@ class RecordsView:
     def __len__(self) -> int:
         return self._rows
 
+    def within(self, scope: Scope) -> RecordsView:
+        """The records about citizens in scope."""
+        out = object.__new__(RecordsView)
+        keep = scope.contains(self._columns["attributed_to"])
+        out._columns = {f: v[keep] for f, v in self._columns.items()}
+        out._rows = int(np.count_nonzero(keep))
+        return out
+
 
 class PublicDay:
     """A day as policies and consequences see it: records (no truth), score changes, sanctions.
@@ -61,3 +70,14 @@ class PublicDay:
         self.records = RecordsView(day.records)
         self.score_changes: Batch = day.score_changes
         self.sanctions: Batch = day.sanctions
+
+    def within(self, scope: Scope) -> PublicDay:
+        """This day as a plug-in limited to regions sees it: records (and, once closed, score
+        changes) of citizens in scope; what it writes goes to the day's tables."""
+        out = object.__new__(PublicDay)
+        out.day = self.day
+        out.records = self.records.within(scope)
+        changes = self.score_changes
+        out.score_changes = within(changes, "citizen", scope) if changes.closed else changes
+        out.sanctions = self.sanctions
+        return out

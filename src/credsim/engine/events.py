@@ -87,6 +87,14 @@ class Batch:
         self._chunks: dict[str, list[np.ndarray]] = {f: [] for f in self.fields}
         self._frozen: dict[str, np.ndarray] | None = None
 
+    @classmethod
+    def of(cls, table: str, columns: dict[str, np.ndarray]) -> Batch:
+        """A closed batch holding the given columns (every field of `table`)."""
+        batch = cls(table)
+        batch._frozen = {f: np.asarray(columns[f], dtype) for f, dtype in batch.fields.items()}
+        batch._chunks = {}
+        return batch
+
     def add(self, **columns: np.ndarray | int) -> None:
         """Append rows; scalars broadcast to the length of the array columns."""
         if self._frozen is not None:
@@ -117,6 +125,11 @@ class Batch:
         if self._frozen is None:
             raise RuntimeError(f"{self.table} are still open; read them in a later phase")
         return self._frozen[name]
+
+    @property
+    def closed(self) -> bool:
+        """Whether the batch is frozen (readable, no longer open to additions)."""
+        return self._frozen is not None
 
     def __len__(self) -> int:
         if self._frozen is None:

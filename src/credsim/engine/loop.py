@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -25,6 +25,7 @@ from credsim.engine.plugin import (
 )
 from credsim.engine.poison import TruthPoison
 from credsim.engine.regions import one_region
+from credsim.engine.scope import ScopedDay
 from credsim.engine.sealed import RecordWorld
 from credsim.engine.state import State
 from credsim.engine.world import Codebook, World
@@ -90,6 +91,12 @@ class Simulation:
         regions = population.regions()
         for plugin in self.plugins:
             self.state.declare(plugin.columns())
+        scores = {}
+        for p in self.policies:
+            info = p.score_info()
+            if p.scope is not None:
+                info = replace(info, territory=tuple(p.scope.ranges()))
+            scores[p.name] = info
         self.world = World(
             seed=seed,
             days=days,
@@ -97,7 +104,7 @@ class Simulation:
             people_per_agent=population.people_per_agent(),
             state=self.state,
             codes=codes,
-            scores={p.name: p.score_info() for p in self.policies},
+            scores=scores,
             sanctions={
                 c.name: info for c in self.consequences if (info := c.sanction_info()) is not None
             },
@@ -119,6 +126,8 @@ class Simulation:
         """Day -> plug-ins switched on (True) or off at its start (a scenario's timeline)."""
         self.retunes: dict[int, list[tuple[Plugin, PluginParams]]] = {}
         """Day -> plug-ins and the parameters they take at its start."""
+        self.region_switches: dict[int, list[tuple[Plugin, np.ndarray, bool]]] = {}
+        """Day -> plug-ins switched on (True) or off in some regions (a boolean array)."""
         self._but_for: ButFor | None = None
 
     def compare_with(self, twin: Simulation) -> None:
@@ -132,13 +141,16 @@ class Simulation:
         off: list[Plugin],
         switches: dict[int, list[tuple[Plugin, bool]]],
         retunes: dict[int, list[tuple[Plugin, PluginParams]]] | None = None,
+        region_switches: dict[int, list[tuple[Plugin, np.ndarray, bool]]] | None = None,
     ) -> None:
-        """Plug-ins off from day 0, the days on which plug-ins are switched on or off, and the
-        days on which plug-ins take new parameters (a scenario's timeline)."""
+        """Plug-ins off from day 0, the days on which plug-ins are switched on or off (everywhere,
+        or in some regions), and the days on which plug-ins take new parameters (a scenario's
+        timeline)."""
         for plugin in off:
             plugin.active = False
         self.switches = switches
         self.retunes = retunes or {}
+        self.region_switches = region_switches or {}
 
     def poison_truth(self, seed: int) -> None:
         """Overwrite the truth with noise while policies and consequences run (a check that they
@@ -205,6 +217,9 @@ class Simulation:
             plugin.active = on
         for plugin, params in self.retunes.get(day, ()):
             plugin.retune(params)
+        for plugin, regions, on in self.region_switches.get(day, ()):
+            assert plugin.scope is not None
+            plugin.scope.switch(regions, on)
         d = Day(day)
         for b in self.behaviors:
             if b.active:
@@ -213,7 +228,7 @@ class Simulation:
         clock("act")
         for s in self.sources:
             if s.active:
-                s.observe(d)
+                s.observe(d if s.scope is None else ScopedDay(d, s.scope))
         self._next_record = d.records.assign_ids("record_id", self._next_record)
         clock("observe")
         public = d.public()
@@ -221,12 +236,12 @@ class Simulation:
             self._poison.hide(self.state, d)
         for p in self.policies:
             if p.active:
-                p.score(public)
+                p.score(public if p.scope is None else public.within(p.scope))
         d.score_changes.freeze()
         clock("score")
         for c in self.consequences:
             if c.active:
-                c.respond(public)
+                c.respond(public if c.scope is None else public.within(c.scope))
         d.sanctions.freeze()
         if self._poison is not None:
             self._poison.restore()

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from credsim.engine.scope import Scope
 from credsim.engine.state import Column
 
 if TYPE_CHECKING:
@@ -45,6 +46,14 @@ class Plugin:
         self.params = params
         self.active = True
         """Whether its daily hook runs: a scenario's timeline switches it (engine/loop.py)."""
+        self.scope: Scope | None = None
+        """The regions it works in (credsim.engine.scope); None: everywhere."""
+
+    def in_scope(self, citizens: np.ndarray) -> np.ndarray:
+        """Whether each citizen lives where this plug-in works today (all, unless limited)."""
+        if self.scope is None:
+            return np.ones(np.shape(citizens)[0], bool)
+        return self.scope.contains(citizens)
 
     def columns(self) -> list[Column]:
         """Per-citizen columns this plug-in owns (the engine allocates them)."""

@@ -26,6 +26,19 @@ class ScoreInfo:
     grades: tuple[tuple[str, int], ...] = ()
     opacity: str = "score"
     network_column: str | None = None
+    territory: tuple[tuple[int, int], ...] | None = None
+    """Ranges of citizens [lo, hi) the policy scores at all when it is limited to regions (a
+    pilot city's scheme); None: everyone. Others have no score in it."""
+
+    def scored(self, citizens: np.ndarray) -> np.ndarray:
+        """Whether each citizen has a score in this policy."""
+        if self.territory is None:
+            return np.ones(np.shape(citizens)[0], bool)
+        c = np.asarray(citizens)
+        out = np.zeros(c.shape[0], bool)
+        for lo, hi in self.territory:
+            out |= (c >= lo) & (c < hi)
+        return out
 
 
 @dataclass(frozen=True)

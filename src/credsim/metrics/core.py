@@ -102,7 +102,13 @@ class CoreMetrics(ButForHarms, Metric):
         self.refused_wrongful_by: dict[str, int] = {}
         self.hists = {
             name: ScoreHistogram(
-                self.groups, info.low, info.high, state[info.column], world.lo, world.hi
+                self.groups,
+                info.low,
+                info.high,
+                state[info.column],
+                world.lo,
+                world.hi,
+                info.territory,
             )
             for name, info in world.scores.items()
         }
@@ -365,6 +371,9 @@ class CoreMetrics(ButForHarms, Metric):
                 **self._harms(i),
                 "records_misattributed": int(self.flows["records_misattributed"][:, i].sum() * k),
             }
+            for name, info in self.world.scores.items():
+                if info.territory is not None:  # a policy of some regions: who has a score
+                    row[f"scored.{name}"] = int(self.hists[name].hist[i].sum() * k)
             if primary is not None:
                 series = self.score_series[primary]
                 row["score_mean"] = _num(series["mean"][last][i])

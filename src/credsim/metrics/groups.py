@@ -98,19 +98,25 @@ class ScoreHistogram:
         score: np.ndarray,
         lo: int = 0,
         hi: int | None = None,
+        territory: tuple[tuple[int, int], ...] | None = None,
     ) -> None:
-        """Counts of citizens lo..hi-1 (all by default) at each score."""
+        """Counts of citizens lo..hi-1 (all by default) at each score; only those in
+        `territory` (ranges of citizens) if the policy scores only some regions."""
         self.groups, self.low = groups, low
         self.values = np.arange(low, high + 1, dtype=np.float64)
         nbins = high - low + 1
         self.hist = np.zeros((groups.size, nbins), np.int64)
         hi = score.shape[0] if hi is None else hi
-        for start in range(lo, hi, CHUNK):
-            chunk = np.arange(start, min(start + CHUNK, hi))
-            bins = score[chunk].astype(np.int64) - low
-            for row in groups.index(chunk):
-                flat = np.bincount(row * nbins + bins, minlength=groups.size * nbins)
-                self.hist += flat.reshape(groups.size, nbins)
+        spans = [(lo, hi)] if territory is None else [
+            (max(a, lo), min(b, hi)) for a, b in territory if min(b, hi) > max(a, lo)
+        ]
+        for first, last in spans:
+            for start in range(first, last, CHUNK):
+                chunk = np.arange(start, min(start + CHUNK, last))
+                bins = score[chunk].astype(np.int64) - low
+                for row in groups.index(chunk):
+                    flat = np.bincount(row * nbins + bins, minlength=groups.size * nbins)
+                    self.hist += flat.reshape(groups.size, nbins)
 
     def move(self, citizens: np.ndarray, old: np.ndarray, new: np.ndarray) -> None:
         """Citizens whose score went from `old` to `new`, in order."""

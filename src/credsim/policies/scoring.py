@@ -247,6 +247,8 @@ class ScoringPolicy(Policy):
         )
         target = np.clip(np.nan_to_num(target), -32768, 32767).astype(np.int32)
         moving = lo + np.flatnonzero(target != term[lo:hi])
+        if self.scope is not None:
+            moving = moving[self.in_scope(moving)]
         if moving.shape[0] == 0:
             return
         want = target[moving - lo] - term[moving].astype(np.int32)

@@ -24,6 +24,7 @@ from credsim.population.households import (
     segment_starts,
 )
 from credsim.population.preset import Preset, load_preset, preset_names
+from credsim.population.regional import CitySpec
 
 __all__ = ["AGE_BANDS", "MAX_CITIZENS", "CensusPopulation"]
 
@@ -45,6 +46,11 @@ class CensusParams(PluginParams):
         None, description="synthetic group shares (replaces the preset's)"
     )
     graph: GraphParams = Field(default_factory=GraphParams)
+    cities: dict[str, CitySpec] = Field(
+        default_factory=dict,
+        description="cities carved out of a province, each a region of its own "
+        '(e.g. cities.Rongcheng = {province = "Shandong", people = 700000})',
+    )
 
     @field_validator("preset")
     @classmethod
@@ -63,6 +69,11 @@ class CensusParams(PluginParams):
         return v
 
     @model_validator(mode="after")
+    def _cities(self) -> CensusParams:
+        load_preset(self.preset, None, self.cities)  # a city's province must exist and fit it
+        return self
+
+    @model_validator(mode="after")
     def _fits(self) -> CensusParams:
         size = self.size or load_preset(self.preset).data.default_size
         check_fits(size * (4 + BUILD_BYTES_PER_AGENT) + 2**28, f"a population of {size:,} agents")
@@ -77,10 +88,9 @@ class CensusPopulation(Population):
 
     def __init__(self, name: str, params: CensusParams) -> None:
         super().__init__(name, params)
-        self.preset: Preset = load_preset(params.preset, params.group_shares)
-        self.starts = segment_starts(
-            self.size(), self.preset.province_shares, self.preset.data.urban_share
-        )
+        self.preset: Preset = load_preset(params.preset, params.group_shares, params.cities)
+        regions = self.preset.regions
+        self.starts = segment_starts(self.size(), regions.shares, regions.urban)
         self._graph: SocialGraph | None = None
 
     def size(self) -> int:
@@ -100,11 +110,18 @@ class CensusPopulation(Population):
 
     @property
     def province_starts(self) -> np.ndarray:
-        """Boundaries of the provinces: [0, ..., n]."""
+        """Boundaries of the regions (provinces, and the cities carved out of them): [0, ..., n]."""
         return self.starts[::2]
 
     def regions(self) -> np.ndarray:
         return self.province_starts
+
+    def region_names(self) -> list[str]:
+        return list(self.preset.regions.names)
+
+    def region_provinces(self) -> list[str]:
+        names = self.preset.province_names
+        return [names[p] for p in self.preset.regions.province]
 
     def build(self, world: World) -> None:
         state = world.state
@@ -138,6 +155,7 @@ class CensusPopulation(Population):
             "age_band": list(AGE_BANDS),
             "urban": ["rural", "urban"],
             "province": p.province_names,
+            "region": list(p.regions.names),
             "group": p.group_names,
             "education": p.education_levels,
             "income": INCOME_LABELS,
@@ -157,8 +175,11 @@ class CensusPopulation(Population):
                 labels["urban"], self.starts[:-1], (np.arange(segments) % 2 == 0).astype(np.int64)
             ),
             "province": SegmentTrait(
-                labels["province"], self.starts[:-1], np.arange(segments) // 2
+                labels["province"],
+                self.starts[:-1],
+                self.preset.regions.province[np.arange(segments) // 2],
             ),
+            "region": SegmentTrait(labels["region"], self.starts[:-1], np.arange(segments) // 2),
             "group": ColumnTrait(labels["group"], state["traits"], GROUP_SHIFT, 0b111),
             "education": ColumnTrait(labels["education"], state["ses"], 0, 0b11),
             "income": ColumnTrait(labels["income"], state["ses"], INCOME_SHIFT, 0b111),

@@ -28,8 +28,8 @@ EDUCATION_SHIFT, INCOME_SHIFT = 0, 2
 STREAMS = ("size", "template", "group", "income", "sex", "age", "education")
 
 
-def segment_starts(n: int, shares: np.ndarray, urban_share: float) -> np.ndarray:
-    """Boundaries of the 2P segments (urban then rural part of each province), summing to n."""
+def segment_starts(n: int, shares: np.ndarray, urban_share: np.ndarray | float) -> np.ndarray:
+    """Boundaries of the 2R segments (urban then rural part of each region), summing to n."""
     weights = np.ravel(np.column_stack([shares * urban_share, shares * (1.0 - urban_share)]))
     exact = weights / weights.sum() * n
     counts = np.floor(exact).astype(np.int64)
@@ -69,6 +69,7 @@ def _education_band(age):
 @njit(parallel=True, cache=True)
 def _build(
     starts,
+    first_region,
     keys,
     size_cdf,
     templates,
@@ -89,19 +90,20 @@ def _build(
     k_size, k_tmpl, k_group, k_income, k_sex, k_age, k_edu = keys
     for s in prange(starts.shape[0] - 1):
         urban = 1 if s % 2 == 0 else 0
+        region = first_region + s // 2
         i, end = starts[s], starts[s + 1]
         while i < end:
             size = min(_pick(size_cdf, draw_uniform(k_size, 0, i)), end - i)
             t = _pick(template_cdf[size], draw_uniform(k_tmpl, 0, i))
             group = _pick(group_cdf, draw_uniform(k_group, 0, i))
-            income = _pick(income_cdf[urban], draw_uniform(k_income, 0, i))
+            income = _pick(income_cdf[region, urban], draw_uniform(k_income, 0, i))
             for m in range(size):
                 c = i + m
                 role = templates[size, t, m]
                 sex = template_sex[size, t, m]
                 if sex < 0:
                     sex = 1 if draw_uniform(k_sex, 0, c) < male_free else 0
-                a = _age(age_cdf, role_keys, role_weights, role, draw_uniform(k_age, 0, c))
+                a = _age(age_cdf[region], role_keys, role_weights, role, draw_uniform(k_age, 0, c))
                 level = 0
                 if a >= 15:
                     cdf = education_cdf[_education_band(a), urban]
@@ -126,24 +128,27 @@ def build_citizens(
     """Fill the four packed columns for every citizen of every segment (of the segments that
     make up `own`, a range of whole provinces, if given: a shard builds only its citizens)."""
     keys = tuple(stream_key(seed, f"population.{name}") for name in STREAMS)
+    first_region = 0
     if own is not None:
         bounds = [2 * np.flatnonzero(starts[::2] == end) for end in own]
         if bounds[0].shape[0] == 0 or bounds[1].shape[0] == 0:
-            raise ValueError(f"own range [{own[0]}, {own[1]}) must be whole provinces")
+            raise ValueError(f"own range [{own[0]}, {own[1]}) must be whole regions")
+        first_region = int(bounds[0][0]) // 2
         starts = starts[int(bounds[0][0]) : int(bounds[1][-1]) + 1]
     _build(
         starts,
+        first_region,
         keys,
         preset.size_cdf,
         preset.templates,
         preset.template_sex,
         preset.template_cdf,
-        preset.age_cdf,
+        preset.regions.age_cdf,
         preset.role_keys,
         preset.role_weights,
         preset.male_share_free,
         preset.education_cdf,
-        preset.income_cdf,
+        preset.regions.income_cdf,
         preset.group_cdf,
         age,
         traits,

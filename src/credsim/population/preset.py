@@ -11,12 +11,18 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from credsim.errors import ScenarioError, did_you_mean
+from credsim.population.regional import (
+    NATIONAL,
+    CitySpec,
+    ProvinceData,
+    RegionTables,
+    region_tables,
+)
 
 __all__ = ["ROLES", "Preset", "PresetData", "load_preset", "preset_names"]
 
 ROLES = "CAG"
 """Household roles: child, adult (parents' generation), grandparent."""
-BROAD_BANDS = {"0-14": (0, 15), "15-59": (15, 60), "60+": (60, 101)}
 EDUCATION_BANDS = {"15-29": (15, 30), "30-44": (30, 45), "45-59": (45, 60), "60+": (60, 101)}
 MAX_AGE = 100
 MAX_HOUSEHOLD = 15
@@ -69,6 +75,12 @@ class PresetData(BaseModel):
     education: dict[str, UrbanRural | list[str]]
     income: UrbanRural
     groups: dict[str, float]
+    province_detail: dict[str, ProvinceData] = Field(
+        default_factory=dict, description="each province's own census figures (regional.py)"
+    )
+    income_gini: float | None = Field(
+        None, gt=0, lt=1, description="national Gini of per-capita income the income model fits"
+    )
 
     @field_validator("provinces", "groups")
     @classmethod
@@ -78,6 +90,15 @@ class PresetData(BaseModel):
         if len(v) > 255:
             raise ValueError("at most 255 entries")
         return v
+
+    @model_validator(mode="after")
+    def _detail_names(self) -> PresetData:
+        unknown = set(self.province_detail) - set(self.provinces) - {NATIONAL}
+        if unknown:
+            name = sorted(unknown)[0]
+            did = did_you_mean(name, list(self.provinces))
+            raise ValueError(f"province_detail names {name!r}, not a province{did}")
+        return self
 
     @field_validator("groups")
     @classmethod
@@ -94,7 +115,6 @@ class Preset:
     data: PresetData
     province_names: list[str]
     province_shares: np.ndarray  # float64, sums to 1
-    age_cdf: np.ndarray  # float64[101]: P(age <= a)
     size_cdf: np.ndarray  # float64[MAX_HOUSEHOLD + 1]: P(size <= s), by household
     templates: np.ndarray  # int8[size, template, member]: role code, -1 beyond size
     template_sex: np.ndarray  # int8[size, template, member]: 1 man, 0 woman, -1 drawn
@@ -103,9 +123,9 @@ class Preset:
     role_weights: np.ndarray  # float64[3]: expected share of people in each role
     male_share_free: float  # P(man) for members whose sex is not fixed by a couple
     education_cdf: np.ndarray  # float64[age band 0..3, urban 0..1, 3 levels]
-    income_cdf: np.ndarray  # float64[urban 0..1, 5]
     group_names: list[str]
     group_cdf: np.ndarray
+    regions: RegionTables
 
     @property
     def education_levels(self) -> list[str]:
@@ -127,6 +147,10 @@ def _raw(name: str, seen: tuple[str, ...] = ()) -> dict:
         did = did_you_mean(name, names, sentence=True)
         raise ScenarioError(f"no population preset {name!r}.{did} Presets: {', '.join(names)}.")
     data = tomllib.loads(entry.read_text(encoding="utf-8"))
+    detail = data.get("province_detail")
+    if isinstance(detail, str):  # the name of a sibling file with one table per province
+        detail_entry = resources.files("credsim.population.presets") / f"{detail}.toml"
+        data["province_detail"] = tomllib.loads(detail_entry.read_text(encoding="utf-8"))
     base = data.pop("base", None)
     if base is None:
         return data
@@ -144,15 +168,12 @@ def _cdf(shares: list[float] | np.ndarray) -> np.ndarray:
     return cdf
 
 
-def _age_cdf(data: PresetData) -> np.ndarray:
+def _age_per_year(data: PresetData) -> np.ndarray:
     per_year = np.zeros(MAX_AGE + 1)
     for label, pct in data.age.items():
         lo, hi = (int(x) for x in label.split("-"))
         per_year[lo : hi + 1] += pct / (hi - lo + 1)
-    for band, target in data.broad_age_bands.items():
-        lo, hi = BROAD_BANDS[band]
-        per_year[lo:hi] *= target / per_year[lo:hi].sum()
-    return _cdf(per_year)
+    return per_year
 
 
 def _households(h: Households) -> tuple[np.ndarray, ...]:
@@ -183,8 +204,13 @@ def _households(h: Households) -> tuple[np.ndarray, ...]:
     return roles, sex, cdf, _cdf(size_share), people / total, fixed / total, fixed_men / total
 
 
-def load_preset(name: str, group_shares: dict[str, float] | None = None) -> Preset:
-    """The bundled preset `name`, with optional group shares replacing the preset's."""
+def load_preset(
+    name: str,
+    group_shares: dict[str, float] | None = None,
+    cities: dict[str, CitySpec] | None = None,
+) -> Preset:
+    """The bundled preset `name`, with optional group shares replacing the preset's and cities
+    carved out of its provinces."""
     raw = _raw(name)
     if group_shares:
         raw["groups"] = group_shares
@@ -197,11 +223,30 @@ def load_preset(name: str, group_shares: dict[str, float] | None = None) -> Pres
         entry = data.education[band]
         assert isinstance(entry, UrbanRural)
         edu[b, 0], edu[b, 1] = _cdf(entry.rural), _cdf(entry.urban)
+    national_income = np.stack([_share(data.income.rural), _share(data.income.urban)])
+    for city, spec in (cities or {}).items():
+        if spec.province not in data.provinces:
+            did = did_you_mean(spec.province, list(data.provinces), sentence=True)
+            raise ValueError(
+                f"city {city!r}: no province {spec.province!r} in preset {name!r}.{did}"
+            )
+        if city in data.provinces:
+            raise ValueError(f"city {city!r} has the name of a province")
+    regions = region_tables(
+        data.provinces,
+        data.urban_share,
+        _age_per_year(data),
+        data.broad_age_bands,
+        national_income,
+        data.province_detail,
+        dict(cities or {}),
+        data.people,
+        data.income_gini,
+    )
     return Preset(
         data=data,
         province_names=list(data.provinces),
         province_shares=np.array(list(data.provinces.values())) / sum(data.provinces.values()),
-        age_cdf=_age_cdf(data),
         size_cdf=size_cdf,
         templates=roles,
         template_sex=sex,
@@ -210,7 +255,12 @@ def load_preset(name: str, group_shares: dict[str, float] | None = None) -> Pres
         role_weights=role_w,
         male_share_free=float(np.clip(free_male, 0.0, 1.0)),
         education_cdf=edu,
-        income_cdf=np.stack([_cdf(data.income.rural), _cdf(data.income.urban)]),
         group_names=list(data.groups),
         group_cdf=_cdf(list(data.groups.values())),
+        regions=regions,
     )
+
+
+def _share(shares: list[float]) -> np.ndarray:
+    arr = np.asarray(shares, np.float64)
+    return arr / arr.sum()

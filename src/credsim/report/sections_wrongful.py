@@ -106,6 +106,9 @@ def _provinces(run: RunData) -> list[Block]:
     if any(isinstance(r, dict) and isinstance(r.get(wrong), int | float)
            for r in by_province.values()):  # fmt: skip
         panels.append((wrong, "Wrongly" if but_for else "Touched by a wrong record"))
+    scored = sorted({f for r in by_province.values() if isinstance(r, dict) for f in r
+                     if f.startswith("scored.")})  # fmt: skip
+    panels += [(f, f"Scored by {f.split('.', 1)[1]}") for f in scored[:2]]
     caption = (
         "Every province at a glance (a tile map: one square per province, placed roughly where "
         "it lies): people on a list at the end of the run per 100,000 residents, and "
@@ -113,6 +116,11 @@ def _provinces(run: RunData) -> list[Block]:
             "those on no list in the run without wrong records."
             if but_for
             else "those listed and reached by a wrong record of the list's kind."
+        )
+        + (
+            " A scheme limited to some regions (a pilot city's) is shown by who has a score in it."
+            if scored
+            else ""
         )
         + " Small provinces hold few simulated citizens: read their rates with the counts in "
         "the table of the previous section."

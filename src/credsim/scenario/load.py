@@ -10,6 +10,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from credsim.engine import Plugin, PluginParams, Registry
@@ -17,6 +18,7 @@ from credsim.engine.registry import UnknownPluginError
 from credsim.errors import ScenarioError, did_you_mean
 from credsim.scenario.errors import describe_validation_error
 from credsim.scenario.locate import locate
+from credsim.scenario.places import Places, scope_plan
 from credsim.scenario.schema import ALIASES, SECTIONS, ScenarioModel
 from credsim.scenario.timeline import (
     SWITCHABLE,
@@ -48,6 +50,11 @@ class Scenario:
     source_errors: bool = True
     retunes: dict[int, list[tuple[str, PluginParams]]] = field(default_factory=dict)
     """Day -> (`section.name`, new parameters): the timeline's `set` and `ramp` steps."""
+    scopes: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    """`section.name` -> (regions it covers, regions where it is on at the start), for plug-ins
+    limited to regions or switched in some regions by the timeline (credsim.engine.scope)."""
+    region_switches: dict[int, list[tuple[str, np.ndarray, bool]]] = field(default_factory=dict)
+    """Day -> (`section.name`, regions, on): the timeline's switches of scoped plug-ins."""
 
     @property
     def name(self) -> str:
@@ -77,6 +84,7 @@ class Scenario:
                 table[name] = {
                     "plugin": spec.plugin,
                     **({} if spec.enabled else {"enabled": False}),  # on later, by the timeline
+                    **({} if spec.regions is None else {"regions": spec.regions}),
                     **params.model_dump(mode="json", exclude_none=True),
                 }
             out[section] = table
@@ -257,6 +265,7 @@ def load_scenario(
         for name, cls, params in plugins[section]
     }
     retunes = parameter_changes(model.timeline, model.start, model.end, built, where(("timeline",)))
+    scopes, region_switches = scope_plan(model, Places(pop[1](pop[0], pop[2])), where)
     return Scenario(
         model,
         pop,
@@ -265,6 +274,8 @@ def load_scenario(
         overrides=items,
         source_errors=source_errors,
         retunes=retunes,
+        scopes=scopes,
+        region_switches=region_switches,
     )
 
 

@@ -31,6 +31,11 @@ class PluginSpec(BaseModel):
     model_config = ConfigDict(extra="allow")
     plugin: str
     enabled: bool = True
+    regions: list[str] | None = Field(
+        None,
+        description="limit it to these regions (provinces or carved cities); sources, policies "
+        "and consequences only",
+    )
 
 
 class OutputSpec(BaseModel):

@@ -64,11 +64,20 @@ class TimelineEntry(BaseModel):
     until: dt.date | None = Field(None, description="the date a ramp reaches its second value")
     step_days: int = Field(1, ge=1, le=3650, description="days between a ramp's steps")
     note: str = Field("", description="what happened then, and the source")
+    regions: list[str] = Field(
+        default_factory=list,
+        description="switch the plug-ins on or off in these regions only (provinces or cities)",
+    )
 
     @model_validator(mode="after")
     def _ramp_has_an_end(self) -> TimelineEntry:
         if self.ramp and (self.until is None or self.until <= self.date):
             raise ValueError(f"a ramp needs `until`, a date after {self.date}")
+        if self.regions and (self.set or self.ramp):
+            raise ValueError(
+                "`regions` limits `enable` and `disable`; a parameter set for some regions only "
+                "is not supported yet (add a second instance of the plug-in limited to them)"
+            )
         return self
 
 
