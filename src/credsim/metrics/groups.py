@@ -107,9 +107,11 @@ class ScoreHistogram:
         nbins = high - low + 1
         self.hist = np.zeros((groups.size, nbins), np.int64)
         hi = score.shape[0] if hi is None else hi
-        spans = [(lo, hi)] if territory is None else [
-            (max(a, lo), min(b, hi)) for a, b in territory if min(b, hi) > max(a, lo)
-        ]
+        spans = (
+            [(lo, hi)]
+            if territory is None
+            else [(max(a, lo), min(b, hi)) for a, b in territory if min(b, hi) > max(a, lo)]
+        )
         for first, last in spans:
             for start in range(first, last, CHUNK):
                 chunk = np.arange(start, min(start + CHUNK, last))
