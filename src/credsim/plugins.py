@@ -21,6 +21,7 @@ from credsim.metrics import (
     CalibrationMetrics,
     ConformityMetrics,
     CoreMetrics,
+    DemographyMetrics,
     ExclusionMetrics,
     GamingMetrics,
     IdentityMetrics,
@@ -82,4 +83,5 @@ def builtin_registry() -> Registry:
     registry.register("metric", "adversaries", AdversaryMetrics)
     registry.register("metric", "conformity", ConformityMetrics)
     registry.register("metric", "trust", TrustMetrics)
+    registry.register("metric", "demography", DemographyMetrics)
     return registry

@@ -63,7 +63,7 @@ def build_simulation(scenario: Scenario, part: Part | None = None) -> Simulation
     model = scenario.model
     population = population_of(scenario)
     _scopes(scenario, population, plugins)
-    sim = Simulation(model.seed, model.days, population, plugins, codes, part)
+    sim = Simulation(model.seed, model.days, population, plugins, codes, part, model.start)
     sim.world.source_errors = scenario.source_errors
     _timeline(scenario, sim, plugins)
     if model.but_for and part is None:

@@ -87,8 +87,9 @@ LISTING_GROUNDS: tuple[str, ...] = (
 )
 """The six grounds for the dishonest-debtor list (facts); a judgment's `detail` is one of them."""
 
-SANCTION_ACTIONS: tuple[str, ...] = ("warned", "listed", "delisted", "refused")
-"""`warned`: told that a listing will follow unless the judgment is paid (due process)."""
+SANCTION_ACTIONS: tuple[str, ...] = ("warned", "listed", "delisted", "refused", "died")
+"""`warned`: told that a listing will follow unless the judgment is paid (due process); `died`:
+taken off a list because the citizen died (population.demography)."""
 
 
 def check_kind(value: str, kinds: tuple[str, ...] | list[str], what: str) -> str:

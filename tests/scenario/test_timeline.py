@@ -78,15 +78,33 @@ def test_a_plugin_switched_on_later_does_nothing_before_its_date(tmp_path):
     assert (run.timeseries.query("by == 'all' and day < 100")["sanctioned"] == 0).all()
 
 
+# Place and demography too: a city carved out of Shandong whose scheme is switched on there by
+# date, and births and deaths across a new year (ages advance on 2020-01-01, day 31).
+PLACE_AND_PEOPLE = [
+    "start=2019-12-01",
+    'population.cities={Rongcheng={province="Shandong", people=700000}}',
+    'policies.rongcheng.regions=["Rongcheng"]',
+    "population.demography.enabled=true",
+    "population.people_per_agent=150000",
+    "timeline=[{date=2019-12-20, enable=['policies.rongcheng'], regions=['Rongcheng']}, "
+    "{date=2020-01-10, disable=['behavior.deterrence']}, "
+    "{date=2020-01-10, enable=['consequences.grade_list']}, "
+    "{date=2020-01-10, until=2020-01-29, step_days=5, "
+    "ramp={'sources.cameras.records.jaywalking.share'=[0.2, 1.0]}}]",
+    "policies.rongcheng.enabled=false",
+]
+
+
 def test_timeline_runs_are_the_same_for_any_thread_count_and_shard_layout(tmp_path):
     scenario = load_scenario(
-        "default", population=9000, days=60, seed=4, overrides=[*QUIET, TIMELINE]
+        "default", population=9000, days=60, seed=4, overrides=[*QUIET, *PLACE_AND_PEOPLE]
     )
     one = credsim.run(scenario, out=tmp_path / "one")
     sharded = run_sharded(scenario, tmp_path / "three", 3)
     summary = (one.path / "summary.json").read_bytes()
+    assert one.summary["demography"]["deaths"] > 0 and one.summary["demography"]["births"] > 0
     assert (sharded.path / "summary.json").read_bytes() == summary
-    overrides = [*QUIET, TIMELINE]
+    overrides = [*QUIET, *PLACE_AND_PEOPLE]
     code = (
         "import numba, sys, credsim; numba.set_num_threads(2); "
         "from credsim.scenario import load_scenario; "

@@ -24,11 +24,21 @@ def _record_kind(v: str) -> str:
 
 class BlacklistParams(PluginParams):
     judgment: str = Field("court_judgment", description="record kind that creates a debt")
-    payment: str = Field("judgment_paid", description="record kind that settles one")
+    payment: str | None = Field(
+        "judgment_paid",
+        description='record kind that settles one ("": none, listings end by `expires_days`)',
+    )
     listing_delay_days: int = Field(
         30, ge=0, le=3650, description="grace days between a judgment and listing"
     )
     warn: bool = Field(True, description="warn at judgment time that a listing will follow")
+    expires_days: int = Field(
+        0,
+        ge=0,
+        le=3650,
+        description="a listing is lifted this many days after it began (0: only by payment); "
+        "the 2018 bans of 'seriously dishonest' passengers last up to a year",
+    )
     notify: bool = Field(True, description="tell citizens they are listed (behaviour reads it)")
     refuses: list[str] = Field(
         default_factory=lambda: ["flight_purchase", "train_purchase"],
@@ -37,8 +47,8 @@ class BlacklistParams(PluginParams):
 
     @field_validator("judgment", "payment")
     @classmethod
-    def _kind(cls, v: str) -> str:
-        return _record_kind(v)
+    def _kind(cls, v: str | None) -> str | None:
+        return None if v is None or v == "" else _record_kind(v)
 
     @field_validator("refuses")
     @classmethod
@@ -87,11 +97,13 @@ class CourtBlacklist(Consequence):
         codes = world.codes
         self.code = codes.code("consequence", self.name)
         self.judgment = codes.code("record_kind", self.params.judgment)
-        self.payment = codes.code("record_kind", self.params.payment)
+        payment = self.params.payment
+        self.payment = -1 if payment is None else codes.code("record_kind", payment)
         self.refused = np.array([codes.code("record_kind", k) for k in self.params.refuses])
         self.act = {a: codes.code("action", a) for a in ("warned", "listed", "delisted", "refused")}
         self.agency = codes.code("agency", self.name)
         self.checks = world.calendar({"citizen": "int32", "record_id": "int64"})
+        self.expiries = world.calendar({"citizen": "int32", "since": "int32", "record_id": "int64"})
         world.offer(f"list:{self.name}", self)
 
     def correct(
@@ -143,6 +155,25 @@ class CourtBlacklist(Consequence):
         listing = (self.balance[debtor] > 0) & (self.listed_since[debtor] < 0)
         self.listed_since[debtor[listing]] = day.day
         self._log(day, debtor[listing], "listed", due["record_id"][first[listing]])
+        if self.params.expires_days > 0:
+            self.expiries.push(
+                np.full(int(listing.sum()), day.day + self.params.expires_days),
+                citizen=debtor[listing],
+                since=np.full(int(listing.sum()), day.day),
+                record_id=due["record_id"][first[listing]],
+            )
+        self._expire(day)
+
+    def _expire(self, day: PublicDay) -> None:
+        """Lift the listings that reach their term today (if still the same listing): the
+        citizen's outstanding records are cleared with it."""
+        ends = self.expiries.pop(day.day)
+        same = self.listed_since[ends["citizen"]] == ends["since"]
+        who = ends["citizen"][same]
+        self.listed_since[who] = -1
+        self.delisted_on[who] = day.day
+        self.balance[who] = 0
+        self._log(day, who, "delisted", ends["record_id"][same])
 
     def _shift(self, citizens: np.ndarray, step: int) -> None:
         """Add `step` per record to each citizen's balance, saturating at the int8 range."""

@@ -36,8 +36,8 @@ class Perks(Consequence):
     def init(self, world: RecordWorld) -> None:
         # Perks of policies a scenario switched off are left out (a one-policy scenario keeps
         # the default perks table); `skipped` names them in the summary.
-        self.active = {n: p for n, p in self.params.perks.items() if p.policy in world.scores}
-        self.skipped = sorted(set(self.params.perks) - set(self.active))
+        self.offered = {n: p for n, p in self.params.perks.items() if p.policy in world.scores}
+        self.skipped = sorted(set(self.params.perks) - set(self.offered))
         self.world = world
         world.offer("perks", self)
 

@@ -23,6 +23,10 @@ class Day:
         self.score_changes = Batch("score_changes")
         self.sanctions = Batch("sanctions")
         self.notices = Batch("notices")
+        self.deaths = np.empty(0, np.int64)
+        """Citizens who died at the start of the day (population.demography)."""
+        self.births = np.empty(0, np.int64)
+        """Slots that hold a newborn from this day on."""
 
     def batches(self) -> dict[str, Batch]:
         return {t: getattr(self, t) for t in TABLES}

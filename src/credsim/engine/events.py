@@ -126,6 +126,22 @@ class Batch:
             raise RuntimeError(f"{self.table} are still open; read them in a later phase")
         return self._frozen[name]
 
+    def open_column(self, name: str) -> np.ndarray:
+        """The rows added so far of one field (the batch stays open)."""
+        chunks = self._chunks[name]
+        return np.concatenate(chunks) if chunks else np.empty(0, self.fields[name])
+
+    def keep(self, rows: np.ndarray) -> None:
+        """Keep only the rows added so far where `rows` (a boolean mask) is true."""
+        if self._frozen is not None:
+            raise RuntimeError(f"{self.table} for this day are closed")
+        if rows.all():
+            return
+        self._chunks = {
+            name: [np.concatenate(chunks)[rows]] if chunks else []
+            for name, chunks in self._chunks.items()
+        }
+
     @property
     def closed(self) -> bool:
         """Whether the batch is frozen (readable, no longer open to additions)."""

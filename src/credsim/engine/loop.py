@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -28,6 +29,7 @@ from credsim.engine.regions import one_region
 from credsim.engine.scope import ScopedDay
 from credsim.engine.sealed import RecordWorld
 from credsim.engine.state import State
+from credsim.engine.vital import apply_vital_events
 from credsim.engine.world import Codebook, World
 
 __all__ = ["ID_SHIFT", "PHASES", "Part", "Phase", "Simulation"]
@@ -75,6 +77,7 @@ class Simulation:
         plugins: list[Plugin],
         codes: Codebook,
         part: Part | None = None,
+        start: dt.date = dt.date(2020, 1, 1),
     ) -> None:
         """`part` makes this a shard that simulates only citizens [lo, hi) of the population."""
         self.seed, self.days, self.population, self.codes = seed, days, population, codes
@@ -110,6 +113,7 @@ class Simulation:
             },
             lo=part.lo,
             hi=part.hi,
+            start=start,
             regions=one_region(n) if regions is None else np.asarray(regions, np.int64),
         )
         # A shard numbers its events from its own base, so event ids stay unique across shards.
@@ -174,6 +178,7 @@ class Simulation:
         if self._initialised:
             return
         self.population.build(self.world)
+        self.world.alive = self.population.alive(self.world)
         self.world.traits = self.population.traits(self.world)
         self.world.graph = self.population.graph()
         for plugin in self.plugins[1:]:
@@ -221,9 +226,13 @@ class Simulation:
             assert plugin.scope is not None
             plugin.scope.switch(regions, on)
         d = Day(day)
+        if self.world.alive is not None:
+            apply_vital_events(self, d)
         for b in self.behaviors:
             if b.active:
                 b.act(d)
+        if self.world.alive is not None:
+            d.acts.keep(self.world.alive(d.acts.open_column("actor")))
         self._next_act = d.acts.assign_ids("act_id", self._next_act)
         clock("act")
         for s in self.sources:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
@@ -15,6 +16,8 @@ if TYPE_CHECKING:
     from credsim.engine.day import Day, PublicDay
     from credsim.engine.traits import Trait
     from credsim.engine.world import SanctionInfo, ScoreInfo, World
+
+_NONE = np.empty(0, np.int64)
 
 __all__ = [
     "Adversary",
@@ -128,6 +131,27 @@ class Population(Plugin):
         The population must be built so that nothing ties citizens of two provinces."""
         return None
 
+    # Births and deaths (credsim.engine.vital); a population without them keeps these defaults.
+
+    def alive(self, world: World) -> Callable[[np.ndarray], np.ndarray] | None:
+        """Whether each citizen given is alive; None if every slot always holds one."""
+        return None
+
+    def movers(self, world: World, day: int) -> np.ndarray:
+        """Citizens whose traits change at the start of `day` (before the change)."""
+        return _NONE
+
+    def dying(self, world: World, day: int) -> np.ndarray:
+        """Who dies at the start of `day` (still alive when returned)."""
+        return _NONE
+
+    def bury(self, world: World, day: int, dead: np.ndarray) -> None:
+        """Empty the slots of the dead."""
+
+    def births(self, world: World, day: int) -> np.ndarray:
+        """Slots that hold a newborn from `day` on (the population's columns already set)."""
+        return _NONE
+
 
 class Behavior(Plugin):
     """Phase 1: citizens do things (ground truth)."""
@@ -196,6 +220,13 @@ class Metric(Plugin):
 
     def measure(self, day: Day) -> None:
         raise NotImplementedError
+
+    def leave(self, citizens: np.ndarray) -> None:
+        """These citizens are about to change group (ageing) or die: take them out of any
+        per-group stock (credsim.engine.vital)."""
+
+    def join(self, citizens: np.ndarray) -> None:
+        """These citizens have changed group or were just born: put them into the stocks."""
 
     def compare_with(self, but_for: ButFor) -> None:
         """The run's counterfactual without erroneous records (credsim.engine.but_for), given

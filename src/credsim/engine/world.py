@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -99,6 +101,11 @@ class World(Span):
     """The citizens this process simulates, [lo, hi): all of them (hi = n) unless the run is
     sharded. Citizen numbers stay global; a shard's plug-ins act on, loop over and read only its
     own range (see credsim.experiments.sharding)."""
+    start: dt.date = dt.date(2020, 1, 1)
+    """The date of day 0."""
+    alive: Callable[[np.ndarray], np.ndarray] | None = None
+    """Whether each citizen given is alive, when the population has births and deaths
+    (population.demography); None: every slot holds a living citizen throughout."""
     regions: np.ndarray | None = None
     """Starts of the provinces, [0, ..., n]: contiguous ranges of citizens. Every choice of
     another citizen (a false match, a fabricated record's victim, a stranger met) stays within

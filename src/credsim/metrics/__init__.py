@@ -6,6 +6,7 @@ from credsim.metrics.association import AssociationMetrics
 from credsim.metrics.calibration import CalibrationMetrics
 from credsim.metrics.conformity import ConformityMetrics
 from credsim.metrics.core import CoreMetrics
+from credsim.metrics.demography import DemographyMetrics
 from credsim.metrics.exclusion import ExclusionMetrics
 from credsim.metrics.gaming import GamingMetrics
 from credsim.metrics.identity import IdentityMetrics
@@ -20,6 +21,7 @@ __all__ = [
     "CalibrationMetrics",
     "ConformityMetrics",
     "CoreMetrics",
+    "DemographyMetrics",
     "ExclusionMetrics",
     "GamingMetrics",
     "IdentityMetrics",

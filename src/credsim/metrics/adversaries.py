@@ -46,6 +46,8 @@ class AdversaryMetrics(Metric):
         counts = np.zeros(self.groups.size)
         for start in range(0, self.world.n, CHUNK):
             chunk = np.arange(start, min(start + CHUNK, self.world.n))
+            if self.world.alive is not None:
+                chunk = chunk[self.world.alive(chunk)]
             counts += self.groups.count(chunk[breach.exposed_mask(chunk)])
         return counts
 

@@ -118,11 +118,14 @@ class CoreMetrics(ButForHarms, Metric):
         self.changes: dict[str, list[tuple[np.ndarray, np.ndarray]]] | None = None
         if world.sharded:
             self.start_hists = {name: h.hist.copy() for name, h in self.hists.items()}
+            self.last_hists = {name: h.hist.copy() for name, h in self.hists.items()}
             self.changes = {name: [] for name in self.hists}
         self.policy_code = {codes.code("policy", name): name for name in world.scores}
         self.score_series = {name: {"mean": [], "gini": [], "grades": []} for name in world.scores}
         self.totals_by_kind: dict[str, dict[str, int]] = {"acts": {}, "records": {}}
         self.by_source: dict[str, dict[str, int]] = {}
+        self.misattributed_daily: dict[str, np.ndarray] = {}
+        """Source -> records it attributed to the wrong citizen, per day (agents)."""
 
     def measure(self, day: Day) -> None:
         t, g = day.day, self.groups
@@ -136,7 +139,7 @@ class CoreMetrics(ButForHarms, Metric):
         self.flows["records_fabricated"][t] = g.count(who[fabricated])
         self._tally("acts", acts["kind"], "act_kind")
         self._tally("records", recs["kind"], "record_kind")
-        self._by_source(recs["source"], misattributed, fabricated)
+        self._by_source(t, recs["source"], misattributed, fabricated)
         changed = self._sanctions(day)
         marked = self._mark_wrong(recs["kind"], who, misattributed | fabricated)
         self._update_stocks(np.concatenate([changed, marked, self._twin_changes()]))
@@ -153,7 +156,7 @@ class CoreMetrics(ButForHarms, Metric):
                 bucket = self.totals_by_kind[table]
                 bucket[names[code]] = bucket.get(names[code], 0) + count
 
-    def _by_source(self, source: np.ndarray, misattributed, fabricated) -> None:
+    def _by_source(self, t: int, source: np.ndarray, misattributed, fabricated) -> None:
         names = self.world.codes.names("source")
         counts = {
             "records": np.bincount(source, minlength=len(names)),
@@ -164,6 +167,41 @@ class CoreMetrics(ButForHarms, Metric):
             for code, count in enumerate(per_source.tolist()):
                 row = self.by_source.setdefault(names[code], dict.fromkeys(counts, 0))
                 row[what] += count
+        for code, count in enumerate(counts["misattributed"].tolist()):
+            if count:
+                daily = self.misattributed_daily.setdefault(names[code], np.zeros(self.world.days))
+                daily[t] += count
+
+    def daily_totals(self) -> dict[str, np.ndarray]:
+        """Records each source attributed to the wrong citizen, per day (people)."""
+        k = self.k
+        return {
+            f"records_misattributed.{name}": daily * k
+            for name, daily in sorted(self.misattributed_daily.items())
+        }
+
+    def leave(self, citizens: np.ndarray) -> None:
+        self._regroup(citizens, -1)
+
+    def join(self, citizens: np.ndarray) -> None:
+        self._regroup(citizens, +1)
+
+    def _regroup(self, citizens: np.ndarray, sign: int) -> None:
+        """Take citizens out of (or put them into) the per-group stocks and score histograms, as
+        they stand: around ageing (their group changes), at death and at birth."""
+        if citizens.shape[0] == 0:
+            return
+        flags = self.wrong[citizens]
+        for flag, stock in (
+            (SANCTIONED, self.sanctioned),
+            (TOUCHED, self.sanctioned_touched),
+            (WRONGFUL, self.sanctioned_wrongful),
+        ):
+            stock += sign * self.groups.count(citizens[(flags & flag) > 0])
+        for name, hist in self.hists.items():
+            info = self.world.scores[name]
+            who = citizens[info.scored(citizens)]
+            hist.shift(who, self.world.state[info.column][who].astype(np.int64), sign)
 
     def _mark_wrong(self, kinds: np.ndarray, who: np.ndarray, wrong: np.ndarray) -> np.ndarray:
         """Mark citizens who received a wrong record of a list's basis kind; returns them."""
@@ -186,6 +224,8 @@ class CoreMetrics(ButForHarms, Metric):
         """Recount the citizens whose lists or marks changed today: sanctioned (on any list) and
         wrongfully sanctioned are kept as flags, so a citizen on two lists counts once."""
         touched = np.unique(touched)
+        if self.world.alive is not None:  # the dead left every stock when they died
+            touched = touched[self.world.alive(touched)]
         if touched.shape[0] == 0:
             return
         sanctioned_now = self._lists_holding(touched) > 0
@@ -247,11 +287,13 @@ class CoreMetrics(ButForHarms, Metric):
         old = new - sc["delta"][mine]
         hist = self.hists[name]
         if self.changes is not None:
-            before = hist.hist.copy()
+            # Against yesterday's histogram, so births, deaths and ageing count too.
+            before = self.last_hists[name]
             hist.move(sc["citizen"][mine], old, new)
             changed = np.flatnonzero(hist.hist != before)
             count = (hist.hist.ravel()[changed] - before.ravel()[changed]).astype(np.int32)
             self.changes[name].append((changed.astype(np.int32), count))
+            self.last_hists[name] = hist.hist.copy()
         else:
             hist.move(sc["citizen"][mine], old, new)
         self._record_series(name)
@@ -272,7 +314,7 @@ class CoreMetrics(ButForHarms, Metric):
         the whole run's (the same numbers a single process computes)."""
         add_up(self, parts, "flows", "stocks", "sanctioned", "sanctioned_wrongful")
         add_up(self, parts, "sanctioned_touched", "refused_wrongful_by")
-        add_up(self, parts, "totals_by_kind", "by_source")
+        add_up(self, parts, "totals_by_kind", "by_source", "misattributed_daily")
         if self.changes is None:  # a run of one shard: its histograms are the whole run's
             return
         shards = [self, *parts]
@@ -312,7 +354,7 @@ class CoreMetrics(ButForHarms, Metric):
         k, last = self.k, self.world.days - 1
         total = {name: round(v[:, 0].sum() * k) for name, v in self.flows.items()}
         out: dict = {
-            "citizens": self.world.n * k,
+            "citizens": int(self.groups.sizes(self.world.n, self.world.alive)[0] * k),
             "days": self.world.days,
             "people_per_agent": k,
             "acts_total": total["acts"],
@@ -359,7 +401,7 @@ class CoreMetrics(ButForHarms, Metric):
 
     def _by_group(self, last: int) -> dict:
         k = self.k
-        sizes = self.groups.sizes(self.world.n)
+        sizes = self.groups.sizes(self.world.n, self.world.alive)
         primary = next(iter(self.score_series), None)
         by: dict = {}
         for i, (trait, label) in enumerate(self.groups.keys):

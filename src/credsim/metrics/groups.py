@@ -70,11 +70,15 @@ class Groups:
             }
         return out
 
-    def sizes(self, n: int) -> np.ndarray:
-        """Citizens in each group, counted in chunks (no per-citizen index is kept)."""
+    def sizes(self, n: int, alive=None) -> np.ndarray:
+        """Citizens in each group, counted in chunks (no per-citizen index is kept); only the
+        living if `alive` (a predicate on citizens) is given."""
         total = np.zeros(self.size, np.int64)
         for start in range(0, n, CHUNK):
-            total += self.count(np.arange(start, min(start + CHUNK, n))).astype(np.int64)
+            chunk = np.arange(start, min(start + CHUNK, n))
+            if alive is not None:
+                chunk = chunk[alive(chunk)]
+            total += self.count(chunk).astype(np.int64)
         return total
 
 
@@ -85,6 +89,13 @@ def _move(hist, groups, old_bin, new_bin):
             g = groups[r, j]
             hist[g, old_bin[j]] -= 1
             hist[g, new_bin[j]] += 1
+
+
+@njit(cache=True)
+def _shift(hist, groups, bins, sign):
+    for j in range(bins.shape[0]):
+        for r in range(groups.shape[0]):
+            hist[groups[r, j], bins[j]] += sign
 
 
 class ScoreHistogram:
@@ -124,6 +135,11 @@ class ScoreHistogram:
         """Citizens whose score went from `old` to `new`, in order."""
         if citizens.shape[0]:
             _move(self.hist, self.groups.index(citizens), old - self.low, new - self.low)
+
+    def shift(self, citizens: np.ndarray, scores: np.ndarray, sign: int) -> None:
+        """Add (sign +1) or remove (-1) citizens at their scores."""
+        if citizens.shape[0]:
+            _shift(self.hist, self.groups.index(citizens), scores - self.low, sign)
 
     def means(self) -> np.ndarray:
         n = self.hist.sum(axis=1)

@@ -40,11 +40,13 @@ class PerkMetrics(Metric):
         k, n = self.world.people_per_agent, self.world.n
         out: dict = {}
         twin = self.but_for.world.services.get("perks") if self.but_for is not None else None
-        for name, perk in perks.active.items():
+        for name, perk in perks.offered.items():
             counts = np.zeros(self.groups.size)
             lost = np.zeros(self.groups.size)
             for start in range(0, n, CHUNK):
                 chunk = np.arange(start, min(start + CHUNK, n))
+                if self.world.alive is not None:
+                    chunk = chunk[self.world.alive(chunk)]
                 here = perks.eligible(name, chunk)
                 counts += self.groups.count(chunk[here])
                 if twin is not None:

@@ -9,12 +9,14 @@ everything else is packed into `age`, `traits` (sex, household role, group), `ho
 from __future__ import annotations
 
 import numpy as np
+from numba import njit, prange
 from pydantic import Field, field_validator, model_validator
 
 from credsim.engine import Column, PluginParams, Population, World
 from credsim.engine.memory import check_fits
 from credsim.engine.traits import ColumnTrait, SegmentTrait, Trait
 from credsim.errors import did_you_mean
+from credsim.population.demography import EMPTY, MAX_AGE, Demography, DemographyParams
 from credsim.population.graph import GraphParams, SocialGraph
 from credsim.population.households import (
     GROUP_SHIFT,
@@ -36,6 +38,24 @@ BUILD_BYTES_PER_AGENT = 24
 """Upper bound of the memory a run needs per agent beyond the population's own columns."""
 
 
+@njit(parallel=True, cache=True)
+def _advance(age, lo, hi):
+    for c in prange(lo, hi):
+        a = age[c]
+        if a != EMPTY and a < MAX_AGE:
+            age[c] = a + 1
+
+
+class Living:
+    """Whether each citizen given is alive: its age byte is not EMPTY (picklable, for shards)."""
+
+    def __init__(self, age: np.ndarray) -> None:
+        self.age = age
+
+    def __call__(self, citizens: np.ndarray) -> np.ndarray:
+        return self.age[citizens] != EMPTY
+
+
 class CensusParams(PluginParams):
     preset: str = Field("china-2020", description="bundled population preset")
     size: int | None = Field(
@@ -46,6 +66,7 @@ class CensusParams(PluginParams):
         None, description="synthetic group shares (replaces the preset's)"
     )
     graph: GraphParams = Field(default_factory=GraphParams)
+    demography: DemographyParams = Field(default_factory=DemographyParams)
     cities: dict[str, CitySpec] = Field(
         default_factory=dict,
         description="cities carved out of a province, each a region of its own "
@@ -92,6 +113,7 @@ class CensusPopulation(Population):
         regions = self.preset.regions
         self.starts = segment_starts(self.size(), regions.shares, regions.urban)
         self._graph: SocialGraph | None = None
+        self.demography: Demography | None = None
 
     def size(self) -> int:
         return self.params.size or self.preset.data.default_size
@@ -144,6 +166,12 @@ class CensusPopulation(Population):
             self.params.graph,
             own=(world.lo, world.hi),
         )
+        if self.params.demography.enabled:
+            self.demography = Demography(
+                self.params.demography, self.starts, world.seed, world.start
+            )
+            self.demography.reserve(state["age"], state["household"], world.lo, world.hi)
+            world.offer("demography", self.demography)
 
     def graph(self) -> SocialGraph | None:
         return self._graph
@@ -167,6 +195,7 @@ class CensusPopulation(Population):
         band_of_age = np.zeros(256, np.int64)
         for code, (lo, hi) in enumerate(AGE_BANDS.values()):
             band_of_age[lo:hi] = code
+        band_of_age[EMPTY] = len(AGE_BANDS) - 1  # empty slots are never counted (World.alive)
         segments = len(self.starts) - 1
         return {
             "sex": ColumnTrait(labels["sex"], state["traits"], 0, 1),
@@ -184,6 +213,88 @@ class CensusPopulation(Population):
             "education": ColumnTrait(labels["education"], state["ses"], 0, 0b11),
             "income": ColumnTrait(labels["income"], state["ses"], INCOME_SHIFT, 0b111),
         }
+
+    def alive(self, world: World):
+        """Whether each citizen given is alive (None: everyone always is)."""
+        if self.demography is None:
+            return None
+        return Living(world.state["age"])
+
+    def movers(self, world: World, day: int) -> np.ndarray:
+        """Citizens whose traits change today (ages advance on 1 January: those leaving an age
+        band), before the change."""
+        demo = self.demography
+        if demo is None or day == 0 or not demo.new_year(day):
+            return np.empty(0, np.int64)
+        age = world.state["age"][world.lo : world.hi]
+        edges = np.array([hi - 1 for _, hi in AGE_BANDS.values()][:-1])
+        return world.lo + np.flatnonzero(np.isin(age, edges))
+
+    def dying(self, world: World, day: int) -> np.ndarray:
+        """Ages advance (on 1 January) and the year's events are drawn; then who dies today."""
+        demo = self.demography
+        if demo is None:
+            return np.empty(0, np.int64)
+        age, traits = world.state["age"], world.state["traits"]
+        if day == 0 or demo.new_year(day):
+            if day > 0:
+                _advance(age, world.lo, world.hi)
+                # Ages are completed years on 1 January: last year's babies are still 0.
+                babies = np.concatenate([np.empty(0, np.int64), *demo.born_this_year])
+                age[babies[age[babies] == 1]] = 0
+                demo.born_this_year = []
+            demo.draw_year(day, age, traits, world.lo, world.hi)
+        dead = demo.deaths.pop(day, np.empty(0, np.int64))
+        return dead[age[dead] != EMPTY]
+
+    def bury(self, world: World, day: int, dead: np.ndarray) -> None:
+        """Empty the slots of the dead; they hold newborns after the quarantine."""
+        demo = self.demography
+        assert demo is not None
+        world.state["age"][dead] = EMPTY
+        segment = demo.segment_of(dead)
+        for s in np.unique(segment):
+            demo.pool.add(int(s), dead[segment == s], day + demo.params.quarantine_days)
+
+    def births(self, world: World, day: int) -> np.ndarray:
+        """Today's newborns, each in a free slot of the mother's region and urban or rural part
+        (the other part of the region if hers has none): age 0, sex drawn, the mother's group
+        and income, a household of one."""
+        demo = self.demography
+        if demo is None:
+            return np.empty(0, np.int64)
+        state = world.state
+        age, traits, household, ses = (state[c] for c in ("age", "traits", "household", "ses"))
+        mothers = demo.births.pop(day, np.empty(0, np.int64))
+        mothers = mothers[
+            (age[mothers] != EMPTY) & (age[mothers] >= 15) & (traits[mothers] & 1 == 0)
+        ]
+        segment = demo.segment_of(mothers)
+        babies, moms = [], []
+        for s in np.unique(segment):
+            mine = mothers[segment == s]
+            slots = demo.pool.take(int(s), mine.shape[0], day)
+            if slots.shape[0] < mine.shape[0]:  # the other (urban or rural) part of the region
+                other = demo.pool.take(int(s) ^ 1, mine.shape[0] - slots.shape[0], day)
+                slots = np.concatenate([slots, other])
+            demo.lost_births += mine.shape[0] - slots.shape[0]
+            babies.append(slots)
+            moms.append(mine[: slots.shape[0]])
+        if not babies:
+            return np.empty(0, np.int64)
+        born, mom = np.concatenate(babies), np.concatenate(moms)
+        male = demo.stream_male(day, born)
+        age[born] = 0
+        traits[born] = (
+            male.astype(np.uint8)
+            | np.uint8(0 << ROLE_SHIFT)
+            | (traits[mom] & np.uint8(0b111 << GROUP_SHIFT))
+        )
+        household[born] = 1 << 4
+        ses[born] = ses[mom] & np.uint8(0b111 << INCOME_SHIFT)
+        demo.newborn_deaths(day, born, traits)
+        demo.born_this_year.append(born)
+        return born
 
     @staticmethod
     def role_trait(world: World) -> Trait:

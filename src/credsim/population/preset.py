@@ -70,6 +70,9 @@ class PresetData(BaseModel):
     males_per_100_females: float = Field(gt=0)
     provinces: dict[str, float]
     age: dict[str, float]
+    oldest_decline: float = Field(
+        1.0, gt=0, le=1, description="ratio of people at each age to the age before, last group"
+    )
     broad_age_bands: dict[str, float]
     households: Households
     education: dict[str, UrbanRural | list[str]]
@@ -169,10 +172,16 @@ def _cdf(shares: list[float] | np.ndarray) -> np.ndarray:
 
 
 def _age_per_year(data: PresetData) -> np.ndarray:
+    """Percent at each single year of age: uniform within each group, except the last (open)
+    group, where each year holds `oldest_decline` times the year before (few reach 100)."""
     per_year = np.zeros(MAX_AGE + 1)
+    last = list(data.age)[-1]
     for label, pct in data.age.items():
         lo, hi = (int(x) for x in label.split("-"))
-        per_year[lo : hi + 1] += pct / (hi - lo + 1)
+        weights = np.ones(hi - lo + 1)
+        if label == last:
+            weights = data.oldest_decline ** np.arange(hi - lo + 1)
+        per_year[lo : hi + 1] += pct * weights / weights.sum()
     return per_year
 
 

@@ -28,7 +28,8 @@ def citizens_table(
     """One row per citizen (agent): traits by name, every other column, grade, `listed`,
     `touched_by_wrong_record` (listed, and a wrong record of that list's kind reached them) and,
     when the run computed its counterfactual (`but_for`), `wrongful` (listed here and on no list
-    in the same run without erroneous records)."""
+    in the same run without erroneous records). With births and deaths, only the citizens alive
+    at the end have a row."""
     everyone = np.arange(world.n, dtype=np.int64)
     cols: dict[str, pa.Array] = {"citizen": pa.array(everyone.astype(np.int32))}
     for name, trait in world.traits.items():
@@ -58,4 +59,7 @@ def citizens_table(
         cols["touched_by_wrong_record"] = pa.array((basis & 0x20) > 0)
         if but_for:
             cols["wrongful"] = pa.array((basis & 0x80) > 0)
-    return pa.table(cols)
+    table = pa.table(cols)
+    if world.alive is not None:  # with births and deaths: the living at the end, not empty slots
+        table = table.filter(pa.array(world.alive(everyone)))
+    return table

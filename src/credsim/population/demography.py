@@ -1,0 +1,271 @@
+"""Demography: ages advance, people die, babies are born, in a fixed number of slots.
+
+Once a calendar year (and on the first day of the run) every living citizen draws whether and on
+which day of the year they die, from the age- and sex-specific death rates of a life table, and
+every living woman aged 15-49 whether and when she gives birth, from age-specific fertility scaled
+so that the total fertility rate is the year's published figure. The draws are keyed by (year,
+citizen), so they do not depend on thread count or shard layout, and the work is one pass over the
+citizens a year plus the day's events.
+
+A death empties the citizen's slot; a birth takes a free slot of the mother's region and urban or
+rural part (slots of the dead become free after `quarantine_days`, so that no record of the dead,
+arriving late, falls on a newborn; a reserve of empty slots is kept for the first births). Memory
+therefore stays fixed. Ages are completed years on 1 January and advance then (a baby born during
+the year is 0 on the next 1 January).
+
+What is not modelled: a newborn is a household of one (households are contiguous ranges of
+slots, so a baby cannot join its mother's) and inherits the friendships of its slot; migration
+between provinces is absent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+
+import numpy as np
+from numba import njit, prange
+from pydantic import Field
+
+from credsim.engine import PluginParams
+from credsim.engine.rng import draw_uniform, stream_key
+
+__all__ = ["EMPTY", "Demography", "DemographyParams", "LifeTables", "load_life_tables"]
+
+EMPTY = 255
+"""The age byte of an empty slot (a citizen who died, or a reserve slot never yet used)."""
+MAX_AGE = 100
+FIXED = float(1 << 32)
+"""Scale of the fixed-point expected counts."""
+NEWBORN = 1 << 20
+"""Offset of the draw counters of infants' deaths (keyed by birth day) from the years'."""
+
+
+class DemographyParams(PluginParams):
+    enabled: bool = Field(False, description="ages advance, deaths and births (see demography.py)")
+    tables: str = Field("china-demography", description="bundled demography tables")
+    reserve_share: float = Field(
+        0.05, ge=0, le=0.5, description="share of each region's slots kept empty for births"
+    )
+    quarantine_days: int = Field(
+        365, ge=0, le=3650, description="days before a dead citizen's slot can hold a newborn"
+    )
+
+
+@dataclass(frozen=True)
+class LifeTables:
+    """Death rates by single year of age and sex, and fertility by mother's age, per year."""
+
+    mx: dict[str, np.ndarray]  # period -> float64[2 (female, male), 101]
+    mx_period_of_year: dict[int, str]
+    asfr: np.ndarray  # float64[101]: births per woman-year at each age, summing to `tfr_shape`
+    tfr_shape: float
+    tfr_by_year: dict[int, float]
+    male_at_birth: float
+    published: dict[int, dict[str, float]] = field(default_factory=dict)
+    """Per year, the published crude birth and death rates (per 1,000) used as checks only."""
+
+    def mx_for(self, year: int) -> np.ndarray:
+        years = sorted(self.mx_period_of_year)
+        pick = min(years, key=lambda y: (abs(y - year), -y))
+        return self.mx[self.mx_period_of_year.get(year, self.mx_period_of_year[pick])]
+
+    def tfr_for(self, year: int) -> float:
+        years = sorted(self.tfr_by_year)
+        return self.tfr_by_year[min(years, key=lambda y: (abs(y - year), -y))]
+
+
+def _per_year(ages: list[int], values: list[float]) -> np.ndarray:
+    out = np.zeros(MAX_AGE + 1)
+    bounds = [*ages, MAX_AGE + 1]
+    for i, value in enumerate(values):
+        out[bounds[i] : bounds[i + 1]] = value
+    return out
+
+
+def load_life_tables(name: str) -> LifeTables:
+    """The bundled demography tables `name` (a TOML file naming its life-table file)."""
+    folder = resources.files("credsim.population.presets")
+    spec = tomllib.loads((folder / f"{name}.toml").read_text(encoding="utf-8"))
+    life = tomllib.loads((folder / f"{spec['life_table']}.toml").read_text(encoding="utf-8"))
+    m = life["mortality"]
+    mx = {
+        m["period"]: np.stack([_per_year(m["ages"], m["female"]), _per_year(m["ages"], m["male"])])
+    }
+    previous = m.get("previous")
+    if previous:
+        mx[previous["period"]] = np.stack(
+            [_per_year(m["ages"], previous["female"]), _per_year(m["ages"], previous["male"])]
+        )
+    f = life["fertility"]
+    asfr = _per_year(f["ages"], f["rates"])
+    asfr[f["ages"][-1] + 5 :] = 0.0
+    return LifeTables(
+        mx=mx,
+        mx_period_of_year={int(y): p for y, p in spec["mortality_period_of_year"].items()},
+        asfr=asfr,
+        tfr_shape=float(asfr.sum()),
+        tfr_by_year={int(y): float(v) for y, v in spec["tfr_by_year"].items()},
+        male_at_birth=spec["sex_ratio_at_birth"] / (100.0 + spec["sex_ratio_at_birth"]),
+        published={int(y): dict(v) for y, v in spec.get("by_year", {}).items()},
+    )
+
+
+@njit(parallel=True, cache=True)
+def _year_draws(lo, hi, age, traits, mx, asfr, fraction, key_die, key_birth, key_day, year):
+    """Day offsets within the year (-1: none) of each citizen's death and (for women) birth."""
+    n = hi - lo
+    die = np.full(n, -1, np.int16)
+    birth = np.full(n, -1, np.int16)
+    span = fraction * 365.25
+    # Expected counts in fixed point (units of 2^-32), so that their sum is exact in any order.
+    expected_deaths = 0
+    expected_births = 0
+    for j in prange(n):
+        c = lo + j
+        a = age[c]
+        if a == EMPTY:
+            continue
+        sex = traits[c] & 1
+        q = 1.0 - np.exp(-mx[sex, a] * fraction)
+        expected_deaths += np.int64(q * FIXED)
+        if draw_uniform(key_die, year, c) < q:
+            die[j] = min(int(draw_uniform(key_day, 2 * year, c) * span), 365)
+        if sex == 0 and asfr[a] > 0.0:
+            p = 1.0 - np.exp(-asfr[a] * fraction)
+            expected_births += np.int64(p * FIXED)
+            if draw_uniform(key_birth, year, c) < p:
+                birth[j] = min(int(draw_uniform(key_day, 2 * year + 1, c) * span), 365)
+    return die, birth, expected_deaths, expected_births
+
+
+class SlotPool:
+    """Free slots of each segment (a region's urban or rural part), first freed first used."""
+
+    def __init__(self, segments: int) -> None:
+        self.slots = [np.empty(0, np.int64) for _ in range(segments)]
+        self.ready = [np.empty(0, np.int64) for _ in range(segments)]
+
+    def add(self, segment: int, slots: np.ndarray, ready_day: int) -> None:
+        self.slots[segment] = np.concatenate([self.slots[segment], np.sort(slots)])
+        self.ready[segment] = np.concatenate(
+            [self.ready[segment], np.full(slots.shape[0], ready_day, np.int64)]
+        )
+
+    def take(self, segment: int, count: int, day: int) -> np.ndarray:
+        """Up to `count` slots free by `day`."""
+        ready = int(np.searchsorted(self.ready[segment], day, side="right"))
+        k = min(count, ready)
+        out = self.slots[segment][:k]
+        self.slots[segment] = self.slots[segment][k:]
+        self.ready[segment] = self.ready[segment][k:]
+        return out
+
+    def size(self) -> int:
+        return int(sum(s.shape[0] for s in self.slots))
+
+
+class Demography:
+    """Deaths, births and ageing of one process's citizens (a shard's: its whole regions)."""
+
+    def __init__(
+        self, params: DemographyParams, starts: np.ndarray, seed: int, start: dt.date
+    ) -> None:
+        self.params = params
+        self.tables = load_life_tables(params.tables)
+        self.starts = starts  # segment boundaries: urban, rural part of each region
+        self.start = start
+        self.keys = tuple(stream_key(seed, f"demography.{s}") for s in ("die", "birth", "day"))
+        self.deaths: dict[int, np.ndarray] = {}
+        self.births: dict[int, np.ndarray] = {}
+        self.pool = SlotPool(len(starts) - 1)
+        self.expected: dict[int, np.ndarray] = {}
+        """Year -> deaths and births the inputs imply for the citizens alive when it was drawn
+        (the sums of every citizen's probabilities, in units of 2^-32; infants born in the year
+        add theirs)."""
+        self.born_this_year: list[np.ndarray] = []
+        """Slots of this calendar year's newborns (who do not age on the next 1 January)."""
+        self.lost_births = 0
+        """Births that found no free slot in the mother's region (raise `reserve_share`)."""
+
+    def reserve(self, age: np.ndarray, household: np.ndarray, lo: int, hi: int) -> None:
+        """Empty the last `reserve_share` of each own segment, cut at a household boundary."""
+        for s in range(len(self.starts) - 1):
+            a, b = int(self.starts[s]), int(self.starts[s + 1])
+            if a < lo or b > hi or b == a:
+                continue
+            cut = a + int(np.ceil((b - a) * (1.0 - self.params.reserve_share)))
+            heads = cut + np.flatnonzero((household[cut:b] & 0x0F) == 0)
+            cut = int(heads[0]) if heads.shape[0] else b
+            age[cut:b] = EMPTY
+            self.pool.add(s, np.arange(cut, b, dtype=np.int64), 0)
+
+    def year_of(self, day: int) -> int:
+        return (self.start + dt.timedelta(days=day)).year
+
+    def new_year(self, day: int) -> bool:
+        """Whether `day` is 1 January (ages advance and a year's events are drawn)."""
+        date = self.start + dt.timedelta(days=day)
+        return date.month == 1 and date.day == 1
+
+    def draw_year(self, day: int, age: np.ndarray, traits: np.ndarray, lo: int, hi: int) -> None:
+        """Draw this calendar year's deaths and births (from `day` to 31 December)."""
+        year = self.year_of(day)
+        end = dt.date(year + 1, 1, 1)
+        length = (end - (self.start + dt.timedelta(days=day))).days
+        fraction = length / 365.25 if length < 365 else 1.0
+        scale = self.tables.tfr_for(year) / self.tables.tfr_shape
+        die, birth, deaths, births = _year_draws(
+            lo,
+            hi,
+            age,
+            traits,
+            self.tables.mx_for(year),
+            self.tables.asfr * scale,
+            fraction,
+            *self.keys,
+            np.int64(year),
+        )
+        self.expected[year] = np.array([deaths, births], np.int64)
+        for table, offsets in ((self.deaths, die), (self.births, birth)):
+            who = np.flatnonzero(offsets >= 0)
+            when = day + np.minimum(offsets[who].astype(np.int64), length - 1)
+            order = np.lexsort((who, when))
+            who, when = who[order] + lo, when[order]
+            bounds = np.flatnonzero(np.diff(when)) + 1
+            for d, part in zip(np.split(when, bounds), np.split(who, bounds), strict=True):
+                if d.shape[0]:
+                    table[int(d[0])] = part.astype(np.int64)
+
+    def newborn_deaths(self, day: int, babies: np.ndarray, traits: np.ndarray) -> None:
+        """Infants born today may die before the year ends (drawn now, keyed by the slot and
+        the birth day, so independent of the slot's earlier occupants)."""
+        year = self.year_of(day)
+        left = (dt.date(year + 1, 1, 1) - (self.start + dt.timedelta(days=day))).days - 1
+        if babies.shape[0] == 0 or left <= 0:
+            return
+        mx0 = self.tables.mx_for(year)[traits[babies] & 1, 0]
+        q = 1.0 - np.exp(-mx0 * left / 365.25)
+        self.expected[year][0] += int((q * FIXED).astype(np.int64).sum())
+        dies = babies[_uniforms(self.keys[0], NEWBORN + day, babies) < q]
+        when = day + 1 + np.floor(_uniforms(self.keys[2], NEWBORN + day, dies) * left)
+        for d in np.unique(when.astype(np.int64)):
+            old = self.deaths.get(int(d), np.empty(0, np.int64))
+            self.deaths[int(d)] = np.sort(np.concatenate([old, dies[when == d]]))
+
+    def stream_male(self, day: int, babies: np.ndarray) -> np.ndarray:
+        """Whether each newborn is a boy (the sex ratio at birth)."""
+        return _uniforms(self.keys[1], NEWBORN + day, babies) < self.tables.male_at_birth
+
+    def segment_of(self, citizens: np.ndarray) -> np.ndarray:
+        return np.searchsorted(self.starts, citizens, side="right") - 1
+
+
+@njit(cache=True)
+def _uniforms(key, day, citizens):
+    out = np.empty(citizens.shape[0])
+    for i in range(citizens.shape[0]):
+        out[i] = draw_uniform(key, day, citizens[i])
+    return out
