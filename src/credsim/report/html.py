@@ -18,6 +18,7 @@ from .section import Section, render_section
 from .sections_core import CORE_SECTIONS
 from .sections_harms import HARM_SECTIONS
 from .sections_mechanisms import MECHANISM_SECTIONS
+from .sections_time import TIME_SECTIONS
 from .sections_wrongful import WRONGFUL_SECTIONS
 from .tables import fmt, note, table
 
@@ -49,9 +50,9 @@ def _run_facts(run: RunData) -> list[str]:
 
 
 ORDER = (
-    "headline", "calibration", "scores", "grades", "sanctions", "travel", "wrongful",
+    "headline", "calibration", "rollout", "scores", "grades", "sanctions", "travel", "wrongful",
     "provinces", "misattribution", "cases", "self-censorship", "exclusion", "gaming", "trust",
-    "adversaries", "identity", "appeals", "perks", "association", "run",
+    "adversaries", "identity", "appeals", "perks", "association", "demography", "run",
 )  # fmt: skip
 SECTIONS: list[Section] = sorted(
     [
@@ -60,6 +61,7 @@ SECTIONS: list[Section] = sorted(
         *HARM_SECTIONS,
         CASES_SECTION,
         *MECHANISM_SECTIONS,
+        *TIME_SECTIONS,
         Section("run", "Run facts", lambda run: True, _run_facts),
     ],
     key=lambda s: ORDER.index(s.id),

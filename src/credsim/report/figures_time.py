@@ -1,0 +1,99 @@
+"""Figures over the years: how the system grew (with the dates of the scenario's timeline) and
+how the population changed (the age pyramid, births and deaths)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from .style import GREY, OKABE_ITO, PEOPLE, figure
+
+__all__ = ["PANELS", "pyramid", "vital_rates", "yearly_growth"]
+
+PANELS = (
+    ("listed_new", "New listings"),
+    ("refused", "Purchases refused (flights and trains)"),
+    ("wrongful", "Wrongly on a list at the year's end"),
+    ("records_misattributed.cameras", "Camera records naming the wrong person"),
+)
+
+
+def _year_fraction(date: dt.date) -> float:
+    start = dt.date(date.year, 1, 1)
+    return date.year + (date - start).days / 365.25
+
+
+def yearly_growth(
+    by_year: dict[str, dict], events: list[tuple[dt.date, str]], wrongful: str
+) -> Figure:
+    """Four panels of yearly figures (bars at each year's middle), the timeline's dates as
+    numbered vertical lines. A partial first or last year is scaled to a full year's flow."""
+    fig = figure(height=5.2)
+    axes = fig.subplots(2, 2, sharex=True).ravel()
+    years = sorted(by_year, key=int)
+    for ax, (field, title) in zip(axes, PANELS, strict=True):
+        values = []
+        for year in years:
+            row = by_year[year]
+            if field == "refused":
+                value = (row.get("blocked_flights") or 0) + (row.get("blocked_trains") or 0)
+            elif field == "wrongful":
+                value = row.get(wrongful)
+            else:
+                value = row.get(field)
+            scale = 1.0 if field == "wrongful" else 365.25 / max(row.get("days", 365), 1)
+            values.append(np.nan if value is None else value * scale)
+        x = np.array([int(y) + 0.5 for y in years])
+        ax.bar(x, values, width=0.8, color=OKABE_ITO[0])
+        for i, (date, _) in enumerate(events, start=1):
+            at = _year_fraction(date)
+            ax.axvline(at, color=OKABE_ITO[3], lw=0.8, ls="--")
+            ax.text(at, 1.0, str(i), transform=ax.get_xaxis_transform(), ha="center",
+                    va="bottom", fontsize=7, color=OKABE_ITO[3])  # fmt: skip
+        ax.set_title(title, loc="left", fontsize=9, pad=12)
+        ax.yaxis.set_major_formatter(PEOPLE)
+    note = (
+        "Dashed lines: the timeline's dates (numbered as in the table). "
+        "Flows of a partial year are scaled to a whole year."
+    )
+    fig.text(0.01, 0.005, note, color=GREY, fontsize=7)
+    return fig
+
+
+def pyramid(bands: list[str], start: dict, end: dict, dates: tuple[str, str]) -> Figure:
+    """The age pyramid at the start (outline) and the end (filled), women right, men left."""
+    fig = figure(height=4.2)
+    ax = fig.subplots()
+    y = np.arange(len(bands))
+    for side, sex, colour in ((-1, "male", OKABE_ITO[0]), (1, "female", OKABE_ITO[1])):
+        ax.barh(y, side * np.asarray(end[sex]), color=colour, alpha=0.7, label=f"{sex}, {dates[1]}")
+        ax.step(side * np.asarray(start[sex]), y, where="mid", color="black", lw=0.9)
+    ax.plot([], [], color="black", lw=0.9, label=f"both, {dates[0]}")
+    ax.set_yticks(y[::2], [bands[i] for i in y[::2]], fontsize=7)
+    ax.xaxis.set_major_formatter(PEOPLE)
+    ax.set_xlabel("people (men left, women right)")
+    ax.legend(fontsize=7, loc="lower right")
+    return fig
+
+
+def vital_rates(by_year: dict[str, dict]) -> Figure:
+    """Crude birth and death rates per 1,000 each year (years of 90 days or more in the run):
+    credsim's, and the published ones (which credsim was not fitted to)."""
+    fig = figure(height=3.2)
+    ax = fig.subplots()
+    years = sorted((y for y in by_year if by_year[y].get("days", 365) >= 90), key=int)
+    x = np.array([int(y) for y in years])
+    kinds = (("birth", "births", OKABE_ITO[2]), ("death", "deaths", OKABE_ITO[3]))
+    for key, label, colour in kinds:
+        ax.plot(x, [by_year[y][f"{key}_rate_per_1000"] for y in years], "o-", color=colour,
+                label=f"{label}, credsim")  # fmt: skip
+        published = [by_year[y].get(f"published_{key}_rate_per_1000") for y in years]
+        if any(p is not None for p in published):
+            ax.plot(x, [np.nan if p is None else p for p in published], "s--", color=colour,
+                    mfc="white", label=f"{label}, published (NBS)")  # fmt: skip
+    ax.set_ylabel("per 1,000 people a year")
+    ax.set_xticks(x, [str(v) for v in x])
+    ax.legend(fontsize=7, ncols=2)
+    return fig

@@ -1,0 +1,116 @@
+"""Report sections over the years: the system's roll-out by year, and the population's births,
+deaths and ages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .figures_time import pyramid, vital_rates, yearly_growth
+from .run import RunData
+from .section import Block, Plot, Section
+from .tables import fmt, table
+
+__all__ = ["TIME_SECTIONS"]
+
+
+def _timeline(run: RunData) -> list[tuple[dt.date, str]]:
+    out = []
+    for entry in run.scenario.get("timeline") or []:
+        if isinstance(entry, dict) and entry.get("date") is not None:
+            date = entry["date"]
+            date = date if isinstance(date, dt.date) else dt.date.fromisoformat(str(date))
+            changes = [*entry.get("enable", []), *entry.get("disable", []),
+                       *entry.get("set", {}), *entry.get("ramp", {})]  # fmt: skip
+            out.append((date, entry.get("note") or ", ".join(changes)))
+    return sorted(out, key=lambda e: e[0])
+
+
+def _growth(run: RunData) -> list[Block]:
+    by_year = run.summary["by_year"]
+    but_for = bool(run.summary.get("but_for"))
+    wrongful = "sanctioned_wrongful" if but_for else "sanctioned_touched_by_wrong_record"
+    events = _timeline(run)
+    caption = (
+        "How the system grew, year by year: new listings, refused flight and train purchases, "
+        + (
+            "people on a list at the year's end who are on none in the same run without wrong "
+            "records, "
+            if but_for
+            else "people on a list at the year's end whom a wrong record of its kind reached "
+            "(some would be listed anyway: this run did not compute its counterfactual), "
+        )
+        + "and camera records attributed to the wrong person (false face matches). "
+        "Counts are people (agents times people per agent), from one run: read year-to-year "
+        "changes smaller than a few agents' worth as noise."
+    )
+    blocks: list[Block] = [
+        Plot("rollout", caption, lambda: yearly_growth(by_year, events, wrongful))
+    ]
+    if events:
+        rows = [[str(i), d.isoformat(), note] for i, (d, note) in enumerate(events, start=1)]
+        blocks.append(table(["", "date", "what changed (and the source)"], rows, numeric={0}))
+    return blocks
+
+
+def _spans_years(run: RunData) -> bool:
+    by_year = run.summary.get("by_year")
+    return isinstance(by_year, dict) and len(by_year) >= 3
+
+
+def _demography(run: RunData) -> list[Block]:
+    demo = run.summary["demography"]
+    start, end = run.summary.get("start"), run.summary.get("end")
+    blocks: list[Block] = []
+    pyr = demo.get("pyramid", {})
+    if "start" in pyr and "end" in pyr:
+        blocks.append(
+            Plot(
+                "pyramid",
+                "The age pyramid at the start (outline) and the end (bars) of the run: ages "
+                "advance each 1 January, deaths follow UN WPP 2019's death rates by age and sex, "
+                "births its fertility pattern scaled to each year's published total fertility.",
+                lambda: pyramid(
+                    demo["pyramid_bands"], pyr["start"], pyr["end"], (str(start), str(end))
+                ),
+            )
+        )
+    by_year = demo.get("by_year", {})
+    blocks.append(
+        Plot(
+            "vital-rates",
+            "Crude birth and death rates per 1,000, credsim against the National Bureau of "
+            "Statistics' published rates (secondary copies). The published rates were not used "
+            "to set anything: this is an out-of-sample check. The death rate runs above NBS's "
+            "because WPP's death rates applied to the census ages imply more deaths than NBS "
+            "registers.",
+            lambda: vital_rates(by_year),
+        )
+    )
+    rows = [
+        [
+            year,
+            fmt(r["deaths"]),
+            fmt(r["deaths_expected"]),
+            fmt(r["births"]),
+            fmt(r["births_expected"]),
+        ]
+        for year, r in by_year.items()
+    ]
+    blocks.append(
+        table(
+            ["year", "deaths", "expected from inputs", "births", "expected from inputs"],
+            rows,
+        )
+    )
+    return blocks
+
+
+TIME_SECTIONS = [
+    Section("rollout", "How the system grew, year by year", _spans_years, _growth),
+    Section(
+        "demography",
+        "Births, deaths and ages",
+        lambda run: isinstance(run.summary.get("demography"), dict),
+        _demography,
+    ),
+]
