@@ -1,13 +1,14 @@
 """Speed and memory of credsim runs: agent-days per second and bytes per citizen.
 
 Usage: python benchmarks/run.py [--sizes 1e5 1e6 1e7] [--days 365] [--scenario default]
-                                [--but-for both|on|off]
+                                [--but-for both|on|off] [--set KEY=VALUE ...]
 
 Each size runs in its own process (so peak RSS is that run's own), with the event log, citizens
 table and report switched off: the figures measure the day loop. With `--but-for both` (the
 default) every size runs with and without the counterfactual stepped beside it, and the ratio of
-their loop times is the counterfactual's cost. The table is printed and saved as JSON under
-benchmarks/results/. Targets (issue "The engine ..."): at least 2e7 agent-days/s at
+their loop times is the counterfactual's cost. `--set` passes scenario overrides (for example
+`--set population.demography.enabled=true` for births and deaths). The table is printed and saved
+as JSON under benchmarks/results/. Targets (issue "The engine ..."): at least 2e7 agent-days/s at
 1e6 citizens on a 2-core machine, and at most 32 bytes of resident state per citizen.
 """
 
@@ -27,17 +28,17 @@ CHILD = """
 import json, sys, credsim
 out, scenario, n, days = sys.argv[1], sys.argv[2], int(float(sys.argv[3])), int(sys.argv[4])
 sets = ["output.events='none'", "output.citizens='none'", "output.report=false"]
-sets.append(f"but_for={sys.argv[5]}")
+sets += [f"but_for={sys.argv[5]}", *sys.argv[6:]]
 results = credsim.run(scenario, out=out, population=n, days=days, overrides=sets)
 print(json.dumps(results.run_info))
 """
 
 
-def measure(scenario: str, n: int, days: int, but_for: str) -> dict:
+def measure(scenario: str, n: int, days: int, but_for: str, sets: list[str]) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         run_dir = str(Path(tmp) / "run")
         done = subprocess.run(
-            [sys.executable, "-c", CHILD, run_dir, scenario, str(n), str(days), but_for],
+            [sys.executable, "-c", CHILD, run_dir, scenario, str(n), str(days), but_for, *sets],
             capture_output=True,
             text=True,
             check=True,
@@ -63,9 +64,11 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--scenario", default="default")
     parser.add_argument("--but-for", choices=["both", "on", "off"], default="both")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     args = parser.parse_args()
     modes = {"both": ["false", "true"], "on": ["true"], "off": ["false"]}[args.but_for]
-    measure(args.scenario, 1000, 2, "true")  # compile and cache the kernels outside the timings
+    # Compile and cache the kernels outside the timings.
+    measure(args.scenario, 1000, 2, "true", args.set)
     rows = []
     print(
         f"{'citizens':>12} {'days':>5} {'but-for':>8} {'loop s':>8} {'agent-days/s':>14} "
@@ -73,7 +76,7 @@ def main() -> None:
     )
     for size in args.sizes:
         for mode in modes:
-            row = measure(args.scenario, int(size), args.days, mode)
+            row = measure(args.scenario, int(size), args.days, mode, args.set)
             rows.append(row)
             print(
                 f"{row['citizens']:>12,} {row['days']:>5} {mode:>8} {row['loop_seconds']:>8.2f} "
@@ -88,6 +91,7 @@ def main() -> None:
     stamp = time.strftime("%Y%m%d-%H%M%S")
     record = {
         "scenario": args.scenario,
+        "overrides": args.set,
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
         "rows": rows,
     }

@@ -113,7 +113,7 @@ def _timeline(scenario: Scenario, sim: Simulation, plugins: list) -> None:
         plugin
         for key, plugin in by_key.items()
         if key not in scoped and not getattr(model, key.split(".")[0])[key.split(".", 1)[1]].enabled
-    ]
+    ]  # (every instance of a plug-in split by region is scoped)
     switches: dict[int, list] = {}
     for entry in model.timeline:
         day = (entry.date - model.start).days

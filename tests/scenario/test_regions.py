@@ -129,3 +129,46 @@ def test_unknown_regions_name_the_nearest_and_exit_2(tmp_path, override, message
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr and message.split("'")[0] in done.stderr
     assert not out.exists()
+
+
+def test_a_parameter_can_differ_in_one_region_and_change_there_by_date(tmp_path):
+    # Cameras record no jaywalking anywhere, except in Rongcheng, where they see every case
+    # from the start, and every traffic violation from 2020-01-31 on.
+    overrides = [
+        *PILOT[:3],
+        "sources.cameras.records.jaywalking.share=0.0",
+        "sources.cameras.records.traffic_violation.share=0.0",
+        "sources.cameras.by_region.Rongcheng={records={jaywalking={share=1.0, "
+        "coverage={urban={urban=1.0, rural=1.0}}}, traffic_violation={"
+        "coverage={urban={urban=1.0, rural=1.0}}}}}",
+        # Rongcheng holds about 50 agents here: make the acts common enough to see.
+        "behavior.citizens.acts.jaywalking.rate=0.05",
+        "behavior.citizens.acts.traffic_violation.rate=0.05",
+        'timeline=[{date=2020-01-31, regions=["Rongcheng"], '
+        'set={"sources.cameras.records.traffic_violation.share"=1.0}}]',
+        *PILOT[4:],
+    ]
+    run = credsim.run("default", out=tmp_path / "r", overrides=overrides, days=60, seed=2,
+                      population=100_000)  # fmt: skip
+    records = run.events("records")
+    regions = run.summary["by_group"]["region"]
+    first = (regions["Guangdong"]["citizens"] + regions["Shandong"]["citizens"]) // 14000
+    size = regions["Rongcheng"]["citizens"] // 14000
+    for kind, from_day in (("jaywalking", 0), ("traffic_violation", 30)):
+        mine = records[(records["kind"].astype(str) == kind) & (records["true_actor"] >= 0)]
+        assert len(mine) > 0  # (fabricated records, with no true actor, come from anywhere)
+        assert set(mine["source"].astype(str)) == {"cameras@Rongcheng"}
+        assert mine["true_actor"].between(first, first + size - 1).all()
+        assert mine["day"].min() >= from_day
+    plan = subprocess.run(
+        [*CLI, "run", "default", "--plan", *[a for o in overrides for a in ("--set", o)]],
+        capture_output=True,
+        text=True,
+    )
+    assert plan.returncode == 0 and "cameras@Rongcheng" in plan.stdout
+
+
+def test_a_plugin_that_keeps_columns_cannot_be_split_by_region():
+    overrides = [*PILOT[:3], "policies.sesame.by_region.Rongcheng={network_weight=0.1}"]
+    with pytest.raises(ScenarioError, match="keeps per-citizen columns"):
+        load_scenario("default", overrides=overrides)

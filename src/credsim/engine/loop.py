@@ -120,6 +120,8 @@ class Simulation:
         self._next_act = self._next_record = part.index << ID_SHIFT
         self.sealed: list[RecordWorld] = []
         """The sealed worlds given to policies and consequences (their calendars count too)."""
+        self.sealed_of: dict[str, RecordWorld] = {}
+        """Each policy's and consequence's sealed world, by name."""
         self.phase_seconds = {phase.name: 0.0 for phase in PHASES}
         self._last = time.perf_counter()
         self._initialised = False
@@ -186,6 +188,7 @@ class Simulation:
                 sealed = RecordWorld.sealed_for(self.world, plugin.name, plugin.needs())
                 plugin.init(sealed)
                 self.sealed.append(sealed)
+                self.sealed_of[plugin.name] = sealed
                 self.world.services.update(sealed.offered)
             else:
                 plugin.init(self.world)

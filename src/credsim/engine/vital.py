@@ -2,10 +2,12 @@
 them: credsim.population.demography).
 
 A death takes the citizen off every list (a `died` sanction, not a removal the citizen earned)
-and out of the metrics' per-group stocks; from then on the slot does not act. A newborn's slot is
-cleared: every plug-in's column goes back to its fill value and every policy gives it its base
-score. Ageing on 1 January moves citizens between age bands, so the metrics' stocks are moved with
-them (`Metric.leave` before the change, `Metric.join` after).
+and out of the metrics' per-group stocks, and clears every plug-in's column of the slot (so that
+no judgment or appeal still under way lists or moves the dead); from then on the slot does not
+act, and a record that still names it changes nothing the metrics count. A newborn's slot is
+cleared again: every plug-in's column goes back to its fill value and every policy gives it its
+base score. Ageing on 1 January moves citizens between age bands, so the metrics' stocks move
+with them (`Metric.leave` before the change, `Metric.join` after).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ def apply_vital_events(sim: Simulation, d: Day) -> None:
         m.leave(dead)
     if dead.shape[0]:
         _off_the_lists(sim, d, dead)
+        _clear(sim, dead)  # no pending judgment, appeal or score lists or moves the dead
         pop.bury(world, day, dead)
     born = pop.births(world, day)
     if born.shape[0]:
@@ -63,12 +66,13 @@ def _off_the_lists(sim: Simulation, d: Day, dead: np.ndarray) -> None:
         )
 
 
-def _clear(sim: Simulation, born: np.ndarray) -> None:
-    """Every plug-in's columns of the newborns' slots back to their fill; base scores."""
+def _clear(sim: Simulation, slots: np.ndarray) -> None:
+    """Every plug-in's columns of these slots back to their fill; base scores."""
     state, owner = sim.state, sim.population.name
     for spec in state.specs:
         if spec.owner != owner:
-            state[spec.name][born] = spec.fill
+            state[spec.name][slots] = spec.fill
     for policy in sim.policies:
         info = sim.world.scores[policy.name]
-        state[info.column][born] = np.clip(policy.base_scores(sim.world, born), -32768, 32767)
+        base = policy.base_scores(sim.sealed_of[policy.name], slots)
+        state[info.column][slots] = np.clip(base, -32768, 32767)

@@ -283,6 +283,8 @@ class CoreMetrics(ButForHarms, Metric):
     def _scores(self, day: Day, code: int, name: str) -> None:
         sc = day.score_changes
         mine = sc["policy"] == code
+        if self.world.alive is not None:  # the dead left the histograms when they died
+            mine &= self.world.alive(sc["citizen"])
         new = sc["score"][mine].astype(np.int64)
         old = new - sc["delta"][mine]
         hist = self.hists[name]

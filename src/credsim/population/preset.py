@@ -3,6 +3,7 @@ tables the builder draws from."""
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -219,7 +220,19 @@ def load_preset(
     cities: dict[str, CitySpec] | None = None,
 ) -> Preset:
     """The bundled preset `name`, with optional group shares replacing the preset's and cities
-    carved out of its provinces."""
+    carved out of its provinces (built once per distinct request, then shared: it is frozen)."""
+    shares = tuple(sorted(group_shares.items())) if group_shares else None
+    return _load_preset(name, shares, tuple(sorted((cities or {}).items())))
+
+
+@functools.lru_cache(maxsize=16)
+def _load_preset(
+    name: str,
+    shares: tuple[tuple[str, float], ...] | None,
+    city_items: tuple[tuple[str, CitySpec], ...],
+) -> Preset:
+    group_shares = dict(shares) if shares else None
+    cities = dict(city_items)
     raw = _raw(name)
     if group_shares:
         raw["groups"] = group_shares

@@ -14,11 +14,11 @@ mixture, so a rich province has more citizens in the top quintile.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
+from scipy.special import ndtr
 
 __all__ = ["CitySpec", "ProvinceData", "RegionTables", "region_tables"]
 
@@ -78,7 +78,7 @@ def _lognormal_mass(means: np.ndarray, sigma: float, cuts: np.ndarray) -> np.nda
     """Share of each lognormal (given its mean) in each interval between `cuts`."""
     mu = np.log(means) - sigma**2 / 2
     z = (np.log(cuts)[None, :] - mu[:, None]) / sigma
-    cdf = 0.5 * (1 + np.vectorize(math.erf)(z / math.sqrt(2)))
+    cdf = ndtr(z)
     edges = np.concatenate([np.zeros((len(means), 1)), cdf, np.ones((len(means), 1))], axis=1)
     return np.diff(edges, axis=1)
 

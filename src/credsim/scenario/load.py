@@ -18,7 +18,7 @@ from credsim.engine.registry import UnknownPluginError
 from credsim.errors import ScenarioError, did_you_mean
 from credsim.scenario.errors import describe_validation_error
 from credsim.scenario.locate import locate
-from credsim.scenario.places import Places, scope_plan
+from credsim.scenario.places import Places, instance_name, region_splits, scope_plan
 from credsim.scenario.schema import ALIASES, SECTIONS, ScenarioModel
 from credsim.scenario.timeline import (
     SWITCHABLE,
@@ -80,11 +80,14 @@ class Scenario:
         for section in SECTIONS:
             table: dict[str, Any] = {"errors": self.source_errors} if section == "sources" else {}
             for name, _cls, params in self.plugins[section]:
+                if "@" in name:  # an instance for some regions: from its plug-in's by_region
+                    continue
                 spec = getattr(self.model, section)[name]
                 table[name] = {
                     "plugin": spec.plugin,
                     **({} if spec.enabled else {"enabled": False}),  # on later, by the timeline
                     **({} if spec.regions is None else {"regions": spec.regions}),
+                    **({"by_region": spec.by_region} if spec.by_region else {}),
                     **params.model_dump(mode="json", exclude_none=True),
                 }
             out[section] = table
@@ -259,13 +262,24 @@ def load_scenario(
             for name, spec in getattr(model, section).items()
             if spec.enabled or f"{section}.{name}" in later
         ]
+    places = Places(pop[1](pop[0], pop[2]))
+    groups = region_splits(model, plugins, places, where)
     built = {
         f"{section}.{name}": (cls, params)
         for section in SWITCHABLE
         for name, cls, params in plugins[section]
     }
-    retunes = parameter_changes(model.timeline, model.start, model.end, built, where(("timeline",)))
-    scopes, region_switches = scope_plan(model, Places(pop[1](pop[0], pop[2])), where)
+
+    def instances(key: str, regions: list[str]) -> list[str]:
+        section, name = key.split(".", 1)
+        if regions:
+            return [f"{section}.{instance_name(name, tuple(regions))}"]
+        return [key, *(f"{section}.{instance_name(name, g)}" for g in groups.get(key, []))]
+
+    retunes = parameter_changes(
+        model.timeline, model.start, model.end, built, where(("timeline",)), instances
+    )
+    scopes, region_switches = scope_plan(model, places, where, groups)
     return Scenario(
         model,
         pop,

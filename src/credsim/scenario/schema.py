@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -35,6 +35,11 @@ class PluginSpec(BaseModel):
         None,
         description="limit it to these regions (provinces or carved cities); sources, policies "
         "and consequences only",
+    )
+    by_region: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="region -> parameters that differ there (the plug-in runs as one instance "
+        "per region named here, and one for the rest)",
     )
 
 

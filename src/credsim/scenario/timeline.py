@@ -28,6 +28,7 @@ error; dates after its end have no effect.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -66,18 +67,13 @@ class TimelineEntry(BaseModel):
     note: str = Field("", description="what happened then, and the source")
     regions: list[str] = Field(
         default_factory=list,
-        description="switch the plug-ins on or off in these regions only (provinces or cities)",
+        description="make the change in these regions only (provinces or cities)",
     )
 
     @model_validator(mode="after")
     def _ramp_has_an_end(self) -> TimelineEntry:
         if self.ramp and (self.until is None or self.until <= self.date):
             raise ValueError(f"a ramp needs `until`, a date after {self.date}")
-        if self.regions and (self.set or self.ramp):
-            raise ValueError(
-                "`regions` limits `enable` and `disable`; a parameter set for some regions only "
-                "is not supported yet (add a second instance of the plug-in limited to them)"
-            )
         return self
 
 
@@ -118,10 +114,18 @@ Plugins = dict[str, tuple[type[Plugin], PluginParams]]
 
 
 def parameter_changes(
-    entries: list[TimelineEntry], start: dt.date, end: dt.date, plugins: Plugins, where: str
+    entries: list[TimelineEntry],
+    start: dt.date,
+    end: dt.date,
+    plugins: Plugins,
+    where: str,
+    instances: Callable[[str, list[str]], list[str]] | None = None,
 ) -> dict[int, list[tuple[str, PluginParams]]]:
     """Day -> (`section.name`, its whole new parameters) for every `set` and ramp step, applied
-    in date order on top of each other and validated by the plug-in's own parameters."""
+    in date order on top of each other and validated by the plug-in's own parameters.
+    `instances(key, regions)` names the instances of a plug-in an entry changes (a plug-in split
+    by region has one per region group: credsim.scenario.places); by default the key itself."""
+    instances = instances or (lambda key, regions: [key])
     last = (end - start).days
     steps: list[tuple[int, int, str, Any]] = []  # (day, entry, path, value)
     for i, entry in enumerate(entries):
@@ -147,9 +151,10 @@ def parameter_changes(
     for day in sorted(by_day):
         touched: dict[str, int] = {}
         for i, path, value in sorted(by_day[day], key=lambda s: s[0]):
-            key, rest = _split(path)
-            _assign(current[key], rest, value)
-            touched[key] = i
+            base, rest = _split(path)
+            for key in instances(base, entries[i].regions):
+                _assign(current[key], rest, value)
+                touched[key] = i
         for key, i in touched.items():
             try:
                 params = plugins[key][0].Params.model_validate(current[key])
