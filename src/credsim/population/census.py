@@ -9,14 +9,13 @@ everything else is packed into `age`, `traits` (sex, household role, group), `ho
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
 from pydantic import Field, field_validator, model_validator
 
 from credsim.engine import Column, PluginParams, Population, World
 from credsim.engine.memory import check_fits
 from credsim.engine.traits import ColumnTrait, SegmentTrait, Trait
 from credsim.errors import did_you_mean
-from credsim.population.demography import EMPTY, MAX_AGE, Demography, DemographyParams
+from credsim.population.demography import Demography, DemographyParams
 from credsim.population.graph import GraphParams, SocialGraph
 from credsim.population.households import (
     GROUP_SHIFT,
@@ -27,6 +26,7 @@ from credsim.population.households import (
 )
 from credsim.population.preset import Preset, load_preset, preset_names
 from credsim.population.regional import CitySpec
+from credsim.population.slots import EMPTY, Living
 
 __all__ = ["AGE_BANDS", "MAX_CITIZENS", "CensusPopulation"]
 
@@ -34,26 +34,9 @@ MAX_CITIZENS = 2**31 - 1
 AGE_BANDS = {"0-14": (0, 15), "15-59": (15, 60), "60+": (60, 101)}
 INCOME_LABELS = ["q1", "q2", "q3", "q4", "q5"]
 ROLE_LABELS = ["child", "adult", "grandparent"]
+_NONE = np.empty(0, np.int64)
 BUILD_BYTES_PER_AGENT = 24
 """Upper bound of the memory a run needs per agent beyond the population's own columns."""
-
-
-@njit(parallel=True, cache=True)
-def _advance(age, lo, hi):
-    for c in prange(lo, hi):
-        a = age[c]
-        if a != EMPTY and a < MAX_AGE:
-            age[c] = a + 1
-
-
-class Living:
-    """Whether each citizen given is alive: its age byte is not EMPTY (picklable, for shards)."""
-
-    def __init__(self, age: np.ndarray) -> None:
-        self.age = age
-
-    def __call__(self, citizens: np.ndarray) -> np.ndarray:
-        return self.age[citizens] != EMPTY
 
 
 class CensusParams(PluginParams):
@@ -178,7 +161,7 @@ class CensusPopulation(Population):
 
     def labels(self) -> dict[str, list[str]]:
         p = self.preset
-        return {
+        labels = {
             "sex": ["female", "male"],
             "age_band": list(AGE_BANDS),
             "urban": ["rural", "urban"],
@@ -188,6 +171,9 @@ class CensusPopulation(Population):
             "education": p.education_levels,
             "income": INCOME_LABELS,
         }
+        if not self.params.cities:  # the regions are the provinces: no second breakdown
+            del labels["region"]
+        return labels
 
     def traits(self, world: World) -> dict[str, Trait]:
         """Decoders for every trait metrics report by."""
@@ -208,7 +194,15 @@ class CensusPopulation(Population):
                 self.starts[:-1],
                 self.preset.regions.province[np.arange(segments) // 2],
             ),
-            "region": SegmentTrait(labels["region"], self.starts[:-1], np.arange(segments) // 2),
+            **(
+                {
+                    "region": SegmentTrait(
+                        labels["region"], self.starts[:-1], np.arange(segments) // 2
+                    )
+                }
+                if "region" in labels
+                else {}
+            ),
             "group": ColumnTrait(labels["group"], state["traits"], GROUP_SHIFT, 0b111),
             "education": ColumnTrait(labels["education"], state["ses"], 0, 0b11),
             "income": ColumnTrait(labels["income"], state["ses"], INCOME_SHIFT, 0b111),
@@ -221,80 +215,17 @@ class CensusPopulation(Population):
         return Living(world.state["age"])
 
     def movers(self, world: World, day: int) -> np.ndarray:
-        """Citizens whose traits change today (ages advance on 1 January: those leaving an age
-        band), before the change."""
-        demo = self.demography
-        if demo is None or day == 0 or not demo.new_year(day):
-            return np.empty(0, np.int64)
-        age = world.state["age"][world.lo : world.hi]
-        edges = np.array([hi - 1 for _, hi in AGE_BANDS.values()][:-1])
-        return world.lo + np.flatnonzero(np.isin(age, edges))
+        return _NONE if self.demography is None else self.demography.movers(world, day)
 
     def dying(self, world: World, day: int) -> np.ndarray:
-        """Ages advance (on 1 January) and the year's events are drawn; then who dies today."""
-        demo = self.demography
-        if demo is None:
-            return np.empty(0, np.int64)
-        age, traits = world.state["age"], world.state["traits"]
-        if day == 0 or demo.new_year(day):
-            if day > 0:
-                _advance(age, world.lo, world.hi)
-                # Ages are completed years on 1 January: last year's babies are still 0.
-                babies = np.concatenate([np.empty(0, np.int64), *demo.born_this_year])
-                age[babies[age[babies] == 1]] = 0
-                demo.born_this_year = []
-            demo.draw_year(day, age, traits, world.lo, world.hi)
-        dead = demo.deaths.pop(day, np.empty(0, np.int64))
-        return dead[age[dead] != EMPTY]
+        return _NONE if self.demography is None else self.demography.dying(world, day)
 
     def bury(self, world: World, day: int, dead: np.ndarray) -> None:
-        """Empty the slots of the dead; they hold newborns after the quarantine."""
-        demo = self.demography
-        assert demo is not None
-        world.state["age"][dead] = EMPTY
-        segment = demo.segment_of(dead)
-        for s in np.unique(segment):
-            demo.pool.add(int(s), dead[segment == s], day + demo.params.quarantine_days)
+        if self.demography is not None:
+            self.demography.bury(world, day, dead)
 
     def births(self, world: World, day: int) -> np.ndarray:
-        """Today's newborns, each in a free slot of the mother's region and urban or rural part
-        (the other part of the region if hers has none): age 0, sex drawn, the mother's group
-        and income, a household of one."""
-        demo = self.demography
-        if demo is None:
-            return np.empty(0, np.int64)
-        state = world.state
-        age, traits, household, ses = (state[c] for c in ("age", "traits", "household", "ses"))
-        mothers = demo.births.pop(day, np.empty(0, np.int64))
-        mothers = mothers[
-            (age[mothers] != EMPTY) & (age[mothers] >= 15) & (traits[mothers] & 1 == 0)
-        ]
-        segment = demo.segment_of(mothers)
-        babies, moms = [], []
-        for s in np.unique(segment):
-            mine = mothers[segment == s]
-            slots = demo.pool.take(int(s), mine.shape[0], day)
-            if slots.shape[0] < mine.shape[0]:  # the other (urban or rural) part of the region
-                other = demo.pool.take(int(s) ^ 1, mine.shape[0] - slots.shape[0], day)
-                slots = np.concatenate([slots, other])
-            demo.lost_births += mine.shape[0] - slots.shape[0]
-            babies.append(slots)
-            moms.append(mine[: slots.shape[0]])
-        if not babies:
-            return np.empty(0, np.int64)
-        born, mom = np.concatenate(babies), np.concatenate(moms)
-        male = demo.stream_male(day, born)
-        age[born] = 0
-        traits[born] = (
-            male.astype(np.uint8)
-            | np.uint8(0 << ROLE_SHIFT)
-            | (traits[mom] & np.uint8(0b111 << GROUP_SHIFT))
-        )
-        household[born] = 1 << 4
-        ses[born] = ses[mom] & np.uint8(0b111 << INCOME_SHIFT)
-        demo.newborn_deaths(day, born, traits)
-        demo.born_this_year.append(born)
-        return born
+        return _NONE if self.demography is None else self.demography.births(world, day)
 
     @staticmethod
     def role_trait(world: World) -> Trait:

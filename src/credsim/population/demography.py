@@ -21,24 +21,22 @@ between provinces is absent.
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
-from dataclasses import dataclass, field
-from importlib import resources
 
 import numpy as np
 from numba import njit, prange
 from pydantic import Field
 
-from credsim.engine import PluginParams
+from credsim.engine import PluginParams, World
 from credsim.engine.rng import draw_uniform, stream_key
+from credsim.population.households import GROUP_SHIFT, INCOME_SHIFT
+from credsim.population.life_tables import MAX_AGE, load_life_tables
+from credsim.population.slots import EMPTY, SlotPool
 
-__all__ = ["EMPTY", "Demography", "DemographyParams", "LifeTables", "load_life_tables"]
+__all__ = ["FIXED", "Demography", "DemographyParams"]
 
-EMPTY = 255
-"""The age byte of an empty slot (a citizen who died, or a reserve slot never yet used)."""
-MAX_AGE = 100
 FIXED = float(1 << 32)
 """Scale of the fixed-point expected counts."""
+_NONE = np.empty(0, np.int64)
 NEWBORN = 1 << 20
 """Offset of the draw counters of infants' deaths (keyed by birth day) from the years'."""
 
@@ -51,65 +49,6 @@ class DemographyParams(PluginParams):
     )
     quarantine_days: int = Field(
         365, ge=0, le=3650, description="days before a dead citizen's slot can hold a newborn"
-    )
-
-
-@dataclass(frozen=True)
-class LifeTables:
-    """Death rates by single year of age and sex, and fertility by mother's age, per year."""
-
-    mx: dict[str, np.ndarray]  # period -> float64[2 (female, male), 101]
-    mx_period_of_year: dict[int, str]
-    asfr: np.ndarray  # float64[101]: births per woman-year at each age, summing to `tfr_shape`
-    tfr_shape: float
-    tfr_by_year: dict[int, float]
-    male_at_birth: float
-    published: dict[int, dict[str, float]] = field(default_factory=dict)
-    """Per year, the published crude birth and death rates (per 1,000) used as checks only."""
-
-    def mx_for(self, year: int) -> np.ndarray:
-        years = sorted(self.mx_period_of_year)
-        pick = min(years, key=lambda y: (abs(y - year), -y))
-        return self.mx[self.mx_period_of_year.get(year, self.mx_period_of_year[pick])]
-
-    def tfr_for(self, year: int) -> float:
-        years = sorted(self.tfr_by_year)
-        return self.tfr_by_year[min(years, key=lambda y: (abs(y - year), -y))]
-
-
-def _per_year(ages: list[int], values: list[float]) -> np.ndarray:
-    out = np.zeros(MAX_AGE + 1)
-    bounds = [*ages, MAX_AGE + 1]
-    for i, value in enumerate(values):
-        out[bounds[i] : bounds[i + 1]] = value
-    return out
-
-
-def load_life_tables(name: str) -> LifeTables:
-    """The bundled demography tables `name` (a TOML file naming its life-table file)."""
-    folder = resources.files("credsim.population.presets")
-    spec = tomllib.loads((folder / f"{name}.toml").read_text(encoding="utf-8"))
-    life = tomllib.loads((folder / f"{spec['life_table']}.toml").read_text(encoding="utf-8"))
-    m = life["mortality"]
-    mx = {
-        m["period"]: np.stack([_per_year(m["ages"], m["female"]), _per_year(m["ages"], m["male"])])
-    }
-    previous = m.get("previous")
-    if previous:
-        mx[previous["period"]] = np.stack(
-            [_per_year(m["ages"], previous["female"]), _per_year(m["ages"], previous["male"])]
-        )
-    f = life["fertility"]
-    asfr = _per_year(f["ages"], f["rates"])
-    asfr[f["ages"][-1] + 5 :] = 0.0
-    return LifeTables(
-        mx=mx,
-        mx_period_of_year={int(y): p for y, p in spec["mortality_period_of_year"].items()},
-        asfr=asfr,
-        tfr_shape=float(asfr.sum()),
-        tfr_by_year={int(y): float(v) for y, v in spec["tfr_by_year"].items()},
-        male_at_birth=spec["sex_ratio_at_birth"] / (100.0 + spec["sex_ratio_at_birth"]),
-        published={int(y): dict(v) for y, v in spec.get("by_year", {}).items()},
     )
 
 
@@ -141,45 +80,29 @@ def _year_draws(lo, hi, age, traits, mx, asfr, fraction, key_die, key_birth, key
     return die, birth, expected_deaths, expected_births
 
 
-class SlotPool:
-    """Free slots of each segment (a region's urban or rural part), first freed first used."""
-
-    def __init__(self, segments: int) -> None:
-        self.slots = [np.empty(0, np.int64) for _ in range(segments)]
-        self.ready = [np.empty(0, np.int64) for _ in range(segments)]
-
-    def add(self, segment: int, slots: np.ndarray, ready_day: int) -> None:
-        self.slots[segment] = np.concatenate([self.slots[segment], np.sort(slots)])
-        self.ready[segment] = np.concatenate(
-            [self.ready[segment], np.full(slots.shape[0], ready_day, np.int64)]
-        )
-
-    def take(self, segment: int, count: int, day: int) -> np.ndarray:
-        """Up to `count` slots free by `day`."""
-        ready = int(np.searchsorted(self.ready[segment], day, side="right"))
-        k = min(count, ready)
-        out = self.slots[segment][:k]
-        self.slots[segment] = self.slots[segment][k:]
-        self.ready[segment] = self.ready[segment][k:]
-        return out
-
-    def size(self) -> int:
-        return int(sum(s.shape[0] for s in self.slots))
-
-
 class Demography:
     """Deaths, births and ageing of one process's citizens (a shard's: its whole regions)."""
 
     def __init__(
-        self, params: DemographyParams, starts: np.ndarray, seed: int, start: dt.date
+        self,
+        params: DemographyParams,
+        starts: np.ndarray,
+        seed: int,
+        start: dt.date,
+        band_edges: tuple[int, ...] = (),
     ) -> None:
+        """`starts`: the segments (each region's urban and rural part); `band_edges`: the last
+        age of each age band but the oldest (whoever has it moves to the next band on 1 January)."""
+        self.band_edges = band_edges
         self.params = params
         self.tables = load_life_tables(params.tables)
         self.starts = starts  # segment boundaries: urban, rural part of each region
         self.start = start
         self.keys = tuple(stream_key(seed, f"demography.{s}") for s in ("die", "birth", "day"))
-        self.deaths: dict[int, np.ndarray] = {}
-        self.births: dict[int, np.ndarray] = {}
+        self.due_deaths: dict[int, np.ndarray] = {}
+        """Day -> citizens who die at its start (drawn a year at a time)."""
+        self.due_births: dict[int, np.ndarray] = {}
+        """Day -> mothers who give birth at its start."""
         self.pool = SlotPool(len(starts) - 1)
         self.expected: dict[int, np.ndarray] = {}
         """Year -> deaths and births the inputs imply for the citizens alive when it was drawn
@@ -229,7 +152,7 @@ class Demography:
             np.int64(year),
         )
         self.expected[year] = np.array([deaths, births], np.int64)
-        for table, offsets in ((self.deaths, die), (self.births, birth)):
+        for table, offsets in ((self.due_deaths, die), (self.due_births, birth)):
             who = np.flatnonzero(offsets >= 0)
             when = day + np.minimum(offsets[who].astype(np.int64), length - 1)
             order = np.lexsort((who, when))
@@ -252,15 +175,85 @@ class Demography:
         dies = babies[_uniforms(self.keys[0], NEWBORN + day, babies) < q]
         when = day + 1 + np.floor(_uniforms(self.keys[2], NEWBORN + day, dies) * left)
         for d in np.unique(when.astype(np.int64)):
-            old = self.deaths.get(int(d), np.empty(0, np.int64))
-            self.deaths[int(d)] = np.sort(np.concatenate([old, dies[when == d]]))
+            old = self.due_deaths.get(int(d), np.empty(0, np.int64))
+            self.due_deaths[int(d)] = np.sort(np.concatenate([old, dies[when == d]]))
 
     def stream_male(self, day: int, babies: np.ndarray) -> np.ndarray:
         """Whether each newborn is a boy (the sex ratio at birth)."""
         return _uniforms(self.keys[1], NEWBORN + day, babies) < self.tables.male_at_birth
 
+    def movers(self, world: World, day: int) -> np.ndarray:
+        """Citizens whose traits change today (ages advance on 1 January: those leaving an age
+        band), before the change."""
+        if day == 0 or not self.new_year(day):
+            return _NONE
+        age = world.state["age"][world.lo : world.hi]
+        return world.lo + np.flatnonzero(np.isin(age, np.array(self.band_edges)))
+
+    def dying(self, world: World, day: int) -> np.ndarray:
+        """Ages advance (on 1 January) and the year's events are drawn; then who dies today."""
+        age, traits = world.state["age"], world.state["traits"]
+        if day == 0 or self.new_year(day):
+            if day > 0:
+                _advance(age, world.lo, world.hi)
+                # Ages are completed years on 1 January: last year's babies are still 0.
+                babies = np.concatenate([np.empty(0, np.int64), *self.born_this_year])
+                age[babies[age[babies] == 1]] = 0
+                self.born_this_year = []
+            self.draw_year(day, age, traits, world.lo, world.hi)
+        dead = self.due_deaths.pop(day, np.empty(0, np.int64))
+        return dead[age[dead] != EMPTY]
+
+    def bury(self, world: World, day: int, dead: np.ndarray) -> None:
+        """Empty the slots of the dead; they hold newborns after the quarantine."""
+        world.state["age"][dead] = EMPTY
+        segment = self.segment_of(dead)
+        for s in np.unique(segment):
+            self.pool.add(int(s), dead[segment == s], day + self.params.quarantine_days)
+
+    def births(self, world: World, day: int) -> np.ndarray:
+        """Today's newborns, each in a free slot of the mother's region and urban or rural part
+        (the other part of the region if hers has none): age 0, sex drawn, the mother's group
+        and income, a household of one."""
+        state = world.state
+        age, traits, household, ses = (state[c] for c in ("age", "traits", "household", "ses"))
+        mothers = self.due_births.pop(day, np.empty(0, np.int64))
+        mothers = mothers[
+            (age[mothers] != EMPTY) & (age[mothers] >= 15) & (traits[mothers] & 1 == 0)
+        ]
+        segment = self.segment_of(mothers)
+        babies, moms = [], []
+        for s in np.unique(segment):
+            mine = mothers[segment == s]
+            slots = self.pool.take(int(s), mine.shape[0], day)
+            if slots.shape[0] < mine.shape[0]:  # the other (urban or rural) part of the region
+                other = self.pool.take(int(s) ^ 1, mine.shape[0] - slots.shape[0], day)
+                slots = np.concatenate([slots, other])
+            self.lost_births += mine.shape[0] - slots.shape[0]
+            babies.append(slots)
+            moms.append(mine[: slots.shape[0]])
+        if not babies:
+            return np.empty(0, np.int64)
+        born, mom = np.concatenate(babies), np.concatenate(moms)
+        male = self.stream_male(day, born)
+        age[born] = 0
+        traits[born] = male.astype(np.uint8) | (traits[mom] & np.uint8(0b111 << GROUP_SHIFT))
+        household[born] = 1 << 4
+        ses[born] = ses[mom] & np.uint8(0b111 << INCOME_SHIFT)
+        self.newborn_deaths(day, born, traits)
+        self.born_this_year.append(born)
+        return born
+
     def segment_of(self, citizens: np.ndarray) -> np.ndarray:
         return np.searchsorted(self.starts, citizens, side="right") - 1
+
+
+@njit(parallel=True, cache=True)
+def _advance(age, lo, hi):
+    for c in prange(lo, hi):
+        a = age[c]
+        if a != EMPTY and a < MAX_AGE:
+            age[c] = a + 1
 
 
 @njit(cache=True)
