@@ -104,8 +104,10 @@ def test_a_grade_list_lists_and_removes_by_grade(tmp_path):
 def test_perks_count_the_people_above_each_threshold(tmp_path):
     run = credsim.run("default", out=tmp_path / "p", population=20_000, days=30)
     perks, citizens = run.summary["perks"], run.citizens
+    adults = citizens[citizens["age"] >= 18]  # perks, like Sesame scores, are adults'
     for name, threshold in (("bike_deposit_free", 600), ("visa_paperwork", 750)):
-        assert perks[name]["people"] == int((citizens["score.sesame"] >= threshold).sum())
+        assert perks[name]["people"] == int((adults["score.sesame"] >= threshold).sum())
+    assert perks["bike_deposit_free"]["by_group"]["age_band"]["0-14"]["people"] == 0
     by_income = perks["housing_deposit_free"]["by_group"]["income"]
     assert by_income["q5"]["people"] > by_income["q1"]["people"]
     assert perks["bike_deposit_free"]["yuan"] == pytest.approx(

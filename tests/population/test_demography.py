@@ -76,3 +76,30 @@ def test_the_dead_leave_every_list_and_stop_acting(tmp_path):
     citizens = run.citizens
     assert len(citizens) * run.summary["people_per_agent"] == run.summary["citizens"]
     assert citizens["age"].max() <= 100
+
+
+def test_stocks_by_group_follow_ageing_deaths_and_births(tmp_path):
+    """What the metrics keep by group, moved as people age, die and are born, is what a recount
+    of the living at the end gives."""
+    overrides = [
+        "population.demography.enabled=true",
+        "population.demography.quarantine_days=30",
+        "start=2019-07-01",
+        "output.report=false",
+        "but_for=false",
+    ]
+    run = credsim.run("default", out=tmp_path / "r", population=20_000, days=400, seed=8,
+                      overrides=overrides)  # fmt: skip
+    k = run.summary["people_per_agent"]
+    people = run.citizens
+    by_band = run.summary["by_group"]["age_band"]
+    band = np.select([people["age"] < 15, people["age"] < 60], ["0-14", "15-59"], "60+")
+    for label, row in by_band.items():
+        mine = people[band == label]
+        assert row["citizens"] == len(mine) * k
+        assert row["sanctioned"] == int(mine["listed"].sum()) * k
+        scored = mine[mine["age"] >= 18]["score.rongcheng"]
+        if len(scored):
+            assert row["score_mean"] == pytest.approx(scored.mean(), rel=1e-9)
+        else:
+            assert row["score_mean"] is None  # children have no score

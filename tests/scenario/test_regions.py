@@ -81,7 +81,10 @@ def test_a_pilot_city_scheme_scores_only_its_residents(tmp_path):
     assert citizens.min() >= first and citizens.max() < first + size
     provinces = run.summary["by_group"]["province"]
     scored = {name: row.get("scored.rongcheng") for name, row in provinces.items()}
-    assert scored["Shandong"] == regions["Rongcheng"]["citizens"]
+    # Rongcheng's adults (the scheme scores from 18), and nobody in the rest of Shandong.
+    assert 0 < regions["Rongcheng"]["scored.rongcheng"] < regions["Rongcheng"]["citizens"]
+    assert scored["Shandong"] == regions["Rongcheng"]["scored.rongcheng"]
+    assert regions["Shandong"]["scored.rongcheng"] == 0
     assert all(v == 0 for name, v in scored.items() if name != "Shandong")
     # Sesame, everywhere, scores every province.
     sesame = changes[changes["policy"].astype(str) == "sesame"]

@@ -29,6 +29,9 @@ class LendersParams(PluginParams):
     good_score: float = Field(670.0, description="customers at or above this score are good")
     rate: float = Field(1.0e-6, ge=0, le=1, description="daily chance a good customer is listed")
     detection: float = Field(0.2, ge=0, le=1, description="share of false reports caught")
+    min_age: int = Field(
+        18, ge=0, le=100, description="only customers this old: lenders lend to adults"
+    )
 
 
 class Lenders(Adversary):
@@ -51,6 +54,7 @@ class Lenders(Adversary):
         self.world = world
         self.listed = world.state[world.sanctions[p.list].column]
         self.scores = world.state[world.scores[p.policy].column]
+        self.age = world.state["age"]
         self.source = world.codes.code("source", self.name)
         self.kind = world.codes.code("record_kind", p.record)
         self.pick = world.stream(f"adversary.{self.name}.pick")
@@ -62,7 +66,8 @@ class Lenders(Adversary):
     def act(self, day: Day) -> None:
         p = self.params
         hits = self.world.hits(self.pick, day.day, p.rate)
-        good = hits[(self.scores[hits] >= p.good_score) & (self.listed[hits] < 0)]
+        adult = self.age[hits] >= p.min_age
+        good = hits[(self.scores[hits] >= p.good_score) & (self.listed[hits] < 0) & adult]
         if good.shape[0] == 0:
             return
         caught = self.caught.uniform(day.day, good) < p.detection

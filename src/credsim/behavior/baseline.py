@@ -13,6 +13,7 @@ from pydantic import Field, field_validator
 
 from credsim.engine import Behavior, Column, Day, PluginParams, World
 from credsim.engine.traits import LabelTables
+from credsim.population.households import parents_of
 from credsim.vocab import ACT_KINDS, check_kind
 
 __all__ = ["DEBTS", "BaselineBehavior"]
@@ -166,6 +167,7 @@ class BaselineBehavior(Behavior):
         refused = told["citizen"][told["notice"] == notices.code["refused"]]
         refused = refused[~notices.told_listed(refused)]
         listed = np.unique(np.concatenate([told["citizen"][news], refused]))
+        listed = self._appellants(listed)
         if listed.shape[0] == 0:
             return
         p = self.params.appeals
@@ -177,6 +179,17 @@ class BaselineBehavior(Behavior):
             self.appeal_calendar.push(
                 day.day + wait.geometric(day.day, files, p.mean_days), actor=files
             )
+
+    def _appellants(self, told: np.ndarray) -> np.ndarray:
+        """Who may appeal for those told: adults for themselves, and for a minor (a child refused
+        a school place because a parent is listed) the parents in the household."""
+        adult = self.age[told] >= self.params.adult_age
+        minors = told[~adult]
+        if minors.shape[0] == 0:
+            return told
+        parents = parents_of(minors, self.world.state["household"], self.world.state["traits"])
+        parents = parents[parents >= 0]
+        return np.unique(np.concatenate([told[adult], parents.astype(told.dtype)]))
 
     def _history(self, day: Day) -> None:
         """Defaults in the years before the run, dated in the past, so that the run starts with

@@ -39,6 +39,13 @@ class ExclusionParams(PluginParams):
         0.3, ge=0, le=1, description="chance of shunning a low scorer's household, relative"
     )
     mean_degree: float = Field(20.0, gt=0, description="friends a citizen is assumed to have")
+    adult_age: int = Field(
+        18,
+        ge=0,
+        le=100,
+        description="only adults hold a score others see and drop friends over it (a Sesame "
+        "score needs an adult's real-name account); children neither cut nor are cut",
+    )
 
 
 class Exclusion(Behavior):
@@ -61,6 +68,7 @@ class Exclusion(Behavior):
         world.offer("cut_ties", self.cuts)
         self.decide = world.stream(f"behavior.{self.name}.cut")
         self.household = world.state["household"]
+        self.age = world.state["age"]
 
     def merge(self, parts: list) -> None:
         """A tie lies inside one province, so each shard's cuts are its own: their union."""
@@ -81,6 +89,7 @@ class Exclusion(Behavior):
         threshold = reference - p.margin if p.threshold is None else p.threshold
         lo = self.world.lo
         low = lo + np.flatnonzero(shown < threshold).astype(np.int64)
+        low = low[self._adult(low)]
         if low.shape[0] == 0:
             return
         gap = reference - shown[low - lo]
@@ -95,7 +104,7 @@ class Exclusion(Behavior):
         at, friend = self.world.graph.friend_pairs(who)
         owner = who[at]
         u = pair_draws(self.decide.key, day, owner, friend)
-        cut = u < share * -np.expm1(-scale * gap[at])
+        cut = (u < share * -np.expm1(-scale * gap[at])) & self._adult(friend)
         if cut.any():
             self.cuts.add(owner[cut], friend[cut])
 
@@ -108,4 +117,10 @@ class Exclusion(Behavior):
         kin, where = np.unique(member, return_inverse=True)
         kin_gap = np.zeros(kin.shape[0])
         np.maximum.at(kin_gap, where, gap[np.searchsorted(low, owner)])
-        return kin, kin_gap
+        adult = self._adult(kin)
+        return kin[adult], kin_gap[adult]
+
+    def _adult(self, citizens: np.ndarray) -> np.ndarray:
+        """Living citizens of adult age."""
+        adult = self.age[citizens] >= self.params.adult_age
+        return adult if self.world.alive is None else adult & self.world.alive(citizens)

@@ -32,6 +32,13 @@ class BlacklistParams(PluginParams):
         30, ge=0, le=3650, description="grace days between a judgment and listing"
     )
     warn: bool = Field(True, description="warn at judgment time that a listing will follow")
+    min_age: int = Field(
+        18,
+        ge=0,
+        le=100,
+        description="the list names adults: a judgment that names a minor is not listed "
+        "(enforcement is against persons with full civil capacity, 18+ under the Civil Code)",
+    )
     expires_days: int = Field(
         0,
         ge=0,
@@ -94,6 +101,8 @@ class CourtBlacklist(Consequence):
         self.listed_since = world.state[self.column]
         self.delisted_on = world.state[f"delisted_on.{self.name}"]
         self.balance = world.state[f"judgment_balance.{self.name}"]
+        self.age = world.state["age"]
+        self.alive = world.alive
         codes = world.codes
         self.code = codes.code("consequence", self.name)
         self.judgment = codes.code("record_kind", self.params.judgment)
@@ -153,6 +162,9 @@ class CourtBlacklist(Consequence):
         due = self.checks.pop(day.day)
         debtor, first = np.unique(due["citizen"], return_index=True)
         listing = (self.balance[debtor] > 0) & (self.listed_since[debtor] < 0)
+        listing &= self.age[debtor] >= self.params.min_age
+        if self.alive is not None:  # a record naming someone dead lists nobody
+            listing &= self.alive(debtor)
         self.listed_since[debtor[listing]] = day.day
         self._log(day, debtor[listing], "listed", due["record_id"][first[listing]])
         if self.params.expires_days > 0:

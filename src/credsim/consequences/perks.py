@@ -25,6 +25,13 @@ class Perk(PluginParams):
 
 class PerksParams(PluginParams):
     perks: dict[str, Perk] = Field(default_factory=dict)
+    min_age: int = Field(
+        18,
+        ge=0,
+        le=100,
+        description="perks go to adults: deposit-free rentals and visas need an adult's account "
+        "and contract (a child's score qualifies for nothing)",
+    )
 
 
 class Perks(Consequence):
@@ -49,4 +56,5 @@ class Perks(Consequence):
         perk = self.params.perks[name]
         info = self.world.scores[perk.policy]
         good = self.world.state[info.column][citizens] >= perk.min_score
-        return good & info.scored(citizens) & self.in_scope(citizens)
+        adult = self.world.state["age"][citizens] >= self.params.min_age
+        return good & adult & info.scored(citizens) & self.in_scope(citizens)

@@ -99,6 +99,8 @@ class Simulation:
             info = p.score_info()
             if p.scope is not None:
                 info = replace(info, territory=tuple(p.scope.ranges()))
+            if info.min_age > 0:
+                info = replace(info, ages=self.state["age"])
             scores[p.name] = info
         self.world = World(
             seed=seed,

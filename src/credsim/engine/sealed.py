@@ -38,6 +38,7 @@ class RecordWorld(Span):
     """The run as a policy or consequence sees it: records' public side only."""
 
     __slots__ = (
+        "alive",
         "calendars",
         "codes",
         "days",
@@ -70,6 +71,9 @@ class RecordWorld(Span):
         self.sanctions: dict[str, SanctionInfo] = dict(world.sanctions)
         self.lo, self.hi = world.lo, world.hi
         self.regions: np.ndarray | None = world.regions
+        self.alive = world.alive
+        """Whether each citizen given is alive (public: the register of deaths), if the
+        population has births and deaths; None otherwise."""
         self.services: dict[str, object] = dict(services)
         self.calendars: list[Calendar] = []
         self.offered: dict[str, object] = {}

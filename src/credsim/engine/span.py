@@ -31,8 +31,11 @@ class Span:
         return np.arange(self.lo, self.hi, dtype=np.int64)
 
     def hits(self, stream: Stream, day: int, p: float) -> np.ndarray:
-        """Own citizens hit with probability p each today (the whole run's draws, restricted)."""
-        return stream.hits(day, self.n, p, self.lo, self.hi)
+        """Own living citizens hit with probability p each today (the whole run's draws,
+        restricted; empty slots of a population with births and deaths are never hit)."""
+        hit = stream.hits(day, self.n, p, self.lo, self.hi)
+        alive = getattr(self, "alive", None)
+        return hit if alive is None else hit[alive(hit)]
 
     def stream(self, name: str) -> Stream:
         """The random stream `name`; the same name always gives the same draws."""

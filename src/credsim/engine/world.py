@@ -31,15 +31,21 @@ class ScoreInfo:
     territory: tuple[tuple[int, int], ...] | None = None
     """Ranges of citizens [lo, hi) the policy scores at all when it is limited to regions (a
     pilot city's scheme); None: everyone. Others have no score in it."""
+    min_age: int = 0
+    """The policy scores only citizens at least this old (a minor has no score in it)."""
+    ages: np.ndarray | None = field(default=None, compare=False, repr=False)
+    """The age column, given by the engine when `min_age` > 0."""
 
     def scored(self, citizens: np.ndarray) -> np.ndarray:
-        """Whether each citizen has a score in this policy."""
-        if self.territory is None:
-            return np.ones(np.shape(citizens)[0], bool)
+        """Whether each citizen has a score in this policy (by region and age)."""
         c = np.asarray(citizens)
-        out = np.zeros(c.shape[0], bool)
-        for lo, hi in self.territory:
-            out |= (c >= lo) & (c < hi)
+        out = np.ones(c.shape[0], bool)
+        if self.territory is not None:
+            out[:] = False
+            for lo, hi in self.territory:
+                out |= (c >= lo) & (c < hi)
+        if self.min_age > 0 and self.ages is not None:
+            out &= self.ages[c] >= self.min_age
         return out
 
 

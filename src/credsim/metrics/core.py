@@ -109,6 +109,7 @@ class CoreMetrics(ButForHarms, Metric):
                 world.lo,
                 world.hi,
                 info.territory,
+                self._holder(info),
             )
             for name, info in world.scores.items()
         }
@@ -179,6 +180,16 @@ class CoreMetrics(ButForHarms, Metric):
             f"records_misattributed.{name}": daily * k
             for name, daily in sorted(self.misattributed_daily.items())
         }
+
+    def _holder(self, info):
+        """Who holds a score in a policy, as a predicate (None: every citizen): of age for it,
+        and alive."""
+        alive = self.world.alive
+        if info.min_age <= 0 and alive is None:
+            return None
+        if alive is None:
+            return info.scored
+        return lambda c: info.scored(c) & alive(c)
 
     def leave(self, citizens: np.ndarray) -> None:
         self._regroup(citizens, -1)
@@ -416,7 +427,7 @@ class CoreMetrics(ButForHarms, Metric):
                 "records_misattributed": int(self.flows["records_misattributed"][:, i].sum() * k),
             }
             for name, info in self.world.scores.items():
-                if info.territory is not None:  # a policy of some regions: who has a score
+                if info.territory is not None or info.min_age > 0:  # who has a score
                     row[f"scored.{name}"] = int(self.hists[name].hist[i].sum() * k)
             if primary is not None:
                 series = self.score_series[primary]

@@ -110,9 +110,11 @@ class ScoreHistogram:
         lo: int = 0,
         hi: int | None = None,
         territory: tuple[tuple[int, int], ...] | None = None,
+        keep=None,
     ) -> None:
         """Counts of citizens lo..hi-1 (all by default) at each score; only those in
-        `territory` (ranges of citizens) if the policy scores only some regions."""
+        `territory` (ranges of citizens) if the policy scores only some regions, and only those
+        `keep` (a predicate on citizens: by age, alive) holds for."""
         self.groups, self.low = groups, low
         self.values = np.arange(low, high + 1, dtype=np.float64)
         nbins = high - low + 1
@@ -126,6 +128,8 @@ class ScoreHistogram:
         for first, last in spans:
             for start in range(first, last, CHUNK):
                 chunk = np.arange(start, min(start + CHUNK, last))
+                if keep is not None:
+                    chunk = chunk[keep(chunk)]
                 bins = score[chunk].astype(np.int64) - low
                 for row in groups.index(chunk):
                     flat = np.bincount(row * nbins + bins, minlength=groups.size * nbins)

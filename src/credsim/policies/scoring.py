@@ -56,6 +56,13 @@ class ScoringParams(PluginParams):
     network_cadence_days: int = Field(30, ge=1, le=3650, description="days between updates")
     network_layer: Literal["friends", "work", "family"] = "friends"
     opacity: Opacity = Field("score", description="what a citizen is told of their standing")
+    min_age: int = Field(
+        0,
+        ge=0,
+        le=100,
+        description="score only citizens at least this old; a minor's records are not scored "
+        "and a minor has no score in it (0: everyone)",
+    )
     consent_share: float = Field(
         1.0,
         ge=0,
@@ -136,7 +143,13 @@ class ScoringPolicy(Policy):
     def score_info(self) -> ScoreInfo:
         p = self.params
         return ScoreInfo(
-            self.column, p.floor, p.ceiling, tuple(p.grades.items()), p.opacity, self.network_column
+            self.column,
+            p.floor,
+            p.ceiling,
+            tuple(p.grades.items()),
+            p.opacity,
+            self.network_column,
+            min_age=p.min_age,
         )
 
     def columns(self) -> list[Column]:
@@ -182,6 +195,8 @@ class ScoringPolicy(Policy):
         priced = rule >= 0
         if self.params.consent_share < 1.0 and priced.any():
             priced &= self.consents(records["attributed_to"])
+        if self.params.min_age > 0 and priced.any():
+            priced &= self.of_age(records["attributed_to"])
         if priced.any():
             points = np.rint(self.points_by_code[kind[priced]]).astype(np.int32)
             citizens = records["attributed_to"][priced]
@@ -189,6 +204,11 @@ class ScoringPolicy(Policy):
         p = self.params
         if p.network_weight > 0 and day.day > 0 and day.day % p.network_cadence_days == 0:
             self._network(day)
+
+    def of_age(self, citizens: np.ndarray) -> np.ndarray:
+        """Whether each citizen is old enough to be scored (and alive, if people die)."""
+        ok = self.world.state["age"][citizens] >= self.params.min_age
+        return ok if self.world.alive is None else ok & self.world.alive(citizens)
 
     def consents(self, citizens: np.ndarray) -> np.ndarray:
         """Whether each citizen consented to this policy's scoring (fixed per citizen)."""
@@ -249,6 +269,8 @@ class ScoringPolicy(Policy):
         moving = lo + np.flatnonzero(target != term[lo:hi])
         if self.scope is not None:
             moving = moving[self.in_scope(moving)]
+        if self.params.min_age > 0:
+            moving = moving[self.of_age(moving)]
         if moving.shape[0] == 0:
             return
         want = target[moving - lo] - term[moving].astype(np.int32)

@@ -134,6 +134,8 @@ class StatePolicy(ScoringPolicy):
             priced = rules[kind] >= 0
             if self.params.consent_share < 1.0:
                 priced &= self.consents(who)
+            if self.params.min_age > 0:
+                priced &= self.of_age(who)
             if not priced.any():
                 continue
             delta, _ = apply_points(sub, who[priced], pts[kind[priced]], 0, category.ceiling)

@@ -150,8 +150,11 @@ class CensusPopulation(Population):
             own=(world.lo, world.hi),
         )
         if self.params.demography.enabled:
+            # Ages at which a citizen's groups change on 1 January: leaving an age band, and
+            # 17, turning 18 (adult: scored by policies with a minimum age).
+            edges = tuple(sorted({hi - 1 for _, hi in list(AGE_BANDS.values())[:-1]} | {17}))
             self.demography = Demography(
-                self.params.demography, self.starts, world.seed, world.start
+                self.params.demography, self.starts, world.seed, world.start, edges
             )
             self.demography.reserve(state["age"], state["household"], world.lo, world.hi)
             world.offer("demography", self.demography)

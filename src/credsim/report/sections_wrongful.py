@@ -106,8 +106,9 @@ def _provinces(run: RunData) -> list[Block]:
     if any(isinstance(r, dict) and isinstance(r.get(wrong), int | float)
            for r in by_province.values()):  # fmt: skip
         panels.append((wrong, "Wrongly" if but_for else "Touched by a wrong record"))
+    # Schemes that leave whole provinces unscored (a pilot city's), not those of adults only.
     scored = sorted({f for r in by_province.values() if isinstance(r, dict) for f in r
-                     if f.startswith("scored.")})  # fmt: skip
+                     if f.startswith("scored.") and r[f] == 0})  # fmt: skip
     panels += [(f, f"Scored by {f.split('.', 1)[1]}") for f in scored[:2]]
     caption = (
         "Every province at a glance (a tile map: one square per province, placed roughly where "
