@@ -74,7 +74,7 @@ def test_citizens_who_do_not_consent_are_not_scored(tmp_path):
 
 
 def test_unnotified_citizens_do_not_change_their_travel(tmp_path):
-    common = ["behavior.citizens.acts.train_attempt.listed_factor=0.0"]
+    common = ["behavior.citizens.acts.train_attempt.listed_factor=0.0", "but_for=false"]
     told = credsim.run("default", out=tmp_path / "t", population=30_000, days=120, overrides=common)
     untold = credsim.run(
         "default",
@@ -92,6 +92,7 @@ def test_a_grade_list_lists_and_removes_by_grade(tmp_path):
         "consequences.grade_list.enabled=true",
         'consequences.grade_list.grades=["B"]',
         'consequences.joint_punishment.lists=["court_blacklist", "grade_list"]',
+        "but_for=false",
     ]
     run = credsim.run("default", out=tmp_path / "g", population=20_000, days=150, overrides=sets)
     citizens = run.citizens

@@ -60,8 +60,8 @@ def _bounds(results, policy):
 
 def test_the_dossier_json_adds_up_from_outside(scored):
     citizens = scored.citizens
-    listed = citizens[citizens["listed"]]["citizen"].head(3).tolist()
-    for citizen in [*listed, 0, 1]:
+    listed = citizens[citizens["listed"]]["citizen"].head(2).tolist()
+    for citizen in [*listed, 0]:
         for policy in POLICIES:
             done = subprocess.run(
                 [
@@ -107,6 +107,9 @@ def test_grade_shares_sum_to_one_overall_and_by_group(scored):
         assert sum(s["policies"][policy]["grade_shares"].values()) == pytest.approx(1.0)
     for trait, groups in s["by_group"].items():
         for label, row in groups.items():
+            if (trait, label) in (("age_band", "0-14"), ("education", "child")):
+                assert all(v is None for v in row["grade_shares"].values())  # no score
+                continue
             assert sum(row["grade_shares"].values()) == pytest.approx(1.0), (trait, label)
 
 
