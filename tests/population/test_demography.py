@@ -103,3 +103,19 @@ def test_stocks_by_group_follow_ageing_deaths_and_births(tmp_path):
             assert row["score_mean"] == pytest.approx(scored.mean(), rel=1e-9)
         else:
             assert row["score_mean"] is None  # children have no score
+
+
+def test_unknown_demography_tables_name_the_nearest(tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "never"
+    done = subprocess.run(
+        [sys.executable, "-c", "from credsim.cli import main; main()", "run", "default",
+         "--days", "3", "--out", str(out), "--set", "population.demography.enabled=true",
+         "--set", "population.demography.tables=china-demografy"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "did you mean 'china-demography'" in done.stderr
+    assert not out.exists()

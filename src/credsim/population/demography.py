@@ -24,12 +24,13 @@ import datetime as dt
 
 import numpy as np
 from numba import njit, prange
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from credsim.engine import PluginParams, World
 from credsim.engine.rng import draw_uniform, stream_key
+from credsim.errors import did_you_mean
 from credsim.population.households import GROUP_SHIFT, INCOME_SHIFT
-from credsim.population.life_tables import MAX_AGE, load_life_tables
+from credsim.population.life_tables import MAX_AGE, demography_tables, load_life_tables
 from credsim.population.slots import EMPTY, SlotPool
 
 __all__ = ["FIXED", "Demography", "DemographyParams"]
@@ -50,6 +51,15 @@ class DemographyParams(PluginParams):
     quarantine_days: int = Field(
         365, ge=0, le=3650, description="days before a dead citizen's slot can hold a newborn"
     )
+
+    @field_validator("tables")
+    @classmethod
+    def _bundled(cls, v: str) -> str:
+        names = demography_tables()
+        if v not in names:
+            raise ValueError(f"unknown demography tables {v!r}{did_you_mean(v, names)}; "
+                             f"bundled: {', '.join(names)}")  # fmt: skip
+        return v
 
 
 @njit(parallel=True, cache=True)

@@ -9,7 +9,7 @@ from importlib import resources
 
 import numpy as np
 
-__all__ = ["MAX_AGE", "LifeTables", "load_life_tables"]
+__all__ = ["MAX_AGE", "LifeTables", "demography_tables", "load_life_tables"]
 
 MAX_AGE = 100
 
@@ -43,6 +43,16 @@ def _per_year(ages: list[int], values: list[float]) -> np.ndarray:
     for i, value in enumerate(values):
         out[bounds[i] : bounds[i + 1]] = value
     return out
+
+
+def demography_tables() -> list[str]:
+    """Bundled demography files (those that name a life table)."""
+    folder = resources.files("credsim.population.presets")
+    return sorted(
+        e.name.removesuffix(".toml")
+        for e in folder.iterdir()
+        if e.name.endswith(".toml") and "life_table" in tomllib.loads(e.read_text("utf-8"))
+    )
 
 
 def load_life_tables(name: str) -> LifeTables:
