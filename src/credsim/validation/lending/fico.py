@@ -15,7 +15,8 @@ from credsim.errors import UserError, did_you_mean
 __all__ = ["ENV_VAR", "FILES", "FicoData", "default_fico_dir", "load_fico", "to_fico_scale"]
 
 ENV_VAR = "CREDSIM_FICO_DIR"
-FALLBACK_DIR = Path("/work/shared/data/fico")
+FALLBACK_DIR = Path(__file__).parent / "data"
+"""The FICO tables shipped inside the package (with PROVENANCE.md)."""
 FILES = {
     "cdf": "transrisk_cdf_by_race_ssa.csv",
     "performance": "transrisk_performance_by_race_ssa.csv",
@@ -60,7 +61,7 @@ class FicoData:
 
 
 def default_fico_dir() -> Path:
-    """$CREDSIM_FICO_DIR if set, else the shared data folder of this installation."""
+    """$CREDSIM_FICO_DIR if set, else the tables shipped in the package."""
     env = os.environ.get(ENV_VAR)
     return Path(env) if env else FALLBACK_DIR
 
