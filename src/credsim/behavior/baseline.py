@@ -223,7 +223,7 @@ class BaselineBehavior(Behavior):
             weight = weight * np.where(listed, listed_factor, 1.0)
         deterrence = self.world.services.get("deterrence")
         if deterrence is not None and use_lists:
-            weight = weight * deterrence.factor(kind, candidates)
+            weight = weight * deterrence.factor(kind, candidates, day)
         if spec.ages is not None:
             age = self.age[candidates]
             weight = weight * ((age >= spec.ages[0]) & (age <= spec.ages[1]))

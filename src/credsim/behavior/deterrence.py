@@ -1,10 +1,22 @@
-"""Deterrence: after a penalty or a warning, a citizen is less likely to do it again.
+"""Deterrence: a sanction a citizen was shown makes them less likely to repeat what it punished.
 
-A citizen learns of a penalty only through the notices they received (credsim.engine.notices): a
-deduction for a record under a policy whose opacity is `score` or `itemised`, a drop of the grade
-they are shown (`grade`), or a warning, a listing on a list that tells them, or a refusal at a
-counter. A silent listing deters nobody. Each penalty remembered (up to `memory`) multiplies the
-citizen's propensity for the deterred acts by `factor`. Feedback arrives the next day.
+Specific deterrence as the evidence on traffic penalties describes it: a sanction lowers the
+punished person's chance of repeating the offence, more for a heavier sanction relative to what
+they stand to lose, and the effect fades with time. A citizen learns only through the notices they
+received (credsim.engine.notices); each lesson has a severity in [0, 1]:
+
+- a deduction shown as points: `grade` x |points| / the points of one grade of that policy (its
+  narrowest band), capped at 1; a grade drop shown as a grade: `grade` per grade lost;
+- a warning before listing: `warned`; a listing the citizen is told of: `listed`; a refusal at a
+  counter because of a list that did not tell them: `listed` (how they learn of it).
+
+A lesson deters only the families of acts it punished: those of the act kinds whose records the
+deduction priced, or on whose records the list rests (its judgment records); a list that rests on
+no record (a list by grade) deters every family. Each citizen keeps one level per family,
+D in [0, 1]: a lesson of severity s makes it 1 - (1 - D)(1 - s); it halves every `half_life_days`
+(applied lazily from the day of the last lesson, so no day loops over citizens). The citizen's
+propensity for the family's acts is multiplied by 1 - `max_effect` x D. Feedback arrives the next
+day.
 """
 
 from __future__ import annotations
@@ -12,57 +24,91 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field, field_validator
 
-from credsim.engine import Behavior, Column, Day, PluginParams, World
+from credsim.engine import Behavior, Column, Day, PluginParams, ScoreInfo, World
 from credsim.vocab import ACT_KINDS, check_kind
 
-__all__ = ["Deterrence"]
+__all__ = ["Deterrence", "DeterrenceParams"]
+
+LEVELS = 65535
+"""A family's level D is stored as round(D x LEVELS) in a uint16."""
 
 
-def _adverse() -> list[str]:
-    return [
-        "loan_default",
-        "card_arrears",
-        "traffic_violation",
-        "jaywalking",
-        "utility_theft",
-        "train_smoking",
-        "wrong_ticket",
-    ]
+def _families() -> dict[str, list[str]]:
+    return {
+        "debt": ["loan_default", "card_arrears", "contract_breach"],
+        "traffic": ["traffic_violation", "jaywalking"],
+        "conduct": ["utility_theft", "train_smoking", "wrong_ticket"],
+    }
+
+
+class Severity(PluginParams):
+    grade: float = Field(0.25, ge=0, le=1, description="a grade lost (or a grade's worth of points)")
+    warned: float = Field(0.5, ge=0, le=1, description="a warning that a listing will follow")
+    listed: float = Field(1.0, ge=0, le=1, description="a listing, or a refusal from a silent list")
 
 
 class DeterrenceParams(PluginParams):
-    factor: float = Field(0.7, ge=0, le=1, description="propensity multiplier per penalty")
-    memory: int = Field(3, ge=1, le=255, description="penalties a citizen remembers at most")
-    acts: list[str] = Field(default_factory=_adverse, description="act kinds deterred")
-    from_sanctions: bool = Field(True, description="warnings, listings and refusals deter too")
+    max_effect: float = Field(
+        0.2, ge=0, le=1, description="propensity reduction after a lesson of severity 1, fresh"
+    )
+    half_life_days: float = Field(365.0, gt=0, le=36500, description="days for D to halve")
+    severity: Severity = Field(default_factory=Severity)
+    families: dict[str, list[str]] = Field(
+        default_factory=_families, description="family -> act kinds a lesson about one deters"
+    )
 
-    @field_validator("acts")
+    @field_validator("families")
     @classmethod
-    def _kinds(cls, v: list[str]) -> list[str]:
-        return [check_kind(k, ACT_KINDS, "act kind") for k in v]
+    def _kinds(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        seen: dict[str, str] = {}
+        for family, kinds in v.items():
+            for k in kinds:
+                check_kind(k, ACT_KINDS, "act kind")
+                if k in seen:
+                    raise ValueError(f"act kind {k!r} is in two families: {seen[k]}, {family}")
+                seen[k] = family
+        if len(v) > 16:
+            raise ValueError(f"at most 16 families (got {len(v)})")
+        return v
 
 
 class Deterrence(Behavior):
-    """Penalties a citizen has been shown lower their propensity to offend again."""
+    """Sanctions a citizen was shown lower their propensity to repeat what they punished."""
 
     Params = DeterrenceParams
     params: DeterrenceParams
+    live = ("max_effect", "half_life_days", "severity.*")
 
     def columns(self) -> list[Column]:
-        return [
+        cols = [
             Column(
-                "deterred",
-                "uint8",
+                f"deterred.{family}",
+                "uint16",
                 owner=self.name,
                 truth=True,
-                doc="penalties this citizen remembers being shown",
+                doc=f"deterrence level D x {LEVELS} for {', '.join(kinds)}, as of `deterred_day`",
             )
+            for family, kinds in self.params.families.items()
         ]
+        cols.append(
+            Column(
+                "deterred_day",
+                "int32",
+                owner=self.name,
+                truth=True,
+                doc="day of the citizen's last lesson (the levels decay from it)",
+            )
+        )
+        return cols
 
     def init(self, world: World) -> None:
         self.world = world
-        self.deterred = world.state["deterred"]
-        self.kinds = set(self.params.acts)
+        self.levels = [world.state[f"deterred.{f}"] for f in self.params.families]
+        self.last = world.state["deterred_day"]
+        self.family_of = {
+            kind: i for i, kinds in enumerate(self.params.families.values()) for kind in kinds
+        }
+        self.lessons: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         world.offer("deterrence", self)
 
     def act(self, day: Day) -> None:
@@ -70,18 +116,105 @@ class Deterrence(Behavior):
         told = notices.yesterday if notices is not None else {}
         if not told or not told["citizen"].shape[0]:
             return
-        kind, code, from_record = told["notice"], notices.code, told["record_id"] >= 0
-        penalty = (kind == code["points"]) & (told["value"] < 0) & from_record
-        penalty |= (kind == code["grade_down"]) & from_record
-        if self.params.from_sanctions:
-            penalty |= np.isin(kind, [code["warned"], code["listed"], code["refused"]])
-        # One lesson per citizen per day, however many penalties arrived together.
-        who = np.unique(told["citizen"][penalty])
-        if who.shape[0]:
-            self.deterred[who] = np.minimum(self.deterred[who] + 1, self.params.memory)
+        if self.lessons is None:
+            self.lessons = self._tables()
+        citizen, families, severity = self.lesson_rows(told)
+        if citizen.shape[0]:
+            self._learn(day.day, citizen, families, severity)
 
-    def factor(self, kind: str, citizens: np.ndarray) -> np.ndarray:
-        """Propensity multiplier of each citizen for acts of `kind`."""
-        if kind not in self.kinds:
+    def lesson_rows(self, told: dict[str, np.ndarray]) -> tuple[np.ndarray, ...]:
+        """(citizen, families as a bit mask, severity) of each lesson in a day's notices."""
+        code = self.world.notices.code
+        by_record, by_list, per_grade = self.lessons or self._tables()
+        s = self.params.severity
+        kind, about, value = told["notice"], told["about"].astype(np.int64), told["value"]
+        rkind = told["record_kind"].astype(np.int64)
+        points = (kind == code["points"]) & (value < 0) & (rkind >= 0)
+        grade = (kind == code["grade_down"]) & (rkind >= 0)
+        warned = kind == code["warned"]
+        listed = kind == code["listed"]
+        refused = kind == code["refused"]
+        if refused.any():  # a refusal teaches only those no list told
+            refused[refused] = ~self.world.notices.told_listed(told["citizen"][refused])
+        sev = np.zeros(kind.shape[0])
+        sev[points] = s.grade * -value[points] / per_grade[about[points]]
+        sev[grade] = s.grade
+        sev[warned] = s.warned
+        sev[listed | refused] = s.listed
+        mask = np.zeros(kind.shape[0], np.int64)
+        from_record = points | grade
+        mask[from_record] = by_record[rkind[from_record]]
+        from_list = warned | listed | refused
+        mask[from_list] = by_list[about[from_list]]
+        keep = (mask > 0) & (sev > 0)
+        return told["citizen"][keep], mask[keep], np.minimum(sev[keep], 1.0)
+
+    def _tables(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Families (bit mask) of each record kind and of each list (by its `notice_about`
+        code), and the points of one grade of each policy (by its `notice_about` code)."""
+        codes, acts = self.world.codes, self.world.record_acts
+        every = (1 << len(self.levels)) - 1
+        by_record = np.zeros(256, np.int64)
+        for record, kinds in acts.items():
+            by_record[codes.code("record_kind", record)] = self._mask(kinds)
+        by_list = np.zeros(256, np.int64)
+        for name, info in self.world.sanctions.items():
+            kinds = {k for r in info.basis for k in acts.get(r, ())}
+            by_list[codes.code("notice_about", name)] = self._mask(kinds) if info.basis else every
+        per_grade = np.full(256, np.inf)
+        for name, info in self.world.scores.items():
+            per_grade[codes.code("notice_about", name)] = points_per_grade(info)
+        return by_record, by_list, per_grade
+
+    def _mask(self, kinds: set[str]) -> int:
+        return sum(1 << f for f in {self.family_of[k] for k in kinds if k in self.family_of})
+
+    def _learn(self, day: int, citizen: np.ndarray, mask: np.ndarray, sev: np.ndarray) -> None:
+        """Decay every level of the citizens taught to today, then add the lessons."""
+        who = np.unique(citizen)
+        decay = self._decay(day, who)
+        for level in self.levels:
+            level[who] = np.rint(level[who] * decay).astype(np.uint16)
+        self.last[who] = day
+        for f, level in enumerate(self.levels):
+            mine = (mask >> f) & 1 == 1
+            if not mine.any():
+                continue
+            # Several lessons of a day combine like sequential ones: 1 - prod(1 - s).
+            rows, at = np.unique(citizen[mine], return_inverse=True)
+            keep = np.ones(rows.shape[0])
+            np.multiply.at(keep, at, 1.0 - sev[mine])
+            d = level[rows] / LEVELS
+            level[rows] = np.rint((1.0 - (1.0 - d) * keep) * LEVELS).astype(np.uint16)
+
+    def _decay(self, day: int, citizens: np.ndarray) -> np.ndarray:
+        elapsed = np.maximum(day - self.last[citizens], 0)
+        return np.exp2(-elapsed / self.params.half_life_days)
+
+    def level(self, family: str, citizens: np.ndarray, day: int) -> np.ndarray:
+        """Each citizen's deterrence level D in [0, 1] for `family` on `day`."""
+        f = list(self.params.families).index(family)
+        return self.levels[f][citizens] / LEVELS * self._decay(day, citizens)
+
+    def factor(self, kind: str, citizens: np.ndarray, day: int) -> np.ndarray:
+        """Propensity multiplier of each citizen for acts of `kind` on `day`."""
+        f = self.family_of.get(kind)
+        if f is None:
             return np.ones(citizens.shape[0])
-        return self.params.factor ** self.deterred[citizens].astype(np.float64)
+        raw = self.levels[f][citizens]
+        out = np.ones(citizens.shape[0])
+        some = raw > 0
+        if some.any():
+            d = raw[some] / LEVELS * self._decay(day, citizens[some])
+            out[some] = 1.0 - self.params.max_effect * d
+        return out
+
+
+def points_per_grade(info: ScoreInfo) -> float:
+    """The points of one grade: the narrowest band between two grade bounds, or a quarter of the
+    score's range when it has no grades."""
+    lows = [low for _, low in info.grades]
+    widths = [hi - lo for hi, lo in zip(lows, lows[1:], strict=False) if hi > lo]
+    if widths:
+        return float(min(widths))
+    return max((info.high - info.low) / 4.0, 1.0)

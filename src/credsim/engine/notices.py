@@ -12,7 +12,9 @@ turns the day's score changes and sanctions into the `notices` event table:
 
 Behaviours that respond to the system read yesterday's notices (`Notices.yesterday`) and the score
 as each citizen knows it (`known_score`, `known_grade`), never the state: a notification switch
-changes behaviour only through notices.
+changes behaviour only through notices. Beside the table's columns, `yesterday["record_kind"]`
+names the kind of record a points or grade notice was for (the conduct the citizen is told was
+punished; -1 for sanctions, whose list is in `about`, and for moves with no record).
 """
 
 from __future__ import annotations
@@ -61,10 +63,14 @@ class Notices:
         )
         self.yesterday: dict[str, np.ndarray] = {}
         """Yesterday's notices (columns of the `notices` table): what today's behaviour may read."""
+        self._record_kinds: list[np.ndarray] = []
 
     def build(self, day: Day) -> None:
         """Fill the day's `notices` table from its score changes and sanctions."""
         sc = day.score_changes
+        self._record_kinds = []
+        records = day.records.columns()
+        ids, kinds = records["record_id"], records["kind"]
         for code, (name, info, bounds) in self.policies.items():
             mine = sc["policy"] == code
             if info.opacity == "nothing" or not mine.any():
@@ -73,15 +79,16 @@ class Notices:
                 sc[f][mine] for f in ("citizen", "delta", "score", "record_id")
             )
             about = self.about[name]
+            rkind = _kind_of(rid, ids, kinds)
             if info.opacity in SHOWN:
-                self._add(day, citizen, "points", about, delta, rid)
+                self._add(day, citizen, "points", about, delta, rid, rkind)
                 continue
             if bounds.shape[0] == 0:
                 continue
             new = _grade(after.astype(np.int64), bounds)
             old = _grade(after.astype(np.int64) - delta, bounds)
             for kind, moved in (("grade_down", new > old), ("grade_up", new < old)):
-                self._add(day, citizen[moved], kind, about, new[moved], rid[moved])
+                self._add(day, citizen[moved], kind, about, new[moved], rid[moved], rkind[moved])
         s = day.sanctions
         action, who, rid, list_code = s["action"], s["citizen"], s["record_id"], s["consequence"]
         told = ~np.isin(list_code, self.silent)
@@ -93,7 +100,9 @@ class Notices:
 
     def close(self, day: Day) -> None:
         """The day is over: its notices are what the next day's behaviour reads."""
-        self.yesterday = day.notices.columns()
+        self.yesterday = dict(day.notices.columns())
+        kinds = self._record_kinds
+        self.yesterday["record_kind"] = np.concatenate(kinds) if kinds else np.empty(0, np.int16)
 
     def known_score(self, policy: str, citizens: np.ndarray) -> np.ndarray:
         """The score of `policy` each citizen believes they have: the score they were last shown
@@ -131,8 +140,10 @@ class Notices:
         """`notice_about` codes of the consequences named."""
         return self.list_about[consequence_codes.astype(np.int64)]
 
-    def _add(self, day: Day, citizen, kind: str, about, value, record_id) -> None:
+    def _add(self, day: Day, citizen, kind: str, about, value, record_id, record_kind=-1) -> None:
         if np.size(citizen):
+            rows = np.size(citizen)
+            self._record_kinds.append(np.broadcast_to(np.int16(record_kind), rows).astype(np.int16))
             day.notices.add(
                 day=day.day,
                 citizen=citizen,
@@ -141,6 +152,17 @@ class Notices:
                 value=np.clip(value, -32768, 32767),
                 record_id=record_id,
             )
+
+
+def _kind_of(record_id: np.ndarray, ids: np.ndarray, kinds: np.ndarray) -> np.ndarray:
+    """The kind of each of the day's records named (ids ascending), or -1 for none."""
+    out = np.full(record_id.shape[0], -1, np.int16)
+    if ids.shape[0] == 0 or record_id.shape[0] == 0:
+        return out
+    at = np.minimum(np.searchsorted(ids, record_id), ids.shape[0] - 1)
+    found = ids[at] == record_id
+    out[found] = kinds[at[found]]
+    return out
 
 
 def _grade(scores: np.ndarray, bounds: np.ndarray) -> np.ndarray:

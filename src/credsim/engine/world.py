@@ -101,6 +101,9 @@ class World(Span):
     """Yesterday's records as the database holds them (id and the citizen named): what a broker
     or an attacker can copy."""
     records_written: int = 0
+    record_acts: dict[str, set[str]] = field(default_factory=dict)
+    """Record kind -> the act kinds the sources make it from (filled as sources start): what a
+    record says the citizen did, for behaviour that learns which conduct was punished."""
     """Records the system has written so far (in a sharded run: by every shard)."""
     lo: int = 0
     hi: int = -1

@@ -135,6 +135,7 @@ class Recorder(Source):
             coverage = LabelTables(rule.coverage, world.traits, where)
             detail_cdf = None if rule.details is None else np.cumsum(list(rule.details.values()))
             code = world.codes.code("record_kind", kind)
+            world.record_acts.setdefault(kind, set()).add(rule.act)
             self.rules.append((rule, code, streams, coverage, detail_cdf))
 
     def observe(self, day: Day) -> None:
