@@ -41,10 +41,10 @@ def test_runs_that_differ_after_a_date_share_every_act_and_record_before_it(tmp_
         cols = [c for c in a.columns if c not in ("act_id", "record_id")]
         before = [x[x["day"] < 40][cols].sort_values(cols, ignore_index=True) for x in (a, b)]
         pd.testing.assert_frame_equal(*before)
-    # ... and the change shows after it: offences are no longer deterred.
-    acts = [x.events("acts") for x in (plain, timed)]
-    after = [int((x["day"] >= 40).sum()) for x in acts]
-    assert after[1] > after[0]
+    # ... and the change shows after it: cameras record a share of jaywalkers during the ramp.
+    records = [x.events("records") for x in (plain, timed)]
+    ramp = [int(((x["day"] >= 40) & (x["kind"] == "jaywalking")).sum()) for x in records]
+    assert ramp[1] < ramp[0]
 
 
 def test_a_ramp_moves_a_parameter_step_by_step(tmp_path):
