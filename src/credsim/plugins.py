@@ -26,6 +26,7 @@ from credsim.metrics import (
     GamingMetrics,
     IdentityMetrics,
     PerkMetrics,
+    PlausibilityMetrics,
     SpeechMetrics,
     TrustMetrics,
 )
@@ -75,6 +76,7 @@ def builtin_registry() -> Registry:
     registry.register("metric", "identity", IdentityMetrics)
     registry.register("metric", "association", AssociationMetrics)
     registry.register("metric", "calibration", CalibrationMetrics)
+    registry.register("metric", "plausibility", PlausibilityMetrics)
     registry.register("metric", "appeals", AppealMetrics)
     registry.register("metric", "perks", PerkMetrics)
     registry.register("metric", "speech", SpeechMetrics)

@@ -21,7 +21,7 @@ from credsim.engine.loop import Part
 from credsim.engine.scope import Scope
 from credsim.engine.threads import wait_passively
 from credsim.results import Results, RunDirectory
-from credsim.results.by_year import by_year
+from credsim.results.by_year import by_year, whole_flows
 from credsim.results.citizens import citizens_table
 from credsim.scenario import SECTIONS, Scenario, load_scenario
 from credsim.version import __version__
@@ -199,6 +199,9 @@ def write_results(
     if frames:
         joined = frames[0].join([f.drop(columns=["day", "by", "group"]) for f in frames[1:]])
         summary["by_year"] = by_year(joined, model.start, stocks, daily)
+    flows = whole_flows(joined, sim.days, stocks, daily)
+    for metric in sim.metrics:
+        summary.update(metric.review(summary, flows))
     rundir.write_text("scenario.toml", tomli_w.dumps(scenario.to_dict()))
     rundir.write_json("summary.json", summary)
     if joined is not None:

@@ -242,3 +242,9 @@ class Metric(Plugin):
 
     def timeseries(self):  # -> pandas.DataFrame | None
         return None
+
+    def review(self, summary: dict, flows: dict[str, np.ndarray]) -> dict:
+        """Figures read off the whole run's headline figures, once every metric's `summary` and
+        `by_year` are in: `flows` holds each whole-population flow per day of the run (people),
+        from the time series and `daily_totals`. Merged into summary.json like `summary`."""
+        return {}

@@ -11,6 +11,7 @@ from credsim.metrics.exclusion import ExclusionMetrics
 from credsim.metrics.gaming import GamingMetrics
 from credsim.metrics.identity import IdentityMetrics
 from credsim.metrics.perks import PerkMetrics
+from credsim.metrics.plausibility import PlausibilityMetrics
 from credsim.metrics.speech import SpeechMetrics
 from credsim.metrics.trust import TrustMetrics
 
@@ -26,6 +27,7 @@ __all__ = [
     "GamingMetrics",
     "IdentityMetrics",
     "PerkMetrics",
+    "PlausibilityMetrics",
     "SpeechMetrics",
     "TrustMetrics",
 ]

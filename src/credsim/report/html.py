@@ -18,6 +18,7 @@ from .section import Section, render_section
 from .sections_core import CORE_SECTIONS
 from .sections_harms import HARM_SECTIONS
 from .sections_mechanisms import MECHANISM_SECTIONS
+from .sections_plausibility import PLAUSIBILITY_SECTION
 from .sections_time import TIME_SECTIONS
 from .sections_wrongful import WRONGFUL_SECTIONS
 from .tables import fmt, note, table
@@ -50,9 +51,10 @@ def _run_facts(run: RunData) -> list[str]:
 
 
 ORDER = (
-    "headline", "calibration", "rollout", "scores", "grades", "sanctions", "travel", "wrongful",
-    "provinces", "misattribution", "cases", "self-censorship", "exclusion", "gaming", "trust",
-    "adversaries", "identity", "appeals", "perks", "association", "demography", "run",
+    "headline", "calibration", "plausibility", "rollout", "scores", "grades", "sanctions",
+    "travel", "wrongful", "provinces", "misattribution", "cases", "self-censorship", "exclusion",
+    "gaming", "trust", "adversaries", "identity", "appeals", "perks", "association", "demography",
+    "run",
 )  # fmt: skip
 SECTIONS: list[Section] = sorted(
     [
@@ -60,6 +62,7 @@ SECTIONS: list[Section] = sorted(
         *WRONGFUL_SECTIONS,
         *HARM_SECTIONS,
         CASES_SECTION,
+        PLAUSIBILITY_SECTION,
         *MECHANISM_SECTIONS,
         *TIME_SECTIONS,
         Section("run", "Run facts", lambda run: True, _run_facts),

@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-__all__ = ["by_year", "is_stock"]
+__all__ = ["by_year", "is_stock", "whole_flows"]
 
 
 def is_stock(column: str, stocks: tuple[str, ...]) -> bool:
@@ -50,6 +50,31 @@ def by_year(
             else:
                 entry[column] = None
         out[str(int(year))] = entry
+    return out
+
+
+def whole_flows(
+    frame: pd.DataFrame | None,
+    days: int,
+    stocks: tuple[str, ...],
+    daily: dict[str, np.ndarray] | None = None,
+) -> dict[str, np.ndarray]:
+    """{column: people per day of the run} for every whole-population flow of the time series,
+    and the flows kept outside it (`daily`); stocks are left out."""
+    out: dict[str, np.ndarray] = {}
+    if frame is not None:
+        whole = frame[frame["by"] == "all"]
+        day = whole["day"].to_numpy()
+        for column in whole.columns:
+            if column in ("day", "date", "by", "group") or is_stock(column, stocks):
+                continue
+            if not pd.api.types.is_numeric_dtype(whole[column]):
+                continue
+            series = np.zeros(days)
+            series[day] = whole[column].to_numpy(dtype=np.float64)
+            out[column] = series
+    for name, values in (daily or {}).items():
+        out[name] = np.asarray(values, np.float64)
     return out
 
 
