@@ -1,16 +1,22 @@
-"""Social exclusion: ties cut to low scorers grow with the weight of the friends' term."""
+"""Social exclusion: ties cut to low scorers grow with the weight of the friends' term and with
+how many friends see a score; children neither cut nor are cut."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from credsim import load_scenario
 from credsim.population.ties import CutTies
+from credsim.runner import build_simulation
+
+# Everyone's score seen by every friend, and everyone minding it: the most ties cut.
+SEEN = ["behavior.exclusion.visible_share=1", "behavior.exclusion.motive_share=1"]
 
 
 def test_ties_cut_rise_with_network_weight_and_vanish_without_it(quick_summary):
     cut = {}
     for weight in (0.0, 0.03, 0.1):
-        summary = quick_summary(f"w{weight}", f"policies.sesame.network_weight={weight}")
+        summary = quick_summary(f"w{weight}", f"policies.sesame.network_weight={weight}", *SEEN)
         cut[weight] = summary["ties_cut"]
     assert cut[0.0] == 0
     assert 0 < cut[0.03] < cut[0.1]
@@ -19,10 +25,45 @@ def test_ties_cut_rise_with_network_weight_and_vanish_without_it(quick_summary):
 
 
 def test_listed_citizens_and_their_families_are_the_most_isolated(quick_summary):
-    summary = quick_summary("iso", "policies.sesame.network_weight=0.1", days=200)
+    summary = quick_summary("iso", "policies.sesame.network_weight=0.1", *SEEN, days=200)
     iso = summary["isolation"]
     assert iso["listed"] > iso["family_of_listed"] > iso["others"] >= 0
     assert sum(summary["ties_cut_by_group"]["sex"].values()) == 2 * summary["ties_cut"]
+    assert sum(summary["ties_cut_by_reason"].values()) == summary["ties_cut"]
+
+
+def test_only_friends_who_see_a_score_cut_over_it(quick_summary):
+    everyone = quick_summary("all", "policies.sesame.network_weight=0.1", *SEEN)
+    few = quick_summary(
+        "few",
+        "policies.sesame.network_weight=0.1",
+        "behavior.exclusion.visible_share=0.1",
+        "behavior.exclusion.motive_share=1",
+    )
+    nobody = quick_summary(
+        "none", "policies.sesame.network_weight=0.1", "behavior.exclusion.visible_share=0"
+    )
+    assert nobody["ties_cut"] == 0
+    # A tenth of the friendships see a score: about a tenth of the ties are cut.
+    assert 0 < few["ties_cut"] < 0.2 * everyone["ties_cut"]
+
+
+def test_no_tie_is_cut_with_a_child_at_either_end():
+    scenario = load_scenario(
+        "default",
+        population=6_000,
+        days=92,
+        seed=5,
+        overrides=["but_for=false", "policies.sesame.network_weight=0.2", *SEEN],
+    )
+    sim = build_simulation(scenario)
+    sim.initialise()
+    for day in range(92):
+        sim.step(day)
+    low, high = sim.world.services["cut_ties"].ends()
+    assert low.shape[0] > 0
+    age = sim.state["age"]
+    assert (age[low] >= 18).all() and (age[high] >= 18).all()
 
 
 def test_cut_ties_leave_the_neighbour_mean():

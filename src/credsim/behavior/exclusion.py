@@ -1,13 +1,18 @@
 """Social exclusion: where a score has a friends' term, citizens drop friends who drag it down.
 
-On each update of a policy's network term, every friend of a low-scoring citizen (score below the
-policy's `threshold`) weighs the tie. Dropping a friend scoring `gap` points below the policy's
-reference raises one's own network term by about `network_weight x gap / degree` points (the
-friend no longer counts in the mean); a citizen who is shown their score cuts the tie with chance
+Who sees whose score: a score is private unless its holder shows it; each friendship is one where
+the holder has shown their score to the friend with chance `visible_share` (fixed per pair for the
+run). Who drops whom, and why: on each update of a policy's network term, a friend who can see a
+low score (below the policy's `threshold`) and believes friends' scores move their own (a fixed
+`motive_share` of adults) weighs the tie. Dropping a friend scoring `gap` points below the
+policy's reference raises one's own network term by about `network_weight x gap / degree`
+points (the friend no longer counts in the mean); they cut the tie with chance
 `1 - exp(-gain / tie_value)`, where `tie_value` is what a friendship is worth to them in points.
 Household members of a low scorer are shunned too, at `family_share` of that chance (guilt by
-association). With no network term there is no gain, so nobody cuts a tie. Cut ties stay cut and
-leave the network term's mean (`credsim.population.ties.CutTies`).
+association), by friends who can see the low scorer's score. Only adults hold a score others see
+and only adults drop friends over one: children neither cut nor are cut. With no network term
+there is no gain, so nobody cuts a tie. Cut ties stay cut and leave the network term's mean
+(`credsim.population.ties.CutTies`); `cuts_by_reason` counts them by why.
 """
 
 from __future__ import annotations
@@ -39,6 +44,12 @@ class ExclusionParams(PluginParams):
         0.3, ge=0, le=1, description="chance of shunning a low scorer's household, relative"
     )
     mean_degree: float = Field(20.0, gt=0, description="friends a citizen is assumed to have")
+    visible_share: float = Field(
+        0.1, ge=0, le=1, description="chance a citizen has shown their score to a given friend"
+    )
+    motive_share: float = Field(
+        0.2, ge=0, le=1, description="share of adults who believe friends' scores move their own"
+    )
     adult_age: int = Field(
         18,
         ge=0,
@@ -66,13 +77,21 @@ class Exclusion(Behavior):
         self.choice = choice
         self.cuts = CutTies(world.n)
         world.offer("cut_ties", self.cuts)
+        world.offer("exclusion", self)
         self.decide = world.stream(f"behavior.{self.name}.cut")
+        self.shown_to = world.stream(f"behavior.{self.name}.shown_to")
+        self.motive = world.stream(f"behavior.{self.name}.motive")
+        self.cuts_by_reason = {"low_score": 0, "family_of_low_scorer": 0}
+        """Ties cut, by why: the friend's own low score, or a low scorer in their household."""
         self.household = world.state["household"]
         self.age = world.state["age"]
 
     def merge(self, parts: list) -> None:
         """A tie lies inside one province, so each shard's cuts are its own: their union."""
         self.cuts.keys = sorted_union([self.cuts.keys, *(p.cuts.keys for p in parts)])
+        for part in parts:
+            for reason, count in part.cuts_by_reason.items():
+                self.cuts_by_reason[reason] += count
 
     def act(self, day: Day) -> None:
         policy = self.world.services.get(f"policy:{self.choice}") if self.choice else None
@@ -94,31 +113,47 @@ class Exclusion(Behavior):
             return
         gap = reference - shown[low - lo]
         scale = weight / p.mean_degree / p.tie_value
-        self._cut(day.day, low, gap, scale)
+        self._cut(day.day, low, gap, scale, "low_score")
         if p.family_share > 0:
-            kin, kin_gap = self._family(low, gap, threshold)
-            self._cut(day.day, kin, kin_gap, scale, p.family_share)
+            kin, kin_gap, source = self._family(low, gap, threshold)
+            self._cut(day.day, kin, kin_gap, scale, "family_of_low_scorer", source)
 
-    def _cut(self, day: int, who: np.ndarray, gap: np.ndarray, scale: float, share=1.0) -> None:
-        """Each friend of `who` cuts the tie with chance share x (1 - exp(-scale x gap))."""
+    def _cut(self, day, who, gap, scale: float, reason: str, seen=None) -> None:
+        """Each friend of `who` who can see the low score (of `who`, or of `seen`, the low scorer
+        in their household) and has the motive cuts the tie with chance share x
+        (1 - exp(-scale x gap)), share 1 for a low scorer and `family_share` for their kin."""
+        p = self.params
+        share = 1.0 if seen is None else p.family_share
         at, friend = self.world.graph.friend_pairs(who)
         owner = who[at]
+        holder = owner if seen is None else seen[at]
+        sees = friend != holder
+        if p.visible_share < 1:
+            sees &= pair_draws(self.shown_to.key, 0, holder, friend) < p.visible_share
+        if p.motive_share < 1:
+            sees &= self.motive.uniform(0, friend) < p.motive_share
         u = pair_draws(self.decide.key, day, owner, friend)
-        cut = (u < share * -np.expm1(-scale * gap[at])) & self._adult(friend)
+        cut = sees & (u < share * -np.expm1(-scale * gap[at])) & self._adult(friend)
         if cut.any():
+            before = len(self.cuts)
             self.cuts.add(owner[cut], friend[cut])
+            self.cuts_by_reason[reason] += len(self.cuts) - before
 
-    def _family(self, low, gap, threshold) -> tuple[np.ndarray, np.ndarray]:
+    def _family(self, low, gap, threshold) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Household members of low scorers (not low themselves), each with the largest gap of
-        a low scorer in their household."""
+        a low scorer in their household, and that low scorer (whose score a friend must see)."""
         owner, member = household_members(self.household, low)
         keep = ~(self.world.notices.known_score(self.choice, member) < threshold)
         owner, member = owner[keep], member[keep]
-        kin, where = np.unique(member, return_inverse=True)
-        kin_gap = np.zeros(kin.shape[0])
-        np.maximum.at(kin_gap, where, gap[np.searchsorted(low, owner)])
+        owner_gap = gap[np.searchsorted(low, owner)]
+        # The largest gap per member: sort by member, then gap descending, keep the first.
+        order = np.lexsort((-owner_gap, member))
+        member, owner, owner_gap = member[order], owner[order], owner_gap[order]
+        first = np.ones(member.shape[0], bool)
+        first[1:] = member[1:] != member[:-1]
+        kin, kin_gap, source = member[first], owner_gap[first], owner[first]
         adult = self._adult(kin)
-        return kin[adult], kin_gap[adult]
+        return kin[adult], kin_gap[adult], source[adult]
 
     def _adult(self, citizens: np.ndarray) -> np.ndarray:
         """Living citizens of adult age."""

@@ -1,14 +1,16 @@
 """Gaming: citizens buy a better score from card-swiping services, contact-renting, ID pooling
 and click farms.
 
-A citizen who believes their score under `policy` is below `target` (the score they were shown,
-or the middle of the grade band they were shown: credsim.engine.notices) (where a better
-score pays: a perk, a deposit waived) may buy each service on a day, with chance `demand` x what
-they can afford: 1 - price / (budget_share x monthly income of their income band), never below
-zero. What a purchase does is not decided here: it is an act (`card_swiping`, ...) that platform
-sources record as ordinary-looking good records (and sometimes detect, `gaming_detected`), and
-policies price those records. So the points bought, the penalties when caught and who can pay all
-come out of the same records as every other score change.
+Who buys: an adult among the `aware_share` who know of such services and would use them (fixed
+per citizen), who believes their score under `policy` is below `target` (where a better score
+pays: a perk, a deposit waived) but within `reach` points of it (the score they were shown, or
+the middle of the grade band they were shown: credsim.engine.notices). They may buy each service
+on a day, with chance `demand` x what they can afford: 1 - price / (budget_share x monthly income
+of their income band), never below zero. What a purchase does is not decided here: it is an
+act (`card_swiping`, ...) that platform sources record as ordinary-looking good records (and
+sometimes detect, `gaming_detected`), and policies price those records. So the points bought,
+the penalties when caught and who can pay all come out of the same records as every other score
+change.
 """
 
 from __future__ import annotations
@@ -57,6 +59,12 @@ class GamingParams(PluginParams):
         default_factory=lambda: dict(NBS_2020_INCOME),
         description="income band -> monthly income, yuan (NBS 2020 quintiles)",
     )
+    reach: float | None = Field(
+        50.0, gt=0, description="only citizens within this many points below the target buy"
+    )
+    aware_share: float = Field(
+        0.02, ge=0, le=1, description="share of adults who know of such services and would use one"
+    )
     adult_age: int = Field(18, ge=0, le=100)
     services: dict[str, Service] = Field(default_factory=_services)
 
@@ -97,6 +105,7 @@ class Gaming(Behavior):
             for name in p.services
         }
         self.age = world.state["age"]
+        self.aware = world.stream(f"behavior.{self.name}.aware")
         world.offer("gaming", self)
 
     def act(self, day: Day) -> None:
@@ -107,13 +116,23 @@ class Gaming(Behavior):
             who = self.world.hits(hits_stream, day.day, service.demand)
             if who.shape[0] == 0:
                 continue
-            known = self.world.notices.known_score(self.params.policy, who)
-            want = (known < self.params.target) & (self.age[who] >= self.params.adult_age)
-            who = who[want]
+            who = who[self.wants(who)]
             chance = self.afford[name][self.income.codes(who)]
             buys = who[thin_stream.uniform(day.day, who) < chance].astype(np.int32)
             if buys.shape[0]:
                 day.acts.add(day=day.day, actor=buys, kind=self.code[name])
+
+    def wants(self, citizens: np.ndarray) -> np.ndarray:
+        """Whether each citizen would buy points: an adult aware of the services, shown a score
+        below the target and within reach of it."""
+        p = self.params
+        known = self.world.notices.known_score(p.policy, citizens)
+        want = (known < p.target) & (self.age[citizens] >= p.adult_age)
+        if p.reach is not None:
+            want &= known >= p.target - p.reach
+        if p.aware_share < 1:
+            want &= self.aware.uniform(0, citizens) < p.aware_share
+        return want
 
     def prices(self) -> dict[int, float]:
         """Act kind code -> price in yuan (for the metrics)."""

@@ -57,8 +57,15 @@ class ExclusionMetrics(Metric):
                 for trait, labels in by_group.items()
             },
             "ties_cut_by_day": (self.daily * k).tolist(),
+            "ties_cut_by_reason": self._reasons(k),
             "isolation": self._isolation(cuts),
         }
+
+    def _reasons(self, k: int) -> dict[str, int]:
+        """Ties cut over the friend's own low score, and over a low scorer in their household."""
+        behaviour = self.world.services.get("exclusion")
+        reasons = getattr(behaviour, "cuts_by_reason", {})
+        return {reason: count * k for reason, count in reasons.items()}
 
     def _isolation(self, cuts) -> dict:
         """Mean share of friendships cut per citizen, by standing at the end of the run."""

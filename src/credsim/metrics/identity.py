@@ -1,5 +1,6 @@
 """Identity harms: legitimate people refused a phone number (and so the internet) at face
-verification, and numbers used in someone else's name, found or still in use."""
+verification after every try they made, the failed tries themselves, and numbers used in someone
+else's name, found or still in use."""
 
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ class IdentityMetrics(Metric):
             code("record_kind", k) for k in ("sim_denied", "sim_registered", "sim_closed")
         )
         self.refused = np.zeros((world.days, self.groups.size))
+        self.failed = np.zeros(world.days)
+        self.failed_by = np.zeros(self.groups.size)
         self.stolen = 0
         self.found = 0
 
@@ -38,29 +41,42 @@ class IdentityMetrics(Metric):
         kind, who, actor, detail = (
             day.records[f] for f in ("kind", "attributed_to", "true_actor", "true_detail")
         )
-        legit_refusal = (kind == self.denied) & (detail == 0)
-        self.refused[day.day] = self.groups.count(who[legit_refusal])
+        # True detail: 0 a legitimate applicant who will try again, 2 one who will not (finally
+        # denied), 1 an impostor caught.
+        legit_failure = (kind == self.denied) & (detail != 1)
+        final = legit_failure & (detail == 2)
+        self.refused[day.day] = self.groups.count(who[final])
+        failed = self.groups.count(who[legit_failure])
+        self.failed_by += failed
+        self.failed[day.day] = failed[0]
         self.stolen += int(np.count_nonzero((kind == self.registered) & (who != actor)))
         self.found += int(np.count_nonzero(kind == self.closed))
 
     def merge(self, parts: list) -> None:
-        add_up(self, parts, "refused", "stolen", "found")
+        add_up(self, parts, "refused", "failed", "failed_by", "stolen", "found")
 
     def summary(self) -> dict:
         k = self.k
         accounts = self.world.services.get("accounts")
         active = accounts.numbers_in_others_names() if accounts is not None else 0
         by: dict = {}
+        failed: dict = {}
         totals = self.refused.sum(axis=0)
         for i, (trait, label) in enumerate(self.groups.keys[1:], start=1):
             by.setdefault(trait, {})[label] = round(totals[i] * k)
+            failed.setdefault(trait, {})[label] = round(self.failed_by[i] * k)
         return {
             "internet_access_denied": round(totals[0] * k),
+            "registration_attempts_failed": round(self.failed_by[0] * k),
+            "registration_attempts_failed_by_group": failed,
             "internet_access_denied_by_group": by,
             "numbers_registered_by_impostors": self.stolen * k,
             "numbers_in_others_names_found": self.found * k,
             "numbers_in_others_names_active": active * k,
         }
+
+    def daily_totals(self) -> dict[str, np.ndarray]:
+        return {"registration_attempts_failed": self.failed * self.k}
 
     def timeseries(self) -> pd.DataFrame:
         days = self.world.days

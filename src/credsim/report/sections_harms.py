@@ -48,9 +48,8 @@ def _misattribution(run: RunData) -> list[Block]:
 def _censorship_points(run: RunData) -> tuple[list, tuple[float, float], float | None, str]:
     """Per group: (dim, label, perceived surveillance, held-back share); overall; model slope."""
     params = run.plugin("behavior", "self_censorship") or {}
-    fear = float(params.get("flag_chance", 0.7)) * min(
-        float(params.get("penalty", 10.0)) / float(params.get("penalty_scale", 10.0)), 1.0
-    )
+    flag = float(params.get("flag_chance", 0.7))
+    fear = flag * _background_fear(params)
     identity = run.plugin("sources", "identity")
     registered = float(identity.get("registered_share", 0.95)) if identity else 1.0
     dims = [d for d in SPEECH_DIMS if d in (run.summary.get("speech_by_group") or {})]
@@ -91,25 +90,53 @@ def _censorship_points(run: RunData) -> tuple[list, tuple[float, float], float |
     if isinstance(post, dict):
         sensitive = float(post.get("detail_share", 0.0))
         hold = sensitive * float(params.get("sensitivity", 0.8))
-        slope = hold + (1 - sensitive) * float(params.get("chill", 0.1))
+        chill = float(params.get("chill", 0.01))
+        slope = hold + (1 - sensitive) * (chill / flag if flag else 0.0)
     where = "citizens.parquet" if named is not None else "the scenario"
     return groups, overall, slope, f"real-name share of posters {everyone:.0%}, from {where}"
+
+
+def _background_fear(params: dict) -> float:
+    """The fear every citizen starts with (scenarios before `background_fear` feared `penalty`
+    points out of `penalty_scale`)."""
+    if "background_fear" in params:
+        return float(params["background_fear"])
+    return min(float(params.get("penalty", 10.0)) / float(params.get("penalty_scale", 10.0)), 1.0)
+
+
+SPEECH_LINES = (
+    ("speech_sensitive_held_back", "speech_sensitive_held_back_share",
+     "Sensitive posts held back"),
+    ("speech_ordinary_held_back", "speech_ordinary_held_back_share",
+     "Ordinary posts held back (the chill)"),
+    ("speech_held_back_by_credit", None,
+     "Posts held back only because of a cost learned in the credit system"),
+    ("speech_fear_learned", None, "People who know a flagged post costs points or a listing"),
+)  # fmt: skip
 
 
 def _censorship(run: RunData) -> list[Block]:
     groups, overall, slope, basis = _censorship_points(run)
     caption = (
         "Share of intended posts held back, by group, against perceived surveillance (real-name "
-        f"share × chance of being flagged × penalty feared; {basis}); dashed: the model's rate."
+        f"share × chance of being flagged × background fear; {basis}); dashed: the model's rate "
+        "before anyone learns what a flagged post costs."
     )
     rows = [[f"{d}: {label}", round(s, 3), f"{100 * h:.2f}%"] for d, label, s, h in groups]
+    s = run.summary
+    lines = [
+        [label, s[key], f"{100 * s[share]:.2f}%" if share and s.get(share) is not None else ""]
+        for key, share, label in SPEECH_LINES
+        if key in s
+    ]
     out: list[Block] = [
         Plot("self-censorship", caption, lambda: self_censorship(groups, overall, slope)),
-        details(
-            "Per group",
-            table(["Group", "Perceived surveillance", "Posts held back"], rows),
-        ),
     ]
+    if lines:
+        out.append(table(["Speech", "Posts or people", "Share of those intended"], lines, {1}))
+    out.append(
+        details("Per group", table(["Group", "Perceived surveillance", "Posts held back"], rows))
+    )
     return out
 
 
@@ -132,12 +159,13 @@ def _identity(run: RunData) -> list[Block]:
             Plot(
                 "identity",
                 "Legitimate applicants refused a phone number because face verification failed "
-                "to match them, per 100,000 people in each group.",
+                "to match them at every try they made, per 100,000 people in each group.",
                 lambda: group_bars([(title, rates, overall, "{:,.1f}")]),
             )
         )
     keys = {
-        "internet_access_denied": "Legitimate applicants refused a number",
+        "internet_access_denied": "Legitimate applicants refused a number at their last try",
+        "registration_attempts_failed": "Failed tries by legitimate applicants (each retry counts)",
         "numbers_registered_by_impostors": "Numbers registered with someone else's ID",
         "numbers_in_others_names_found": "Numbers in others' names closed by carrier checks",
         "numbers_in_others_names_active": "Numbers in others' names still in use at the end",

@@ -36,7 +36,7 @@ def _exclusion(run: RunData) -> list[Block]:
     )
     out: list[Block] = [
         Plot("exclusion", caption, lambda: exclusion(s)),
-        f"<p>{s['ties_cut']:,} friend ties were cut over the run.</p>",
+        f"<p>{s['ties_cut']:,} friend ties were cut over the run{_reasons(s)}.</p>",
     ]
     by_day = s.get("ties_cut_by_day")
     if isinstance(by_day, list) and by_day:
@@ -50,6 +50,18 @@ def _exclusion(run: RunData) -> list[Block]:
         ]  # fmt: skip
         out.append(details("Ties cut by group", table(["Group", "Ties cut"], rows)))
     return out
+
+
+def _reasons(s: dict) -> str:
+    """Why ties were cut, as a clause to the sentence on how many were."""
+    why = s.get("ties_cut_by_reason")
+    if not isinstance(why, dict) or not why:
+        return ""
+    own, kin = why.get("low_score", 0), why.get("family_of_low_scorer", 0)
+    return (
+        f": {own:,} by a friend who saw the other's low score, {kin:,} by a friend who saw the "
+        "low score of someone in the other's household"
+    )
 
 
 def _gaming(run: RunData) -> list[Block]:

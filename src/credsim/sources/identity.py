@@ -6,6 +6,12 @@ through when verification falsely matches. Numbers also change hands by resale, 
 Either way a number in A's name is used by B; a carrier check finds and closes some of them.
 Online sources ask this source who holds the number an act used (`holder`).
 
+A legitimate applicant refused at verification tries again (`retry_share`) after a few days
+(`retry_mean_days`), up to `max_attempts` tries in all; a retry fails `retry_multiplier` times as
+often as a first try (the same face and conditions fail again). Every failed try is a `sim_denied`
+record; its true detail says whether it was the last (2: legitimate, no further try), a refusal
+the applicant will retry (0), or an impostor caught (1).
+
 Who is paired with whom (the victim of an impostor, the buyer of a SIM) is a fixed random
 matching of the whole population, computed from a hash: nothing per pair is stored.
 """
@@ -49,6 +55,16 @@ class IdentityParams(PluginParams):
         default_factory=dict, description="trait -> label -> multiplier, by the victim's traits"
     )
     check_share: float = Field(0.5, ge=0, le=1, description="share of misused numbers found")
+    max_attempts: int = Field(
+        3, ge=1, le=20, description="tries a legitimate applicant makes at most"
+    )
+    retry_share: float = Field(
+        0.95, ge=0, le=1, description="chance a refused applicant tries again (if tries are left)"
+    )
+    retry_mean_days: float = Field(3.0, ge=1, description="mean days before trying again")
+    retry_multiplier: float = Field(
+        2.0, ge=0, description="false non-match rate of a retry relative to a first try"
+    )
     check_mean_days: float = Field(90.0, ge=1, description="mean days until a check finds one")
 
 
@@ -86,8 +102,10 @@ class IdentitySource(Source):
         self.fnmr = LabelTables(p.false_non_match_multipliers, world.traits, "identity FNMR")
         self.passing = LabelTables(p.impostor_pass_multipliers, world.traits, "identity impostors")
         self.streams = {
-            s: world.stream(f"source.{self.name}.{s}") for s in ("verify", "check", "wait")
+            s: world.stream(f"source.{self.name}.{s}")
+            for s in ("verify", "check", "wait", "retry", "retry_wait", "retry_verify")
         }
+        self.retries = world.calendar({"actor": "int32", "act_id": "int64", "attempt": "uint8"})
         self._pairing(world.stream(f"source.{self.name}.pairing"))
         self.checks = world.calendar(
             {"owner": "int32", "user": "int32", "actor": "int32", "act_id": "int64"}
@@ -153,12 +171,14 @@ class IdentitySource(Source):
         self._record(
             day, "sim_closed", due["owner"][still], due["actor"][still], due["act_id"][still]
         )
+        again = self.retries.pop(t)
+        if self.world.alive is not None and again["actor"].shape[0]:
+            living = self.world.alive(again["actor"])
+            again = {f: v[living] for f, v in again.items()}
+        self._register(day, again["actor"], again["act_id"], again["attempt"])
         kind, actor, act_id = day.acts["kind"], day.acts["actor"], day.acts["act_id"]
-        self._register(
-            day,
-            actor[kind == self.acts["sim_registration"]],
-            act_id[kind == self.acts["sim_registration"]],
-        )
+        new = kind == self.acts["sim_registration"]
+        self._register(day, actor[new], act_id[new], np.ones(int(new.sum()), np.uint8))
         self._steal(
             day,
             actor[kind == self.acts["identity_theft"]],
@@ -168,11 +188,35 @@ class IdentitySource(Source):
             day, actor[kind == self.acts["sim_resale"]], act_id[kind == self.acts["sim_resale"]]
         )
 
-    def _register(self, day: Day, who: np.ndarray, act_id: np.ndarray) -> None:
-        fail = self.params.false_non_match_rate * self.fnmr.factor(who) if self.errors else 0.0
-        # Draws are keyed by (day, citizen), not by log position, to keep common random numbers.
-        denied = self.streams["verify"].uniform(day.day, who) < fail
-        self._record(day, "sim_denied", who[denied], who[denied], act_id[denied])
+    def _register(self, day: Day, who: np.ndarray, act_id: np.ndarray, attempt) -> None:
+        """Verify applicants on their `attempt`-th try; the refused may come back."""
+        if who.shape[0] == 0:
+            return
+        p = self.params
+        retry = attempt > 1
+        fail = np.zeros(who.shape[0])
+        if self.errors:
+            fail = p.false_non_match_rate * self.fnmr.factor(who)
+            fail = np.minimum(np.where(retry, fail * p.retry_multiplier, fail), 1.0)
+        # Draws are keyed by (day, citizen), not by log position, to keep common random numbers;
+        # a retry draws from its own stream, so a new sign-up the same day is a fresh draw.
+        u = np.where(
+            retry,
+            self.streams["retry_verify"].uniform(day.day, who),
+            self.streams["verify"].uniform(day.day, who),
+        )
+        denied = u < fail
+        again = denied & (attempt < p.max_attempts)
+        again &= self.streams["retry"].uniform(day.day, who) < p.retry_share
+        last = denied & ~again
+        self._record(day, "sim_denied", who[again], who[again], act_id[again])
+        self._record(day, "sim_denied", who[last], who[last], act_id[last], truth=2)
+        if again.any():
+            back = who[again]
+            wait = self.streams["retry_wait"].geometric(day.day, back, p.retry_mean_days)
+            self.retries.push(
+                day.day + wait, actor=back, act_id=act_id[again], attempt=attempt[again] + 1
+            )
         ok = who[~denied]
         self.sim[ok] |= OWN
         self._record(day, "sim_registered", ok, ok, act_id[~denied])
@@ -214,7 +258,8 @@ class IdentitySource(Source):
 
     def _record(self, day: Day, kind: str, named, actor, act_id, truth: int = 0) -> None:
         """A record; `sim_denied` has true detail 1 when the refused applicant was an impostor
-        (truth: the carrier's record says only that the check failed)."""
+        and 2 when a legitimate applicant will not try again (truth: the carrier's record says
+        only that the check failed)."""
         if named.shape[0]:
             day.records.add(
                 day=day.day,
