@@ -72,8 +72,12 @@ class DimensionPolicy(ScoringPolicy):
 
     def init(self, world: RecordWorld) -> None:
         super().init(world)
-        # The network term measures friends against the average citizen's starting score.
+        # The network term measures friends against the average starting score of those who
+        # hold one (children and citizens outside the policy's regions hold none).
         own = self.scores[world.lo : world.hi]
+        scored = self.holds_score()
+        if scored is not None:
+            own = own[scored[world.lo : world.hi]]
         self._start = {"score_sum": int(own.astype(np.int64).sum()), "citizens": own.shape[0]}
         self._reference = 0.0
 

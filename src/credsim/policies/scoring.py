@@ -1,11 +1,12 @@
 """What every points-based policy shares: a score column, points per record kind, bounds, grades,
 recovery of deductions after a while, a network term from friends' scores, and what the citizen
-is told (opacity).
+is told (opacity), and the lists it reads (credsim.policies.listings).
 
 Every change to a score is a logged score change with its record and rule: a record's points, the
 later recovery of those points (same record, rule `<policy>:recovery`) and the network term's
-moves (no record, rule `<policy>:network`). So base + the sum of a citizen's changes = the final
-score, for every citizen and every policy.
+moves (no record, rule `<policy>:network`), and a listing's drop and its return (the listing's
+record, rules `<policy>:listed.<list>` and `<policy>:delisted.<list>`). So base + the sum of a
+citizen's changes = the final score, for every citizen and every policy.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from numba import njit
 from pydantic import Field, model_validator
 
 from credsim.engine import Column, PluginParams, Policy, PublicDay, RecordWorld, ScoreInfo
+from credsim.policies.listings import ListPoints, ListReader
 
 __all__ = ["ScoringParams", "ScoringPolicy", "apply_points", "merge_with_defaults"]
 
@@ -70,6 +72,11 @@ class ScoringParams(PluginParams):
         description="share of citizens who consent to be scored; records of the others are "
         "not scored (Rongcheng's current measures need consent)",
     )
+    lists: dict[str, ListPoints] = Field(
+        default_factory=dict,
+        description="list -> what a listing on it does to the score (points, or a drop into a "
+        "grade), given back on removal; read a day after the list acts",
+    )
 
     @model_validator(mode="after")
     def _bounds(self) -> ScoringParams:
@@ -120,6 +127,10 @@ class ScoringPolicy(Policy):
 
     params: ScoringParams
 
+    def __init__(self, name: str, params: ScoringParams) -> None:
+        super().__init__(name, params)
+        self.list_reader = ListReader(self)
+
     @property
     def column(self) -> str:
         return f"score.{self.name}"
@@ -156,7 +167,7 @@ class ScoringPolicy(Policy):
         cols = [Column(self.column, "int16", owner=self.name, doc="score")]
         if self.network_column:
             cols.append(Column(self.network_column, "int16", owner=self.name, doc="friends' term"))
-        return cols
+        return cols + self.list_reader.columns()
 
     def needs(self) -> list[str]:
         """Ties citizens cut, taken out of the friends' term (a public service)."""
@@ -183,12 +194,14 @@ class ScoringPolicy(Policy):
         self.recoveries = world.calendar(
             {"citizen": "int32", "points": "int32", "record_id": "int64"}
         )
+        self.list_reader.init(world)
 
     def score(self, day: PublicDay) -> None:
         due = self.recoveries.pop(day.day)
         if due["citizen"].shape[0]:
             rules = np.full(due["citizen"].shape[0], self.recovery_rule)
             self._change(day, due["citizen"], due["points"], due["record_id"], rules, False)
+        self.list_reader.score(day)
         records = day.records
         kind = records["kind"]
         rule = self.rule_by_code[kind]
@@ -214,6 +227,11 @@ class ScoringPolicy(Policy):
         """Whether each citizen consented to this policy's scoring (fixed per citizen)."""
         draw = self.world.stream(f"policy.{self.name}.consent").uniform(0, citizens)
         return draw < self.params.consent_share
+
+    def apply_change(self, day: PublicDay, citizens, points, record_ids, rules) -> np.ndarray:
+        """Apply and log score changes that are never recovered nor capped (a listing's drop or
+        return); the applied deltas, clamped to the bounds."""
+        return self._change(day, citizens, points, record_ids, rules, recover=False, cap=0)
 
     def _change(
         self,
@@ -255,13 +273,8 @@ class ScoringPolicy(Policy):
         if graph is None:
             return
         term = self.world.state[self.network_column]
-        layer = self.params.network_layer
-        mean, count = graph.neighbour_mean(self.scores, layer)
         lo, hi = self.world.lo, self.world.hi
-        mean, count = mean[lo:hi], count[lo:hi]
-        cuts = self.world.services.get("cut_ties")
-        if cuts is not None and layer == "friends":
-            mean, count = cuts.corrected_mean(mean, count, self.scores, lo)
+        mean, count = self.friends_mean()
         target = np.where(
             count > 0, np.rint(self.params.network_weight * (mean - self.reference())), 0
         )
@@ -279,3 +292,45 @@ class ScoringPolicy(Policy):
         citizens = moving.astype(np.int32)
         delta = self._change(day, citizens, want, none, rules, recover=False, cap=0)
         term[moving] = term[moving] + delta
+
+    def holds_score(self) -> np.ndarray | None:
+        """Whether each citizen of the run holds a score in this policy now (old enough, alive,
+        in its regions), filled for this process's citizens only; None when everyone does."""
+        if self.params.min_age == 0 and self.scope is None and self.world.alive is None:
+            return None
+        world = self.world
+        out = np.zeros(world.n, bool)
+        for start in range(world.lo, world.hi, 1 << 20):
+            chunk = np.arange(start, min(start + (1 << 20), world.hi))
+            out[chunk] = self.of_age(chunk) & self.in_scope(chunk)
+        return out
+
+    def friends_mean(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per citizen of this process: the mean score of the neighbours who hold one (children,
+        the dead and those outside the policy's regions have none), NaN if none does, and how many
+        do; ties cut by citizens (the `cut_ties` service) are left out."""
+        graph = self.world.graph
+        layer = self.params.network_layer
+        lo, hi = self.world.lo, self.world.hi
+        cuts = self.world.services.get("cut_ties") if layer == "friends" else None
+        scored = self.holds_score()
+        if scored is None:
+            mean, count = graph.neighbour_mean(self.scores, layer)
+            mean, count = mean[lo:hi], count[lo:hi]
+            if cuts is not None:
+                mean, count = cuts.corrected_mean(mean, count, self.scores, lo)
+            return mean, count
+        # Mean of (score if scored else 0) over the mean of the scored indicator: the two share
+        # a denominator, so their ratio is the mean over scored neighbours.
+        held = np.where(scored, self.scores, 0).astype(np.int32)
+        share, count = graph.neighbour_mean(scored, layer)
+        total, _ = graph.neighbour_mean(held, layer)
+        share, total, count = share[lo:hi], total[lo:hi], count[lo:hi]
+        if cuts is not None:
+            share, kept = cuts.corrected_mean(share, count, scored, lo)
+            total, _ = cuts.corrected_mean(total, count, held, lo)
+            count = kept
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(share > 0, total / np.where(share > 0, share, 1.0), np.nan)
+        scored_count = np.rint(np.nan_to_num(share) * count).astype(np.int32)
+        return mean, scored_count

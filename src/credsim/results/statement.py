@@ -67,8 +67,14 @@ def statement(results: Results, citizen: int, policy: str | None = None, truth: 
             )
             if rule.endswith(":recovery"):
                 item["kind"] = f"recovery of {item['kind']}"
+            if (listing := _listing(rule)) is not None:
+                item["kind"] = f"{listing} ({item['kind']})"
             if truth:
                 item["truth"] = _truth(citizen, int(record["true_actor"]))
+        elif (listing := _listing(rule)) is not None:  # a listing that rests on no record
+            item.update(source="lists", kind=listing, record_id=None)
+            if truth:
+                item["truth"] = "list"
         else:
             item.update(source="network", kind="friends' scores", record_id=None)
             if truth:
@@ -89,6 +95,13 @@ def statement(results: Results, citizen: int, policy: str | None = None, truth: 
         out["grade"] = str(grade)
     out["listed"] = bool(row.get("listed", False))
     return out
+
+
+def _listing(rule: str) -> str | None:
+    """'listed on L' or 'delisted on L' for a policy's rule reading list L, else None."""
+    _, _, move = rule.partition(":")
+    action, _, on_list = move.partition(".")
+    return f"{action} on {on_list}" if action in ("listed", "delisted") and on_list else None
 
 
 def _sanctions(results: Results, citizen: int, records) -> list[dict]:
