@@ -38,7 +38,7 @@ def test_a_child_refused_school_is_counted_and_a_parent_appeals(tmp_path):
         "output.report=false",
         "but_for=false",
         # Many refusals, and every told parent appeals, so that the path shows at small size.
-        "behavior.citizens.acts.school_application.rate=0.05",
+        "behavior.citizens.acts.school_application.entry_ages={6 = 0.999, 12 = 0.999}",
         "behavior.citizens.appeals.share=1.0",
         "behavior.citizens.appeals.innocent_share=1.0",
         "behavior.citizens.appeals.mean_days=2",

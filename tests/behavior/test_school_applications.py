@@ -21,9 +21,9 @@ def test_only_children_at_school_entry_apply_to_private_schools(tmp_path):
     acts = run.events("acts")
     applied = acts[acts["kind"].astype(str) == "school_application"]["actor"]
     assert len(applied) > 0
-    assert set(age.reindex(applied).to_numpy().tolist()) == {6}
-    # 0.28 applications per child a year over both entries (MOE 2019 private intake, with
-    # more applicants than places), all made at 6 for now: about 0.28 x 90/365 per 6-year-old.
-    six = int((age == 6).sum())
-    expected = 0.28 * 90 / 365 * six
+    assert set(age.reindex(applied).to_numpy().tolist()) == {6, 12}
+    # A chance of 0.10 in the year a child is 6 and 0.18 at 12 (MOE 2019 private intake, with
+    # more applicants than places): over 90 days, about a quarter of that.
+    six, twelve = int((age == 6).sum()), int((age == 12).sum())
+    expected = (0.10 * six + 0.18 * twelve) * 90 / 365
     assert abs(len(applied) - expected) < 4 * np.sqrt(expected)

@@ -15,7 +15,7 @@ def run(tmp_path_factory):
     sets = [
         "behavior.citizens.repayment={share = 0.8, mean_days = 200}",
         "behavior.citizens.acts.loan_application.rate=0.01",
-        "behavior.citizens.acts.school_application.rate=0.02",
+        "behavior.citizens.acts.school_application.entry_ages={6 = 0.99, 12 = 0.99}",
     ]
     return credsim.run(
         "default",

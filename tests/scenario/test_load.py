@@ -65,6 +65,11 @@ def test_set_errors_name_the_flag():
         load_scenario("default", population=0)
     with pytest.raises(ScenarioError, match=r"dotted\.key=value"):
         load_scenario("default", overrides=["seed"])
+    school = "behavior.citizens.acts.school_application"
+    with pytest.raises(ScenarioError, match=r"school_application.*entry_ages or rate"):
+        load_scenario("default", overrides=[f"{school}.rate=0.01"])
+    with pytest.raises(ScenarioError, match=r"ages must be \[youngest, oldest\]"):
+        load_scenario("default", overrides=["behavior.citizens.acts.post.ages=[15, 6]"])
 
 
 def test_base_inheritance_keeps_what_is_not_overridden(tmp_path):

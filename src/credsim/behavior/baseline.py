@@ -9,7 +9,7 @@ and put on a calendar, so no day loops over debtors.
 from __future__ import annotations
 
 import numpy as np
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from credsim.engine import Behavior, Column, Day, PluginParams, World
 from credsim.engine.traits import LabelTables
@@ -23,10 +23,15 @@ DEBTS = frozenset({"loan_default", "contract_breach"})
 
 
 class ActRate(PluginParams):
-    rate: float = Field(ge=0, le=1, description="probability per eligible citizen per day")
+    rate: float = Field(0.0, ge=0, le=1, description="probability per eligible citizen per day")
     adults_only: bool = Field(True, description="only citizens in an adult age band act")
     ages: tuple[int, int] | None = Field(
         None, description="only citizens of these ages (inclusive) act; replaces adults_only"
+    )
+    entry_ages: dict[int, float] | None = Field(
+        None,
+        description="age -> chance a year at that exact age (entering school at 6 and 12); "
+        "replaces rate and ages",
     )
     urban_factor: float = Field(1.0, ge=0, description="rate multiplier for urban citizens")
     by_trait: dict[str, dict[str, float]] = Field(
@@ -42,6 +47,43 @@ class ActRate(PluginParams):
         le=100,
         description="rate multiplier for citizens on a list (they are notified when listed)",
     )
+
+    @field_validator("ages")
+    @classmethod
+    def _ordered(cls, v: tuple[int, int] | None) -> tuple[int, int] | None:
+        if v is not None and not 0 <= v[0] <= v[1] <= 150:
+            raise ValueError(f"ages must be [youngest, oldest] within 0-150, got {list(v)}")
+        return v
+
+    @field_validator("entry_ages")
+    @classmethod
+    def _yearly(cls, v: dict[int, float] | None) -> dict[int, float] | None:
+        for age, chance in (v or {}).items():
+            if not 0 <= age <= 150 or not 0 <= chance <= 1:
+                raise ValueError(f"entry_ages: age {age} must be 0-150 and chance {chance} 0-1")
+        return v
+
+    @model_validator(mode="after")
+    def _one_schedule(self) -> ActRate:
+        if self.entry_ages and (self.rate > 0 or self.ages is not None):
+            raise ValueError("give either entry_ages or rate (and ages), not both")
+        return self
+
+    def daily(self) -> float:
+        """The largest daily chance any citizen has (before multipliers)."""
+        if self.entry_ages:
+            return -np.expm1(np.log1p(-max(self.entry_ages.values())) / 365.0)
+        return self.rate
+
+    def by_age(self) -> np.ndarray | None:
+        """Weight of each age (0-150) against `daily()` under `entry_ages`, or None."""
+        if not self.entry_ages:
+            return None
+        top = self.daily()
+        weight = np.zeros(151)
+        for age, chance in self.entry_ages.items():
+            weight[age] = -np.expm1(np.log1p(-chance) / 365.0) / top if top > 0 else 0.0
+        return weight
 
 
 class Repayment(PluginParams):
@@ -211,7 +253,7 @@ class BaselineBehavior(Behavior):
         top = max(spec.urban_factor, 1.0) * max(listed_factor, 1.0)
         if groups is not None:
             top *= max(groups.largest(), 1.0)
-        candidates = self.world.hits(hits_stream, day, min(spec.rate * top, 1.0))
+        candidates = self.world.hits(hits_stream, day, min(spec.daily() * top, 1.0))
         if candidates.shape[0] == 0:
             return candidates.astype(np.int32)
         urban = self.urban_trait.codes(candidates) == 1
@@ -224,7 +266,10 @@ class BaselineBehavior(Behavior):
         deterrence = self.world.services.get("deterrence")
         if deterrence is not None and use_lists:
             weight = weight * deterrence.factor(kind, candidates, day)
-        if spec.ages is not None:
+        by_age = spec.by_age()
+        if by_age is not None:
+            weight = weight * by_age[np.minimum(self.age[candidates], 150)]
+        elif spec.ages is not None:
             age = self.age[candidates]
             weight = weight * ((age >= spec.ages[0]) & (age <= spec.ages[1]))
         elif spec.adults_only:
