@@ -101,6 +101,7 @@ SHOWN_ELSEWHERE = {
     "isolation", "ties_cut_by_group", "ties_cut_by_day", "gaming_by_income", "gaming_by_service",
     "broker_people_exposed_by_group", "breach_people_exposed_by_group",
     "score_loss_by_association_by_policy", "help_by_group", "sanctioned_wrongful_reasons",
+    "plausibility",
 }  # fmt: skip
 
 
