@@ -25,6 +25,8 @@ def listed(tmp_path_factory):
         overrides=[
             "but_for=false",
             "consequences.court_blacklist.expires_days=20",
+            # Any points policy can read lists, not only Sesame.
+            "policies.rongcheng.lists.court_blacklist={points=-100}",
             "metrics.speech.enabled=false",
         ],
     )
@@ -66,6 +68,17 @@ def test_removal_from_the_list_gives_back_exactly_the_points_taken(listed):
     assert (held[citizens["listed_since.court_blacklist"] < 0] == 0).all()
 
 
+def test_the_dossier_names_the_list_behind_a_drop(listed):
+    from credsim.results.statement import statement
+
+    backs = _rows(listed, "sesame:delisted.court_blacklist")
+    citizen = int(backs["citizen"].iloc[0])
+    items = statement(listed, citizen, "sesame")["items"]
+    kinds = [i["kind"] for i in items]
+    assert "listed on court_blacklist (court_judgment)" in kinds
+    assert "delisted on court_blacklist (court_judgment)" in kinds
+
+
 def test_to_grade_drops_a_score_to_the_top_of_the_band_at_most(tmp_path):
     # Sesame here does not price the judgment itself, so only the listing moves the score.
     results = credsim.run(
@@ -90,11 +103,16 @@ def test_to_grade_drops_a_score_to_the_top_of_the_band_at_most(tmp_path):
 def test_points_still_add_up_with_listings(listed):
     citizens = listed.citizens.set_index("citizen")
     changes = listed.events("score_changes")
-    mine = changes[changes["policy"].astype(str) == "sesame"]
-    total = mine.groupby("citizen")["delta"].sum().reindex(citizens.index, fill_value=0)
-    assert (citizens["base.sesame"].astype(np.int64) + total == citizens["score.sesame"]).all()
-    rules = set(mine["rule"].astype(str))
+    for policy in ("sesame", "rongcheng"):
+        mine = changes[changes["policy"].astype(str) == policy]
+        total = mine.groupby("citizen")["delta"].sum().reindex(citizens.index, fill_value=0)
+        base = citizens[f"base.{policy}"].astype(np.int64)
+        assert (base + total == citizens[f"score.{policy}"]).all(), policy
+    rules = set(changes["rule"].astype(str))
     assert {"sesame:listed.lender_blacklist", "sesame:network"} <= rules
+    assert {"rongcheng:listed.court_blacklist", "rongcheng:delisted.court_blacklist"} <= rules
+    drops = _rows(listed, "rongcheng:listed.court_blacklist")
+    assert (drops["delta"] == -100).all()
 
 
 def test_lists_a_policy_reads_must_exist_and_grades_must_be_its_own():

@@ -6,7 +6,8 @@ reads the court's list. A policy scores before the lists respond, so it reads a 
 and removals on the next day (the list reaches the scorer overnight); the day's sanctions batch it
 keeps for that is its only state besides one int16 column per list read (the points held).
 Every move is a logged score change naming the list (`<policy>:listed.<list>` and
-`<policy>:delisted.<list>`) and the record the listing rests on.
+`<policy>:delisted.<list>`) and the record the listing rests on. Under `state` the move is made
+on the overall score, outside the four categories.
 """
 
 from __future__ import annotations
