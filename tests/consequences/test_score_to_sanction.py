@@ -56,3 +56,26 @@ def test_the_default_keeps_the_path_off_and_the_scenario_switches_it_on():
         lists = agencies[agency].get("lists") or consequences["joint_punishment"]["lists"]
         assert "grade_list" in lists, agency
     assert set(on["policies"]["sesame"]["lists"]) == {"court_blacklist", "lender_blacklist"}
+
+
+def test_friends_scores_alone_can_push_someone_onto_the_travel_list(tmp_path):
+    """'After a couple of close friends miss their student loan repayments, you can't even
+    travel': some grade listings follow a move of the friends' term and no record that day."""
+    results = credsim.run(
+        "score-to-sanction",
+        out=tmp_path / "r",
+        population=20_000,
+        days=120,
+        seed=2,
+        overrides=["but_for=false", "output.report=false"],
+    )
+    sanctions = results.events("sanctions")
+    listed = sanctions[
+        (sanctions["consequence"].astype(str) == "grade_list")
+        & (sanctions["action"].astype(str) == "listed")
+    ]
+    changes = results.events("score_changes")
+    network = changes[changes["rule"].astype(str) == "sesame:network"]
+    by_friends = listed[listed["record_id"] < 0].merge(network, on=["day", "citizen"])
+    assert len(by_friends) > 0
+    assert (by_friends["delta"] < 0).all() and (by_friends["score"] < 550).all()
