@@ -49,7 +49,9 @@ def test_nothing_is_learned_from_policies_that_show_nothing(tmp_path):
 
 @pytest.fixture(scope="module")
 def sim():
-    scenario = load_scenario("default", population=2_000, days=5, seed=1, overrides=["but_for=false"])
+    scenario = load_scenario(
+        "default", population=2_000, days=5, seed=1, overrides=["but_for=false"]
+    )
     s = build_simulation(scenario)
     s.initialise()
     s.step(0)
@@ -99,7 +101,7 @@ def test_a_refusal_teaches_only_those_no_list_told(sim):
     deterrence.lessons = deterrence._tables()
     someone = np.flatnonzero(sim.state["age"] >= 30)[5:6]
     told = _told(sim, [(someone[0], "refused", "lender_blacklist", 0, "")])
-    citizen, mask, severity = deterrence.lesson_rows(told)
+    citizen, _, severity = deterrence.lesson_rows(told)
     assert citizen.tolist() == someone.tolist() and severity.tolist() == [1.0]
     sim.state["listed_since.court_blacklist"][someone] = 1  # now a list told them
     assert deterrence.lesson_rows(told)[0].shape[0] == 0

@@ -21,6 +21,8 @@ day.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from pydantic import Field, field_validator
 
@@ -42,9 +44,9 @@ def _families() -> dict[str, list[str]]:
 
 
 class Severity(PluginParams):
-    grade: float = Field(0.25, ge=0, le=1, description="a grade lost (or a grade's worth of points)")
+    grade: float = Field(0.25, ge=0, le=1, description="a grade lost (or a grade's points)")
     warned: float = Field(0.5, ge=0, le=1, description="a warning that a listing will follow")
-    listed: float = Field(1.0, ge=0, le=1, description="a listing, or a refusal from a silent list")
+    listed: float = Field(1.0, ge=0, le=1, description="a listing, or a silent list's refusal")
 
 
 class DeterrenceParams(PluginParams):
@@ -214,7 +216,7 @@ def points_per_grade(info: ScoreInfo) -> float:
     """The points of one grade: the narrowest band between two grade bounds, or a quarter of the
     score's range when it has no grades."""
     lows = [low for _, low in info.grades]
-    widths = [hi - lo for hi, lo in zip(lows, lows[1:], strict=False) if hi > lo]
+    widths = [hi - lo for hi, lo in itertools.pairwise(lows) if hi > lo]
     if widths:
         return float(min(widths))
     return max((info.high - info.low) / 4.0, 1.0)
