@@ -16,7 +16,7 @@ def test_lender_poisoning_sanctions_people_with_no_bad_act(tmp_path):
         out=tmp_path / "off",
         population=30_000,
         days=240,
-        overrides=[*sets, "adversaries.lenders.enabled=false"],
+        overrides=[*sets, "output.events='none'", "adversaries.lenders.enabled=false"],
     )
     assert on.summary["lender_listings"] > 0
     assert on.summary["sanctioned_wrongful"] > off.summary["sanctioned_wrongful"]

@@ -22,7 +22,12 @@ def test_appeals_shorten_wrongful_sanctions(tmp_path):
             population=40_000,
             days=300,
             seed=2,
-            overrides=[*WRONG, f"consequences.appeals.enabled={str(on).lower()}"],
+            overrides=[
+                *WRONG,
+                "output.events='none'",
+                "output.report=false",
+                f"consequences.appeals.enabled={str(on).lower()}",
+            ],
         )
         for on in (True, False)
     }

@@ -95,7 +95,7 @@ class Deterrence(Behavior):
         cols.append(
             Column(
                 "deterred_day",
-                "int32",
+                "uint16",
                 owner=self.name,
                 truth=True,
                 doc="day of the citizen's last lesson (the levels decay from it)",
@@ -190,7 +190,7 @@ class Deterrence(Behavior):
             level[rows] = np.rint((1.0 - (1.0 - d) * keep) * LEVELS).astype(np.uint16)
 
     def _decay(self, day: int, citizens: np.ndarray) -> np.ndarray:
-        elapsed = np.maximum(day - self.last[citizens], 0)
+        elapsed = np.maximum(day - self.last[citizens].astype(np.int64), 0)
         return np.exp2(-elapsed / self.params.half_life_days)
 
     def level(self, family: str, citizens: np.ndarray, day: int) -> np.ndarray:
