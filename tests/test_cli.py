@@ -90,3 +90,16 @@ def test_run_prints_a_summary_table(tmp_path):
     done = credsim("run", "--population", "2000", "--days", "10", "--out", str(tmp_path / "r"))
     assert done.returncode == 0, done.stderr
     assert "records misattributed" in done.stdout and str(tmp_path / "r") in done.stdout
+
+
+def test_version_module_entry_and_bare_command(tmp_path):
+    from credsim.version import __version__
+
+    done = credsim("--version")
+    assert done.returncode == 0 and done.stdout.strip() == f"credsim {__version__}"
+    bare = credsim()
+    assert bare.returncode == 0 and "Usage" in bare.stdout and "run" in bare.stdout
+    module = subprocess.run(
+        [sys.executable, "-m", "credsim", "--version"], capture_output=True, text=True
+    )
+    assert module.returncode == 0 and module.stdout.strip() == f"credsim {__version__}"

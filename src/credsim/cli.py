@@ -20,11 +20,34 @@ __all__ = ["app", "main"]
 
 app = typer.Typer(
     add_completion=False,
-    no_args_is_help=True,
     help="Simulate a social credit system over a synthetic population.",
 )
 out_console = Console()
 err_console = Console(stderr=True)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from credsim.version import __version__
+
+        out_console.print(f"credsim {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    ctx: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Simulate a social credit system over a synthetic population."""
+    if ctx.invoked_subcommand is None:  # `credsim` alone: the help, and success
+        out_console.print(ctx.get_help(), highlight=False, markup=False)
+        raise typer.Exit()
 
 
 @app.command()
