@@ -103,3 +103,14 @@ def test_version_module_entry_and_bare_command(tmp_path):
         [sys.executable, "-m", "credsim", "--version"], capture_output=True, text=True
     )
     assert module.returncode == 0 and module.stdout.strip() == f"credsim {__version__}"
+
+
+def test_error_messages_keep_their_brackets(tmp_path):
+    # Terminal markup must not swallow bracketed text (an extra's name, 'credsim[web]', or a range).
+    done = credsim(
+        "run", "--days", "2", "--population", "500", "--out", str(tmp_path / "r"),
+        "--set", "behavior.citizens.acts.post.ages=[15,6]",
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "[youngest, oldest]" in done.stderr and "[15, 6]" in done.stderr
+    assert not (tmp_path / "r").exists()

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from credsim.cli_tables import fmt, print_plan, summary_table
@@ -363,5 +364,7 @@ def main() -> None:
     try:
         app()  # usage errors (a flag of the wrong type) exit 2 with click's message
     except UserError as err:
-        err_console.print(f"[bold red]error:[/bold red] {err}", highlight=False, soft_wrap=True)
+        # Escaped: a message naming an extra ('credsim[web]') must print its brackets.
+        message = f"[bold red]error:[/bold red] {escape(str(err))}"
+        err_console.print(message, highlight=False, soft_wrap=True)
         sys.exit(2)
