@@ -232,7 +232,18 @@ def _parse_groups(items: list[str]) -> dict[str, tuple[float, float]]:
             raise UserError(
                 f"--group {item!r}: expected NAME:SHARE:MULTIPLIER, e.g. --group women:0.49:2.9"
             ) from None
+        if not share <= 1 or not mult < float("inf") or name in groups or name == "reference":
+            raise UserError(
+                f"--group {item!r}: a share of probes from 0 to 1, a finite multiplier, and a "
+                "name used once and not 'reference' (the rest of the probes)"
+            )
         groups[name] = (share, mult)
+    total = sum(share for share, _ in groups.values())
+    if total > 1 + 1e-9:
+        raise UserError(
+            f"--group: the shares sum to {total:g}; they are shares of all probes, at most 1 "
+            "together (the rest are the reference group, multiplier 1)."
+        )
     return groups
 
 
@@ -257,6 +268,7 @@ def faceid(
 ) -> None:
     """The base-rate calculator: false alerts per day from a 1:N face search system."""
     import json
+    import math
 
     from credsim.sources.faceid import base_rates, fmr_from_fpir
 
@@ -269,9 +281,11 @@ def faceid(
         "--gallery-ref": gallery_ref > 0,
         "--fmr": fmr is None or 0 < fmr < 1,
     }
+    finite = all(math.isfinite(v) for v in (gallery, gallery_ref, probes_per_day, fmr or 0.0))
+    checks["--gallery, --gallery-ref, --probes-per-day"] = finite
     for flag, ok in checks.items():
         if not ok:
-            raise UserError(f"{flag}: out of range (rates lie in 0..1, sizes above 0).")
+            raise UserError(f"{flag}: out of range (rates lie in 0..1, sizes above 0 and finite).")
     rate = fmr if fmr is not None else fmr_from_fpir(fpir_ref, gallery_ref)
     result = base_rates(gallery, rate, probes_per_day, prevalence, fnir, _parse_groups(group or []))
     if json_:

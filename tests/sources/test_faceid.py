@@ -45,8 +45,39 @@ def test_groups_with_higher_multipliers_get_more_false_alerts():
     )
 
 
+def test_a_named_group_keeps_its_share_and_the_rest_are_the_reference_group():
+    """--group uyghur:0.01:10 is 1% of probes at ten times the rate; the other 99% are the
+    reference group, so the total rises a little above the flag-less figure (not to 3x it)."""
+    plain = base_rates(1.4e9, 2.5e-10, 1e6)
+    flagged = base_rates(1.4e9, 2.5e-10, 1e6, groups={"uyghur": (0.01, 10.0)})
+    named, rest = flagged["by_group"]["uyghur"], flagged["by_group"]["reference"]
+    assert rest["false_alerts_per_day"] == pytest.approx(0.99 * plain["false_alerts_per_day"])
+    assert named["false_alerts_per_day"] == pytest.approx(0.01e6 * 0.999 * named["fpir"])
+    assert plain["false_alerts_per_day"] < flagged["false_alerts_per_day"]
+    assert flagged["false_alerts_per_day"] < 1.05 * plain["false_alerts_per_day"]
+    done = subprocess.run(
+        [*CLI, "--gallery", "1.4e9", "--fmr", "2.5e-10", "--group", "uyghur:0.01:10", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(done.stdout)["false_alerts_per_day"] == pytest.approx(
+        flagged["false_alerts_per_day"]
+    )
+
+
 @pytest.mark.parametrize(
-    "args", [["--gallery", "0"], ["--prevalence", "1.5"], ["--fmr", "2"], ["--group", "x:1"]]
+    "args",
+    [
+        ["--gallery", "0"],
+        ["--gallery", "1e400"],
+        ["--prevalence", "1.5"],
+        ["--fmr", "2"],
+        ["--group", "x:1"],
+        ["--group", "x:5:2"],
+        ["--group", "x:0.9:2", "--group", "y:0.9:2"],
+        ["--group", "x:0.1:2", "--group", "x:0.2:2"],
+    ],
 )
 def test_bad_input_exits_2(args):
     done = subprocess.run([*CLI, *args], capture_output=True, text=True)

@@ -83,6 +83,10 @@ class FaceModel:
         return fpir(np.minimum(fmr, 1.0), self.gallery), np.minimum(fnir, 1.0)
 
 
+REST = "reference"
+"""The probes no named group accounts for: the reference group of the false-match rate."""
+
+
 def base_rates(
     gallery: float,
     fmr: float,
@@ -114,13 +118,17 @@ def base_rates(
         **one(probes_per_day, 1.0),
     }
     if groups:
+        # Shares are of all probes; whatever they leave is the reference group (multiplier 1).
         total = sum(share for share, _ in groups.values())
+        if total > 1 + 1e-9 or REST in groups:
+            raise ValueError(f"group shares sum to {total:g} (at most 1), or a group is {REST!r}")
+        if total < 1 - 1e-12:
+            groups = {**groups, REST: (1.0 - total, 1.0)}
         by_group = {
-            name: one(probes_per_day * share / total, mult)
-            for name, (share, mult) in groups.items()
+            name: one(probes_per_day * share, mult) for name, (share, mult) in groups.items()
         }
         out["by_group"] = by_group
-        out["fpir"] = sum(g["fpir"] * groups[name][0] / total for name, g in by_group.items())
+        out["fpir"] = sum(g["fpir"] * groups[name][0] for name, g in by_group.items())
         out["false_alerts_per_day"] = sum(g["false_alerts_per_day"] for g in by_group.values())
         out["true_alerts_per_day"] = sum(g["true_alerts_per_day"] for g in by_group.values())
         alerts = out["false_alerts_per_day"] + out["true_alerts_per_day"]
