@@ -7,17 +7,19 @@ and grade shares cost nothing per citizen per day.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numba import njit
 
-from credsim.engine.traits import Trait
+from credsim.engine.traits import ColumnTrait, SegmentTrait, Trait
 
 __all__ = ["Groups", "ScoreHistogram", "gini_from_histogram", "ginis_from_histograms"]
 
 
 CHUNK = 1 << 20
+FUSED_FROM = 0
+"""Counts of more citizens than this take one compiled pass over them (the same sums)."""
 
 
 @dataclass
@@ -26,6 +28,7 @@ class Groups:
 
     traits: list[tuple[str, Trait, int]]  # (name, decoder, offset of its first label)
     keys: list[tuple[str, str]]
+    _plan: tuple | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def build(cls, traits: dict[str, Trait]) -> Groups:
@@ -40,6 +43,10 @@ class Groups:
     def size(self) -> int:
         return len(self.keys)
 
+    def __getstate__(self) -> dict:
+        # The compiled pass's plan holds the trait columns; rebuild it after a checkpoint.
+        return {**self.__dict__, "_plan": None}
+
     def index(self, citizens: np.ndarray) -> np.ndarray:
         """Group index per trait (rows: all, then each trait) for each citizen given."""
         out = np.zeros((1 + len(self.traits), citizens.shape[0]), np.int32)
@@ -51,6 +58,20 @@ class Groups:
     def count(self, citizens: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
         """How many of the given citizens (or weight) fall in each group: one count per trait,
         each bin summed in the citizens' order."""
+        fused = self._fused()
+        if fused is not None and citizens.shape[0] > FUSED_FROM:
+            columns, plan, lookups, starts, segment_codes, offsets = fused
+            c = np.ascontiguousarray(citizens)
+            if weights is None:
+                out = np.zeros(self.size, np.int64)
+                _count_fused(c, columns, plan, lookups, starts, segment_codes, offsets, out)
+            else:
+                out = np.zeros(self.size, np.float64)
+                _weigh_fused(
+                    c, np.ascontiguousarray(weights, np.float64), columns, plan, lookups, starts,
+                    segment_codes, offsets, out,
+                )  # fmt: skip
+            return out
         everyone = np.zeros(citizens.shape[0], np.intp)
         parts = [np.bincount(everyone, weights=weights, minlength=1)]
         for name, trait, _ in self.traits:
@@ -59,6 +80,52 @@ class Groups:
             if parts[-1].shape[0] != len(trait.labels):
                 raise ValueError(f"trait {name}: a code beyond its {len(trait.labels)} labels")
         return np.concatenate(parts)
+
+    def _fused(self) -> tuple | None:
+        """The traits as arrays for one compiled pass (every column trait reading a uint8
+        column), built once; None when some trait cannot be read that way."""
+        if self._plan is not None:
+            return self._plan or None
+        columns: list[np.ndarray] = []
+        rows, lookups, starts, seg_codes = [], [], [], []
+        longest = max(
+            (t.starts.shape[0] for _, t, _ in self.traits if isinstance(t, SegmentTrait)),
+            default=1,
+        )
+        for _, trait, _ in self.traits:
+            lookup = np.arange(256, dtype=np.int64)
+            seg = np.full(longest, np.iinfo(np.int64).max, np.int64)
+            seg_code = np.zeros(longest, np.int64)
+            if isinstance(trait, ColumnTrait) and trait.column.dtype == np.uint8:
+                where = next((i for i, c in enumerate(columns) if c is trait.column), -1)
+                if where < 0:
+                    columns.append(trait.column)
+                    where = len(columns) - 1
+                if trait.lookup is not None:
+                    lookup = np.zeros(256, np.int64)
+                    lookup[: trait.lookup.shape[0]] = trait.lookup[:256]
+                rows.append((where, trait.shift, trait.mask, len(trait.labels)))
+            elif isinstance(trait, SegmentTrait):
+                k = trait.starts.shape[0]
+                seg[:k], seg_code[:k] = trait.starts, trait.segment_codes
+                rows.append((-1, k, 0, len(trait.labels)))
+            else:
+                self._plan = ()
+                return None
+            lookups.append(lookup)
+            starts.append(seg)
+            seg_codes.append(seg_code)
+        if not columns:
+            columns.append(np.zeros(1, np.uint8))
+        self._plan = (
+            tuple(columns),
+            np.array(rows, np.int64).reshape(-1, 4),
+            np.array(lookups, np.int64).reshape(-1, 256),
+            np.array(starts, np.int64).reshape(len(rows), -1),
+            np.array(seg_codes, np.int64).reshape(len(rows), -1),
+            np.array([o for _, _, o in self.traits], np.int64),
+        )
+        return self._plan
 
     def nested(self, values: dict[str, np.ndarray], scale: float = 1.0) -> dict:
         """{trait: {label: {name: value}}} from per-group arrays (group 0, everyone, left out);
@@ -80,6 +147,51 @@ class Groups:
                 chunk = chunk[alive(chunk)]
             total += self.count(chunk).astype(np.int64)
         return total
+
+
+@njit(cache=True)
+def _codes_into(r, citizens, columns, plan, lookups, starts, segment_codes, codes):
+    """Codes of trait `r` for each citizen (one pass, the column chosen once)."""
+    column, a, mask, labels = plan[r, 0], plan[r, 1], plan[r, 2], plan[r, 3]
+    if column >= 0:
+        values = columns[column]
+        for j in range(citizens.shape[0]):
+            codes[j] = lookups[r, (np.int64(values[citizens[j]]) >> a) & mask]
+    else:  # segments: the last start at or below the citizen
+        for j in range(citizens.shape[0]):
+            x = np.int64(citizens[j])
+            lo, hi = 0, a
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if starts[r, mid] <= x:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            codes[j] = segment_codes[r, lo - 1]
+    for j in range(citizens.shape[0]):
+        if codes[j] < 0 or codes[j] >= labels:
+            raise ValueError("a trait code beyond its labels")
+
+
+@njit(cache=True)
+def _count_fused(citizens, columns, plan, lookups, starts, segment_codes, offsets, out):
+    out[0] += citizens.shape[0]
+    codes = np.empty(citizens.shape[0], np.int64)
+    for r in range(plan.shape[0]):
+        _codes_into(r, citizens, columns, plan, lookups, starts, segment_codes, codes)
+        for j in range(citizens.shape[0]):
+            out[offsets[r] + codes[j]] += 1
+
+
+@njit(cache=True)
+def _weigh_fused(citizens, weights, columns, plan, lookups, starts, segment_codes, offsets, out):
+    for j in range(citizens.shape[0]):
+        out[0] += weights[j]
+    codes = np.empty(citizens.shape[0], np.int64)
+    for r in range(plan.shape[0]):
+        _codes_into(r, citizens, columns, plan, lookups, starts, segment_codes, codes)
+        for j in range(citizens.shape[0]):
+            out[offsets[r] + codes[j]] += weights[j]
 
 
 @njit(cache=True)
