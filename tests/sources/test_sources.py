@@ -12,7 +12,12 @@ CAMERA_GROUP_MULTIPLIER = 10.0
 
 @pytest.fixture(scope="module")
 def default_run(tmp_path_factory):
-    return credsim.run("default", out=tmp_path_factory.mktemp("d") / "r")
+    # The default year at its full size; these tests read records, not the report or but-for.
+    return credsim.run(
+        "default",
+        out=tmp_path_factory.mktemp("d") / "r",
+        overrides=["output.report=false", "but_for=false"],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -23,6 +28,8 @@ def perfect_run(tmp_path_factory):
         population=50_000,
         # Adversaries forge records on purpose; perfect data switches them off too.
         overrides=[
+            "output.report=false",
+            "but_for=false",
             "sources.errors=false",
             "adversaries.lenders.enabled=false",
             "adversaries.insiders.enabled=false",
