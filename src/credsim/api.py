@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from credsim.errors import UserError
 from credsim.results import Results
 from credsim.scenario import Scenario
+
+if TYPE_CHECKING:
+    from credsim.experiments.backends import Backend
 
 __all__ = ["run"]
 
@@ -18,6 +23,8 @@ def run(
     out: str | Path | None = None,
     on_day: Callable[[int], None] | None = None,
     checkpoint_every: int | None = None,
+    replicates: int | None = None,
+    backend: Backend | None = None,
     **load_options,
 ) -> Results:
     """Run a scenario (object, bundled name or path) and return its results.
@@ -26,9 +33,18 @@ def run(
     `checkpoint_every` (days) saves the whole simulation that often under `<out>.partial/`, so
     that `credsim.experiments.resume(out)` can finish an interrupted run with the same results.
     Keyword options (`population`, `days`, `seed`, `overrides`) go to `load_scenario`.
+    `replicates` runs that many seeds on `backend` (default: local processes) and writes means
+    with 90% intervals (credsim.experiments.replicates; `on_day` is not called).
     """
     from credsim import runner
 
+    if replicates is not None:
+        from credsim.experiments.replicates import run_replicates
+
+        if checkpoint_every is not None:
+            raise UserError("replicates with checkpoint_every: replicates are not checkpointed.")
+        loaded = runner.scenario_of(scenario, load_options)
+        return run_replicates(loaded, runner.out_dir(loaded, out), replicates, backend)
     if checkpoint_every is None:
         return runner.run(scenario, out=out, on_day=on_day, **load_options)
     from credsim.experiments.checkpoint import run_checkpointed

@@ -102,11 +102,27 @@ def run(
         int | None,
         typer.Option(help="Numba threads (per shard with --shards; default: all, or 1 per shard)"),
     ] = None,
+    replicates: Annotated[
+        int | None,
+        typer.Option(help="run K seeds; figures are means with 90% intervals (docs/replicates.md)"),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="--replicates: runs at a time (default: one per core)")
+    ] = None,
 ) -> None:
     """Run a scenario and write its run directory."""
     from credsim.api import run as run_scenario
     from credsim.scenario import load_scenario
 
+    if replicates is not None or workers is not None:
+        from credsim.experiments.replicates_cli import run_replicates_cli
+
+        given = {"--resume": resume, "--checkpoint-every": checkpoint_every, "--shards": shards}
+        options = {"population": population, "days": days, "seed": seed, "start": start}
+        options |= {"end": end, "overrides": set_, "but_for": but_for}
+        run_replicates_cli(scenario, options, replicates, workers, backend, address, threads,
+                           out, plan, quiet, given, out_console, err_console)  # fmt: skip
+        return
     if resume is not None:
         from credsim.experiments.checkpoint_cli import resume_with_progress
 
@@ -144,7 +160,10 @@ def run(
 
         numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
     if shards is None and (backend != "local" or address is not None):
-        raise UserError("--backend and --address choose where shards run: add --shards N.")
+        raise UserError(
+            "--backend and --address choose where shards or replicates run: add --shards N or "
+            "--replicates K."
+        )
     if out is None:
         out = Path("runs") / f"{loaded.name}-{time.strftime('%Y%m%d-%H%M%S')}"
     progress = progress_bar(err_console, "days", quiet=quiet)

@@ -42,15 +42,26 @@ def fmt(value: object) -> str:
     return str(value)
 
 
+def _with_interval(summary: dict, key: str, value: object) -> str:
+    """`fmt(value)`, and ` [p5–p95]` after it in a run of replicates when the two differ."""
+    low, high = (summary.get("p5") or {}).get(key), (summary.get("p95") or {}).get(key)
+    if isinstance(low, int | float) and isinstance(high, int | float) and low != high:
+        return f"{fmt(value)} [{fmt(low)}–{fmt(high)}]"
+    return fmt(value)
+
+
 def summary_table(summary: dict, run_info: dict) -> Table:
-    table = Table(title=f"credsim run: {summary.get('scenario')} (seed {summary.get('seed')})")
+    count = (summary.get("replicates") or {}).get("count")
+    seed = summary.get("seed")
+    what = f"means of {count} replicates, seed {seed}" if count else f"seed {seed}"
+    table = Table(title=f"credsim run: {summary.get('scenario')} ({what})")
     table.add_column("figure")
-    table.add_column("value", justify="right")
+    table.add_column("value [90% interval]" if count else "value", justify="right")
     for key, label in HEADLINES:
         if key in summary:
             value = summary[key]
             shown = "not computed (--but-for)" if value is None and "wrongful" in key else None
-            table.add_row(label, shown or fmt(value))
+            table.add_row(label, shown or _with_interval(summary, key, value))
     for grade, share in (summary.get("grade_shares") or {}).items():
         table.add_row(f"grade {grade} share", "-" if share is None else f"{share:.2%}")
     for name, row in (summary.get("calibration") or {}).items():

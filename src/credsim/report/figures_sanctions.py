@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, StrMethodFormatter
+
+if TYPE_CHECKING:
+    from .spread import GroupSpread
 
 from .style import (
     ABOVE,
@@ -22,24 +27,34 @@ from .style import (
 
 __all__ = ["by_group_rates", "calibration", "refused_travel", "sanctions", "wrongful_by_group"]
 
+PALE = "#c8c8c8"  # a group its 90% interval does not separate from the whole population
 BY_GROUP_DIMS = ("sex", "age_band", "urban", "group", "education", "income")
 
 
-def sanctions(ts: pd.DataFrame) -> Figure:
+def sanctions(ts: pd.DataFrame, bands: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> Figure:
     """People on a list each day (top) and those of them wrongly listed (bottom): but-for where
-    the run computed it, else those listed and touched by a wrong record."""
+    the run computed it, else those listed and touched by a wrong record. With `bands` (the 5th
+    and 95th percentiles across replicates, rows as `ts`), each line is a mean in its band."""
     fig = figure(height=4.2)
     top, bottom = fig.subplots(2, 1, sharex=True)
     days = time_of(ts)
     top.plot(days, ts["sanctioned"], color=OKABE_ITO[0], linewidth=1.6)
     top.set_ylabel("On a list")
     top.set_title("People on a sanction list", loc="left", fontweight="bold")
-    wrong, title = ts["sanctioned_wrongful"], "Of whom on no list in the run without wrong records"
-    if wrong.isna().all() and "sanctioned_touched_by_wrong_record" in ts:
-        wrong = ts["sanctioned_touched_by_wrong_record"]
+    column, title = "sanctioned_wrongful", "Of whom on no list in the run without wrong records"
+    if ts[column].isna().all() and "sanctioned_touched_by_wrong_record" in ts:
+        column = "sanctioned_touched_by_wrong_record"
         title = "Of whom reached by a wrong record of the list's kind (but-for not computed)"
+    wrong = ts[column]
+    if bands is not None:
+        low, high = bands
+        top.fill_between(days, low["sanctioned"], high["sanctioned"], color=OKABE_ITO[0],
+                         alpha=0.2, lw=0, label="90% of replicates")  # fmt: skip
+        bottom.fill_between(days, low[column], high[column], color=OKABE_ITO[3], alpha=0.2, lw=0)
+        top.legend(loc="lower right", fontsize=7)
+    else:
+        bottom.fill_between(days, wrong, color=OKABE_ITO[3], alpha=0.15)
     bottom.plot(days, wrong, color=OKABE_ITO[3], linewidth=1.6)
-    bottom.fill_between(days, wrong, color=OKABE_ITO[3], alpha=0.15)
     bottom.set_ylabel("Wrongly on a list")
     bottom.set_title(title, loc="left", fontweight="bold")
     for ax in (top, bottom):
@@ -105,11 +120,14 @@ def by_group_rates(
 
 def group_bars(
     columns: list[tuple[str, dict[str, dict[str, float]], float | None, str]],
+    spreads: list[GroupSpread | None] | None = None,
 ) -> Figure:
     """Horizontal bars by group: one panel per (x title, rates, overall, number format).
 
     Rows are the first column's groups ("Sex: female", ...), coloured by dimension; a dashed
-    line marks the whole population's value.
+    line marks the whole population's value. With a column's spread across replicates, bars
+    carry their 90% intervals, the whole population's interval is shaded, and a group whose
+    interval overlaps it is drawn pale grey: the replicates do not separate it from everyone.
     """
     first = columns[0][1]
     rows = [(dim, label) for dim in first for label in first[dim]]
@@ -117,12 +135,25 @@ def group_bars(
     fig = figure(height=0.9 + 0.19 * len(rows))
     axes = fig.subplots(1, len(columns), sharey=True, squeeze=False)[0]
     y = np.arange(len(rows))[::-1]
-    for ax, (title, rates, overall, fmt) in zip(axes, columns, strict=True):
+    for i, (ax, (title, rates, overall, fmt)) in enumerate(zip(axes, columns, strict=True)):
         values = [rates.get(dim, {}).get(label, np.nan) for dim, label in rows]
-        bars = ax.barh(y, values, color=[colors[d] for d, _ in rows], height=0.62)
+        spread = spreads[i] if spreads else None
+        shades = [colors[d] for d, _ in rows]
+        tops: list[float] = []
+        if spread is not None:
+            shades = [
+                c if spread.separated(*r) else PALE for c, r in zip(shades, rows, strict=True)
+            ]
+            low, high = _error_bars(spread, rows, values)
+            tops = [v + h for v, h in zip(values, high, strict=True) if np.isfinite(v)]
+            if spread.overall_bounds is not None:
+                ax.axvspan(*spread.overall_bounds, color="#000000", alpha=0.07, lw=0)
+        bars = ax.barh(y, values, color=shades, height=0.62)
+        if spread is not None:
+            ax.errorbar(values, y, xerr=[low, high], fmt="none", ecolor=GREY, lw=0.8, capsize=2)
         ax.bar_label(bars, fmt=fmt, padding=3, fontsize=7, bbox=WHITE)
         ax.grid(axis="y", visible=False)
-        finite = [v for v in values if np.isfinite(v)]
+        finite = [v for v in values if np.isfinite(v)] + tops
         right = max([*finite, overall or 0.0, 0.0])
         ax.set_xlim(0, 1.2 * right if right > 0 else 1.0)
         ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
@@ -139,9 +170,10 @@ def wrongful_by_group(
     summary: dict,
     field: str = "sanctioned_wrongful",
     days_field: str = "wrongful_sanction_days",
+    spreads: tuple[GroupSpread | None, GroupSpread | None] = (None, None),
 ) -> Figure:
     """Wrongly sanctioned (but-for, or `field`) per 100,000 in each group at the end, and the
-    days so listed per 1,000."""
+    days so listed per 1,000; with spreads across replicates, their means and intervals."""
     by_group, n = summary["by_group"], summary.get("citizens")
     what = (
         "Wrongly sanctioned"
@@ -152,12 +184,34 @@ def wrongful_by_group(
     rates = by_group_rates(by_group, field, 1e5)
     total = summary.get(field)
     overall = 1e5 * total / n if n and isinstance(total, int | float) else None
+    if spreads[0] is not None:
+        rates, overall = spreads[0].mean, spreads[0].overall
     columns.append((f"{what} at the end\n(people per 100,000)", rates, overall, "{:,.1f}"))
+    used = [spreads[0]]
     days = by_group_rates(by_group, days_field, 1e3)
     if days and isinstance(summary.get(days_field), int | float):
         overall_days = 1e3 * summary[days_field] / n if n else None
+        if spreads[1] is not None:
+            days, overall_days = spreads[1].mean, spreads[1].overall
         columns.append(("Days so listed\n(per 1,000 people)", days, overall_days, "{:,.1f}"))
-    return group_bars(columns)
+        used.append(spreads[1])
+    return group_bars(columns, used)
+
+
+def _error_bars(
+    spread: GroupSpread, rows: list[tuple[str, str]], values: list[float]
+) -> tuple[list[float], list[float]]:
+    """Distances from each bar's end down to its interval's low end and up to its high end."""
+    low, high = [], []
+    for (dim, label), value in zip(rows, values, strict=True):
+        bounds = spread.bounds.get(dim, {}).get(label)
+        if bounds is None or not np.isfinite(value):
+            low.append(0.0)
+            high.append(0.0)
+            continue
+        low.append(max(value - bounds[0], 0.0))
+        high.append(max(bounds[1] - value, 0.0))
+    return low, high
 
 
 def calibration(cal: dict, bands: dict[str, float]) -> Figure:

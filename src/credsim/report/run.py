@@ -103,6 +103,39 @@ class RunData:
                 return value
         return None
 
+    # --- replicates (credsim run --replicates) -------------------------------------------------
+
+    @property
+    def replicates(self) -> int:
+        """How many replicates the figures are means of (0 for a single run)."""
+        meta = self.summary.get("replicates")
+        return int(meta.get("count") or 0) if isinstance(meta, dict) else 0
+
+    def interval(self, *path: str) -> tuple[float, float] | None:
+        """The 90% interval (p5, p95) of a figure across replicates, or None."""
+        from credsim.results.intervals import lookup
+
+        low, high = lookup(self.summary.get("p5"), *path), lookup(self.summary.get("p95"), *path)
+        ok = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (low, high))
+        return (float(low), float(high)) if ok else None
+
+    @cached_property
+    def replicate_summaries(self) -> list[dict[str, Any]]:
+        """Each replicate's own summary (replicates/rNNN.json), in replicate order; [] if none."""
+        folder = self.path / "replicates"
+        files = sorted(folder.glob("r*.json")) if folder.is_dir() else []
+        return [json.loads(f.read_text(encoding="utf-8")) for f in files]
+
+    def timeseries_bound(self, bound: str) -> pd.DataFrame | None:
+        """timeseries_p5 or _p95.parquet for the whole population (rows as `timeseries`)."""
+        path = self.path / f"timeseries_{bound}.parquet"
+        if not path.is_file() or "day" not in self.timeseries_columns:
+            return None
+        names = [n for n in self.timeseries_columns if n not in ("by", "group")]
+        filters = [("by", "==", "all")] if "by" in self.timeseries_columns else None
+        df = pd.read_parquet(path, columns=names, filters=filters)
+        return df.sort_values("day", kind="stable").reset_index(drop=True)
+
     # --- policies ----------------------------------------------------------------------------
 
     @cached_property

@@ -11,6 +11,7 @@ from .figures_sanctions import calibration, refused_travel, sanctions
 from .run import RunData
 from .section import Block, Plot, Section
 from .sections_wrongful import warm_up_note
+from .spread import replicates_note, with_interval
 from .tables import details, fmt, json_block, note, shares, table
 
 __all__ = ["CORE_SECTIONS", "HEADLINES"]
@@ -101,7 +102,7 @@ SHOWN_ELSEWHERE = {
     "isolation", "ties_cut_by_group", "ties_cut_by_day", "gaming_by_income", "gaming_by_service",
     "broker_people_exposed_by_group", "breach_people_exposed_by_group",
     "score_loss_by_association_by_policy", "help_by_group", "sanctioned_wrongful_reasons",
-    "plausibility",
+    "plausibility", "replicates", "p5", "p95",
 }  # fmt: skip
 
 
@@ -120,11 +121,14 @@ def _headline(run: RunData) -> list[Block]:
         text = shares(value) if key == "grade_shares" else fmt(value)
         if value is None and "wrongful" in key:
             text = "not computed: this run did not step its counterfactual (credsim run --but-for)"
+        text = with_interval(run, key, text)
         base = summary.get(SHARE_OF.get(key, ""))
         if isinstance(value, int | float) and isinstance(base, int | float) and base > 0:
             text += f" ({value / base:.1%} of {HEADLINES[SHARE_OF[key]].lower()})"
         rows.append([HEADLINES.get(key, key), text])
-    out: list[Block] = [table(["Figure", "Value"], rows, {1})]
+    head = ["Figure", "Mean [90% interval]" if run.replicates else "Value"]
+    out: list[Block] = [replicates_note(run)] if run.replicates else []
+    out.append(table(head, rows, {1}))
     rest = {
         k: v for k, v in summary.items()
         if isinstance(v, dict | list) and k not in SHOWN_ELSEWHERE and k != "grade_shares"
@@ -238,7 +242,11 @@ def _sanctions(run: RunData) -> list[Block]:
         "run without its wrong records (bottom; where the run did not compute that, those "
         "listed and reached by a wrong record of the list's kind)."
     )
-    out: list[Block] = [Plot("sanctions", caption, lambda: sanctions(run.timeseries))]
+    low, high = run.timeseries_bound("p5"), run.timeseries_bound("p95")
+    bands = (low, high) if low is not None and high is not None else None
+    if bands is not None:
+        caption += f" Lines: means of {run.replicates} replicates; bands: 90% of them."
+    out: list[Block] = [Plot("sanctions", caption, lambda: sanctions(run.timeseries, bands))]
     warm_up = warm_up_note(run)
     if warm_up:
         out.append(note(warm_up))

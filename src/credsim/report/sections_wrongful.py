@@ -4,10 +4,12 @@ and the note that explains a run's warm-up."""
 from __future__ import annotations
 
 from .figures_map import province_tiles
-from .figures_sanctions import wrongful_by_group
+from .figures_sanctions import BY_GROUP_DIMS, wrongful_by_group
 from .run import RunData
 from .section import Block, Plot, Section
-from .tables import details, fmt, group_table, table
+from .spread import GroupSpread, group_spread
+from .style import DIM_NAMES
+from .tables import details, fmt, group_table, note, table
 
 __all__ = ["WRONGFUL_SECTIONS", "warm_up_note"]
 
@@ -72,8 +74,24 @@ def _wrongful(run: RunData) -> list[Block]:
     label = "Wrongly" if but_for else "Touched"
     head = ["Group", "Citizens", "On a list", label, f"{label} per 100,000",
             f"{label} days per 1,000"]  # fmt: skip
-    blocks: list[Block] = [
-        Plot("wrongful-by-group", caption, lambda: wrongful_by_group(run.summary, field, days)),
+    spreads = (group_spread(run, field, 1e5, BY_GROUP_DIMS),
+               group_spread(run, days, 1e3, BY_GROUP_DIMS))  # fmt: skip
+    blocks: list[Block] = []
+    if spreads[0] is not None:
+        caption += (
+            f" Bars: means of {run.replicates} replicates, with their 90% intervals (whiskers; "
+            "shaded: the whole population's). Pale grey bars: groups whose interval overlaps the "
+            "whole population's, a difference the replicates do not separate from chance."
+        )
+        rows = _with_spread(rows, run, field, days)
+        head += [f"{label} per 100,000: 90% interval", "Separated from everyone"]
+        blocks.append(_unseparated_note(spreads[0]))
+    blocks += [
+        Plot(
+            "wrongful-by-group",
+            caption,
+            lambda: wrongful_by_group(run.summary, field, days, spreads),
+        ),
         details("By group (every group, provinces included)", table(head, rows)),
     ]
     reasons = run.summary.get("sanctioned_wrongful_reasons")
@@ -87,6 +105,45 @@ def _wrongful(run: RunData) -> list[Block]:
             )
         )
     return blocks
+
+
+def _with_spread(rows: list[list], run: RunData, field: str, days: str) -> list[list]:
+    """Each group's row with its rate's 90% interval across replicates and whether it stands
+    apart from the whole population's (every dimension, provinces included)."""
+    dims = tuple(run.summary["by_group"])
+    spread = group_spread(run, field, 1e5, dims)
+    out = []
+    for row, (dim, label) in zip(rows, _group_keys(run.summary["by_group"]), strict=True):
+        assert spread is not None
+        bounds = spread.bounds.get(dim, {}).get(label)
+        shown = f"{fmt(bounds[0])}–{fmt(bounds[1])}" if bounds else "n/a"
+        out.append([*row, shown, "yes" if bounds and spread.separated(dim, label) else "no"])
+    return out
+
+
+def _group_keys(by_group: dict) -> list[tuple[str, str]]:
+    """(dim, label) in the order group_table lists rows."""
+    return [
+        (dim, str(label))
+        for dim, labels in by_group.items() if isinstance(labels, dict)
+        for label, v in labels.items() if isinstance(v, dict)
+    ]  # fmt: skip
+
+
+def _unseparated_note(spread: GroupSpread) -> str:
+    """Name the groups that look apart from everyone but whose interval says otherwise."""
+    apart = [f"{DIM_NAMES.get(d, d)}: {g}" for d in spread.bounds for g in spread.bounds[d]
+             if spread.separated(d, g)]  # fmt: skip
+    if not apart:
+        return note(
+            "No group's 90% interval is separated from the whole population's: the differences "
+            "between groups in this figure are within what chance alone gives across seeds."
+        )
+    return note(
+        "Separated from the whole population by the 90% intervals: "
+        + ", ".join(apart)
+        + ". Every other group's difference is within what chance alone gives across seeds."
+    )
 
 
 def _by_group_has(run: RunData, field: str) -> bool:

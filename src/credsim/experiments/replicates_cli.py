@@ -1,0 +1,71 @@
+"""`credsim run --replicates K`: check the flags, run the replicates with a progress bar, print
+the means with their 90% intervals."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from credsim.errors import UserError
+
+__all__ = ["run_replicates_cli"]
+
+
+def run_replicates_cli(
+    scenario: str,
+    options: dict[str, Any],
+    replicates: int | None,
+    workers: int | None,
+    backend: str,
+    address: str | None,
+    threads: int | None,
+    out: Path | None,
+    plan: bool,
+    quiet: bool,
+    given: dict[str, Any],
+    out_console: Console,
+    err_console: Console,
+) -> None:
+    """Refuse flags that do not go with --replicates, then run and print as `credsim run`."""
+    from credsim.cli_tables import print_plan, summary_table
+    from credsim.experiments.backends import make_backend
+    from credsim.experiments.replicates import check_replicates, run_replicates
+    from credsim.progress import progress_bar
+    from credsim.scenario import load_scenario
+
+    if replicates is None:
+        raise UserError(
+            f"--workers {workers}: sets how many replicates run at a time; add --replicates K "
+            "(a single run uses Numba threads: --threads)."
+        )
+    check_replicates(replicates)
+    clash = [flag for flag, value in given.items() if value is not None]
+    if clash:
+        raise UserError(
+            f"--replicates with {' and '.join(clash)}: replicates run whole, unsharded and "
+            "without checkpoints (each is short beside a national run); drop "
+            f"{' and '.join(clash)}, or run a single seed without --replicates."
+        )
+    but_for = options.pop("but_for")
+    overrides = list(options.pop("overrides") or [])
+    if but_for is not None:
+        overrides.append(f"but_for={'true' if but_for else 'false'}")
+    loaded = load_scenario(scenario, overrides=overrides, **options)
+    if plan:
+        print_plan(out_console, loaded)
+        return
+    chosen = make_backend(backend, workers=workers, address=address, threads=threads)
+    if out is None:
+        out = Path("runs") / f"{loaded.name}-x{replicates}-{time.strftime('%Y%m%d-%H%M%S')}"
+    progress = progress_bar(err_console, "replicates", quiet=quiet)
+    with progress:
+        task = progress.add_task(f"{loaded.name} x{replicates}", total=replicates)
+        results = run_replicates(
+            loaded, out, replicates, chosen, on_replicate=lambda _r: progress.advance(task)
+        )
+    if not quiet:
+        out_console.print(summary_table(results.summary, results.run_info))
+        out_console.print(f"run directory: {results.path}", soft_wrap=True, highlight=False)

@@ -1,0 +1,90 @@
+"""The report's view of a run of replicates: figures with their 90% intervals, and rates by group
+whose intervals do or do not separate them from the whole population."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+import numpy as np
+
+from credsim.results.intervals import interval
+
+from .run import RunData
+from .tables import fmt
+
+__all__ = ["GroupSpread", "group_spread", "replicates_note", "with_interval"]
+
+Interval = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class GroupSpread:
+    """Rates by group across replicates: means, 90% intervals, and the whole population's."""
+
+    mean: dict[str, dict[str, float]]
+    bounds: dict[str, dict[str, Interval]]
+    overall: float | None
+    overall_bounds: Interval | None
+
+    def separated(self, dim: str, label: str) -> bool:
+        """Whether the group's interval and the whole population's do not overlap."""
+        own = self.bounds.get(dim, {}).get(label)
+        if own is None or self.overall_bounds is None:
+            return True
+        return own[0] > self.overall_bounds[1] or own[1] < self.overall_bounds[0]
+
+
+def group_spread(run: RunData, field: str, per: float, dims: tuple[str, ...]) -> GroupSpread | None:
+    """`field` per `per` citizens of each group, computed in every replicate (group sizes differ
+    from seed to seed) then averaged; None for a single run."""
+    summaries = run.replicate_summaries
+    if not summaries:
+        return None
+    rates: dict[tuple[str, str], list[float]] = {}
+    overall: list[float] = []
+    for summary in summaries:
+        by_group = summary.get("by_group") or {}
+        for dim in dims:
+            for label, v in (by_group.get(dim) or {}).items():
+                if isinstance(v, dict) and v.get("citizens") and _number(v.get(field)):
+                    rates.setdefault((dim, str(label)), []).append(per * v[field] / v["citizens"])
+        if summary.get("citizens") and _number(summary.get(field)):
+            overall.append(per * summary[field] / summary["citizens"])
+    mean: dict[str, dict[str, float]] = {}
+    bounds: dict[str, dict[str, Interval]] = {}
+    for (dim, label), values in rates.items():
+        mean.setdefault(dim, {})[label] = float(np.mean(values))
+        bounds.setdefault(dim, {})[label] = interval(values)
+    whole = float(np.mean(overall)) if overall else None
+    return GroupSpread(mean, bounds, whole, interval(overall) if overall else None)
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def with_interval(run: RunData, key: str, text: str) -> str:
+    """`text` followed by the figure's 90% interval, when it has one that is not a point."""
+    bounds = run.interval(key)
+    if bounds is None or bounds[0] == bounds[1]:
+        return text
+    return f"{text} [{fmt(bounds[0])}–{fmt(bounds[1])}]"
+
+
+def replicates_note(run: RunData) -> str:
+    """The paragraph (HTML) that says what the figures of a run of replicates are."""
+    meta = run.summary.get("replicates") or {}
+    k = run.replicates
+    cover = meta.get("covers_a_fresh_run")
+    chance = f" (it holds a fresh seed's figure with probability {cover:.0%})" if cover else ""
+    return f'<p class="lead">{escape(_what(k, run.summary.get("seed"), chance))}</p>'
+
+
+def _what(k: int, seed: object, chance: str) -> str:
+    return (
+        f"Every figure is the mean of {k} replicates (the same scenario under {k} seeds derived "
+        f"from seed {seed}); in brackets, the 90% interval across them, from "
+        f"the 5th to the 95th percentile{chance}. A single run's figure anywhere in that interval "
+        "is what chance alone gives."
+    )
