@@ -63,7 +63,10 @@ def summary_table(summary: dict, run_info: dict) -> Table:
             shown = "not computed (--but-for)" if value is None and "wrongful" in key else None
             table.add_row(label, shown or _with_interval(summary, key, value))
     for grade, share in (summary.get("grade_shares") or {}).items():
-        table.add_row(f"grade {grade} share", "-" if share is None else f"{share:.2%}")
+        low = ((summary.get("p5") or {}).get("grade_shares") or {}).get(grade)
+        high = ((summary.get("p95") or {}).get("grade_shares") or {}).get(grade)
+        spread = f" [{low:.2%}–{high:.2%}]" if low is not None and low != high else ""
+        table.add_row(f"grade {grade} share", "-" if share is None else f"{share:.2%}{spread}")
     for name, row in (summary.get("calibration") or {}).items():
         mark = "within" if row["within_band"] else "OUTSIDE"
         table.add_row(

@@ -134,6 +134,7 @@ def test_replicate_zero_keeps_the_event_log_and_the_report_shows_intervals(tmp_p
     assert "90% intervals" in wrongful and "Separated from everyone" in wrongful
     assert "Pale grey bars" in wrongful
     assert "bands: 90% of them" in page  # the sanctions time series
+    assert "Means of 3 replicates with their 90% intervals" in page  # misattribution by group
     write_report(result.path)  # the report of a run of replicates is written again alike
     assert (result.path / "report.html").read_text(encoding="utf-8") == page
 

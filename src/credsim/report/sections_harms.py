@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from .figures_harms import misattribution_by_source, perks_by_income, self_censorship
-from .figures_sanctions import by_group_rates, group_bars
+from .figures_sanctions import BY_GROUP_DIMS, by_group_rates, group_bars
 from .run import RunData
 from .section import Block, Plot, Section
+from .spread import group_spread
 from .tables import details, group_table, table
 
 __all__ = ["HARM_SECTIONS"]
@@ -34,12 +35,22 @@ def _misattribution(run: RunData) -> list[Block]:
         n, total = summary.get("citizens"), summary.get("records_misattributed")
         overall = 1e5 * total / n if n and isinstance(total, int | float) else None
         title = "Records of others' acts attributed to them\n(per 100,000 people)"
+        caption = (
+            "Records of someone else's act attributed to members of each group, per 100,000 "
+            "people in the group; the dashed line is the whole population."
+        )
+        spread = group_spread(run, "records_misattributed", 1e5, BY_GROUP_DIMS)
+        if spread is not None:
+            rates, overall = spread.mean, spread.overall
+            caption += (
+                f" Means of {run.replicates} replicates with their 90% intervals; pale grey: "
+                "groups the intervals do not separate from the whole population."
+            )
         out.append(
             Plot(
                 "misattribution-by-group",
-                "Records of someone else's act attributed to members of each group, per 100,000 "
-                "people in the group; the dashed line is the whole population.",
-                lambda: group_bars([(title, rates, overall, "{:,.1f}")]),
+                caption,
+                lambda: group_bars([(title, rates, overall, "{:,.1f}")], [spread]),
             )
         )
     return out
