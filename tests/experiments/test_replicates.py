@@ -166,3 +166,14 @@ def test_bad_replicate_flags_exit_2_and_write_nothing(tmp_path, args, needle):
     assert done.returncode == 2, done.stderr
     assert needle in done.stderr and "Traceback" not in done.stderr
     assert [p.name for p in tmp_path.iterdir()] == []
+
+
+def test_credsim_run_takes_replicates(tmp_path):
+    import credsim
+
+    results = credsim.run("default", out=tmp_path / "r", replicates=2, backend=InProcess(),
+                          population=1_000, days=5, overrides=QUIET)  # fmt: skip
+    assert results.summary["replicates"]["count"] == 2
+    assert set(results.summary["p95"]) <= set(results.summary)
+    with pytest.raises(credsim.errors.UserError, match="checkpoint"):
+        credsim.run("default", replicates=2, checkpoint_every=5, population=1_000, days=5)
