@@ -379,12 +379,14 @@ def report(
 
 
 def _register_packages() -> None:
-    """Commands that live with their package (experiments, validation, the dashboard)."""
+    """Commands that live with their package (experiments, calibration, validation, the
+    dashboard)."""
+    from credsim.calibration.commands import register as register_calibration
     from credsim.experiments.commands import register as register_experiments
     from credsim.validation.commands import register as register_validation
     from credsim.web.commands import register as register_web
 
-    for register in (register_experiments, register_validation, register_web):
+    for register in (register_experiments, register_calibration, register_validation, register_web):
         register(app)
 
 

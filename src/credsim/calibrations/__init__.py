@@ -1,0 +1,1 @@
+"""Bundled calibration files (`credsim calibrate NAME`)."""
