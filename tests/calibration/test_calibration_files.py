@@ -81,3 +81,12 @@ def test_without_optuna_the_message_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "optuna", None)  # `import optuna` now raises ImportError
     with pytest.raises(UserError, match=r"pip install 'credsim\[calibrate\]'"):
         import_optuna()
+
+
+def test_the_bundled_calibration_passes_its_checks():
+    from credsim.calibration.file import resolve_calibration_source
+
+    source = resolve_calibration_source("rollout-blacklist")
+    prepared = prepare_calibration(load_calibration(source))
+    assert prepared.scenario.model.end.isoformat() == "2019-03-31"
+    assert all(w.kind == "cumulative" for w in prepared.windows)
