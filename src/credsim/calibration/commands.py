@@ -59,7 +59,7 @@ def calibrate_command(
         typer.Option(help="calibration directory; an existing one is resumed (default: new)"),
     ] = None,
     trials: Annotated[
-        int | None, typer.Option(help="points to evaluate in all (default: the file's)")
+        int | None, typer.Option(help="points of the search (default: the file's trials)")
     ] = None,
     backend: Annotated[str, typer.Option(help="where runs execute: local or ray")] = "local",
     address: Annotated[
