@@ -145,3 +145,9 @@ def test_the_older_behaviors_table_is_read_as_behavior(tmp_path):
     assert margin(load_scenario(older)) == 9
     assert margin(load_scenario(older, overrides=["behaviors.exclusion.margin=7"])) == 7
     assert margin(load_scenario("default", overrides=["behaviors.exclusion.margin=5"])) == 5
+
+
+def test_a_scenario_given_as_a_dict_is_not_changed_by_loading():
+    source = {"base": "default", "population": {"size": 5000}, "days": 10}
+    load_scenario(source, population=2000, overrides=["days=20"])
+    assert source == {"base": "default", "population": {"size": 5000}, "days": 10}

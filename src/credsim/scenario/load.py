@@ -4,6 +4,7 @@ strict validation with messages that name the file, line and key and the nearest
 
 from __future__ import annotations
 
+import copy
 import tomllib
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -216,7 +217,8 @@ def load_scenario(
 
         registry = builtin_registry()
     if isinstance(source, dict):
-        data, texts, origin = dict(source), [], "<dict>"
+        # A deep copy: overrides and flags must not change the caller's tables.
+        data, texts, origin = copy.deepcopy(source), [], "<dict>"
         _merge_aliases(data)
         if "base" in data:
             parent, texts = _resolve_bases(data.pop("base"), None, ())
