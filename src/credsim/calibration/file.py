@@ -28,13 +28,13 @@ import datetime as dt
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from credsim.errors import ScenarioError, UserError, did_you_mean
+from credsim.bundled import bundled_files, resolve_bundled
+from credsim.errors import ScenarioError, UserError
 from credsim.scenario.errors import describe_validation_error
 from credsim.scenario.locate import locate
 from credsim.scenario.schema import ALIASES
@@ -195,28 +195,12 @@ def _where_in(text: str, label: str) -> Callable[[tuple], str]:
 
 def bundled_calibrations() -> dict[str, str]:
     """Bundled calibration name -> its description (the `credsim.calibrations` package)."""
-    found = {}
-    for entry in sorted(resources.files("credsim.calibrations").iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".toml"):
-            data = tomllib.loads(entry.read_text(encoding="utf-8"))
-            found[entry.name.removesuffix(".toml")] = str(data.get("description", ""))
-    return found
+    return bundled_files("credsim.calibrations")
 
 
 def resolve_calibration_source(source: str) -> Path:
     """A calibration file's path, or the file of a bundled calibration of that name."""
-    path = Path(source)
-    if path.is_file():
-        return path
-    looks_like_path = source.endswith(".toml") or "/" in source or "\\" in source
-    names = [] if looks_like_path else list(bundled_calibrations())
-    if source in names:
-        return Path(str(resources.files("credsim.calibrations") / f"{source}.toml"))
-    did = did_you_mean(source, names, sentence=True) if names else ""
-    listing = f" Bundled calibrations: {', '.join(names)}." if names else ""
-    raise UserError(
-        f"calibration file {source!r} not found (looked at {path.resolve()}).{did}{listing}"
-    )
+    return resolve_bundled(source, "credsim.calibrations", "calibration")
 
 
 def load_calibration(source: str | Path | dict[str, Any]) -> Calibration:

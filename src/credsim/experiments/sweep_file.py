@@ -25,13 +25,13 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from credsim.errors import ScenarioError, UserError, did_you_mean
+from credsim.bundled import bundled_files, resolve_bundled
+from credsim.errors import ScenarioError, UserError
 from credsim.experiments.design import Design, Parameter, make_design
 from credsim.experiments.outcomes import Outcome
 from credsim.scenario.errors import describe_validation_error
@@ -304,27 +304,12 @@ def _outcomes(model: SweepModel, parameters: list[Parameter], where) -> list[Out
 
 def bundled_sweeps() -> dict[str, str]:
     """Bundled sweep name -> its description (the `credsim.sweeps` package)."""
-    found = {}
-    for entry in sorted(resources.files("credsim.sweeps").iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".toml"):
-            data = tomllib.loads(entry.read_text(encoding="utf-8"))
-            found[entry.name.removesuffix(".toml")] = str(data.get("description", ""))
-    return found
+    return bundled_files("credsim.sweeps")
 
 
 def resolve_sweep_source(source: str) -> Path:
-    """A sweep file path, or the file of a bundled sweep of that name."""
-    path = Path(source)
-    if path.is_file():
-        return path
-    looks_like_path = source.endswith(".toml") or "/" in source or "\\" in source
-    names = [] if looks_like_path else list(bundled_sweeps())
-    if source in names:
-        bundled = resources.files("credsim.sweeps") / f"{source}.toml"
-        return Path(str(bundled))
-    did = did_you_mean(source, names, sentence=True) if names else ""
-    listing = f" Bundled sweeps: {', '.join(names)}." if names else ""
-    raise UserError(f"sweep file {source!r} not found (looked at {path.resolve()}).{did}{listing}")
+    """A sweep file's path, or the file of a bundled sweep of that name."""
+    return resolve_bundled(source, "credsim.sweeps", "sweep")
 
 
 def load_sweep(source: str | Path | dict[str, Any]) -> Sweep:
