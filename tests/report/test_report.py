@@ -172,3 +172,19 @@ def test_a_figure_that_fails_becomes_a_note(mechanisms_run_dir: Path) -> None:
     broken = page.figures["fig-gaming-services"]
     assert broken["note"] and not broken["svg"] and broken["caption"]
     assert page.figures["fig-gaming-price"]["svg"]
+
+
+def test_perks_without_a_money_value_draw_no_empty_chart(tmp_path: Path) -> None:
+    """Rongcheng's only perk (a heating discount at AAA) was taken up by nobody in a short run:
+    the report shows its table, no empty stacked chart, and matplotlib warns of nothing."""
+    import warnings
+
+    import credsim
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", category=UserWarning)
+        run = credsim.run("rongcheng", out=tmp_path / "r", population=5_000, days=30,
+                          overrides=["but_for=false"])  # fmt: skip
+    assert all(not (p or {}).get("yuan") for p in run.summary["perks"].values())
+    page = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
+    assert "perks-by-income" not in page and "heating discount" in page

@@ -195,8 +195,12 @@ def _perks(run: RunData) -> list[Block]:
     out: list[Block] = []
     income = (run.summary.get("by_group") or {}).get("income") or {}
     sizes = {b: v["citizens"] for b, v in income.items() if (v or {}).get("citizens")}
-    with_income = any("income" in ((p or {}).get("by_group") or {}) for p in perks.values())
-    if sizes and with_income:
+    # Only perks with a money value and an income breakdown are drawn: none, no chart.
+    valued = any(
+        isinstance(p, dict) and p.get("yuan") and "income" in (p.get("by_group") or {})
+        for p in perks.values()
+    )
+    if sizes and valued:
         out.append(
             Plot(
                 "perks-by-income",
