@@ -74,7 +74,7 @@ def test_scenarios_lists_the_default():
 
 def test_same_scenario_and_seed_give_byte_identical_summaries_for_any_thread_count(tmp_path):
     # Big enough that every kernel runs on both threads, small enough for three runs.
-    args = ["run", "--population", "40000", "--days", "200", "--seed", "7", "--quiet"]
+    args = ["run", "--population", "40000", "--days", "120", "--seed", "7", "--quiet"]
     args += ["--set", "output.report=false", "--set", "output.events='none'"]
     outputs = []
     for i, threads in enumerate(["2", "2", "1"]):

@@ -16,8 +16,8 @@ def _acts(tmp_path, name, *sets):
     run = credsim.run(
         "default",
         out=tmp_path / name,
-        population=30_000,
-        days=150,
+        population=20_000,
+        days=120,
         overrides=["output.events='none'", "output.report=false", "but_for=false", *sets],
     )
     return run.summary["acts_by_kind"]
