@@ -6,10 +6,11 @@ from __future__ import annotations
 import tomllib
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
-from credsim.errors import UserError, did_you_mean
+from credsim.errors import ScenarioError, UserError, did_you_mean
 
-__all__ = ["bundled_files", "resolve_bundled"]
+__all__ = ["bundled_files", "read_toml", "resolve_bundled"]
 
 
 def bundled_files(package: str) -> dict[str, str]:
@@ -34,3 +35,18 @@ def resolve_bundled(source: str, package: str, what: str) -> Path:
     did = did_you_mean(source, names, sentence=True) if names else ""
     listing = f" Bundled {what}s: {', '.join(names)}." if names else ""
     raise UserError(f"{what} file {source!r} not found (looked at {path.resolve()}).{did}{listing}")
+
+
+def read_toml(source: str | Path | dict[str, Any], what: str) -> tuple[dict, str, str, Path | None]:
+    """A file of `what` (sweep, calibration) or a dict of the same shape, as (data, text, label,
+    folder): the text and folder are empty for a dict. Raises UserError or ScenarioError."""
+    if isinstance(source, dict):
+        return dict(source), "", what, None
+    path = Path(source)
+    if not path.is_file():
+        raise UserError(f"{what} file {str(source)!r} not found (looked at {path.resolve()}).")
+    text, label = path.read_text(encoding="utf-8"), str(path)
+    try:
+        return tomllib.loads(text), text, label, path.parent
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError(f"{label}: not valid TOML: {err}.") from None

@@ -25,7 +25,6 @@ source = "where the figure was published"
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,8 +32,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from credsim.bundled import bundled_files, resolve_bundled
-from credsim.errors import ScenarioError, UserError
+from credsim.bundled import bundled_files, read_toml, resolve_bundled
+from credsim.errors import ScenarioError
 from credsim.scenario.errors import describe_validation_error
 from credsim.scenario.locate import locate
 from credsim.scenario.schema import ALIASES
@@ -205,17 +204,7 @@ def resolve_calibration_source(source: str) -> Path:
 
 def load_calibration(source: str | Path | dict[str, Any]) -> Calibration:
     """Read and check a calibration file (or a dict of the same shape). Raises ScenarioError."""
-    if isinstance(source, dict):
-        data, text, label, folder = dict(source), "", "calibration", None
-    else:
-        path = Path(source)
-        if not path.is_file():
-            raise UserError(f"calibration file {str(source)!r} not found (looked at {path}).")
-        text, label, folder = path.read_text(encoding="utf-8"), str(path), path.parent
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as err:
-            raise ScenarioError(f"{label}: not valid TOML: {err}.") from None
+    data, text, label, folder = read_toml(source, "calibration")
     if "parameters" in data:
         data["parameters"] = _flatten(data["parameters"])
     where = _where_in(text, label)

@@ -22,7 +22,6 @@ delay = { key = "consequences.court_blacklist.listing_delay_days", low = 0, high
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,8 +29,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from credsim.bundled import bundled_files, resolve_bundled
-from credsim.errors import ScenarioError, UserError
+from credsim.bundled import bundled_files, read_toml, resolve_bundled
+from credsim.errors import ScenarioError
 from credsim.experiments.design import Design, Parameter, make_design
 from credsim.experiments.outcomes import Outcome
 from credsim.scenario.errors import describe_validation_error
@@ -314,17 +313,7 @@ def resolve_sweep_source(source: str) -> Path:
 
 def load_sweep(source: str | Path | dict[str, Any]) -> Sweep:
     """Read and check a sweep file (or a dict of the same shape). Raises ScenarioError."""
-    if isinstance(source, dict):
-        data, text, label, folder = dict(source), "", "sweep", None
-    else:
-        path = Path(source)
-        if not path.is_file():
-            raise UserError(f"sweep file {str(source)!r} not found (looked at {path.resolve()}).")
-        text, label, folder = path.read_text(encoding="utf-8"), str(path), path.parent
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as err:
-            raise ScenarioError(f"{label}: not valid TOML: {err}.") from None
+    data, text, label, folder = read_toml(source, "sweep")
     where = _where_in(text, label)
     try:
         model = SweepModel.model_validate(_prepare(data))
