@@ -20,7 +20,7 @@ def test_run_returns_results_with_summary_and_timeseries(tmp_path):
     assert results.summary["citizens"] == 2_000
     assert results.summary["days"] == 20
     assert isinstance(results.timeseries, pd.DataFrame)
-    everyone = results.timeseries[results.timeseries["by"] == "all"]
+    everyone = results.timeseries[results.timeseries["dimension"] == "all"]
     assert list(everyone["day"]) == list(range(20))
     again = credsim.Results(tmp_path / "r")
     assert again.summary == results.summary

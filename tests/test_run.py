@@ -108,11 +108,11 @@ def test_score_changes_carry_record_and_rule_and_add_up(small_run):
 
 def test_timeseries_flows_add_up_to_the_summary_and_groups_partition(small_run):
     ts, s = small_run.timeseries, small_run.summary
-    everyone = ts[ts["by"] == "all"]
+    everyone = ts[ts["dimension"] == "all"]
     assert everyone["acts"].sum() == s["acts_total"]
     assert everyone["blocked_trains"].sum() == s["blocked_trains"]
     for by in ("sex", "age_band", "urban", "group"):
-        part = ts[ts["by"] == by].groupby("day")[["acts", "sanctioned", "records"]].sum()
+        part = ts[ts["dimension"] == by].groupby("day")[["acts", "sanctioned", "records"]].sum()
         whole = everyone.set_index("day")[["acts", "sanctioned", "records"]]
         pd.testing.assert_frame_equal(part, whole, check_dtype=False, check_index_type=False)
     last = everyone.iloc[-1]

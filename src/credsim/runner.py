@@ -16,13 +16,13 @@ import pyarrow as pa
 import tomli_w
 
 from credsim.engine import Codebook, EventLog, Plugin, Population, Simulation
-from credsim.engine.events import dates
 from credsim.engine.loop import Part
 from credsim.engine.scope import Scope
 from credsim.engine.threads import wait_passively
 from credsim.results import Results, RunDirectory
 from credsim.results.by_year import by_year, whole_flows
 from credsim.results.citizens import citizens_table
+from credsim.results.timeseries import DIMENSION, GROUP_NAME, timeseries_table
 from credsim.scenario import SECTIONS, Scenario, load_scenario
 from credsim.version import __version__
 from credsim.vocab import ACT_KINDS, RECORD_KINDS, SANCTION_ACTIONS
@@ -197,7 +197,8 @@ def write_results(
             frames.append(frame)
     joined = None
     if frames:
-        joined = frames[0].join([f.drop(columns=["day", "by", "group"]) for f in frames[1:]])
+        keys = ["day", DIMENSION, GROUP_NAME]
+        joined = frames[0].join([f.drop(columns=keys) for f in frames[1:]])
         summary["by_year"] = by_year(joined, model.start, stocks, daily)
     flows = whole_flows(joined, sim.days, stocks, daily)
     for metric in sim.metrics:
@@ -205,9 +206,7 @@ def write_results(
     rundir.write_text("scenario.toml", tomli_w.dumps(scenario.to_dict()))
     rundir.write_json("summary.json", summary)
     if joined is not None:
-        table = pa.Table.from_pandas(joined, preserve_index=False)
-        day = joined["day"].to_numpy()
-        table = table.add_column(1, "date", dates(np.datetime64(model.start, "D"), day))
+        table = timeseries_table(joined, np.datetime64(model.start, "D"))
         rundir.write_parquet("timeseries.parquet", table)
     if output.citizens == "all":
         state = {name: sim.state[name] for name in sim.state}

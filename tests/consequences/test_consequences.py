@@ -100,7 +100,7 @@ def test_the_run_starts_with_the_debts_of_past_years(run):
     past = acts[acts["day"] < 0]
     assert len(past) > 0 and set(past["kind"].astype(str)) <= {"loan_default", "contract_breach"}
     ts = run.timeseries
-    everyone = ts[ts["by"] == "all"].set_index("day")
+    everyone = ts[ts["dimension"] == "all"].set_index("day")
     assert everyone.loc[60, "sanctioned"] > 0
     assert run.summary["wrongful_sanction_days"] == round(everyone["sanctioned_wrongful"].sum())
 

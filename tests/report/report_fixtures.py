@@ -86,7 +86,7 @@ def make_run_dir(root: Path, citizens: int = 3000, days: int = 95, extra: dict |
     groups = [("all", "all")] + [(d, label) for d, labels in DIMS.items() for label in labels]
     for day in range(days):
         for by, group in groups:
-            row = {"day": day, "by": by, "group": group}
+            row = {"day": day, "dimension": by, "group_name": group}
             for col in ("acts", "records", "records_misattributed", "listed_new", "delisted"):
                 row[col] = float(rng.poisson(5))
             row["blocked_flights"] = float(day % 7)
@@ -99,7 +99,7 @@ def make_run_dir(root: Path, citizens: int = 3000, days: int = 95, extra: dict |
                 for grade, share in zip(GRADES, shares, strict=True):
                     row[f"grade_share.{policy}.{grade}"] = share
             rows.append(row)
-    ts = pd.DataFrame(rows).astype({"day": "int32", "by": "string", "group": "string"})
+    ts = pd.DataFrame(rows).astype({"day": "int32", "dimension": "string", "group_name": "string"})
     ts.to_parquet(run_dir / "timeseries.parquet", index=False)
 
     def group_stats(mask: np.ndarray) -> dict:

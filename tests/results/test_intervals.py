@@ -40,11 +40,15 @@ def test_interval_uses_weibull_positions_and_says_what_it_covers():
 def test_timeseries_rows_are_aligned_by_day_and_group():
     def frame(shift):
         acts = np.array([1, 2, 3, 4]) + shift
-        keys = {"day": [0, 0, 1, 1], "by": ["all", "sex"] * 2, "group": ["all", "f"] * 2}
+        keys = {
+            "day": [0, 0, 1, 1],
+            "dimension": ["all", "sex"] * 2,
+            "group_name": ["all", "f"] * 2,
+        }
         return pd.DataFrame({**keys, "acts": acts})
 
     later = frame(10).iloc[::-1].reset_index(drop=True)  # rows in another order
     mean, low, high = aggregate_timeseries([frame(0), later, frame(20)])
-    assert list(mean["day"]) == [0, 0, 1, 1] and list(mean["group"]) == ["all", "f"] * 2
+    assert list(mean["day"]) == [0, 0, 1, 1] and list(mean["group_name"]) == ["all", "f"] * 2
     assert list(mean["acts"]) == [11.0, 12.0, 13.0, 14.0]
     assert list(low["acts"]) == [1.0, 2.0, 3.0, 4.0] and list(high["acts"]) == [21, 22, 23, 24]

@@ -73,7 +73,7 @@ def test_by_year_adds_up_flows_and_takes_stocks_at_the_year_end(dated_run):
     # Headline flows kept outside the time series are there too.
     for name in ("speech_suppressed", "ties_cut", "points_bought", "gaming_purchases"):
         assert sum(y[name] for y in years.values()) == pytest.approx(summary[name]), name
-    whole = ts[ts["by"] == "all"]
+    whole = ts[ts["dimension"] == "all"]
     last_2020 = whole[pd.to_datetime(whole["date"]) == pd.Timestamp("2020-12-31")]
     assert years["2020"]["sanctioned"] == int(last_2020["sanctioned"].iloc[0])
     assert years["2021"]["sanctioned"] == summary["sanctioned"]

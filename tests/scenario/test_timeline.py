@@ -75,7 +75,7 @@ def test_a_plugin_switched_on_later_does_nothing_before_its_date(tmp_path):
     sanctions = run.events("sanctions")
     listed = sanctions[sanctions["action"].astype(str) == "listed"]
     assert len(listed) > 0 and listed["day"].min() == 100
-    assert (run.timeseries.query("by == 'all' and day < 100")["sanctioned"] == 0).all()
+    assert (run.timeseries.query("dimension == 'all' and day < 100")["sanctioned"] == 0).all()
 
 
 # Place and demography too: a city carved out of Shandong whose scheme is switched on there by

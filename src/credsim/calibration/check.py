@@ -138,7 +138,7 @@ def _probe_columns(base: dict[str, Any]) -> list[str]:
     finally:
         numba.set_num_threads(threads)
         shutil.rmtree(scratch, ignore_errors=True)
-    return [c for c in columns if c not in ("day", "date", "by", "group")]
+    return [c for c in columns if c not in ("day", "date", "dimension", "group_name")]
 
 
 def _check_metrics(cal: Calibration, scenario: Scenario, columns: list[str]) -> None:

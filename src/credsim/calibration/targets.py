@@ -64,8 +64,8 @@ class Window:
 
 
 def whole_series(frame: pd.DataFrame, metric: str, days: int) -> np.ndarray:
-    """One value per day of the run: `metric` for the whole population (by = all)."""
-    whole = frame[frame["by"] == "all"]
+    """One value per day of the run: `metric` for the whole population (dimension = all)."""
+    whole = frame[frame["dimension"] == "all"]
     series = np.full(days, np.nan)
     series[whole["day"].to_numpy()] = whole[metric].to_numpy(dtype=np.float64)
     return series

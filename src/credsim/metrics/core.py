@@ -347,8 +347,8 @@ class CoreMetrics(ButForHarms, Metric):
         days, groups = self.world.days, self.groups
         frame = {
             "day": np.repeat(np.arange(days, dtype=np.int32), groups.size),
-            "by": np.tile([b for b, _ in groups.keys], days),
-            "group": np.tile([label for _, label in groups.keys], days),
+            "dimension": np.tile([b for b, _ in groups.keys], days),
+            "group_name": np.tile([label for _, label in groups.keys], days),
         }
         for name, values in {**self.flows, **self.stocks}.items():
             frame[name] = (values * self.k).ravel()

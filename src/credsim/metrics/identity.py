@@ -83,8 +83,8 @@ class IdentityMetrics(Metric):
         return pd.DataFrame(
             {
                 "day": np.repeat(np.arange(days, dtype=np.int32), self.groups.size),
-                "by": np.tile([b for b, _ in self.groups.keys], days),
-                "group": np.tile([g for _, g in self.groups.keys], days),
+                "dimension": np.tile([b for b, _ in self.groups.keys], days),
+                "group_name": np.tile([g for _, g in self.groups.keys], days),
                 "internet_access_denied": (self.refused * self.k).ravel(),
             }
         )

@@ -81,8 +81,8 @@ class TrustMetrics(Metric):
         return pd.DataFrame(
             {
                 "day": np.repeat(np.arange(days, dtype=np.int32), groups.size),
-                "by": np.tile([b for b, _ in groups.keys], days),
-                "group": np.tile([label for _, label in groups.keys], days),
+                "dimension": np.tile([b for b, _ in groups.keys], days),
+                "group_name": np.tile([label for _, label in groups.keys], days),
                 "help_requests": (self.requests * self.world.people_per_agent).ravel(),
                 "help_given": (self.given * self.world.people_per_agent).ravel(),
                 "trust_index": index.ravel(),

@@ -315,9 +315,10 @@ def _over_time(path: Path) -> Figure | str:
         if not file.is_file():
             return "Not drawn: a run has no timeseries.parquet."
         names = pq.read_schema(file).names
-        columns = ["day", "by", "sanctioned", *(["date"] if "date" in names else [])]
+        dimension = "dimension" if "dimension" in names else "by"  # older runs: `by`
+        columns = ["day", dimension, "sanctioned", *(["date"] if "date" in names else [])]
         ts = pd.read_parquet(file, columns=columns)
-        ts = ts[ts["by"] == "all"].sort_values("day")
+        ts = ts[ts[dimension] == "all"].sort_values("day")
         x = time_of(ts)
         ax.plot(x, ts["sanctioned"], color=COLORS[side], label=side.upper(), lw=1.4)
     time_axis(ax, x)

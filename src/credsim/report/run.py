@@ -131,10 +131,7 @@ class RunData:
         path = self.path / f"timeseries_{bound}.parquet"
         if not path.is_file() or "day" not in self.timeseries_columns:
             return None
-        names = [n for n in self.timeseries_columns if n not in ("by", "group")]
-        filters = [("by", "==", "all")] if "by" in self.timeseries_columns else None
-        df = pd.read_parquet(path, columns=names, filters=filters)
-        return df.sort_values("day", kind="stable").reset_index(drop=True)
+        return _whole_population(path, self.timeseries_columns)
 
     # --- policies ----------------------------------------------------------------------------
 
@@ -164,17 +161,14 @@ class RunData:
 
     @cached_property
     def timeseries(self) -> pd.DataFrame:
-        """Rows for the whole population (by == "all"), sorted by day; empty when missing."""
+        """Rows for the whole population (dimension == "all"), sorted by day; empty when
+        missing."""
         names = self.timeseries_columns
         if "day" not in names:
             if names:
                 self.notes["timeseries.parquet"] = "timeseries.parquet has no day column."
             return pd.DataFrame({"day": pd.Series(dtype="int32")})
-        path = self.path / "timeseries.parquet"
-        keep = [n for n in names if n not in ("by", "group")]
-        filters = [("by", "==", "all")] if "by" in names else None
-        df = pd.read_parquet(path, columns=keep, filters=filters)
-        return df.sort_values("day", kind="stable").reset_index(drop=True)
+        return _whole_population(self.path / "timeseries.parquet", names)
 
     @cached_property
     def citizen_columns(self) -> list[str]:
@@ -211,3 +205,14 @@ class RunData:
         dataset = ds.dataset(self.path / "events" / table, format="parquet")
         have = [c for c in columns if c in dataset.schema.names]
         return dataset.to_table(columns=have, filter=where).to_pandas()
+
+
+def _whole_population(path: Path, names: list[str]) -> pd.DataFrame:
+    """The whole population's rows of a time series file, without the group columns, by day
+    (older runs name the group columns `by` and `group`)."""
+    dimension = next((n for n in ("dimension", "by") if n in names), None)
+    group = {"dimension": "group_name", "by": "group"}.get(dimension or "")
+    keep = [n for n in names if n not in (dimension, group)]
+    filters = [(dimension, "==", "all")] if dimension else None
+    df = pd.read_parquet(path, columns=keep, filters=filters)
+    return df.sort_values("day", kind="stable").reset_index(drop=True)

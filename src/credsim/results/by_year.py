@@ -7,6 +7,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from credsim.results.timeseries import KEY_COLUMNS, whole_population
+
 __all__ = ["by_year", "is_stock", "whole_flows"]
 
 
@@ -25,7 +27,7 @@ def by_year(
     """{year: {"days": days of the run in that year, column: value}} for the whole population:
     flows summed over the year's days, stocks as they stood on its last day in the run. `daily`
     adds flows kept outside the time series (one value per day of the run)."""
-    whole = frame[frame["by"] == "all"].sort_values("day")
+    whole = whole_population(frame)
     if whole.empty:
         return {}
     whole = whole.assign(
@@ -34,9 +36,7 @@ def by_year(
     days = whole["day"].to_numpy().astype("timedelta64[D]")
     years = (np.datetime64(start, "D") + days).astype("datetime64[Y]").astype(np.int64) + 1970
     columns = [
-        c
-        for c in whole.columns
-        if c not in ("day", "date", "by", "group") and pd.api.types.is_numeric_dtype(whole[c])
+        c for c in whole.columns if c not in KEY_COLUMNS and pd.api.types.is_numeric_dtype(whole[c])
     ]
     out: dict[str, dict] = {}
     for year in np.unique(years):
@@ -63,10 +63,10 @@ def whole_flows(
     and the flows kept outside it (`daily`); stocks are left out."""
     out: dict[str, np.ndarray] = {}
     if frame is not None:
-        whole = frame[frame["by"] == "all"]
+        whole = whole_population(frame)
         day = whole["day"].to_numpy()
         for column in whole.columns:
-            if column in ("day", "date", "by", "group") or is_stock(column, stocks):
+            if column in KEY_COLUMNS or is_stock(column, stocks):
                 continue
             if not pd.api.types.is_numeric_dtype(whole[column]):
                 continue

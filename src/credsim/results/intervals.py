@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from credsim.results.timeseries import KEY_COLUMNS, with_current_names
+
 __all__ = [
     "HIGH",
     "KEY_COLUMNS",
@@ -28,7 +30,6 @@ __all__ = [
 ]
 
 LOW, HIGH = 0.05, 0.95
-KEY_COLUMNS = ("day", "date", "by", "group")
 _METHOD = "weibull"
 
 
@@ -167,6 +168,7 @@ def aggregate_timeseries(frames: list[pd.DataFrame]) -> tuple[pd.DataFrame, ...]
     """(mean, p5, p95) of replicate time series, row by row (day, and group where the series
     is by group): three frames with the same rows and columns; a row some replicates lack is
     aggregated over those that have it."""
+    frames = [with_current_names(f) for f in frames]
     keys = [c for c in KEY_COLUMNS if c in frames[0].columns]
     index = pd.concat([f[keys] for f in frames], ignore_index=True).drop_duplicates()
     index = index.reset_index(drop=True)
