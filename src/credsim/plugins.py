@@ -12,7 +12,15 @@ from credsim.behavior import (
     SelfCensorship,
     Strangers,
 )
-from credsim.consequences import Appeals, CourtBlacklist, GradeList, JointPunishment, Perks
+from credsim.consequences import (
+    Appeals,
+    CourtBlacklist,
+    Fines,
+    GradeList,
+    JointPunishment,
+    Naming,
+    Perks,
+)
 from credsim.engine import Registry
 from credsim.metrics import (
     AdversaryMetrics,
@@ -23,8 +31,10 @@ from credsim.metrics import (
     CoreMetrics,
     DemographyMetrics,
     ExclusionMetrics,
+    FineMetrics,
     GamingMetrics,
     IdentityMetrics,
+    NamingMetrics,
     PerkMetrics,
     PlausibilityMetrics,
     SpeechMetrics,
@@ -72,6 +82,8 @@ def builtin_registry() -> Registry:
     registry.register("consequence", "appeals", Appeals)
     registry.register("consequence", "perks", Perks)
     registry.register("consequence", "grade_list", GradeList)
+    registry.register("consequence", "fines", Fines)
+    registry.register("consequence", "naming", Naming)
     registry.register("metric", "core", CoreMetrics)
     registry.register("metric", "identity", IdentityMetrics)
     registry.register("metric", "association", AssociationMetrics)
@@ -86,4 +98,6 @@ def builtin_registry() -> Registry:
     registry.register("metric", "conformity", ConformityMetrics)
     registry.register("metric", "trust", TrustMetrics)
     registry.register("metric", "demography", DemographyMetrics)
+    registry.register("metric", "fines", FineMetrics)
+    registry.register("metric", "naming", NamingMetrics)
     return registry

@@ -13,6 +13,10 @@ association), by friends who can see the low scorer's score. Only adults hold a 
 and only adults drop friends over one: children neither cut nor are cut. With no network term
 there is no gain, so nobody cuts a tie. Cut ties stay cut and leave the network term's mean
 (`credsim.population.ties.CutTies`); `cuts_by_reason` counts them by why.
+
+Public naming (consequences.naming) is another way friends learn a status: a friend who saw a
+citizen named yesterday (the naming's audience, what that friend was shown) cuts the tie with
+chance `named_share`, whatever the scores; 0, the default, leaves naming without effect here.
 """
 
 from __future__ import annotations
@@ -50,6 +54,13 @@ class ExclusionParams(PluginParams):
     motive_share: float = Field(
         0.2, ge=0, le=1, description="share of adults who believe friends' scores move their own"
     )
+    named_share: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="chance that an adult friend who saw a citizen publicly named cuts the tie "
+        "(consequences.naming; 0: naming cuts no tie)",
+    )
     adult_age: int = Field(
         18,
         ge=0,
@@ -82,7 +93,11 @@ class Exclusion(Behavior):
         self.shown_to = world.stream(f"behavior.{self.name}.shown_to")
         self.motive = world.stream(f"behavior.{self.name}.motive")
         self.cuts_by_reason = {"low_score": 0, "family_of_low_scorer": 0}
-        """Ties cut, by why: the friend's own low score, or a low scorer in their household."""
+        """Ties cut, by why: the friend's own low score, a low scorer in their household, or
+        (with `named_share`) the friend named in public."""
+        self.shun = world.stream(f"behavior.{self.name}.shun_named")
+        if self.params.named_share > 0:
+            self.cuts_by_reason["named_in_public"] = 0
         self.household = world.state["household"]
         self.age = world.state["age"]
 
@@ -94,6 +109,8 @@ class Exclusion(Behavior):
                 self.cuts_by_reason[reason] += count
 
     def act(self, day: Day) -> None:
+        if self.params.named_share > 0 and day.day > 0:
+            self._shun_named(day.day)
         policy = self.world.services.get(f"policy:{self.choice}") if self.choice else None
         info = self.world.scores.get(self.choice) if self.choice else None
         if policy is None or info is None or info.network_column is None:
@@ -117,6 +134,21 @@ class Exclusion(Behavior):
         if p.family_share > 0:
             kin, kin_gap, source = self._family(low, gap, threshold)
             self._cut(day.day, kin, kin_gap, scale, "family_of_low_scorer", source)
+
+    def _shun_named(self, day: int) -> None:
+        """Friends who saw a citizen named yesterday cut the tie with chance `named_share`."""
+        for name, naming in sorted(self.world.services.items()):
+            if not name.startswith("naming:"):
+                continue
+            named, friend = naming.seen_on(day - 1).friends_who_saw()
+            if not named.shape[0]:
+                continue
+            u = pair_draws(self.shun.key, day, named, friend)
+            cut = (u < self.params.named_share) & self._adult(friend) & self._adult(named)
+            if cut.any():
+                before = len(self.cuts)
+                self.cuts.add(named[cut], friend[cut])
+                self.cuts_by_reason["named_in_public"] += len(self.cuts) - before
 
     def _cut(self, day, who, gap, scale: float, reason: str, seen=None) -> None:
         """Each friend of `who` who can see the low score (of `who`, or of `seen`, the low scorer

@@ -2,8 +2,18 @@
 
 from credsim.consequences.appeals import Appeals
 from credsim.consequences.court_blacklist import CourtBlacklist
+from credsim.consequences.fines import Fines
 from credsim.consequences.grade_list import GradeList
 from credsim.consequences.joint_punishment import JointPunishment
+from credsim.consequences.naming import Naming
 from credsim.consequences.perks import Perks
 
-__all__ = ["Appeals", "CourtBlacklist", "GradeList", "JointPunishment", "Perks"]
+__all__ = [
+    "Appeals",
+    "CourtBlacklist",
+    "Fines",
+    "GradeList",
+    "JointPunishment",
+    "Naming",
+    "Perks",
+]

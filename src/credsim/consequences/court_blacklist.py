@@ -142,22 +142,9 @@ class CourtBlacklist(Consequence):
         self._log(day, who[refused], "refused", rid[refused])
 
         judged = kind == self.judgment
-        self._shift(who[judged], +1)
-        if self.params.warn:
-            self._log(day, who[judged], "warned", rid[judged])
-        self.checks.push(
-            np.full(int(judged.sum()), day.day + self.params.listing_delay_days),
-            citizen=who[judged],
-            record_id=rid[judged],
-        )
-
+        self.enforce(day, who[judged], rid[judged])
         paid = kind == self.payment
-        self._shift(who[paid], -1)
-        payer, first = np.unique(who[paid], return_index=True)
-        clear = (self.balance[payer] <= 0) & (self.listed_since[payer] >= 0)
-        self.listed_since[payer[clear]] = -1
-        self.delisted_on[payer[clear]] = day.day
-        self._log(day, payer[clear], "delisted", rid[paid][first[clear]])
+        self.settle(day, who[paid], rid[paid])
 
         due = self.checks.pop(day.day)
         debtor, first = np.unique(due["citizen"], return_index=True)
@@ -175,6 +162,28 @@ class CourtBlacklist(Consequence):
                 record_id=due["record_id"][first[listing]],
             )
         self._expire(day)
+
+    def enforce(self, day: PublicDay, citizens: np.ndarray, record_ids: np.ndarray) -> None:
+        """A debt on each record to enforce: warn, and list the debtor if it is still unpaid after
+        the grace period. A judgment record does this; so does a fine in arrears that its
+        authority sends to court (consequences.fines)."""
+        self._shift(citizens, +1)
+        if self.params.warn:
+            self._log(day, citizens, "warned", record_ids)
+        self.checks.push(
+            np.full(citizens.shape[0], day.day + self.params.listing_delay_days),
+            citizen=citizens,
+            record_id=record_ids,
+        )
+
+    def settle(self, day: PublicDay, citizens: np.ndarray, record_ids: np.ndarray) -> None:
+        """One debt of each citizen paid: lift the listing of those who owe nothing more."""
+        self._shift(citizens, -1)
+        payer, first = np.unique(citizens, return_index=True)
+        clear = (self.balance[payer] <= 0) & (self.listed_since[payer] >= 0)
+        self.listed_since[payer[clear]] = -1
+        self.delisted_on[payer[clear]] = day.day
+        self._log(day, payer[clear], "delisted", record_ids[first[clear]])
 
     def _expire(self, day: PublicDay) -> None:
         """Lift the listings that reach their term today (if still the same listing): the

@@ -8,8 +8,10 @@ from credsim.metrics.conformity import ConformityMetrics
 from credsim.metrics.core import CoreMetrics
 from credsim.metrics.demography import DemographyMetrics
 from credsim.metrics.exclusion import ExclusionMetrics
+from credsim.metrics.fines import FineMetrics
 from credsim.metrics.gaming import GamingMetrics
 from credsim.metrics.identity import IdentityMetrics
+from credsim.metrics.naming import NamingMetrics
 from credsim.metrics.perks import PerkMetrics
 from credsim.metrics.plausibility import PlausibilityMetrics
 from credsim.metrics.speech import SpeechMetrics
@@ -24,8 +26,10 @@ __all__ = [
     "CoreMetrics",
     "DemographyMetrics",
     "ExclusionMetrics",
+    "FineMetrics",
     "GamingMetrics",
     "IdentityMetrics",
+    "NamingMetrics",
     "PerkMetrics",
     "PlausibilityMetrics",
     "SpeechMetrics",
