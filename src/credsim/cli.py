@@ -359,7 +359,8 @@ def dossier(
     out_console.print(f"final score {result['final']}{grade}{listed}")
     for event in result.get("sanctions", []):
         kind = f" ({event['kind']})" if event["kind"] else ""
-        out_console.print(f"  day {event['day']}: {event['action']} by {event['by']}{kind}")
+        text = event.get("text") or f"{event['action']} by {event['by']}{kind}"
+        out_console.print(f"  day {event['day']}: {text}")
 
 
 @app.command()

@@ -94,6 +94,7 @@ class FinesParams(PluginParams):
     court_min_yuan: float = Field(
         0.0,
         ge=0,
+        le=1e9,
         description="arrears (with surcharge) below this are never sent to court (assumption)",
     )
     court_pay_share: float = Field(
@@ -104,7 +105,10 @@ class FinesParams(PluginParams):
         "0.1-0.6; 3.51M of 13.49M listed had paid up by 2018-19, facts)",
     )
     court_pay_mean_days: float = Field(
-        90.0, gt=0, description="mean days from court enforcement to payment (assumption)"
+        90.0,
+        gt=0,
+        le=36500,
+        description="mean days from court enforcement to payment (assumption)",
     )
 
     @field_validator("amounts")

@@ -4,6 +4,7 @@ final standing; with `truth`, whether each record was true, misattributed or fab
 
 from __future__ import annotations
 
+import tomllib
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -89,7 +90,7 @@ def statement(results: Results, citizen: int, policy: str | None = None, truth: 
         "items": items,
         "points_total": int(np.sum([i["points"] for i in items], dtype=np.int64)),
     }
-    out["sanctions"] = _sanctions(results, citizen, records)
+    out["sanctions"] = _sanctions(results, citizen, records, truth)
     grade = row.get(f"grade.{policy}")
     if grade is not None:
         out["grade"] = str(grade)
@@ -104,19 +105,63 @@ def _listing(rule: str) -> str | None:
     return f"{action} on {on_list}" if action in ("listed", "delisted") and on_list else None
 
 
-def _sanctions(results: Results, citizen: int, records) -> list[dict]:
-    """Listings, removals and refusals of this citizen, with the agency and the record."""
+def _sanctions(results: Results, citizen: int, records, truth: bool = False) -> list[dict]:
+    """Listings, removals, refusals, fines and namings of this citizen, with the agency and the
+    record; fines and namings also as a sentence (`text`)."""
     events = results.events("sanctions", citizen)
+    amounts = _fine_amounts(results) if len(events) else {}
     out = []
     for event in events.itertuples(index=False):
         record = records.loc[event.record_id] if event.record_id in records.index else None
-        out.append(
-            {
-                "day": int(event.day),
-                "action": str(event.action),
-                "by": str(event.agency),
-                "kind": None if record is None else str(record["kind"]),
-                "record_id": int(event.record_id),
-            }
-        )
+        item = {
+            "day": int(event.day),
+            "action": str(event.action),
+            "by": str(event.agency),
+            "kind": None if record is None else str(record["kind"]),
+            "record_id": int(event.record_id),
+        }
+        actor = None if record is None or not truth else int(record["true_actor"])
+        text = _sentence(item, amounts.get(str(event.consequence), {}), citizen, actor)
+        if text:
+            item["text"] = text
+        out.append(item)
     return out
+
+
+def _fine_amounts(results: Results) -> dict[str, dict[str, int]]:
+    """Yuan per record kind of each fines consequence of the run (from its scenario.toml)."""
+    try:
+        scenario = tomllib.loads(results.scenario_text())
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+    tables = scenario.get("consequences", {})
+    return {
+        name: dict(table.get("amounts", {}))
+        for name, table in tables.items()
+        if isinstance(table, dict) and table.get("plugin") == "fines"
+    }
+
+
+def _sentence(item: dict, amounts: dict[str, int], citizen: int, actor: int | None) -> str:
+    """What a fine or a naming did, in words; with the truth, whose act it really was."""
+    day, rid, kind = item["day"], item["record_id"], item["kind"]
+    whose = ""
+    if actor is not None and actor != citizen:
+        whose = "a record with no act behind it" if actor < 0 else f"an act of citizen {actor}"
+    action = item["action"]
+    if action == "named":
+        shown = f"shown by {item['by']}"
+        if whose:
+            return f"named on day {day} for {whose} (record {rid}, {kind}, {shown})"
+        return f"named on day {day} for record {rid} ({kind}, {shown})"
+    if action == "fined":
+        yuan = amounts.get(kind)
+        money = f"{yuan} yuan" if yuan is not None else "an amount not in the scenario"
+        tail = f", {whose}" if whose else ""
+        return f"fined {money} on day {day} for record {rid} ({kind}){tail}"
+    texts = {
+        "fine_paid": f"paid the fine for record {rid} on day {day}",
+        "fine_overdue": f"the fine for record {rid} unpaid on day {day}: in arrears",
+        "fine_to_court": f"the fine for record {rid} sent to court for enforcement on day {day}",
+    }
+    return texts.get(action, "")
