@@ -18,6 +18,7 @@ from .section import Section, render_section
 from .sections_core import CORE_SECTIONS
 from .sections_harms import HARM_SECTIONS
 from .sections_mechanisms import MECHANISM_SECTIONS
+from .sections_penalties import PENALTY_SECTIONS
 from .sections_plausibility import PLAUSIBILITY_SECTION
 from .sections_time import TIME_SECTIONS
 from .sections_wrongful import WRONGFUL_SECTIONS
@@ -53,8 +54,8 @@ def _run_facts(run: RunData) -> list[str]:
 ORDER = (
     "headline", "calibration", "plausibility", "rollout", "scores", "grades", "sanctions",
     "travel", "wrongful", "provinces", "misattribution", "cases", "self-censorship", "exclusion",
-    "gaming", "trust", "adversaries", "identity", "appeals", "perks", "association", "demography",
-    "run",
+    "gaming", "trust", "adversaries", "identity", "appeals", "perks", "fines", "naming",
+    "association", "demography", "run",
 )  # fmt: skip
 SECTIONS: list[Section] = sorted(
     [
@@ -64,6 +65,7 @@ SECTIONS: list[Section] = sorted(
         CASES_SECTION,
         PLAUSIBILITY_SECTION,
         *MECHANISM_SECTIONS,
+        *PENALTY_SECTIONS,
         *TIME_SECTIONS,
         Section("run", "Run facts", lambda run: True, _run_facts),
     ],
