@@ -22,8 +22,10 @@ __all__ = [
     "copy_runs",
     "free_port",
     "get_json",
+    "make_run",
     "post_json",
     "serve",
+    "serve_process",
     "wait_for",
 ]
 
@@ -45,6 +47,18 @@ def copy_runs(finished_runs: Path, target: Path) -> Path:
     runs = target / "runs"
     shutil.copytree(finished_runs, runs)
     return runs
+
+
+def make_run(folder: Path, citizens: int = 2000, days: int = 20, **figures: Any) -> Path:
+    """A finished run directory as the dashboard lists it (no simulation behind it)."""
+    folder.mkdir(parents=True)
+    summary = {"scenario": "default", "seed": 1, "citizens": citizens, "days": days, **figures}
+    (folder / "summary.json").write_text(json.dumps(summary))
+    info = {"scenario": "default", "overrides": [], "days": days, "wall_seconds": 1.0}
+    (folder / "run.json").write_text(json.dumps(info))
+    scenario = f'name = "default"\ndays = {days}\n\n[population]\nsize = {citizens}\n'
+    (folder / "scenario.toml").write_text(scenario)
+    return folder
 
 
 def free_port() -> int:
@@ -84,6 +98,16 @@ def wait_for(base: str, run_id: str, statuses: tuple[str, ...], timeout: float =
 @contextlib.contextmanager
 def serve(runs_dir: Path, *extra: str, timeout: float = 90) -> Iterator[str]:
     """`credsim serve` on a free port; yields its base URL and stops it afterwards."""
+    with serve_process(runs_dir, *extra, timeout=timeout) as (base, _process, _log):
+        yield base
+
+
+@contextlib.contextmanager
+def serve_process(
+    runs_dir: Path, *extra: str, timeout: float = 90
+) -> Iterator[tuple[str, subprocess.Popen, Path]]:
+    """`credsim serve` on a free port; yields its base URL, its process and the file holding
+    what it printed, and stops it afterwards."""
     port = free_port()
     command = [sys.executable, "-c", "from credsim.cli import main; main()", "serve"]
     command += ["--port", str(port), "--runs-dir", str(runs_dir), *extra]
@@ -103,7 +127,7 @@ def serve(runs_dir: Path, *extra: str, timeout: float = 90) -> Iterator[str]:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
-        yield base
+        yield base, process, Path(log.name)
     finally:
         process.terminate()
         try:

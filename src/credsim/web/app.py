@@ -1,7 +1,9 @@
 """The dashboard's FastAPI app: the page, its assets and the JSON API under /api/.
 
 Requests name only bundled scenarios and `--set` overrides that credsim's loader validates; no
-request gives a file path or code. Files are served only from inside a run's own directory.
+request gives a file path or code. Files are served only from inside a run's own directory, and
+run directories only from inside the runs folder. Every request passes `guard.Guard` first (host
+name, origin, body size); a run must fit `limits.RunLimits` and the queue must have room.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from credsim.errors import UserError
 from credsim.results import Results
@@ -23,11 +26,12 @@ from credsim.web.compare import compare_runs
 from credsim.web.dossier import dossier_json
 from credsim.web.files import CONTENT_TYPES, resolve_inside
 from credsim.web.forms import MAIN_FIELDS, check_scenario_name, field_of, form_fields, overrides_of
-from credsim.web.runs import FINISHED, RunManager
+from credsim.web.guard import LOCAL_HOSTS, MAX_BODY_BYTES, Guard, host_of, shorten
+from credsim.web.limits import RunLimits, agents_of, estimate, refusal
+from credsim.web.runs import FINISHED, MAX_QUEUED, QueueFull, RunManager
 
 __all__ = ["LOCAL_HOSTS", "MAX_CITIZENS", "RunRequest", "create_app", "host_of"]
 
-LOCAL_HOSTS = ["127.0.0.1", "localhost", "::1"]
 MAX_CITIZENS = 2_000_000
 """Largest population the dashboard runs by default (`credsim run` has no such limit)."""
 
@@ -54,16 +58,10 @@ class RunRequest(BaseModel):
     overrides: list[str] = Field(default_factory=list, description="dotted.key=value lines")
 
 
-def host_of(header: str) -> str:
-    """The host name of a Host header, without the port ('[::1]:8765' -> '::1')."""
-    if header.startswith("["):
-        return header[1:].partition("]")[0]
-    return header.rpartition(":")[0] if header.count(":") == 1 else header
-
-
 def _problem(field: str | None, message: str, loc: list[str] | None = None) -> JSONResponse:
     """A 422 in FastAPI's shape, plus `field`: the form field to show the message beside."""
-    detail = {"loc": loc or ["body", field or "scenario"], "msg": message, "field": field}
+    loc = [shorten(part) for part in loc or ["body", field or "scenario"]]
+    detail = {"loc": loc, "msg": shorten(message), "field": field and shorten(field)}
     return JSONResponse({"detail": [detail]}, status_code=422)
 
 
@@ -72,26 +70,35 @@ def create_app(
     max_runs: int = 1,
     max_citizens: int = MAX_CITIZENS,
     allowed_hosts: list[str] | None = None,
+    limits: RunLimits | None = None,
+    max_queued: int = MAX_QUEUED,
+    max_body: int = MAX_BODY_BYTES,
 ) -> FastAPI:
-    """The dashboard app; runs go to `runs_dir`, at most `max_runs` at a time."""
+    """The dashboard app; runs go to `runs_dir`, at most `max_runs` at a time and `max_queued`
+    waiting, each within `limits`. Requests are accepted only for host names in `allowed_hosts`
+    (the local names by default; no wildcard) and with bodies of at most `max_body` bytes."""
+    hosts = list(allowed_hosts or LOCAL_HOSTS)
+    if any(h in ("", "*") for h in hosts):
+        raise ValueError("allowed_hosts names host names; there is no wildcard")
+    limits = limits or RunLimits()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        app.state.runs = RunManager(runs_dir, max_runs)
+        app.state.runs = RunManager(runs_dir, max_runs, limits, max_queued)
         try:
             yield
         finally:
             app.state.runs.close()
 
     app = FastAPI(title="credsim dashboard", lifespan=lifespan, docs_url=None, redoc_url=None)
-    hosts = set(allowed_hosts or LOCAL_HOSTS)
+    app.add_middleware(Guard, hosts=hosts, max_body=max_body)
 
     def manager(request: Request) -> RunManager:
         return request.app.state.runs
 
     def finished(request: Request, run_id: str) -> Results:
         record = manager(request).get(run_id)
-        if record is None:
+        if record is None or not manager(request).inside(record):
             raise HTTPException(404, f"no run {run_id!r}")
         if record.status != "done":
             raise HTTPException(409, f"run {run_id!r} is {record.status}, not done")
@@ -102,25 +109,30 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def invalid_body(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # Names the field and the problem; never FastAPI's `input`, which echoes the request.
         details = []
-        for error in exc.errors():
-            loc = [str(p) for p in error.get("loc", ())]
+        for error in exc.errors()[:20]:
+            loc = [shorten(str(p)) for p in error.get("loc", ())]
             name = loc[1] if len(loc) > 1 and loc[0] == "body" else None
             field = MAIN_FIELDS.get(name or "", name)
             if name == "set" and len(loc) > 2:
                 field = loc[2]
-            details.append({"loc": loc, "msg": error.get("msg", ""), "field": field})
+            details.append({"loc": loc, "msg": shorten(error.get("msg", "")), "field": field})
         return JSONResponse({"detail": details}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = shorten(exc.detail) if isinstance(exc.detail, str) else exc.detail
+        return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
 
     @app.middleware("http")
     async def headers(request: Request, call_next):
-        # A page on another site must not reach this server through a host name it controls.
-        if "*" not in hosts and host_of(request.headers.get("host", "")) not in hosts:
-            return JSONResponse({"detail": "invalid host header"}, status_code=400)
         response = await call_next(request)
         response.headers.setdefault("Content-Security-Policy", PAGE_POLICY)
         response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        # same-origin, not no-referrer: the page's own POSTs then carry an Origin the guard
+        # can check (under no-referrer, the Fetch standard has browsers send `Origin: null`).
+        response.headers["Referrer-Policy"] = "same-origin"
         response.headers.setdefault("Cache-Control", "no-store")
         return response
 
@@ -152,7 +164,7 @@ def create_app(
 
     @app.post("/api/runs", status_code=202)
     def start_run(body: RunRequest, request: Request) -> Any:
-        """Validate and queue a run; 422 names the field at fault."""
+        """Validate and queue a run; 422 names the field at fault, 429 says the queue is full."""
         if "application/json" not in request.headers.get("content-type", ""):
             raise HTTPException(415, "send JSON (Content-Type: application/json)")
         main = {"population": body.population, "days": body.days, "seed": body.seed}
@@ -164,14 +176,20 @@ def create_app(
             loaded = load_scenario(form.scenario, overrides=form.overrides)
         except UserError as err:
             return _problem(field_of(str(err), origin), str(err))
-        size = getattr(loaded.population[2], "size", None) or 0
+        size = agents_of(loaded)
         if size > max_citizens:
             return _problem(
                 "population.size",
                 f"population.size {size:,}: the dashboard runs at most {max_citizens:,} "
                 "citizens (credsim serve --max-citizens, or credsim run for larger runs).",
             )
-        record = manager(request).submit(form.scenario, form.overrides, loaded.model.days)
+        too_big = refusal(estimate(loaded), limits)
+        if too_big is not None:
+            return _problem(None, too_big, ["body"])
+        try:
+            record = manager(request).submit(form.scenario, form.overrides, loaded.model.days)
+        except QueueFull as err:
+            raise HTTPException(429, str(err), headers={"Retry-After": "60"}) from None
         return record.public()
 
     @app.get("/api/runs")
@@ -219,8 +237,10 @@ def create_app(
     def run_file(run_id: str, path: str, request: Request) -> FileResponse:
         """A file of the run's own directory; anything else is 404."""
         record = manager(request).get(run_id)
-        target = None if record is None else resolve_inside(record.path, path)
-        if record is None or record.status not in FINISHED or target is None:
+        if record is None or not manager(request).inside(record):
+            raise HTTPException(404, "no such file in this run")
+        target = resolve_inside(record.path, path)
+        if record.status not in FINISHED or target is None:
             raise HTTPException(404, "no such file in this run")
         media_type = CONTENT_TYPES.get(target.suffix, "application/octet-stream")
         headers = {"Content-Security-Policy": FILE_POLICY}

@@ -1,7 +1,9 @@
-"""The dashboard's runs: a queue, at most `max_runs` worker processes at once, live progress.
+"""The dashboard's runs: a bounded queue, at most `max_runs` worker processes at once, live
+progress, and each run held to its limits of events, memory and wall time.
 
 Each run is a fresh process (see `worker.py`) writing into `runs_dir/<id>`; finished runs already
-in `runs_dir` (from the dashboard or from `credsim run`) are listed when the manager starts.
+in `runs_dir` (from the dashboard or from `credsim run`) are listed when the manager starts, unless
+they lie outside it (a symbolic link out of `runs_dir` is never listed nor served).
 """
 
 from __future__ import annotations
@@ -19,13 +21,20 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
+from credsim.web.limits import RunLimits, format_bytes, rss_bytes
 from credsim.web.worker import execute
 
-__all__ = ["ACTIVE", "FINISHED", "RunManager", "RunRecord"]
+__all__ = ["ACTIVE", "FINISHED", "MAX_QUEUED", "QueueFull", "RunManager", "RunRecord"]
 
 ACTIVE = ("queued", "running")
 FINISHED = ("done", "failed", "cancelled")
+MAX_QUEUED = 20
+"""Runs that may wait for a worker by default; one more is refused (429)."""
 _TICK = 0.1
+
+
+class QueueFull(Exception):
+    """The queue holds as many waiting runs as it may."""
 
 
 @dataclass
@@ -39,6 +48,7 @@ class RunRecord:
     status: str = "queued"
     day: int = 0
     days: int = 0
+    events: int = 0
     error: str | None = None
     created: float = field(default_factory=time.time)
     started: float | None = None
@@ -62,6 +72,7 @@ class RunRecord:
             "day": self.day,
             "days": self.days,
             "progress": round(self.day / self.days, 4) if self.days else 0.0,
+            "events": self.events,
             "error": self.error,
             "created": self.created,
             "elapsed_seconds": elapsed,
@@ -77,12 +88,21 @@ class _Active:
 class RunManager:
     """Queue runs, start up to `max_runs` worker processes, follow their progress."""
 
-    def __init__(self, runs_dir: Path, max_runs: int = 1) -> None:
-        if max_runs < 1:
-            raise ValueError("max_runs must be at least 1")
+    def __init__(
+        self,
+        runs_dir: Path,
+        max_runs: int = 1,
+        limits: RunLimits | None = None,
+        max_queued: int = MAX_QUEUED,
+    ) -> None:
+        if max_runs < 1 or max_queued < 0:
+            raise ValueError("max_runs must be at least 1 and max_queued at least 0")
         self.runs_dir = Path(runs_dir)
         self.runs_dir.mkdir(parents=True, exist_ok=True)
+        self.root = self.runs_dir.resolve()
         self.max_runs = max_runs
+        self.max_queued = max_queued
+        self.limits = limits or RunLimits()
         self._runs: dict[str, RunRecord] = {}
         self._pending: deque[str] = deque()
         self._active: dict[str, _Active] = {}
@@ -97,10 +117,17 @@ class RunManager:
     # -- public -------------------------------------------------------------------------------
 
     def submit(self, scenario: str, overrides: list[str], days: int) -> RunRecord:
-        """Queue a validated run; it starts when a worker is free."""
+        """Queue a validated run; it starts when a worker is free. Raises QueueFull when
+        `max_runs` are running and `max_queued` are waiting."""
         run_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{scenario}-{secrets.token_hex(2)}"
         record = RunRecord(run_id, scenario, list(overrides), self.runs_dir / run_id, days=days)
         with self._lock:
+            if len(self._pending) + len(self._active) >= self.max_runs + self.max_queued:
+                raise QueueFull(
+                    f"the queue is full: {len(self._active)} run(s) running and "
+                    f"{len(self._pending)} waiting, the most this dashboard takes "
+                    "(credsim serve --max-runs, --max-queued); try again when one has finished."
+                )
             self._runs[run_id] = record
             self._pending.append(run_id)
         self._wake.set()
@@ -109,6 +136,15 @@ class RunManager:
     def get(self, run_id: str) -> RunRecord | None:
         with self._lock:
             return self._runs.get(run_id)
+
+    def inside(self, record: RunRecord) -> bool:
+        """Whether the run's directory, links resolved, lies inside the runs folder (a directory
+        replaced by a link out of it after the server started is refused too)."""
+        try:
+            resolved = record.path.resolve()
+        except (OSError, RuntimeError):
+            return False
+        return resolved != self.root and resolved.is_relative_to(self.root)
 
     def records(self) -> list[RunRecord]:
         """Every run, newest first."""
@@ -170,6 +206,7 @@ class RunManager:
             process = self._context.Process(
                 target=execute,
                 args=(record.scenario, record.overrides, str(record.path), sender),
+                kwargs={"max_events": self.limits.events},
                 name=f"credsim-run-{run_id}",
                 daemon=True,
             )
@@ -182,8 +219,36 @@ class RunManager:
         for run_id in list(self._active):
             active = self._active[run_id]
             self._read(run_id, active.conn)
-            if not active.process.is_alive():
+            if active.process.is_alive():
+                self._hold_to_limits(self._runs[run_id], active.process)
+            else:
                 self._reap(run_id)
+
+    def _hold_to_limits(self, record: RunRecord, process: BaseProcess) -> None:
+        """Stop a run that has used up its wall time or memory (the worker stops itself at its
+        event limit); its half-written directory is removed when it is reaped."""
+        limits = self.limits
+        elapsed = time.time() - (record.started or time.time())
+        used = rss_bytes(process.pid) if process.pid is not None else None
+        if elapsed > limits.seconds:
+            why = (
+                f"ran for more than {limits.seconds:,.0f} s, the most a dashboard run may take "
+                "(credsim serve --max-run-seconds)"
+            )
+        elif used is not None and used > limits.memory_bytes:
+            why = (
+                f"used {format_bytes(used)} of memory, more than the "
+                f"{format_bytes(limits.memory_bytes)} a dashboard run may use "
+                "(credsim serve --max-run-memory)"
+            )
+        else:
+            return
+        where = f" on day {record.day} of {record.days}" if record.day else ""
+        record.error = (
+            f"stopped{where}: the run {why}. Use fewer citizens or days or lower rates, "
+            "or run it with credsim run."
+        )
+        process.kill()  # at once: memory may still be growing
 
     def _read(self, run_id: str, conn: Connection) -> None:
         record = self._runs[run_id]
@@ -191,7 +256,7 @@ class RunManager:
             while conn.poll():
                 message = conn.recv()
                 if message[0] == "day":
-                    record.day, record.days = message[1], message[2]
+                    record.day, record.days, record.events = message[1:4]
                 elif message[0] == "done":
                     self._finish(record, "done")
                 elif message[0] == "failed":
@@ -210,6 +275,8 @@ class RunManager:
         active.conn.close()
         if record.cancel_requested and record.status not in FINISHED:
             self._finish(record, "cancelled")
+        elif record.status not in FINISHED and record.error is not None:
+            self._finish(record, "failed")  # stopped at a limit
         elif record.status not in FINISHED:
             code = active.process.exitcode
             record.error = f"the worker process ended without a result (exit code {code})"
@@ -227,6 +294,8 @@ class RunManager:
         """List finished runs found in runs_dir (a summary.json and a run.json)."""
         for path in sorted(self.runs_dir.iterdir()):
             if path.name.startswith(".") or not (path / "summary.json").is_file():
+                continue
+            if not self.inside(RunRecord(path.name, "", [], path)):
                 continue
             try:
                 info = json.loads((path / "run.json").read_text(encoding="utf-8"))

@@ -1,19 +1,51 @@
 """One dashboard run in its own process: load the scenario, run it, report progress on a pipe.
 
 A run gets a fresh process so a crash or a large run's memory never touches the server, and so
-a cancelled run can be stopped at once. Messages are tuples: ("started",), ("day", d, days),
-("done",) or ("failed", message).
+a cancelled run, or one over its wall time or memory, can be stopped at once. The worker stops
+itself when the run's events pass `max_events`. Messages are tuples: ("started",),
+("day", d, days, events), ("done",) or ("failed", message).
 """
 
 from __future__ import annotations
 
 import signal
 import sys
+import time
 import traceback
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
-__all__ = ["execute"]
+from credsim.errors import UserError
+
+__all__ = ["EventLimitReached", "execute"]
+
+
+class EventLimitReached(UserError):
+    """The run wrote more events than a dashboard run may."""
+
+
+class _CountedLog:
+    """An event log that counts the rows of every day it is given (and stops the run past
+    `limit`); everything else is the wrapped log's."""
+
+    def __init__(self, log: Any, limit: int, days: int) -> None:
+        self.log, self.limit, self.days = log, limit, days
+        self.events = 0
+
+    def add_day(self, day: int, batches: dict[str, Any]) -> None:
+        self.events += sum(len(batch) for batch in batches.values())
+        if self.events > self.limit:
+            raise EventLimitReached(
+                f"stopped on day {day + 1} of {self.days}: the run made {self.events:,} events "
+                f"(acts, records, score changes, sanctions, notices), more than the "
+                f"{self.limit:,} a dashboard run may make (credsim serve --max-run-events). "
+                "Use fewer citizens or days or lower rates, or run it with credsim run."
+            )
+        self.log.add_day(day, batches)
+
+    def flush(self, last_day: int) -> None:
+        self.log.flush(last_day)
 
 
 def _stop(_signum: int, _frame: object) -> None:
@@ -21,19 +53,38 @@ def _stop(_signum: int, _frame: object) -> None:
     sys.exit(143)
 
 
-def execute(scenario: str, overrides: list[str], out: str, conn: Connection) -> None:
+def _run(scenario: str, overrides: list[str], out: Path, conn: Connection, max_events: int) -> None:
+    """credsim.runner.run, with every day's events counted against `max_events`."""
+    from credsim.results import RunDirectory
+    from credsim.runner import build_simulation, event_log, write_results
+    from credsim.scenario import load_scenario
+
+    loaded = load_scenario(scenario, overrides=overrides)
+    days = loaded.model.days
+    started = time.perf_counter()
+    sim = build_simulation(loaded)
+    with RunDirectory(out) as rundir:
+        sim.initialise()
+        log = _CountedLog(event_log(loaded, sim, rundir.path), max_events, days)
+        loop_started = time.perf_counter()
+
+        def on_day(day: int) -> None:
+            conn.send(("day", day + 1, days, log.events))
+
+        sim.run(log, on_day)  # type: ignore[arg-type]  # a stand-in for EventLog
+        loop_seconds = time.perf_counter() - loop_started
+        write_results(rundir, loaded, sim, log.log, started, loop_seconds)
+
+
+def execute(
+    scenario: str, overrides: list[str], out: str, conn: Connection, max_events: int = 2**62
+) -> None:
     """Run `scenario` with `overrides` into `out`, sending progress messages on `conn`."""
     signal.signal(signal.SIGTERM, _stop)
     try:
         conn.send(("started",))
-        from credsim.errors import UserError
-        from credsim.runner import run
-        from credsim.scenario import load_scenario
-
-        loaded = load_scenario(scenario, overrides=overrides)
-        days = loaded.model.days
         try:
-            run(loaded, out=Path(out), on_day=lambda day: conn.send(("day", day + 1, days)))
+            _run(scenario, overrides, Path(out), conn, max_events)
         except UserError as err:
             conn.send(("failed", str(err)))
             return
