@@ -93,7 +93,9 @@ INDEX_HTML = """<!doctype html>
   <h2 id="compare-title">Compare two runs</h2>
   <p class="hint">Summaries side by side. Runs with the same seed share their random draws,
   so their differences come from what differs in the scenario, not from chance;
-  <code>credsim compare A B</code> runs such a twin pair and compares it citizen by citizen.</p>
+  <code>credsim compare A B</code> runs such a twin pair and compares it citizen by citizen.
+  Runs of different sizes are compared as rates: per 100,000 citizens, and per year for
+  counts of events.</p>
   <form id="compare-form" class="inline">
     <label for="compare-a">A</label><select id="compare-a"></select>
     <label for="compare-b">B</label><select id="compare-b"></select>

@@ -236,15 +236,21 @@ async function compare(event) {
   const r = await api("/api/compare?a=" + encodeURIComponent(a) + "&b=" + encodeURIComponent(b));
   if (!r.ok) { error.textContent = CS.message(r.body); return; }
   const figures = r.body.figures.filter((f) => typeof f.a !== "object" || f.a === null);
-  const rows = figures.map((f) => ({figure: f.figure, A: f.a, B: f.b, "B − A": f.difference,
-    "B / A": f.ratio}));
+  // Runs of different sizes are compared as rates (the server says which unit each figure has).
+  const scaled = r.body.scaled;
+  const rows = figures.map((f) => ({figure: f.figure, A: f.a, B: f.b, unit: f.unit,
+    "A rate": f.a_rate, "B rate": f.b_rate, "B − A": f.difference, "B / A": f.ratio}));
+  const columns = scaled
+    ? ["figure", "A", "B", "unit", "A rate", "B rate", "B − A", "B / A"]
+    : ["figure", "A", "B", "B − A", "B / A"];
   const diffs = r.body.scenario_differences.map((d) => ({key: d.key, A: d.a, B: d.b}));
   document.getElementById("compare").replaceChildren(
     el("h3", {text: "Scenario keys that differ (" + diffs.length + ")"}),
     el("div", {class: "scroll", "data-table": "differences"}, table(["key", "A", "B"], diffs)),
-    el("h3", {text: "Figures"}),
-    el("div", {class: "scroll", "data-table": "figures"},
-      table(["figure", "A", "B", "B − A", "B / A"], rows)));
+    el("h3", {text: scaled ? "Figures, as rates" : "Figures"}),
+    el("p", {id: "compare-note", class: scaled ? "note" : "hint", "data-scaled": String(scaled),
+      text: r.body.note}),
+    el("div", {class: "scroll", "data-table": "figures"}, table(columns, rows)));
 }
 
 window.CS.onRunStarted = function (run) {

@@ -46,6 +46,7 @@ thead th{border-bottom:2px solid var(--line)}td.n,th.n{text-align:right;
  font-variant-numeric:tabular-nums}
 table.figures{width:auto;min-width:26rem}table.figures th{font-weight:500}
 #compare-form select{max-width:22rem}
+p.note{background:#fff8c5;border:1px solid #e3c46b;border-radius:5px;padding:.4rem .6rem}
 #files a{margin-right:.8rem}
 #runs tbody tr{cursor:pointer}#runs tbody tr:hover{background:#f3f6fa}
 #runs tbody tr.selected{background:#ddf4ff}
