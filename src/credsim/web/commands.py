@@ -34,6 +34,9 @@ def _check_port(host: str, port: int) -> None:
 
 def _check_runs_dir(runs_dir: Path) -> None:
     """One paragraph, not a traceback, when the runs folder cannot be made, read or written."""
+    from credsim.results.paths import check_not_virtual
+
+    check_not_virtual(runs_dir, "--runs-dir")  # before creating anything there
     try:
         if runs_dir.exists() and not runs_dir.is_dir():
             raise UserError(f"--runs-dir {runs_dir}: exists and is not a directory.")
