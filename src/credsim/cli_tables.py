@@ -5,7 +5,16 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-__all__ = ["HEADLINES", "fmt", "print_plan", "summary_table"]
+from credsim.results.intervals import lookup
+
+__all__ = [
+    "HEADLINES",
+    "fmt",
+    "print_plan",
+    "print_results",
+    "run_facts_table",
+    "summary_table",
+]
 
 HEADLINES = [
     ("citizens", "citizens"),
@@ -43,25 +52,40 @@ def fmt(value: object) -> str:
 
 
 def _with_interval(summary: dict, key: str, value: object) -> str:
-    """`fmt(value)`, and ` [p5–p95]` after it in a run of replicates when the two differ."""
-    low, high = (summary.get("p5") or {}).get(key), (summary.get("p95") or {}).get(key)
+    """`fmt(value)`, and ` [p5–p95]` after it in a run of replicates when the two differ
+    (`key` is a dotted path)."""
+    path = key.split(".")
+    low, high = lookup(summary.get("p5"), *path), lookup(summary.get("p95"), *path)
     if isinstance(low, int | float) and isinstance(high, int | float) and low != high:
         return f"{fmt(value)} [{fmt(low)}–{fmt(high)}]"
     return fmt(value)
 
 
-def summary_table(summary: dict, run_info: dict) -> Table:
+def _warmup(summary: dict) -> tuple[int, dict]:
+    """(days left out at the start, the figures after them) when the run has a warm-up."""
+    warmup, after = summary.get("warmup") or {}, summary.get("after_warmup") or {}
+    days = int(warmup.get("days") or 0)
+    return (days, after) if days and after.get("days") else (0, {})
+
+
+def summary_table(summary: dict, run_info: dict | None = None) -> Table:
+    """The figures of a finished run (run facts apart: `run_facts_table`). Flows count the days
+    after the warm-up when the run has one; stocks are as they stand at the end."""
     count = (summary.get("replicates") or {}).get("count")
     seed = summary.get("seed")
     what = f"means of {count} replicates, seed {seed}" if count else f"seed {seed}"
     table = Table(title=f"credsim run: {summary.get('scenario')} ({what})")
     table.add_column("figure")
     table.add_column("value [90% interval]" if count else "value", justify="right")
+    warmup, after = _warmup(summary)
     for key, label in HEADLINES:
-        if key in summary:
-            value = summary[key]
-            shown = "not computed (--but-for)" if value is None and "wrongful" in key else None
-            table.add_row(label, shown or _with_interval(summary, key, value))
+        if key not in summary:
+            continue
+        value, path = summary[key], key
+        if warmup and key in after and key not in ("citizens", "days"):
+            value, path, label = after[key], f"after_warmup.{key}", f"{label} (after warm-up)"
+        shown = "not computed (--but-for)" if value is None and "wrongful" in key else None
+        table.add_row(label, shown or _with_interval(summary, path, value))
     for grade, share in (summary.get("grade_shares") or {}).items():
         low = ((summary.get("p5") or {}).get("grade_shares") or {}).get(grade)
         high = ((summary.get("p95") or {}).get("grade_shares") or {}).get(grade)
@@ -73,10 +97,50 @@ def summary_table(summary: dict, run_info: dict) -> Table:
             f"{name} (published {row['published']:,.0f})",
             f"{row['model']:,.0f} (x{row['ratio']:.2f}, {mark})",
         )
-    table.add_row("agent-days per second", fmt(run_info.get("agent_days_per_second")))
-    table.add_row("resident bytes per citizen", fmt(run_info.get("peak_bytes_per_citizen")))
-    table.add_row("wall time (s)", fmt(run_info.get("wall_seconds")))
+    if warmup:
+        table.caption = (
+            f"(after warm-up): the last {after['days']:,} days; the first {warmup:,} are left "
+            "out (see the findings). Whole-run totals: summary.json."
+        )
     return table
+
+
+RUN_FACTS = [
+    ("wall_seconds", "wall time (s)"),
+    ("loop_seconds", "of which simulating days (s)"),
+    ("agent_days_per_second", "agent-days per second"),
+    ("peak_bytes_per_citizen", "resident bytes per citizen"),
+    ("threads", "Numba threads"),
+    ("backend", "backend"),
+]
+
+
+def run_facts_table(run_info: dict) -> Table:
+    """How the run went, for developers: time, speed, memory, threads."""
+    table = Table(title="run facts")
+    table.add_column("fact")
+    table.add_column("value", justify="right")
+    for key, label in RUN_FACTS:
+        if run_info.get(key) is not None:
+            table.add_row(label, fmt(run_info[key]))
+    return table
+
+
+def print_results(console: Console, results) -> None:
+    """What `credsim run` prints when a run is done: key findings, figures, run facts, paths."""
+    summary = results.summary
+    findings = summary.get("key_findings") or []
+    if findings:
+        console.print("[bold]Key findings[/bold]")
+        for finding in findings:
+            console.print(f"- {finding['text']}", highlight=False)
+        console.print()
+    console.print(summary_table(summary))
+    console.print(run_facts_table(results.run_info))
+    report = results.path / "report.html"
+    if report.is_file():
+        console.print(f"report: {report}", soft_wrap=True, highlight=False)
+    console.print(f"run directory: {results.path}", soft_wrap=True, highlight=False)
 
 
 def print_plan(out_console: Console, scenario) -> None:

@@ -1,4 +1,6 @@
-"""The progress bar every long command shows on standard error."""
+"""The progress bars long commands show on standard error: a plain one (runs of a sweep, points
+of a calibration) and one for a single run that names its stage — preparing (population, graph
+and, on a first run, compiling the kernels), each day, then writing the results and the report."""
 
 from __future__ import annotations
 
@@ -7,12 +9,20 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
 
-__all__ = ["progress_bar"]
+__all__ = ["STAGES", "RunProgress", "progress_bar"]
+
+STAGES = {
+    "prepare": "preparing: population, graph, kernels (compiled on a first run, ~20 s)",
+    "days": "simulating",
+    "write": "writing results and report.html",
+}
+"""What the run bar says in each stage."""
 
 
 def progress_bar(console: Console, unit: str = "days", *, quiet: bool = False, eta: bool = False):
@@ -27,3 +37,59 @@ def progress_bar(console: Console, unit: str = "days", *, quiet: bool = False, e
     if eta:
         columns.append(TimeRemainingColumn())
     return Progress(*columns, console=console, transient=True, disable=quiet)
+
+
+class RunProgress:
+    """The bar of one run, used as a context manager; pass `on_day` to the run. It pulses while
+    the run prepares and while it writes its files, and counts days in between."""
+
+    def __init__(
+        self, console: Console, name: str, days: int, *, done: int = 0, quiet: bool = False
+    ) -> None:
+        self.days, self.done, self.stage = days, done, "prepare"
+        self.progress = Progress(
+            TextColumn("[bold]{task.fields[name]}"),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.fields[count]}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            disable=quiet,
+        )
+        self.task: TaskID = self.progress.add_task(
+            STAGES["prepare"], total=None, name=name, count=self._count()
+        )
+
+    def _count(self) -> str:
+        return f"day {self.done:,}/{self.days:,}" if self.stage == "days" else ""
+
+    def __enter__(self) -> RunProgress:
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.progress.__exit__(*exc)
+
+    def on_day(self, _day: int) -> None:
+        """A day finished: count it; after the last, the run writes its files."""
+        self.done += 1
+        if self.done >= self.days:
+            self.set_stage("write")
+            return
+        if self.stage != "days":
+            self.set_stage("days")
+        self.progress.update(self.task, completed=self.done, count=self._count())
+
+    def set_stage(self, stage: str) -> None:
+        """Name the stage on the bar; preparing and writing pulse (no total), each with its own
+        elapsed time."""
+        self.stage = stage
+        if stage == "days":
+            self.progress.update(
+                self.task, description=STAGES[stage], total=self.days, count=self._count()
+            )
+            return
+        name = self.progress.tasks[0].fields["name"] if self.progress.tasks else ""
+        self.progress.remove_task(self.task)
+        self.task = self.progress.add_task(STAGES[stage], total=None, name=name, count="")

@@ -22,7 +22,9 @@ from credsim.engine.threads import wait_passively
 from credsim.results import Results, RunDirectory
 from credsim.results.by_year import by_year, whole_flows
 from credsim.results.citizens import citizens_table
+from credsim.results.findings import key_findings
 from credsim.results.timeseries import DIMENSION, GROUP_NAME, timeseries_table
+from credsim.results.warmup import warmup_days, warmup_figures
 from credsim.scenario import SECTIONS, Scenario, load_scenario
 from credsim.version import __version__
 from credsim.vocab import ACT_KINDS, RECORD_KINDS, SANCTION_ACTIONS
@@ -203,7 +205,10 @@ def write_results(
     flows = whole_flows(joined, sim.days, stocks, daily)
     for metric in sim.metrics:
         summary.update(metric.review(summary, flows))
-    rundir.write_text("scenario.toml", tomli_w.dumps(scenario.to_dict()))
+    resolved = scenario.to_dict()
+    summary |= warmup_figures(joined, sim.days, warmup_days(resolved), stocks, daily)
+    summary["key_findings"] = key_findings(summary)
+    rundir.write_text("scenario.toml", tomli_w.dumps(resolved))
     rundir.write_json("summary.json", summary)
     if joined is not None:
         table = timeseries_table(joined, np.datetime64(model.start, "D"))
@@ -212,9 +217,9 @@ def write_results(
         state = {name: sim.state[name] for name in sim.state}
         everyone = np.arange(sim.state.n)
         bases = {p.name: p.base_scores(p.world, everyone) for p in sim.policies}
-        rundir.write_parquet(
-            "citizens.parquet", citizens_table(sim.world, state, bases, sim.twin is not None)
-        )
+        specs = {spec.name: spec for spec in sim.state.specs}
+        table = citizens_table(sim.world, state, bases, sim.twin is not None, specs)
+        rundir.write_parquet("citizens.parquet", table)
     info = _run_info(scenario, sim, started, loop_seconds, log)
     rundir.write_json("run.json", {**info, **(extra_info or {})})
     if output.report:

@@ -95,7 +95,7 @@ def test_sections_follow_the_registry_order(mech) -> None:
     page = mech[2]
     order = [f"sec-{s.id}" for s in SECTIONS]
     assert page.sections == [s for s in order if s in page.sections]
-    assert page.sections[0] == "sec-headline" and page.sections[-1] == "sec-run"
+    assert page.sections[0] == "sec-findings" and page.sections[-1] == "sec-run"
 
 
 def test_report_shows_headlines_and_run_facts(base) -> None:

@@ -8,7 +8,7 @@ from rich.console import Console
 
 from credsim.errors import UserError
 from credsim.experiments.checkpoint import check_interval, pending, resume
-from credsim.progress import progress_bar
+from credsim.progress import RunProgress
 from credsim.results import Results
 
 __all__ = ["resume_with_progress"]
@@ -32,13 +32,7 @@ def resume_with_progress(
     if checkpoint_every is not None:
         check_interval(checkpoint_every)
     info = pending(run_dir) or {}
-    progress = progress_bar(console, "days", quiet=quiet)
-    with progress:
-        name = f"{info.get('scenario', 'run')} (resumed)"
-        done = int(info.get("day", -1)) + 1
-        task = progress.add_task(name, total=info.get("days"), completed=done)
-        return resume(
-            run_dir,
-            on_day=lambda _d: progress.advance(task),
-            checkpoint_every=checkpoint_every,
-        )
+    name = f"{info.get('scenario', 'run')} (resumed)"
+    done = int(info.get("day", -1)) + 1
+    with RunProgress(console, name, int(info.get("days") or 0), done=done, quiet=quiet) as bar:
+        return resume(run_dir, on_day=bar.on_day, checkpoint_every=checkpoint_every)

@@ -27,6 +27,7 @@ from credsim.experiments.backends import Backend, LocalBackend
 from credsim.experiments.sweep_check import quiet_output
 from credsim.experiments.sweep_task import derive_seed, scenario_with
 from credsim.results import Results, RunDirectory
+from credsim.results.findings import key_findings
 from credsim.results.intervals import (
     aggregate_summaries,
     aggregate_timeseries,
@@ -138,7 +139,9 @@ def _write(
     wall: float,
 ) -> None:
     summaries = [r["summary"] for r in ordered]
-    mean, low, high, partial = aggregate_summaries(summaries)
+    # Findings are sentences: they are written again from the means, not averaged.
+    figures = [{k: v for k, v in s.items() if k != "key_findings"} for s in summaries]
+    mean, low, high, partial = aggregate_summaries(figures)
     k = len(ordered)
     mean["seed"] = scenario.model.seed
     mean["replicates"] = {
@@ -149,15 +152,16 @@ def _write(
         "covers_a_fresh_run": expected_coverage(k),
         **({"partial": partial} if partial else {}),
     }
-    low.pop("seed", None)
-    high.pop("seed", None)
+    for bound in (low, high):
+        bound.pop("seed", None)
     mean["p5"], mean["p95"] = low, high
+    mean["key_findings"] = key_findings(mean)  # from the means, with their intervals
     rundir.write_text("scenario.toml", tomli_w.dumps(scenario.to_dict()))
     rundir.write_json("summary.json", mean)
     (rundir.path / "replicates").mkdir()
     for r, summary in enumerate(summaries):
         rundir.write_json(f"replicates/r{r:03d}.json", summary)
-    rundir.write_parquet("replicates.parquet", _figures_table(summaries, seeds))
+    rundir.write_parquet("replicates.parquet", _figures_table(figures, seeds))
     frames = [r["timeseries"] for r in ordered if r["timeseries"] is not None]
     if len(frames) == k and frames:
         names = ("timeseries.parquet", "timeseries_p5.parquet", "timeseries_p95.parquet")

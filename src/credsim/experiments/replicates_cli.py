@@ -30,7 +30,7 @@ def run_replicates_cli(
     err_console: Console,
 ) -> None:
     """Refuse flags that do not go with --replicates, then run and print as `credsim run`."""
-    from credsim.cli_tables import print_plan, summary_table
+    from credsim.cli_tables import print_plan, print_results
     from credsim.experiments.backends import make_backend
     from credsim.experiments.replicates import check_replicates, run_replicates
     from credsim.progress import progress_bar
@@ -67,5 +67,4 @@ def run_replicates_cli(
             loaded, out, replicates, chosen, on_replicate=lambda _r: progress.advance(task)
         )
     if not quiet:
-        out_console.print(summary_table(results.summary, results.run_info))
-        out_console.print(f"run directory: {results.path}", soft_wrap=True, highlight=False)
+        print_results(out_console, results)

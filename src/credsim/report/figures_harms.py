@@ -10,11 +10,26 @@ from .style import DIM_NAMES, GREY, OKABE_ITO, RIGHT, WHITE, figure
 __all__ = ["misattribution_by_source", "perks_by_income", "self_censorship"]
 
 
-def misattribution_by_source(by_source: dict) -> Figure:
-    """Per source: misattributed and fabricated records per 10,000 it wrote (counts labelled)."""
-    names = sorted(by_source, key=lambda s: (-_rate(by_source[s]), s))
-    fig = figure(height=1.0 + 0.32 * len(names))
-    ax = fig.add_subplot()
+def misattribution_by_source(by_source: dict, adversaries: set[str] | None = None) -> Figure:
+    """Data sources (left): misattributed and fabricated records per 10,000 each wrote, counts
+    labelled; adversaries (right, on their own scale): the records they planted, every one
+    fabricated. A writer is an adversary when named in `adversaries`, or when every record it
+    wrote is fabricated."""
+    planted = {
+        s for s, row in by_source.items()
+        if s in (adversaries or set())
+        or (row.get("records") and row.get("fabricated") == row.get("records"))
+    }  # fmt: skip
+    names = sorted(
+        (s for s in by_source if s not in planted), key=lambda s: (-_rate(by_source[s]), s)
+    )
+    rows = max(len(names), len(planted), 1)
+    fig = figure(height=1.0 + 0.32 * rows)
+    if planted:
+        ax, right = fig.subplots(1, 2, width_ratios=(2.2, 1))
+        _planted(right, by_source, sorted(planted, key=lambda s: (-_count(by_source[s]), s)))
+    else:
+        ax = fig.add_subplot()
     y = np.arange(len(names))[::-1]
     kinds = (
         ("misattributed", "Misattributed (named the wrong person)"),
@@ -32,8 +47,31 @@ def misattribution_by_source(by_source: dict) -> Figure:
     ax.margins(x=0.15)
     ax.set_xlim(left=0)
     ax.set_xlabel("Records per 10,000 the source wrote (labels: records)")
-    ax.legend(**RIGHT)
+    if planted:
+        ax.set_title("Data sources", loc="left", fontweight="bold")
+        ax.legend(loc="lower right", fontsize=7.5)
+    else:
+        ax.legend(**RIGHT)
     return fig
+
+
+def _planted(ax, by_source: dict, names: list[str]) -> None:
+    """Records adversaries planted against people who did nothing, as counts."""
+    y = np.arange(len(names))[::-1]
+    counts = [_count(by_source[s]) for s in names]
+    bars = ax.barh(y, counts, height=0.38, color=OKABE_ITO[1])
+    ax.bar_label(bars, labels=[f"{c:,}" for c in counts], padding=3, fontsize=7.5, bbox=WHITE)
+    ax.set_yticks(y, names)
+    ax.set_ylim(-0.8, max(len(names), 3) - 0.2)
+    ax.grid(axis="y", visible=False)
+    ax.margins(x=0.25)
+    ax.set_xlim(left=0)
+    ax.set_title("Adversaries", loc="left", fontweight="bold")
+    ax.set_xlabel("Records planted")
+
+
+def _count(row: dict) -> int:
+    return int(row.get("fabricated", 0) or 0)
 
 
 def _per(row: dict, field: str) -> float:

@@ -84,13 +84,13 @@ def exclusion(summary: dict) -> Figure:
     return fig
 
 
-def exclusion_over_time(ties_by_day: list[float]) -> Figure:
-    """Friend ties cut, cumulated day by day."""
+def exclusion_over_time(ties_by_day: list[float], first_day: int = 0) -> Figure:
+    """Friend ties cut, cumulated day by day from `first_day` (the day of the first value)."""
     fig = figure(height=2.6)
     ax = fig.add_subplot()
-    days = np.arange(len(ties_by_day))
+    days = first_day + np.arange(len(ties_by_day))
     ax.plot(days, np.cumsum(np.asarray(ties_by_day, dtype=float)), color=OKABE_ITO[3], lw=1.6)
-    ax.set_xlim(0, max(len(days) - 1, 1))
+    ax.set_xlim(first_day, max(days[-1] if len(days) else first_day, first_day + 1))
     ax.set_ylim(bottom=0)
     ax.yaxis.set_major_formatter(PEOPLE)
     ax.set_xlabel("Day")

@@ -16,6 +16,8 @@ from .cases import CASES_SECTION
 from .run import RunData
 from .section import Section, render_section
 from .sections_core import CORE_SECTIONS
+from .sections_enforcement import ENFORCEMENT_SECTIONS
+from .sections_findings import FINDINGS_SECTION
 from .sections_harms import HARM_SECTIONS
 from .sections_mechanisms import MECHANISM_SECTIONS
 from .sections_penalties import PENALTY_SECTIONS
@@ -52,13 +54,14 @@ def _run_facts(run: RunData) -> list[str]:
 
 
 ORDER = (
-    "headline", "calibration", "plausibility", "rollout", "scores", "grades", "sanctions",
-    "travel", "wrongful", "provinces", "misattribution", "cases", "self-censorship", "exclusion",
-    "gaming", "trust", "adversaries", "identity", "appeals", "perks", "fines", "naming",
-    "association", "demography", "run",
+    "findings", "headline", "calibration", "plausibility", "rollout", "scores", "grades",
+    "sanctions", "travel", "wrongful", "provinces", "misattribution", "cases", "self-censorship",
+    "exclusion", "gaming", "trust", "adversaries", "identity", "appeals", "perks", "fines",
+    "naming", "speech-enforcement", "checkpoints", "association", "demography", "run",
 )  # fmt: skip
 SECTIONS: list[Section] = sorted(
     [
+        FINDINGS_SECTION,
         *CORE_SECTIONS,
         *WRONGFUL_SECTIONS,
         *HARM_SECTIONS,
@@ -66,6 +69,7 @@ SECTIONS: list[Section] = sorted(
         PLAUSIBILITY_SECTION,
         *MECHANISM_SECTIONS,
         *PENALTY_SECTIONS,
+        *ENFORCEMENT_SECTIONS,
         *TIME_SECTIONS,
         Section("run", "Run facts", lambda run: True, _run_facts),
     ],
@@ -86,6 +90,7 @@ figcaption{color:#444;font-size:.9rem;margin-top:.3rem}.note{color:#8a4b00;font-
 pre{background:#f6f6f6;padding:.8rem;overflow-x:auto;font-size:.82rem}
 details{margin:.5rem 0}details summary{cursor:pointer;font-weight:600}
 nav ol{columns:2;font-size:.92rem}nav .off{color:#777;font-size:.88rem}
+#key-findings p{font-size:1.05rem;margin:.5rem 0}#key-findings .figure{font-weight:600}
 """
 
 

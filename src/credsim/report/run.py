@@ -131,7 +131,7 @@ class RunData:
         path = self.path / f"timeseries_{bound}.parquet"
         if not path.is_file() or "day" not in self.timeseries_columns:
             return None
-        return _whole_population(path, self.timeseries_columns)
+        return self.after_warmup(_whole_population(path, self.timeseries_columns))
 
     # --- policies ----------------------------------------------------------------------------
 
@@ -160,15 +160,52 @@ class RunData:
         return pq.read_schema(path).names
 
     @cached_property
-    def timeseries(self) -> pd.DataFrame:
-        """Rows for the whole population (dimension == "all"), sorted by day; empty when
-        missing."""
+    def timeseries_all(self) -> pd.DataFrame:
+        """Rows for the whole population (dimension == "all"), sorted by day, warm-up included;
+        empty when missing."""
         names = self.timeseries_columns
         if "day" not in names:
             if names:
                 self.notes["timeseries.parquet"] = "timeseries.parquet has no day column."
             return pd.DataFrame({"day": pd.Series(dtype="int32")})
         return _whole_population(self.path / "timeseries.parquet", names)
+
+    @cached_property
+    def timeseries(self) -> pd.DataFrame:
+        """`timeseries_all` from the first day after the warm-up: what every curve draws."""
+        return self.after_warmup(self.timeseries_all)
+
+    # --- the warm-up (credsim.results.warmup) ---------------------------------------------------
+
+    @cached_property
+    def warmup(self) -> dict[str, Any]:
+        """{"days", "set_by", "reason"}: summary.json's, or derived from the scenario for a run
+        written before credsim left out warm-ups. A warm-up as long as the run leaves out
+        nothing (there would be nothing to draw); the findings say so."""
+        from credsim.results.warmup import warmup_days
+
+        found = self.summary.get("warmup")
+        if not isinstance(found, dict) or not isinstance(found.get("days"), int):
+            found = warmup_days(self.scenario) if self.scenario else {"days": 0}
+        days = self.summary.get("days")
+        if isinstance(days, int) and found["days"] >= days:
+            return {**found, "days": 0}
+        return found
+
+    @property
+    def warmup_days(self) -> int:
+        return int(self.warmup.get("days") or 0)
+
+    def after_warmup(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The rows of a daily frame from the first day after the warm-up."""
+        if not self.warmup_days or "day" not in frame:
+            return frame
+        return frame[frame["day"] >= self.warmup_days].reset_index(drop=True)
+
+    def warmup_caption(self) -> str:
+        """The sentence a curve's caption ends with when the run has a warm-up."""
+        days = self.warmup_days
+        return f" Days 0–{days - 1} (the warm-up) are left out." if days else ""
 
     @cached_property
     def citizen_columns(self) -> list[str]:

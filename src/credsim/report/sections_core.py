@@ -10,7 +10,6 @@ from .figures import GROUP_DIMS, grade_shares, score_by_group, score_distributio
 from .figures_sanctions import calibration, refused_travel, sanctions
 from .run import RunData
 from .section import Block, Plot, Section
-from .sections_wrongful import warm_up_note
 from .spread import replicates_note, with_interval
 from .tables import details, fmt, json_block, note, shares, table
 
@@ -102,7 +101,7 @@ SHOWN_ELSEWHERE = {
     "isolation", "ties_cut_by_group", "ties_cut_by_day", "gaming_by_income", "gaming_by_service",
     "broker_people_exposed_by_group", "breach_people_exposed_by_group",
     "score_loss_by_association_by_policy", "help_by_group", "sanctioned_wrongful_reasons",
-    "plausibility", "replicates", "p5", "p95",
+    "plausibility", "replicates", "p5", "p95", "key_findings", "warmup", "after_warmup",
 }  # fmt: skip
 
 
@@ -115,20 +114,27 @@ def _headline(run: RunData) -> list[Block]:
     keys = [k for k in HEADLINES if k in summary] + [
         k for k in scalar if k not in HEADLINES and k not in SHOWN_ELSEWHERE
     ]
+    after = summary.get("after_warmup") if run.warmup_days else None
+    after = after if isinstance(after, dict) and after.get("days") else None
     rows = []
     for key in keys:
-        value = summary[key]
-        text = shares(value) if key == "grade_shares" else fmt(value)
-        if value is None and "wrongful" in key:
-            text = "not computed: this run did not step its counterfactual (credsim run --but-for)"
-        text = with_interval(run, key, text)
-        base = summary.get(SHARE_OF.get(key, ""))
-        if isinstance(value, int | float) and isinstance(base, int | float) and base > 0:
-            text += f" ({value / base:.1%} of {HEADLINES[SHARE_OF[key]].lower()})"
-        rows.append([HEADLINES.get(key, key), text])
-    head = ["Figure", "Mean [90% interval]" if run.replicates else "Value"]
+        row = [HEADLINES.get(key, key), _shown(run, summary, key, key)]
+        if after is not None:
+            later = key in after and key not in ("citizens", "days")
+            row.append(_shown(run, after, key, f"after_warmup.{key}") if later else "")
+        rows.append(row)
+    head = ["Figure", "Mean [90% interval]" if run.replicates else "Whole run"]
     out: list[Block] = [replicates_note(run)] if run.replicates else []
-    out.append(table(head, rows, {1}))
+    if after is not None:
+        head.append(f"After the warm-up (last {after['days']:,} days)")
+        out.append(
+            note(
+                f"Flows are also given without the first {run.warmup_days:,} days: "
+                f"{run.warmup.get('reason', 'the warm-up')}. Stocks (people on a list, scores) "
+                "are as they stand at the end."
+            )
+        )
+    out.append(table(head, rows, set(range(1, len(head)))))
     rest = {
         k: v for k, v in summary.items()
         if isinstance(v, dict | list) and k not in SHOWN_ELSEWHERE and k != "grade_shares"
@@ -136,6 +142,19 @@ def _headline(run: RunData) -> list[Block]:
     if rest:
         out.append(details("Other figures in summary.json", json_block(rest)))
     return out
+
+
+def _shown(run: RunData, figures: dict, key: str, path: str) -> str:
+    """A figure as the headline table shows it: its value, interval and share of its base."""
+    value = figures[key]
+    text = shares(value) if key == "grade_shares" else fmt(value)
+    if value is None and "wrongful" in key:
+        text = "not computed: this run did not step its counterfactual (credsim run --but-for)"
+    text = with_interval(run, path, text)
+    base = figures.get(SHARE_OF.get(key, ""))
+    if isinstance(value, int | float) and isinstance(base, int | float) and base > 0:
+        text += f" ({value / base:.1%} of {HEADLINES[SHARE_OF[key]].lower()})"
+    return text
 
 
 def _bands(run: RunData) -> dict[str, float]:
@@ -230,7 +249,7 @@ def _grades(run: RunData) -> list[Block]:
     grades = _grade_policies(run)
     caption = (
         "Share of all citizens in each grade, day by day, one panel per policy "
-        "(log scale, so that the few in the lowest grades show)."
+        "(log scale, so that the few in the lowest grades show)." + run.warmup_caption()
     )
     draw = lambda: grade_shares(run.timeseries, list(grades), grades)  # noqa: E731
     return [Plot("grade-shares", caption, draw)]
@@ -240,17 +259,13 @@ def _sanctions(run: RunData) -> list[Block]:
     caption = (
         "People on any sanction list each day (top), and those of them on no list in the same "
         "run without its wrong records (bottom; where the run did not compute that, those "
-        "listed and reached by a wrong record of the list's kind)."
+        "listed and reached by a wrong record of the list's kind)." + run.warmup_caption()
     )
     low, high = run.timeseries_bound("p5"), run.timeseries_bound("p95")
     bands = (low, high) if low is not None and high is not None else None
     if bands is not None:
         caption += f" Lines: means of {run.replicates} replicates; bands: 90% of them."
-    out: list[Block] = [Plot("sanctions", caption, lambda: sanctions(run.timeseries, bands))]
-    warm_up = warm_up_note(run)
-    if warm_up:
-        out.append(note(warm_up))
-    return out
+    return [Plot("sanctions", caption, lambda: sanctions(run.timeseries, bands))]
 
 
 BLOCKED = {
@@ -266,12 +281,20 @@ BLOCKED = {
 def _travel(run: RunData) -> list[Block]:
     caption = (
         "Flight and high-speed-rail ticket purchases refused to listed citizens in each calendar "
-        "month (the first and last may be partial)."
+        "month (the first and last may be partial)." + run.warmup_caption()
     )
     out: list[Block] = [Plot("refused-travel", caption, lambda: refused_travel(_travel_frame(run)))]
-    rows = [[label, run.summary[k]] for k, label in BLOCKED.items() if k in run.summary]
+    after = run.summary.get("after_warmup") or {}
+    later = bool(run.warmup_days and after.get("days"))
+    rows = [
+        [label, run.summary[k], *([after.get(k)] if later else [])]
+        for k, label in BLOCKED.items()
+        if k in run.summary
+    ]
     if rows:
-        out.append(table(["Refused over the run", "Attempts"], rows))
+        head = ["Refused", "Attempts over the run"]
+        head += [f"After the warm-up (last {after['days']:,} days)"] if later else []
+        out.append(table(head, rows))
     return out
 
 
@@ -288,7 +311,7 @@ def _travel_frame(run: RunData) -> pd.DataFrame:
         frame[column] = k * np.bincount(hits, minlength=len(days))[: len(days)]
     if run.summary.get("start"):
         frame["date"] = np.datetime64(run.summary["start"], "D") + days.astype("timedelta64[D]")
-    return pd.DataFrame(frame)
+    return run.after_warmup(pd.DataFrame(frame))
 
 
 def _refusals_logged(run: RunData) -> bool:

@@ -6,13 +6,14 @@ from .figures_harms import misattribution_by_source, perks_by_income, self_censo
 from .figures_sanctions import BY_GROUP_DIMS, by_group_rates, group_bars
 from .run import RunData
 from .section import Block, Plot, Section
+from .sections_wrongful import after_warmup_view
 from .spread import group_spread
 from .tables import details, group_table, table
 
 __all__ = ["HARM_SECTIONS"]
 
 OWN_NUMBER = 1
-"""Bit of citizens.parquet's `sim` column: holds a phone number registered in their own name."""
+"""Bit of older runs' `sim` column (now `sim_own_name`): holds a number in their own name."""
 ADULT_AGE = 18
 SPEECH_DIMS = ("sex", "age_band", "urban", "group", "education", "income")
 
@@ -24,20 +25,23 @@ def _misattribution(run: RunData) -> list[Block]:
         out.append(
             Plot(
                 "misattribution-by-source",
-                "Records that named the wrong person, and records with no act behind them, per "
-                "10,000 records each data source wrote.",
-                lambda: misattribution_by_source(by_source),
+                "Left: records that named the wrong person, and records with no act behind "
+                "them, per 10,000 records each data source wrote (whole run). Right, on its own "
+                "scale: records adversaries planted, every one fabricated.",
+                lambda: misattribution_by_source(by_source, set(run.table("adversaries"))),
             )
         )
-    by_group = summary.get("by_group") or {}
+    later = after_warmup_view(run, ("records_misattributed",))
+    by_group = later.get("by_group") or {}
     rates = by_group_rates(by_group, "records_misattributed", 1e5)
     if rates:
-        n, total = summary.get("citizens"), summary.get("records_misattributed")
+        n, total = summary.get("citizens"), later.get("records_misattributed")
         overall = 1e5 * total / n if n and isinstance(total, int | float) else None
         title = "Records of others' acts attributed to them\n(per 100,000 people)"
         caption = (
             "Records of someone else's act attributed to members of each group, per 100,000 "
             "people in the group; the dashed line is the whole population."
+            + (run.warmup_caption() if later is not summary else "")
         )
         spread = group_spread(run, "records_misattributed", 1e5, BY_GROUP_DIMS)
         if spread is not None:
@@ -67,9 +71,10 @@ def _censorship_points(run: RunData) -> tuple[list, tuple[float, float], float |
     citizens = run.table("behavior").get("citizens") or {}
     post = (citizens.get("acts") or {}).get("post")
     named = None
-    if "sim" in run.citizen_columns and identity:
+    sim = next((c for c in ("sim_own_name", "sim") if c in run.citizen_columns), None)
+    if sim is not None and identity:
         # The real-name share of those who may post (by default adults), not of everyone.
-        named = run.citizens(["sim", "age", *dims])
+        named = run.citizens([sim, "age", *dims])
         ages = (post or {}).get("ages")
         if "age" in named and ages:
             named = named[named["age"].between(ages[0], ages[1])]
@@ -83,7 +88,8 @@ def _censorship_points(run: RunData) -> tuple[list, tuple[float, float], float |
                 continue
             share = registered
             if named is not None:
-                own = (named["sim"].to_numpy() & OWN_NUMBER) > 0
+                own = named[sim].to_numpy()
+                own = own if sim == "sim_own_name" else (own & OWN_NUMBER) > 0
                 mask = (named[dim].astype(str) == str(label)).to_numpy()
                 share = float(own[mask].mean()) if mask.any() else registered
             groups.append((dim, str(label), share * fear, held / (made + held)))

@@ -39,9 +39,12 @@ def _exclusion(run: RunData) -> list[Block]:
         f"<p>{s['ties_cut']:,} friend ties were cut over the run{_reasons(s)}.</p>",
     ]
     by_day = s.get("ties_cut_by_day")
-    if isinstance(by_day, list) and by_day:
-        caption = "Friend ties cut since the start of the run, day by day."
-        out.insert(1, Plot("exclusion-over-time", caption, lambda: exclusion_over_time(by_day)))
+    first = run.warmup_days
+    if isinstance(by_day, list) and len(by_day) > first:
+        since = "the end of the warm-up" if first else "the start of the run"
+        caption = f"Friend ties cut since {since}, day by day." + run.warmup_caption()
+        draw = lambda: exclusion_over_time(by_day[first:], first)  # noqa: E731
+        out.insert(1, Plot("exclusion-over-time", caption, draw))
     by = s.get("ties_cut_by_group")
     if isinstance(by, dict) and by:
         rows = [
@@ -105,6 +108,7 @@ def _trust(run: RunData) -> list[Block]:
         "The trust index (0 = nobody helps a stranger, 1 = everyone does) "
         + ("day by day" if has_ts else "at the end of the run")
         + f", with help given against help asked for{by_group}."
+        + (run.warmup_caption() if has_ts else "")
     )
     keys = {"help_requests": "Requests for help", "help_given": "Help given",
             "trust_index": "Trust index at the end"}  # fmt: skip

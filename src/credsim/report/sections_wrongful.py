@@ -1,5 +1,5 @@
-"""Report sections on who is wrongly sanctioned: by group, why, and every province at a glance;
-and the note that explains a run's warm-up."""
+"""Report sections on who is wrongly sanctioned: by group (counts, rates and intervals, and
+whether the data separate a group from everyone), why, and every province at a glance."""
 
 from __future__ import annotations
 
@@ -7,37 +7,30 @@ from .figures_map import province_tiles
 from .figures_sanctions import BY_GROUP_DIMS, wrongful_by_group
 from .run import RunData
 from .section import Block, Plot, Section
-from .spread import GroupSpread, group_spread
+from .spread import GroupSpread, group_spread, wilson_spread
 from .style import DIM_NAMES
 from .tables import details, fmt, group_table, note, table
 
-__all__ = ["WRONGFUL_SECTIONS", "warm_up_note"]
+__all__ = ["WRONGFUL_SECTIONS", "after_warmup_view"]
 
 
-def warm_up_note(run: RunData) -> str | None:
-    """Why the first weeks of a run that starts with invented past debts look as they do."""
-    history = max(
-        (int(b.get("history_days") or 0) for b in (run.scenario.get("behavior") or {}).values()
-         if isinstance(b, dict)),
-        default=0,
-    )  # fmt: skip
-    if history <= 0:
-        return None
-    delays = sorted(
-        {
-            int(c.get("listing_delay_days", 0))
-            for c in (run.scenario.get("consequences") or {}).values()
-            if isinstance(c, dict) and "listing_delay_days" in c
-        }
-    )
-    when = " and ".join(f"day {d}" for d in delays) or "the first days"
-    return (
-        f"A warm-up, not a finding: this run starts with {history / 365:.0f} years of invented "
-        "past debts (behavior history_days). Their unpaid judgments and reports all reach the "
-        f"records on day 0 and are listed on {when} (each list's delay after a judgment), so "
-        "the number on a list jumps then, and refusals that need a listing start only after "
-        "it. Read stocks and flows from after the longest delay on."
-    )
+def after_warmup_view(run: RunData, fields: tuple[str, ...]) -> dict:
+    """The summary with `fields` (totals and by group) counted after the warm-up, where the run
+    has one and summary.json gives them (`after_warmup`); the summary itself otherwise."""
+    after = run.summary.get("after_warmup")
+    if not run.warmup_days or not isinstance(after, dict) or not after.get("days"):
+        return run.summary
+    later = after.get("by_group") or {}
+    by_group = {}
+    for dim, labels in (run.summary.get("by_group") or {}).items():
+        if not isinstance(labels, dict):
+            continue
+        by_group[dim] = {
+            label: {**v, **{f: (later.get(dim) or {}).get(str(label), {}).get(f) for f in fields}}
+            if isinstance(v, dict) else v
+            for label, v in labels.items()
+        }  # fmt: skip
+    return {**run.summary, **{f: after.get(f) for f in fields}, "by_group": by_group}
 
 
 def _wrongful(run: RunData) -> list[Block]:
@@ -47,26 +40,33 @@ def _wrongful(run: RunData) -> list[Block]:
         if but_for or "but_for" not in run.summary
         else ("sanctioned_touched_by_wrong_record", "touched_sanction_days")
     )
+    summary = after_warmup_view(run, (days,))
+    when = (
+        f" after the warm-up (the first {run.warmup_days:,} days are left out)"
+        if summary is not run.summary
+        else ""
+    )
     if "but_for" not in run.summary:  # a run from a credsim before but-for harm
         caption = (
             "People on a list whom a wrong record of the list's kind reached (this run's "
             "credsim called them 'wrongly sanctioned'; some would be listed anyway), per 100,000 "
-            "in each group (and person-days per 1,000)."
+            f"in each group (and person-days per 1,000{when})."
         )
     elif but_for:
         caption = (
             "People on a list at the end of the run who are on no list in the same run without "
             "its wrong records (misattributed, fabricated, planted), per 100,000 in each group; "
-            "and person-days so listed per 1,000. Dashed lines: the whole population."
+            f"and person-days so listed per 1,000{when}. Dashed lines: the whole population."
         )
     else:
         caption = (
             "This run did not step its counterfactual, so who is wrongfully listed is not known; "
             "shown instead: people on a list whom a wrong record of the list's kind reached, per "
-            "100,000 in each group (and person-days per 1,000). Some would be listed anyway."
+            f"100,000 in each group (and person-days per 1,000{when}). Some would be listed "
+            "anyway."
         )
     rows = group_table(
-        run.summary["by_group"],
+        summary["by_group"],
         [("citizens", ""), ("sanctioned", ""), (field, "")],
         {"w": (field, 1e5), "d": (days, 1e3)},
         skip=(),
@@ -83,14 +83,25 @@ def _wrongful(run: RunData) -> list[Block]:
             "shaded: the whole population's). Pale grey bars: groups whose interval overlaps the "
             "whole population's, a difference the replicates do not separate from chance."
         )
-        rows = _with_spread(rows, run, field, days)
-        head += [f"{label} per 100,000: 90% interval", "Separated from everyone"]
-        blocks.append(_unseparated_note(spreads[0]))
+        rows = _with_spread(rows, run, field, group_spread(run, field, 1e5, _dims(run)), "90%")
+        head += [f"{label} per 100,000: 90% interval", "Distinguishable from everyone"]
+        blocks.append(_unseparated_note(spreads[0], "the replicates"))
+    else:
+        caption += (
+            " Whiskers: 95% Wilson intervals of the rate, from the counts (shaded: the whole "
+            "population's). Pale grey bars: groups whose interval overlaps the whole "
+            "population's: not distinguishable in this run."
+        )
+        single = wilson_spread(run.summary, field, 1e5, _dims(run))
+        rows = _with_spread(rows, run, field, single, "95%")
+        head += [f"{label} per 100,000: 95% interval", "Distinguishable from everyone"]
+        spreads = (wilson_spread(run.summary, field, 1e5, BY_GROUP_DIMS), None)
+        blocks.append(_unseparated_note(single, "this run"))
     blocks += [
         Plot(
             "wrongful-by-group",
             caption,
-            lambda: wrongful_by_group(run.summary, field, days, spreads),
+            lambda: wrongful_by_group(summary, field, days, spreads),
         ),
         details("By group (every group, provinces included)", table(head, rows)),
     ]
@@ -107,17 +118,22 @@ def _wrongful(run: RunData) -> list[Block]:
     return blocks
 
 
-def _with_spread(rows: list[list], run: RunData, field: str, days: str) -> list[list]:
-    """Each group's row with its rate's 90% interval across replicates and whether it stands
-    apart from the whole population's (every dimension, provinces included)."""
-    dims = tuple(run.summary["by_group"])
-    spread = group_spread(run, field, 1e5, dims)
+def _dims(run: RunData) -> tuple[str, ...]:
+    return tuple(d for d, v in (run.summary.get("by_group") or {}).items() if isinstance(v, dict))
+
+
+def _with_spread(
+    rows: list[list], run: RunData, field: str, spread: GroupSpread | None, level: str
+) -> list[list]:
+    """Each group's row with its rate's interval and whether it stands apart from the whole
+    population's (every dimension, provinces included)."""
     out = []
     for row, (dim, label) in zip(rows, _group_keys(run.summary["by_group"]), strict=True):
         assert spread is not None
         bounds = spread.bounds.get(dim, {}).get(label)
         shown = f"{fmt(bounds[0])}–{fmt(bounds[1])}" if bounds else "n/a"
-        out.append([*row, shown, "yes" if bounds and spread.separated(dim, label) else "no"])
+        apart = bounds is not None and spread.separated(dim, label)
+        out.append([*row, shown, "yes" if apart else f"not distinguishable ({level})"])
     return out
 
 
@@ -130,19 +146,20 @@ def _group_keys(by_group: dict) -> list[tuple[str, str]]:
     ]  # fmt: skip
 
 
-def _unseparated_note(spread: GroupSpread) -> str:
-    """Name the groups that look apart from everyone but whose interval says otherwise."""
+def _unseparated_note(spread: GroupSpread, where: str) -> str:
+    """Name the groups whose interval is apart from everyone's; the rest are not
+    distinguishable in `where` ("this run" or "the replicates")."""
     apart = [f"{DIM_NAMES.get(d, d)}: {g}" for d in spread.bounds for g in spread.bounds[d]
              if spread.separated(d, g)]  # fmt: skip
     if not apart:
         return note(
-            "No group's 90% interval is separated from the whole population's: the differences "
-            "between groups in this figure are within what chance alone gives across seeds."
+            "No group's interval is separated from the whole population's: the differences "
+            f"between groups in this figure are not distinguishable in {where} from chance."
         )
     return note(
-        "Separated from the whole population by the 90% intervals: "
+        "Separated from the whole population by the intervals: "
         + ", ".join(apart)
-        + ". Every other group's difference is within what chance alone gives across seeds."
+        + f". Every other group's difference is not distinguishable in {where} from chance."
     )
 
 

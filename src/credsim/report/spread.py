@@ -9,11 +9,12 @@ from html import escape
 import numpy as np
 
 from credsim.results.intervals import interval
+from credsim.results.rates import wilson_interval
 
 from .run import RunData
 from .tables import fmt
 
-__all__ = ["GroupSpread", "group_spread", "replicates_note", "with_interval"]
+__all__ = ["GroupSpread", "group_spread", "replicates_note", "wilson_spread", "with_interval"]
 
 Interval = tuple[float, float]
 
@@ -60,13 +61,33 @@ def group_spread(run: RunData, field: str, per: float, dims: tuple[str, ...]) ->
     return GroupSpread(mean, bounds, whole, interval(overall) if overall else None)
 
 
+def wilson_spread(summary: dict, field: str, per: float, dims: tuple[str, ...]) -> GroupSpread:
+    """`field` per `per` citizens of each group in one run, with 95% Wilson intervals computed
+    on the simulated people (agents), so that a scaled run is as uncertain as its agents."""
+    k = float(summary.get("people_per_agent") or 1)
+    mean: dict[str, dict[str, float]] = {}
+    bounds: dict[str, dict[str, Interval]] = {}
+    for dim in dims:
+        for label, v in ((summary.get("by_group") or {}).get(dim) or {}).items():
+            if isinstance(v, dict) and v.get("citizens") and _number(v.get(field)):
+                low, high = wilson_interval(v[field] / k, v["citizens"] / k)
+                mean.setdefault(dim, {})[str(label)] = per * v[field] / v["citizens"]
+                bounds.setdefault(dim, {})[str(label)] = (per * low, per * high)
+    total, n = summary.get(field), summary.get("citizens")
+    if not (_number(total) and n):
+        return GroupSpread(mean, bounds, None, None)
+    low, high = wilson_interval(total / k, n / k)
+    return GroupSpread(mean, bounds, per * total / n, (per * low, per * high))
+
+
 def _number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def with_interval(run: RunData, key: str, text: str) -> str:
-    """`text` followed by the figure's 90% interval, when it has one that is not a point."""
-    bounds = run.interval(key)
+    """`text` followed by the figure's 90% interval, when it has one that is not a point
+    (`key`: a dotted summary path)."""
+    bounds = run.interval(*key.split("."))
     if bounds is None or bounds[0] == bounds[1]:
         return text
     return f"{text} [{fmt(bounds[0])}–{fmt(bounds[1])}]"

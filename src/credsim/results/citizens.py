@@ -1,5 +1,10 @@
 """The final state of every citizen as one Arrow table: traits by name, scores with grades,
-listings, and whether a listing is wrongful (but-for) or touched by a wrong record."""
+listings, and whether a listing is wrongful (but-for) or touched by a wrong record.
+
+Every column carries a description in the Parquet schema (`description` in its field metadata).
+Bit-packed state is decoded into named boolean columns, and a day that never came (not listed,
+never removed) is null, not -1.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,9 @@ import numpy as np
 import pyarrow as pa
 
 from credsim.engine import World
+from credsim.engine.state import Column
 
-__all__ = ["citizens_table"]
+__all__ = ["DESCRIPTIONS", "citizens_table"]
 
 
 def _labelled(codes: np.ndarray, labels: list[str]) -> pa.DictionaryArray:
@@ -17,6 +23,55 @@ def _labelled(codes: np.ndarray, labels: list[str]) -> pa.DictionaryArray:
 
 PACKED = frozenset({"traits", "household", "ses"})
 """Population columns that pack several traits; the table shows the traits decoded instead."""
+DECODED = frozenset({"wrongful_basis", "sim", "scored_by_record"})
+"""Bit-flag columns the table shows as named booleans instead."""
+MAX_POLICIES = 8  # bits of `scored_by_record` (credsim.metrics.association)
+MAX_LISTS = 5  # list bits of `wrongful_basis` (credsim.metrics.core)
+
+DESCRIPTIONS = {
+    "citizen": "the citizen's number (agent index)",
+    "household": "number of the household's first citizen (household members share it)",
+    "household_size": "people in the citizen's household",
+    "listed": "on any sanction list at the end of the run",
+    "touched_by_wrong_record": "listed, and a misattributed or fabricated record of that list's "
+    "kind reached the citizen (some would be listed anyway)",
+    "wrongful": "listed at the end of the run and on no list in the same run without its "
+    "erroneous records (but-for)",
+    "sim_own_name": "holds a phone number registered in their own name",
+    "sim_in_another_name": "uses a phone number registered with another person's ID",
+}
+"""Descriptions of the columns the table builds (state columns carry their own)."""
+PATTERNS = {
+    "score.": "final score under policy {}",
+    "base.": "score under policy {} before any record moved it",
+    "grade.": "final grade under policy {}",
+    "network.": "the friends' term of policy {}'s score, in points",
+    "listed_since.": "day the citizen was put on list {} (null: not on it at the end)",
+    "delisted_on.": "day of the citizen's last removal from list {} (null: never removed)",
+    "judgment_balance.": "records against the citizen minus records settling them, list {}",
+    "wrong_record.": "a misattributed or fabricated record of list {}'s kind reached the citizen",
+    "scored_by_record.": "a record of the citizen's own moved their score under policy {}",
+}
+
+
+def _description(name: str, spec: Column | None, traits: dict) -> str:
+    if name in DESCRIPTIONS:
+        return DESCRIPTIONS[name]
+    if name in traits:
+        return f"{name.replace('_', ' ')} (trait, by name)"
+    for prefix, text in PATTERNS.items():
+        if name.startswith(prefix):
+            return text.format(name[len(prefix) :])
+    return spec.doc if spec is not None and spec.doc else name.replace("_", " ")
+
+
+def _state_column(values: np.ndarray, spec: Column | None) -> pa.Array:
+    """A state column as written: a fill of -1 (a day that never came) becomes null."""
+    if spec is not None and spec.fill == -1 and np.issubdtype(values.dtype, np.signedinteger):
+        missing = values == -1
+        if missing.any():
+            return pa.array(values, mask=missing)
+    return pa.array(values)
 
 
 def citizens_table(
@@ -24,12 +79,15 @@ def citizens_table(
     state_columns: dict[str, np.ndarray],
     bases: dict[str, np.ndarray] | None = None,
     but_for: bool = False,
+    specs: dict[str, Column] | None = None,
 ) -> pa.Table:
     """One row per citizen (agent): traits by name, every other column, grade, `listed`,
     `touched_by_wrong_record` (listed, and a wrong record of that list's kind reached them) and,
     when the run computed its counterfactual (`but_for`), `wrongful` (listed here and on no list
     in the same run without erroneous records). With births and deaths, only the citizens alive
-    at the end have a row."""
+    at the end have a row. `specs` (the state's column declarations) give each column's
+    description and which value stands for "none"."""
+    specs = specs or {}
     everyone = np.arange(world.n, dtype=np.int64)
     cols: dict[str, pa.Array] = {"citizen": pa.array(everyone.astype(np.int32))}
     for name, trait in world.traits.items():
@@ -39,8 +97,15 @@ def citizens_table(
         cols["household"] = pa.array((everyone - position).astype(np.int32))
         cols["household_size"] = pa.array(state_columns["household"] >> 4)
     for name, values in state_columns.items():
-        if name not in PACKED:
-            cols[name] = pa.array(values)
+        if name not in PACKED and name not in DECODED:
+            cols[name] = _state_column(values, specs.get(name))
+    if "sim" in state_columns:
+        cols["sim_own_name"] = pa.array((state_columns["sim"] & 0x01) > 0)
+        cols["sim_in_another_name"] = pa.array((state_columns["sim"] & 0x02) > 0)
+    if "scored_by_record" in state_columns:
+        for bit, policy in enumerate(list(world.scores)[:MAX_POLICIES]):
+            own = (state_columns["scored_by_record"] & np.uint8(1 << bit)) > 0
+            cols[f"scored_by_record.{policy}"] = pa.array(own)
     for policy, base in (bases or {}).items():
         cols[f"base.{policy}"] = pa.array(base.astype(np.int16))
     for policy, info in world.scores.items():
@@ -56,10 +121,20 @@ def citizens_table(
     cols["listed"] = pa.array(listed)
     basis = state_columns.get("wrongful_basis")  # kept by the core metric, if it runs
     if basis is not None:
+        for bit, name in enumerate(list(world.sanctions)[:MAX_LISTS]):
+            cols[f"wrong_record.{name}"] = pa.array((basis & np.uint8(1 << bit)) > 0)
         cols["touched_by_wrong_record"] = pa.array((basis & 0x20) > 0)
         if but_for:
             cols["wrongful"] = pa.array((basis & 0x80) > 0)
-    table = pa.table(cols)
+    fields = [
+        pa.field(
+            name,
+            array.type,
+            metadata={"description": _description(name, specs.get(name), world.traits)},
+        )
+        for name, array in cols.items()
+    ]
+    table = pa.Table.from_arrays(list(cols.values()), schema=pa.schema(fields))
     if world.alive is not None:  # with births and deaths: the living at the end, not empty slots
         table = table.filter(pa.array(world.alive(everyone)))
     return table

@@ -72,7 +72,7 @@ class Scenario:
         """The resolved scenario: every default filled in, no `base`, plug-ins in run order."""
         top = self.model.model_dump(mode="json", exclude={"population", *SECTIONS})
         pop_name, _, pop_params = self.population
-        out: dict[str, Any] = {k: v for k, v in top.items() if k != "output"}
+        out: dict[str, Any] = {k: v for k, v in top.items() if k != "output" and v is not None}
         out["start"], out["end"] = self.model.start, self.model.end  # TOML dates
         out["population"] = {
             "plugin": pop_name,

@@ -73,6 +73,13 @@ class ScenarioModel(BaseModel):
         description="step the same run without erroneous records beside it, so that harm figures "
         "count who is sanctioned here and not there (about 1.6-2x the time and memory)",
     )
+    warmup_days: int | None = Field(
+        None,
+        ge=0,
+        le=30000,
+        description="first days left out of every rate and curve of the report and key findings "
+        "(default: derived from the invented history, list delays and agencies' pick-up)",
+    )
     population: PluginSpec = Field(default_factory=lambda: PluginSpec(plugin="census"))
     behavior: dict[str, PluginSpec] = Field(default_factory=dict)
     adversaries: dict[str, PluginSpec] = Field(default_factory=dict)

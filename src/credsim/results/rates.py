@@ -1,0 +1,42 @@
+"""How sure a count from one run is: Wilson intervals for shares of a group, exact Poisson
+intervals for counts, and whether two intervals separate two groups.
+
+Counts are of simulated people (agents): a run whose agents stand for `people_per_agent` people
+each is as uncertain as its agents' counts, so intervals are computed on agents and scaled.
+"""
+
+from __future__ import annotations
+
+import math
+
+__all__ = ["Z95", "overlap", "poisson_interval", "wilson_interval"]
+
+Z95 = 1.959963984540054
+"""The standard normal quantile of a two-sided 95% interval."""
+
+
+def wilson_interval(successes: float, trials: float, z: float = Z95) -> tuple[float, float]:
+    """The Wilson score interval of a share (95% by default): (low, high), both in [0, 1]."""
+    if trials <= 0:
+        return float("nan"), float("nan")
+    p = min(max(successes / trials, 0.0), 1.0)
+    denominator = 1 + z * z / trials
+    centre = (p + z * z / (2 * trials)) / denominator
+    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denominator
+    return max(centre - half, 0.0), min(centre + half, 1.0)
+
+
+def poisson_interval(count: float, level: float = 0.95) -> tuple[float, float]:
+    """The exact (Garwood) interval of a Poisson mean from one observed count."""
+    from scipy.stats import chi2
+
+    alpha = 1 - level
+    k = max(round(count), 0)
+    low = 0.0 if k == 0 else float(chi2.ppf(alpha / 2, 2 * k) / 2)
+    high = float(chi2.ppf(1 - alpha / 2, 2 * k + 2) / 2)
+    return low, high
+
+
+def overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """Whether two intervals share a point (then they do not separate what they measure)."""
+    return a[0] <= b[1] and b[0] <= a[1]
