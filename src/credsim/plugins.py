@@ -21,6 +21,8 @@ from credsim.consequences import (
     Naming,
     Perks,
 )
+from credsim.consequences.checkpoints import Checkpoints
+from credsim.consequences.speech_enforcement import SpeechEnforcement
 from credsim.engine import Registry
 from credsim.metrics import (
     AdversaryMetrics,
@@ -40,6 +42,8 @@ from credsim.metrics import (
     SpeechMetrics,
     TrustMetrics,
 )
+from credsim.metrics.checkpoints import CheckpointMetrics
+from credsim.metrics.speech_enforcement import SpeechEnforcementMetrics
 from credsim.policies import (
     FinancialPolicy,
     RongchengPolicy,
@@ -49,6 +53,7 @@ from credsim.policies import (
 )
 from credsim.population import CensusPopulation
 from credsim.sources import IdentitySource, Recorder
+from credsim.sources.checkpoints import CheckpointSource
 
 __all__ = ["builtin_registry"]
 
@@ -70,6 +75,7 @@ def builtin_registry() -> Registry:
     registry.register("adversary", "breach", Breach)
     registry.register("source", "recorder", Recorder)
     registry.register("source", "identity", IdentitySource)
+    registry.register("source", "checkpoints", CheckpointSource)
     registry.register("policy", "rules", RulesPolicy)
     registry.register("policy", "rongcheng", RongchengPolicy)
     registry.register("policy", "sesame", SesamePolicy)
@@ -82,6 +88,8 @@ def builtin_registry() -> Registry:
     registry.register("consequence", "appeals", Appeals)
     registry.register("consequence", "perks", Perks)
     registry.register("consequence", "grade_list", GradeList)
+    registry.register("consequence", "speech_enforcement", SpeechEnforcement)
+    registry.register("consequence", "checkpoints", Checkpoints)
     registry.register("consequence", "fines", Fines)
     registry.register("consequence", "naming", Naming)
     registry.register("metric", "core", CoreMetrics)
@@ -98,6 +106,8 @@ def builtin_registry() -> Registry:
     registry.register("metric", "conformity", ConformityMetrics)
     registry.register("metric", "trust", TrustMetrics)
     registry.register("metric", "demography", DemographyMetrics)
+    registry.register("metric", "speech_enforcement", SpeechEnforcementMetrics)
+    registry.register("metric", "checkpoints", CheckpointMetrics)
     registry.register("metric", "fines", FineMetrics)
     registry.register("metric", "naming", NamingMetrics)
     return registry

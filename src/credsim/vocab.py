@@ -75,6 +75,7 @@ RECORD_KINDS: tuple[str, ...] = (
     "assets_verified",  # assets or identity documents registered to the citizen
     "platform_activity",  # orders, reviews and activity a platform credits
     "gaming_detected",  # a platform found a citizen buying a better score
+    "checkpoint_alert",  # a face check at a station or airport matched the watch list
 )
 
 LISTING_GROUNDS: tuple[str, ...] = (
@@ -87,9 +88,20 @@ LISTING_GROUNDS: tuple[str, ...] = (
 )
 """The six grounds for the dishonest-debtor list (facts); a judgment's `detail` is one of them."""
 
-SANCTION_ACTIONS: tuple[str, ...] = ("warned", "listed", "delisted", "refused", "died")
-"""`warned`: told that a listing will follow unless the judgment is paid (due process); `died`:
-taken off a list because the citizen died (population.demography)."""
+SANCTION_ACTIONS: tuple[str, ...] = (
+    "warned",
+    "listed",
+    "delisted",
+    "refused",
+    "died",
+    "account_closed",
+    "detained",
+    "stopped",
+)
+"""`warned`: told that a listing will follow unless the judgment is paid (due process), or warned
+over a post; `died`: taken off a list because the citizen died (population.demography);
+`account_closed`, `detained`: speech enforcement (consequences.speech_enforcement); `stopped`: held
+at a checkpoint after a face alert (consequences.checkpoints)."""
 
 
 def check_kind(value: str, kinds: tuple[str, ...] | list[str], what: str) -> str:

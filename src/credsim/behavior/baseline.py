@@ -254,6 +254,8 @@ class BaselineBehavior(Behavior):
         if groups is not None:
             top *= max(groups.largest(), 1.0)
         candidates = self.world.hits(hits_stream, day, min(spec.daily() * top, 1.0))
+        if use_lists:  # the detained (and those whose account is closed) do not act
+            candidates = self.world.acting(candidates, day, self.code[kind])
         if candidates.shape[0] == 0:
             return candidates.astype(np.int32)
         urban = self.urban_trait.codes(candidates) == 1

@@ -77,6 +77,7 @@ class Conformity(Behavior):
             if purchase.points * p.yuan_per_point < purchase.price_yuan:
                 continue
             who = self.world.hits(self.streams[kind], day.day, purchase.rate)
+            who = self.world.acting(who, day.day, self.code[kind])
             known = self.world.notices.known_score(p.policy, who)
             who = who[(known < p.target) & (self.age[who] >= p.adult_age)]
             if who.shape[0]:

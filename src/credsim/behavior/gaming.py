@@ -114,6 +114,7 @@ class Gaming(Behavior):
         for name, service in self.params.services.items():
             hits_stream, thin_stream = self.streams[name]
             who = self.world.hits(hits_stream, day.day, service.demand)
+            who = self.world.acting(who, day.day, self.code[name])
             if who.shape[0] == 0:
                 continue
             who = who[self.wants(who)]

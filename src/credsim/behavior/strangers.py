@@ -78,6 +78,7 @@ class Strangers(Behavior):
 
     def act(self, day: Day) -> None:
         askers = self.world.hits(self.ask, day.day, self.params.rate)
+        askers = self.world.acting(askers, day.day, self.code)
         self.today = day.day
         if askers.shape[0] == 0:
             self.askers = self.helpers = np.empty(0, np.int32)
@@ -92,6 +93,7 @@ class Strangers(Behavior):
             chance = self.chance[grade]
             seen = (grade + 1).astype(np.uint8)
         helped = self.decide.uniform(day.day, askers) < chance
+        helped &= self.world.free(helpers, day.day, self.code)  # a stranger held helps nobody
         self.askers, self.helpers, self.helped = askers.astype(np.int32), helpers, helped
         if helped.any():
             day.acts.add(day=day.day, actor=helpers[helped], kind=self.code, detail=seen[helped])

@@ -18,6 +18,7 @@ from credsim.engine.plugin import (
     Source,
 )
 from credsim.engine.registry import KINDS, Registry
+from credsim.engine.restraint import Restraint
 from credsim.engine.sealed import PublicService, RecordWorld
 from credsim.engine.state import Column, State
 from credsim.engine.world import Codebook, SanctionInfo, ScoreInfo, World
@@ -41,6 +42,7 @@ __all__ = [
     "PublicService",
     "RecordWorld",
     "Registry",
+    "Restraint",
     "SanctionInfo",
     "ScoreInfo",
     "Simulation",

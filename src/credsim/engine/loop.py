@@ -26,6 +26,7 @@ from credsim.engine.plugin import (
 )
 from credsim.engine.poison import TruthPoison
 from credsim.engine.regions import one_region
+from credsim.engine.restraint import Restraints
 from credsim.engine.scope import ScopedDay
 from credsim.engine.sealed import RecordWorld
 from credsim.engine.state import State
@@ -118,6 +119,7 @@ class Simulation:
             start=start,
             regions=one_region(n) if regions is None else np.asarray(regions, np.int64),
         )
+        self.world.restraints = self._restraints()
         # A shard numbers its events from its own base, so event ids stay unique across shards.
         self._next_act = self._next_record = part.index << ID_SHIFT
         self.sealed: list[RecordWorld] = []
@@ -137,6 +139,18 @@ class Simulation:
         self.region_switches: dict[int, list[tuple[Plugin, np.ndarray, bool]]] = {}
         """Day -> plug-ins switched on (True) or off in some regions (a boolean array)."""
         self._but_for: ButFor | None = None
+
+    def _restraints(self) -> Restraints | None:
+        """The columns of citizens consequences hold (None when none does)."""
+        columns = []
+        for consequence in self.consequences:
+            for restraint in consequence.restraints():
+                kinds = None
+                if restraint.acts:
+                    kinds = np.zeros(256, bool)
+                    kinds[[self.codes.code("act_kind", k) for k in restraint.acts]] = True
+                columns.append((self.state[restraint.column], kinds))
+        return Restraints(columns) if columns else None
 
     def compare_with(self, twin: Simulation) -> None:
         """Step `twin`, the same run without erroneous records, beside this one, so that the

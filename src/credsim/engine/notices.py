@@ -8,7 +8,9 @@ turns the day's score changes and sanctions into the `notices` event table:
   0 the best); under `nothing`, no score notice at all;
 - `warned`, `listed`, `delisted`: from a list that notifies the citizen (`notify = true`); a
   silent listing is no notice;
-- `refused`: a refusal met at a counter (always seen by the citizen refused).
+- `refused`: a refusal met at a counter (always seen by the citizen refused);
+- `account_closed`, `detained`: speech enforcement over a flagged post; `stopped`: held at a
+  checkpoint after a face alert. The citizen always knows of these, as of a refusal.
 
 Behaviours that respond to the system read yesterday's notices (`Notices.yesterday`) and the score
 as each citizen knows it (`known_score`, `known_grade`), never the state: a notification switch
@@ -27,12 +29,25 @@ if TYPE_CHECKING:
     from credsim.engine.day import Day
     from credsim.engine.world import World
 
-__all__ = ["NOTICES", "SHOWN", "Notices"]
+__all__ = ["FELT", "NOTICES", "SHOWN", "Notices"]
 
-NOTICES = ("points", "grade_down", "grade_up", "warned", "listed", "delisted", "refused")
+NOTICES = (
+    "points",
+    "grade_down",
+    "grade_up",
+    "warned",
+    "listed",
+    "delisted",
+    "refused",
+    "account_closed",
+    "detained",
+    "stopped",
+)
 """Notice kinds, in code order."""
 SHOWN = frozenset({"score", "itemised"})
 """Opacities under which a citizen is shown every change of their score."""
+FELT = ("account_closed", "detained", "stopped")
+"""Sanctions a citizen always knows of, as they meet them in person (like a refusal)."""
 
 
 class Notices:
@@ -49,6 +64,7 @@ class Notices:
             self.policies[codes.code("policy", name)] = (name, info, bounds)
         self.action = {a: codes.code("action", a) for a in ("warned", "listed", "delisted")}
         self.refused = codes.code("action", "refused")
+        self.felt = {a: codes.code("action", a) for a in FELT}
         self.silent = np.array(
             [codes.code("consequence", n) for n, i in world.sanctions.items() if not i.notified],
             np.int64,
@@ -97,6 +113,9 @@ class Notices:
             self._add(day, who[mine], kind, self._lists(list_code[mine]), 0, rid[mine])
         mine = action == self.refused
         self._add(day, who[mine], "refused", self._lists(list_code[mine]), 0, rid[mine])
+        for kind, code in self.felt.items():
+            mine = action == code
+            self._add(day, who[mine], kind, self._lists(list_code[mine]), 0, rid[mine])
 
     def close(self, day: Day) -> None:
         """The day is over: its notices are what the next day's behaviour reads."""

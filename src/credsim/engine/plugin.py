@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from credsim.engine.restraint import Restraint
 from credsim.engine.scope import Scope
 from credsim.engine.state import Column
 
@@ -205,6 +206,11 @@ class Consequence(Plugin):
     def sanction_info(self) -> SanctionInfo | None:
         """The status column of a listing this consequence keeps, if it keeps one."""
         return None
+
+    def restraints(self) -> list[Restraint]:
+        """Columns of citizens this consequence holds, who do not act meanwhile (detention, a
+        closed account: credsim.engine.restraint)."""
+        return []
 
     def respond(self, day: PublicDay) -> None:
         raise NotImplementedError

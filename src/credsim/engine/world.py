@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from credsim.engine.notices import Notices
+from credsim.engine.restraint import Restraints
 from credsim.engine.schedule import Calendar
 from credsim.engine.span import Span
 from credsim.engine.state import State, StateView
@@ -119,6 +120,22 @@ class World(Span):
     """Starts of the provinces, [0, ..., n]: contiguous ranges of citizens. Every choice of
     another citizen (a false match, a fabricated record's victim, a stranger met) stays within
     the province, which is what lets a run be split by province."""
+    restraints: Restraints | None = None
+    """Citizens held by a consequence (detention, a closed account: credsim.engine.restraint),
+    who do not act meanwhile; None when no consequence holds anyone."""
+
+    def acting(self, citizens: np.ndarray, day: int, kind: int) -> np.ndarray:
+        """Those of `citizens`, drawn for an act of kind code `kind` on `day`, who are free to
+        do it (not detained, their account not closed): all of them when nobody is held."""
+        if self.restraints is None:
+            return citizens
+        return citizens[self.restraints.free(citizens, day, kind)]
+
+    def free(self, citizens: np.ndarray, day: int, kind: int) -> np.ndarray:
+        """Whether each citizen is free to do an act of kind code `kind` on `day`."""
+        if self.restraints is None:
+            return np.ones(citizens.shape[0], bool)
+        return self.restraints.free(citizens, day, kind)
 
     def __post_init__(self) -> None:
         if self.hi < 0:
