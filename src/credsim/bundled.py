@@ -8,7 +8,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from credsim.errors import ScenarioError, UserError, did_you_mean
+from credsim.errors import UserError, did_you_mean
+from credsim.tomlfile import parse_toml, read_text
 
 __all__ = ["bundled_files", "read_toml", "resolve_bundled"]
 
@@ -45,8 +46,5 @@ def read_toml(source: str | Path | dict[str, Any], what: str) -> tuple[dict, str
     path = Path(source)
     if not path.is_file():
         raise UserError(f"{what} file {str(source)!r} not found (looked at {path.resolve()}).")
-    text, label = path.read_text(encoding="utf-8"), str(path)
-    try:
-        return tomllib.loads(text), text, label, path.parent
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(f"{label}: not valid TOML: {err}.") from None
+    text, label = read_text(path), str(path)
+    return parse_toml(text, label), text, label, path.parent

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 from pathlib import Path
@@ -266,6 +267,15 @@ def _parse_groups(items: list[str]) -> dict[str, tuple[float, float]]:
     return groups
 
 
+def _finite_or_null(value):
+    """`value` with every infinite or NaN float replaced by None (JSON null)."""
+    if isinstance(value, dict):
+        return {k: _finite_or_null(v) for k, v in value.items()}
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
 @app.command()
 def faceid(
     gallery: Annotated[float, typer.Option(help="faces in the gallery searched")] = 12e6,
@@ -287,7 +297,6 @@ def faceid(
 ) -> None:
     """The base-rate calculator: false alerts per day from a 1:N face search system."""
     import json
-    import math
 
     from credsim.sources.faceid import base_rates, fmr_from_fpir
 
@@ -308,7 +317,8 @@ def faceid(
     rate = fmr if fmr is not None else fmr_from_fpir(fpir_ref, gallery_ref)
     result = base_rates(gallery, rate, probes_per_day, prevalence, fnir, _parse_groups(group or []))
     if json_:
-        print(json.dumps(result, indent=2))
+        # JSON has no Infinity or NaN: a figure that overflowed is reported as null.
+        print(json.dumps(_finite_or_null(result), indent=2, allow_nan=False))
         return
     table = Table(title=f"1:N search of {gallery:,.0f} faces, {probes_per_day:,.0f} probes a day")
     for column in ("who", "FPIR", "false alerts/day", "true alerts/day", "share false"):

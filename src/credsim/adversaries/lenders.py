@@ -16,6 +16,7 @@ from pydantic import Field
 
 from credsim.adversaries.forged import forge
 from credsim.engine import Adversary, Day, PluginParams, World
+from credsim.engine.checks import Score
 from credsim.engine.merge import add_up
 from credsim.errors import UserError
 
@@ -26,7 +27,7 @@ class LendersParams(PluginParams):
     list: str = Field("lender_blacklist", description="the shared list lenders report to")
     record: str = Field("lender_report", description="record kind of a report")
     policy: str = Field("financial", description="score by which lenders judge a customer")
-    good_score: float = Field(670.0, description="customers at or above this score are good")
+    good_score: Score = Field(670.0, description="customers at or above this score are good")
     rate: float = Field(1.0e-6, ge=0, le=1, description="daily chance a good customer is listed")
     detection: float = Field(0.2, ge=0, le=1, description="share of false reports caught")
     min_age: int = Field(

@@ -77,6 +77,7 @@ class DeterrenceParams(PluginParams):
 class Deterrence(Behavior):
     """Sanctions a citizen was shown lower their propensity to repeat what they punished."""
 
+    singleton = True  # the deterred.* columns and the deterrence service
     Params = DeterrenceParams
     params: DeterrenceParams
     live = ("max_effect", "half_life_days", "severity.*")

@@ -25,6 +25,7 @@ import numpy as np
 from pydantic import Field
 
 from credsim.engine import Behavior, Day, PluginParams, World
+from credsim.engine.checks import Score
 from credsim.engine.merge import sorted_union
 from credsim.errors import UserError
 from credsim.population.households import household_members
@@ -37,17 +38,24 @@ class ExclusionParams(PluginParams):
     policy: str | None = Field(
         None, description="policy whose friends' term drives it (default: the first with one)"
     )
-    threshold: float | None = Field(
+    threshold: Score | None = Field(
         None, description="scores below this are 'low' (default: the policy's reference - margin)"
     )
-    margin: float = Field(50.0, ge=0, description="points below the reference that count as low")
+    margin: float = Field(
+        50.0, ge=0, le=65535, description="points below the reference that count as low"
+    )
     tie_value: float = Field(
-        20.0, gt=0, description="what a friendship is worth to a citizen, in score points"
+        20.0,
+        gt=0,
+        le=65535,
+        description="what a friendship is worth to a citizen, in score points",
     )
     family_share: float = Field(
         0.3, ge=0, le=1, description="chance of shunning a low scorer's household, relative"
     )
-    mean_degree: float = Field(20.0, gt=0, description="friends a citizen is assumed to have")
+    mean_degree: float = Field(
+        20.0, gt=0, le=10_000, description="friends a citizen is assumed to have"
+    )
     visible_share: float = Field(
         0.1, ge=0, le=1, description="chance a citizen has shown their score to a given friend"
     )
@@ -73,6 +81,7 @@ class ExclusionParams(PluginParams):
 class Exclusion(Behavior):
     """Citizens cut ties to low-scoring friends (and their families) when it raises their score."""
 
+    singleton = True  # the cut_ties and exclusion services
     Params = ExclusionParams
     params: ExclusionParams
 

@@ -10,9 +10,10 @@ is the courts source's record (`appeal_upheld`); what the correction does is her
 from __future__ import annotations
 
 import numpy as np
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from credsim.engine import Consequence, PluginParams, PublicDay, RecordWorld
+from credsim.engine.checks import check_unique
 from credsim.errors import UserError
 
 __all__ = ["Appeals"]
@@ -23,6 +24,12 @@ class AppealsParams(PluginParams):
         default_factory=lambda: ["court_blacklist"], description="lists a correction lifts"
     )
     upheld: str = Field("appeal_upheld", description="record kind of an upheld appeal")
+
+    @field_validator("lists")
+    @classmethod
+    def _once(cls, v: list[str]) -> list[str]:
+        check_unique(v, "lists")
+        return v
 
 
 class Appeals(Consequence):

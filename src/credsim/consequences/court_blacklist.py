@@ -13,6 +13,7 @@ import numpy as np
 from pydantic import Field, field_validator
 
 from credsim.engine import Column, Consequence, PluginParams, PublicDay, RecordWorld, SanctionInfo
+from credsim.engine.checks import check_unique
 from credsim.vocab import RECORD_KINDS, check_kind
 
 __all__ = ["CourtBlacklist"]
@@ -60,6 +61,7 @@ class BlacklistParams(PluginParams):
     @field_validator("refuses")
     @classmethod
     def _kinds(cls, v: list[str]) -> list[str]:
+        check_unique(v, "refuses")
         return [_record_kind(k) for k in v]
 
 

@@ -6,9 +6,10 @@ default scenario carries this list switched off."""
 from __future__ import annotations
 
 import numpy as np
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from credsim.engine import Column, Consequence, PluginParams, PublicDay, RecordWorld, SanctionInfo
+from credsim.engine.checks import check_unique
 from credsim.errors import UserError, did_you_mean
 from credsim.vocab import RECORD_KINDS
 
@@ -19,6 +20,12 @@ class GradeListParams(PluginParams):
     policy: str = Field(description="policy whose grades count")
     grades: list[str] = Field(default_factory=lambda: ["D"], description="grades that list")
     notify: bool = Field(True, description="tell citizens they are listed")
+
+    @field_validator("grades")
+    @classmethod
+    def _once(cls, v: list[str]) -> list[str]:
+        check_unique(v, "grades")
+        return v
 
 
 class GradeList(Consequence):

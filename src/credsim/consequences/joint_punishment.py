@@ -12,6 +12,7 @@ import numpy as np
 from pydantic import Field, field_validator
 
 from credsim.engine import Consequence, PluginParams, PublicDay, RecordWorld
+from credsim.engine.checks import check_unique
 from credsim.errors import UserError, did_you_mean
 from credsim.population.households import parents_of
 from credsim.vocab import RECORD_KINDS, check_kind
@@ -32,7 +33,14 @@ class Agency(PluginParams):
     @field_validator("restricts")
     @classmethod
     def _kinds(cls, v: list[str]) -> list[str]:
+        check_unique(v, "restricts")
         return [check_kind(k, RECORD_KINDS, "record kind") for k in v]
+
+    @field_validator("lists")
+    @classmethod
+    def _once(cls, v: list[str] | None) -> list[str] | None:
+        check_unique(v or [], "lists")
+        return v
 
 
 class JointParams(PluginParams):
@@ -40,6 +48,12 @@ class JointParams(PluginParams):
         default_factory=lambda: ["court_blacklist"], description="consequences whose lists count"
     )
     agencies: dict[str, Agency] = Field(default_factory=dict)
+
+    @field_validator("lists")
+    @classmethod
+    def _once(cls, v: list[str]) -> list[str]:
+        check_unique(v, "lists")
+        return v
 
 
 class JointPunishment(Consequence):

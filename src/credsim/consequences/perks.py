@@ -10,14 +10,15 @@ import numpy as np
 from pydantic import Field
 
 from credsim.engine import Consequence, PluginParams, PublicDay, RecordWorld
+from credsim.engine.checks import INT16, Money
 
 __all__ = ["Perk", "Perks"]
 
 
 class Perk(PluginParams):
     policy: str = Field(description="the policy whose score qualifies")
-    min_score: int = Field(description="lowest qualifying score")
-    value_yuan: float = Field(0.0, ge=0, description="money a holder saves (deposit or discount)")
+    min_score: int = Field(ge=INT16[0], le=INT16[1], description="lowest qualifying score")
+    value_yuan: Money = Field(0.0, description="money a holder saves (deposit or discount)")
     per: Literal["once", "year"] = Field("once", description="a deposit waived, or a yearly saving")
     uptake: float = Field(1.0, ge=0, le=1, description="share of those eligible who use it")
     source: str = Field("", description="where the threshold comes from")
@@ -37,6 +38,7 @@ class PerksParams(PluginParams):
 class Perks(Consequence):
     """Perks for high scorers (the redlist side of the system)."""
 
+    singleton = True  # the perks service
     Params = PerksParams
     params: PerksParams
 

@@ -10,7 +10,9 @@ import numpy as np
 from pydantic import Field
 
 from credsim.engine import Day, Metric, PluginParams, World
+from credsim.engine.checks import MAX_PEOPLE
 from credsim.engine.merge import add_up
+from credsim.errors import UserError, did_you_mean
 from credsim.vocab import RECORD_KINDS, check_kind
 
 __all__ = ["CalibrationMetrics"]
@@ -25,7 +27,9 @@ class Target(PluginParams):
     )
     record: str | None = Field(None, description="record kind refused (refused_per_year)")
     list: str | None = Field(None, description="the list counted (listed; default: any list)")
-    published: float = Field(gt=0, description="the published figure, in people or attempts")
+    published: float = Field(
+        gt=0, le=1e12, description="the published figure, in people or attempts"
+    )
     source: str = Field("", description="where the figure comes from")
     band: float = Field(0.25, gt=0, le=1, description="accepted relative distance")
 
@@ -35,7 +39,9 @@ class Target(PluginParams):
 
 
 class CalibrationParams(PluginParams):
-    people: int = Field(PEOPLE_2020, gt=0, description="population the figures refer to")
+    people: int = Field(
+        PEOPLE_2020, gt=0, le=MAX_PEOPLE, description="population the figures refer to"
+    )
     warmup_days: int = Field(30, ge=0, le=3650, description="days left out of yearly rates")
     targets: dict[str, Target] = Field(default_factory=dict)
 
@@ -48,6 +54,13 @@ class CalibrationMetrics(Metric):
 
     def init(self, world: World) -> None:
         self.world = world
+        for name, target in self.params.targets.items():
+            if target.list is not None and target.list not in world.sanctions:
+                did = did_you_mean(target.list, world.sanctions)
+                raise UserError(
+                    f"metrics.{self.name}.targets.{name}.list: no list named {target.list!r} in "
+                    f"this scenario{did}; lists: {', '.join(world.sanctions) or 'none'}."
+                )
         codes = world.codes
         self.refused = codes.code("action", "refused")
         self.kinds = {

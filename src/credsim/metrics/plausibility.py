@@ -12,6 +12,7 @@ import numpy as np
 from pydantic import Field, field_validator
 
 from credsim.engine import Day, Metric, PluginParams, World
+from credsim.engine.checks import MAX_PEOPLE
 from credsim.metrics.anchor_file import Anchor, AnchorTable, anchor_tables, load_anchors
 
 __all__ = ["PlausibilityMetrics", "headlines", "judge", "plausibility", "read_figure"]
@@ -33,7 +34,10 @@ SERIES = {
 class PlausibilityParams(PluginParams):
     anchors: str = Field("china", description="bundled anchor table (metrics/anchors/<name>.toml)")
     people: int | None = Field(
-        None, gt=0, description="rescale counts to this many people (default: as the run counts)"
+        None,
+        gt=0,
+        le=MAX_PEOPLE,
+        description="rescale counts to this many people (default: as the run counts)",
     )
     warmup_days: int = Field(0, ge=0, le=3650, description="days left out of yearly rates")
 

@@ -14,6 +14,7 @@ import numpy as np
 from pydantic import Field, field_validator, model_validator
 
 from credsim.engine import PluginParams, RecordWorld
+from credsim.engine.checks import Points, ProbabilityTable
 from credsim.errors import UserError, did_you_mean
 from credsim.policies.scoring import ScoringParams, ScoringPolicy, merge_with_defaults
 from credsim.vocab import RECORD_KINDS, check_kind
@@ -24,10 +25,10 @@ __all__ = ["DimensionParams", "DimensionPolicy", "FinancialPolicy", "SesamePolic
 class Dimension(PluginParams):
     weight: float = Field(ge=0, le=1, description="share of the score")
     start: float = Field(0.5, ge=0, le=1, description="everyone's starting level")
-    by_trait: dict[str, dict[str, float]] = Field(
+    by_trait: ProbabilityTable = Field(
         default_factory=dict, description="trait -> label -> starting level (replaces start)"
     )
-    points: dict[str, float] = Field(
+    points: dict[str, Points] = Field(
         default_factory=dict, description="record kind -> change of level, in points of 100"
     )
 

@@ -19,6 +19,7 @@ from numba import njit
 from pydantic import Field, model_validator
 
 from credsim.engine import Column, PluginParams, Policy, PublicDay, RecordWorld, ScoreInfo
+from credsim.engine.checks import MAX_LABELS
 from credsim.policies.listings import ListPoints, ListReader
 
 __all__ = ["ScoringParams", "ScoringPolicy", "apply_points", "merge_with_defaults"]
@@ -80,6 +81,12 @@ class ScoringParams(PluginParams):
 
     @model_validator(mode="after")
     def _bounds(self) -> ScoringParams:
+        # Here, not on the fields: policies that redefine floor, ceiling or grades keep the check.
+        for what, value in [("floor", self.floor), ("ceiling", self.ceiling), *self.grades.items()]:
+            if not INT16[0] <= value <= INT16[1]:
+                raise ValueError(f"{what} = {value} lies outside the int16 score scale")
+        if len(self.grades) > MAX_LABELS:
+            raise ValueError(f"at most {MAX_LABELS} grades (got {len(self.grades)})")
         if self.floor > self.ceiling:
             raise ValueError(f"floor {self.floor} is above ceiling {self.ceiling}")
         bounds = list(self.grades.values())

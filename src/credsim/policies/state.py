@@ -30,8 +30,10 @@ class Category(PluginParams):
     @field_validator("points")
     @classmethod
     def _kinds(cls, v: dict[str, int]) -> dict[str, int]:
-        for kind in v:
+        for kind, pts in v.items():
             check_kind(kind, RECORD_KINDS, "record kind")
+            if abs(pts) > 10_000:
+                raise ValueError(f"points for {kind!r} must lie within ±10000, got {pts}")
         return v
 
 

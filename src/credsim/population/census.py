@@ -12,6 +12,7 @@ import numpy as np
 from pydantic import Field, field_validator, model_validator
 
 from credsim.engine import Column, PluginParams, Population, World
+from credsim.engine.checks import MAX_PEOPLE, check_shares
 from credsim.engine.memory import check_fits
 from credsim.engine.traits import ColumnTrait, SegmentTrait, Trait
 from credsim.errors import did_you_mean
@@ -44,7 +45,9 @@ class CensusParams(PluginParams):
     size: int | None = Field(
         None, ge=1, le=MAX_CITIZENS, description="agents (default: the preset's default size)"
     )
-    people_per_agent: int = Field(1, ge=1, description="people each agent stands for")
+    people_per_agent: int = Field(
+        1, ge=1, le=MAX_PEOPLE, description="people each agent stands for"
+    )
     group_shares: dict[str, float] | None = Field(
         None, description="synthetic group shares (replaces the preset's)"
     )
@@ -68,13 +71,25 @@ class CensusParams(PluginParams):
     @field_validator("group_shares")
     @classmethod
     def _shares(cls, v: dict[str, float] | None) -> dict[str, float] | None:
-        if v is not None and (not v or any(s < 0 for s in v.values()) or len(v) > 8):
-            raise ValueError("1 to 8 groups with non-negative shares")
+        if v is not None and (not v or len(v) > 8):
+            raise ValueError("1 to 8 groups (they are packed in 3 bits)")
+        if v is not None:
+            check_shares(v, "group_shares")
         return v
 
     @model_validator(mode="after")
     def _cities(self) -> CensusParams:
         load_preset(self.preset, None, self.cities)  # a city's province must exist and fit it
+        return self
+
+    @model_validator(mode="after")
+    def _people(self) -> CensusParams:
+        size = self.size or load_preset(self.preset).data.default_size
+        if size * self.people_per_agent > MAX_PEOPLE:
+            raise ValueError(
+                f"{size:,} agents x people_per_agent {self.people_per_agent:,} stand for "
+                f"{size * self.people_per_agent:.3g} people; at most {MAX_PEOPLE:.0e}"
+            )
         return self
 
     @model_validator(mode="after")

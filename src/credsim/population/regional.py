@@ -31,7 +31,7 @@ class CitySpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     province: str = Field(description="the province it lies in")
-    people: int = Field(gt=0, description="residents, in people (not agents)")
+    people: int = Field(gt=0, le=10**10, description="residents, in people (not agents)")
     urban_share: float | None = Field(
         None, ge=0, le=1, description="its urban share (default: its province's)"
     )

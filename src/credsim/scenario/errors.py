@@ -14,6 +14,13 @@ from credsim.errors import did_you_mean, nearest
 __all__ = ["describe_validation_error", "fields_at"]
 
 _MAX_SHOWN = 3
+_MAX_INPUT = 80
+"""Characters of a bad value echoed in a message (a value may be a long list or a deep table)."""
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= _MAX_INPUT else f"{text[: _MAX_INPUT - 3]}..."
 
 
 def _unwrap(annotation: Any) -> Any:
@@ -47,7 +54,7 @@ def fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
 
 
 def _one(error: dict, model: type[BaseModel], prefix: tuple, where: Callable[[tuple], str]) -> str:
-    loc = tuple(str(p) for p in error["loc"])
+    loc = tuple(str(p)[:_MAX_INPUT] for p in error["loc"])
     full = (*prefix, *loc)
     key = ".".join(full) or "(top level)"
     kind = error["type"]
@@ -66,11 +73,11 @@ def _one(error: dict, model: type[BaseModel], prefix: tuple, where: Callable[[tu
             str(x).strip("'") for x in error.get("ctx", {}).get("expected", "").split(" or ")
         ]
         choices = [c.strip().strip("'") for part in expected for c in part.split(",")]
-        did = did_you_mean(str(error.get("input")), choices, sentence=True)
-        return f"{place}: {key}: {message} (got {error.get('input')!r}).{did}"
+        did = did_you_mean(str(error.get("input"))[:200], choices, sentence=True)
+        return f"{place}: {key}: {message} (got {_shown(error.get('input'))}).{did}"
     if kind == "value_error":
         return f"{place}: {key}: {message}"
-    return f"{place}: {key}: {message} (got {error.get('input')!r})."
+    return f"{place}: {key}: {message} (got {_shown(error.get('input'))})."
 
 
 def describe_validation_error(

@@ -5,7 +5,6 @@ strict validation with messages that name the file, line and key and the nearest
 from __future__ import annotations
 
 import copy
-import tomllib
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -27,8 +26,12 @@ from credsim.scenario.timeline import (
     enabled_by_timeline,
     parameter_changes,
 )
+from credsim.tomlfile import MAX_DEPTH, check_depth, decode_text, parse_toml, read_text
 
-__all__ = ["Scenario", "bundled_scenarios", "load_scenario", "parse_override"]
+__all__ = ["MAX_BASES", "Scenario", "bundled_scenarios", "load_scenario", "parse_override"]
+
+MAX_BASES = 32
+"""Longest chain of scenario files built on one another with `base`."""
 
 
 @dataclass
@@ -102,7 +105,7 @@ def bundled_scenarios() -> dict[str, str]:
     found = {}
     for entry in sorted(resources.files("credsim.scenarios").iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".toml"):
-            data = tomllib.loads(entry.read_text(encoding="utf-8"))
+            data = parse_toml(entry.read_text(encoding="utf-8"), entry.name)
             found[entry.name.removesuffix(".toml")] = str(data.get("description", ""))
     return found
 
@@ -117,7 +120,7 @@ def _read(source: str | Path, relative_to: Path | None = None) -> tuple[dict, _T
             candidate = relative_to / candidate
         if not candidate.is_file():
             raise ScenarioError(f"scenario file {src!r} not found (looked at {candidate}).")
-        text, text_path, label = candidate.read_text(encoding="utf-8"), candidate, str(candidate)
+        text, text_path, label = read_text(candidate), candidate, str(candidate)
     else:
         bundled = resources.files("credsim.scenarios") / f"{src}.toml"
         if not bundled.is_file():
@@ -127,12 +130,9 @@ def _read(source: str | Path, relative_to: Path | None = None) -> tuple[dict, _T
                 f"no bundled scenario named {src!r}.{did} Bundled scenarios: {', '.join(names)}; "
                 "or give a path to a .toml file."
             )
-        text, label = bundled.read_text(encoding="utf-8"), f"bundled scenario {src!r}"
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(f"{label}: not valid TOML: {err}.") from None
-    return data, _Text(label, text), text_path
+        label = f"bundled scenario {src!r}"
+        text = decode_text(bundled.read_bytes(), label)
+    return parse_toml(text, label), _Text(label, text), text_path
 
 
 def _merge(base: dict, child: dict) -> dict:
@@ -154,6 +154,11 @@ def _resolve_bases(
     if key in seen:
         chain = " -> ".join([*seen, key])
         raise ScenarioError(f"{text.label}: `base` makes a cycle: {chain}.")
+    if len(seen) >= MAX_BASES:
+        raise ScenarioError(
+            f"{text.label}: more than {MAX_BASES} scenario files built on one another with "
+            f"`base` (starting from {seen[0]}); shorten the chain."
+        )
     base = data.pop("base", None)
     if base is None:
         return data, [text]
@@ -176,11 +181,15 @@ def parse_override(item: str) -> tuple[list[str], Any]:
             f"--set {item!r}: expected dotted.key=value, e.g. --set policies.rongcheng.start=900."
         )
     raw = raw.strip()
-    try:
-        value = tomllib.loads(f"v = {raw}")["v"]
-    except tomllib.TOMLDecodeError:
-        value = raw
     parts = key.split(".")
+    if len(parts) > MAX_DEPTH:
+        raise ScenarioError(f"--set {key[:60]}...: more than {MAX_DEPTH} levels of keys.")
+    try:
+        value = parse_toml(f"v = {raw}", f"--set {key}")["v"]
+    except ScenarioError as err:
+        if "nested" in str(err):
+            raise
+        value = raw  # not a TOML value: a bare string
     parts[0] = ALIASES.get(parts[0], parts[0])
     return parts, value
 
@@ -217,6 +226,7 @@ def load_scenario(
 
         registry = builtin_registry()
     if isinstance(source, dict):
+        check_depth(source, "scenario")
         # A deep copy: overrides and flags must not change the caller's tables.
         data, texts, origin = copy.deepcopy(source), [], "<dict>"
         _merge_aliases(data)
@@ -242,6 +252,9 @@ def load_scenario(
     }
     for flag, (value, key) in flags.items():
         if value is not None:
+            _refuse_conflict(set_keys, key, flag, value)
+            if flag == "--days":  # it drops the scenario's `end`
+                _refuse_conflict(set_keys, "end", flag, value)
             _apply(data, key.split("."), value)
             _one_length(data, key.split("."))
             set_keys.append((tuple(key.split(".")), f"{flag} {value}"))
@@ -264,6 +277,7 @@ def load_scenario(
             for name, spec in getattr(model, section).items()
             if spec.enabled or f"{section}.{name}" in later
         ]
+        _one_of_each(section, plugins[section], where)
     places = Places(pop[1](pop[0], pop[2]))
     groups = region_splits(model, plugins, places, where)
     built = {
@@ -293,6 +307,36 @@ def load_scenario(
         scopes=scopes,
         region_switches=region_switches,
     )
+
+
+def _refuse_conflict(set_keys: list, key: str, flag: str, value: Any) -> None:
+    """A flag replaces what a `--set` gave the same key: refuse it when they differ, so that a
+    bad `--set` is never silently dropped."""
+    parts = tuple(key.split("."))
+    for keys, label in set_keys:
+        overlap = keys[: len(parts)] == parts or parts[: len(keys)] == keys
+        if label.startswith("--set ") and overlap:
+            raise ScenarioError(
+                f"{label} and {flag} {value} both set {'.'.join(max(keys, parts, key=len))}; "
+                "give one of them."
+            )
+
+
+def _one_of_each(section: str, built: list, where: _Where) -> None:
+    """At most one instance of a plug-in that keeps columns, a service or figures under names of
+    its own (`Plugin.singleton`)."""
+    first: dict[type, str] = {}
+    for name, cls, _params in built:
+        if not cls.singleton:
+            continue
+        if cls in first:
+            raise ScenarioError(
+                f"{where((section, name, 'plugin'))}: {section}.{name} is a second instance of "
+                f"the {cls.kind} plug-in {cls.__name__} (the first is {section}.{first[cls]}); a "
+                "scenario holds at most one, as it keeps columns, a service or figures under "
+                "names of its own. Remove one, or give its parameters to the first."
+            )
+        first[cls] = name
 
 
 def _one_length(data: dict, parts: list[str]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
@@ -23,6 +24,12 @@ SECTIONS = {
 
 ALIASES = {"behaviors": "behavior"}
 """Older table names still accepted: their keys are merged into the current table."""
+
+MAX_NAME = 100
+"""Longest scenario name: it is the start of a run directory's name."""
+_NOT_IN_NAME = re.compile(r"[/\\\x00-\x1f\x7f]|\.\.")
+"""What a scenario name may not hold: with no separator, no `..` and no leading dot, the run
+directory it names stays inside `runs/`."""
 
 
 class PluginSpec(BaseModel):
@@ -59,8 +66,13 @@ class OutputSpec(BaseModel):
 class ScenarioModel(BaseModel):
     """A whole scenario."""
 
-    model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1)
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    name: str = Field(
+        min_length=1,
+        max_length=MAX_NAME,
+        description="names the run directory (runs/<name>-<time>), so never a path: no / or \\, "
+        "no .., no control characters, not starting with a dot",
+    )
     description: str = ""
     seed: int = Field(1, ge=0, le=2**63 - 1)
     start: dt.date = Field(dt.date(2020, 1, 1), description="the date of day 0 (YYYY-MM-DD)")
@@ -93,6 +105,16 @@ class ScenarioModel(BaseModel):
     timeline: list[TimelineEntry] = Field(
         default_factory=list, description="dated changes: plug-ins switched on or off"
     )
+
+    @field_validator("name")
+    @classmethod
+    def _not_a_path(cls, name: str) -> str:
+        if _NOT_IN_NAME.search(name) or name.startswith(".") or not name.strip():
+            raise ValueError(
+                f"the name {name[:80]!r} names the run directory, so it must not be a path: no / "
+                "or \\, no .., no control characters, not starting with a dot"
+            )
+        return name
 
     @field_validator("end")
     @classmethod

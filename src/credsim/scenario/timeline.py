@@ -51,7 +51,7 @@ SWITCHABLE = ("behavior", "adversaries", "sources", "policies", "consequences")
 class TimelineEntry(BaseModel):
     """One dated change of the system."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     date: dt.date = Field(description="the day the change takes effect (YYYY-MM-DD)")
     enable: list[str] = Field(default_factory=list, description="plug-ins switched on")
     disable: list[str] = Field(default_factory=list, description="plug-ins switched off")

@@ -16,6 +16,7 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from credsim.engine import PluginParams
+from credsim.engine.checks import MultiplierTable, rate_within_one
 from credsim.engine.traits import LabelTables, Trait
 
 __all__ = ["FaceModel", "FaceParams", "base_rates", "fmr_from_fpir", "fpir"]
@@ -39,27 +40,27 @@ class FaceParams(PluginParams):
     """A 1:N face search: gallery, error rates at a reference point, multipliers by trait."""
 
     gallery: float | None = Field(
-        None, gt=0, description="faces searched (default: every person in the population)"
+        None, gt=0, le=1e12, description="faces searched (default: every person in the population)"
     )
     fmr: float | None = Field(
         None, gt=0, lt=1, description="per-comparison false-match rate (default: from fpir_ref)"
     )
     fpir_ref: float = Field(REFERENCE_FPIR, gt=0, lt=1, description="FPIR at gallery_ref")
-    gallery_ref: float = Field(REFERENCE_GALLERY, gt=0, description="gallery size of fpir_ref")
+    gallery_ref: float = Field(
+        REFERENCE_GALLERY, gt=0, le=1e12, description="gallery size of fpir_ref"
+    )
     fnir: float = Field(0.0023, ge=0, le=1, description="misses (NIST median algorithm, 12M)")
-    false_match_multipliers: dict[str, dict[str, float]] = Field(
+    false_match_multipliers: MultiplierTable = Field(
         default_factory=dict, description="trait -> label -> multiplier of the false-match rate"
     )
-    miss_multipliers: dict[str, dict[str, float]] = Field(
+    miss_multipliers: MultiplierTable = Field(
         default_factory=dict, description="trait -> label -> multiplier of the miss rate"
     )
 
     @model_validator(mode="after")
-    def _positive(self) -> FaceParams:
-        for table in (self.false_match_multipliers, self.miss_multipliers):
-            for trait, labels in table.items():
-                if any(m < 0 for m in labels.values()):
-                    raise ValueError(f"multipliers for {trait!r} must not be negative")
+    def _chances(self) -> FaceParams:
+        rate_within_one(self.base_fmr, self.false_match_multipliers, "false_match_multipliers")
+        rate_within_one(self.fnir, self.miss_multipliers, "miss_multipliers")
         return self
 
     @property

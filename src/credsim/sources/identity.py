@@ -19,9 +19,16 @@ matching of the whole population, computed from a hash: nothing per pair is stor
 from __future__ import annotations
 
 import numpy as np
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from credsim.engine import Column, Day, PluginParams, Source, World
+from credsim.engine.checks import (
+    Days,
+    Multiplier,
+    MultiplierTable,
+    rate_within_one,
+    times_within_one,
+)
 from credsim.engine.regions import region_of
 from credsim.engine.rng import Stream
 from credsim.engine.traits import LabelTables
@@ -36,7 +43,7 @@ class IdentityParams(PluginParams):
     registered_share: float = Field(
         0.95, ge=0, le=1, description="share holding a number in their own name on day 0"
     )
-    registered_multipliers: dict[str, dict[str, float]] = Field(
+    registered_multipliers: MultiplierTable = Field(
         default_factory=dict, description="trait -> label -> multiplier of registered_share"
     )
     false_non_match_rate: float = Field(
@@ -45,13 +52,13 @@ class IdentityParams(PluginParams):
         le=1,
         description="1:1 FNMR at FMR 1e-6, median algorithm, visa photos (facts)",
     )
-    false_non_match_multipliers: dict[str, dict[str, float]] = Field(
+    false_non_match_multipliers: MultiplierTable = Field(
         default_factory=dict, description="trait -> label -> FNMR multiplier"
     )
     impostor_pass_rate: float = Field(
         0.05, ge=0, le=1, description="share of impostors with a look-alike's ID who pass"
     )
-    impostor_pass_multipliers: dict[str, dict[str, float]] = Field(
+    impostor_pass_multipliers: MultiplierTable = Field(
         default_factory=dict, description="trait -> label -> multiplier, by the victim's traits"
     )
     check_share: float = Field(0.5, ge=0, le=1, description="share of misused numbers found")
@@ -61,16 +68,29 @@ class IdentityParams(PluginParams):
     retry_share: float = Field(
         0.95, ge=0, le=1, description="chance a refused applicant tries again (if tries are left)"
     )
-    retry_mean_days: float = Field(3.0, ge=1, description="mean days before trying again")
-    retry_multiplier: float = Field(
-        2.0, ge=0, description="false non-match rate of a retry relative to a first try"
+    retry_mean_days: Days = Field(3.0, description="mean days before trying again")
+    retry_multiplier: Multiplier = Field(
+        2.0, description="false non-match rate of a retry relative to a first try"
     )
-    check_mean_days: float = Field(90.0, ge=1, description="mean days until a check finds one")
+    check_mean_days: Days = Field(90.0, description="mean days until a check finds one")
+
+    @model_validator(mode="after")
+    def _chances(self) -> IdentityParams:
+        # Each multiplier alone must leave a chance; several together are capped at 1.
+        for rate, table in [
+            ("registered_share", "registered_multipliers"),
+            ("false_non_match_rate", "false_non_match_multipliers"),
+            ("impostor_pass_rate", "impostor_pass_multipliers"),
+        ]:
+            rate_within_one(getattr(self, rate), getattr(self, table), table)
+        times_within_one(self.false_non_match_rate, self.retry_multiplier, "retry_multiplier")
+        return self
 
 
 class IdentitySource(Source):
     """SIM registration with face verification; identity theft, resale and carrier checks."""
 
+    singleton = True  # the sim column and the accounts service
     Params = IdentityParams
     params: IdentityParams
 

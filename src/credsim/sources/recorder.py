@@ -17,6 +17,13 @@ import numpy as np
 from pydantic import Field, field_validator, model_validator
 
 from credsim.engine import Day, PluginParams, Source, World
+from credsim.engine.checks import (
+    MAX_LABELS,
+    NonNegative,
+    Probability,
+    ProbabilityTable,
+    check_shares,
+)
 from credsim.engine.regions import member_of_region, other_in_region
 from credsim.engine.rng import event_key
 from credsim.engine.traits import LabelTables
@@ -44,13 +51,15 @@ class RecordRule(PluginParams):
     act: str = Field(description="act kind the records are made from")
     record: str | None = Field(None, description="record kind written (default: the rule's name)")
     share: float = Field(1.0, ge=0, le=1, description="share of such acts that give a record")
-    detail_shares: list[float] | None = Field(
+    detail_shares: list[Probability] | None = Field(
         None,
+        min_length=1,
+        max_length=MAX_LABELS + 1,
         description="share by the act's detail (replaces `share`): a classifier's "
         "false-positive rate, then 1 - its false-negative rate",
     )
     miss_rate: float = Field(0.0, ge=0, le=1, description="share the source fails to see")
-    coverage: dict[str, dict[str, float]] = Field(
+    coverage: ProbabilityTable = Field(
         default_factory=dict, description="trait -> label -> chance the source covers them"
     )
     identify: Literal["id", "face", "account"] = Field(
@@ -66,8 +75,10 @@ class RecordRule(PluginParams):
     fabrication_rate: float = Field(
         0.0, ge=0, le=1, description="records with no act behind them, per citizen per day"
     )
-    details: dict[str, float] | None = Field(
-        None, description="draw the record's detail from these labels (default: 0)"
+    details: dict[str, NonNegative] | None = Field(
+        None,
+        max_length=MAX_LABELS + 1,
+        description="draw the record's detail from these labels, shares summing to 1 (default: 0)",
     )
 
     @field_validator("act")
@@ -80,11 +91,11 @@ class RecordRule(PluginParams):
     def _known_record(cls, v: str | None) -> str | None:
         return None if v is None else check_kind(v, RECORD_KINDS, "record kind")
 
-    @field_validator("detail_shares")
+    @field_validator("details")
     @classmethod
-    def _probabilities(cls, v: list[float] | None) -> list[float] | None:
-        if v is not None and (not v or any(not 0 <= x <= 1 for x in v)):
-            raise ValueError("detail_shares must be probabilities between 0 and 1")
+    def _shares(cls, v: dict[str, float] | None) -> dict[str, float] | None:
+        if v is not None:
+            check_shares(v, "details")
         return v
 
 
