@@ -12,6 +12,14 @@ import numpy as np
 from pydantic import Field, field_validator, model_validator
 
 from credsim.engine import Behavior, Column, Day, PluginParams, World
+from credsim.engine.checks import (
+    Days,
+    Multiplier,
+    MultiplierTable,
+    Probability,
+    rate_within_one,
+    times_within_one,
+)
 from credsim.engine.traits import LabelTables
 from credsim.population.households import parents_of
 from credsim.vocab import ACT_KINDS, check_kind
@@ -28,13 +36,13 @@ class ActRate(PluginParams):
     ages: tuple[int, int] | None = Field(
         None, description="only citizens of these ages (inclusive) act; replaces adults_only"
     )
-    entry_ages: dict[int, float] | None = Field(
+    entry_ages: dict[int, Probability] | None = Field(
         None,
         description="age -> chance a year at that exact age (entering school at 6 and 12); "
         "replaces rate and ages",
     )
-    urban_factor: float = Field(1.0, ge=0, description="rate multiplier for urban citizens")
-    by_trait: dict[str, dict[str, float]] = Field(
+    urban_factor: Multiplier = Field(1.0, description="rate multiplier for urban citizens")
+    by_trait: MultiplierTable = Field(
         default_factory=dict,
         description="trait -> label -> rate multiplier (e.g. sex = { male = 1.5 }), by group",
     )
@@ -67,6 +75,10 @@ class ActRate(PluginParams):
     def _one_schedule(self) -> ActRate:
         if self.entry_ages and (self.rate > 0 or self.ages is not None):
             raise ValueError("give either entry_ages or rate (and ages), not both")
+        daily = self.daily()
+        times_within_one(daily, self.urban_factor, "urban_factor")
+        times_within_one(daily, self.listed_factor, "listed_factor")
+        rate_within_one(daily, self.by_trait, "by_trait")
         return self
 
     def daily(self) -> float:
@@ -88,7 +100,7 @@ class ActRate(PluginParams):
 
 class Repayment(PluginParams):
     share: float = Field(0.3, ge=0, le=1, description="share of defaults repaid at all")
-    mean_days: float = Field(180.0, ge=1, description="mean days from default to repayment")
+    mean_days: Days = Field(180.0, description="mean days from default to repayment")
 
 
 class AppealFiling(PluginParams):
@@ -96,10 +108,10 @@ class AppealFiling(PluginParams):
     innocent_share: float = Field(
         0.5, ge=0, le=1, description="listed citizens who owe nothing and appeal"
     )
-    by_trait: dict[str, dict[str, float]] = Field(
+    by_trait: MultiplierTable = Field(
         default_factory=dict, description="trait -> label -> multiplier (education, age)"
     )
-    mean_days: float = Field(60.0, ge=1, description="mean days from listing to filing")
+    mean_days: Days = Field(60.0, description="mean days from listing to filing")
 
 
 class BaselineParams(PluginParams):
@@ -126,6 +138,7 @@ class BaselineParams(PluginParams):
 class BaselineBehavior(Behavior):
     """Acts at fixed daily rates; defaults repaid after a delay, or never."""
 
+    singleton = True  # the debt_outstanding column
     Params = BaselineParams
     params: BaselineParams
     live = ("acts.*.rate", "acts.*.urban_factor", "acts.*.listed_factor", "acts.*.detail_share")
@@ -240,7 +253,8 @@ class BaselineBehavior(Behavior):
         for kind in [k for k in self.params.acts if k in DEBTS]:
             spec = self.params.acts[kind]
             chance = -np.expm1(horizon * np.log1p(-spec.rate))
-            past = ActRate(rate=chance, urban_factor=spec.urban_factor)
+            # Built unchecked: over the years a chance times the urban factor may pass 1.
+            past = ActRate.model_construct(rate=chance, urban_factor=spec.urban_factor)
             actors = self._draw(-1, kind, past, use_lists=False)
             ago = 1 + self.world.stream(f"act.{kind}.history").integers(0, actors, horizon)
             day.acts.add(day=-ago, actor=actors, kind=self.code[kind])

@@ -15,6 +15,7 @@ import numpy as np
 from pydantic import Field, field_validator
 
 from credsim.engine import Behavior, Day, PluginParams, World
+from credsim.engine.checks import Money, Points, Score
 from credsim.errors import UserError
 from credsim.vocab import ACT_KINDS, check_kind
 
@@ -22,15 +23,15 @@ __all__ = ["Conformity"]
 
 
 class Purchase(PluginParams):
-    price_yuan: float = Field(ge=0, description="price of one purchase")
-    points: float = Field(description="points a citizen believes it earns")
+    price_yuan: Money = Field(description="price of one purchase")
+    points: Points = Field(description="points a citizen believes it earns")
     rate: float = Field(ge=0, le=1, description="daily chance of an extra purchase, when it pays")
 
 
 class ConformityParams(PluginParams):
     policy: str = Field("sesame", description="the score citizens try to raise")
-    target: float = Field(650.0, description="citizens below this score conform")
-    yuan_per_point: float = Field(10.0, ge=0, description="what a point is worth to a citizen")
+    target: Score = Field(650.0, description="citizens below this score conform")
+    yuan_per_point: Money = Field(10.0, description="what a point is worth to a citizen")
     adult_age: int = Field(18, ge=0, le=100)
     purchases: dict[str, Purchase] = Field(
         default_factory=lambda: {
@@ -51,6 +52,8 @@ class ConformityParams(PluginParams):
 class Conformity(Behavior):
     """Extra score-raising purchases by citizens below a target, where the points outweigh the
     price."""
+
+    singleton = True  # the conformity service
 
     Params = ConformityParams
     params: ConformityParams

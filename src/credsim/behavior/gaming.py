@@ -19,6 +19,7 @@ import numpy as np
 from pydantic import Field, field_validator
 
 from credsim.engine import Behavior, Day, PluginParams, World
+from credsim.engine.checks import Money, Score
 from credsim.errors import UserError
 from credsim.vocab import ACT_KINDS, check_kind
 
@@ -31,7 +32,7 @@ NBS_2020_INCOME = {"q1": 656.0, "q2": 1370.0, "q3": 2187.0, "q4": 3431.0, "q5": 
 
 class Service(PluginParams):
     act: str = Field(description="act kind a purchase is recorded as")
-    price_yuan: float = Field(ge=0, description="price of one purchase")
+    price_yuan: Money = Field(description="price of one purchase")
     demand: float = Field(ge=0, le=1, description="daily chance of buying, for a free service")
 
     @field_validator("act")
@@ -51,16 +52,19 @@ def _services() -> dict[str, Service]:
 
 class GamingParams(PluginParams):
     policy: str = Field("sesame", description="the score citizens try to raise")
-    target: float = Field(650.0, description="citizens below this score buy (where it pays)")
+    target: Score = Field(650.0, description="citizens below this score buy (where it pays)")
     budget_share: float = Field(
         0.1, gt=0, le=1, description="share of a month's income a citizen would spend on it"
     )
-    income_yuan_month: dict[str, float] = Field(
+    income_yuan_month: dict[str, Money] = Field(
         default_factory=lambda: dict(NBS_2020_INCOME),
         description="income band -> monthly income, yuan (NBS 2020 quintiles)",
     )
     reach: float | None = Field(
-        50.0, gt=0, description="only citizens within this many points below the target buy"
+        50.0,
+        gt=0,
+        le=65535,
+        description="only citizens within this many points below the target buy",
     )
     aware_share: float = Field(
         0.02, ge=0, le=1, description="share of adults who know of such services and would use one"
@@ -72,6 +76,7 @@ class GamingParams(PluginParams):
 class Gaming(Behavior):
     """Citizens below a target score buy services that fake good records, as they can afford."""
 
+    singleton = True  # the gaming service
     Params = GamingParams
     params: GamingParams
 

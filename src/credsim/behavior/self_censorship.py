@@ -61,10 +61,13 @@ class SelfCensorshipParams(PluginParams):
         description="fear of sanctions outside the credit system (0-1), the same for everyone",
     )
     penalty: float = Field(
-        0.0, ge=0, description="points citizens believe a flagged post costs before learning"
+        0.0,
+        ge=0,
+        le=10_000,
+        description="points citizens believe a flagged post costs before learning",
     )
     penalty_scale: float = Field(
-        10.0, gt=0, description="a known cost of this many points makes fear complete"
+        10.0, gt=0, le=10_000, description="a known cost of this many points makes fear complete"
     )
     hear_share: float = Field(
         0.3, ge=0, le=1, description="chance a friend hears what a flagged post cost someone"
@@ -98,6 +101,7 @@ class HeldBack:
 class SelfCensorship(Behavior):
     """Holds back posts in proportion to perceived surveillance and the learned cost of a flag."""
 
+    singleton = True  # the post_penalty_known column and the self_censorship service
     Params = SelfCensorshipParams
     params: SelfCensorshipParams
     live = ("background_fear", "chill", "sensitivity", "flag_chance", "hear_share")

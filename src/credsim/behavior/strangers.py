@@ -16,6 +16,7 @@ import numpy as np
 from pydantic import Field
 
 from credsim.engine import Behavior, Day, PluginParams, World
+from credsim.engine.checks import Probability
 from credsim.engine.regions import other_in_region
 from credsim.errors import UserError
 
@@ -34,17 +35,18 @@ class StrangersParams(PluginParams):
     policy: str | None = Field(
         None, description="policy whose grade strangers see (none: no grade)"
     )
-    help_by_grade: dict[str, float] = Field(
+    help_by_grade: dict[str, Probability] = Field(
         default_factory=dict, description="grade -> chance a stranger helps someone of that grade"
     )
     base_help: float = Field(0.5, ge=0, le=1, description="chance of helping when no grade is seen")
-    benefit: float = Field(5.0, ge=0, description="what help gives the asker (b)")
-    cost: float = Field(1.0, ge=0, description="what helping costs the helper (c)")
+    benefit: float = Field(5.0, ge=0, le=1e6, description="what help gives the asker (b)")
+    cost: float = Field(1.0, ge=0, le=1e6, description="what helping costs the helper (c)")
 
 
 class Strangers(Behavior):
     """Strangers help each other by the grade they can see, or by trust when they see none."""
 
+    singleton = True  # the strangers service
     Params = StrangersParams
     params: StrangersParams
 

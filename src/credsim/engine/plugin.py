@@ -34,9 +34,10 @@ __all__ = [
 
 
 class PluginParams(BaseModel):
-    """A plug-in's parameters: frozen, typed, strict about unknown keys."""
+    """A plug-in's parameters: frozen, typed, strict about unknown keys, every float finite
+    (ranges and tables are checked with credsim.engine.checks)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Plugin:
@@ -44,6 +45,9 @@ class Plugin:
 
     kind: ClassVar[str] = ""
     Params: ClassVar[type[PluginParams]] = PluginParams
+    singleton: ClassVar[bool] = False
+    """At most one instance in a scenario: it keeps per-citizen columns, a service or figures
+    under names of its own, which a second instance would collide with."""
 
     def __init__(self, name: str, params: PluginParams) -> None:
         self.name = name
@@ -220,6 +224,7 @@ class Metric(Plugin):
     """Phase 5: compares truth, records and status; never changes state."""
 
     kind = "metric"
+    singleton = True  # its figures have fixed names in summary.json and the time series
     stock_columns: ClassVar[tuple[str, ...]] = ()
     """Prefixes of the time-series columns that are stocks (levels on a day, such as people on a
     list) rather than flows (counts per day): `by_year` takes a stock at the year's end."""
