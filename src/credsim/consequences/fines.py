@@ -18,6 +18,7 @@ import numpy as np
 from pydantic import Field, field_validator
 
 from credsim.engine import Consequence, PluginParams, PublicDay, RecordWorld
+from credsim.engine.checks import MultiplierTable
 from credsim.engine.rng import event_key
 from credsim.engine.sealed import PublicService
 from credsim.engine.traits import LabelTables
@@ -58,7 +59,7 @@ class FinesParams(PluginParams):
         description="share of fines paid by the due date (assumption, range 0.6-0.98: no "
         "published figure)",
     )
-    pay_by_trait: dict[str, dict[str, float]] = Field(
+    pay_by_trait: MultiplierTable = Field(
         default_factory=dict,
         description="multipliers of pay_share by trait and label (e.g. income = { q1 = 0.8 }); "
         "the chance is capped at 1",
