@@ -13,10 +13,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from credsim.cli_tables import fmt, print_plan, summary_table
+from credsim.cli_tables import fmt, print_plan, print_results
 from credsim.engine.threads import wait_passively
 from credsim.errors import UserError
-from credsim.progress import progress_bar
+from credsim.progress import RunProgress
 
 __all__ = ["app", "main"]
 
@@ -132,8 +132,7 @@ def run(
         given |= {"--start": start, "--end": end}
         results = resume_with_progress(resume, checkpoint_every, given, err_console, quiet)
         if not quiet:
-            out_console.print(summary_table(results.summary, results.run_info))
-            out_console.print(f"run directory: {results.path}", soft_wrap=True, highlight=False)
+            print_results(out_console, results)
         return
     if but_for is not None and shards is not None and but_for:
         raise UserError(
@@ -167,9 +166,7 @@ def run(
         )
     if out is None:
         out = Path("runs") / f"{loaded.name}-{time.strftime('%Y%m%d-%H%M%S')}"
-    progress = progress_bar(err_console, "days", quiet=quiet)
-    with progress:
-        task = progress.add_task(loaded.name, total=loaded.model.days)
+    with RunProgress(err_console, loaded.name, loaded.model.days, quiet=quiet) as progress:
         if shards is not None:
             from credsim.experiments.sharding import run_sharded
 
@@ -180,19 +177,18 @@ def run(
                 backend,
                 address,
                 threads=threads or 1,
-                on_day=lambda _d: progress.advance(task),
+                on_day=progress.on_day,
                 checkpoint_every=checkpoint_every,
             )
         else:
             results = run_scenario(
                 loaded,
                 out=out,
-                on_day=lambda _d: progress.advance(task),
+                on_day=progress.on_day,
                 checkpoint_every=checkpoint_every,
             )
     if not quiet:
-        out_console.print(summary_table(results.summary, results.run_info))
-        out_console.print(f"run directory: {results.path}", soft_wrap=True, highlight=False)
+        print_results(out_console, results)
 
 
 @app.command()

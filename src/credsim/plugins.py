@@ -14,22 +14,21 @@ from credsim.behavior import (
 )
 from credsim.consequences import (
     Appeals,
-    Checkpoints,
     CourtBlacklist,
     Fines,
     GradeList,
     JointPunishment,
     Naming,
     Perks,
-    SpeechEnforcement,
 )
+from credsim.consequences.checkpoints import Checkpoints
+from credsim.consequences.speech_enforcement import SpeechEnforcement
 from credsim.engine import Registry
 from credsim.metrics import (
     AdversaryMetrics,
     AppealMetrics,
     AssociationMetrics,
     CalibrationMetrics,
-    CheckpointMetrics,
     ConformityMetrics,
     CoreMetrics,
     DemographyMetrics,
@@ -40,10 +39,11 @@ from credsim.metrics import (
     NamingMetrics,
     PerkMetrics,
     PlausibilityMetrics,
-    SpeechEnforcementMetrics,
     SpeechMetrics,
     TrustMetrics,
 )
+from credsim.metrics.checkpoints import CheckpointMetrics
+from credsim.metrics.speech_enforcement import SpeechEnforcementMetrics
 from credsim.policies import (
     FinancialPolicy,
     RongchengPolicy,
@@ -52,7 +52,8 @@ from credsim.policies import (
     StatePolicy,
 )
 from credsim.population import CensusPopulation
-from credsim.sources import CheckpointSource, IdentitySource, Recorder
+from credsim.sources import IdentitySource, Recorder
+from credsim.sources.checkpoints import CheckpointSource
 
 __all__ = ["builtin_registry"]
 

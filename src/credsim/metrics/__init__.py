@@ -4,7 +4,6 @@ from credsim.metrics.adversaries import AdversaryMetrics
 from credsim.metrics.appeals import AppealMetrics
 from credsim.metrics.association import AssociationMetrics
 from credsim.metrics.calibration import CalibrationMetrics
-from credsim.metrics.checkpoints import CheckpointMetrics
 from credsim.metrics.conformity import ConformityMetrics
 from credsim.metrics.core import CoreMetrics
 from credsim.metrics.demography import DemographyMetrics
@@ -16,7 +15,6 @@ from credsim.metrics.naming import NamingMetrics
 from credsim.metrics.perks import PerkMetrics
 from credsim.metrics.plausibility import PlausibilityMetrics
 from credsim.metrics.speech import SpeechMetrics
-from credsim.metrics.speech_enforcement import SpeechEnforcementMetrics
 from credsim.metrics.trust import TrustMetrics
 
 __all__ = [
@@ -24,7 +22,6 @@ __all__ = [
     "AppealMetrics",
     "AssociationMetrics",
     "CalibrationMetrics",
-    "CheckpointMetrics",
     "ConformityMetrics",
     "CoreMetrics",
     "DemographyMetrics",
@@ -35,7 +32,6 @@ __all__ = [
     "NamingMetrics",
     "PerkMetrics",
     "PlausibilityMetrics",
-    "SpeechEnforcementMetrics",
     "SpeechMetrics",
     "TrustMetrics",
 ]

@@ -1,7 +1,6 @@
 """Observation of acts: coverage, misses, misattribution and fabricated records."""
 
-from credsim.sources.checkpoints import CheckpointSource
 from credsim.sources.identity import IdentitySource
 from credsim.sources.recorder import Recorder
 
-__all__ = ["CheckpointSource", "IdentitySource", "Recorder"]
+__all__ = ["IdentitySource", "Recorder"]
