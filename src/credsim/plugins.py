@@ -14,21 +14,22 @@ from credsim.behavior import (
 )
 from credsim.consequences import (
     Appeals,
+    Checkpoints,
     CourtBlacklist,
     Fines,
     GradeList,
     JointPunishment,
     Naming,
     Perks,
+    SpeechEnforcement,
 )
-from credsim.consequences.checkpoints import Checkpoints
-from credsim.consequences.speech_enforcement import SpeechEnforcement
 from credsim.engine import Registry
 from credsim.metrics import (
     AdversaryMetrics,
     AppealMetrics,
     AssociationMetrics,
     CalibrationMetrics,
+    CheckpointMetrics,
     ConformityMetrics,
     CoreMetrics,
     DemographyMetrics,
@@ -39,11 +40,10 @@ from credsim.metrics import (
     NamingMetrics,
     PerkMetrics,
     PlausibilityMetrics,
+    SpeechEnforcementMetrics,
     SpeechMetrics,
     TrustMetrics,
 )
-from credsim.metrics.checkpoints import CheckpointMetrics
-from credsim.metrics.speech_enforcement import SpeechEnforcementMetrics
 from credsim.policies import (
     FinancialPolicy,
     RongchengPolicy,
@@ -52,8 +52,7 @@ from credsim.policies import (
     StatePolicy,
 )
 from credsim.population import CensusPopulation
-from credsim.sources import IdentitySource, Recorder
-from credsim.sources.checkpoints import CheckpointSource
+from credsim.sources import CheckpointSource, IdentitySource, Recorder
 
 __all__ = ["builtin_registry"]
 

@@ -4,6 +4,7 @@ from credsim.metrics.adversaries import AdversaryMetrics
 from credsim.metrics.appeals import AppealMetrics
 from credsim.metrics.association import AssociationMetrics
 from credsim.metrics.calibration import CalibrationMetrics
+from credsim.metrics.checkpoints import CheckpointMetrics
 from credsim.metrics.conformity import ConformityMetrics
 from credsim.metrics.core import CoreMetrics
 from credsim.metrics.demography import DemographyMetrics
@@ -15,6 +16,7 @@ from credsim.metrics.naming import NamingMetrics
 from credsim.metrics.perks import PerkMetrics
 from credsim.metrics.plausibility import PlausibilityMetrics
 from credsim.metrics.speech import SpeechMetrics
+from credsim.metrics.speech_enforcement import SpeechEnforcementMetrics
 from credsim.metrics.trust import TrustMetrics
 
 __all__ = [
@@ -22,6 +24,7 @@ __all__ = [
     "AppealMetrics",
     "AssociationMetrics",
     "CalibrationMetrics",
+    "CheckpointMetrics",
     "ConformityMetrics",
     "CoreMetrics",
     "DemographyMetrics",
@@ -32,6 +35,7 @@ __all__ = [
     "NamingMetrics",
     "PerkMetrics",
     "PlausibilityMetrics",
+    "SpeechEnforcementMetrics",
     "SpeechMetrics",
     "TrustMetrics",
 ]

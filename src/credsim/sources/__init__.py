@@ -1,6 +1,7 @@
 """Observation of acts: coverage, misses, misattribution and fabricated records."""
 
+from credsim.sources.checkpoints import CheckpointSource
 from credsim.sources.identity import IdentitySource
 from credsim.sources.recorder import Recorder
 
-__all__ = ["IdentitySource", "Recorder"]
+__all__ = ["CheckpointSource", "IdentitySource", "Recorder"]
