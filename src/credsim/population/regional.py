@@ -140,6 +140,7 @@ def region_tables(
     weight: list[float] = []
     urban: list[float] = []
     total = sum(provinces.values())
+    unpublished = unpublished_urban(provinces, detail, national_urban)
     for p, (name, size) in enumerate(provinces.items()):
         mine = {c: spec for c, spec in cities.items() if spec.province == name}
         people_p = size / total * people
@@ -150,7 +151,7 @@ def region_tables(
                 f"{name}'s {people_p:,.0f}"
             )
         own = detail.get(name, ProvinceData()).urban_share
-        own = national_urban if own is None else own
+        own = unpublished if own is None else own
         names.append(name)
         province.append(p)
         weight.append((people_p - carved) / people)
@@ -172,7 +173,7 @@ def region_tables(
         age_cdf[r] = _broad_scaled(age_per_year, bands)
     income_cdf = np.broadcast_to(np.cumsum(national_income, axis=-1), (len(names), 2, 5)).copy()
     model: dict[str, float] = {}
-    means = _part_means(province_names, detail, national_urban)
+    means = _part_means(province_names, detail, unpublished)
     if means is not None and gini is not None:
         parts_mean = np.stack([means[province_arr, 0], means[province_arr, 1]], axis=1).ravel()
         parts_weight = np.stack([shares * (1 - np.asarray(urban)), shares * np.asarray(urban)], 1)
@@ -183,8 +184,25 @@ def region_tables(
     return RegionTables(names, province_arr, shares, np.asarray(urban), age_cdf, income_cdf, model)
 
 
+def unpublished_urban(
+    provinces: dict[str, float], detail: dict[str, ProvinceData], national_urban: float
+) -> float:
+    """The urban share of provinces without a published one: the remainder that keeps the
+    population-weighted mean of all provinces at the national share (the provinces still missing
+    a figure are mostly less urban than the published ones; giving them the national share would
+    make the country 1.2 points too urban)."""
+    known = {n: detail[n].urban_share for n in provinces if n in detail}
+    known = {n: u for n, u in known.items() if u is not None}
+    rest = sum(size for n, size in provinces.items() if n not in known)
+    if rest <= 0:
+        return national_urban
+    total = sum(provinces.values())
+    share = (national_urban * total - sum(provinces[n] * u for n, u in known.items())) / rest
+    return float(min(max(share, 0.0), 1.0))
+
+
 def _part_means(
-    names: list[str], detail: dict[str, ProvinceData], national_urban: float
+    names: list[str], detail: dict[str, ProvinceData], unpublished: float
 ) -> np.ndarray | None:
     """Mean income of each province's rural and urban part; None without the national figures.
 
@@ -201,7 +219,7 @@ def _part_means(
         if d.income_urban_yuan is not None and d.income_rural_yuan is not None:
             out[p] = d.income_rural_yuan, d.income_urban_yuan
             continue
-        u = national_urban if d.urban_share is None else d.urban_share
+        u = unpublished if d.urban_share is None else d.urban_share
         scale = 1.0 if d.income_yuan is None else d.income_yuan / (u * urban + (1 - u) * rural)
         out[p] = rural * scale, urban * scale
     return out
