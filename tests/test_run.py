@@ -149,18 +149,22 @@ def test_a_failed_run_leaves_nothing_behind(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_rerunning_into_a_run_directory_replaces_it_and_other_directories_are_refused(tmp_path):
+def test_rerunning_into_a_run_directory_needs_force_and_other_directories_are_refused(tmp_path):
     out = tmp_path / "r"
     credsim.run("default", out=out, population=1_000, days=5)
     first = (out / "summary.json").read_text()
-    credsim.run("default", out=out, population=1_000, days=5, seed=2)
+    with pytest.raises(UserError, match=f"{out}: holds an earlier credsim run; add --force"):
+        credsim.run("default", out=out, population=1_000, days=5, seed=2)
+    assert (out / "summary.json").read_text() == first  # untouched
+    credsim.run("default", out=out, population=1_000, days=5, seed=2, force=True)
     assert json.loads((out / "summary.json").read_text())["seed"] == 2 != json.loads(first)["seed"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
     other = tmp_path / "notes"
     other.mkdir()
     (other / "mine.txt").write_text("keep me")
-    with pytest.raises(UserError, match="not empty"):
-        credsim.run("default", out=other, population=1_000, days=5)
+    for force in (False, True):  # never a directory credsim did not write, even with force
+        with pytest.raises(UserError, match="not empty"):
+            credsim.run("default", out=other, population=1_000, days=5, force=force)
     assert (other / "mine.txt").read_text() == "keep me"
 
 

@@ -25,11 +25,13 @@ def run(
     checkpoint_every: int | None = None,
     replicates: int | None = None,
     backend: Backend | None = None,
+    force: bool = False,
     **load_options,
 ) -> Results:
     """Run a scenario (object, bundled name or path) and return its results.
 
-    `out` is the run directory; without it, a new temporary directory is used.
+    `out` is the run directory; without it, a new temporary directory is used. An earlier run in
+    `out` is replaced only with `force=True` (any other non-empty directory never is).
     `checkpoint_every` (days) saves the whole simulation that often under `<out>.partial/`, so
     that `credsim.experiments.resume(out)` can finish an interrupted run with the same results.
     Keyword options (`population`, `days`, `seed`, `overrides`) go to `load_scenario`.
@@ -44,10 +46,12 @@ def run(
         if checkpoint_every is not None:
             raise UserError("replicates with checkpoint_every: replicates are not checkpointed.")
         loaded = runner.scenario_of(scenario, load_options)
-        return run_replicates(loaded, runner.out_dir(loaded, out), replicates, backend)
+        out = runner.out_dir(loaded, out)
+        return run_replicates(loaded, out, replicates, backend, force=force)
     if checkpoint_every is None:
-        return runner.run(scenario, out=out, on_day=on_day, **load_options)
+        return runner.run(scenario, out=out, on_day=on_day, force=force, **load_options)
     from credsim.experiments.checkpoint import run_checkpointed
 
     loaded = runner.scenario_of(scenario, load_options)
-    return run_checkpointed(loaded, runner.out_dir(loaded, out), checkpoint_every, on_day)
+    out = runner.out_dir(loaded, out)
+    return run_checkpointed(loaded, out, checkpoint_every, on_day, force=force)

@@ -139,16 +139,17 @@ def run(
     *,
     out: str | Path | None = None,
     on_day: Callable[[int], None] | None = None,
+    force: bool = False,
     **load_options,
 ) -> Results:
     """Run a scenario (object, bundled name or path) in this process and return its results
-    (`credsim.run` adds checkpoints). Keyword options (`population`, `days`, `seed`,
-    `overrides`) go to `load_scenario`."""
+    (`credsim.run` adds checkpoints). An earlier run in `out` is replaced only with `force`.
+    Keyword options (`population`, `days`, `seed`, `overrides`) go to `load_scenario`."""
     scenario = scenario_of(scenario, load_options)
     out = out_dir(scenario, out)
     started = time.perf_counter()
-    sim = build_simulation(scenario)
-    with RunDirectory(out) as rundir:
+    with RunDirectory(out, force=force) as rundir:  # checked and made before any work
+        sim = build_simulation(scenario)
         sim.initialise()
         log = event_log(scenario, sim, rundir.path)
         loop_started = time.perf_counter()

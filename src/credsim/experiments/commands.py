@@ -39,21 +39,25 @@ def compare(
     ] = None,
     json_: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
     quiet: Annotated[bool, typer.Option(help="no progress bar")] = False,
+    force: Annotated[
+        bool, typer.Option(help="replace an earlier comparison in --out (refused without it)")
+    ] = False,
 ) -> None:
     """Twin run: A and B on the same citizens with the same random draws, compared per citizen."""
     import json
-    import time
 
     from rich.console import Console
 
     from credsim.experiments.compare import compare as run_compare
     from credsim.experiments.compare import load_twins
+    from credsim.results.paths import check_out_path, default_out
 
+    if out is not None:
+        check_out_path(out)
     options = {"population": population, "days": days, "seed": seed, "overrides": set_}
     twin_a, twin_b = load_twins(a, b, overrides_a=set_a, overrides_b=set_b, **options)
     if out is None:
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        out = Path("runs") / f"compare-{twin_a.name}-{twin_b.name}-{stamp}"
+        out = default_out(f"compare-{twin_a.name}-{twin_b.name}")
     err = Console(stderr=True)
     progress = progress_bar(err, "days", quiet=quiet or json_)
     with progress:
@@ -62,7 +66,11 @@ def compare(
             for side, s in (("a", twin_a), ("b", twin_b))
         }
         result = run_compare(
-            twin_a, twin_b, out=out, on_day=lambda side, _d: progress.advance(tasks[side])
+            twin_a,
+            twin_b,
+            out=out,
+            on_day=lambda side, _d: progress.advance(tasks[side]),
+            force=force,
         )
     data = result.data
     if json_:

@@ -128,12 +128,14 @@ def compare(
     out: str | Path | None = None,
     on_day: Callable[[str, int], None] | None = None,
     report: bool = True,
+    force: bool = False,
 ) -> Comparison:
     """Run scenarios A and B (bundled names, paths or loaded scenarios) on one population with
     the same seed and compare them citizen by citizen.
 
     `overrides` apply to both, `overrides_a`/`overrides_b` to one; `on_day(side, day)` reports
-    progress ("a" or "b"). Without `out`, a new temporary directory is used.
+    progress ("a" or "b"). Without `out`, a new temporary directory is used; an earlier
+    comparison in `out` is replaced only with `force`.
     """
     from credsim.runner import run
 
@@ -150,7 +152,7 @@ def compare(
     if out is None:
         out = Path(tempfile.mkdtemp(prefix="credsim-compare-")) / "compare"
     out = Path(out)
-    with RunDirectory(out, marker=MARKER, what="comparison") as folder:
+    with RunDirectory(out, marker=MARKER, what="comparison", force=force) as folder:
         for side, scenario in (("a", twin_a), ("b", twin_b)):
             tick = None if on_day is None else (lambda day, s=side: on_day(s, day))
             run(scenario, out=folder.path / side, on_day=tick)

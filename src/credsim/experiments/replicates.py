@@ -94,9 +94,11 @@ def run_replicates(
     replicates: int,
     backend: Backend | None = None,
     on_replicate: Callable[[int], None] | None = None,
+    force: bool = False,
 ) -> Results:
     """Run `replicates` seeds of `scenario` on `backend` (default: local processes, one per core)
-    and write the run directory `out` (atomically); `on_replicate(r)` as each one finishes."""
+    and write the run directory `out` (atomically; an earlier run there is replaced only with
+    `force`); `on_replicate(r)` as each one finishes."""
     check_replicates(replicates)
     started = time.perf_counter()
     base = scenario.to_dict()
@@ -106,7 +108,7 @@ def run_replicates(
     keep = scenario_with(base, {"output.report": False})
     backend = backend if backend is not None else LocalBackend()
     done: dict[int, dict[str, Any]] = {}
-    with RunDirectory(Path(out)) as rundir:
+    with RunDirectory(Path(out), force=force) as rundir:
         kept = rundir.path / ".replicate-000"
         tasks = [
             ReplicateTask(r, s, keep if r == 0 else quiet, str(kept) if r == 0 else None)

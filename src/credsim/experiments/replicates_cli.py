@@ -3,7 +3,6 @@ the means with their 90% intervals."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +27,17 @@ def run_replicates_cli(
     given: dict[str, Any],
     out_console: Console,
     err_console: Console,
+    *,
+    force: bool = False,
+    timeout: float | None = None,
 ) -> None:
-    """Refuse flags that do not go with --replicates, then run and print as `credsim run`."""
+    """Refuse flags that do not go with --replicates, then run and print as `credsim run`
+    (`force` replaces an earlier run in `out`; `timeout` bounds joining a Ray cluster)."""
     from credsim.cli_tables import print_plan, print_results
     from credsim.experiments.backends import make_backend
     from credsim.experiments.replicates import check_replicates, run_replicates
     from credsim.progress import progress_bar
+    from credsim.results.paths import default_out
     from credsim.scenario import load_scenario
 
     if replicates is None:
@@ -57,14 +61,21 @@ def run_replicates_cli(
     if plan:
         print_plan(out_console, loaded)
         return
-    chosen = make_backend(backend, workers=workers, address=address, threads=threads)
+    chosen = make_backend(
+        backend, workers=workers, address=address, threads=threads, timeout=timeout
+    )
     if out is None:
-        out = Path("runs") / f"{loaded.name}-x{replicates}-{time.strftime('%Y%m%d-%H%M%S')}"
+        out = default_out(f"{loaded.name}-x{replicates}")
     progress = progress_bar(err_console, "replicates", quiet=quiet)
     with progress:
         task = progress.add_task(f"{loaded.name} x{replicates}", total=replicates)
         results = run_replicates(
-            loaded, out, replicates, chosen, on_replicate=lambda _r: progress.advance(task)
+            loaded,
+            out,
+            replicates,
+            chosen,
+            on_replicate=lambda _r: progress.advance(task),
+            force=force,
         )
     if not quiet:
         print_results(out_console, results)
