@@ -46,8 +46,10 @@ def make_backend(
     workers: int | None = None,
     address: str | None = None,
     threads: int | None = None,
+    timeout: float | None = None,
 ) -> Backend:
-    """The backend a user named (`--backend`, `--workers`, `--address`, `--threads`)."""
+    """The backend a user named (`--backend`, `--workers`, `--address`, `--threads`,
+    `--connect-timeout`)."""
     if workers is not None and workers < 1:
         raise UserError(f"--workers {workers}: give at least 1 worker.")
     if threads is not None and threads < 1:
@@ -63,6 +65,6 @@ def make_backend(
     if name == "ray":
         from credsim.experiments.backends.ray import RayBackend
 
-        return RayBackend(address=address, workers=workers, threads=threads)
+        return RayBackend(address=address, workers=workers, threads=threads, timeout=timeout)
     did = did_you_mean(name, BACKENDS, sentence=True)
     raise UserError(f"--backend {name}: unknown backend.{did} Backends: {', '.join(BACKENDS)}.")

@@ -1,17 +1,103 @@
 """The Ray backend: runs as Ray tasks, on a local cluster it starts or on one it joins.
 
 Ray is an optional extra (`pip install 'credsim[ray]'`), imported only here and only when used.
+Joining a cluster (`--address`) is bounded: the address must answer a TCP connection, and Ray must
+connect, within `--connect-timeout` seconds (default 30, or `CREDSIM_RAY_TIMEOUT`), or the command
+stops with a message (`ray.init` itself would retry for ever).
 """
 
 from __future__ import annotations
 
+import math
 import os
+import socket
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
+from credsim.errors import UserError
 from credsim.experiments.backends.base import BackendUnavailable
 
-__all__ = ["RayBackend"]
+__all__ = ["DEFAULT_TIMEOUT", "TIMEOUT_ENV", "RayBackend", "connect_timeout", "init_ray"]
+
+DEFAULT_TIMEOUT = 30.0
+TIMEOUT_ENV = "CREDSIM_RAY_TIMEOUT"
+
+
+def connect_timeout(given: float | None = None) -> float:
+    """Seconds to wait for a Ray cluster: `given`, else $CREDSIM_RAY_TIMEOUT, else 30."""
+    flag = "--connect-timeout"
+    if given is None and os.environ.get(TIMEOUT_ENV):
+        flag, text = TIMEOUT_ENV, os.environ[TIMEOUT_ENV]
+        try:
+            given = float(text)
+        except ValueError:
+            raise UserError(f"{TIMEOUT_ENV}={text}: give seconds, e.g. 30.") from None
+    if given is None:
+        return DEFAULT_TIMEOUT
+    if not (math.isfinite(given) and given > 0):
+        raise UserError(f"{flag} {given:g}: give a number of seconds above 0 (default 30).")
+    return float(given)
+
+
+def _unreachable(address: str, why: str) -> BackendUnavailable:
+    return BackendUnavailable(
+        f"--address {address}: {why}. Start a cluster with `ray start --head` and pass the address "
+        "it prints, or drop --address to start one here."
+    )
+
+
+def _probe(address: str, timeout: float) -> None:
+    """Refuse at once an address where nothing listens (Ray would retry for ever)."""
+    target = address.split("://", 1)[-1]
+    if target in ("auto", "local") or ":" not in target:
+        return
+    host, _, port_text = target.rpartition(":")
+    try:
+        port = int(port_text)
+    except ValueError:
+        raise _unreachable(address, "expected HOST:PORT") from None
+    try:
+        with socket.create_connection((host.strip("[]"), port), timeout=timeout):
+            pass
+    except TimeoutError:
+        raise _unreachable(address, f"no answer within {timeout:g} s") from None
+    except OSError as err:
+        raise _unreachable(address, f"cannot connect ({err.strerror or err})") from None
+
+
+def init_ray(ray: Any, address: str | None, options: dict[str, Any], timeout: float | None) -> None:
+    """`ray.init`: start a local cluster (address None), or join `address` within `timeout`
+    seconds (connect_timeout) and raise BackendUnavailable when it does not answer in time."""
+    if address is None:
+        # "local" always starts a new cluster, even if one is already running here.
+        ray.init(address="local", **options)
+        return
+    limit = connect_timeout(timeout)
+    started = time.monotonic()
+    _probe(address, limit)
+    outcome: dict[str, BaseException] = {}
+
+    def connect() -> None:
+        try:
+            ray.init(address=address, **options)
+        except BaseException as err:  # handed to the caller's thread
+            outcome["error"] = err
+
+    # Ray's own wait cannot be bounded: it waits in a thread that is left behind when time is up.
+    thread = threading.Thread(target=connect, name="credsim-ray-connect", daemon=True)
+    thread.start()
+    thread.join(max(0.0, limit - (time.monotonic() - started)))
+    if thread.is_alive():
+        raise _unreachable(
+            address,
+            f"no Ray cluster answered within {limit:g} s (wait longer with --connect-timeout "
+            f"SECONDS or {TIMEOUT_ENV})",
+        )
+    if "error" in outcome:
+        raise outcome["error"]
+
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -40,11 +126,16 @@ class RayBackend:
     name = "ray"
 
     def __init__(
-        self, address: str | None = None, workers: int | None = None, threads: int | None = None
+        self,
+        address: str | None = None,
+        workers: int | None = None,
+        threads: int | None = None,
+        timeout: float | None = None,
     ) -> None:
         self.address = address
         self.workers = workers
         self.threads = threads
+        self.timeout = connect_timeout(timeout)
         self._ray: Any = None
 
     def __enter__(self) -> RayBackend:
@@ -65,8 +156,9 @@ class RayBackend:
                 "include_dashboard": False,
             }
         try:
-            # "local" always starts a new cluster, even if one is already running here.
-            ray.init(address=self.address or "local", **options)
+            init_ray(ray, self.address, options, self.timeout)
+        except BackendUnavailable:
+            raise
         except (ConnectionError, RuntimeError, ValueError, OSError) as err:
             if self.address is None:
                 raise BackendUnavailable(f"could not start a local Ray cluster: {err}") from None

@@ -50,7 +50,11 @@ class LocalShards(ShardGroup):
 class RayShards(ShardGroup):
     """Shards as long-lived Ray actors, spread over the cluster's nodes, called together."""
 
-    def __init__(self, inits: list[tuple], address: str | None, threads: int) -> None:
+    def __init__(
+        self, inits: list[tuple], address: str | None, threads: int, timeout: float | None = None
+    ) -> None:
+        from credsim.experiments.backends.ray import init_ray
+
         try:
             import ray
         except ImportError:
@@ -62,7 +66,9 @@ class RayShards(ShardGroup):
         if address is None:
             options |= {"num_cpus": len(inits) * threads, "include_dashboard": False}
         try:
-            ray.init(address=address or "local", **options)
+            init_ray(ray, address, options, timeout)
+        except BackendUnavailable:
+            raise
         except (ConnectionError, RuntimeError, ValueError, OSError) as err:
             raise BackendUnavailable(f"could not start or join a Ray cluster: {err}") from None
         self.ray = ray
@@ -88,9 +94,15 @@ class RayShards(ShardGroup):
         self.ray.shutdown()
 
 
-def open_group(backend: str, inits: list[tuple], address: str | None, threads: int) -> ShardGroup:
+def open_group(
+    backend: str,
+    inits: list[tuple],
+    address: str | None,
+    threads: int,
+    timeout: float | None = None,
+) -> ShardGroup:
     """The shards `inits` describe ((scenario, part, root) each), on `backend` ("local" or
-    "ray"), with `threads` Numba threads each."""
+    "ray"), with `threads` Numba threads each; `timeout` bounds joining a Ray cluster."""
     if backend == "ray":
-        return RayShards(inits, address, threads)
+        return RayShards(inits, address, threads, timeout)
     return LocalShards(inits, threads)
