@@ -158,7 +158,7 @@ run_sharded(scenario, sys.argv[1], 3, checkpoint_every=10, on_day=lambda d: time
 
 def test_a_sharded_run_killed_with_sigkill_resumes_to_the_same_results(tmp_path):
     from credsim.experiments import resume
-    from credsim.experiments.checkpoint import CHECKPOINT, partial_path, pending
+    from credsim.experiments.checkpoint import has_checkpoint, partial_path, pending
 
     overrides = ["output.flush_days=7", "output.report=false", "but_for=false"]
     scenario = load_scenario("default", population=8000, days=50, seed=2, overrides=overrides)
@@ -185,8 +185,8 @@ def test_a_sharded_run_killed_with_sigkill_resumes_to_the_same_results(tmp_path)
         time.sleep(0.02)
     proc.wait(timeout=60)
     assert killed_at is not None, f"the run ended before it could be killed: {proc.stderr.read()}"
-    assert not out.exists() and (partial / CHECKPOINT).is_file()
-    assert (partial / f"shards-{killed_at:05d}").is_dir()
+    assert not out.exists() and has_checkpoint(partial)
+    assert (partial / f"checkpoint-{killed_at:05d}" / "shard-2.npz").is_file()
     resumed = resume(out)
     assert (resumed.path / "summary.json").read_bytes() == (
         single.path / "summary.json"
@@ -199,4 +199,4 @@ def test_a_sharded_run_killed_with_sigkill_resumes_to_the_same_results(tmp_path)
     info = resumed.run_info
     assert info["resumed_from_day"] >= killed_at and info["resumes"] == 1
     assert info["event_rows_written"] == single.run_info["event_rows_written"]
-    assert not partial.exists() and not list(resumed.path.glob("shards-*"))
+    assert not partial.exists() and not list(resumed.path.glob("checkpoint-*"))

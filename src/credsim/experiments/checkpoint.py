@@ -2,25 +2,21 @@
 last one, with the same results as a run never interrupted.
 
 A run started with `checkpoint_every` (`credsim run --checkpoint-every DAYS`) is built in the
-sibling directory `<out>.partial/` instead of a random temporary name. Every DAYS days it flushes
-the event log there, then pickles the simulation, the event log's state and the scenario to
-`checkpoint.pkl` (a temporary file, fsync, rename) and notes the day in `checkpoint.json`. A run
-that dies (SIGKILL, power loss, Ctrl-C) leaves `<out>.partial/`; `resume(out)` (`credsim run
---resume OUT`) loads the checkpoint, deletes event files written after it and runs the remaining
-days. Counter-based randomness makes every draw a function of (seed, stream, day, index), so the
-resumed days draw what they would have drawn. On success the checkpoint files are removed and the
-directory is renamed to `<out>`.
-
-A checkpoint is a pickle: resume only checkpoints you wrote yourself, with the same credsim.
+sibling directory `<out>.partial/` (marked as credsim's and locked while a process writes it; see
+credsim.results.partial). Every DAYS days it flushes the event log there, then saves the
+simulation, the event log's state and the scenario to `checkpoint-<day>/state.npz` (JSON and NumPy
+arrays, read without pickle: credsim.experiments.checkpoint_format) and commits it by writing
+`checkpoint.json` with the SHA-256 of every file (credsim.experiments.checkpoint_files). A run that
+dies (SIGKILL, power loss, Ctrl-C, a full disk) leaves `<out>.partial/`; `resume(out)` (`credsim
+run --resume OUT`) checks and loads the checkpoint, deletes event files written after it and runs
+the remaining days. Counter-based randomness makes every draw a function of (seed, stream, day,
+index), so the resumed days draw what they would have drawn. On success the checkpoint files are
+removed and the directory is renamed to `<out>`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import json
 import os
-import pickle
 import re
 import shutil
 import time
@@ -30,17 +26,27 @@ from pathlib import Path
 
 from credsim.engine import EventLog, Simulation
 from credsim.errors import UserError
+from credsim.experiments.checkpoint_files import (
+    PROGRESS,
+    checkpoint_folder,
+    load_state,
+    read_manifest,
+    save_state,
+    write_manifest,
+)
 from credsim.results import Results, RunDirectory
+from credsim.results.partial import MARK, hold, is_marked, mark
+from credsim.results.paths import disk_full, is_disk_full, tree_bytes
 from credsim.scenario import Scenario
 from credsim.version import __version__
 
 __all__ = [
-    "CHECKPOINT",
     "PROGRESS",
+    "STATE",
     "Checkpoint",
     "PartialDirectory",
-    "atomic_write",
     "check_interval",
+    "has_checkpoint",
     "partial_path",
     "pending",
     "resume",
@@ -48,17 +54,15 @@ __all__ = [
     "sync_events",
 ]
 
-CHECKPOINT = "checkpoint.pkl"
-PROGRESS = "checkpoint.json"
+STATE = "state.npz"
 SUFFIX = ".partial"
-FORMAT = 1
 _EVENT_FILE = re.compile(r"days-(\d+)-(\d+)\.parquet$")
 
 
 @dataclass
 class Checkpoint:
-    """Everything a run needs to go on after `day`: pickled as one object, so shared references
-    (plug-ins and the state they all read) stay shared."""
+    """Everything a run needs to go on after `day`: saved as one object graph, so shared
+    references (plug-ins and the state they all read) stay shared."""
 
     scenario: Scenario
     sim: Simulation
@@ -69,13 +73,17 @@ class Checkpoint:
     wall_seconds: float
     resumes: int = 0
     credsim_version: str = __version__
-    format: int = FORMAT
 
 
 def partial_path(out: Path) -> Path:
     """Where a checkpointed run is built: `<out>.partial/` beside `<out>`."""
     out = Path(out)
     return out.with_name(out.name + SUFFIX)
+
+
+def has_checkpoint(partial: Path) -> bool:
+    """Whether a partial directory holds a committed checkpoint."""
+    return (Path(partial) / PROGRESS).is_file()
 
 
 def check_interval(every: object, flag: str = "--checkpoint-every") -> int:
@@ -87,71 +95,94 @@ def check_interval(every: object, flag: str = "--checkpoint-every") -> int:
 
 class PartialDirectory(RunDirectory):
     """A run directory under a fixed name (`<out>.partial/`), locked while a process writes it,
-    and kept when the run fails after a checkpoint, so that it can be resumed."""
+    and kept when the run fails after a checkpoint, so that it can be resumed. It reuses or
+    deletes only a directory credsim marked as its own."""
 
-    def __init__(self, final: Path, *, fresh: bool, flag: str) -> None:
-        super().__init__(final)  # checks --out as every run does
-        os.rmdir(self.path)  # RunDirectory's random temporary: a checkpointed run uses its own
-        self.path = partial_path(self.final)
-        self.path.mkdir(exist_ok=True)
-        self._lock = os.open(self.path, os.O_RDONLY)
-        try:
-            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(self._lock)
+    def __init__(self, final: Path, *, fresh: bool, flag: str, force: bool = False) -> None:
+        self.fresh = fresh
+        super().__init__(final, force=force, flag=flag, temp_extra=len(SUFFIX))
+
+    def _open(self) -> Path:
+        path, flag = partial_path(self.final), f"{self.flag} {self.final}"
+        if path.is_symlink() or (path.exists() and not path.is_dir()):
+            raise UserError(f"{flag}: {path} exists and is not a directory; move it away.")
+        if not path.exists():
+            os.mkdir(path)
+            mark(path, "checkpointed run", self.final)
+        elif not is_marked(path):
             raise UserError(
-                f"{flag} {self.final}: another credsim process is writing {self.path}."
-            ) from None
-        if fresh and (self.path / CHECKPOINT).is_file():
-            os.close(self._lock)
-            raise UserError(
-                f"{flag} {self.final}: an interrupted run waits in {self.path} "
-                f"(checkpoint at day {_progress_day(self.path)}); continue it with "
-                f"--resume {self.final}, or delete {self.path} to start again."
+                f"{flag}: {path} exists and was not made by credsim (it holds no {MARK}); "
+                "credsim will not touch it. Move it away, or choose another --out."
             )
-        if fresh:  # a run that died before its first checkpoint: nothing worth keeping
-            for child in self.path.iterdir():
-                shutil.rmtree(child) if child.is_dir() else child.unlink()
+        try:
+            self._lock = hold(path)
+        except BlockingIOError:
+            raise UserError(f"{flag}: another credsim process is writing {path}.") from None
+        if self.fresh and has_checkpoint(path):
+            raise UserError(
+                f"{flag}: an interrupted run waits in {path} (checkpoint at day "
+                f"{_progress_day(path)}); continue it with --resume {self.final}, or delete "
+                f"{path} to start again."
+            )
+        if self.fresh:  # ours, and its run died before its first checkpoint: nothing to keep
+            for child in path.iterdir():
+                if child.name != MARK:
+                    shutil.rmtree(child) if child.is_dir() else child.unlink()
+            mark(path, "checkpointed run", self.final)
+        return path
 
     def __exit__(self, exc_type, exc, tb) -> None:
         try:
             if exc_type is None:
-                for name in (CHECKPOINT, PROGRESS):
-                    (self.path / name).unlink(missing_ok=True)
-                self.commit()
-            elif not (self.path / CHECKPOINT).is_file():
-                shutil.rmtree(self.path, ignore_errors=True)
+                (self.path / PROGRESS).unlink()
+                for folder in self.path.glob("checkpoint-*"):
+                    shutil.rmtree(folder)
+                try:
+                    self.commit()
+                except BaseException:
+                    self._discard()
+                    raise
+            elif has_checkpoint(self.path):
+                if is_disk_full(exc):
+                    info = pending_info(self.path) or {}
+                    _trim(self.path, int(info.get("day", -1)), keep=str(info.get("folder", "")))
+                    done = (
+                        f"The last checkpoint (day {info.get('day', '?')}) is kept in "
+                        f"{self.path}: free some space, then `credsim run --resume {self.final}`."
+                    )
+                    needed = getattr(exc, "credsim_needed", None)
+                    raise disk_full(exc, self.final, needed=needed, done=done) from None
+            else:
+                written = tree_bytes(self.path)
+                self._discard()
+                if is_disk_full(exc):
+                    needed = getattr(exc, "credsim_needed", None)
+                    done = f"The partial run ({written:,} bytes written) has been removed."
+                    raise disk_full(exc, self.final, needed=needed, done=done) from None
         finally:
-            os.close(self._lock)
+            self._release()
 
 
 def _progress_day(path: Path) -> int | str:
     info = pending_info(path)
-    return info["day"] if info else "?"
+    return info.get("day", "?") if info else "?"
 
 
 def pending_info(path: Path) -> dict | None:
-    """checkpoint.json of a partial directory (scenario, day done, days, every), if any."""
+    """checkpoint.json of a partial directory (scenario, day done, days, every), unchecked."""
+    import json
+
     try:
-        return json.loads((Path(path) / PROGRESS).read_text(encoding="utf-8"))
+        info = json.loads((Path(path) / PROGRESS).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return info if isinstance(info, dict) else None
 
 
 def pending(out: str | Path) -> dict | None:
     """What `resume(out)` would continue: checkpoint.json of `<out>.partial/`, or None."""
     _, partial = _locate(Path(out))
-    return pending_info(partial) if (partial / CHECKPOINT).is_file() else None
-
-
-def atomic_write(path: Path, write: Callable[[object], None], mode: str = "wb") -> None:
-    """Write through `write(f)` under a temporary name, fsync, rename into place."""
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, mode) as f:
-        write(f)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    return pending_info(partial) if has_checkpoint(partial) else None
 
 
 def sync_events(root: Path, after_day: int) -> None:
@@ -164,35 +195,24 @@ def sync_events(root: Path, after_day: int) -> None:
                 os.fsync(f.fileno())
 
 
-def save(path: Path, checkpoint: Checkpoint, previous_day: int) -> None:
-    """Write the checkpoint atomically (after the event files it counts are on disk)."""
+def save(rundir: PartialDirectory, ck: Checkpoint, previous_day: int) -> None:
+    """Write the checkpoint (after the event files it counts are on disk), then commit it."""
+    path = rundir.path
     sync_events(path / "events", previous_day)
+    folder = checkpoint_folder(ck.day)
+    (path / folder).mkdir(exist_ok=True)
     try:
-        atomic_write(
-            path / CHECKPOINT,
-            lambda f: pickle.dump(checkpoint, f, protocol=pickle.HIGHEST_PROTOCOL),
-        )
-    except (pickle.PicklingError, TypeError, AttributeError) as err:
-        # A bug, not bad input: a plug-in keeps something pickle cannot save (a lambda, a file).
-        (path / (CHECKPOINT + ".tmp")).unlink(missing_ok=True)
-        raise TypeError(
-            f"checkpoint at day {checkpoint.day}: cannot save the simulation: {err}"
-        ) from err
-    info = {
-        "scenario": checkpoint.scenario.name,
-        "day": checkpoint.day,
-        "days": checkpoint.sim.days,
-        "every": checkpoint.every,
-        "credsim_version": checkpoint.credsim_version,
-    }
-    text = json.dumps(info, indent=2) + "\n"
-    atomic_write(path / PROGRESS, lambda f: f.write(text), mode="w")
-    with contextlib.suppress(OSError):  # the renames themselves durable
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        files = {f"{folder}/{STATE}": save_state(path / folder / STATE, ck)}
+    except TypeError as err:
+        # A bug, not bad input: a plug-in keeps something a checkpoint cannot save.
+        shutil.rmtree(path / folder, ignore_errors=True)
+        raise TypeError(f"checkpoint at day {ck.day}: cannot save the simulation: {err}") from err
+    except BaseException:
+        shutil.rmtree(path / folder, ignore_errors=True)
+        raise
+    info = {"kind": "single", "scenario": ck.scenario.name, "day": ck.day, "days": ck.sim.days}
+    info |= {"every": ck.every, "folder": folder, "force": rundir.force}
+    write_manifest(path, info, files)
 
 
 def _continue(
@@ -218,7 +238,7 @@ def _continue(
             ck.day = day
             elapsed = time.perf_counter() - began
             ck.loop_seconds, ck.wall_seconds = loop_before + elapsed, wall_before + elapsed
-            save(rundir.path, ck, last["day"])
+            save(rundir, ck, last["day"])
             last["day"] = day
 
     sim.run(log, after_day, start=start)
@@ -233,13 +253,15 @@ def run_checkpointed(
     out: Path,
     every: int,
     on_day: Callable[[int], None] | None = None,
+    force: bool = False,
 ) -> Results:
-    """Run `scenario` into `out`, saving a checkpoint every `every` days (see the module doc)."""
+    """Run `scenario` into `out`, saving a checkpoint every `every` days (see the module doc);
+    an earlier credsim run in `out` is replaced only with `force`."""
     from credsim.runner import build_simulation, event_log
 
     every = check_interval(every)
     started = time.perf_counter()
-    with PartialDirectory(Path(out), fresh=True, flag="--out") as rundir:
+    with PartialDirectory(Path(out), fresh=True, flag="--out", force=force) as rundir:
         sim = build_simulation(scenario)
         sim.initialise()
         log = event_log(scenario, sim, rundir.path)
@@ -253,35 +275,30 @@ def run_checkpointed(
 
 def _locate(path: Path) -> tuple[Path, Path]:
     """(final run directory, partial directory) for `--resume PATH` given either of them."""
-    if path.name.endswith(SUFFIX) and (path / CHECKPOINT).is_file():
+    if path.name.endswith(SUFFIX) and has_checkpoint(path):
         return path.with_name(path.name[: -len(SUFFIX)]), path
     return path, partial_path(path)
 
 
-def _load(path: Path, flag: str) -> Checkpoint:
-    try:
-        with open(path / CHECKPOINT, "rb") as f:
-            ck = pickle.load(f)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError) as err:
-        raise UserError(
-            f"{flag}: the checkpoint {path / CHECKPOINT} cannot be read ({err}); delete {path} "
-            "and run again."
-        ) from None
+def _load(partial: Path, manifest: dict, flag: str):
+    """The checkpoint object a checked manifest names."""
     from credsim.experiments.sharding.checkpoint import ShardedCheckpoint
 
-    if not isinstance(ck, Checkpoint | ShardedCheckpoint) or ck.format != FORMAT:
-        raise UserError(f"{flag}: {path / CHECKPOINT} is not a credsim checkpoint of this format.")
-    if ck.credsim_version != __version__:
+    name = f"{manifest.get('folder')}/{STATE}"
+    if name not in manifest["files"]:
+        raise UserError(f"{flag}: {partial / PROGRESS} names no {STATE}; delete {partial}.")
+    ck, _ = load_state(partial / name, flag, partial)
+    if not isinstance(ck, Checkpoint | ShardedCheckpoint) or ck.day != manifest.get("day"):
         raise UserError(
-            f"{flag}: the checkpoint was written by credsim {ck.credsim_version} and this is "
-            f"{__version__}; resume it with that version, or delete {path} and run again."
+            f"{flag}: {partial / name} does not hold the checkpoint {partial / PROGRESS} names; "
+            f"delete {partial} and run again."
         )
     return ck
 
 
 def _trim(path: Path, day: int, keep: str = "") -> None:
     """Remove what the dead run wrote after its checkpoint: later event files, final outputs
-    (but not the folder `keep`: a sharded checkpoint's shard files)."""
+    (but not the checkpoint folder `keep`)."""
     events = path / "events"
     for file in events.glob("*/*") if events.is_dir() else []:
         m = _EVENT_FILE.search(file.name)
@@ -290,7 +307,7 @@ def _trim(path: Path, day: int, keep: str = "") -> None:
         elif int(m.group(2)) > day:
             raise UserError(f"{file}: spans the checkpoint at day {day}; the run cannot resume.")
     for child in path.iterdir():
-        if child.name not in (CHECKPOINT, PROGRESS, "events", keep):
+        if child.name not in (PROGRESS, MARK, "events", keep):
             shutil.rmtree(child) if child.is_dir() else child.unlink()
 
 
@@ -303,21 +320,33 @@ def resume(
     """Finish the interrupted checkpointed run whose run directory was to be `out` (or give its
     `<out>.partial/`), from its last checkpoint; returns the finished run's results."""
     flag = f"--resume {out}"
+    if str(out) in ("", ".") or Path(out).name in ("", ".", ".."):
+        raise UserError(
+            f"--resume {str(out)!r}: give the --out of the interrupted run (or its .partial "
+            "directory), e.g. --resume runs/national."
+        )
     final, partial = _locate(Path(out))
-    if not (partial / CHECKPOINT).is_file():
+    if not has_checkpoint(partial):
         if (final / "run.json").is_file():
             raise UserError(f"{flag}: that run finished; there is nothing to resume.")
         raise UserError(
-            f"{flag}: no checkpoint found (looked for {partial / CHECKPOINT}). Only a run started "
+            f"{flag}: no checkpoint found (looked for {partial / PROGRESS}). Only a run started "
             "with --checkpoint-every DAYS keeps checkpoints, from its first checkpoint on."
         )
+    if not is_marked(partial):
+        raise UserError(
+            f"{flag}: {partial} was not made by this credsim (it holds no {MARK}); it cannot "
+            f"resume. Delete {partial} and run again."
+        )
     every = None if checkpoint_every is None else check_interval(checkpoint_every)
-    with PartialDirectory(final, fresh=False, flag="--resume") as rundir:
-        ck = _load(rundir.path, flag)
+    force = bool((pending_info(partial) or {}).get("force"))
+    with PartialDirectory(final, fresh=False, flag="--resume", force=force) as rundir:
+        manifest = read_manifest(rundir.path, flag)
+        ck = _load(rundir.path, manifest, flag)
+        _trim(rundir.path, ck.day, keep=manifest["folder"])
         if not isinstance(ck, Checkpoint):  # a sharded run's
             from credsim.experiments.sharding.driver import continue_sharded
 
-            _trim(rundir.path, ck.day, keep=ck.folder)
             ck.every = every or ck.every
             continue_sharded(rundir, ck, on_day)
         else:
@@ -332,7 +361,6 @@ def _resume_single(
     every: int | None,
 ) -> None:
     """Go on with a single-process run from its checkpoint."""
-    _trim(rundir.path, ck.day)
     ck.log.root = rundir.path / "events"
     ck.every = every or ck.every
     ck.resumes += 1

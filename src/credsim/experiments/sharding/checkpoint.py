@@ -1,29 +1,41 @@
 """Checkpoints of a sharded run: every D days each shard's state and tallies are saved beside the
 run's progress, so that `credsim run --resume RUN_DIR` finishes it with the same results.
 
-A checkpoint at day d is a folder `shards-<d>/` of one file per shard (its own range of every state
-column and its plug-ins, as `Shard.checkpoint` packs them), written first, then `checkpoint.pkl`
-(a `ShardedCheckpoint` naming that folder) and `checkpoint.json`, each under a temporary name,
-fsynced and renamed; the previous folder is removed last. A run killed at any moment leaves the
-last complete checkpoint intact. The shards' files travel through the driver, so the run directory
-need not be on storage the nodes share (unless events are written).
+A checkpoint at day d is a folder `checkpoint-<d>/` of one file per shard (`shard-K.npz`: its own
+range of every state column, and its plug-ins as `Shard.checkpoint` encodes them; read without
+pickle), written first, then `state.npz` (a `ShardedCheckpoint`), then `checkpoint.json` with the
+SHA-256 of every file (credsim.experiments.checkpoint_files), each under a temporary name, fsynced
+and renamed; the previous folder is removed last. A run killed at any moment leaves the last
+complete checkpoint intact. The shards' files travel through the driver, so the run directory need
+not be on storage the nodes share (unless events are written).
 """
 
 from __future__ import annotations
 
-import json
-import pickle
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from credsim.engine.loop import Part
-from credsim.experiments.checkpoint import CHECKPOINT, FORMAT, PROGRESS, atomic_write, sync_events
+from credsim.experiments.checkpoint import STATE, sync_events
+from credsim.experiments.checkpoint_files import (
+    STATE_ARRAY,
+    checkpoint_folder,
+    read_state,
+    save_encoded,
+    save_state,
+    write_manifest,
+)
 from credsim.experiments.sharding.group import ShardGroup
 from credsim.scenario import Scenario
 from credsim.version import __version__
 
 __all__ = ["ShardedCheckpoint", "save_sharded", "shard_payloads"]
+
+_OWN = "own."
 
 
 @dataclass
@@ -42,44 +54,45 @@ class ShardedCheckpoint:
     wall_seconds: float = 0.0
     resumes: int = 0
     credsim_version: str = __version__
-    format: int = FORMAT
 
     @property
     def folder(self) -> str:
-        """The folder of this checkpoint's shard files."""
-        return f"shards-{self.day:05d}"
+        """The folder of this checkpoint's files."""
+        return checkpoint_folder(self.day)
 
 
-def save_sharded(path: Path, ck: ShardedCheckpoint, group: ShardGroup, previous_day: int) -> None:
+def save_sharded(
+    path: Path, ck: ShardedCheckpoint, group: ShardGroup, previous_day: int, force: bool = False
+) -> None:
     """Save every shard (one at a time) and then the checkpoint itself, at `ck.day`."""
     folder = path / ck.folder
     folder.mkdir(exist_ok=True)
-    for part in ck.parts:
-        packed = group.call_one(part.index, "checkpoint", ck.day)
-        atomic_write(
-            folder / f"shard-{part.index}.pkl",
-            lambda f, packed=packed: pickle.dump(packed, f, protocol=pickle.HIGHEST_PROTOCOL),
-        )
-        del packed
-    sync_events(path / "events", previous_day)
-    atomic_write(path / CHECKPOINT, lambda f: pickle.dump(ck, f, protocol=pickle.HIGHEST_PROTOCOL))
-    info = {
-        "scenario": ck.scenario.name,
-        "day": ck.day,
-        "days": ck.scenario.model.days,
-        "every": ck.every,
-        "shards": len(ck.parts),
-        "backend": ck.backend,
-        "credsim_version": ck.credsim_version,
-    }
-    atomic_write(path / PROGRESS, lambda f: f.write(json.dumps(info, indent=2) + "\n"), mode="w")
-    for old in path.glob("shards-*"):
-        if old.name != ck.folder:
-            shutil.rmtree(old, ignore_errors=True)
+    files = {}
+    try:
+        for part in ck.parts:
+            own, text, arrays = group.call_one(part.index, "checkpoint", ck.day)
+            arrays |= {_OWN + name: column for name, column in own.items()}
+            name = f"{ck.folder}/shard-{part.index}.npz"
+            files[name] = save_encoded(path / name, text, arrays)
+            del own, arrays
+        sync_events(path / "events", previous_day)
+        files[f"{ck.folder}/{STATE}"] = save_state(folder / STATE, ck)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    info = {"kind": "sharded", "scenario": ck.scenario.name, "day": ck.day}
+    info |= {"days": ck.scenario.model.days, "every": ck.every, "folder": ck.folder}
+    info |= {"shards": len(ck.parts), "backend": ck.backend, "force": force}
+    write_manifest(path, info, files)
 
 
-def shard_payloads(path: Path, ck: ShardedCheckpoint):
-    """Each shard's saved (own columns, packed plug-ins), read one at a time, in shard order."""
+def shard_payloads(
+    path: Path, ck: ShardedCheckpoint, flag: str
+) -> Iterator[tuple[int, dict[str, np.ndarray], bytes, dict[str, np.ndarray]]]:
+    """Each shard's saved (own columns, encoded state and its arrays), read one at a time, in
+    shard order (every file checked against the manifest already)."""
     for part in ck.parts:
-        with open(path / ck.folder / f"shard-{part.index}.pkl", "rb") as f:
-            yield part.index, pickle.load(f)
+        text, arrays = read_state(path / ck.folder / f"shard-{part.index}.npz", flag, path)
+        own = {k[len(_OWN) :]: v for k, v in arrays.items() if k.startswith(_OWN)}
+        state = {k: v for k, v in arrays.items() if STATE_ARRAY.fullmatch(k)}
+        yield part.index, own, text, state

@@ -22,6 +22,8 @@ import numpy as np
 from credsim.engine.regions import one_region
 from credsim.errors import UserError, did_you_mean
 from credsim.experiments.checkpoint import PartialDirectory, check_interval
+from credsim.experiments.checkpoint_files import damaged
+from credsim.experiments.checkpoint_format import StateError
 from credsim.experiments.sharding.checkpoint import (
     ShardedCheckpoint,
     save_sharded,
@@ -58,10 +60,14 @@ def run_sharded(
     threads: int = 1,
     on_day: Callable[[int], None] | None = None,
     checkpoint_every: int | None = None,
+    force: bool = False,
+    timeout: float | None = None,
 ) -> Results:
     """Run `scenario` split by province into `shards` shards; the run directory holds the same
     summary as a single-process run's without the counterfactual (events are written per shard,
-    ids numbered per shard). Shards do not step the but-for counterfactual yet."""
+    ids numbered per shard). Shards do not step the but-for counterfactual yet. An earlier run in
+    `out` is replaced only with `force`; `timeout` bounds the wait for a Ray cluster (seconds,
+    default credsim.experiments.backends.ray.connect_timeout())."""
     if backend not in SHARD_BACKENDS:
         did = did_you_mean(backend, SHARD_BACKENDS, sentence=True)
         raise UserError(
@@ -83,11 +89,11 @@ def run_sharded(
     parts = split(one_region(population.size()) if regions is None else regions, shards)
     ck = ShardedCheckpoint(scenario, parts, backend, address, threads, every)
     if every is None:
-        with RunDirectory(Path(out)) as rundir:
-            _drive(rundir, ck, on_day, started, resumed=False)
+        with RunDirectory(Path(out), force=force) as rundir:
+            _drive(rundir, ck, on_day, started, resumed=False, timeout=timeout)
     else:
-        with PartialDirectory(Path(out), fresh=True, flag="--out") as rundir:
-            _drive(rundir, ck, on_day, started, resumed=False)
+        with PartialDirectory(Path(out), fresh=True, flag="--out", force=force) as rundir:
+            _drive(rundir, ck, on_day, started, resumed=False, timeout=timeout)
     return Results(out)
 
 
@@ -105,6 +111,7 @@ def _drive(
     on_day: Callable[[int], None] | None,
     started: float,
     resumed: bool,
+    timeout: float | None = None,
 ) -> None:
     """Start the shards (fresh, or from the checkpoint), step the remaining days, merge, write."""
     from credsim.runner import write_results
@@ -114,11 +121,18 @@ def _drive(
     root = str(rundir.path) if scenario.model.output.events != "none" else None
     inits = [(scenario, part, root) for part in parts]
     resumed_from = ck.day if resumed else None
-    group = open_group(ck.backend, inits, ck.address, ck.threads)
+    group = open_group(ck.backend, inits, ck.address, ck.threads, timeout)
     try:
         if resumed:
-            for index, (own, blob) in shard_payloads(rundir.path, ck):
-                group.call_one(index, "restore", own, blob)
+            flag = f"--resume {rundir.final}"
+            for index, own, text, arrays in shard_payloads(rundir.path, ck, flag):
+                try:
+                    group.call_one(index, "restore", own, text, arrays)
+                except StateError as err:  # a file that passed its checksum, yet is no state
+                    file = rundir.path / ck.folder / f"shard-{index}.npz"
+                    why = f"not a credsim checkpoint: {err}"
+                    raise damaged(flag, rundir.path, file, why) from None
+                del own, arrays
         else:
             partials = group.call("initialise", [()] * len(parts))
             group.call("whole_sums", [(partials,)] * len(parts))
@@ -131,7 +145,7 @@ def _drive(
                 previous, ck.day = ck.day, day
                 ck.loop_seconds = loop_before + time.perf_counter() - loop_started
                 ck.wall_seconds = time.perf_counter() - started
-                save_sharded(rundir.path, ck, group, previous)
+                save_sharded(rundir.path, ck, group, previous, rundir.force)
         loop_seconds = loop_before + time.perf_counter() - loop_started
         stats = group.call("stats", [()] * len(parts))
         merging = time.perf_counter()
@@ -152,7 +166,7 @@ def _drive(
     if ck.every is not None:
         extra |= {"checkpoint_every": ck.every, "resumed_from_day": resumed_from}
         extra["resumes"] = ck.resumes
-    for old in rundir.path.glob("shards-*"):  # a finished run keeps no checkpoint
+    for old in rundir.path.glob("checkpoint-*"):  # a finished run keeps no checkpoint
         shutil.rmtree(old)
     log = _Merged([f[1] for f in finished])
     write_results(rundir, scenario, sim, log, started, loop_seconds, extra)

@@ -81,20 +81,29 @@ class Shard:
             rows = self.log.rows_written
         return self._package((self.sim, rows))
 
-    def checkpoint(self, day: int) -> tuple[dict[str, np.ndarray], bytes]:
-        """Flush the event log up to `day`; hand back what `restore` needs to go on after it."""
+    def checkpoint(self, day: int) -> tuple[dict[str, np.ndarray], bytes, dict[str, np.ndarray]]:
+        """Flush the event log up to `day`; hand back what `restore` needs to go on after it:
+        the own range of every state column, and the rest encoded as checkpoint data (JSON and
+        arrays, no pickle) with the columns named, not copied."""
+        from credsim.experiments.checkpoint_format import encode
+
         if self.log is not None:
             self.log.flush(day)
-        return self._package((self.sim, self.log, self.step_seconds))
+        state, lo, hi = self.sim.state, self.part.lo, self.part.hi
+        own = {name: np.ascontiguousarray(state[name][lo:hi]) for name in state}
+        names = {id(state[name]): name for name in state}
+        text, arrays = encode((self.sim, self.log, self.step_seconds), names)
+        return own, text, arrays
 
-    def restore(self, own: dict[str, np.ndarray], blob: bytes) -> None:
+    def restore(self, own: dict[str, np.ndarray], text: bytes, arrays: dict) -> None:
         """Take up the shard where `checkpoint` left it (instead of `initialise`)."""
-        columns: dict[str, np.ndarray] = {}
+        from credsim.experiments.checkpoint_format import decode
         from credsim.runner import population_of
 
+        columns: dict[str, np.ndarray] = {}
         n = population_of(self.scenario).size()  # columns span every citizen of the run
         gather_columns(columns, n, self.part.lo, own)  # zero pages elsewhere
-        self.sim, self.log, self.step_seconds = load_shard(blob, columns)
+        self.sim, self.log, self.step_seconds = decode(text, arrays, columns)
         if self.log is not None and self.root is not None:
             self.log.root = Path(self.root) / "events"
 
