@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import credsim
+from credsim.errors import UserError
 from credsim.experiments.backends import LocalBackend
 from credsim.experiments.sweep import run_sweep
 
@@ -151,8 +152,10 @@ def test_a_crash_leaves_finished_rows_in_parts_and_no_outcomes_file(tmp_path):
     rows = pq.read_table(out / "parts").to_pandas()
     assert len(rows) == 3 and set(rows["point"]) == {0, 1}
     assert not [p for p in out.rglob("*") if "partial" in p.name]
-    # Running again into the same directory replaces the broken sweep.
-    run_sweep(_sweep(replicates=1), out=out, backend=SerialBackend())
+    # Running again into the same directory replaces the broken sweep, when told to.
+    with pytest.raises(UserError, match=r"unfinished: finish it with --resume\); add --force"):
+        run_sweep(_sweep(replicates=1), out=out, backend=SerialBackend())
+    run_sweep(_sweep(replicates=1), out=out, backend=SerialBackend(), force=True)
     assert pq.read_table(out / "outcomes.parquet").num_rows == 2
     assert not (out / "parts").exists()
 

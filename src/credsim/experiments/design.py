@@ -14,14 +14,27 @@ from typing import Any, Literal
 import numpy as np
 
 __all__ = [
+    "MAX_POINTS",
+    "MAX_RUNS",
     "Design",
     "Parameter",
+    "check_design_size",
+    "design_size",
     "full_factorial",
     "latin_hypercube",
     "make_design",
     "sobol",
     "sobol_problem",
 ]
+
+MAX_POINTS = 100_000
+"""Design points one sweep may have: each is checked against the scenario before any run (about
+20 ms a point), and its values are held in memory."""
+MAX_RUNS = 1_000_000
+"""Runs (points x replicates) one sweep may have: its table of tasks and its outcomes are held in
+memory (about 1 KB a run), and a million runs already take weeks on a workstation."""
+BYTES_PER_RUN = 600
+BYTES_PER_VALUE = 200
 
 Kind = Literal["real", "integer", "categorical"]
 Role = Literal["uncertainty", "lever"]
@@ -131,6 +144,66 @@ def sobol(parameters: list[Parameter], n_base: int, calc_second_order: bool, see
     return Design("sobol", parameters, _points(parameters, unit), settings)
 
 
+def design_size(
+    kind: str,
+    parameters: list[Parameter],
+    *,
+    levels: int = 3,
+    n: int | None = None,
+    n_base: int | None = None,
+    calc_second_order: bool = False,
+) -> int:
+    """The number of points a design will have, computed without drawing them (exact, however
+    large)."""
+    if kind == "full_factorial":
+        size = 1
+        for p in parameters:
+            size *= len(p.grid(levels))
+        return size
+    if kind == "latin_hypercube":
+        return int(n or 0)
+    if kind == "sobol":
+        d = len(parameters)
+        return int(n_base or 0) * ((2 * d + 2) if calc_second_order else (d + 2))
+    raise ValueError(f"unknown design {kind!r}")
+
+
+def check_design_size(points: int, parameters: int, replicates: int = 1) -> None:
+    """Refuse, before drawing a point, a sweep that will not fit: more than MAX_RUNS runs, or a
+    design and task table larger than half the memory available."""
+    from credsim.errors import UserError
+
+    runs = points * replicates
+    need = runs * (BYTES_PER_RUN + BYTES_PER_VALUE * parameters)
+    free = _available_memory()
+    too_big = free is not None and need > free // 2
+    if points <= MAX_POINTS and runs <= MAX_RUNS and not too_big:
+        return
+    shown = f"{points:,} points x {replicates:,} replicates = {runs:,} runs"
+    if runs > 10**15:
+        shown = f"{points:.3e} points x {replicates:,} replicates = {runs:.3e} runs"
+    memory = f"about {need / 1e9:,.3g} GB to plan" + (
+        f", with {free / 1e9:,.3g} GB of memory available" if free is not None else ""
+    )
+    raise UserError(
+        f"design: {shown} ({memory}); a sweep may have at most {MAX_POINTS:,} points and "
+        f"{MAX_RUNS:,} runs, and use at most half the memory available. Use fewer levels, "
+        "points (n, N), parameters or replicates, or split the sweep."
+    )
+
+
+def _available_memory() -> int | None:
+    """MemAvailable from /proc/meminfo (Linux), else None."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
 def make_design(
     kind: str,
     parameters: list[Parameter],
@@ -141,7 +214,11 @@ def make_design(
     n_base: int | None = None,
     calc_second_order: bool = False,
 ) -> Design:
-    """The design a sweep file names."""
+    """The design a sweep file names (refused before drawing when it will not fit)."""
+    size = design_size(
+        kind, parameters, levels=levels, n=n, n_base=n_base, calc_second_order=calc_second_order
+    )
+    check_design_size(size, len(parameters))
     if kind == "full_factorial":
         return full_factorial(parameters, levels)
     if kind == "latin_hypercube":

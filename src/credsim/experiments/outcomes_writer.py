@@ -26,17 +26,26 @@ def _partial(path: Path) -> Path:
 
 
 def write_parquet_atomic(table: pa.Table, path: Path) -> None:
-    """Write under a temporary sibling name, then rename into place."""
+    """Write under a temporary sibling name, then rename into place (on a failure, such as a
+    full disk, the temporary file is removed)."""
     tmp = _partial(path)
-    pq.write_table(table, tmp)
-    os.replace(tmp, path)
+    try:
+        pq.write_table(table, tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write text under a temporary sibling name, then rename into place."""
+    """Write text under a temporary sibling name, then rename into place (or remove it)."""
     tmp = _partial(path)
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def write_json_atomic(path: Path, data: Any) -> None:

@@ -30,8 +30,16 @@ from credsim.experiments.outcomes_writer import OutcomeWriter, write_json_atomic
 from credsim.experiments.sweep_check import PreparedSweep, prepare_sweep, quiet_output
 from credsim.experiments.sweep_file import Sweep
 from credsim.experiments.sweep_task import RunTask, derive_seed, run_task
+from credsim.results.paths import check_out_path, disk_full, is_disk_full
 
-__all__ = ["SweepResult", "plan_tasks", "run_sweep", "runs_kept", "sweep_schema"]
+__all__ = [
+    "SweepResult",
+    "check_sweep_out",
+    "plan_tasks",
+    "run_sweep",
+    "runs_kept",
+    "sweep_schema",
+]
 
 MARKER = "sweep.toml"
 _OLD_FILES = ("outcomes.parquet", "summary.json", "sobol.parquet", "sobol.json", "scenario.toml")
@@ -119,15 +127,33 @@ def runs_kept(out: Path) -> int:
     return sum(pq.ParquetFile(p).metadata.num_rows for p in Path(out).glob("parts/part-*.parquet"))
 
 
-def _open_directory(out: Path) -> None:
-    """Refuse a non-empty directory that holds no sweep; clear an earlier sweep's results."""
-    if out.exists() and not out.is_dir():
+def check_sweep_out(out: Path, force: bool = False, resume: bool = False) -> None:
+    """Refuse, before any run, an `--out` the sweep may not write: not a directory path, a
+    non-empty directory that holds no sweep, or an earlier sweep without `force`."""
+    check_out_path(out)
+    if resume:
+        return
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
         raise UserError(f"--out {out}: exists and is not a directory.")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+    if not out.is_dir() or not any(out.iterdir()):
+        return
+    if not (out / MARKER).is_file():
         raise UserError(
             f"--out {out}: the directory is not empty and holds no credsim sweep; choose a new "
-            "directory (an earlier sweep there would be replaced)."
+            "directory (credsim replaces only its own results, and only with --force)."
         )
+    if not force:
+        unfinished = (out / "parts").is_dir() or not (out / "outcomes.parquet").is_file()
+        hint = " (unfinished: finish it with --resume)" if unfinished else ""
+        raise UserError(
+            f"--out {out}: holds an earlier credsim sweep{hint}; add --force to replace it, or "
+            "choose another --out."
+        )
+
+
+def _open_directory(out: Path, force: bool) -> None:
+    """Refuse what `check_sweep_out` refuses; clear an earlier sweep's results."""
+    check_sweep_out(out, force)
     for name in _OLD_FILES:
         (out / name).unlink(missing_ok=True)
     for folder in ("parts", "runs"):
@@ -152,38 +178,29 @@ def run_sweep(
     keep_runs: bool = False,
     on_run: Callable[[dict[str, Any]], None] | None = None,
     resume: bool = False,
+    force: bool = False,
 ) -> SweepResult:
     """Check and run a sweep into directory `out` (default backend: local, one worker per core).
 
     `on_run(row)` is called in this process as each run finishes. With `resume`, `out` must hold
     the same sweep, interrupted: the runs whose rows it kept are not run again (each run's seed
-    is fixed by its point and replicate, so the finished sweep is the same).
+    is fixed by its point and replicate, so the finished sweep is the same). Without it, an
+    earlier sweep in `out` is replaced only with `force`.
     """
-    prepared = sweep if isinstance(sweep, PreparedSweep) else prepare_sweep(sweep)
-    spec = prepared.sweep
     out = Path(out)
-    done: set[tuple[int, int]] = set()
-    if resume:
-        done = _reopen_directory(out, spec)
-    else:
-        _open_directory(out)
-        write_text_atomic(out / MARKER, _sweep_text(spec))
-    write_text_atomic(out / "scenario.toml", tomli_w.dumps(prepared.base))
-    tasks = plan_tasks(prepared, out / "runs" if keep_runs else None)
-    tasks = [t for t in tasks if (t.point, t.replicate) not in done]
-    writer = OutcomeWriter(out, sweep_schema(spec))
+    check_sweep_out(out, force, resume)
+    prepared = sweep if isinstance(sweep, PreparedSweep) else prepare_sweep(sweep)
     backend = backend if backend is not None else LocalBackend()
-    started = time.perf_counter()
     try:
-        with backend:
-            for task, result in backend.map_unordered(run_task, tasks):
-                row = _row(task, result, spec, prepared.design.points[task.point])
-                writer.add(row)
-                if on_run is not None:
-                    on_run(row)
-    finally:
-        writer.flush()  # on a crash, every finished run stays readable in parts/
-    wall = time.perf_counter() - started
+        with backend:  # joined first: an unreachable cluster leaves nothing under --out
+            done, tasks, writer, wall = _run_tasks(
+                prepared, out, backend, keep_runs, on_run, resume, force
+            )
+    except OSError as err:
+        if not is_disk_full(err):
+            raise
+        done_text = "Runs that finished are kept in parts/: free some space, then --resume."
+        raise disk_full(err, out, done=done_text) from None
     table = writer.finish()
     summary = _summary(prepared, table, backend, wall, len(tasks))
     if resume:
@@ -194,6 +211,39 @@ def run_sweep(
         summary["sobol"] = write_sobol(prepared, table, out)
     write_json_atomic(out / "summary.json", summary)
     return SweepResult(out, table, summary)
+
+
+def _run_tasks(
+    prepared: PreparedSweep,
+    out: Path,
+    backend: Backend,
+    keep_runs: bool,
+    on_run: Callable[[dict[str, Any]], None] | None,
+    resume: bool,
+    force: bool,
+) -> tuple[set[tuple[int, int]], list[RunTask], OutcomeWriter, float]:
+    """Open (or reopen) the sweep directory and run what it lacks on the entered backend."""
+    spec = prepared.sweep
+    done: set[tuple[int, int]] = set()
+    if resume:
+        done = _reopen_directory(out, spec)
+    else:
+        _open_directory(out, force)
+        write_text_atomic(out / MARKER, _sweep_text(spec))
+    write_text_atomic(out / "scenario.toml", tomli_w.dumps(prepared.base))
+    tasks = plan_tasks(prepared, out / "runs" if keep_runs else None)
+    tasks = [t for t in tasks if (t.point, t.replicate) not in done]
+    writer = OutcomeWriter(out, sweep_schema(spec))
+    started = time.perf_counter()
+    try:
+        for task, result in backend.map_unordered(run_task, tasks):
+            row = _row(task, result, spec, prepared.design.points[task.point])
+            writer.add(row)
+            if on_run is not None:
+                on_run(row)
+    finally:
+        writer.flush()  # on a crash, every finished run stays readable in parts/
+    return done, tasks, writer, time.perf_counter() - started
 
 
 def _summary(

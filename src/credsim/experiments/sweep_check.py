@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from credsim.errors import ScenarioError, did_you_mean
-from credsim.experiments.design import Design
+from credsim.experiments.design import Design, check_design_size, design_size
 from credsim.experiments.outcomes import find_outcome_problem
 from credsim.experiments.sweep_file import Sweep, load_sweep
 from credsim.experiments.sweep_task import scenario_with
@@ -157,6 +157,16 @@ def prepare_sweep(
     if not isinstance(sweep, Sweep):
         sweep = load_sweep(sweep)
     model = sweep.model
+    spec = model.design  # refused before any scenario is loaded when it will not fit
+    size = design_size(
+        spec.kind,
+        sweep.parameters,
+        levels=spec.levels,
+        n=spec.n,
+        n_base=spec.N,
+        calc_second_order=spec.calc_second_order,
+    )
+    check_design_size(size, len(sweep.parameters), model.replicates)
     try:
         scenario = load_scenario(
             _scenario_source(sweep), population=model.population, days=model.days

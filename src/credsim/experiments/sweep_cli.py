@@ -3,7 +3,6 @@ per-point results. Heavy imports stay inside the command."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -104,27 +103,39 @@ def sweep(
     resume: Annotated[
         bool, typer.Option(help="finish the interrupted sweep in --out (runs only what is left)")
     ] = False,
+    force: Annotated[
+        bool, typer.Option(help="replace an earlier sweep in --out (refused without it)")
+    ] = False,
+    connect_timeout: Annotated[
+        float | None,
+        typer.Option(help="ray --address: seconds to wait for the cluster (default 30)"),
+    ] = None,
 ) -> None:
     """Run a scenario over a design of parameter values, with replicates, on a backend."""
     from rich.console import Console
 
     from credsim.experiments.backends import make_backend
-    from credsim.experiments.sweep import run_sweep
+    from credsim.experiments.sweep import check_sweep_out, run_sweep
     from credsim.experiments.sweep_check import prepare_sweep
     from credsim.experiments.sweep_file import resolve_sweep_source
+    from credsim.results.paths import default_out
 
     out_console, err_console = Console(), Console(stderr=True)
-    chosen = make_backend(backend, workers=workers, address=address, threads=threads)
+    chosen = make_backend(
+        backend, workers=workers, address=address, threads=threads, timeout=connect_timeout
+    )
+    if resume and out is None and not plan:
+        raise UserError("--resume needs --out: the directory of the interrupted sweep.")
+    if out is not None and not plan:  # before the probe run: nothing is run for a bad --out
+        check_sweep_out(out, force, resume)
     with err_console.status("checking the sweep against its scenario", spinner="dots"):
         prepared = prepare_sweep(resolve_sweep_source(sweep_file))
     if plan:
         out_console.print(_plan_text(prepared, chosen), highlight=False, soft_wrap=True)
         _print_plan(out_console, prepared)
         return
-    if resume and out is None:
-        raise UserError("--resume needs --out: the directory of the interrupted sweep.")
     if out is None:
-        out = Path("runs") / f"sweep-{prepared.sweep.name}-{time.strftime('%Y%m%d-%H%M%S')}"
+        out = default_out(f"sweep-{prepared.sweep.name}")
     if not quiet:
         err_console.print(_plan_text(prepared, chosen), highlight=False, soft_wrap=True)
     progress = progress_bar(err_console, "runs", quiet=quiet, eta=True)
@@ -141,6 +152,7 @@ def sweep(
             keep_runs=keep_runs,
             on_run=lambda _row: progress.advance(task),
             resume=resume,
+            force=force,
         )
     if not quiet:
         out_console.print(_results_table(result.summary))

@@ -69,7 +69,8 @@ def run_task(task: RunTask) -> dict[str, Any]:
     started = time.perf_counter()
     scenario = load_scenario(scenario_with(task.scenario, task.settings), seed=task.seed)
     if task.run_dir is not None:
-        summary = run(scenario, out=task.run_dir).summary
+        # The sweep's own directory: a task run again after an interruption replaces its run.
+        summary = run(scenario, out=task.run_dir, force=True).summary
     else:
         scratch = Path(tempfile.mkdtemp(prefix="credsim-sweep-"))
         try:
