@@ -16,7 +16,7 @@ from typing import Any
 from credsim.results.intervals import lookup
 from credsim.results.rates import overlap, poisson_interval, wilson_interval
 
-__all__ = ["COMPARED_DIMENSIONS", "Sentence", "derived_value", "key_findings"]
+__all__ = ["COMPARED_DIMENSIONS", "Sentence", "derived_value", "key_findings", "problems"]
 
 COMPARED_DIMENSIONS = ("sex", "age_band", "urban", "group", "education", "income")
 """Groupings whose groups the findings compare (provinces are many and small)."""
@@ -34,6 +34,11 @@ def count_text(value: float) -> str:
     """A count; a mean of replicates that is not whole keeps one decimal below 100."""
     if not float(value).is_integer() and abs(value) < 100:
         return f"{value:.1f}"
+    return f"{round(value):,}"
+
+
+def whole_text(value: float) -> str:
+    """An interval's bound of a count, rounded to whole people."""
     return f"{round(value):,}"
 
 
@@ -136,7 +141,7 @@ def _how_sure(s: Sentence, summary: dict[str, Any], key: str) -> None:
     low_key, high_key = f"poisson95_low:{key}", f"poisson95_high:{key}"
     low, high = derived_value(summary, low_key), derived_value(summary, high_key)
     s.say(" From chance alone, a count like this one could as well have been ")
-    s.figure(low_key, low, count_text(low)).say(" to ").figure(high_key, high, count_text(high))
+    s.figure(low_key, low, whole_text(low)).say(" to ").figure(high_key, high, whole_text(high))
     s.say(" (95% interval; this is one run with one seed).")
 
 
@@ -279,10 +284,12 @@ def _groups(summary: dict[str, Any]) -> dict[str, Any] | None:
         )
         s.say("–").figure(row["keys"][1], row["bounds"][1], rate_text(row["bounds"][1])).say(")")
     s.say(f" were {what} at the end")
+    runs = bool((summary.get("replicates") or {}).get("count"))
+    where, tell = ("these runs", "tell") if runs else ("this run", "tells")
     if apart:
-        s.say(": a difference this run can tell apart from chance.")
+        s.say(f": the intervals do not overlap, a difference {where} {tell} apart from chance.")
     else:
-        s.say(": the intervals overlap, so the difference is not distinguishable in this run.")
+        s.say(f": the intervals overlap, so the difference is not distinguishable in {where}.")
     return s.done("groups")
 
 
@@ -372,3 +379,25 @@ def _scale(summary: dict[str, Any]) -> dict[str, Any] | None:
     s.say(", so counts move in steps of that size and intervals are computed on the simulated "
           "people.")  # fmt: skip
     return s.done("scale")
+
+
+def problems(summary: dict[str, Any]) -> list[str]:
+    """What is wrong with a summary's key findings: a figure not where its text says, a shown
+    number that is not its value as the text writes it, or a value that is not the summary's
+    (or computed from it). [] when every number of every finding checks out."""
+    out = []
+    for finding in summary.get("key_findings") or []:
+        text = finding["text"]
+        for figure in finding["figures"]:
+            key, value, shown, at = figure["key"], figure["value"], figure["shown"], figure["at"]
+            where = f"{finding['id']}: {key}"
+            if text[at : at + len(shown)] != shown:
+                out.append(f"{where}: {shown!r} is not at {at} in the text")
+            expected = derived_value(summary, key)
+            if expected is None or abs(expected - value) > 1e-9 * max(1.0, abs(expected)):
+                out.append(f"{where}: value {value!r}, but the summary gives {expected!r}")
+                continue
+            written = (count_text, whole_text, share_text, rate_text)
+            if shown not in {write(value) for write in written}:
+                out.append(f"{where}: {shown!r} does not write {value!r}")
+    return out
