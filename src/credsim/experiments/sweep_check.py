@@ -15,7 +15,7 @@ from credsim.experiments.design import Design, check_design_size, design_size
 from credsim.experiments.outcomes import find_outcome_problem
 from credsim.experiments.sweep_file import Sweep, load_sweep
 from credsim.experiments.sweep_task import scenario_with
-from credsim.scenario import SECTIONS, load_scenario
+from credsim.scenario import SECTIONS, ScenarioModel, load_scenario
 
 __all__ = ["PROBE_DAYS", "PROBE_POPULATION", "PreparedSweep", "prepare_sweep", "quiet_output"]
 
@@ -67,6 +67,8 @@ def _key_problem(base: dict[str, Any], key: str) -> str | None:
         if part in node:
             node = node[part]
             continue
+        if depth == 0 and part in ScenarioModel.model_fields:
+            return None  # a top-level setting left unset (e.g. warmup_days): the loader checks it
         if depth == 0:
             did = did_you_mean(part, list(node), sentence=True)
             return f"the scenario has no top-level key {part!r}.{did} Keys: {', '.join(node)}."
