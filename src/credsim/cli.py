@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import sys
-import time
 from pathlib import Path
 from typing import Annotated
 
@@ -110,10 +109,25 @@ def run(
     workers: Annotated[
         int | None, typer.Option(help="--replicates: runs at a time (default: one per core)")
     ] = None,
+    force: Annotated[
+        bool, typer.Option(help="replace an earlier run in --out (refused without it)")
+    ] = False,
+    connect_timeout: Annotated[
+        float | None,
+        typer.Option(help="ray --address: seconds to wait for the cluster (default 30)"),
+    ] = None,
 ) -> None:
     """Run a scenario and write its run directory."""
     from credsim.api import run as run_scenario
+    from credsim.results.paths import check_out_path, default_out
     from credsim.scenario import load_scenario
+
+    if out is not None and resume is None:  # before anything runs
+        check_out_path(out)
+    if connect_timeout is not None:
+        from credsim.experiments.backends.ray import connect_timeout as check_timeout
+
+        check_timeout(connect_timeout)
 
     if replicates is not None or workers is not None:
         from credsim.experiments.replicates_cli import run_replicates_cli
@@ -122,14 +136,15 @@ def run(
         options = {"population": population, "days": days, "seed": seed, "start": start}
         options |= {"end": end, "overrides": set_, "but_for": but_for}
         run_replicates_cli(scenario, options, replicates, workers, backend, address, threads,
-                           out, plan, quiet, given, out_console, err_console)  # fmt: skip
+                           out, plan, quiet, given, out_console, err_console,
+                           force=force, timeout=connect_timeout)  # fmt: skip
         return
     if resume is not None:
         from credsim.experiments.checkpoint_cli import resume_with_progress
 
         given = {"SCENARIO": scenario != "default", "--population": population, "--days": days}
         given |= {"--seed": seed, "--out": out, "--set": set_, "--plan": plan or None}
-        given |= {"--start": start, "--end": end}
+        given |= {"--start": start, "--end": end, "--force": force or None}
         results = resume_with_progress(resume, checkpoint_every, given, err_console, quiet)
         if not quiet:
             print_results(out_console, results)
@@ -165,7 +180,7 @@ def run(
             "--replicates K."
         )
     if out is None:
-        out = Path("runs") / f"{loaded.name}-{time.strftime('%Y%m%d-%H%M%S')}"
+        out = default_out(loaded.name)
     with RunProgress(err_console, loaded.name, loaded.model.days, quiet=quiet) as progress:
         if shards is not None:
             from credsim.experiments.sharding import run_sharded
@@ -179,6 +194,8 @@ def run(
                 threads=threads or 1,
                 on_day=progress.on_day,
                 checkpoint_every=checkpoint_every,
+                force=force,
+                timeout=connect_timeout,
             )
         else:
             results = run_scenario(
@@ -186,6 +203,7 @@ def run(
                 out=out,
                 on_day=progress.on_day,
                 checkpoint_every=checkpoint_every,
+                force=force,
             )
     if not quiet:
         print_results(out_console, results)
@@ -344,10 +362,10 @@ def dossier(
     import json
 
     from credsim.results import Results
+    from credsim.results.commands import readable_run
 
-    if not (run_dir / "summary.json").is_file():
-        raise UserError(f"{run_dir}: not a credsim run directory (no summary.json).")
-    result = Results(run_dir).statement(citizen, policy, truth)
+    with readable_run(run_dir):  # a damaged run directory: one paragraph, not a traceback
+        result = Results(run_dir).statement(citizen, policy, truth)
     if json_:
         print(json.dumps(result, indent=2))
         return
@@ -378,10 +396,13 @@ def report(
 ) -> None:
     """Write (again) the report.html of a run directory."""
     from credsim.report import write_report
+    from credsim.results.commands import readable_run
+    from credsim.results.paths import check_out_path
 
-    if not (run_dir / "summary.json").is_file():
-        raise UserError(f"{run_dir}: not a credsim run directory (no summary.json).")
-    path = write_report(run_dir, figures)
+    if figures is not None:
+        check_out_path(figures, "--figures", temp_extra=0)
+    with readable_run(run_dir):
+        path = write_report(run_dir, figures)
     out_console.print(f"wrote {path}")
 
 
@@ -390,21 +411,49 @@ def _register_packages() -> None:
     dashboard)."""
     from credsim.calibration.commands import register as register_calibration
     from credsim.experiments.commands import register as register_experiments
+    from credsim.results.commands import register as register_results
     from credsim.validation.commands import register as register_validation
     from credsim.web.commands import register as register_web
 
-    for register in (register_experiments, register_calibration, register_validation, register_web):
+    for register in (
+        register_experiments,
+        register_calibration,
+        register_validation,
+        register_web,
+        register_results,
+    ):
         register(app)
 
 
 _register_packages()
 
 
+def _stop(signum: int, _frame: object) -> None:
+    # SystemExit unwinds through the run directory, which removes what it half-wrote.
+    sys.exit(128 + signum)
+
+
 def main() -> None:
     """Entry point: user errors end in one paragraph and exit code 2, never a traceback."""
+    import signal
+
+    from credsim.results.paths import disk_full, is_disk_full
+
     wait_passively()
+    before = {n: signal.getsignal(n) for n in (signal.SIGTERM, signal.SIGHUP)}
+    for number, handler in before.items():
+        if handler is signal.SIG_DFL:  # a terminal closed or `kill`: clean up, then end
+            signal.signal(number, _stop)
     try:
-        app()  # usage errors (a flag of the wrong type) exit 2 with click's message
+        try:
+            app()  # usage errors (a flag of the wrong type) exit 2 with click's message
+        except OSError as err:
+            if not is_disk_full(err):
+                raise
+            raise disk_full(err, Path(err.filename or ".")) from None
+        finally:
+            for number, handler in before.items():
+                signal.signal(number, handler)
     except UserError as err:
         # Escaped: a message naming an extra ('credsim[web]') must print its brackets.
         message = f"[bold red]error:[/bold red] {escape(str(err))}"

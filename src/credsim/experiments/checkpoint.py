@@ -275,6 +275,11 @@ def run_checkpointed(
 
 def _locate(path: Path) -> tuple[Path, Path]:
     """(final run directory, partial directory) for `--resume PATH` given either of them."""
+    if str(path) in ("", ".") or path.name in ("", ".", ".."):
+        raise UserError(
+            f"--resume {str(path)!r}: give the --out of the interrupted run (or its .partial "
+            "directory), e.g. --resume runs/national."
+        )
     if path.name.endswith(SUFFIX) and has_checkpoint(path):
         return path.with_name(path.name[: -len(SUFFIX)]), path
     return path, partial_path(path)
@@ -320,11 +325,6 @@ def resume(
     """Finish the interrupted checkpointed run whose run directory was to be `out` (or give its
     `<out>.partial/`), from its last checkpoint; returns the finished run's results."""
     flag = f"--resume {out}"
-    if str(out) in ("", ".") or Path(out).name in ("", ".", ".."):
-        raise UserError(
-            f"--resume {str(out)!r}: give the --out of the interrupted run (or its .partial "
-            "directory), e.g. --resume runs/national."
-        )
     final, partial = _locate(Path(out))
     if not has_checkpoint(partial):
         if (final / "run.json").is_file():
