@@ -41,6 +41,13 @@ ACT_KINDS: tuple[str, ...] = (
     "id_pooling",  # registering relatives' IDs and assets as one's own
     "click_farming",  # paying a farm for fake orders, reviews and platform activity
     "help_stranger",  # helping a stranger who asked (detail: the grade the helper saw, + 1)
+    # Acts of firms, done by the firm's owner (behavior.firms):
+    "firm_contract_breach",  # a firm fails a contract and is sued
+    "firm_wage_arrears",  # a firm leaves its workers' wages unpaid
+    "firm_deposit_withheld",  # a firm (a landlord, a shop) keeps a deposit it owes back
+    "firm_debt_settled",  # a firm settles one of those debts
+    "firm_bid",  # a firm tenders for a public contract
+    "firm_loan_application",  # a firm applies for a bank loan
 )
 
 RECORD_KINDS: tuple[str, ...] = (
@@ -76,6 +83,13 @@ RECORD_KINDS: tuple[str, ...] = (
     "platform_activity",  # orders, reviews and activity a platform credits
     "gaming_detected",  # a platform found a citizen buying a better score
     "checkpoint_alert",  # a face check at a station or airport matched the watch list
+    # Records about a firm (field `firm`), reaching its registered legal representative:
+    "firm_judgment",  # a court finds a firm in breach of contract
+    "wages_unpaid",  # a labour inspector finds that a firm left wages unpaid
+    "deposit_withheld",  # a regulator finds that a firm withheld a deposit
+    "firm_debt_settled",  # one of a firm's recorded debts is settled
+    "firm_bid",  # a firm's tender, checked against the lists
+    "firm_loan_application",  # a firm's loan application, checked against the lists
 )
 
 LISTING_GROUNDS: tuple[str, ...] = (

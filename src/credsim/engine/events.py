@@ -34,6 +34,7 @@ TABLES: dict[str, dict[str, str]] = {
         "act_id": "int64",
         "detail": "uint8",
         "true_detail": "uint8",
+        "firm": "int32",
     },
     "score_changes": {
         "day": "int32",
@@ -64,10 +65,13 @@ TABLES: dict[str, dict[str, str]] = {
 """Every event table and its fields. An act's `detail` qualifies its kind (whether a post was
 really sensitive, whether an appellant really owes nothing). A record's `detail` is only what its
 source itself assigns (a court's listing ground); what really happened travels in the truth fields
-`true_actor`, `act_id` (-1 for fabricated records) and `true_detail` (the act's detail)."""
+`true_actor`, `act_id` (-1 for fabricated records) and `true_detail` (the act's detail). A record
+about a firm names the firm in `firm` (-1 for records about a person only) and, in `attributed_to`,
+the person the rule reaches: the firm's registered legal representative."""
 
-DEFAULTS = {"act_id": 0, "record_id": 0, "detail": 0, "true_detail": 0, "agency": 0}
-"""Fields a producer may leave out: ids are assigned when the phase closes; detail defaults to 0."""
+DEFAULTS = {"act_id": 0, "record_id": 0, "detail": 0, "true_detail": 0, "agency": 0, "firm": -1}
+"""Fields a producer may leave out: ids are assigned when the phase closes; detail defaults to 0;
+`firm` to -1 (no firm)."""
 
 CITIZEN_FIELD = {
     "acts": "actor",
