@@ -8,6 +8,7 @@ from credsim.behavior import (
     Conformity,
     Deterrence,
     Exclusion,
+    FirmBehavior,
     Gaming,
     SelfCensorship,
     Strangers,
@@ -15,6 +16,7 @@ from credsim.behavior import (
 from credsim.consequences import (
     Appeals,
     Checkpoints,
+    CorporateList,
     CourtBlacklist,
     Fines,
     GradeList,
@@ -35,6 +37,7 @@ from credsim.metrics import (
     DemographyMetrics,
     ExclusionMetrics,
     FineMetrics,
+    FirmMetrics,
     GamingMetrics,
     IdentityMetrics,
     NamingMetrics,
@@ -52,7 +55,7 @@ from credsim.policies import (
     StatePolicy,
 )
 from credsim.population import CensusPopulation
-from credsim.sources import CheckpointSource, IdentitySource, Recorder
+from credsim.sources import CheckpointSource, FirmRecords, IdentitySource, Recorder
 
 __all__ = ["builtin_registry"]
 
@@ -68,6 +71,7 @@ def builtin_registry() -> Registry:
     registry.register("behavior", "gaming", Gaming)
     registry.register("behavior", "conformity", Conformity)
     registry.register("behavior", "strangers", Strangers)
+    registry.register("behavior", "firms", FirmBehavior)
     registry.register("adversary", "lenders", Lenders)
     registry.register("adversary", "insiders", Insiders)
     registry.register("adversary", "brokers", Brokers)
@@ -75,6 +79,7 @@ def builtin_registry() -> Registry:
     registry.register("source", "recorder", Recorder)
     registry.register("source", "identity", IdentitySource)
     registry.register("source", "checkpoints", CheckpointSource)
+    registry.register("source", "firm_records", FirmRecords)
     registry.register("policy", "rules", RulesPolicy)
     registry.register("policy", "rongcheng", RongchengPolicy)
     registry.register("policy", "sesame", SesamePolicy)
@@ -91,6 +96,7 @@ def builtin_registry() -> Registry:
     registry.register("consequence", "checkpoints", Checkpoints)
     registry.register("consequence", "fines", Fines)
     registry.register("consequence", "naming", Naming)
+    registry.register("consequence", "corporate_list", CorporateList)
     registry.register("metric", "core", CoreMetrics)
     registry.register("metric", "identity", IdentityMetrics)
     registry.register("metric", "association", AssociationMetrics)
@@ -109,4 +115,5 @@ def builtin_registry() -> Registry:
     registry.register("metric", "checkpoints", CheckpointMetrics)
     registry.register("metric", "fines", FineMetrics)
     registry.register("metric", "naming", NamingMetrics)
+    registry.register("metric", "firms", FirmMetrics)
     return registry

@@ -4,6 +4,7 @@ from credsim.behavior.baseline import BaselineBehavior
 from credsim.behavior.conformity import Conformity
 from credsim.behavior.deterrence import Deterrence
 from credsim.behavior.exclusion import Exclusion
+from credsim.behavior.firms import FirmBehavior
 from credsim.behavior.gaming import Gaming
 from credsim.behavior.self_censorship import SelfCensorship
 from credsim.behavior.strangers import Strangers
@@ -13,6 +14,7 @@ __all__ = [
     "Conformity",
     "Deterrence",
     "Exclusion",
+    "FirmBehavior",
     "Gaming",
     "SelfCensorship",
     "Strangers",

@@ -2,6 +2,7 @@
 
 from credsim.consequences.appeals import Appeals
 from credsim.consequences.checkpoints import Checkpoints
+from credsim.consequences.corporate_list import CorporateList
 from credsim.consequences.court_blacklist import CourtBlacklist
 from credsim.consequences.fines import Fines
 from credsim.consequences.grade_list import GradeList
@@ -13,6 +14,7 @@ from credsim.consequences.speech_enforcement import SpeechEnforcement
 __all__ = [
     "Appeals",
     "Checkpoints",
+    "CorporateList",
     "CourtBlacklist",
     "Fines",
     "GradeList",

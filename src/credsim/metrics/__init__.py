@@ -10,6 +10,7 @@ from credsim.metrics.core import CoreMetrics
 from credsim.metrics.demography import DemographyMetrics
 from credsim.metrics.exclusion import ExclusionMetrics
 from credsim.metrics.fines import FineMetrics
+from credsim.metrics.firms import FirmMetrics
 from credsim.metrics.gaming import GamingMetrics
 from credsim.metrics.identity import IdentityMetrics
 from credsim.metrics.naming import NamingMetrics
@@ -30,6 +31,7 @@ __all__ = [
     "DemographyMetrics",
     "ExclusionMetrics",
     "FineMetrics",
+    "FirmMetrics",
     "GamingMetrics",
     "IdentityMetrics",
     "NamingMetrics",
