@@ -18,6 +18,7 @@ from .section import Section, render_section
 from .sections_core import CORE_SECTIONS
 from .sections_enforcement import ENFORCEMENT_SECTIONS
 from .sections_findings import FINDINGS_SECTION
+from .sections_firms import FIRM_SECTIONS
 from .sections_harms import HARM_SECTIONS
 from .sections_mechanisms import MECHANISM_SECTIONS
 from .sections_penalties import PENALTY_SECTIONS
@@ -57,7 +58,7 @@ ORDER = (
     "findings", "headline", "calibration", "plausibility", "rollout", "scores", "grades",
     "sanctions", "travel", "wrongful", "provinces", "misattribution", "cases", "self-censorship",
     "exclusion", "gaming", "trust", "adversaries", "identity", "appeals", "perks", "fines",
-    "naming", "speech-enforcement", "checkpoints", "association", "demography", "run",
+    "naming", "speech-enforcement", "checkpoints", "firms", "association", "demography", "run",
 )  # fmt: skip
 SECTIONS: list[Section] = sorted(
     [
@@ -70,6 +71,7 @@ SECTIONS: list[Section] = sorted(
         *MECHANISM_SECTIONS,
         *PENALTY_SECTIONS,
         *ENFORCEMENT_SECTIONS,
+        *FIRM_SECTIONS,
         *TIME_SECTIONS,
         Section("run", "Run facts", lambda run: True, _run_facts),
     ],

@@ -110,7 +110,9 @@ def _sanctions(results: Results, citizen: int, records, truth: bool = False) -> 
     record; fines and namings also as a sentence (`text`)."""
     events = results.events("sanctions", citizen)
     amounts = _fine_amounts(results) if len(events) else {}
+    reads = _agency_lists(results) if len(events) else {}
     out = []
+    firm_listings: dict[str, dict] = {}  # list -> the firm listing that reached the citizen
     for event in events.itertuples(index=False):
         record = records.loc[event.record_id] if event.record_id in records.index else None
         item = {
@@ -122,10 +124,60 @@ def _sanctions(results: Results, citizen: int, records, truth: bool = False) -> 
         }
         actor = None if record is None or not truth else int(record["true_actor"])
         text = _sentence(item, amounts.get(str(event.consequence), {}), citizen, actor)
+        on_list = str(event.consequence)
+        text = _firm_sentence(item, record, on_list, firm_listings, reads, actor) or text
         if text:
             item["text"] = text
         out.append(item)
     return out
+
+
+FIRM_WORDS = {
+    "firm_judgment": "a judgment for breach of contract",
+    "wages_unpaid": "unpaid wages",
+    "deposit_withheld": "a withheld deposit",
+    "train_purchase": "rail",
+    "flight_purchase": "a flight",
+    "firm_bid": "the firm's tender",
+    "firm_loan_application": "the firm's loan",
+}
+"""Record kinds about firms, and what a refusal refused, in words."""
+
+
+def _firm_sentence(
+    item: dict, record, on_list: str, listings: dict, reads: dict, actor: int | None
+) -> str:
+    """A listing that reached the citizen as a firm's legal representative, and the refusals met
+    while it lasted from agencies that read its list (`reads`: agency -> lists), in words
+    (events in order: `listings` keeps the firm listings in force, by list)."""
+    action, day, rid = item["action"], item["day"], item["record_id"]
+    firm = -1 if record is None else int(record.get("firm", -1))
+    if action in ("listed", "warned") and firm >= 0:
+        why = FIRM_WORDS.get(item["kind"], item["kind"])
+        whose = ""
+        if actor is not None and actor != int(record["attributed_to"]):
+            whose = f"; the act was its owner's, citizen {actor}"
+        if action == "warned":
+            return f"warned on day {day} as legal representative of firm {firm}: {why}{whose}"
+        listings[on_list] = {"firm": firm, "day": day, "why": why, "whose": whose}
+        return (
+            f"listed on {on_list} on day {day} as legal representative of firm {firm}, "
+            f"for {why} (record {rid}){whose}"
+        )
+    if action in ("delisted", "died"):
+        listings.pop(on_list, None)
+        return ""
+    held = [listings[name] for name in reads.get(item["by"], ()) if name in listings]
+    if action != "refused" or not held:
+        return ""
+    what = FIRM_WORDS.get(item["kind"], item["kind"])
+    cause = held[0]
+    if firm >= 0 and firm != cause["firm"]:
+        return ""
+    return (
+        f"refused {what} on day {day} by {item['by']}: legal representative of firm "
+        f"{cause['firm']}, listed for {cause['why']} since day {cause['day']}{cause['whose']}"
+    )
 
 
 def _fine_amounts(results: Results) -> dict[str, dict[str, int]]:
@@ -140,6 +192,21 @@ def _fine_amounts(results: Results) -> dict[str, dict[str, int]]:
         for name, table in tables.items()
         if isinstance(table, dict) and table.get("plugin") == "fines"
     }
+
+
+def _agency_lists(results: Results) -> dict[str, list[str]]:
+    """The lists each joint-punishment agency of the run reads (from its scenario.toml)."""
+    try:
+        scenario = tomllib.loads(results.scenario_text())
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+    out: dict[str, list[str]] = {}
+    for table in scenario.get("consequences", {}).values():
+        if isinstance(table, dict) and table.get("plugin") == "joint_punishment":
+            lists = table.get("lists", ["court_blacklist"])
+            for name, agency in table.get("agencies", {}).items():
+                out[name] = [*out.get(name, []), *(agency.get("lists") or lists)]
+    return out
 
 
 def _sentence(item: dict, amounts: dict[str, int], citizen: int, actor: int | None) -> str:
