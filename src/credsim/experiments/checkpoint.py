@@ -157,7 +157,10 @@ class PartialDirectory(RunDirectory):
                 self._discard()
                 if is_disk_full(exc):
                     needed = getattr(exc, "credsim_needed", None)
-                    done = f"The partial run ({written:,} bytes written) has been removed."
+                    done = (
+                        f"The partial run ({written:,} bytes written) has been removed; free some "
+                        "space, or write elsewhere, and run again."
+                    )
                     raise disk_full(exc, self.final, needed=needed, done=done) from None
         finally:
             self._release()

@@ -199,7 +199,7 @@ def run_sweep(
     except OSError as err:
         if not is_disk_full(err):
             raise
-        done_text = "Runs that finished are kept in parts/: free some space, then --resume."
+        done_text = "Runs that finished are kept in its parts/: free some space, then --resume."
         raise disk_full(err, out, done=done_text) from None
     table = writer.finish()
     summary = _summary(prepared, table, backend, wall, len(tasks))

@@ -31,7 +31,7 @@ def readable_run(run_dir: Path) -> Iterator[None]:
         yield
     except UserError:
         raise
-    except (OSError, ValueError, KeyError, TypeError, pa.ArrowException) as err:
+    except (OSError, ValueError, LookupError, TypeError, AttributeError, pa.ArrowException) as err:
         why = f"{type(err).__name__}: {err}"
         raise UserError(
             f"{run_dir}: cannot read this run directory ({why[:300]}); a file in it is damaged, "
@@ -83,8 +83,9 @@ def clean(
             f"left alone    {path} (it holds no {MARK}, so credsim cannot tell it made it; "
             "delete it yourself if it is a run's)"
         )
-    verb = "would free" if dry_run else "freed"
-    typer.echo(f"{removed} partial directories under {runs_dir}; {verb} {human_bytes(freed)}.")
+    verb = "would remove" if dry_run else "removed"
+    plural = "directory" if removed == 1 else "directories"
+    typer.echo(f"{verb} {removed} partial {plural} under {runs_dir} ({human_bytes(freed)}).")
 
 
 def _remove(path: Path) -> bool:

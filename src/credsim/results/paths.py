@@ -85,9 +85,7 @@ def disk_full(err: OSError, where: Path, needed: int | None = None, done: str = 
         parts[-1] += f"; {human_bytes(free)} are free there now." if free is not None else "."
     elif free is not None:
         parts.append(f"{human_bytes(free)} are free there now.")
-    if done:
-        parts.append(done)
-    parts.append("Free some space, or write elsewhere, and run again.")
+    parts.append(done or "Free some space, or write elsewhere, and run again.")
     return DiskFull(" ".join(parts))
 
 

@@ -142,7 +142,10 @@ class RunDirectory:
             written = tree_bytes(self.path) if is_disk_full(exc) else 0
             self._discard()
             if is_disk_full(exc):
-                done = f"The partial {self.what} ({written:,} bytes written) has been removed."
+                done = (
+                    f"The partial {self.what} ({written:,} bytes written) has been removed; free "
+                    "some space, or write elsewhere, and run again."
+                )
                 raise disk_full(exc, self.final, done=done) from None
         finally:
             self._release()
