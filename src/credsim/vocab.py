@@ -48,6 +48,8 @@ ACT_KINDS: tuple[str, ...] = (
     "firm_debt_settled",  # a firm settles one of those debts
     "firm_bid",  # a firm tenders for a public contract
     "firm_loan_application",  # a firm applies for a bank loan
+    "alipay_payment",  # paying through a commercial platform's app (what Sesame rewards)
+    "recruit_friend",  # bringing a friend into one's payment app circle
 )
 
 RECORD_KINDS: tuple[str, ...] = (
@@ -90,6 +92,12 @@ RECORD_KINDS: tuple[str, ...] = (
     "firm_debt_settled",  # one of a firm's recorded debts is settled
     "firm_bid",  # a firm's tender, checked against the lists
     "firm_loan_application",  # a firm's loan application, checked against the lists
+    "sim_transfer",  # a carrier found the citizen's number in someone else's hands (the ban)
+    "payment_activity",  # payments a platform credits to the payer's score
+    "friend_joined",  # a friend the citizen recruited joined the platform's circle
+    "credit_file_default",  # a default as one credit bureau's file holds it
+    "credit_file_arrears",  # arrears as one credit bureau's file holds them
+    "credit_file_paid",  # a debt paid, as one credit bureau's file holds it
 )
 
 LISTING_GROUNDS: tuple[str, ...] = (

@@ -12,9 +12,10 @@ who are on no list (false alerts) and the hours they lose, by group (metrics.che
 from __future__ import annotations
 
 import numpy as np
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from credsim.engine import Consequence, PluginParams, PublicDay, RecordWorld
+from credsim.engine.checks import check_unique
 from credsim.errors import UserError, did_you_mean
 
 __all__ = ["Checkpoints"]
@@ -32,6 +33,12 @@ class CheckpointsParams(PluginParams):
         1.0, ge=0, le=48, description="hours a traveller is held for an ID check after an alert"
     )
     record: str = Field("checkpoint_alert", description="record kind of an alert")
+
+    @field_validator("lists")
+    @classmethod
+    def _once(cls, v: list[str]) -> list[str]:
+        check_unique(v, "lists")
+        return v
 
 
 class Checkpoints(Consequence):

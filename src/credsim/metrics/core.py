@@ -18,6 +18,7 @@ import pandas as pd
 
 from credsim.engine import Column, Day, Metric, PluginParams, World
 from credsim.engine.merge import add_up
+from credsim.errors import UserError
 from credsim.metrics.groups import Groups, ScoreHistogram
 from credsim.metrics.harm import WRONGFUL, ButForHarms, kinds_of
 
@@ -84,7 +85,11 @@ class CoreMetrics(ButForHarms, Metric):
         self.stocks = {name: np.zeros((world.days, self.groups.size)) for name in STOCKS}
         self.lists = list(world.sanctions.items())
         if len(self.lists) > MAX_LISTS:
-            raise ValueError(f"the core metric tracks at most {MAX_LISTS} lists")
+            raise UserError(
+                f"this scenario keeps {len(self.lists)} lists ({', '.join(world.sanctions)}); "
+                f"the core metric tracks at most {MAX_LISTS} (a bit each per citizen): leave "
+                "out or switch off the consequences that keep the others."
+            )
         self.wrong = state["wrongful_basis"]
         codes = world.codes
         self.basis_codes = [
