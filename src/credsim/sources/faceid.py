@@ -28,7 +28,8 @@ REFERENCE_GALLERY = 12e6
 
 def fpir(fmr: float | np.ndarray, gallery: float) -> float | np.ndarray:
     """False-positive identification rate of one search: 1 - (1 - fmr)^gallery."""
-    return -np.expm1(gallery * np.log1p(-np.asarray(fmr, np.float64)))
+    with np.errstate(divide="ignore"):  # fmr = 1: log1p(-1) is -inf, and the FPIR exactly 1
+        return -np.expm1(gallery * np.log1p(-np.asarray(fmr, np.float64)))
 
 
 def fmr_from_fpir(fpir_value: float, gallery: float) -> float:
