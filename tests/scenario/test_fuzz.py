@@ -54,7 +54,7 @@ def _holds(outcome: Outcome, what: str = "") -> None:
     assert not outcome.problems, f"{what}\n{outcome}"
 
 
-@settings(BOUNDED, max_examples=150)
+@settings(BOUNDED, max_examples=120)
 @given(case=scenario_files())
 def test_damaged_scenario_files_load_or_are_refused_in_one_paragraph(case):
     with folder(case) as here:
@@ -63,7 +63,7 @@ def test_damaged_scenario_files_load_or_are_refused_in_one_paragraph(case):
         assert listing(here) == {"case.toml"}
 
 
-@settings(BOUNDED, max_examples=60)
+@settings(BOUNDED, max_examples=50)
 @given(case=scenario_files())
 def test_damaged_scenario_files_plan_or_exit_2(case):
     with folder(case) as here:
@@ -73,7 +73,7 @@ def test_damaged_scenario_files_plan_or_exit_2(case):
         _holds(outcome, case.describe())
 
 
-@settings(BOUNDED, max_examples=80)
+@settings(BOUNDED, max_examples=70)
 @given(args=run_flags())
 def test_bad_flags_plan_or_exit_2(args):
     with folder() as here:
@@ -83,7 +83,7 @@ def test_bad_flags_plan_or_exit_2(args):
         _holds(outcome)
 
 
-@settings(BOUNDED, max_examples=60)
+@settings(BOUNDED, max_examples=40)
 @given(args=faceid_flags())
 def test_faceid_prints_finite_json_or_exits_2(args):
     outcome = invoke(args)
