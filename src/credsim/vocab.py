@@ -98,6 +98,7 @@ RECORD_KINDS: tuple[str, ...] = (
     "credit_file_default",  # a default as one credit bureau's file holds it
     "credit_file_arrears",  # arrears as one credit bureau's file holds them
     "credit_file_paid",  # a debt paid, as one credit bureau's file holds it
+    "record_deleted",  # an insider deleted the citizen's negative records (for a bribe)
 )
 
 LISTING_GROUNDS: tuple[str, ...] = (
@@ -119,11 +120,16 @@ SANCTION_ACTIONS: tuple[str, ...] = (
     "account_closed",
     "detained",
     "stopped",
+    "pledge_required",
+    "pledged",
+    "pledge_refused",
 )
 """`warned`: told that a listing will follow unless the judgment is paid (due process), or warned
 over a post; `died`: taken off a list because the citizen died (population.demography);
 `account_closed`, `detained`: speech enforcement (consequences.speech_enforcement); `stopped`: held
-at a checkpoint after a face alert (consequences.checkpoints)."""
+at a checkpoint after a face alert (consequences.checkpoints); `pledge_required`: a removal held
+until the citizen makes a public apology or credit-repair pledge, `pledged`: made (the removal
+follows), `pledge_refused`: the citizen will not make it (a list's `pledge`)."""
 
 
 def check_kind(value: str, kinds: tuple[str, ...] | list[str], what: str) -> str:
