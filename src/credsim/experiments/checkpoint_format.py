@@ -287,7 +287,7 @@ def decode(
     """The object graph `encode` wrote. Raises StateError when the file is not one."""
     try:
         doc = json.loads(text)
-    except (ValueError, UnicodeDecodeError) as err:
+    except (ValueError, RecursionError) as err:
         raise StateError(f"the state is not valid JSON ({err})") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:
         raise StateError(f"not a {FORMAT_NAME} state")
@@ -296,7 +296,7 @@ def decode(
         raise StateError("no nodes")
     try:
         return _Decoder(nodes, arrays, externals or {}).run(doc.get("root"))
-    except (TypeError, ValueError, KeyError, AttributeError, IndexError) as err:
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError, RecursionError) as err:
         if isinstance(err, StateError):
             raise
         raise StateError(f"{type(err).__name__}: {err}") from None

@@ -63,9 +63,11 @@ def hold(path: Path) -> int:
     fd = os.open(path, os.O_RDONLY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BaseException:
+    except BlockingIOError:
         os.close(fd)
         raise
+    except OSError:  # a file system without locks: write unlocked rather than not at all
+        pass
     return fd
 
 
