@@ -131,7 +131,7 @@ def test_replicate_zero_keeps_the_event_log_and_the_report_shows_intervals(tmp_p
     low, high = summary["p5"]["acts_total"], summary["p95"]["acts_total"]
     assert f"{fmt(summary['acts_total'])} [{fmt(low)}–{fmt(high)}]" in page
     wrongful = page[page.index('id="sec-wrongful"') :]
-    assert "90% intervals" in wrongful and "Separated from everyone" in wrongful
+    assert "90% intervals" in wrongful and "Distinguishable from everyone" in wrongful
     assert "Pale grey bars" in wrongful
     assert "bands: 90% of them" in page  # the sanctions time series
     assert "Means of 3 replicates with their 90% intervals" in page  # misattribution by group
