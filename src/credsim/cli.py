@@ -357,13 +357,29 @@ def dossier(
     policy: Annotated[str | None, typer.Option(help="policy (default: the primary)")] = None,
     truth: Annotated[bool, typer.Option(help="say whether each record was true")] = False,
     json_: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    as_: Annotated[
+        str,
+        typer.Option(
+            "--as",
+            help="citizen: the itemised statement of one score; state: the secret file, every "
+            "record the state holds and what the citizen was told of it",
+        ),
+    ] = "citizen",
 ) -> None:
-    """The itemised statement of one citizen's score: every record that moved it."""
+    """The itemised statement of one citizen's score, or (--as state) the state's whole file."""
     import json
 
     from credsim.results import Results
     from credsim.results.commands import readable_run
 
+    if as_ not in ("citizen", "state"):
+        raise UserError(f"--as {as_!r}: say 'citizen' (the default) or 'state'.")
+    if as_ == "state":
+        from credsim.results.dossier_view import print_state_view
+
+        with readable_run(run_dir):
+            print_state_view(Results(run_dir), citizen, truth, json_, out_console)
+        return
     with readable_run(run_dir):  # a damaged run directory: one paragraph, not a traceback
         result = Results(run_dir).statement(citizen, policy, truth)
     if json_:

@@ -43,6 +43,9 @@ from credsim.metrics import (
     NamingMetrics,
     PerkMetrics,
     PlausibilityMetrics,
+    PledgeMetrics,
+    RailBanMetrics,
+    SecretFileMetrics,
     SpeechEnforcementMetrics,
     SpeechMetrics,
     TrustMetrics,
@@ -116,4 +119,7 @@ def builtin_registry() -> Registry:
     registry.register("metric", "fines", FineMetrics)
     registry.register("metric", "naming", NamingMetrics)
     registry.register("metric", "firms", FirmMetrics)
+    registry.register("metric", "secret_file", SecretFileMetrics)
+    registry.register("metric", "rail_bans", RailBanMetrics)
+    registry.register("metric", "pledges", PledgeMetrics)
     return registry

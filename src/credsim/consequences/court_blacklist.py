@@ -5,6 +5,11 @@ The list keeps, per citizen, the balance of judgment records against payment rec
 is listed when a judgment is still unpaid `listing_delay_days` after it was recorded, and removed
 when payment records bring the balance back to zero. It sees records, never what really happened:
 a judgment attributed to the wrong citizen lists the wrong citizen.
+
+Two switches, both off unless a scenario sets them: `pledge` holds a removal on payment until the
+citizen makes a public apology or credit-repair pledge (a chance a day; a share never make it), and
+`erasure` names a record kind (an insider's deletion, adversaries.insiders) whose arrival clears the
+citizen's debts on the list and lifts the listing.
 """
 
 from __future__ import annotations
@@ -21,6 +26,20 @@ __all__ = ["CourtBlacklist"]
 
 def _record_kind(v: str) -> str:
     return check_kind(v, RECORD_KINDS, "record kind")
+
+
+class Pledge(PluginParams):
+    """A public apology or credit-repair pledge required before a removal on payment."""
+
+    daily_chance: float = Field(
+        gt=0, le=1, description="chance a day that a citizen who owes nothing more makes it"
+    )
+    refuse_share: float = Field(
+        0.0, ge=0, le=1, description="share of citizens who never make it (fixed per citizen)"
+    )
+    processing_days: int = Field(
+        0, ge=0, le=365, description="days from the pledge to the removal (the review)"
+    )
 
 
 class BlacklistParams(PluginParams):
@@ -52,8 +71,16 @@ class BlacklistParams(PluginParams):
         default_factory=lambda: ["flight_purchase", "train_purchase"],
         description="purchase record kinds refused to listed citizens",
     )
+    pledge: Pledge | None = Field(
+        None, description="an apology or pledge required before a removal on payment (None: none)"
+    )
+    erasure: str | None = Field(
+        None,
+        description="record kind that clears the citizen's debts and lifts the listing "
+        "(an insider's deletion; None: none)",
+    )
 
-    @field_validator("judgment", "payment")
+    @field_validator("judgment", "payment", "erasure")
     @classmethod
     def _kind(cls, v: str | None) -> str | None:
         return None if v is None or v == "" else _record_kind(v)
@@ -115,6 +142,15 @@ class CourtBlacklist(Consequence):
         self.agency = codes.code("agency", self.name)
         self.checks = world.calendar({"citizen": "int32", "record_id": "int64"})
         self.expiries = world.calendar({"citizen": "int32", "since": "int32", "record_id": "int64"})
+        erasure = self.params.erasure
+        self.erasure = -1 if erasure is None else codes.code("record_kind", erasure)
+        if self.params.pledge is not None:
+            for action in ("pledge_required", "pledged", "pledge_refused"):
+                self.act[action] = codes.code("action", action)
+            self.pledges = world.calendar(
+                {"citizen": "int32", "since": "int32", "record_id": "int64", "stage": "int8"}
+            )
+            self.pledge_draws = world.stream(f"consequence.{self.name}.pledge")
         world.offer(f"list:{self.name}", self)
 
     def correct(
@@ -147,6 +183,13 @@ class CourtBlacklist(Consequence):
         self.enforce(day, who[judged], rid[judged])
         paid = kind == self.payment
         self.settle(day, who[paid], rid[paid])
+        if self.erasure >= 0:
+            erased = kind == self.erasure
+            if erased.any():
+                gone, first = np.unique(who[erased], return_index=True)
+                self.correct(day, gone, rid[erased][first], self.agency)
+        if self.params.pledge is not None:
+            self._pledges(day)
 
         due = self.checks.pop(day.day)
         debtor, first = np.unique(due["citizen"], return_index=True)
@@ -183,9 +226,60 @@ class CourtBlacklist(Consequence):
         self._shift(citizens, -1)
         payer, first = np.unique(citizens, return_index=True)
         clear = (self.balance[payer] <= 0) & (self.listed_since[payer] >= 0)
+        if self.params.pledge is not None:
+            self._require_pledge(day, payer[clear], record_ids[first[clear]])
+            return
         self.listed_since[payer[clear]] = -1
         self.delisted_on[payer[clear]] = day.day
         self._log(day, payer[clear], "delisted", record_ids[first[clear]])
+
+    def _require_pledge(self, day: PublicDay, citizens: np.ndarray, record_ids: np.ndarray) -> None:
+        """Hold these removals until each citizen makes the pledge: those who never will are
+        logged as refusing; the others make it after a wait drawn from the daily chance."""
+        if not citizens.shape[0]:
+            return
+        rule = self.params.pledge
+        assert rule is not None
+        self._log(day, citizens, "pledge_required", record_ids)
+        refuses = self.pledge_draws.uniform(0, citizens) < rule.refuse_share
+        self._log(day, citizens[refuses], "pledge_refused", record_ids[refuses])
+        willing = citizens[~refuses]
+        u = self.pledge_draws.uniform(day.day + 1, willing)
+        if rule.daily_chance >= 1:
+            wait = np.ones(willing.shape[0], np.int64)
+        else:
+            wait = np.ceil(np.log1p(-u) / np.log1p(-rule.daily_chance)).astype(np.int64)
+        self.pledges.push(
+            day.day + np.maximum(wait, 1),
+            citizen=willing,
+            since=self.listed_since[willing],
+            record_id=record_ids[~refuses],
+            stage=np.zeros(willing.shape[0], np.int8),
+        )
+
+    def _pledges(self, day: PublicDay) -> None:
+        """Pledges made today (then the review) and removals that follow a review, for listings
+        still in force with nothing more owed."""
+        due = self.pledges.pop(day.day)
+        who, since, rid, stage = due["citizen"], due["since"], due["record_id"], due["stage"]
+        still = (self.listed_since[who] == since) & (since >= 0) & (self.balance[who] <= 0)
+        made = still & (stage == 0)
+        self._log(day, who[made], "pledged", rid[made])
+        later = self.params.pledge.processing_days if self.params.pledge else 0
+        review = made if later > 0 else np.zeros_like(made)
+        if review.any():
+            self.pledges.push(
+                np.full(int(review.sum()), day.day + later),
+                citizen=who[review],
+                since=since[review],
+                record_id=rid[review],
+                stage=np.ones(int(review.sum()), np.int8),
+            )
+        lift = still & (stage == 1) | (made & ~review)
+        lifted, first = np.unique(who[lift], return_index=True)
+        self.listed_since[lifted] = -1
+        self.delisted_on[lifted] = day.day
+        self._log(day, lifted, "delisted", rid[lift][first])
 
     def _expire(self, day: PublicDay) -> None:
         """Lift the listings that reach their term today (if still the same listing): the

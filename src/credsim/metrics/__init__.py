@@ -16,6 +16,9 @@ from credsim.metrics.identity import IdentityMetrics
 from credsim.metrics.naming import NamingMetrics
 from credsim.metrics.perks import PerkMetrics
 from credsim.metrics.plausibility import PlausibilityMetrics
+from credsim.metrics.pledges import PledgeMetrics
+from credsim.metrics.rail_bans import RailBanMetrics
+from credsim.metrics.secret_file import SecretFileMetrics
 from credsim.metrics.speech import SpeechMetrics
 from credsim.metrics.speech_enforcement import SpeechEnforcementMetrics
 from credsim.metrics.trust import TrustMetrics
@@ -37,6 +40,9 @@ __all__ = [
     "NamingMetrics",
     "PerkMetrics",
     "PlausibilityMetrics",
+    "PledgeMetrics",
+    "RailBanMetrics",
+    "SecretFileMetrics",
     "SpeechEnforcementMetrics",
     "SpeechMetrics",
     "TrustMetrics",

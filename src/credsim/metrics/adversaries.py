@@ -1,11 +1,12 @@
-"""What the adversaries did: false lender reports, insider edits, records sold, breaches, and the
-people exposed by brokers and breaches, by group."""
+"""What the adversaries did: false lender reports, insider edits and deletions, records sold,
+breaches, and the people exposed by brokers and breaches, by group; the listed who bought a
+deletion from an insider, by group (who can buy a clean file)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from credsim.adversaries import Breach, Brokers
+from credsim.adversaries import Breach, Brokers, Insiders
 from credsim.engine import Day, Metric, PluginParams, World
 from credsim.metrics.groups import CHUNK, Groups
 
@@ -40,7 +41,21 @@ class AdversaryMetrics(Metric):
                 self._exposure(out, "broker", self.groups.count(adversary.exposed()))
             if isinstance(adversary, Breach):
                 self._exposure(out, "breach", self._breached(adversary))
+            if isinstance(adversary, Insiders) and adversary.params.deletion is not None:
+                self._deletions(out, adversary)
         return out
+
+    def _deletions(self, out: dict, insiders: Insiders) -> None:
+        """Listed citizens who looked for an insider and who paid for a deletion, by group."""
+        sought, bought = insiders.buyers()
+        counts = {"sought": self.groups.count(sought), "deleted": self.groups.count(bought)}
+        nested = self.groups.nested(counts, self.world.people_per_agent)
+        mine = out.setdefault("insider_deletions_by_group", {})
+        for trait, labels in nested.items():
+            for label, row in labels.items():
+                cell = mine.setdefault(trait, {}).setdefault(label, {"sought": 0, "deleted": 0})
+                cell["sought"] += row["sought"]
+                cell["deleted"] += row["deleted"]
 
     def _breached(self, breach: Breach) -> np.ndarray:
         counts = np.zeros(self.groups.size)

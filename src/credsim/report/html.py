@@ -17,6 +17,7 @@ from .run import RunData
 from .section import Section, render_section
 from .sections_core import CORE_SECTIONS
 from .sections_enforcement import ENFORCEMENT_SECTIONS
+from .sections_file import FILE_SECTIONS
 from .sections_findings import FINDINGS_SECTION
 from .sections_firms import FIRM_SECTIONS
 from .sections_harms import HARM_SECTIONS
@@ -58,7 +59,8 @@ ORDER = (
     "findings", "headline", "calibration", "plausibility", "rollout", "scores", "grades",
     "sanctions", "travel", "wrongful", "provinces", "misattribution", "cases", "self-censorship",
     "exclusion", "gaming", "trust", "adversaries", "identity", "appeals", "perks", "fines",
-    "naming", "speech-enforcement", "checkpoints", "firms", "association", "demography", "run",
+    "naming", "speech-enforcement", "checkpoints", "firms", "secret-file", "rail-bans",
+    "insider-deletions", "pledges", "association", "demography", "run",
 )  # fmt: skip
 SECTIONS: list[Section] = sorted(
     [
@@ -72,6 +74,7 @@ SECTIONS: list[Section] = sorted(
         *PENALTY_SECTIONS,
         *ENFORCEMENT_SECTIONS,
         *FIRM_SECTIONS,
+        *FILE_SECTIONS,
         *TIME_SECTIONS,
         Section("run", "Run facts", lambda run: True, _run_facts),
     ],

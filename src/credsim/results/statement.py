@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from credsim.errors import UserError, did_you_mean
+from credsim.results.statement_lists import ListWords
 
 if TYPE_CHECKING:
     from credsim.results.results import Results
@@ -113,6 +114,7 @@ def _sanctions(results: Results, citizen: int, records, truth: bool = False) -> 
     reads = _agency_lists(results) if len(events) else {}
     out = []
     firm_listings: dict[str, dict] = {}  # list -> the firm listing that reached the citizen
+    words = ListWords(results, reads) if len(events) else None
     for event in events.itertuples(index=False):
         record = records.loc[event.record_id] if event.record_id in records.index else None
         item = {
@@ -126,6 +128,8 @@ def _sanctions(results: Results, citizen: int, records, truth: bool = False) -> 
         text = _sentence(item, amounts.get(str(event.consequence), {}), citizen, actor)
         on_list = str(event.consequence)
         text = _firm_sentence(item, record, on_list, firm_listings, reads, actor) or text
+        if words is not None:
+            text = words.sentence(item, on_list, actor, citizen) or text
         if text:
             item["text"] = text
         out.append(item)

@@ -1,0 +1,225 @@
+"""The secret file: every record the state holds naming a citizen, against what the citizen was
+told of it. Only the security services see a citizen's dang'an (the articles); an itemised report
+(the UK's, credsim's `financial` policy) names each record so that it can be contested.
+
+A record is `told` when a notice to the citizen named it: its points under a policy whose opacity
+is `itemised`, a warning, listing or removal from a list that notifies, a refusal at a counter, or
+a measure met in person (credsim.engine.notices). It is `effect_only` when the citizen saw only
+what it did (points under `score` opacity, a grade move under `grade`), never the record; else it
+is `hidden`: the citizen never heard of it (policies under `nothing`, silent lists, records no
+policy prices: camera records, flagged posts, purchases, checkpoint alerts). Records a citizen
+cannot see or contest are the effect-only and hidden ones; they are counted for the whole file,
+for each policy (the records that moved a score under it) and each list (the records listings
+rest on), by record kind and by group. The metric keeps 6 bytes per record.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from credsim.engine import Day, Metric, PluginParams, World
+from credsim.engine.merge import added
+from credsim.metrics.groups import Groups
+
+__all__ = ["SEEN", "SecretFileMetrics", "notice_reach"]
+
+TOLD, EFFECT = 1, 2
+"""Bits of a record's reach: named to the citizen; only its effect shown."""
+SEEN = frozenset(
+    {"warned", "listed", "delisted", "refused", "account_closed", "detained", "stopped"}
+)
+"""Notice kinds that name their record to the citizen (besides itemised points)."""
+CHUNK = 1 << 16
+
+
+def notice_reach(
+    notices: list[str], about: list[str], opacity: dict[str, str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Lookup tables over notice codes and `about` codes: the reach bit (TOLD, EFFECT or 0) of
+    each notice kind, and of a `points` notice about each policy."""
+    by_kind = np.array(
+        [TOLD if n in SEEN else EFFECT if n in ("grade_down", "grade_up") else 0 for n in notices]
+        or [0],
+        np.uint8,
+    )
+    by_policy = np.array(
+        [TOLD if opacity.get(a) == "itemised" else EFFECT if a in opacity else 0 for a in about]
+        or [0],
+        np.uint8,
+    )
+    return by_kind, by_policy
+
+
+class SecretFileParams(PluginParams):
+    pass
+
+
+class SecretFileMetrics(Metric):
+    """Records held on citizens, and those they were never told of or saw only the effect of,
+    for the whole file, by policy, list, record kind and group."""
+
+    Params = SecretFileParams
+
+    def init(self, world: World) -> None:
+        self.world = world
+        self.groups = Groups.build(world.traits)
+        self.policies = list(world.scores)
+        self.opacity = {name: info.opacity for name, info in world.scores.items()}
+        self.base = -1
+        self.size = 0
+        self.reach = np.zeros(CHUNK, np.uint8)
+        self.held = np.zeros(CHUNK, np.uint8)  # bit i: moved a score under policy i
+        self.kind = np.zeros(CHUNK, np.uint8)
+        self.who = np.full(CHUNK, -1, np.int32)
+        self.listed: dict[str, list[np.ndarray]] = {}
+        self.listed_action = world.codes.code("action", "listed")
+
+    def _at(self, record_ids: np.ndarray) -> np.ndarray:
+        """Positions of records this process holds (-1 for any other)."""
+        at = record_ids.astype(np.int64) - self.base
+        return np.where((at >= 0) & (at < self.size) & (record_ids >= 0), at, -1)
+
+    def _grow(self, size: int) -> None:
+        if size <= self.reach.shape[0]:
+            return
+        room = max(size, 2 * self.reach.shape[0])
+        for name, fill in (("reach", 0), ("held", 0), ("kind", 0), ("who", -1)):
+            old = getattr(self, name)
+            new = np.full(room, fill, old.dtype)
+            new[: old.shape[0]] = old
+            setattr(self, name, new)
+
+    def measure(self, day: Day) -> None:
+        records = day.records
+        ids = records["record_id"]
+        if ids.shape[0]:
+            if self.base < 0:
+                self.base = int(ids[0])
+            end = int(ids[-1]) - self.base + 1
+            self._grow(end)
+            at = ids - self.base
+            self.kind[at] = records["kind"]
+            self.who[at] = records["attributed_to"]
+            self.size = max(self.size, end)
+        sc = day.score_changes
+        at = self._at(sc["record_id"])
+        for i, name in enumerate(self.policies[:8]):
+            code = self.world.codes.code("policy", name)
+            mine = at[(sc["policy"] == code) & (at >= 0)]
+            self.held[mine] |= np.uint8(1 << i)
+        notices = day.notices
+        at = self._at(notices["record_id"])
+        by_kind, by_policy = notice_reach(
+            self.world.codes.names("notice"), self.world.codes.names("notice_about"), self.opacity
+        )
+        bits = by_kind[notices["notice"]]
+        points = notices["notice"] == self.world.codes.code("notice", "points")
+        bits = np.where(points, by_policy[notices["about"]], bits)
+        ok = at >= 0
+        np.bitwise_or.at(self.reach, at[ok], bits[ok])
+        s = day.sanctions
+        listing = s["action"] == self.listed_action
+        if listing.any():
+            names = self.world.codes.names("consequence")
+            for code in np.unique(s["consequence"][listing]).tolist():
+                rid = s["record_id"][listing & (s["consequence"] == code)]
+                self.listed.setdefault(names[code], []).append(rid[rid >= 0])
+
+    def merge(self, parts: list) -> None:
+        # Shards' records are apart: fold their counts, which `_counts` reads from these.
+        self._parts = [p._counts() for p in parts]
+
+    def _counts(self) -> dict:
+        """Per-group counts of records, told and effect-only, for the file, each policy and each
+        list; per record kind."""
+        n = self.size
+        who, reach, held = self.who[:n], self.reach[:n], self.held[:n]
+        mine = who >= 0
+        who, reach, held, kind = who[mine], reach[mine], held[mine], self.kind[:n][mine]
+        told = (reach & TOLD) > 0
+        effect = ((reach & EFFECT) > 0) & ~told
+        g = self.groups
+
+        def tally(rows: np.ndarray) -> dict[str, np.ndarray]:
+            return {
+                "records": g.count(who[rows]).astype(np.float64),
+                "told": g.count(who[rows & told]).astype(np.float64),
+                "effect_only": g.count(who[rows & effect]).astype(np.float64),
+            }
+
+        out: dict = {"file": tally(np.ones(who.shape[0], bool)), "policies": {}, "lists": {}}
+        for i, name in enumerate(self.policies[:8]):
+            out["policies"][name] = tally((held & np.uint8(1 << i)) > 0)
+        for name, chunks in self.listed.items():
+            ids = np.unique(np.concatenate(chunks)) if chunks else np.empty(0, np.int64)
+            at = self._at(ids)
+            at = at[at >= 0]
+            at = at[self.who[at] >= 0]
+            t = (self.reach[at] & TOLD) > 0
+            e = ((self.reach[at] & EFFECT) > 0) & ~t
+            out["lists"][name] = {
+                "records": float(at.shape[0]),
+                "told": float(t.sum()),
+                "effect_only": float(e.sum()),
+            }
+        names = self.world.codes.names("record_kind")
+        out["kinds"] = {}
+        for code in np.unique(kind).tolist():
+            rows = kind == code
+            out["kinds"][names[code]] = {
+                "records": float(rows.sum()),
+                "told": float((rows & told).sum()),
+                "effect_only": float((rows & effect).sum()),
+            }
+        return out
+
+    def summary(self) -> dict:
+        counts = self._counts()
+        for part in getattr(self, "_parts", []):
+            counts = added(counts, part)
+        k = self.world.people_per_agent
+        sizes = self.groups.sizes(self.world.n, self.world.alive).astype(np.float64)
+
+        def figures(row: dict, i: int | None = None) -> dict:
+            pick = (lambda v: float(v[i])) if i is not None else float
+            records, told, effect = (pick(row[f]) for f in ("records", "told", "effect_only"))
+            unseen = records - told
+            citizens = float(sizes[0 if i is None else i])
+            return {
+                "records": round(records * k),
+                "told": round(told * k),
+                "effect_only": round(effect * k),
+                "hidden": round((unseen - effect) * k),
+                "unseen": round(unseen * k),
+                "unseen_share": round(unseen / records, 6) if records else 0.0,
+                "unseen_per_citizen": round(unseen / citizens, 6) if citizens else 0.0,
+            }
+
+        whole = figures({f: v[0] for f, v in counts["file"].items()})
+        by_policy = {
+            name: {"opacity": self.opacity[name], **figures({f: v[0] for f, v in row.items()})}
+            for name, row in counts["policies"].items()
+        }
+        by_group: dict = {}
+        for i, (trait, label) in enumerate(self.groups.keys[1:], start=1):
+            cell = {"citizens": round(sizes[i] * k), **figures(counts["file"], i)}
+            cell["policies"] = {name: figures(row, i) for name, row in counts["policies"].items()}
+            by_group.setdefault(trait, {})[label] = cell
+        return {
+            "secret_file_records": whole["records"],
+            "secret_file_told": whole["told"],
+            "secret_file_effect_only": whole["effect_only"],
+            "secret_file_hidden": whole["hidden"],
+            "secret_file_unseen": whole["unseen"],
+            "secret_file_unseen_share": whole["unseen_share"],
+            "secret_file_unseen_per_citizen": whole["unseen_per_citizen"],
+            "secret_file_by_policy": by_policy,
+            "secret_file_by_list": {
+                name: figures(row) for name, row in sorted(counts["lists"].items())
+            },
+            "secret_file_by_kind": {
+                name: {key: figures(row)[key] for key in ("records", "unseen", "unseen_share")}
+                for name, row in sorted(counts["kinds"].items())
+            },
+            "secret_file_by_group": by_group,
+        }
