@@ -1,4 +1,5 @@
-"""One citizen's dossier as JSON: traits, the itemised statement and every event naming them."""
+"""One citizen's dossier as JSON: traits, the itemised statement, the state's file (every record
+held on them and what they were told of it) and every event naming them."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pandas as pd
 
 from credsim.errors import UserError
 from credsim.results import Results
+from credsim.results.secret_file import secret_file
 
 __all__ = ["MAX_ROWS", "dossier_json"]
 
@@ -47,6 +49,10 @@ def dossier_json(results: Results, citizen: int, policy: str | None = None) -> d
         if policy is not None and "--policy" in str(err):
             raise
         out["statement"], out["statement_error"] = None, str(err)
+    try:
+        out["secret_file"] = secret_file(results, citizen, truth=True)
+    except UserError:
+        out["secret_file"] = None
     out["policies"] = list(summary.get("policies", {}))
     out["tables"] = {name: _rows(frame) for name, frame in results.dossier(citizen).items()}
     return out

@@ -167,6 +167,19 @@ function showDossier(d) {
     out.push(el("p", {}, el("strong", {text: "Citizen " + d.citizen}),
       " — " + (d.statement_error || "no statement")));
   }
+  const file = d.secret_file;
+  if (file) {
+    const n = file.counts;
+    out.push(el("h4", {text: "The state's file: " + fmt(n.records) + " records, " + fmt(n.unseen)
+      + " the citizen cannot see or contest"}));
+    const rows = file.records.map((r) => Object.assign({}, r,
+      {policies: r.policies.join(", "), lists: r.lists.join(", ")}));
+    out.push(el("details", {"data-table": "secret-file"},
+      el("summary", {text: "told " + fmt(n.told) + ", effect only " + fmt(n.effect_only)
+        + ", never told " + fmt(n.hidden)}),
+      el("div", {class: "dossier-table scroll"}, table(
+        ["day", "source", "kind", "told", "policies", "lists", "truth"], rows, truthClass))));
+  }
   if (d.traits) {
     const keys = Object.keys(d.traits).filter((k) => !k.startsWith("base.")
       && !k.startsWith("score."));
