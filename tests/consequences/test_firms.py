@@ -9,7 +9,7 @@ import pytest
 
 import credsim
 
-SIZE = {"population": 10_000, "days": 120, "seed": 5}
+SIZE = {"population": 10_000, "days": 90, "seed": 5}
 QUIET = ["output.events='none'", "output.report=false", "output.citizens='none'"]
 FIRMS = """
 [behavior.firms]
