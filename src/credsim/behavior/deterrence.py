@@ -17,6 +17,11 @@ D in [0, 1]: a lesson of severity s makes it 1 - (1 - D)(1 - s); it halves every
 (applied lazily from the day of the last lesson, so no day loops over citizens). The citizen's
 propensity for the family's acts is multiplied by 1 - `max_effect` x D. Feedback arrives the next
 day.
+
+Those told of a lesson learn from it too, for the families in `hear_families` (none by default):
+the punished citizen's household, each member with chance `hear_household`, and each friend with
+chance `hear_friends`, each at `heard_weight` of its severity (general deterrence by word of
+mouth: a caught SIM reseller's family and friends resell less).
 """
 
 from __future__ import annotations
@@ -24,9 +29,10 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from credsim.engine import Behavior, Column, Day, PluginParams, ScoreInfo, World
+from credsim.engine.checks import Probability
 from credsim.vocab import ACT_KINDS, check_kind
 
 __all__ = ["Deterrence", "DeterrenceParams"]
@@ -58,6 +64,19 @@ class DeterrenceParams(PluginParams):
     families: dict[str, list[str]] = Field(
         default_factory=_families, description="family -> act kinds a lesson about one deters"
     )
+    hear_families: list[str] = Field(
+        default_factory=list,
+        description="families whose lessons the household and friends hear of and learn from",
+    )
+    hear_household: Probability = Field(
+        1.0, description="chance each household member hears of a lesson (hear_families only)"
+    )
+    hear_friends: Probability = Field(
+        0.0, description="chance each friend hears of a lesson (hear_families only)"
+    )
+    heard_weight: Probability = Field(
+        0.5, description="a heard lesson's severity relative to one's own"
+    )
 
     @field_validator("families")
     @classmethod
@@ -72,6 +91,16 @@ class DeterrenceParams(PluginParams):
         if len(v) > 16:
             raise ValueError(f"at most 16 families (got {len(v)})")
         return v
+
+    @model_validator(mode="after")
+    def _heard(self) -> DeterrenceParams:
+        unknown = [f for f in self.hear_families if f not in self.families]
+        if unknown:
+            raise ValueError(
+                f"hear_families names {', '.join(unknown)}, not a family "
+                f"(families: {', '.join(self.families)})"
+            )
+        return self
 
 
 class Deterrence(Behavior):
@@ -112,6 +141,9 @@ class Deterrence(Behavior):
             kind: i for i, kinds in enumerate(self.params.families.values()) for kind in kinds
         }
         self.lessons: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        names = list(self.params.families)
+        self.hear_mask = sum(1 << names.index(f) for f in set(self.params.hear_families))
+        self.hear = world.stream(f"behavior.{self.name}.hear")
         world.offer("deterrence", self)
 
     def act(self, day: Day) -> None:
@@ -122,8 +154,42 @@ class Deterrence(Behavior):
         if self.lessons is None:
             self.lessons = self._tables()
         citizen, families, severity = self.lesson_rows(told)
+        if self.hear_mask and citizen.shape[0]:
+            citizen, families, severity = self._passed_on(day.day, citizen, families, severity)
         if citizen.shape[0]:
             self._learn(day.day, citizen, families, severity)
+
+    def _passed_on(self, day: int, citizen, mask, sev) -> tuple[np.ndarray, ...]:
+        """The lessons, with those of the `hear_families` also taught to the household members
+        and friends who hear of them (at `heard_weight` of their severity)."""
+        p = self.params
+        rows = np.flatnonzero(mask & self.hear_mask)
+        if rows.shape[0] == 0:
+            return citizen, mask, sev
+        who = citizen[rows].astype(np.int64)
+        code = self.world.state["household"][who].astype(np.int64)
+        size = code >> 4
+        row = np.repeat(rows, size)
+        member = np.repeat(who - (code & 15), size)
+        member += np.arange(row.shape[0]) - np.repeat(np.cumsum(size) - size, size)
+        kin = member != citizen[row]
+        heard_by, heard_row = [member[kin]], [row[kin]]
+        if self.world.graph is not None and p.hear_friends > 0:
+            at, friend = self.world.graph.friend_pairs(who)
+            heard_by.append(friend)
+            heard_row.append(rows[at])
+        chance = np.concatenate(
+            [np.full(heard_by[0].shape[0], p.hear_household)]
+            + [np.full(h.shape[0], p.hear_friends) for h in heard_by[1:]]
+        )
+        by, at = np.concatenate(heard_by), np.concatenate(heard_row)
+        hears = self.hear.uniform(day, by) < chance
+        by, at = by[hears], at[hears]
+        return (
+            np.concatenate([citizen, by.astype(citizen.dtype)]),
+            np.concatenate([mask, mask[at] & self.hear_mask]),
+            np.concatenate([sev, sev[at] * p.heard_weight]),
+        )
 
     def lesson_rows(self, told: dict[str, np.ndarray]) -> tuple[np.ndarray, ...]:
         """(citizen, families as a bit mask, severity) of each lesson in a day's notices."""

@@ -1,6 +1,7 @@
 """Identity harms: legitimate people refused a phone number (and so the internet) at face
 verification after every try they made, the failed tries themselves, and numbers used in someone
-else's name, found or still in use."""
+else's name, found or still in use. Where the transfer ban is enforced, the transfers recorded
+and those recorded against the victim of an impostor (the holder did not transfer the number)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,18 @@ class IdentityMetrics(Metric):
         self.failed_by = np.zeros(self.groups.size)
         self.stolen = 0
         self.found = 0
+        accounts = world.services.get("accounts")
+        self.ban = getattr(accounts, "transfers", None) is not None
+        if self.ban:
+            self.transfer = code("record_kind", "sim_transfer")
+            self.transfers = np.zeros((2, self.groups.size))  # recorded, against a non-seller
+        self.pool = getattr(accounts, "pool", None)
+        if self.pool is not None:
+            self.pooled = np.zeros(self.groups.size)  # records naming a relative, by their group
+            self.pooled_kinds: dict[int, int] = {}
+            self.relatives: list[np.ndarray] = []  # relatives registered, day by day
+            self.no_relative = 0
+            self.read = 0  # days of the pool's log read so far
 
     def measure(self, day: Day) -> None:
         kind, who, actor, detail = (
@@ -51,9 +64,27 @@ class IdentityMetrics(Metric):
         self.failed[day.day] = failed[0]
         self.stolen += int(np.count_nonzero((kind == self.registered) & (who != actor)))
         self.found += int(np.count_nonzero(kind == self.closed))
+        if self.pool is not None:
+            for relatives, none in self.pool.log[self.read :]:
+                self.relatives.append(relatives)
+                self.no_relative += none
+            self.read = len(self.pool.log)
+            on_kin = self.pool.is_pooled(actor, who)
+            if on_kin.any():
+                self.pooled += self.groups.count(who[on_kin])
+                for code, n in zip(*np.unique(kind[on_kin], return_counts=True), strict=True):
+                    self.pooled_kinds[int(code)] = self.pooled_kinds.get(int(code), 0) + int(n)
+        if self.ban:
+            mine = kind == self.transfer
+            self.transfers[0] += self.groups.count(who[mine])
+            self.transfers[1] += self.groups.count(who[mine & (who != actor)])
 
     def merge(self, parts: list) -> None:
         add_up(self, parts, "refused", "failed", "failed_by", "stolen", "found")
+        if self.ban:
+            add_up(self, parts, "transfers")
+        if self.pool is not None:
+            add_up(self, parts, "pooled", "pooled_kinds", "relatives", "no_relative")
 
     def summary(self) -> dict:
         k = self.k
@@ -65,7 +96,7 @@ class IdentityMetrics(Metric):
         for i, (trait, label) in enumerate(self.groups.keys[1:], start=1):
             by.setdefault(trait, {})[label] = round(totals[i] * k)
             failed.setdefault(trait, {})[label] = round(self.failed_by[i] * k)
-        return {
+        out = {
             "internet_access_denied": round(totals[0] * k),
             "registration_attempts_failed": round(self.failed_by[0] * k),
             "registration_attempts_failed_by_group": failed,
@@ -73,6 +104,45 @@ class IdentityMetrics(Metric):
             "numbers_registered_by_impostors": self.stolen * k,
             "numbers_in_others_names_found": self.found * k,
             "numbers_in_others_names_active": active * k,
+        }
+        if self.ban:
+            out.update(self._ban(k))
+        if self.pool is not None:
+            out.update(self._pooling(k))
+        return out
+
+    def _pooling(self, k: int) -> dict:
+        """Relatives whose IDs their users pooled: how many, and the records of the users' acts
+        that name them, by the relative's group and by record kind."""
+        registered = np.concatenate([np.empty(0, np.int64), *self.relatives])
+        exposed = self.groups.count(np.unique(registered))
+        by = self.groups.nested({"exposed": exposed, "records": self.pooled}, k)
+        names = self.world.codes.names("record_kind")
+        return {
+            "pooled_ids": registered.shape[0] * k,
+            "pooled_ids_no_relative": self.no_relative * k,
+            "pooled_relatives_exposed": round(float(exposed[0]) * k),
+            "pooled_records_on_relatives": round(float(self.pooled[0]) * k),
+            "pooled_records_by_kind": {
+                names[c]: n * k for c, n in sorted(self.pooled_kinds.items())
+            },
+            "pooled_by_group": by,
+        }
+
+    def _ban(self, k: int) -> dict:
+        """Transfers recorded under the ban, and those whose holder did not transfer the number
+        (an impostor registered it in their name), by group."""
+        recorded, wrongly = self.transfers
+        by: dict = {}
+        for i, (trait, label) in enumerate(self.groups.keys[1:], start=1):
+            by.setdefault(trait, {})[label] = {
+                "recorded": round(recorded[i] * k),
+                "recorded_wrongly": round(wrongly[i] * k),
+            }
+        return {
+            "sim_transfers_recorded": round(recorded[0] * k),
+            "sim_transfers_recorded_wrongly": round(wrongly[0] * k),
+            "sim_transfers_by_group": by,
         }
 
     def daily_totals(self) -> dict[str, np.ndarray]:

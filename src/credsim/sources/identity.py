@@ -14,6 +14,16 @@ the applicant will retry (0), or an impostor caught (1).
 
 Who is paired with whom (the victim of an impostor, the buyer of a SIM) is a fixed random
 matching of the whole population, computed from a hash: nothing per pair is stored.
+
+The ban on transfers (MIIT, December 2019) is enforced when `transfer_detection` > 0: a number in
+someone else's hands, resold or registered by an impostor, is found with that chance after
+`transfer_detection_mean_days` on average, closed, and recorded as a `sim_transfer` against its
+registered holder. The carrier cannot tell a sale from a theft, so the victim of an impostor is
+recorded as a transferrer: a record with a true actor who is someone else. Policies and lists
+price the record as a scenario says; deterrence reads it as a lesson about `sim_resale`.
+
+With `pooling`, users of a gaming service register a relative's ID as their own, and the records
+of some of their acts name the relative (credsim.sources.pooling).
 """
 
 from __future__ import annotations
@@ -32,6 +42,7 @@ from credsim.engine.checks import (
 from credsim.engine.regions import region_of
 from credsim.engine.rng import Stream
 from credsim.engine.traits import LabelTables
+from credsim.sources.pooling import PooledIds, PoolingParams
 
 __all__ = ["IdentityParams", "IdentitySource"]
 
@@ -73,6 +84,21 @@ class IdentityParams(PluginParams):
         2.0, description="false non-match rate of a retry relative to a first try"
     )
     check_mean_days: Days = Field(90.0, description="mean days until a check finds one")
+    transfer_detection: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="chance that the transfer ban's enforcement finds a number in someone "
+        "else's hands and records a transfer against its registered holder (0: not enforced)",
+    )
+    transfer_detection_mean_days: Days = Field(
+        30.0, description="mean days from a transfer to its detection"
+    )
+    pooling: PoolingParams | None = Field(
+        None,
+        description="relatives' IDs pooled by their users (credsim.sources.pooling); None: "
+        "pooling is only the platform's record of verified assets",
+    )
 
     @model_validator(mode="after")
     def _chances(self) -> IdentityParams:
@@ -130,6 +156,19 @@ class IdentitySource(Source):
         self.checks = world.calendar(
             {"owner": "int32", "user": "int32", "actor": "int32", "act_id": "int64"}
         )
+        self.transfers = None
+        if p.transfer_detection > 0:
+            self.records["sim_transfer"] = codes.code("record_kind", "sim_transfer")
+            # What the record says the holder did: sold the number on.
+            world.record_acts.setdefault("sim_transfer", set()).add("sim_resale")
+            self.transfers = world.calendar(
+                {"owner": "int32", "user": "int32", "actor": "int32", "act_id": "int64"}
+            )
+            for s in ("transfer", "transfer_wait"):
+                self.streams[s] = world.stream(f"source.{self.name}.{s}")
+        self.pool = None
+        if p.pooling is not None:
+            self.pool = PooledIds(p.pooling, world, world.stream(f"source.{self.name}.pooling"))
         world.offer("accounts", self)
         self._register_at_start(world)
 
@@ -191,12 +230,17 @@ class IdentitySource(Source):
         self._record(
             day, "sim_closed", due["owner"][still], due["actor"][still], due["act_id"][still]
         )
+        if self.transfers is not None:
+            self._enforce_ban(day)
         again = self.retries.pop(t)
         if self.world.alive is not None and again["actor"].shape[0]:
             living = self.world.alive(again["actor"])
             again = {f: v[living] for f, v in again.items()}
         self._register(day, again["actor"], again["act_id"], again["attempt"])
         kind, actor, act_id = day.acts["kind"], day.acts["actor"], day.acts["act_id"]
+        if self.pool is not None and self.errors:
+            pooling = kind == self.pool.act
+            self.pool.register(day.day, actor[pooling], act_id[pooling])
         new = kind == self.acts["sim_registration"]
         self._register(day, actor[new], act_id[new], np.ones(int(new.sum()), np.uint8))
         self._steal(
@@ -275,6 +319,24 @@ class IdentitySource(Source):
         self.checks.push(
             t + wait, owner=owner[found], user=user[found], actor=actor[found], act_id=act_id[found]
         )
+        if self.transfers is not None:
+            seen = self.streams["transfer"].uniform(t, actor) < p.transfer_detection
+            wait = self.streams["transfer_wait"].geometric(
+                t, actor[seen], p.transfer_detection_mean_days
+            )
+            self.transfers.push(
+                t + wait, owner=owner[seen], user=user[seen], actor=actor[seen], act_id=act_id[seen]
+            )
+
+    def _enforce_ban(self, day: Day) -> None:
+        """Numbers found in someone else's hands under the transfer ban: closed, and a transfer
+        recorded against the registered holder (whoever put the number there)."""
+        due = self.transfers.pop(day.day)
+        still = (self.sim[due["user"]] & OTHERS) > 0
+        owner, user, actor, act_id = (due[f][still] for f in ("owner", "user", "actor", "act_id"))
+        self.sim[user] &= ~OTHERS
+        self._record(day, "sim_closed", owner, actor, act_id)
+        self._record(day, "sim_transfer", owner, actor, act_id)
 
     def _record(self, day: Day, kind: str, named, actor, act_id, truth: int = 0) -> None:
         """A record; `sim_denied` has true detail 1 when the refused applicant was an impostor

@@ -170,6 +170,8 @@ class Recorder(Source):
             actor, act_id, detail, when, key = (a[seen] for a in (actor, act_id, detail, when, key))
             attributed, kept = self._identify(0, rule, s, actor, key)
             actor, act_id, detail, when, key = (a[kept] for a in (actor, act_id, detail, when, key))
+            if self.errors and rule.identify != "face":
+                attributed = self._pooled(day.day, rule, actor, attributed)
             # The act's detail is truth (a post really sensitive, an appellant who owes nothing);
             # the record holds only the source's own label, if it draws one.
             truth, detail = detail, np.zeros(detail.shape[0], np.uint8)
@@ -208,6 +210,14 @@ class Recorder(Source):
             regions = self.world.regions
             attributed[wrong] = other_in_region(s["whom"], day, key[wrong], actor[wrong], regions)
         return attributed, kept
+
+    def _pooled(self, day: int, rule: RecordRule, actor, attributed):
+        """A record the actor made with a relative's pooled ID names the relative (an identity
+        source with `pooling`; credsim.sources.pooling)."""
+        pool = getattr(self.world.services.get("accounts"), "pool", None)
+        if pool is None:
+            return attributed
+        return pool.named(day, self.act_code[rule.act], actor, attributed)
 
     def _accounts(self):
         accounts = self.world.services.get("accounts")
