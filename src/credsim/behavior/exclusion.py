@@ -95,7 +95,9 @@ class Exclusion(Behavior):
                 f"(policies: {', '.join(world.scores) or 'none'})."
             )
         self.choice = choice
-        self.cuts = CutTies(world.n)
+        # One record of friendship changes: a gaming service's rented ties may already be in it.
+        cuts = world.services.get("cut_ties")
+        self.cuts = cuts if isinstance(cuts, CutTies) else CutTies(world.n)
         world.offer("cut_ties", self.cuts)
         world.offer("exclusion", self)
         self.decide = world.stream(f"behavior.{self.name}.cut")

@@ -5,6 +5,11 @@ caused by records whose true act was a purchase: `points_bought` sums the points
 records), `gaming_penalty_points` the deductions when a platform caught it (`gaming_detected`);
 both count only what the policy actually applied. Cost is price x purchases, by the buyer's
 income band; `points_per_yuan` is net points (granted + penalties) per yuan spent.
+
+A service that charges per point gained (card swiping, `price_yuan_per_point`) is paid when the
+points land: its cost is the price x the points its records gained. `gaming_per_point` then gives,
+per such service and by group, buyers, points gained, penalties, yuan, and yuan per net point:
+who can buy a better score, and at what price.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import numpy as np
 
 from credsim.engine import Day, Metric, PluginParams, World
 from credsim.engine.merge import add_up
+from credsim.metrics.gaming_ties import RentedTieFigures
 from credsim.metrics.groups import Groups
 
 __all__ = ["GamingMetrics", "GrowingIds"]
@@ -72,6 +78,13 @@ class GamingMetrics(Metric):
             self.price_of[list(prices)] = list(prices.values())
             self.names = {code: name for name, code in self.service.code.items()}
             self.policy = world.codes.code("policy", self.service.params.policy)
+        self.per_point = {}
+        if self.service is not None:
+            for name, price in self.service.prices_per_point().items():
+                self.per_point[name] = PerPoint(self.service.code[name], price, self.groups.size)
+        self.rented = None
+        if self.service is not None and self.service.params.rented_ties is not None:
+            self.rented = RentedTieFigures(world, self.service, self.groups)
 
     def measure(self, day: Day) -> None:
         if self.service is None:
@@ -88,6 +101,10 @@ class GamingMetrics(Metric):
             self.per_day[1, day.day] = float(price.sum())
             self.act_ids.extend(acts["act_id"][bought])
             self._services(kind, price)
+        for pp in self.per_point.values():
+            pp.bought(acts, self.groups)
+        if self.rented is not None:
+            self.rented.measure(day)
         records = day.records
         gamed = (records["true_actor"] >= 0) & self.act_ids.contains(records["act_id"])
         if not gamed.any():
@@ -104,6 +121,13 @@ class GamingMetrics(Metric):
             self.totals["points"] += points
             self.per_day[2, day.day] = points[0]
             self.totals["penalty"] += self.groups.count(who, np.minimum(delta, 0))
+        for name, pp in self.per_point.items():
+            yuan = pp.charged(records, changes, mine, self.groups)
+            if yuan is not None:
+                self.totals["yuan"] += yuan
+                self.per_day[1, day.day] += yuan[0]
+                row = self.by_service.setdefault(name, {"purchases": 0, "yuan": 0.0})
+                row["yuan"] += float(yuan[0])
 
     def _services(self, kind: np.ndarray, price: np.ndarray) -> None:
         for code in np.unique(kind).tolist():
@@ -114,6 +138,10 @@ class GamingMetrics(Metric):
 
     def merge(self, parts: list) -> None:
         add_up(self, parts, "totals", "by_service", "buyer_chunks", "per_day")
+        for name, pp in self.per_point.items():
+            pp.merge([part.per_point[name] for part in parts])
+        if self.rented is not None:
+            self.rented.merge([part.rented for part in parts])
 
     def daily_totals(self) -> dict[str, np.ndarray]:
         if self.service is None:
@@ -144,7 +172,7 @@ class GamingMetrics(Metric):
                 "penalty_points": round(float(t["penalty"][i]) * k),
                 "points_per_yuan": round(net / yuan, 6) if yuan else None,
             }
-        return {
+        out = {
             "points_bought": round(float(t["points"][0]) * k),
             "gaming_penalty_points": round(float(t["penalty"][0]) * k),
             "gaming_cost": round(float(t["yuan"][0]) * k, 2),
@@ -157,3 +185,65 @@ class GamingMetrics(Metric):
                 for name, row in sorted(self.by_service.items())
             },
         }
+        if self.rented is not None:
+            out.update(self.rented.summary(k))
+        if self.per_point:
+            out["gaming_per_point"] = {
+                name: pp.summary(self.groups, k) for name, pp in sorted(self.per_point.items())
+            }
+        return out
+
+
+class PerPoint:
+    """A service charging per point gained: its buyers, points, penalties and yuan by group."""
+
+    def __init__(self, code: int, price: float, groups: int) -> None:
+        self.code, self.price = code, price
+        self.act_ids = GrowingIds()
+        self.buyer_chunks: list[np.ndarray] = []
+        self.totals = {k: np.zeros(groups) for k in ("points", "penalty", "yuan")}
+
+    def bought(self, acts, groups: Groups) -> None:
+        mine = acts["kind"] == self.code
+        if mine.any():
+            self.buyer_chunks.append(acts["actor"][mine])
+            self.act_ids.extend(acts["act_id"][mine])
+
+    def charged(self, records, changes, mine, groups: Groups) -> np.ndarray | None:
+        """Yuan charged by group today: the price x the points its records gained."""
+        ours = (records["true_actor"] >= 0) & self.act_ids.contains(records["act_id"])
+        if not ours.any():
+            return None
+        rows = mine & np.isin(changes["record_id"], records["record_id"][ours])
+        delta = changes["delta"][rows].astype(np.float64)
+        who = changes["citizen"][rows]
+        gained = groups.count(who, np.maximum(delta, 0))
+        self.totals["points"] += gained
+        self.totals["penalty"] += groups.count(who, np.minimum(delta, 0))
+        yuan = gained * self.price
+        self.totals["yuan"] += yuan
+        return yuan
+
+    def merge(self, parts: list[PerPoint]) -> None:
+        add_up(self, parts, "totals", "buyer_chunks")
+
+    def summary(self, groups: Groups, k: int) -> dict:
+        bought = np.concatenate([np.empty(0, np.int32), *self.buyer_chunks])
+        buyers = groups.count(np.unique(bought))
+        t = self.totals
+
+        def row(i: int) -> dict:
+            net = float(t["points"][i] + t["penalty"][i])
+            yuan = float(t["yuan"][i])
+            return {
+                "buyers": round(float(buyers[i]) * k),
+                "points": round(float(t["points"][i]) * k),
+                "penalty_points": round(float(t["penalty"][i]) * k),
+                "yuan": round(yuan * k, 2),
+                "yuan_per_net_point": round(yuan / net, 4) if net > 0 else None,
+            }
+
+        by: dict = {}
+        for i, (trait, label) in enumerate(groups.keys[1:], start=1):
+            by.setdefault(trait, {})[label] = row(i)
+        return {"yuan_per_point": self.price, **row(0), "by_group": by}
