@@ -30,6 +30,7 @@ from credsim.metrics import (
     AdversaryMetrics,
     AppealMetrics,
     AssociationMetrics,
+    BureauMetrics,
     CalibrationMetrics,
     CheckpointMetrics,
     ConformityMetrics,
@@ -45,6 +46,7 @@ from credsim.metrics import (
     PlausibilityMetrics,
     PledgeMetrics,
     RailBanMetrics,
+    RewardMetrics,
     SecretFileMetrics,
     SpeechEnforcementMetrics,
     SpeechMetrics,
@@ -122,4 +124,6 @@ def builtin_registry() -> Registry:
     registry.register("metric", "secret_file", SecretFileMetrics)
     registry.register("metric", "rail_bans", RailBanMetrics)
     registry.register("metric", "pledges", PledgeMetrics)
+    registry.register("metric", "rewards", RewardMetrics)
+    registry.register("metric", "bureaus", BureauMetrics)
     return registry

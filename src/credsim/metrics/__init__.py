@@ -3,6 +3,7 @@
 from credsim.metrics.adversaries import AdversaryMetrics
 from credsim.metrics.appeals import AppealMetrics
 from credsim.metrics.association import AssociationMetrics
+from credsim.metrics.bureaus import BureauMetrics
 from credsim.metrics.calibration import CalibrationMetrics
 from credsim.metrics.checkpoints import CheckpointMetrics
 from credsim.metrics.conformity import ConformityMetrics
@@ -18,6 +19,7 @@ from credsim.metrics.perks import PerkMetrics
 from credsim.metrics.plausibility import PlausibilityMetrics
 from credsim.metrics.pledges import PledgeMetrics
 from credsim.metrics.rail_bans import RailBanMetrics
+from credsim.metrics.rewards import RewardMetrics
 from credsim.metrics.secret_file import SecretFileMetrics
 from credsim.metrics.speech import SpeechMetrics
 from credsim.metrics.speech_enforcement import SpeechEnforcementMetrics
@@ -27,6 +29,7 @@ __all__ = [
     "AdversaryMetrics",
     "AppealMetrics",
     "AssociationMetrics",
+    "BureauMetrics",
     "CalibrationMetrics",
     "CheckpointMetrics",
     "ConformityMetrics",
@@ -42,6 +45,7 @@ __all__ = [
     "PlausibilityMetrics",
     "PledgeMetrics",
     "RailBanMetrics",
+    "RewardMetrics",
     "SecretFileMetrics",
     "SpeechEnforcementMetrics",
     "SpeechMetrics",

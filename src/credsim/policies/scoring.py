@@ -73,6 +73,11 @@ class ScoringParams(PluginParams):
         description="share of citizens who consent to be scored; records of the others are "
         "not scored (Rongcheng's current measures need consent)",
     )
+    sources: list[str] | None = Field(
+        None,
+        description="price only the records of these sources (a credit bureau reading its own "
+        "file); None: records of every source",
+    )
     lists: dict[str, ListPoints] = Field(
         default_factory=dict,
         description="list -> what a listing on it does to the score (points, or a drop into a "
@@ -196,6 +201,9 @@ class ScoringPolicy(Policy):
             code = codes.code("record_kind", kind)
             self.points_by_code[code] = pts
             self.rule_by_code[code] = codes.code("rule", f"{self.name}:{rule}")
+        self.source_codes = None
+        if self.params.sources is not None:
+            self.source_codes = np.array([codes.code("source", s) for s in self.params.sources])
         self.recovery_rule = codes.code("rule", f"{self.name}:recovery")
         self.network_rule = codes.code("rule", f"{self.name}:network")
         self.recoveries = world.calendar(
@@ -213,6 +221,8 @@ class ScoringPolicy(Policy):
         kind = records["kind"]
         rule = self.rule_by_code[kind]
         priced = rule >= 0
+        if self.source_codes is not None and priced.any():
+            priced &= np.isin(records["source"], self.source_codes)
         if self.params.consent_share < 1.0 and priced.any():
             priced &= self.consents(records["attributed_to"])
         if self.params.min_age > 0 and priced.any():
