@@ -44,11 +44,6 @@ class PledgeMetrics(Metric):
         self.by_list: dict[str, dict[str, float]] = {}
         self.waiting: dict[tuple[int, int], int] = {}
         """(list code, citizen) -> the day their removal was held."""
-        self.on = any(
-            getattr(getattr(service, "params", None), "pledge", None) is not None
-            for name, service in sorted(world.services.items())
-            if name.startswith("list:")
-        )
 
     def measure(self, day: Day) -> None:
         s = day.sanctions
@@ -91,8 +86,6 @@ class PledgeMetrics(Metric):
         add_up(self, parts, "tally", "by_list")
 
     def summary(self) -> dict:
-        if not self.on:
-            return {}
         k = self.world.people_per_agent
         whole = {name: round(v[0] * k) for name, v in self.tally.items()}
         return {

@@ -104,8 +104,6 @@ class RailBanMetrics(Metric):
         add_up(self, parts, "tally", "by_list")
 
     def summary(self) -> dict:
-        if not self.lists:
-            return {}
         k = self.world.people_per_agent
         whole = {name: round(v[0] * k) for name, v in self.tally.items()}
         return {
