@@ -57,9 +57,12 @@ def _small(seed: int = 1, days: int = 30, quiet: bool = True, population: int = 
 
 
 def test_the_90_percent_interval_covers_most_fresh_single_runs():
-    """The interval of 20 replicates holds the figure of at least 85 of 100 runs with fresh
-    seeds (Weibull percentiles: 90% expected; the plain linear ones would give about 81%).
-    Replicates and fresh runs are the same tasks `run_replicates` hands to its backend."""
+    """The interval of 20 replicates holds the figure of about 90% of runs with fresh seeds
+    (Weibull percentiles; the plain linear ones would give about 81%). One interval's own
+    coverage is random (a Beta(18.9, 2.1) draw: 0.90 +- 0.064), so six disjoint sets of 20 runs
+    each give an interval, checked against the 100 runs outside it; their mean coverage is
+    0.90 +- 0.027 and must be at least 0.84. Replicates and fresh runs are the same tasks
+    `run_replicates` hands to its backend."""
     scenario = _small(days=20, population=1_000).to_dict()
     seeds = replicate_seeds(1, 20) + list(range(10_001, 10_101))
     tasks = [ReplicateTask(i, seed, scenario) for i, seed in enumerate(seeds)]
@@ -67,12 +70,15 @@ def test_the_90_percent_interval_covers_most_fresh_single_runs():
         done = {
             task.replicate: out["summary"] for task, out in pool.map_unordered(run_replicate, tasks)
         }
-    mean, low, high, _ = aggregate_summaries([done[i] for i in range(20)])
-    bounds = (low["records_total"], high["records_total"])
-    assert bounds[0] < mean["records_total"] < bounds[1]  # a figure with real spread
-    fresh = [done[i]["records_total"] for i in range(20, 120)]
-    covered = sum(bounds[0] <= value <= bounds[1] for value in fresh)
-    assert covered >= 85, (covered, bounds)
+    coverage = []
+    for first in range(0, 120, 20):
+        inside = range(first, first + 20)
+        mean, low, high, _ = aggregate_summaries([done[i] for i in inside])
+        bounds = (low["records_total"], high["records_total"])
+        assert bounds[0] < mean["records_total"] < bounds[1]  # a figure with real spread
+        fresh = [done[i]["records_total"] for i in range(120) if i not in inside]
+        coverage.append(sum(bounds[0] <= value <= bounds[1] for value in fresh) / len(fresh))
+    assert sum(coverage) / len(coverage) >= 0.84, coverage
 
 
 FILES = [
