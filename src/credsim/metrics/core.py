@@ -18,7 +18,6 @@ import pandas as pd
 
 from credsim.engine import Column, Day, Metric, PluginParams, World
 from credsim.engine.merge import add_up
-from credsim.errors import UserError
 from credsim.metrics.groups import Groups, ScoreHistogram
 from credsim.metrics.harm import WRONGFUL, ButForHarms, kinds_of
 
@@ -84,19 +83,16 @@ class CoreMetrics(ButForHarms, Metric):
         self.flows = {name: np.zeros((world.days, self.groups.size)) for name in FLOWS}
         self.stocks = {name: np.zeros((world.days, self.groups.size)) for name in STOCKS}
         self.lists = list(world.sanctions.items())
-        if len(self.lists) > MAX_LISTS:
-            raise UserError(
-                f"this scenario keeps {len(self.lists)} lists ({', '.join(world.sanctions)}); "
-                f"the core metric tracks at most {MAX_LISTS} (a bit each per citizen): leave "
-                "out or switch off the consequences that keep the others."
-            )
+        self.tracked = self.lists[:MAX_LISTS]
+        """Lists whose wrong records are marked (a bit each per citizen): a further list counts in
+        every stock and flow, but not in the weaker `touched` figures nor in the reasons."""
         self.wrong = state["wrongful_basis"]
         codes = world.codes
         self.basis_codes = [
-            np.array([codes.code("record_kind", k) for k in info.basis]) for _, info in self.lists
+            np.array([codes.code("record_kind", k) for k in info.basis]) for _, info in self.tracked
         ]
         self.list_code = {
-            codes.code("consequence", name): i for i, (name, _) in enumerate(self.lists)
+            codes.code("consequence", name): i for i, (name, _) in enumerate(self.tracked)
         }
         self.action = {a: codes.code("action", a) for a in ("listed", "delisted", "refused")}
         self.blocked_code = {codes.code("record_kind", k): m for k, m in BLOCKED.items()}
@@ -231,7 +227,7 @@ class CoreMetrics(ButForHarms, Metric):
     def _touched_now(self, citizens: np.ndarray) -> np.ndarray:
         """On some list whose listing rests on a wrong record of its basis kind."""
         out = np.zeros(citizens.shape[0], bool)
-        for bit, (_, info) in enumerate(self.lists):
+        for bit, (_, info) in enumerate(self.tracked):
             on = self.world.state[info.column][citizens] >= 0
             out |= on & ((self.wrong[citizens] & np.uint8(1 << bit)) > 0)
         return out

@@ -21,7 +21,7 @@ WRONGFUL = np.uint8(0x80)
 
 class ButForHarms:
     """Methods of the core metric that count harm against the counterfactual. The metric holds
-    `world`, `groups`, `k`, `lists`, `wrong`, `flows`, `stocks`, `sanctioned_wrongful`,
+    `world`, `groups`, `k`, `lists`, `tracked`, `wrong`, `flows`, `stocks`, `sanctioned_wrongful`,
     `sanctioned_touched`, `refused_wrongful_by`, `blocked_code` and `but_for`."""
 
     world: World
@@ -89,11 +89,11 @@ class ButForHarms:
         flags = self.wrong[lo:hi]
         wrongful = (flags & WRONGFUL) > 0
         out = {}
-        for bit, (name, _) in enumerate(self.lists):
+        for bit, (name, _) in enumerate(self.tracked):
             out[f"wrong record under {name}"] = int(
                 np.count_nonzero(wrongful & ((flags & np.uint8(1 << bit)) > 0)) * self.k
             )
-        mask = np.uint8((1 << len(self.lists)) - 1)
+        mask = np.uint8((1 << len(self.tracked)) - 1)
         out["no wrong record of their own"] = int(
             np.count_nonzero(wrongful & ((flags & mask) == 0)) * self.k
         )
