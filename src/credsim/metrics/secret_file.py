@@ -10,7 +10,8 @@ is `hidden`: the citizen never heard of it (policies under `nothing`, silent lis
 policy prices: camera records, flagged posts, purchases, checkpoint alerts). Records a citizen
 cannot see or contest are the effect-only and hidden ones; they are counted for the whole file,
 for each policy (the records that moved a score under it) and each list (the records listings
-rest on), by record kind and by group. The metric keeps 6 bytes per record.
+rest on), by record kind and by group (at most 16 policies). The metric keeps 8 bytes per
+record.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ class SecretFileMetrics(Metric):
         self.base = -1
         self.size = 0
         self.reach = np.zeros(CHUNK, np.uint8)
-        self.held = np.zeros(CHUNK, np.uint8)  # bit i: moved a score under policy i
+        self.held = np.zeros(CHUNK, np.uint16)  # bit i: moved a score under policy i
         self.kind = np.zeros(CHUNK, np.uint8)
         self.who = np.full(CHUNK, -1, np.int32)
         self.listed: dict[str, list[np.ndarray]] = {}
@@ -103,10 +104,10 @@ class SecretFileMetrics(Metric):
             self.size = max(self.size, end)
         sc = day.score_changes
         at = self._at(sc["record_id"])
-        for i, name in enumerate(self.policies[:8]):
+        for i, name in enumerate(self.policies[:16]):
             code = self.world.codes.code("policy", name)
             mine = at[(sc["policy"] == code) & (at >= 0)]
-            self.held[mine] |= np.uint8(1 << i)
+            self.held[mine] |= np.uint16(1 << i)
         notices = day.notices
         at = self._at(notices["record_id"])
         by_kind, by_policy = notice_reach(
@@ -148,8 +149,8 @@ class SecretFileMetrics(Metric):
             }
 
         out: dict = {"file": tally(np.ones(who.shape[0], bool)), "policies": {}, "lists": {}}
-        for i, name in enumerate(self.policies[:8]):
-            out["policies"][name] = tally((held & np.uint8(1 << i)) > 0)
+        for i, name in enumerate(self.policies[:16]):
+            out["policies"][name] = tally((held & np.uint16(1 << i)) > 0)
         for name, chunks in self.listed.items():
             ids = np.unique(np.concatenate(chunks)) if chunks else np.empty(0, np.int64)
             at = self._at(ids)
