@@ -20,6 +20,7 @@ from .sections_enforcement import ENFORCEMENT_SECTIONS
 from .sections_file import FILE_SECTIONS
 from .sections_findings import FINDINGS_SECTION
 from .sections_firms import FIRM_SECTIONS
+from .sections_gaming_identity import GAMING_IDENTITY_SECTIONS
 from .sections_harms import HARM_SECTIONS
 from .sections_mechanisms import MECHANISM_SECTIONS
 from .sections_penalties import PENALTY_SECTIONS
@@ -58,7 +59,8 @@ def _run_facts(run: RunData) -> list[str]:
 ORDER = (
     "findings", "headline", "calibration", "plausibility", "rollout", "scores", "grades",
     "sanctions", "travel", "wrongful", "provinces", "misattribution", "cases", "self-censorship",
-    "exclusion", "gaming", "trust", "adversaries", "identity", "appeals", "perks", "fines",
+    "exclusion", "gaming", "score-price", "platform-rewards", "trust", "adversaries",
+    "identity", "sim-ban", "credit-bureaus", "appeals", "perks", "fines",
     "naming", "speech-enforcement", "checkpoints", "firms", "secret-file", "rail-bans",
     "insider-deletions", "pledges", "association", "demography", "run",
 )  # fmt: skip
@@ -71,6 +73,7 @@ SECTIONS: list[Section] = sorted(
         CASES_SECTION,
         PLAUSIBILITY_SECTION,
         *MECHANISM_SECTIONS,
+        *GAMING_IDENTITY_SECTIONS,
         *PENALTY_SECTIONS,
         *ENFORCEMENT_SECTIONS,
         *FIRM_SECTIONS,

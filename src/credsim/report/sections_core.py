@@ -83,6 +83,27 @@ HEADLINES = {
     "breach_records_exposed": "Records exposed in data breaches",
     "breach_people_exposed": "People exposed in data breaches",
     "insider_edits": "Records edited by insiders",
+    "sim_transfers_recorded": "Phone-number transfers recorded against the ban",
+    "sim_transfers_recorded_wrongly": "Transfers recorded against someone who did not transfer",
+    "pooled_ids": "Relatives' IDs pooled by their users",
+    "pooled_ids_no_relative": "ID pooling bought with no adult relative at home",
+    "pooled_relatives_exposed": "Relatives whose IDs were pooled",
+    "pooled_records_on_relatives": "Records of users' acts naming a relative",
+    "friend_renting_ties": "High-score friends rented as ties",
+    "friend_renting_no_friend_found": "Rented friends the service could not find",
+    "friend_renting_points": "Friends' term points bought by renting friends",
+    "friend_renting_points_to_friends": "Friends' term points the rented friends moved by",
+    "friend_renting_yuan": "Paid for rented friends (yuan)",
+    "friend_renting_yuan_per_point": "Yuan per friends' term point bought",
+    "reward_points": "Points granted for the platform's own products",
+    "reward_records": "Records of the platform's own products' use",
+    "bureau_spread_mean": "Mean spread of a citizen's scores across bureaus",
+    "bureau_spread_wide_share": "Share of citizens with a wide spread across bureaus",
+    "bureau_decisions_split": "Citizens whose lending decision turns on the bureau",
+    "bureau_decisions_split_share": "Share of citizens whose lending decision turns on the bureau",
+    "bureau_applications": "Loan applications scored by the bureaus",
+    "bureau_applications_split": "Loan applications whose decision turns on the bureau",
+    "bureau_applications_split_share": "Share of loan applications split by bureau",
 }
 SHARE_OF = {
     "records_misattributed": "records_total",
@@ -102,6 +123,9 @@ SHOWN_ELSEWHERE = {
     "broker_people_exposed_by_group", "breach_people_exposed_by_group",
     "score_loss_by_association_by_policy", "help_by_group", "sanctioned_wrongful_reasons",
     "plausibility", "replicates", "p5", "p95", "key_findings", "warmup", "after_warmup",
+    "sim_transfers_by_group", "pooled_records_by_kind", "pooled_by_group", "gaming_per_point",
+    "friend_renting_by_group", "reward_points_by_record", "reward_by_group", "bureaus",
+    "bureau_by_group",
 }  # fmt: skip
 
 
