@@ -68,3 +68,4 @@ def test_the_page_opens_with_findings_leaves_out_the_warm_up_and_gives_intervals
     assert "Wrongly per 100,000: 95% interval" in page
     assert "not distinguishable (95%)" in page
     assert "95% Wilson intervals" in page
+    assert "95% Poisson intervals of the count" in page and "By group (counts)" in page

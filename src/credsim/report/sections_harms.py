@@ -7,7 +7,7 @@ from .figures_sanctions import BY_GROUP_DIMS, by_group_rates, group_bars
 from .run import RunData
 from .section import Block, Plot, Section
 from .sections_wrongful import after_warmup_view
-from .spread import group_spread
+from .spread import group_spread, poisson_spread
 from .tables import details, group_table, table
 
 __all__ = ["HARM_SECTIONS"]
@@ -43,13 +43,23 @@ def _misattribution(run: RunData) -> list[Block]:
             "people in the group; the dashed line is the whole population."
             + (run.warmup_caption() if later is not summary else "")
         )
-        spread = group_spread(run, "records_misattributed", 1e5, BY_GROUP_DIMS)
+        spread, counts = group_spread(run, "records_misattributed", 1e5, BY_GROUP_DIMS), ""
         if spread is not None:
             rates, overall = spread.mean, spread.overall
             caption += (
                 f" Means of {run.replicates} replicates with their 90% intervals; pale grey: "
                 "groups the intervals do not separate from the whole population."
             )
+        else:
+            spread = poisson_spread(later, "records_misattributed", 1e5, BY_GROUP_DIMS)
+            caption += (
+                " Whiskers: 95% Poisson intervals of the count (shaded: the whole population's); "
+                "pale grey: groups not distinguishable in this run from the whole population."
+            )
+            rows = group_table(later["by_group"], [("citizens", ""), ("records_misattributed", "")],
+                               {"r": ("records_misattributed", 1e5)}, skip=())  # fmt: skip
+            head = ["Group", "Citizens", "Records misattributed to them", "Per 100,000"]
+            counts = details("By group (counts)", table(head, rows))
         out.append(
             Plot(
                 "misattribution-by-group",
@@ -57,6 +67,8 @@ def _misattribution(run: RunData) -> list[Block]:
                 lambda: group_bars([(title, rates, overall, "{:,.1f}")], [spread]),
             )
         )
+        if counts:
+            out.append(counts)
     return out
 
 

@@ -9,12 +9,19 @@ from html import escape
 import numpy as np
 
 from credsim.results.intervals import interval
-from credsim.results.rates import wilson_interval
+from credsim.results.rates import poisson_interval, wilson_interval
 
 from .run import RunData
 from .tables import fmt
 
-__all__ = ["GroupSpread", "group_spread", "replicates_note", "wilson_spread", "with_interval"]
+__all__ = [
+    "GroupSpread",
+    "group_spread",
+    "poisson_spread",
+    "replicates_note",
+    "wilson_spread",
+    "with_interval",
+]
 
 Interval = tuple[float, float]
 
@@ -78,6 +85,28 @@ def wilson_spread(summary: dict, field: str, per: float, dims: tuple[str, ...]) 
         return GroupSpread(mean, bounds, None, None)
     low, high = wilson_interval(total / k, n / k)
     return GroupSpread(mean, bounds, per * total / n, (per * low, per * high))
+
+
+def poisson_spread(summary: dict, field: str, per: float, dims: tuple[str, ...]) -> GroupSpread:
+    """A count of events (not people: one person can have several) per `per` citizens of each
+    group in one run, with exact 95% Poisson intervals computed on the simulated events."""
+    k = float(summary.get("people_per_agent") or 1)
+
+    def bounds_of(count: float, citizens: float) -> Interval:
+        low, high = poisson_interval(count / k)
+        return per * k * low / citizens, per * k * high / citizens
+
+    mean: dict[str, dict[str, float]] = {}
+    bounds: dict[str, dict[str, Interval]] = {}
+    for dim in dims:
+        for label, v in ((summary.get("by_group") or {}).get(dim) or {}).items():
+            if isinstance(v, dict) and v.get("citizens") and _number(v.get(field)):
+                mean.setdefault(dim, {})[str(label)] = per * v[field] / v["citizens"]
+                bounds.setdefault(dim, {})[str(label)] = bounds_of(v[field], v["citizens"])
+    total, n = summary.get(field), summary.get("citizens")
+    if not (_number(total) and n):
+        return GroupSpread(mean, bounds, None, None)
+    return GroupSpread(mean, bounds, per * total / n, bounds_of(total, n))
 
 
 def _number(value: object) -> bool:
