@@ -237,3 +237,16 @@ def test_an_added_tie_enters_the_friends_mean_until_it_ends():
     out, n = ties.corrected_mean(mean, count, values)
     assert n[0] == 0 and np.isnan(out[0])
     assert len(ties) == 1  # added ties are not cut ties
+
+
+def test_the_report_has_a_section_for_each_mechanism(on_runs):
+    from types import SimpleNamespace
+
+    from credsim.report.sections_gaming_identity import GAMING_IDENTITY_SECTIONS
+
+    run = SimpleNamespace(summary=on_runs[0])
+    for section in GAMING_IDENTITY_SECTIONS:
+        assert section.applies(run), section.id
+        text = " ".join(b for b in section.render(run) if isinstance(b, str))
+        assert "<p>" in text and "<table" in text, section.id
+    assert not any(s.applies(SimpleNamespace(summary={})) for s in GAMING_IDENTITY_SECTIONS)
