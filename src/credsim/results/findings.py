@@ -209,9 +209,10 @@ def _after_warmup(summary: dict[str, Any]) -> dict[str, Any] | None:
     days, refused = after.get("wrongful_sanction_days"), after.get("refused_wrongful")
     if not _number(days) or not _number(refused):
         return None
-    s = Sentence().say("Over the ")
+    s = Sentence().say("Over the " if after.get("first_day") else "Over the run's ")
     s.figure("after_warmup.days", after["days"], count_text(after["days"]))
-    s.say(" days after the warm-up, wrong records kept people on a list ")
+    s.say(" days after the warm-up" if after.get("first_day") else " days")
+    s.say(", wrong records kept people on a list ")
     s.figure("after_warmup.wrongful_sanction_days", days, count_text(days))
     s.say(" person-days longer than without them, and caused ")
     s.figure("after_warmup.refused_wrongful", refused, count_text(refused))
