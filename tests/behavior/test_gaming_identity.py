@@ -43,6 +43,7 @@ rented_ties = { min_score = 700, days = 365, friends = 5 }
 services.id_pooling = { act = "id_pooling", price_yuan = 20, demand = 0.01 }
 [behavior.gaming.services.card_swiping]
 act = "card_swiping"
+price_yuan = 0
 price_yuan_per_point = 10
 points_expected = 3
 demand = 0.002
@@ -176,6 +177,8 @@ def test_card_swiping_is_paid_per_point_gained(on_runs):
     card = on_runs[0]["gaming_per_point"]["card_swiping"]
     assert card["points"] > 0 and card["buyers"] > 0
     assert card["yuan"] == pytest.approx(10 * card["points"])
+    # Nothing is paid up front: the service's takings are the points' price.
+    assert on_runs[0]["gaming_by_service"]["card_swiping"]["yuan"] == pytest.approx(card["yuan"])
     bands = card["by_group"]["income"]
     assert sum(b["yuan"] for b in bands.values()) == pytest.approx(card["yuan"])
     assert sum(b["buyers"] for b in bands.values()) == card["buyers"]
