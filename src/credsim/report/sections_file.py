@@ -114,10 +114,10 @@ def _secret_file(run: RunData) -> list[Block]:
 def _rail(run: RunData) -> list[Block]:
     s = run.summary
     text = (
-        f"<p>{s.get('rail_listed', 0):,} passengers were barred from trains for conduct on a "
-        f"train (smoking, a wrong or invalid ticket), {s.get('rail_listed_wrongly', 0):,} of "
-        "them on a record of someone else's act or of none (staff took the wrong ID). "
-        f"{s.get('rail_refused', 0):,} rail tickets were refused to passengers under such a ban "
+        f"<p>Passengers were barred from trains {s.get('rail_listed', 0):,} times for conduct on "
+        f"a train (smoking, a wrong or invalid ticket), {s.get('rail_listed_wrongly', 0):,} times "
+        "on a record of someone else's act or of none (staff took the wrong ID). Rail tickets "
+        f"refused to passengers under such a ban: {s.get('rail_refused', 0):,} "
         f"({s.get('rail_refused_only_rail', 0):,} to passengers on no other list), over "
         f"{s.get('rail_ban_days', 0):,} person-days of bans.</p>"
     )
@@ -182,12 +182,12 @@ def _deletions(run: RunData) -> list[Block]:
 def _pledges(run: RunData) -> list[Block]:
     s = run.summary
     text = (
-        f"<p>{s.get('pledges_required', 0):,} removals from a list were held until the citizen "
-        "made a public apology or credit-repair pledge (the debt already paid); "
-        f"{s.get('pledges_made', 0):,} pledges were made and {s.get('pledges_refused', 0):,} "
-        f"citizens would not make one. {s.get('pledges_waiting', 0):,} were still waiting on a "
-        f"list at the end; the waits cost {s.get('pledge_wait_days', 0):,} person-days on a list "
-        "with nothing owed.</p>"
+        "<p>Removals from a list held until the citizen made a public apology or credit-repair "
+        f"pledge (the debt already paid): {s.get('pledges_required', 0):,}. Pledges made: "
+        f"{s.get('pledges_made', 0):,}; citizens who would not make one: "
+        f"{s.get('pledges_refused', 0):,}; still held on a list at the end: "
+        f"{s.get('pledges_waiting', 0):,}. The waits cost {s.get('pledge_wait_days', 0):,} "
+        "person-days on a list with nothing owed.</p>"
     )
     out: list[Block] = [text]
     lists = s.get("pledges_by_list") or {}
