@@ -54,6 +54,7 @@ def test_the_tutorial_runs_from_top_to_bottom(tmp_path, monkeypatch):
     spec = {"argv": argv, "display_name": "credsim tutorial", "language": "python"}
     (kernel / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel's inline backend shows figures
     (tmp_path / "tmp").mkdir()
     monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
 
