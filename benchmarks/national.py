@@ -59,7 +59,8 @@ def main() -> None:
         "wall_seconds",
         "loop_seconds",
         "agent_days_per_second",
-        "peak_bytes_per_citizen",
+        "state_bytes_per_citizen",
+        "peak_rss_bytes_per_citizen",
         "peak_rss_bytes",
     ):
         print(f"  {key:<24} {info[key]:,}")

@@ -53,7 +53,8 @@ def measure(scenario: str, n: int, days: int, but_for: str, sets: list[str]) -> 
         "wall_seconds": info["wall_seconds"],
         "agent_days_per_second": info["agent_days_per_second"],
         "state_bytes_per_citizen": info["state_bytes_per_citizen"],
-        "peak_bytes_per_citizen": info["peak_bytes_per_citizen"],
+        "declared_bytes_per_citizen": info["declared_bytes_per_citizen"],
+        "peak_rss_bytes_per_citizen": info["peak_rss_bytes_per_citizen"],
         "peak_rss_bytes": info["peak_rss_bytes"],
     }
 
@@ -72,7 +73,7 @@ def main() -> None:
     rows = []
     print(
         f"{'citizens':>12} {'days':>5} {'but-for':>8} {'loop s':>8} {'agent-days/s':>14} "
-        f"{'B/citizen':>10} {'peak RSS MiB':>13}"
+        f"{'B/citizen':>10} {'peak B/cit.':>11} {'peak RSS MiB':>13}"
     )
     for size in args.sizes:
         for mode in modes:
@@ -80,8 +81,8 @@ def main() -> None:
             rows.append(row)
             print(
                 f"{row['citizens']:>12,} {row['days']:>5} {mode:>8} {row['loop_seconds']:>8.2f} "
-                f"{row['agent_days_per_second']:>14.3e} {row['peak_bytes_per_citizen']:>10.2f} "
-                f"{row['peak_rss_bytes'] / 2**20:>13.0f}"
+                f"{row['agent_days_per_second']:>14.3e} {row['declared_bytes_per_citizen']:>10.2f} "
+                f"{row['peak_rss_bytes_per_citizen']:>11.1f} {row['peak_rss_bytes'] / 2**20:>13.0f}"
             )
         if len(modes) == 2:
             ratio = rows[-1]["loop_seconds"] / rows[-2]["loop_seconds"]

@@ -64,7 +64,7 @@ def measure(citizens: int, days: int, threads: int) -> dict:
         "loop_seconds": info["loop_seconds"],
         "agent_days_per_second": info["agent_days_per_second"],
         "phase_seconds": info["phase_seconds"],
-        "peak_bytes_per_citizen": info["peak_bytes_per_citizen"],
+        "declared_bytes_per_citizen": info["declared_bytes_per_citizen"],
         "peak_rss_bytes": info["peak_rss_bytes"],
         "outcome": info["outcome"],
     }
@@ -101,7 +101,7 @@ def main() -> None:
             f"{citizens:>13,} {days:>5} {r['threads']:>3} {r['build_seconds']:>8.2f} "
             f"{r['loop_seconds']:>9.2f} {r['agent_days_per_second']:>13.3e} {p['act']:>7.2f} "
             f"{p['observe']:>7.2f} {p['score']:>7.2f} {p['respond']:>7.2f} {p['measure']:>7.2f} "
-            f"{r['peak_bytes_per_citizen']:>9.2f} {r['peak_rss_bytes'] / 2**20:>12.0f}",
+            f"{r['declared_bytes_per_citizen']:>9.2f} {r['peak_rss_bytes'] / 2**20:>12.0f}",
             flush=True,
         )
     folder = Path(__file__).resolve().parent.parent / "results"

@@ -116,12 +116,20 @@ def run(
         float | None,
         typer.Option(help="ray --address: seconds to wait for the cluster (default 30)"),
     ] = None,
+    max_memory: Annotated[
+        str | None,
+        typer.Option(help="memory the run may use, e.g. 20G (default: what is available)"),
+    ] = None,
 ) -> None:
     """Run a scenario and write its run directory."""
     from credsim.api import run as run_scenario
+    from credsim.engine.memory import parse_size, set_memory_limit
     from credsim.results.paths import check_out_path, default_out
     from credsim.scenario import load_scenario
+    from credsim.scenario.footprint import check_run_fits, check_shards_fit
 
+    if max_memory is not None:  # before the scenario loads: its population is checked too
+        set_memory_limit(parse_size(max_memory))
     if out is not None and resume is None:  # before anything runs
         check_out_path(out)
     if connect_timeout is not None:
@@ -179,6 +187,10 @@ def run(
             "--backend and --address choose where shards or replicates run: add --shards N or "
             "--replicates K."
         )
+    if shards is None:  # refused before anything is written
+        check_run_fits(loaded)
+    else:
+        check_shards_fit(loaded, shards, backend, address)
     if out is None:
         out = default_out(loaded.name)
     with RunProgress(err_console, loaded.name, loaded.model.days, quiet=quiet) as progress:
@@ -229,12 +241,18 @@ def population(
     seed: Annotated[int, typer.Option(help="random seed")] = 1,
     people_per_agent: Annotated[int, typer.Option(help="people each agent stands for")] = 1,
     json_: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    max_memory: Annotated[
+        str | None, typer.Option(help="memory it may use, e.g. 20G (default: what is available)")
+    ] = None,
 ) -> None:
     """Build a population with its social graph and describe it."""
     import json
 
+    from credsim.engine.memory import parse_size, set_memory_limit
     from credsim.population.describe import describe_population
 
+    if max_memory is not None:
+        set_memory_limit(parse_size(max_memory))
     facts = describe_population(preset, size, seed, people_per_agent)
     if json_:
         print(json.dumps(facts, indent=2))

@@ -109,7 +109,8 @@ RUN_FACTS = [
     ("wall_seconds", "wall time (s)"),
     ("loop_seconds", "of which simulating days (s)"),
     ("agent_days_per_second", "agent-days per second"),
-    ("peak_bytes_per_citizen", "resident bytes per citizen"),
+    ("peak_rss_bytes_per_citizen", "peak memory per citizen (bytes, measured)"),
+    ("state_bytes_per_citizen", "state per citizen (bytes, declared)"),
     ("threads", "Numba threads"),
     ("backend", "backend"),
 ]

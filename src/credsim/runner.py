@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import gc
 import platform
-import resource
 import sys
 import tempfile
 import time
@@ -17,6 +17,7 @@ import tomli_w
 
 from credsim.engine import Codebook, EventLog, Plugin, Population, Simulation
 from credsim.engine.loop import Part
+from credsim.engine.memory import PeakMeter
 from credsim.engine.scope import Scope
 from credsim.engine.threads import wait_passively
 from credsim.results import Results, RunDirectory
@@ -26,6 +27,7 @@ from credsim.results.findings import key_findings
 from credsim.results.timeseries import DIMENSION, GROUP_NAME, timeseries_table
 from credsim.results.warmup import warmup_days, warmup_figures
 from credsim.scenario import SECTIONS, Scenario, load_scenario
+from credsim.scenario.footprint import check_run_fits
 from credsim.version import __version__
 from credsim.vocab import ACT_KINDS, RECORD_KINDS, SANCTION_ACTIONS
 
@@ -36,6 +38,7 @@ __all__ = [
     "population_of",
     "run",
     "scenario_of",
+    "write_report_and_peak",
     "write_results",
 ]
 
@@ -146,8 +149,10 @@ def run(
     (`credsim.run` adds checkpoints). An earlier run in `out` is replaced only with `force`.
     Keyword options (`population`, `days`, `seed`, `overrides`) go to `load_scenario`."""
     scenario = scenario_of(scenario, load_options)
+    check_run_fits(scenario)  # before anything is written
     out = out_dir(scenario, out)
     started = time.perf_counter()
+    meter = PeakMeter()
     with RunDirectory(out, force=force) as rundir:  # checked and made before any work
         sim = build_simulation(scenario)
         sim.initialise()
@@ -155,7 +160,14 @@ def run(
         loop_started = time.perf_counter()
         sim.run(log, on_day)
         loop_seconds = time.perf_counter() - loop_started
-        write_results(rundir, scenario, sim, log, started, loop_seconds)
+        info = write_results(
+            rundir, scenario, sim, log, started, loop_seconds, meter=meter, report=False
+        )
+        n = sim.state.n
+        del sim, log  # the report reads the files: the simulation's memory goes first
+        gc.collect()
+        if scenario.model.output.report:
+            write_report_and_peak(rundir, info, meter, n)
     return Results(out)
 
 
@@ -182,8 +194,14 @@ def write_results(
     started: float,
     loop_seconds: float,
     extra_info: dict | None = None,
-) -> None:
-    """Everything a finished simulation writes besides its event log (into `rundir`)."""
+    meter: PeakMeter | None = None,
+    report: bool = True,
+) -> dict:
+    """Everything a finished simulation writes besides its event log (into `rundir`); `meter`
+    measures the run's peak memory (default: the process's since credsim was imported). With
+    `report=False` the caller writes the report (`write_report_and_peak`) with the run.json
+    returned."""
+    meter = meter or PeakMeter.since_import()
     model = scenario.model
     output = model.output
     summary = {"scenario": scenario.name, "seed": model.seed}
@@ -216,22 +234,46 @@ def write_results(
         rundir.write_parquet("timeseries.parquet", table)
     if output.citizens == "all":
         state = {name: sim.state[name] for name in sim.state}
-        everyone = np.arange(sim.state.n)
-        bases = {p.name: p.base_scores(p.world, everyone) for p in sim.policies}
+        bases = {p.name: _base_scores(p, sim.state.n) for p in sim.policies}
         specs = {spec.name: spec for spec in sim.state.specs}
         table = citizens_table(sim.world, state, bases, sim.twin is not None, specs)
         rundir.write_parquet("citizens.parquet", table)
-    info = _run_info(scenario, sim, started, loop_seconds, log)
-    rundir.write_json("run.json", {**info, **(extra_info or {})})
-    if output.report:
-        from credsim.report import write_report
+    info = {**_run_info(scenario, sim, started, loop_seconds, log), **(extra_info or {})}
+    rundir.write_json("run.json", info | _peak(meter, sim.state.n))
+    if report and output.report:
+        write_report_and_peak(rundir, info, meter, sim.state.n)
+    return info
 
-        write_report(rundir.path)
+
+def write_report_and_peak(rundir: RunDirectory, info: dict, meter: PeakMeter, n: int) -> None:
+    """Write report.html, then run.json again with the peak memory the report reached (the
+    report shows the run's figures as they were before it)."""
+    from credsim.report import write_report
+
+    write_report(rundir.path)
+    rundir.write_json("run.json", info | _peak(meter, n))
+
+
+def _base_scores(policy: Plugin, n: int, chunk: int = 1 << 20) -> np.ndarray:
+    """Every citizen's score before any record, as citizens.parquet stores it (int16), a
+    chunk of citizens at a time (a policy's own arithmetic can take tens of bytes a citizen)."""
+    out = np.empty(n, np.int16)
+    for lo in range(0, n, chunk):
+        who = np.arange(lo, min(lo + chunk, n))
+        out[lo : lo + chunk] = policy.base_scores(policy.world, who).astype(np.int16)
+    return out
+
+
+def _peak(meter: PeakMeter, n: int) -> dict:
+    """The measured peak: of the process, and per citizen above the process before the run."""
+    return {
+        "peak_rss_bytes": meter.peak(),
+        "peak_rss_bytes_per_citizen": round(meter.above_start() / n, 1),
+    }
 
 
 def _run_info(scenario, sim: Simulation, started: float, loop_seconds: float, log) -> dict:
     n, days = sim.state.n, sim.days
-    peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     return {
         "credsim_version": __version__,
         "python": platform.python_version(),
@@ -252,8 +294,7 @@ def _run_info(scenario, sim: Simulation, started: float, loop_seconds: float, lo
         "agent_days_per_second": round(n * days / max(loop_seconds, 1e-9)),
         "phase_seconds": {k: round(v, 3) for k, v in sim.phase_seconds.items()},
         "state_bytes_per_citizen": sim.state.bytes_per_citizen(),
-        "peak_bytes_per_citizen": round(sim.resident_bytes() / n, 2),
-        "peak_rss_bytes": peak_rss,
+        "declared_bytes_per_citizen": round(sim.resident_bytes() / n, 2),
         "event_rows_written": log.rows_written,
         "argv": sys.argv,
     }

@@ -1,32 +1,228 @@
-"""How much memory this machine has free, so a run that will not fit says so before it starts."""
+"""How much memory a run will need at its peak and how much this machine has, so that a run that
+will not fit says so before it starts; and the peak a run really reached, for run.json.
+
+The need comes from a measured model (credsim.engine.memory_coefficients, fitted by
+benchmarks/memory_model.py): resident memory above the process once its scenario is loaded,
+as fixed bytes plus bytes per agent, for each phase whose peak can be the run's (stepping the
+days, writing the results). credsim.scenario.footprint turns a scenario into such lines.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import math
 import os
+import re
+import resource
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 from credsim.errors import UserError
 
-__all__ = ["available_bytes", "check_fits"]
+__all__ = [
+    "Footprint",
+    "MemoryModel",
+    "PeakMeter",
+    "available_bytes",
+    "check_fits",
+    "format_bytes",
+    "memory_limit",
+    "parse_size",
+    "population_footprint",
+    "set_memory_limit",
+]
+
+_LIMIT: ContextVar[int | None] = ContextVar("credsim_memory_limit", default=None)
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?\s*$", re.IGNORECASE)
 
 
 def available_bytes() -> int:
-    """Memory available to new allocations (MemAvailable), or physical memory if unknown."""
+    """Memory a run may use: the limit set by `memory_limit` (--max-memory), else what this
+    machine has available to new allocations (MemAvailable), else its physical memory."""
+    limit = _LIMIT.get()
+    if limit is not None:
+        return limit
     try:
         with open("/proc/meminfo", encoding="ascii") as meminfo:
             for line in meminfo:
                 if line.startswith("MemAvailable:"):
                     return int(line.split()[1]) * 1024
-    except OSError:
+    except (OSError, ValueError, IndexError):
         pass
     return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
 
 
-def check_fits(needed: int, what: str) -> None:
-    """Raise a UserError naming the memory `what` needs when it exceeds what is available."""
+@contextlib.contextmanager
+def memory_limit(limit: int | None) -> Iterator[None]:
+    """Within the block, runs may use `limit` bytes (None: what the machine has available)."""
+    token = _LIMIT.set(limit)
+    try:
+        yield
+    finally:
+        _LIMIT.reset(token)
+
+
+def set_memory_limit(limit: int | None) -> None:
+    """From now on in this context, runs may use `limit` bytes (the command line's
+    --max-memory; `memory_limit` limits a block)."""
+    _LIMIT.set(limit)
+
+
+def parse_size(text: str, flag: str = "--max-memory") -> int:
+    """'4G', '512M', '4GiB' or a number of bytes -> bytes (powers of 1024)."""
+    found = _SIZE.match(text)
+    if found is None:
+        raise UserError(f"{flag} {text!r}: give a size such as 4G, 512M or 1000000 (bytes).")
+    power = " KMGT".index((found.group(2) or " ").upper())
+    size = int(float(found.group(1)) * 1024**power)
+    if size < 2**20:
+        raise UserError(f"{flag} {text}: at least 1M.")
+    return size
+
+
+def format_bytes(n: float) -> str:
+    """Bytes as GiB or MiB, for messages."""
+    return f"{n / 2**30:.1f} GiB" if n >= 2**30 else f"{n / 2**20:.0f} MiB"
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """Peak resident memory of a piece of work: the most of a few lines, each fixed bytes plus
+    bytes per agent (one line per phase whose peak can be the run's)."""
+
+    lines: tuple[tuple[float, float], ...]
+
+    def bytes(self, agents: int) -> float:
+        """Peak bytes above the process as it is now, for `agents` agents."""
+        return max(fixed + per_agent * agents for fixed, per_agent in self.lines)
+
+    @property
+    def bytes_per_agent(self) -> float:
+        """The largest bytes per agent of any phase."""
+        return max(per_agent for _, per_agent in self.lines)
+
+    @property
+    def fixed_bytes(self) -> float:
+        """The largest fixed bytes of any phase."""
+        return max(fixed for fixed, _ in self.lines)
+
+    def largest(self, free: float) -> int:
+        """The most agents that fit in `free` bytes (0 if none do)."""
+        most = math.inf
+        for fixed, per_agent in self.lines:
+            most = min(most, (free - fixed) / per_agent if per_agent > 0 else math.inf)
+        return max(int(most), 0) if math.isfinite(most) else 2**63 - 1
+
+    def plus(self, fixed: float = 0.0, per_agent: float = 0.0) -> Footprint:
+        """The same work with more fixed bytes and bytes per agent in every phase."""
+        return Footprint(tuple((f + fixed, b + per_agent) for f, b in self.lines))
+
+
+class MemoryModel:
+    """The fitted coefficients (see benchmarks/memory_model.py for how they were measured)."""
+
+    def __init__(self, coefficients: dict | None = None) -> None:
+        if coefficients is None:
+            from credsim.engine.memory_coefficients import COEFFICIENTS
+
+            coefficients = COEFFICIENTS
+        self.c = coefficients
+
+    def plugin(self, key: str, phase: str, declared: int) -> float:
+        """Bytes per agent of one plug-in instance (`section.plugin`, e.g. `sources.recorder`)
+        in `phase`; one the fit has not measured costs its declared state times a factor."""
+        measured = self.c["plugin_bytes_per_agent"].get(key)
+        if measured is not None:
+            return measured[phase]
+        return declared * self.c["state_factor"][phase]
+
+
+def population_footprint(model: MemoryModel | None = None) -> Footprint:
+    """Peak memory of building a population and its graph alone (credsim population)."""
+    c = (model or MemoryModel()).c["population"]
+    return Footprint(((c["fixed_bytes"], c["bytes_per_agent"]),))
+
+
+def _nice(agents: int) -> int:
+    """`agents` rounded down to three significant digits."""
+    if agents < 1000:
+        return agents
+    step = 10 ** (len(str(agents)) - 3)
+    return agents // step * step
+
+
+def check_fits(footprint: Footprint, agents: int, what: str, advice: str) -> None:
+    """Raise a UserError (exit 2) when `what` (with `agents` agents) will not fit in the memory
+    available, naming the largest size that would."""
     free = available_bytes()
-    if needed > free:
-        raise UserError(
-            f"{what} needs about {needed / 2**30:.1f} GiB of memory; this machine has "
-            f"{free / 2**30:.1f} GiB available. Use fewer agents, or set people_per_agent so "
-            "that each agent stands for more people."
-        )
+    need = footprint.bytes(agents)
+    if need <= free:
+        return
+    limited = _LIMIT.get() is not None
+    has = f"--max-memory allows {format_bytes(free)}" if limited else (
+        f"this machine has {format_bytes(free)} available"
+    )  # fmt: skip
+    most = _nice(footprint.largest(free))
+    fits = (
+        f"At most {most:,} agents fit ({advice.format(most=most)})"
+        if most > 0
+        else "Not even one agent fits"
+    )
+    raise UserError(
+        f"{what} needs about {format_bytes(need)} of memory at its peak "
+        f"({format_bytes(footprint.fixed_bytes)} plus {footprint.bytes_per_agent:,.0f} bytes "
+        f"per agent, as measured); {has}. {fits}; or let each agent stand for more people "
+        "(population.people_per_agent), or set --max-memory if more memory will be free."
+    )
+
+
+def _status(key: str) -> int | None:
+    """A figure of /proc/self/status in bytes (None where there is none)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+_AT_IMPORT = _status("VmRSS") or 0
+"""Resident bytes when credsim's engine was imported: the empty process, near enough."""
+
+
+class PeakMeter:
+    """The peak resident memory of this process since the meter started, above what it held
+    then (Linux: VmHWM, reset at the start where /proc/self/clear_refs allows; elsewhere the
+    process's peak since it began)."""
+
+    def __init__(self, base: int | None = None) -> None:
+        """A meter from now; with `base`, one that counts from the process's own peak so far
+        above `base` bytes (see `since_import`)."""
+        if base is not None:
+            self.base = base
+            return
+        self.base = _status("VmRSS") or 0
+        try:
+            with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
+                refs.write("5")  # 5: reset the peak resident size to the current one
+        except OSError:
+            pass
+
+    @classmethod
+    def since_import(cls) -> PeakMeter:
+        """The process's peak above what it held when credsim's engine was imported."""
+        return cls(_AT_IMPORT)
+
+    def peak(self) -> int:
+        """Peak resident bytes of this process since the meter started."""
+        hwm = _status("VmHWM")
+        if hwm is None:
+            hwm = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        return hwm
+
+    def above_start(self) -> int:
+        """Peak resident bytes since the meter started, above those at its start."""
+        return max(self.peak() - self.base, 0)

@@ -261,8 +261,10 @@ def run_checkpointed(
     """Run `scenario` into `out`, saving a checkpoint every `every` days (see the module doc);
     an earlier credsim run in `out` is replaced only with `force`."""
     from credsim.runner import build_simulation, event_log
+    from credsim.scenario.footprint import check_run_fits
 
     every = check_interval(every)
+    check_run_fits(scenario)  # before anything is written
     started = time.perf_counter()
     with PartialDirectory(Path(out), fresh=True, flag="--out", force=force) as rundir:
         sim = build_simulation(scenario)

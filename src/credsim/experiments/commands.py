@@ -42,12 +42,21 @@ def compare(
     force: Annotated[
         bool, typer.Option(help="replace an earlier comparison in --out (refused without it)")
     ] = False,
+    max_memory: Annotated[
+        str | None,
+        typer.Option(help="memory the runs may use, e.g. 20G (default: what is available)"),
+    ] = None,
 ) -> None:
     """Twin run: A and B on the same citizens with the same random draws, compared per citizen."""
     import json
 
     from rich.console import Console
 
+    from credsim.engine.memory import parse_size, set_memory_limit
+    from credsim.scenario.footprint import check_compare_fits
+
+    if max_memory is not None:
+        set_memory_limit(parse_size(max_memory))
     from credsim.experiments.compare import compare as run_compare
     from credsim.experiments.compare import load_twins
     from credsim.results.paths import check_out_path, default_out
@@ -56,6 +65,7 @@ def compare(
         check_out_path(out)
     options = {"population": population, "days": days, "seed": seed, "overrides": set_}
     twin_a, twin_b = load_twins(a, b, overrides_a=set_a, overrides_b=set_b, **options)
+    check_compare_fits(twin_a, twin_b)  # before the progress bar and anything written
     if out is None:
         out = default_out(f"compare-{twin_a.name}-{twin_b.name}")
     err = Console(stderr=True)

@@ -24,6 +24,7 @@ from credsim.experiments.compare_analysis import Analysis, analyse
 from credsim.results import Results
 from credsim.results.writer import RunDirectory
 from credsim.scenario import Scenario, load_scenario
+from credsim.scenario.footprint import check_compare_fits
 
 __all__ = ["Comparison", "compare", "load_comparison", "load_twins"]
 
@@ -149,6 +150,7 @@ def compare(
         overrides_a=overrides_a,
         overrides_b=overrides_b,
     )
+    check_compare_fits(twin_a, twin_b)  # before anything is written
     if out is None:
         out = Path(tempfile.mkdtemp(prefix="credsim-compare-")) / "compare"
     out = Path(out)

@@ -3,6 +3,7 @@ the means with their 90% intervals."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,11 @@ def run_replicates_cli(
     chosen = make_backend(
         backend, workers=workers, address=address, threads=threads, timeout=timeout
     )
+    if address is None:  # the replicates run on this machine, some at a time
+        from credsim.scenario.footprint import check_replicates_fit
+
+        at_once = min(getattr(chosen, "workers", None) or os.cpu_count() or 1, replicates)
+        check_replicates_fit(loaded, at_once)
     if out is None:
         out = default_out(f"{loaded.name}-x{replicates}")
     progress = progress_bar(err_console, "replicates", quiet=quiet)

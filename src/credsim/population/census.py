@@ -13,7 +13,7 @@ from pydantic import Field, field_validator, model_validator
 
 from credsim.engine import Column, PluginParams, Population, World
 from credsim.engine.checks import MAX_PEOPLE, check_shares
-from credsim.engine.memory import check_fits
+from credsim.engine.memory import check_fits, population_footprint
 from credsim.engine.traits import ColumnTrait, SegmentTrait, Trait
 from credsim.errors import did_you_mean
 from credsim.population.demography import Demography, DemographyParams
@@ -36,8 +36,6 @@ AGE_BANDS = {"0-14": (0, 15), "15-59": (15, 60), "60+": (60, 101)}
 INCOME_LABELS = ["q1", "q2", "q3", "q4", "q5"]
 ROLE_LABELS = ["child", "adult", "grandparent"]
 _NONE = np.empty(0, np.int64)
-BUILD_BYTES_PER_AGENT = 24
-"""Upper bound of the memory a run needs per agent beyond the population's own columns."""
 
 
 class CensusParams(PluginParams):
@@ -94,8 +92,11 @@ class CensusParams(PluginParams):
 
     @model_validator(mode="after")
     def _fits(self) -> CensusParams:
+        # Only what building the population alone needs (credsim population): a run checks its
+        # own, larger need before it starts (credsim.scenario.footprint).
         size = self.size or load_preset(self.preset).data.default_size
-        check_fits(size * (4 + BUILD_BYTES_PER_AGENT) + 2**28, f"a population of {size:,} agents")
+        what = f"a population of {size:,} agents with its social graph"
+        check_fits(population_footprint(), size, what, "--size or --population {most}")
         return self
 
 

@@ -37,7 +37,8 @@ RUN_FACTS = {
     "threads": "Threads",
     "wall_seconds": "Wall time (s)",
     "agent_days_per_second": "Agent-days per second",
-    "peak_bytes_per_citizen": "Peak memory per citizen (bytes)",
+    "peak_rss_bytes_per_citizen": "Peak memory per citizen (bytes, measured)",
+    "state_bytes_per_citizen": "State per citizen (bytes, declared)",
 }
 
 

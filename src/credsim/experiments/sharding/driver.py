@@ -77,6 +77,9 @@ def run_sharded(
     if address is not None and backend != "ray":
         raise UserError(f"--address {address}: only the ray backend joins a cluster.")
     every = None if checkpoint_every is None else check_interval(checkpoint_every)
+    from credsim.scenario.footprint import check_shards_fit
+
+    check_shards_fit(scenario, shards, backend, address)  # before anything is written
     if scenario.model.but_for:
         # Shards do not step the counterfactual yet: the summary says `but_for: false`.
         model = scenario.model.model_copy(update={"but_for": False})

@@ -1,0 +1,205 @@
+"""The memory a scenario's run will need at its peak, from the measured model in
+credsim.engine.memory: fixed bytes plus bytes per agent for the engine, each plug-in, the but-for
+twin, the event log's buffered days and the files written at the end."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+import numpy as np
+
+from credsim.engine.memory import Footprint, MemoryModel, check_fits
+from credsim.scenario.load import Scenario
+
+__all__ = [
+    "act_rate",
+    "agents",
+    "check_compare_fits",
+    "check_replicates_fit",
+    "check_run_fits",
+    "check_shards_fit",
+    "compare_footprint",
+    "declared_bytes",
+    "plugin_keys",
+    "plugin_state_bytes",
+    "run_footprint",
+    "shards_footprint",
+    "twin_bytes",
+]
+
+PHASES = ("loop", "output")
+
+
+def agents(scenario: Scenario) -> int:
+    """The agents a scenario's population has (its size, or its preset's default size)."""
+    name, cls, params = scenario.population
+    return int(cls(name, params).size())
+
+
+def plugin_keys(scenario: Scenario) -> list[tuple[str, str]]:
+    """(`section.plugin`, instance name) of every plug-in instance of a scenario, in run order."""
+    out = []
+    for section, items in scenario.plugins.items():
+        for name, _, _ in items:
+            spec = getattr(scenario.model, section)[name.split("@")[0]]
+            out.append((f"{section}.{spec.plugin}", name))
+    return out
+
+
+def _columns_bytes(plugin: Any) -> int:
+    return sum(np.dtype(c.dtype).itemsize for c in plugin.columns())
+
+
+def declared_bytes(scenario: Scenario) -> list[int]:
+    """Declared state bytes per agent of each plug-in instance (in `plugin_keys` order)."""
+    return [
+        _columns_bytes(cls(name, params))
+        for items in scenario.plugins.values()
+        for name, cls, params in items
+    ]
+
+
+def twin_bytes(scenario: Scenario) -> int:
+    """Declared state bytes per agent of the but-for twin (its population and plug-ins)."""
+    twin = scenario.without_errors()
+    name, cls, params = twin.population
+    return _columns_bytes(cls(name, params)) + sum(declared_bytes(twin))
+
+
+def plugin_state_bytes() -> dict[str, int]:
+    """Declared state bytes per agent of every plug-in of the bundled `everything` scenario."""
+    from credsim.scenario import load_scenario
+
+    everything = load_scenario("everything", population=1000)
+    keys = [key for key, _ in plugin_keys(everything)]
+    return dict(zip(keys, declared_bytes(everything), strict=True))
+
+
+def _rates(table: Any) -> float:
+    """The sum of every `rate` in resolved parameters (acts a citizen may do a day)."""
+    if isinstance(table, dict):
+        total = 0.0
+        for key, value in table.items():
+            if key == "rate" and isinstance(value, int | float) and not isinstance(value, bool):
+                total += max(float(value), 0.0) if not math.isnan(value) else math.inf
+            else:
+                total += _rates(value)
+        return total
+    if isinstance(table, list):
+        return sum(_rates(v) for v in table)
+    return 0.0
+
+
+def act_rate(scenario: Scenario) -> float:
+    """Acts a citizen may do a day: the sum of the behaviours' and adversaries' `rate`s."""
+    resolved = scenario.to_dict()
+    return _rates(resolved.get("behavior", {})) + _rates(resolved.get("adversaries", {}))
+
+
+def _history_days(scenario: Scenario) -> int:
+    resolved = scenario.to_dict()
+    days = [
+        table.get("history_days", 0)
+        for table in resolved.get("behavior", {}).values()
+        if isinstance(table, dict)
+    ]
+    return max([d for d in days if isinstance(d, int)], default=0)
+
+
+def run_footprint(scenario: Scenario, model: MemoryModel | None = None) -> Footprint:
+    """Peak memory of one run of `scenario` in this process (credsim run, credsim.run)."""
+    model = model or MemoryModel()
+    c = model.c
+    keys = plugin_keys(scenario)
+    declared = declared_bytes(scenario)
+    per_agent = {}
+    for phase in PHASES:
+        total = c["core_bytes_per_agent"][phase]
+        for (key, _), own in zip(keys, declared, strict=True):
+            total += model.plugin(key, phase, own)
+        if not scenario.model.but_for:
+            total -= c["twin_bytes_per_state_byte"][phase] * twin_bytes(scenario)
+        per_agent[phase] = max(total, 1.0)
+    output = scenario.model.output
+    loop = per_agent["loop"]
+    if output.events != "none":
+        buffered = min(scenario.model.days, output.flush_days)
+        events = c["event_bytes_per_rate_day"] * act_rate(scenario) * buffered
+        events += c["event_bytes_history"] * min(_history_days(scenario) / 3650, 1.0)
+        loop += events * (output.sample_share if output.events == "sample" else 1.0)
+    files = output.citizens == "all"
+    if files and output.report:
+        out = per_agent["output"]
+    elif files or output.report:
+        out = per_agent["output"] * c["output_share_without_report"]
+    else:
+        out = per_agent["loop"] * c["output_share_without_files"]
+    fixed = c["fixed_bytes"]
+    return Footprint(((fixed["loop"], loop), (fixed["output"], out)))
+
+
+def shards_footprint(scenario: Scenario, model: MemoryModel | None = None) -> Footprint:
+    """Peak memory of a sharded run whose shards all run in this process (--backend local): every
+    shard's state, without the twin, and the merge onto whole-run columns."""
+    model = model or MemoryModel()
+    single = dataclasses.replace(
+        scenario, model=scenario.model.model_copy(update={"but_for": False})
+    )
+    base = run_footprint(single, model)
+    c = model.c
+    return Footprint(
+        ((c["shards_fixed_bytes"], base.bytes_per_agent + c["shards_bytes_per_agent"]),)
+    )
+
+
+def compare_footprint(a: Scenario, b: Scenario, model: MemoryModel | None = None) -> Footprint:
+    """Peak memory of a twin run (credsim compare): A, then B, then both runs' citizens read back
+    side by side."""
+    model = model or MemoryModel()
+    c = model.c
+    most = max(run_footprint(s, model).bytes_per_agent for s in (a, b))
+    return Footprint(((c["compare_fixed_bytes"], most + c["compare_bytes_per_agent"]),))
+
+
+def check_run_fits(scenario: Scenario) -> None:
+    """Refuse (exit 2) a run that will not fit in the memory available, naming the size that
+    would; nothing has been written yet."""
+    n = agents(scenario)
+    what = f"A run of {scenario.name} with {n:,} agents"
+    check_fits(run_footprint(scenario), n, what, "--population {most}")
+
+
+def check_shards_fit(scenario: Scenario, shards: int, backend: str, address: str | None) -> None:
+    """Refuse a sharded run whose shards and merge will not fit here: shards in this process
+    (--backend local) or on a Ray cluster started on this machine (no --address). On a cluster
+    joined with --address the shards run elsewhere; the merge still gathers every citizen here."""
+    n = agents(scenario)
+    what = f"A run of {scenario.name} with {n:,} agents in {shards} shards"
+    footprint = shards_footprint(scenario)
+    if backend == "ray" and address is not None:
+        c = MemoryModel().c
+        footprint = Footprint(((c["shards_fixed_bytes"], c["shards_bytes_per_agent"]),))
+        what += " (the merge on this machine)"
+    check_fits(footprint, n, what, "--population {most}")
+
+
+def check_compare_fits(a: Scenario, b: Scenario) -> None:
+    """Refuse a twin run that will not fit in the memory available."""
+    n = agents(a)
+    what = f"A twin run of {a.name} and {b.name} with {n:,} agents"
+    check_fits(compare_footprint(a, b), n, what, "--population {most}")
+
+
+def check_replicates_fit(scenario: Scenario, workers: int) -> None:
+    """Refuse replicates whose `workers` processes at a time will not fit here together (each a
+    fresh process running one seed, without its report)."""
+    n = agents(scenario)
+    quiet = scenario.model.output.model_copy(update={"report": False})
+    one = run_footprint(
+        dataclasses.replace(scenario, model=scenario.model.model_copy(update={"output": quiet}))
+    ).plus(fixed=MemoryModel().c["process_bytes"])
+    together = Footprint(tuple((f * workers, b * workers) for f, b in one.lines))
+    what = f"{workers} replicates of {scenario.name} at a time with {n:,} agents each"
+    check_fits(together, n, what, "--population {most}, or fewer --workers")
