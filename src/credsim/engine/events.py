@@ -8,6 +8,7 @@ written as dictionary-encoded strings, so pandas and DuckDB show names.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -68,6 +69,10 @@ source itself assigns (a court's listing ground); what really happened travels i
 `true_actor`, `act_id` (-1 for fabricated records) and `true_detail` (the act's detail). A record
 about a firm names the firm in `firm` (-1 for records about a person only) and, in `attributed_to`,
 the person the rule reaches: the firm's registered legal representative."""
+
+ROW_GROUP = 1024 * 1024
+"""Rows per Parquet row group: pyarrow's default, so that a file written one row group at a time
+while the days come is, byte for byte, the file `pq.write_table` writes from the whole range."""
 
 DEFAULTS = {"act_id": 0, "record_id": 0, "detail": 0, "true_detail": 0, "agency": 0, "firm": -1}
 """Fields a producer may leave out: ids are assigned when the phase closes; detail defaults to 0;
@@ -172,7 +177,11 @@ class Batch:
 
 
 class EventLog:
-    """Accumulates finished batches and writes them to `<root>/<table>/days-A-B.parquet`."""
+    """Accumulates finished batches and writes them to `<root>/<table>/days-A-B.parquet`.
+
+    A table's rows are written a row group at a time as soon as a row group's worth has come (to
+    a hidden temporary file, named when the range ends), so memory holds at most one row group
+    per table however many citizens and days a file spans."""
 
     def __init__(
         self,
@@ -193,6 +202,8 @@ class EventLog:
         self.sample_share = sample_share
         self.flush_days = flush_days
         self._pending: dict[str, list[dict[str, np.ndarray]]] = {t: [] for t in TABLES}
+        self._rows: dict[str, int] = dict.fromkeys(TABLES, 0)  # pending, not yet written
+        self._open: dict[str, tuple[pq.ParquetWriter, Path, int]] = {}  # table -> writer, rows
         self._first_day: int | None = None
         self.rows_written: dict[str, int] = dict.fromkeys(TABLES, 0)
 
@@ -209,21 +220,72 @@ class EventLog:
                 mask = sampled(who, self.sample_share)
                 cols = {k: v[mask] for k, v in cols.items()}
             self._pending[table].append(cols)
+            self._rows[table] += int(cols[next(iter(cols))].shape[0])
+            while self.root is not None and self._rows[table] >= ROW_GROUP:
+                self._write_group(table)
         if day - self._first_day + 1 >= self.flush_days:
             self.flush(day)
+
+    def _take(self, table: str, rows: int) -> dict[str, np.ndarray]:
+        """The first `rows` pending rows of `table`, as one array per field (taken off the
+        pending days)."""
+        pieces, have = [], 0
+        pending = self._pending[table]
+        while have < rows:
+            head = pending[0]
+            size = int(head[next(iter(head))].shape[0])
+            if have + size <= rows:
+                pieces.append(pending.pop(0))
+                have += size
+            else:
+                cut = rows - have
+                pieces.append({f: v[:cut] for f, v in head.items()})
+                pending[0] = {f: v[cut:] for f, v in head.items()}
+                have = rows
+        self._rows[table] -= rows
+        return {f: np.concatenate([p[f] for p in pieces]) for f in TABLES[table]}
+
+    def _write_group(self, table: str) -> None:
+        """Write one full row group of `table` to the range's temporary file."""
+        assert self.root is not None and self._first_day is not None
+        arrow = self._to_arrow(table, self._take(table, ROW_GROUP))
+        if table not in self._open:
+            tmp = self._open_path(table)
+            tmp.parent.mkdir(parents=True, exist_ok=True)
+            self._open[table] = (pq.ParquetWriter(tmp, arrow.schema), tmp, 0)
+        writer, tmp, written = self._open[table]
+        writer.write_table(arrow, row_group_size=ROW_GROUP)
+        self._open[table] = (writer, tmp, written + ROW_GROUP)
+
+    def _open_path(self, table: str) -> Path:
+        """The hidden file a range's rows go to until the range ends."""
+        assert self.root is not None
+        return self.root / table / f".{self.prefix}days-{self._first_day:05d}-open.tmp"
 
     def flush(self, last_day: int) -> None:
         """Write what is pending as one file per table."""
         if self.keep == "none" or self._first_day is None or self.root is None:
             return
         for table, chunks in self._pending.items():
-            cols = {f: np.concatenate([c[f] for c in chunks]) for f in TABLES[table]}
             name = f"{self.prefix}days-{self._first_day:05d}-{last_day:05d}.parquet"
             path = self.root / table / name
             path.parent.mkdir(parents=True, exist_ok=True)
-            pq.write_table(self._to_arrow(table, cols), path)
-            self.rows_written[table] += int(cols[next(iter(cols))].shape[0])
+            rest = self._rows[table]
+            if table not in self._open:
+                cols = {f: np.concatenate([c[f] for c in chunks]) for f in TABLES[table]}
+                pq.write_table(self._to_arrow(table, cols), path)
+                self._open_path(table).unlink(missing_ok=True)  # one a killed run left
+                self.rows_written[table] += rest
+                continue
+            writer, tmp, written = self._open.pop(table)
+            if rest:
+                cols = self._take(table, rest)
+                writer.write_table(self._to_arrow(table, cols), row_group_size=ROW_GROUP)
+            writer.close()
+            os.replace(tmp, path)
+            self.rows_written[table] += written + rest
         self._pending = {t: [] for t in TABLES}
+        self._rows = dict.fromkeys(TABLES, 0)
         self._first_day = None
 
     def _to_arrow(self, table: str, cols: dict[str, np.ndarray]) -> pa.Table:
