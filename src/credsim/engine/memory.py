@@ -10,7 +10,6 @@ days, writing the results). credsim.scenario.footprint turns a scenario into suc
 from __future__ import annotations
 
 import contextlib
-import math
 import os
 import re
 import resource
@@ -88,35 +87,50 @@ def format_bytes(n: float) -> str:
 
 @dataclass(frozen=True)
 class Footprint:
-    """Peak resident memory of a piece of work: the most of a few lines, each fixed bytes plus
-    bytes per agent (one line per phase whose peak can be the run's)."""
+    """Peak resident memory of a piece of work: the most of a few phases whose peak can be the
+    run's, each fixed bytes plus bytes per agent, plus a buffer that grows with the agents up to
+    a cap: `(fixed, per_agent)` or `(fixed, per_agent, buffer_per_agent, buffer_cap)`."""
 
-    lines: tuple[tuple[float, float], ...]
+    lines: tuple[tuple[float, ...], ...]
+
+    def _phases(self) -> list[tuple[float, float, float, float]]:
+        return [(*line, 0.0, 0.0)[:4] for line in self.lines]  # type: ignore[misc]
 
     def bytes(self, agents: int) -> float:
         """Peak bytes above the process as it is now, for `agents` agents."""
-        return max(fixed + per_agent * agents for fixed, per_agent in self.lines)
+        return max(f + b * agents + min(e * agents, cap) for f, b, e, cap in self._phases())
 
     @property
     def bytes_per_agent(self) -> float:
-        """The largest bytes per agent of any phase."""
-        return max(per_agent for _, per_agent in self.lines)
+        """The largest bytes per agent of any phase, its buffer apart."""
+        return max(b for _, b, _, _ in self._phases())
 
     @property
     def fixed_bytes(self) -> float:
         """The largest fixed bytes of any phase."""
-        return max(fixed for fixed, _ in self.lines)
+        return max(f for f, _, _, _ in self._phases())
 
     def largest(self, free: float) -> int:
         """The most agents that fit in `free` bytes (0 if none do)."""
-        most = math.inf
-        for fixed, per_agent in self.lines:
-            most = min(most, (free - fixed) / per_agent if per_agent > 0 else math.inf)
-        return max(int(most), 0) if math.isfinite(most) else 2**63 - 1
+        if self.bytes(0) > free:
+            return 0
+        lo, hi = 0, 1
+        while self.bytes(hi) <= free:
+            lo, hi = hi, hi * 2
+            if hi > 2**62:
+                return 2**62
+        while hi - lo > 1:  # the need grows with the agents: bisect
+            mid = (lo + hi) // 2
+            lo, hi = (mid, hi) if self.bytes(mid) <= free else (lo, mid)
+        return lo
 
     def plus(self, fixed: float = 0.0, per_agent: float = 0.0) -> Footprint:
         """The same work with more fixed bytes and bytes per agent in every phase."""
-        return Footprint(tuple((f + fixed, b + per_agent) for f, b in self.lines))
+        return Footprint(tuple((f + fixed, b + per_agent, e, c) for f, b, e, c in self._phases()))
+
+    def times(self, k: int) -> Footprint:
+        """`k` of the same work at once (in separate processes)."""
+        return Footprint(tuple((f * k, b * k, e * k, c * k) for f, b, e, c in self._phases()))
 
 
 class MemoryModel:

@@ -11,6 +11,7 @@ COEFFICIENTS = {
     "twin_bytes_per_state_byte": {"loop": 1.0, "output": 1.0},
     "event_bytes_per_rate_day": 100.0,
     "event_bytes_history": 50.0,
+    "event_buffer_cap_bytes": 200000000,
     "output_share_without_report": 0.6,
     "output_share_without_files": 1.3,
     "population": {"fixed_bytes": 60000000, "bytes_per_agent": 40.0},

@@ -124,11 +124,12 @@ def run_footprint(scenario: Scenario, model: MemoryModel | None = None) -> Footp
         per_agent[phase] = max(total, 1.0)
     output = scenario.model.output
     loop = per_agent["loop"]
+    events = 0.0  # the event log's rows held until a row group's worth has come, per agent
     if output.events != "none":
         buffered = min(scenario.model.days, output.flush_days)
         events = c["event_bytes_per_rate_day"] * act_rate(scenario) * buffered
         events += c["event_bytes_history"] * min(_history_days(scenario) / 3650, 1.0)
-        loop += events * (output.sample_share if output.events == "sample" else 1.0)
+        events *= output.sample_share if output.events == "sample" else 1.0
     files = output.citizens == "all"
     if files and output.report:
         out = per_agent["output"]
@@ -137,7 +138,9 @@ def run_footprint(scenario: Scenario, model: MemoryModel | None = None) -> Footp
     else:
         out = per_agent["loop"] * c["output_share_without_files"]
     fixed = c["fixed_bytes"]
-    return Footprint(((fixed["loop"], loop), (fixed["output"], out)))
+    return Footprint(
+        ((fixed["loop"], loop, events, c["event_buffer_cap_bytes"]), (fixed["output"], out))
+    )
 
 
 def shards_footprint(scenario: Scenario, model: MemoryModel | None = None) -> Footprint:
@@ -200,6 +203,6 @@ def check_replicates_fit(scenario: Scenario, workers: int) -> None:
     one = run_footprint(
         dataclasses.replace(scenario, model=scenario.model.model_copy(update={"output": quiet}))
     ).plus(fixed=MemoryModel().c["process_bytes"])
-    together = Footprint(tuple((f * workers, b * workers) for f, b in one.lines))
+    together = one.times(workers)
     what = f"{workers} replicates of {scenario.name} at a time with {n:,} agents each"
     check_fits(together, n, what, "--population {most}, or fewer --workers")
