@@ -1,4 +1,5 @@
-"""The reference model gives the same outcomes in credsim, Mesa and Starsim (benchmarks/reference).
+"""The reference model gives the same outcomes in credsim, Mesa, Starsim and the hand-written Numba
+and NumPy versions (benchmarks/reference).
 
 Each framework runs the model at 10,000 citizens for 60 days over three seeds; totals are pooled.
 Acts, records and misattributions are checked against the rules' exact expectations; listings,
@@ -6,7 +7,7 @@ refused travel and the mean score (which depend on the friendship network) are c
 credsim and each other framework. A check fails when a difference exceeds 4 standard errors:
 with 10 checks per framework a false alarm has odds of about 1 in 1,500, while a 2x error in any
 rate or a missing friends' term fails by 7 standard errors or more. Mesa and Starsim are the
-`bench` extra; without them only credsim's checks run.
+`bench` extra; without them their checks are skipped.
 """
 
 from __future__ import annotations
@@ -120,6 +121,19 @@ def test_starsim_gives_the_same_outcomes(credsim_pooled):
     # The same kind of friendship network as credsim's and Mesa's (clustered, small world); the
     # benchmark's random network shifts the rounded friends' term (benchmarks/README.md).
     pooled = _pooled([run_starsim(p, network="small_world") for p in _params()])
+    params = _params()[0]
+    assert _check_rules(pooled, params) + _check_against(pooled, credsim_pooled, params) == []
+
+
+@pytest.mark.parametrize("version", ["numba", "numpy"])
+def test_hand_written_versions_give_the_same_outcomes(credsim_pooled, version):
+    """The Numba kernel (the speed limit) and the NumPy version run the same model."""
+    if version == "numba":
+        from numba_model import run_numba as run
+    else:
+        from numpy_model import run_numpy as run
+
+    pooled = _pooled([run(p) for p in _params()])
     params = _params()[0]
     assert _check_rules(pooled, params) + _check_against(pooled, credsim_pooled, params) == []
 

@@ -1,6 +1,7 @@
 """The reference model in Mesa, written as a Mesa user would: one `Citizen` agent per person
-placed on a `Network` space (a Watts-Strogatz friendship graph of degree 20 from networkx),
-`model.agents` to step them, and a `DataCollector` for the daily figures.
+placed on a `Network` space (a networkx graph of the same Watts-Strogatz friendship ties, about
+20 each, as the other hand-written versions: `small_world.py`), `model.agents` to step them, and
+a `DataCollector` for the daily figures.
 
 A day: every citizen acts (in random order); each violation the source sees becomes a record
 that takes points from the citizen it names (1% of them a random other citizen); a travel
@@ -16,6 +17,7 @@ import mesa
 import networkx as nx
 from mesa.discrete_space import CellAgent, Network
 from reference_spec import TRAVEL_ACT, Outcome, ReferenceParams
+from small_world import small_world_ties
 
 __all__ = ["Citizen", "ReferenceModel", "run_mesa"]
 
@@ -83,9 +85,10 @@ class ReferenceModel(mesa.Model):
         self.day = 0
         self.acts = dict.fromkeys([*params.act_rates, TRAVEL_ACT], 0)
         self.records = self.misattributed = self.refused = 0
-        graph = nx.watts_strogatz_graph(
-            params.citizens, round(params.friends), 0.1, seed=params.seed
-        )
+        graph = nx.Graph()
+        graph.add_nodes_from(range(params.citizens))
+        low, high = small_world_ties(params.citizens, params.friends, params.seed)
+        graph.add_edges_from(zip(low.tolist(), high.tolist(), strict=True))
         self.grid = Network(graph, random=self.random)
         self.citizens = [Citizen(self, self.grid[i]) for i in range(params.citizens)]
         self.datacollector = mesa.DataCollector(
