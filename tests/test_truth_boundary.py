@@ -214,6 +214,7 @@ class _Probe(Consequence):
         self.world = world
         self.state = None
         if self.route == "garbage_collector":
+            gc.collect()  # else the first State found may be a dead run's, not yet collected
             self.state = next(o for o in gc.get_objects() if isinstance(o, State))
 
     def respond(self, day: PublicDay) -> None:

@@ -294,3 +294,29 @@ def test_no_friends_means_nan():
     g = graph(5_000, mean_degree=0.0)
     mean, count = g.neighbour_mean(np.ones(5_000))
     assert np.all(count == 0) and np.all(np.isnan(mean))
+
+
+@pytest.mark.parametrize(
+    "friends",
+    [{}, {"block_size": 5}, {"block_size": 2}, {"mean_degree": 7, "cross_share": 0.5, "keep": 0.3}],
+)
+def test_sums_kept_up_to_date_match_a_fresh_pass(friends):
+    """Adding each changed value's delta at its holder's friends gives the sums a full pass gives,
+    and the friend counts, and no citizen has more friends than `max_degree`."""
+    g = graph(6_000, seed=4, cuts=[1_500, 1_500, 4_001], **friends)
+    rng = np.random.default_rng(4)
+    values = rng.integers(0, 2000, g.n).astype(np.int16)
+    sums, count = g.neighbour_sums(values)
+    assert count.max() <= g.max_degree()
+    sums = sums.astype(np.int32)
+    counted = np.zeros(g.n, np.uint8)
+    everyone, ones = np.arange(g.n), np.ones(g.n, np.int32)
+    g.add_to_neighbours(everyone, ones, np.zeros(g.n, np.int32), ones.astype(np.int8), counted)
+    assert (counted == count).all()
+    for _ in range(3):
+        changed = np.sort(rng.choice(g.n, g.n // 7, replace=False))
+        new = values.copy()
+        new[changed] = rng.integers(0, 2000, changed.shape[0])
+        g.add_to_neighbours(changed, new[changed].astype(np.int32) - values[changed], sums)
+        values = new
+        assert (sums == g.neighbour_sums(values)[0]).all()

@@ -25,6 +25,8 @@ class Column:
     owner: str = ""
     truth: bool = False
     doc: str = ""
+    shown: bool = True
+    """Whether citizens.parquet shows it (False: working sums a plug-in keeps for speed)."""
 
 
 class TruthAccessError(RuntimeError):

@@ -20,6 +20,7 @@ from pydantic import Field, model_validator
 
 from credsim.engine import Column, PluginParams, Policy, PublicDay, RecordWorld, ScoreInfo
 from credsim.engine.checks import MAX_LABELS
+from credsim.policies.friends_term import FriendSums, friend_sums_columns
 from credsim.policies.listings import ListPoints, ListReader
 
 __all__ = ["ScoringParams", "ScoringPolicy", "apply_points", "merge_with_defaults"]
@@ -179,6 +180,9 @@ class ScoringPolicy(Policy):
         cols = [Column(self.column, "int16", owner=self.name, doc="score")]
         if self.network_column:
             cols.append(Column(self.network_column, "int16", owner=self.name, doc="friends' term"))
+            if self.params.network_layer == "friends":
+                scored = self.params.min_age > 0 or self.scope is not None
+                cols += friend_sums_columns(self.name, scored)
         return cols + self.list_reader.columns()
 
     def needs(self) -> list[str]:
@@ -209,6 +213,7 @@ class ScoringPolicy(Policy):
         self.recoveries = world.calendar(
             {"citizen": "int32", "points": "int32", "record_id": "int64"}
         )
+        self.friend_sums = FriendSums.of(world, self.name)
         self.list_reader.init(world)
 
     def score(self, day: PublicDay) -> None:
@@ -291,19 +296,25 @@ class ScoringPolicy(Policy):
             return
         term = self.world.state[self.network_column]
         lo, hi = self.world.lo, self.world.hi
-        mean, count = self.friends_mean()
-        target = np.where(
-            count > 0, np.rint(self.params.network_weight * (mean - self.reference())), 0
-        )
-        target = np.clip(np.nan_to_num(target), -32768, 32767).astype(np.int32)
-        moving = lo + np.flatnonzero(target != term[lo:hi])
+        weight, reference = self.params.network_weight, self.reference()
+        sums = self._friend_sums()
+        if sums is not None:  # only citizens whose rounded term changes come out
+            moving, target = sums.moving(self._cut_ties(), term, weight, reference)
+        else:
+            mean, count = self._friends_mean_by_pass()
+            target = np.where(count > 0, np.rint(weight * (mean - reference)), 0)
+            target = np.clip(np.nan_to_num(target), -32768, 32767).astype(np.int32)
+            moving = lo + np.flatnonzero(target != term[lo:hi])
+            target = target[moving - lo]
         if self.scope is not None:
-            moving = moving[self.in_scope(moving)]
+            keep = self.in_scope(moving)
+            moving, target = moving[keep], target[keep]
         if self.params.min_age > 0:
-            moving = moving[self.of_age(moving)]
+            keep = self.of_age(moving)
+            moving, target = moving[keep], target[keep]
         if moving.shape[0] == 0:
             return
-        want = target[moving - lo] - term[moving].astype(np.int32)
+        want = target - term[moving].astype(np.int32)
         none = np.full(moving.shape[0], -1, np.int64)
         rules = np.full(moving.shape[0], self.network_rule, np.int32)
         citizens = moving.astype(np.int32)
@@ -325,11 +336,32 @@ class ScoringPolicy(Policy):
     def friends_mean(self) -> tuple[np.ndarray, np.ndarray]:
         """Per citizen of this process: the mean score of the neighbours who hold one (children,
         the dead and those outside the policy's regions have none), NaN if none does, and how many
-        do; ties cut by citizens (the `cut_ties` service) are left out."""
+        do; ties cut by citizens (the `cut_ties` service) are left out, added ties put in."""
+        sums = self._friend_sums()
+        if sums is not None:
+            return sums.mean_and_count(self._cut_ties())
+        return self._friends_mean_by_pass()
+
+    def _cut_ties(self):
+        """The `cut_ties` service, if the term reads the friendship layer and someone offers it."""
+        if self.params.network_layer != "friends":
+            return None
+        return self.world.services.get("cut_ties")
+
+    def _friend_sums(self) -> FriendSums | None:
+        """The running friends' sums, brought up to date, if they can stand for a full pass
+        (not when the graph changes: births and deaths)."""
+        sums = self.friend_sums
+        if sums is None or self.world.alive is not None:
+            return None
+        return sums if sums.refresh(self.scores, self.holds_score()) else None
+
+    def _friends_mean_by_pass(self) -> tuple[np.ndarray, np.ndarray]:
+        """`friends_mean` from a full pass over the graph."""
         graph = self.world.graph
         layer = self.params.network_layer
         lo, hi = self.world.lo, self.world.hi
-        cuts = self.world.services.get("cut_ties") if layer == "friends" else None
+        cuts = self._cut_ties()
         scored = self.holds_score()
         if scored is None:
             mean, count = graph.neighbour_mean(self.scores, layer)

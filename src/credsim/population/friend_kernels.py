@@ -13,7 +13,7 @@ from numba import njit, prange
 
 from credsim.engine.rng import draw_u64, draw_uniform
 
-__all__ = ["block_of", "friend_pairs", "friends_pass"]
+__all__ = ["add_to_friends", "block_of", "friend_pairs", "friends_pass"]
 
 _S32 = np.uint64(32)
 _S11 = np.uint64(11)
@@ -328,3 +328,123 @@ def friend_pairs(
             friend[m] = y
             m += 1
     return owner[:m], friend[:m]
+
+
+@njit(parallel=True, cache=True)
+def add_to_friends(
+    citizens,
+    deltas,
+    sums,
+    count_deltas,
+    counts,
+    age,
+    segments,
+    block_size,
+    key_order,
+    homophily,
+    key_ring,
+    ring_t,
+    key_cross,
+    cross_t,
+    perm_a,
+    perm_step,
+    perm_b,
+):
+    """Add deltas[i] to sums[y], and count_deltas[i] to counts[y] when `counts` is not empty, for
+    every friend y of citizens[i] (sorted, no repeats; same ties as friends_pass). Provinces run
+    in parallel: no tie leaves its province, so no two threads write the same citizen."""
+    nrings = ring_t.shape[0]
+    rounds = cross_t.shape[0]
+    ring_back = ring_t[::-1].copy()
+    cut = np.searchsorted(citizens, segments)
+    for prov in prange(segments.shape[0] - 1):
+        prov_start = segments[prov]
+        prov_len = segments[prov + 1] - prov_start
+        big_l = np.uint64(prov_len)
+        partner = np.empty(rounds, np.int64)
+        ahead = np.empty(nrings, np.int64)
+        behind = np.empty(nrings, np.int64)
+        start = stop = length = np.int64(-1)
+        order = pos = ring = np.empty(0, np.int64)
+        for i in range(cut[prov], cut[prov + 1]):
+            x = citizens[i]
+            if not start <= x < stop:
+                _, start, stop = block_of(x, segments, block_size)
+                length = stop - start
+                order, pos = _block_order(age, start, length, key_order, homophily)
+                ring = _wrapped_ring(start, order, nrings)
+            pos_x = pos[x - start]
+            d = deltas[i]
+            dc = count_deltas[i] if counts.shape[0] else 0
+            if ring.shape[0]:
+                # The ring mates ahead of x and behind it are contiguous in the wrapped ring:
+                # hash them in loops that vectorise, then add without branches.
+                near = ring[pos_x + nrings + 1 : pos_x + 2 * nrings + 1]
+                far = ring[pos_x : pos_x + nrings]
+                _hash_edges_from(key_ring, x, near, ring_t, ahead)
+                _hash_edges_from(key_ring, x, far, ring_back, behind)
+                _credit(sums, near, ahead, d)
+                _credit(sums, far, behind, d)
+                if counts.shape[0]:
+                    _credit(counts, near, ahead, dc)
+                    _credit(counts, far, behind, dc)
+            else:  # a block too short for every ring: as _friends_in_block does
+                for k in range(1, min(nrings, length // 2) + 1):
+                    for sign in (1, -1):
+                        if sign == -1 and 2 * k == length:
+                            continue
+                        j = pos_x + sign * k
+                        y = (
+                            start
+                            + order[j - length if j >= length else (j + length if j < 0 else j)]
+                        )
+                        if _kept(key_ring, 0, x, y, ring_t[k - 1]):
+                            sums[y] += d
+                            if counts.shape[0]:
+                                counts[y] += dc
+            xl = x - prov_start
+            for r in range(rounds):
+                partner[r] = -1
+                # _perm_position, written out: a call per citizen and round costs more than it
+                p = np.int64((perm_a[r, prov] * np.uint64(xl) + perm_b[r, prov]) % big_l)
+                yl = _matched(xl, p, np.int64(perm_step[r, prov]), prov_len)
+                if yl < 0 or not _kept(key_cross, r, x, prov_start + yl, cross_t[r]):
+                    continue
+                y = prov_start + yl
+                dup = start <= y < stop and _in_ring(
+                    x, y, pos_x, pos[y - start], length, key_ring, ring_t
+                )
+                for r2 in range(r):
+                    dup |= partner[r2] == yl
+                partner[r] = yl
+                if not dup:
+                    sums[y] += d
+                    if counts.shape[0]:
+                        counts[y] += dc
+
+
+@njit(cache=True)
+def _wrapped_ring(start, order, nrings):
+    """Citizen ids in ring order with `nrings` wrapped around at each end, so that every member's
+    ring mates either side are contiguous; empty when the block is too short for every ring."""
+    length = order.shape[0]
+    if length <= 2 * nrings:
+        return np.empty(0, np.int64)
+    ring = np.empty(length + 2 * nrings, np.int64)
+    for j in range(ring.shape[0]):
+        at = j - nrings
+        at = at + length if at < 0 else (at - length if at >= length else at)
+        ring[j] = start + order[at]
+    return ring
+
+
+@njit(inline="always", cache=True)
+def _hash_edges_from(key, x, others, thresholds, kept):
+    for k in range(others.shape[0]):
+        kept[k] = _kept(key, 0, x, others[k], thresholds[k])
+
+
+@njit(inline="always", cache=True)
+def _credit(out, at, kept, d):
+    for k in range(at.shape[0]):
+        out[at[k]] += d * kept[k]

@@ -213,6 +213,60 @@ class SocialGraph:
             raise ValueError(f"values must be boolean, integer or real, got dtype {values.dtype}")
         return self._pass(np.ascontiguousarray(values), layer, want_mean=True)
 
+    def neighbour_sums(
+        self, values: np.ndarray, layer: str = "friends"
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Per citizen: the sum of integer `values` over its neighbours in `layer` (int64, exact:
+        the pass adds whole numbers in float64, far below 2**53) and the number of neighbours
+        (int32). Only the graph's own citizens are filled in."""
+        values = np.asarray(values)
+        if not (values.dtype == np.bool_ or np.issubdtype(values.dtype, np.integer)):
+            raise ValueError(f"values must be boolean or integer, got dtype {values.dtype}")
+        mean, count = self.neighbour_mean(values, layer)
+        with np.errstate(invalid="ignore"):
+            total = np.where(count > 0, mean * count, 0.0)
+        return np.rint(total).astype(np.int64), count
+
+    def max_degree(self, layer: str = "friends") -> int:
+        """The most friends any citizen can have in the friendship layer (its rings both ways,
+        one partner per cross round)."""
+        if layer != "friends":
+            raise ValueError(f"max_degree covers the friendship layer only, not {layer!r}")
+        fp = self.params.friends
+        return 2 * min(self._ring_t.shape[0], fp.block_size // 2) + self._cross_t.shape[0]
+
+    def add_to_neighbours(
+        self,
+        citizens: np.ndarray,
+        deltas: np.ndarray,
+        sums: np.ndarray,
+        count_deltas: np.ndarray | None = None,
+        counts: np.ndarray | None = None,
+    ) -> None:
+        """Add deltas[i] to `sums` (and count_deltas[i] to `counts`) at every friend of
+        citizens[i], in place: a neighbour sum kept up to date with the values that changed.
+        `citizens` are sorted without repeats; `sums` and `counts` span every citizen. Integer
+        arrays give the same result for any number of threads."""
+        citizens = np.ascontiguousarray(citizens, np.int64)
+        if citizens.shape[0] == 0:
+            return
+        if citizens[0] < 0 or citizens[-1] >= self.n or np.any(np.diff(citizens) <= 0):
+            raise ValueError(f"citizens must be sorted, without repeats, in [0, {self.n})")
+        if counts is None:
+            counts = count_deltas = np.empty(0, np.int32)
+        fp = self.params.friends
+        kern.add_to_friends(
+            citizens,
+            np.ascontiguousarray(deltas),
+            sums,
+            np.ascontiguousarray(count_deltas),
+            counts,
+            self.age,
+            self.segments,
+            fp.block_size,
+            *self._friend_tables(),
+        )
+
     def degrees(self, layer: str = "friends") -> np.ndarray:
         """Number of neighbours of every citizen in `layer` (int32)."""
         return self._pass(np.empty(0, np.float64), layer, want_mean=False)[1]

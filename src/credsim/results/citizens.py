@@ -97,8 +97,9 @@ def citizens_table(
         cols["household"] = pa.array((everyone - position).astype(np.int32))
         cols["household_size"] = pa.array(state_columns["household"] >> 4)
     for name, values in state_columns.items():
-        if name not in PACKED and name not in DECODED:
-            cols[name] = _state_column(values, specs.get(name))
+        spec = specs.get(name)
+        if name not in PACKED and name not in DECODED and (spec is None or spec.shown):
+            cols[name] = _state_column(values, spec)
     if "sim" in state_columns:
         cols["sim_own_name"] = pa.array((state_columns["sim"] & 0x01) > 0)
         cols["sim_in_another_name"] = pa.array((state_columns["sim"] & 0x02) > 0)
