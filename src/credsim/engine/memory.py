@@ -143,14 +143,6 @@ class MemoryModel:
             coefficients = COEFFICIENTS
         self.c = coefficients
 
-    def plugin(self, key: str, phase: str, declared: int) -> float:
-        """Bytes per agent of one plug-in instance (`section.plugin`, e.g. `sources.recorder`)
-        in `phase`; one the fit has not measured costs its declared state times a factor."""
-        measured = self.c["plugin_bytes_per_agent"].get(key)
-        if measured is not None:
-            return measured[phase]
-        return declared * self.c["state_factor"][phase]
-
 
 def population_footprint(model: MemoryModel | None = None) -> Footprint:
     """Peak memory of building a population and its graph alone (credsim population)."""

@@ -23,8 +23,8 @@ __all__ = [
     "compare_footprint",
     "declared_bytes",
     "plugin_keys",
-    "plugin_state_bytes",
     "run_footprint",
+    "run_state_bytes",
     "shards_footprint",
     "twin_bytes",
 ]
@@ -68,15 +68,6 @@ def twin_bytes(scenario: Scenario) -> int:
     return _columns_bytes(cls(name, params)) + sum(declared_bytes(twin))
 
 
-def plugin_state_bytes() -> dict[str, int]:
-    """Declared state bytes per agent of every plug-in of the bundled `everything` scenario."""
-    from credsim.scenario import load_scenario
-
-    everything = load_scenario("everything", population=1000)
-    keys = [key for key, _ in plugin_keys(everything)]
-    return dict(zip(keys, declared_bytes(everything), strict=True))
-
-
 def _rates(table: Any) -> float:
     """The sum of every `rate` in resolved parameters (acts a citizen may do a day)."""
     if isinstance(table, dict):
@@ -108,39 +99,55 @@ def _history_days(scenario: Scenario) -> int:
     return max([d for d in days if isinstance(d, int)], default=0)
 
 
+def run_state_bytes(scenario: Scenario) -> int:
+    """Declared state bytes per agent of a run: its population's columns and its plug-ins'."""
+    name, cls, params = scenario.population
+    return _columns_bytes(cls(name, params)) + sum(declared_bytes(scenario))
+
+
 def run_footprint(scenario: Scenario, model: MemoryModel | None = None) -> Footprint:
-    """Peak memory of one run of `scenario` in this process (credsim run, credsim.run)."""
-    model = model or MemoryModel()
-    c = model.c
-    keys = plugin_keys(scenario)
-    declared = declared_bytes(scenario)
-    per_agent = {}
+    """Peak memory of one run of `scenario` in this process (credsim run, credsim.run).
+
+    Per phase (stepping the days; writing the results), bytes per agent are a base for the
+    engine, population and graph, plus a factor times the state every plug-in declares (so each
+    plug-in costs its own columns' bytes times that factor) and the but-for twin's, plus what
+    grows with the days (pending events of the history arriving, levelling off after the
+    warm-up); the event log holds at most a row group per table; citizens.parquet and the report
+    add their own share."""
+    c = (model or MemoryModel()).c
+    days = scenario.model.days
+    state = run_state_bytes(scenario)
+    twin = twin_bytes(scenario) if scenario.model.but_for else 0
+    history = min(_history_days(scenario) / 3650, 1.0)
+    warm = min(max(days - 10, 0) / c["warm_days"], 1.0)
+    per_agent, fixed = {}, {}
     for phase in PHASES:
-        total = c["core_bytes_per_agent"][phase]
-        for (key, _), own in zip(keys, declared, strict=True):
-            total += model.plugin(key, phase, own)
-        if not scenario.model.but_for:
-            total -= c["twin_bytes_per_state_byte"][phase] * twin_bytes(scenario)
-        per_agent[phase] = max(total, 1.0)
+        k = c["bytes_per_agent"][phase]
+        per_agent[phase] = (
+            k["base"]
+            + k["per_state_byte"] * state
+            + k["per_twin_byte"] * twin
+            + (k["days"] + k["history"] * history) * warm
+        )
+        fixed[phase] = c["fixed_bytes"][phase] + k["days_fixed"] * max(days - 10, 0)
     output = scenario.model.output
-    loop = per_agent["loop"]
     events = 0.0  # the event log's rows held until a row group's worth has come, per agent
     if output.events != "none":
-        buffered = min(scenario.model.days, output.flush_days)
+        buffered = min(days, output.flush_days)
         events = c["event_bytes_per_rate_day"] * act_rate(scenario) * buffered
-        events += c["event_bytes_history"] * min(_history_days(scenario) / 3650, 1.0)
+        events += c["event_bytes_history"] * history
         events *= output.sample_share if output.events == "sample" else 1.0
-    files = output.citizens == "all"
-    if files and output.report:
-        out = per_agent["output"]
-    elif files or output.report:
-        out = per_agent["output"] * c["output_share_without_report"]
+    cap = c["event_buffer_cap_bytes"]
+    loop = (fixed["loop"], per_agent["loop"], events, cap)
+    if output.citizens == "all" and output.report:
+        out = (fixed["output"], per_agent["output"])
+    elif output.citizens == "all" or output.report:
+        out = (fixed["output"], per_agent["output"] * c["output_share_without_report"])
     else:
-        out = per_agent["loop"] * c["output_share_without_files"]
-    fixed = c["fixed_bytes"]
-    return Footprint(
-        ((fixed["loop"], loop, events, c["event_buffer_cap_bytes"]), (fixed["output"], out))
-    )
+        out = (c["fixed_bytes_without_files"], per_agent["loop"] * c["output_share_without_files"])
+    # Part of what the event log held stays with the process while the results are written.
+    retained = c["event_share_retained"]
+    return Footprint((loop, (*out, events * retained, cap * retained)))
 
 
 def shards_footprint(scenario: Scenario, model: MemoryModel | None = None) -> Footprint:
