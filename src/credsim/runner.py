@@ -239,6 +239,7 @@ def write_results(
         table = citizens_table(sim.world, state, bases, sim.twin is not None, specs)
         rundir.write_parquet("citizens.parquet", table)
     info = {**_run_info(scenario, sim, started, loop_seconds, log), **(extra_info or {})}
+    info |= {"peak_rss_bytes_per_citizen_before_report": _per_citizen(meter, sim.state.n)}
     rundir.write_json("run.json", info | _peak(meter, sim.state.n))
     if report and output.report:
         write_report_and_peak(rundir, info, meter, sim.state.n)
@@ -247,7 +248,7 @@ def write_results(
 
 def write_report_and_peak(rundir: RunDirectory, info: dict, meter: PeakMeter, n: int) -> None:
     """Write report.html, then run.json again with the peak memory the report reached (the
-    report shows the run's figures as they were before it)."""
+    report shows the peak before it, so that writing it again gives the same bytes)."""
     from credsim.report import write_report
 
     write_report(rundir.path)
@@ -268,8 +269,12 @@ def _peak(meter: PeakMeter, n: int) -> dict:
     """The measured peak: of the process, and per citizen above the process before the run."""
     return {
         "peak_rss_bytes": meter.peak(),
-        "peak_rss_bytes_per_citizen": round(meter.above_start() / n, 1),
+        "peak_rss_bytes_per_citizen": _per_citizen(meter, n),
     }
+
+
+def _per_citizen(meter: PeakMeter, n: int) -> float:
+    return round(meter.above_start() / n, 1)
 
 
 def _run_info(scenario, sim: Simulation, started: float, loop_seconds: float, log) -> dict:

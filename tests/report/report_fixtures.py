@@ -161,7 +161,7 @@ def make_run_dir(root: Path, citizens: int = 3000, days: int = 95, extra: dict |
     }
     (run_dir / "summary.json").write_text(json.dumps(summary, indent=2))
     run = {"credsim_version": "0.1.0", "seed": 42, "threads": 4, "wall_seconds": 12.5,
-           "agent_days_per_second": 2.5e7, "peak_rss_bytes_per_citizen": 180}  # fmt: skip
+           "agent_days_per_second": 2.5e7, "peak_rss_bytes_per_citizen_before_report": 180}  # fmt: skip
     (run_dir / "run.json").write_text(json.dumps(run))
     (run_dir / "scenario.toml").write_text(
         'name = "test <town>"\nseed = 42\n\n[behavior.self_censorship]\n'
