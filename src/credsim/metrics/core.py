@@ -80,9 +80,14 @@ class CoreMetrics(ButForHarms, Metric):
         state = world.state
         self.groups = Groups.build(world.traits)
         self.k = world.people_per_agent
-        self.flows = {name: np.zeros((world.days, self.groups.size)) for name in FLOWS}
-        self.stocks = {name: np.zeros((world.days, self.groups.size)) for name in STOCKS}
         self.lists = list(world.sanctions.items())
+        each_list = [
+            f"{flow}.{name}" for name, _ in self.lists for flow in ("listed_new", "delisted")
+        ]
+        self.flows = {
+            name: np.zeros((world.days, self.groups.size)) for name in (*FLOWS, *each_list)
+        }
+        self.stocks = {name: np.zeros((world.days, self.groups.size)) for name in STOCKS}
         self.tracked = self.lists[:MAX_LISTS]
         """Lists whose wrong records are marked (a bit each per citizen): a further list counts in
         every stock and flow, but not in the weaker `touched` figures nor in the reasons."""
@@ -94,6 +99,7 @@ class CoreMetrics(ButForHarms, Metric):
         self.list_code = {
             codes.code("consequence", name): i for i, (name, _) in enumerate(self.tracked)
         }
+        self.list_names = {codes.code("consequence", name): name for name, _ in self.lists}
         self.action = {a: codes.code("action", a) for a in ("listed", "delisted", "refused")}
         self.blocked_code = {codes.code("record_kind", k): m for k, m in BLOCKED.items()}
         self.sanctioned = np.zeros(self.groups.size)
@@ -272,6 +278,11 @@ class CoreMetrics(ButForHarms, Metric):
         delisted = action == self.action["delisted"]
         self.flows["listed_new"][t] = self.groups.count(who[listed])
         self.flows["delisted"][t] = self.groups.count(who[delisted])
+        if listed.any() or delisted.any():
+            for code, name in self.list_names.items():
+                mine = s["consequence"] == code
+                self.flows[f"listed_new.{name}"][t] = self.groups.count(who[listed & mine])
+                self.flows[f"delisted.{name}"][t] = self.groups.count(who[delisted & mine])
         for code, bit in self.list_code.items():
             # Leaving a list clears what its listing rested on.
             off = who[delisted & (s["consequence"] == code)]
