@@ -38,6 +38,9 @@ class PreparedCalibration:
     keys: dict[str, str]
     """Parameter name -> dotted scenario key."""
     windows: tuple[Window, ...]
+    """The targets' windows."""
+    prediction_windows: tuple[Window, ...] = ()
+    """The predictions' windows: computed in every run, never fitted."""
 
     @property
     def published(self) -> dict[str, float]:
@@ -103,14 +106,21 @@ def _check_parameters(cal: Calibration, base: dict[str, Any]) -> dict[str, str]:
     return keys
 
 
+def _figures(cal: Calibration):
+    """(section, name, spec) of every target and prediction."""
+    for section in ("targets", "predictions"):
+        for name, spec in getattr(cal.model, section).items():
+            yield section, name, spec
+
+
 def _check_dates(cal: Calibration, scenario: Scenario) -> None:
     start, end = scenario.model.start, scenario.model.end
-    for name, spec in cal.model.targets.items():
+    for section, name, spec in _figures(cal):
         for field in ("date", "start", "end"):
             day = getattr(spec, field)
             if day is not None and not start <= day <= end:
                 raise ScenarioError(
-                    f"{cal.where(('targets', name, field))}: targets.{name}.{field} = {day} falls "
+                    f"{cal.where((section, name, field))}: {section}.{name}.{field} = {day} falls "
                     f"outside the run, which simulates {start} to {end} (scenario "
                     f"{scenario.name!r}); give a date within it, or change the scenario's start "
                     'or end (e.g. set = ["end=..."]).'
@@ -143,12 +153,12 @@ def _probe_columns(base: dict[str, Any]) -> list[str]:
 
 def _check_metrics(cal: Calibration, scenario: Scenario, columns: list[str]) -> None:
     stocks = tuple(p for _, cls, _ in scenario.plugins["metrics"] for p in cls.stock_columns)
-    for name, spec in cal.model.targets.items():
-        place = cal.where(("targets", name, "metric"))
+    for section, name, spec in _figures(cal):
+        place = cal.where((section, name, "metric"))
         if spec.metric not in columns:
             did = did_you_mean(spec.metric, columns, sentence=True)
             raise ScenarioError(
-                f"{place}: targets.{name}.metric: {spec.metric!r} is not a column of the run's "
+                f"{place}: {section}.{name}.metric: {spec.metric!r} is not a column of the run's "
                 f"timeseries.parquet.{did} Columns: {', '.join(columns) or 'none'}."
             )
         is_stock = spec.metric.startswith(stocks) if stocks else False
@@ -156,7 +166,7 @@ def _check_metrics(cal: Calibration, scenario: Scenario, columns: list[str]) -> 
             held = "a stock (a level on a day)" if is_stock else "a flow (a count per day)"
             want = 'kind = "stock"' if is_stock else 'kind = "cumulative" or "flow"'
             raise ScenarioError(
-                f"{place}: targets.{name}: {spec.metric!r} is {held}, so a {spec.kind} target "
+                f"{place}: {section}.{name}: {spec.metric!r} is {held}, so a {spec.kind} figure "
                 f"cannot read it; use {want}."
             )
 
@@ -173,5 +183,7 @@ def prepare_calibration(cal: Calibration) -> PreparedCalibration:
     keys = _check_parameters(cal, base)
     _check_dates(cal, scenario)
     _check_metrics(cal, scenario, _probe_columns(base))
-    windows = tuple(Window.of(name, spec, scenario.model.start) for name, spec in m.targets.items())
-    return PreparedCalibration(cal, scenario, base, keys, windows)
+    start = scenario.model.start
+    windows = tuple(Window.of(name, spec, start) for name, spec in m.targets.items())
+    ahead = tuple(Window.of(name, spec, start) for name, spec in m.predictions.items())
+    return PreparedCalibration(cal, scenario, base, keys, windows, ahead)

@@ -48,6 +48,23 @@ def _print_result(console, result) -> None:
         fit.add_row(row["target"], row["dates"], _number(row["published"]),
                     _number(row["model_median"]), band)  # fmt: skip
     console.print(fit)
+    if s.get("predictions"):
+        ahead = Table(title="predictions, not fitted: the model over the accepted points' runs")
+        for column in ("prediction", "dates", "model median", "model 90%", "held out"):
+            ahead.add_column(
+                column, justify="left" if column in ("prediction", "dates") else "right"
+            )
+        for row in s["predictions"]:
+            band = f"{_number(row['model_p05'])} - {_number(row['model_p95'])}"
+            held = (
+                "-"
+                if row["held_out"] is None
+                else _number(row["held_out"])
+                + (" (inside)" if row["held_out_inside_90"] else " (outside)")
+            )
+            ahead.add_row(row["prediction"], row["dates"], _number(row["model_median"]), band,
+                          held)  # fmt: skip
+        console.print(ahead)
 
 
 def calibrate_command(

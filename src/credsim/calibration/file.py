@@ -19,6 +19,13 @@ start = 2018-01-01
 end = 2018-12-31
 published = 88000
 source = "where the figure was published"
+
+[predictions.listed_2017]     # not fitted: the accepted points' median and 90% interval
+metric = "listed_new"
+kind = "cumulative"
+start = 2013-10-01
+end = 2017-04-30
+# published = ..., source = "..."   a figure held out of the fit, to check the prediction
 ```
 """
 
@@ -42,6 +49,7 @@ __all__ = [
     "Calibration",
     "CalibrationModel",
     "ParameterSpec",
+    "PredictionSpec",
     "TargetSpec",
     "bundled_calibrations",
     "load_calibration",
@@ -71,8 +79,8 @@ class ParameterSpec(BaseModel):
         return self
 
 
-class TargetSpec(BaseModel):
-    """A published figure with its date semantics and its source."""
+class _Dated(BaseModel):
+    """A figure of a run: a metric read as a cumulative count, a stock or a flow, on its dates."""
 
     model_config = ConfigDict(extra="forbid")
     metric: str = Field(min_length=1, description="a column of the run's timeseries.parquet")
@@ -84,15 +92,9 @@ class TargetSpec(BaseModel):
     start: dt.date | None = Field(None, description="cumulative, flow: first day counted")
     end: dt.date | None = Field(None, description="cumulative, flow: last day counted")
     per_year: bool = Field(False, description="flow: as a yearly rate (sum x 365 / days)")
-    published: float = Field(ge=0, description="the published figure, in people or attempts")
-    tolerance: float | None = Field(
-        None, gt=0, description="observation sd as a share of the figure (default: the file's)"
-    )
-    sd: float | None = Field(None, gt=0, description="observation sd in the figure's units")
-    source: str = Field(min_length=1, description="where the figure was published")
 
     @model_validator(mode="after")
-    def _dates_fit_kind(self) -> TargetSpec:
+    def _dates_fit_kind(self) -> _Dated:
         if self.kind == "stock":
             if self.date is None:
                 raise ValueError("a stock is a level on a day: give date = YYYY-MM-DD.")
@@ -109,6 +111,39 @@ class TargetSpec(BaseModel):
             raise ValueError(f"end {self.end} is before start {self.start}.")
         if self.per_year and self.kind == "cumulative":
             raise ValueError("per_year is for flows; a cumulative count is a total.")
+        return self
+
+    @property
+    def dates(self) -> str:
+        """The dates as the tables show them."""
+        text = str(self.date) if self.kind == "stock" else f"{self.start}..{self.end}"
+        return text + (" per year" if self.per_year else "")
+
+
+class TargetSpec(_Dated):
+    """A published figure with its date semantics and its source: fitted."""
+
+    published: float = Field(ge=0, description="the published figure, in people or attempts")
+    tolerance: float | None = Field(
+        None, gt=0, description="observation sd as a share of the figure (default: the file's)"
+    )
+    sd: float | None = Field(None, gt=0, description="observation sd in the figure's units")
+    source: str = Field(min_length=1, description="where the figure was published")
+
+
+class PredictionSpec(_Dated):
+    """A figure the calibration is not fitted to, computed over the accepted points' runs; with
+    `published`, a held-out check (never used in the fit)."""
+
+    published: float | None = Field(
+        None, ge=0, description="a published figure held out of the fit, to check against"
+    )
+    source: str = Field("", description="where the held-out figure was published")
+
+    @model_validator(mode="after")
+    def _source_with_figure(self) -> PredictionSpec:
+        if self.published is not None and not self.source:
+            raise ValueError("a held-out published figure needs its source.")
         return self
 
 
@@ -135,6 +170,9 @@ class CalibrationModel(BaseModel):
     cutoff: float = Field(3.0, gt=0, description="largest implausibility of an accepted point")
     parameters: dict[str, ParameterSpec] = Field(min_length=1)
     targets: dict[str, TargetSpec] = Field(min_length=1)
+    predictions: dict[str, PredictionSpec] = Field(
+        default_factory=dict, description="figures computed over the accepted points, not fitted"
+    )
 
 
 @dataclass
@@ -212,4 +250,10 @@ def load_calibration(source: str | Path | dict[str, Any]) -> Calibration:
         model = CalibrationModel.model_validate(data)
     except ValidationError as err:
         raise ScenarioError(describe_validation_error(err, CalibrationModel, (), where)) from None
+    for name in model.predictions:
+        if name in model.targets:
+            raise ScenarioError(
+                f"{where(('predictions', name))}: {name} is both a target and a prediction: "
+                "give each its own name."
+            )
     return Calibration(model, label, folder, where)

@@ -23,6 +23,8 @@ OUTPUT_FILES = (
     "accepted.parquet",
     "fit.csv",
     "fit.parquet",
+    "predictions.csv",
+    "predictions.parquet",
     "best.toml",
     "fit.png",
     "calibration.json",
@@ -76,13 +78,12 @@ def _fit_table(prepared, shown: list) -> pd.DataFrame:
     for name, spec in m.targets.items():
         runs = np.concatenate([t.user_attrs["values"][name] for t in shown])
         low, median, high = np.quantile(runs, [0.05, 0.5, 0.95])
-        dates = str(spec.date) if spec.kind == "stock" else f"{spec.start}..{spec.end}"
         rows.append(
             {
                 "target": name,
                 "metric": spec.metric,
                 "kind": spec.kind,
-                "dates": dates + (" per year" if spec.per_year else ""),
+                "dates": spec.dates,
                 "published": spec.published,
                 "observation_sd": prepared.obs_sd[name],
                 "model_median": median,
@@ -93,6 +94,40 @@ def _fit_table(prepared, shown: list) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+PREDICTION_COLUMNS = (
+    "prediction", "metric", "kind", "dates", "model_median", "model_p05", "model_p95", "runs",
+    "held_out", "held_out_inside_90", "source",
+)  # fmt: skip
+
+
+def _predictions_table(prepared, shown: list) -> pd.DataFrame:
+    """Each prediction's median and 90% interval over the runs of the points shown (the
+    accepted ones), beside the published figure held out of the fit when there is one."""
+    rows = []
+    for name, spec in prepared.calibration.model.predictions.items():
+        runs = np.concatenate([t.user_attrs.get("predictions", {}).get(name, []) for t in shown])
+        low, median, high = np.quantile(runs, [0.05, 0.5, 0.95]) if runs.size else [np.nan] * 3
+        held = spec.published
+        rows.append(
+            {
+                "prediction": name,
+                "metric": spec.metric,
+                "kind": spec.kind,
+                "dates": spec.dates,
+                "model_median": median,
+                "model_p05": low,
+                "model_p95": high,
+                "runs": int(runs.size),
+                "held_out": held,
+                "held_out_inside_90": None
+                if held is None or not runs.size
+                else bool(low <= held <= high),
+                "source": spec.source,
+            }
+        )
+    return pd.DataFrame(rows, columns=list(PREDICTION_COLUMNS))
 
 
 def _best_toml(prepared, best, score: float) -> str:
@@ -121,10 +156,13 @@ def write_outputs(prepared, trials: list, search_trials: int, out: Path) -> dict
     shown = accepted or [best]
     basis = f"{len(accepted)} accepted points" if accepted else "no point accepted: the best one"
     fit = _fit_table(prepared, shown)
+    ahead = _predictions_table(prepared, shown)
     _atomic(out / "trials.parquet", lambda p: table.to_parquet(p, index=False))
     _atomic(out / "accepted.parquet", lambda p: accepted_table.to_parquet(p, index=False))
     _atomic(out / "fit.csv", lambda p: fit.to_csv(p, index=False))
     _atomic(out / "fit.parquet", lambda p: fit.to_parquet(p, index=False))
+    _atomic(out / "predictions.csv", lambda p: ahead.to_csv(p, index=False))
+    _atomic(out / "predictions.parquet", lambda p: ahead.to_parquet(p, index=False))
     _atomic(
         out / "best.toml", lambda p: p.write_text(_best_toml(prepared, best, best_score), "utf-8")
     )
@@ -152,6 +190,7 @@ def write_outputs(prepared, trials: list, search_trials: int, out: Path) -> dict
         "best_implausibility": best_score,
         "parameters": _intervals(prepared, accepted_table, best),
         "fit": json.loads(fit.to_json(orient="records")),
+        "predictions": json.loads(ahead.to_json(orient="records")),
     }
     _atomic(out / "calibration.json", lambda p: p.write_text(json.dumps(summary, indent=2)))
     return summary

@@ -177,7 +177,7 @@ def _tasks(prepared, trial) -> list[PointRun]:
             trial_seed(m.seed, trial.number, r),
             prepared.base,
             settings,
-            prepared.windows,
+            prepared.windows + prepared.prediction_windows,
         )
         for r in range(m.replicates)
     ]
@@ -196,6 +196,10 @@ def _tell(optuna, study, prepared, trial, runs: list[dict[str, Any]], earlier: l
     handle.set_user_attr("values", values)
     handle.set_user_attr(
         "curves", {name: [run["curves"][name] for run in runs] for name in targets}
+    )
+    ahead = prepared.calibration.model.predictions
+    handle.set_user_attr(
+        "predictions", {name: [run["values"][name] for run in runs] for name in ahead}
     )
     study.tell(trial.number, max(score.values()))
 
