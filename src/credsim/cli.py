@@ -109,6 +109,13 @@ def run(
     workers: Annotated[
         int | None, typer.Option(help="--replicates: runs at a time (default: one per core)")
     ] = None,
+    ensemble: Annotated[
+        Path | None,
+        typer.Option(
+            help="run the points a calibration accepted (its directory), one per "
+            "replicate (docs/calibration.md)"
+        ),
+    ] = None,
     force: Annotated[
         bool, typer.Option(help="replace an earlier run in --out (refused without it)")
     ] = False,
@@ -137,7 +144,7 @@ def run(
 
         check_timeout(connect_timeout)
 
-    if replicates is not None or workers is not None:
+    if replicates is not None or workers is not None or ensemble is not None:
         from credsim.experiments.replicates_cli import run_replicates_cli
 
         given = {"--resume": resume, "--checkpoint-every": checkpoint_every, "--shards": shards}
@@ -145,7 +152,7 @@ def run(
         options |= {"end": end, "overrides": set_, "but_for": but_for}
         run_replicates_cli(scenario, options, replicates, workers, backend, address, threads,
                            out, plan, quiet, given, out_console, err_console,
-                           force=force, timeout=connect_timeout)  # fmt: skip
+                           force=force, timeout=connect_timeout, ensemble=ensemble)  # fmt: skip
         return
     if resume is not None:
         from credsim.experiments.checkpoint_cli import resume_with_progress

@@ -11,6 +11,7 @@ from synthetic import calibration_text, synthetic_targets
 
 from credsim.calibration import calibrate, load_calibration, prepare_calibration
 from credsim.errors import ScenarioError
+from credsim.experiments.ensemble import load_ensemble
 
 PREDICTIONS = """
 [predictions.listed_january]
@@ -58,6 +59,10 @@ def test_predictions_come_from_the_accepted_runs_and_leave_the_fit_alone(tmp_pat
     fitted = {row["target"]: row["model_median"] for row in with_["fit"]}
     assert 0 < january["model_median"] < fitted["listed"]
     assert pd.isna(table.set_index("prediction").loc["on_list_february", "held_out"])
+    if with_["accepted"]:  # what `credsim run --ensemble` reads from a real calibration
+        ensemble = load_ensemble(tmp_path / "ahead")
+        assert len(ensemble.settings) == with_["accepted"]
+        assert set(ensemble.settings[0]) == {p["key"] for p in with_["parameters"]}
 
 
 @pytest.mark.parametrize(

@@ -24,6 +24,7 @@ import tomli_w
 
 from credsim.errors import UserError
 from credsim.experiments.backends import Backend, LocalBackend
+from credsim.experiments.ensemble import Ensemble
 from credsim.experiments.sweep_check import quiet_output
 from credsim.experiments.sweep_task import derive_seed, scenario_with
 from credsim.results import Results, RunDirectory
@@ -95,23 +96,31 @@ def run_replicates(
     backend: Backend | None = None,
     on_replicate: Callable[[int], None] | None = None,
     force: bool = False,
+    ensemble: Ensemble | None = None,
 ) -> Results:
     """Run `replicates` seeds of `scenario` on `backend` (default: local processes, one per core)
     and write the run directory `out` (atomically; an earlier run there is replaced only with
-    `force`); `on_replicate(r)` as each one finishes."""
+    `force`); `on_replicate(r)` as each one finishes. With `ensemble`, replicate r also takes the
+    values of the calibration's accepted point r mod its points."""
     check_replicates(replicates)
     started = time.perf_counter()
     base = scenario.to_dict()
     seed = scenario.model.seed
     seeds = replicate_seeds(seed, replicates)
-    quiet = quiet_output(base)
-    keep = scenario_with(base, {"output.report": False})
+    points = ensemble.settings if ensemble is not None else [{}]
+
+    def resolved(r: int) -> dict[str, Any]:
+        with_point = scenario_with(base, points[r % len(points)])
+        if r == 0:
+            return scenario_with(with_point, {"output.report": False})
+        return quiet_output(with_point)
+
     backend = backend if backend is not None else LocalBackend()
     done: dict[int, dict[str, Any]] = {}
     with RunDirectory(Path(out), force=force) as rundir:
         kept = rundir.path / ".replicate-000"
         tasks = [
-            ReplicateTask(r, s, keep if r == 0 else quiet, str(kept) if r == 0 else None)
+            ReplicateTask(r, s, resolved(r), str(kept) if r == 0 else None)
             for r, s in enumerate(seeds)
         ]
         with backend:
@@ -124,7 +133,8 @@ def run_replicates(
             if (kept / name).exists():
                 (kept / name).rename(rundir.path / name)
         shutil.rmtree(kept, ignore_errors=True)
-        _write(rundir, scenario, ordered, seeds, backend, time.perf_counter() - started)
+        wall = time.perf_counter() - started
+        _write(rundir, scenario, ordered, seeds, backend, wall, ensemble)
         if scenario.model.output.report:
             from credsim.report import write_report
 
@@ -139,6 +149,7 @@ def _write(
     seeds: list[int],
     backend: Backend,
     wall: float,
+    ensemble: Ensemble | None = None,
 ) -> None:
     summaries = [r["summary"] for r in ordered]
     # Findings are sentences: they are written again from the means, not averaged.
@@ -156,6 +167,8 @@ def _write(
     }
     for bound in (low, high):
         bound.pop("seed", None)
+    if ensemble is not None:
+        mean["ensemble"] = ensemble.describe(k)
     mean["p5"], mean["p95"] = low, high
     mean["key_findings"] = key_findings(mean)  # from the means, with their intervals
     rundir.write_text("scenario.toml", tomli_w.dumps(scenario.to_dict()))
