@@ -8,10 +8,15 @@ population, graph, state, the but-for twin, the event log's buffered days and it
 writing the results ("output": summary, timeseries, citizens.parquet and report.html).
 
 The fit (per phase):
-- the default and everything scenarios at three sizes give fixed bytes and bytes per agent;
-- each plug-in of theirs switched off at one size gives that plug-in's bytes per agent (by
-  registered name: `sources.recorder`, `metrics.core`, ...), the but-for twin's bytes per byte of
-  its declared state, and what is left is the engine's own;
+- the default and everything scenarios at 4 and 10 million agents give bytes per agent, and
+  from 20,000 agents up the fixed bytes (the most any size needs beyond its bytes per agent);
+- each plug-in of theirs switched off at one size gives how that splits between the plug-ins'
+  declared state (by registered name: `sources.recorder`, `metrics.core`, ...), the but-for
+  twin's and the engine's own;
+- the default for 120 days against 10 at the two large sizes gives the history's pending events
+  per agent, and at 200,000 agents for 120 and 365 days the daily figures;
+- the default without the report, and without any file, at the two large sizes gives what
+  writing fewer files takes;
 - the default with every event kept, at two lengths, gives the event log's bytes per agent per
   buffered day and per unit of daily act rate (the sum of the behaviours' `rate`s);
 - `credsim population`, `--shards 4` and `credsim compare` at two sizes give their own terms.
@@ -45,16 +50,22 @@ HERE = Path(__file__).resolve().parent
 CASES = HERE / "results" / "memory-cases.jsonl"
 TARGET = HERE.parent / "src" / "credsim" / "engine" / "memory_coefficients.py"
 SIZES = (200_000, 500_000, 1_000_000)
+LARGE = (4_000_000, 10_000_000)
+"""Sizes the bytes per agent are taken from: below them the allocator keeps freed memory, so a
+run of a million agents needs more per agent than a large one (the fixed bytes take that up)."""
 SMALL = (20_000, 60_000)
 """Sizes where the fixed bytes dominate: the fit's fixed bytes are the most any size needs."""
 ABLATE_AT = 1_000_000
 DAYS = 10
 QUIET = ["output.events=none"]
 LONGER = (("default", 1_000_000, 120), ("reference", 1_000_000, 120), ("default", 200_000, 120),
-          ("default", 200_000, 365))  # fmt: skip
+          ("default", 200_000, 365), *(("default", n, 120) for n in LARGE))  # fmt: skip
 """Longer runs: what grows with the days (pending events of the history arriving, daily
-figures) levels off after the warm-up; 120 days stand for the rest."""
+figures) levels off after the warm-up; 120 days stand for the rest. Per agent, the history's
+share comes from the large sizes (at a million agents the allocator keeps more of it)."""
 WARM = 110
+NO_REPORT = ["output.report=false"]
+NO_FILES = ["output.report=false", "output.citizens=none"]
 """Days after the 10 measured over which the growth with the days levels off."""
 
 
@@ -76,9 +87,7 @@ def _reset_peak() -> None:
 
 def run_case(case: dict) -> dict:
     """Measure one case in this process (a fresh one: see `measure`)."""
-    import credsim.report
     from credsim import runner
-    from credsim.results import RunDirectory
     from credsim.scenario import load_scenario
 
     verb, n, days = case["verb"], case["n"], case.get("days", DAYS)
@@ -102,23 +111,20 @@ def run_case(case: dict) -> dict:
             scenario = load_scenario(case["scenario"], population=n, days=days, overrides=sets)
             base = _status("VmRSS")
             _reset_peak()
-            if verb == "run":
-                write_report = credsim.report.write_report
+            if verb == "run":  # credsim run itself; its day loop marks the end of stepping
+                from credsim.engine import Simulation
+                from credsim.scenario.footprint import run_state_bytes
 
-                def report(*args):
-                    mark("output")
-                    return write_report(*args)
+                step_days = Simulation.run
 
-                credsim.report.write_report = report
-                with RunDirectory(tmp / "run") as rundir:
-                    sim = runner.build_simulation(scenario)
-                    sim.initialise()
-                    log = runner.event_log(scenario, sim, rundir.path)
-                    sim.run(log, None)
+                def days_then_mark(sim, *args, **kwargs):
+                    step_days(sim, *args, **kwargs)
                     mark("loop")
-                    runner.write_results(rundir, scenario, sim, log, 0.0, 1.0)
-                    mark("output")
-                case["state_bytes"] = sim.state.nbytes
+
+                Simulation.run = days_then_mark
+                runner.run(scenario, out=tmp / "run")
+                mark("output")
+                case["state_bytes"] = run_state_bytes(scenario) * n
             elif verb == "shards":
                 from credsim.experiments.sharding import run_sharded
 
@@ -166,7 +172,8 @@ def measure(case: dict) -> dict:
 
 
 def _key(case: dict) -> str:
-    return json.dumps({k: case[k] for k in sorted(case) if k in PLAN_KEYS}, sort_keys=True)
+    keys = (k for k in sorted(case) if k in PLAN_KEYS and case[k] is not None)
+    return json.dumps({k: case[k] for k in keys}, sort_keys=True)
 
 
 PLAN_KEYS = ("verb", "scenario", "b", "n", "days", "sets", "shards")
@@ -184,6 +191,7 @@ def plan() -> list[dict]:
     measured: set[str] = set()
     for scenario in ("default", "everything"):
         cases += [_run(scenario, n, QUIET, role="base") for n in (*SMALL, *SIZES)]
+        cases += [_run(scenario, n, QUIET, role="large") for n in LARGE]
         loaded = load_scenario(scenario, population=1000)
         for section, items in loaded.plugins.items():
             for name, _, _ in items:
@@ -201,8 +209,8 @@ def plan() -> list[dict]:
         cases.append(_run("default", n, [], days, role="events"))
         if days != DAYS:
             cases.append(_run("default", n, QUIET, days, role="events-off"))
-    for files in (["output.report=false"], ["output.report=false", "output.citizens=none"]):
-        cases.append(_run("default", ABLATE_AT, [*QUIET, *files], role="files"))
+    for files in (NO_REPORT, NO_FILES):
+        cases += [_run("default", n, [*QUIET, *files], role="files") for n in (ABLATE_AT, *LARGE)]
     for n in (1_000_000, 4_000_000):
         cases.append({"verb": "population", "n": n, "role": "population"})
     for n in (500_000, 1_000_000):
@@ -268,13 +276,15 @@ def _solve(a: list[list[float]], y: list[float]) -> list[float]:
 
 def fit(rows: list[dict]) -> dict:
     """The coefficients (see credsim.scenario.footprint for how they are used): per phase,
-    bytes per agent = base + per_state_byte x declared state + per_twin_byte x the twin's, fitted
-    over every 10-day run without events (both scenarios at three sizes and every plug-in
-    switched off in turn), so that a plug-in costs its declared state times the fitted factor."""
+    bytes per agent = base + per_state_byte x declared state + per_twin_byte x the twin's: split
+    over every 10-day run without events from 200,000 to a million agents (both scenarios and
+    every plug-in switched off in turn), so that a plug-in costs its declared state times the
+    fitted factor, and levelled on the two scenarios' large runs."""
     ok = [r for r in rows if "error" not in r]
     phases = ("loop", "output")
     fit_rows = [r for r in ok if r["role"] in ("base", "ablate", "twin") and r["n"] in SIZES]
-    states = {id(r): _state(r) for r in ok if r["role"] in ("base", "ablate", "twin", "days")}
+    roles = ("base", "large", "ablate", "twin", "days")
+    states = {id(r): _state(r) for r in ok if r["role"] in roles}
     per_agent, fixed = {}, {}
     for phase in phases:
         a, y = [], []
@@ -282,14 +292,33 @@ def fit(rows: list[dict]) -> dict:
             s, t = states[id(r)]
             a.append([1.0, r["n"], r["n"] * s, r["n"] * t])
             y.append(r["phases"][phase])
-        _, base, per_state, per_twin = _solve(a, y)
-        per_agent[phase] = {"base": base, "per_state_byte": per_state, "per_twin_byte": per_twin}
+        _, _, per_state, per_twin = _solve(a, y)
+        # The split between the plug-ins' state and the twin's comes from the runs at a million
+        # agents; the level from the large runs of the two scenarios (bytes per agent between
+        # their two sizes), where the allocator returns what is freed.
+        large = {}
+        for scenario in ("default", "everything"):
+            rows_l = sorted((r for r in ok if r["role"] == "large" and r["scenario"] == scenario),
+                            key=lambda r: r["n"])  # fmt: skip
+            lo, hi = rows_l[0], rows_l[-1]
+            large[scenario] = (
+                (hi["phases"][phase] - lo["phases"][phase]) / (hi["n"] - lo["n"]),
+                per_state * states[id(hi)][0] + per_twin * states[id(hi)][1],
+            )
+        (b1, x1), (b2, x2) = large["default"], large["everything"]
+        scale = (b2 - b1) / (x2 - x1)
+        per_agent[phase] = {
+            "base": b1 - scale * x1,
+            "per_state_byte": scale * per_state,
+            "per_twin_byte": scale * per_twin,
+        }
         # Fixed bytes: the most any measured size of the two scenarios needs beyond its bytes
-        # per agent, so that small runs (where fixed costs dominate) are not under-predicted.
+        # per agent, so that small and middling runs (fixed costs, memory the allocator keeps)
+        # are not under-predicted.
         fixed[phase] = max(
             r["phases"][phase] - r["n"] * _per_agent(per_agent[phase], *states[id(r)])
             for r in ok
-            if r["role"] == "base"
+            if r["role"] in ("base", "large")
         )
     # What grows with the days: a fixed part (daily figures) and, per agent, the pending events
     # of the history arriving, levelling off after the warm-up.
@@ -299,17 +328,24 @@ def fit(rows: list[dict]) -> dict:
             _peak(ok, "days", phase, n=200_000, days=365)
             - _peak(ok, "days", phase, n=200_000, days=120)
         ) / (365 - 120)
-        grown = {}
-        for scenario in ("default", "reference"):
-            longer = _peak(ok, "days", phase, scenario=scenario, n=ABLATE_AT)
-            first = (
-                _peak(ok, "base", phase, scenario="default", n=ABLATE_AT)
-                if scenario == "default"
-                else _peak(ok, "check", phase, scenario="reference", n=ABLATE_AT, days=DAYS)
-            )
-            grown[scenario] = max(longer - first - k["days_fixed"] * WARM, 0.0) / ABLATE_AT
-        k["days"] = grown["reference"]
-        k["history"] = max(grown["default"] - grown["reference"], 0.0)
+        # Without a history (reference), at a million agents; the default's history on top of
+        # that, per agent between the two large sizes.
+        longer = _peak(ok, "days", phase, scenario="reference", n=ABLATE_AT)
+        first = _peak(ok, "check", phase, scenario="reference", n=ABLATE_AT, days=DAYS)
+        k["days"] = max(longer - first - k["days_fixed"] * WARM, 0.0) / ABLATE_AT
+        longer = _large_slope(ok, "days", phase, QUIET, days=120)
+        k["history"] = max(longer - _large_slope(ok, "large", phase, QUIET) - k["days"], 0.0)
+        # The longer runs' fixed bytes (beyond their daily figures) count too.
+        fixed[phase] = max(
+            fixed[phase],
+            *(
+                r["phases"][phase]
+                - k["days_fixed"] * (r["days"] - DAYS)
+                - r["n"] * _loop_per_agent(r, k)
+                for r in ok
+                if r["role"] == "days"
+            ),
+        )
 
     def held(n: int, days: int) -> float:
         """The event log's memory: the loop's peak with every event kept minus with none."""
@@ -320,11 +356,14 @@ def fit(rows: list[dict]) -> dict:
     default = _scenario({"scenario": "default", "days": DAYS, "sets": []})
     short, long = held(200_000, DAYS) / 200_000, held(200_000, 40) / 200_000
     per_day = max(long - short, 0.0) / (40 - DAYS)
-    files = [r for r in ok if r["role"] == "files"]
-    full_output = _peak(ok, "base", "output", scenario="default", n=ABLATE_AT)
-    quiet_loop = _peak(ok, "base", "loop", scenario="default", n=ABLATE_AT)
     population = _line([(r["n"], r["phases"]["loop"]) for r in ok if r["role"] == "population"])
-    no_files = (files[1]["phases"]["output"] - fixed["loop"]) / (quiet_loop - fixed["loop"])
+    # What writing fewer files takes, as a share of bytes per agent: from the large runs too (at a
+    # million agents the fixed bytes, taken from the large runs, leave too little to share).
+    full = _large_slope(ok, "large", "output", QUIET)
+    no_report = _large_slope(ok, "files", "output", [*QUIET, *NO_REPORT]) / full
+    no_files = _large_slope(ok, "files", "output", [*QUIET, *NO_FILES]) / _large_slope(
+        ok, "large", "loop", QUIET
+    )
     # A run that writes neither citizens.parquet nor the report still writes its summary and
     # timeseries: fixed bytes of their own, the most any such measured run needs.
     without_files = max(
@@ -346,9 +385,7 @@ def fit(rows: list[dict]) -> dict:
         "event_bytes_per_rate_day": round(per_day / _rate(default), 1),
         "event_bytes_history": round(max(short - per_day * DAYS, 0.0), 1),
         "event_buffer_cap_bytes": round(held(ABLATE_AT, 40)),
-        "output_share_without_report": round(
-            (files[0]["phases"]["output"] - fixed["output"]) / (full_output - fixed["output"]), 3
-        ),
+        "output_share_without_report": round(no_report, 3),
         "output_share_without_files": round(no_files, 3),
         "fixed_bytes_without_files": round(max(without_files, fixed["loop"])),
         "event_share_retained": round(max(retained, 0.0) / held(ABLATE_AT, 40), 3),
@@ -363,6 +400,14 @@ def fit(rows: list[dict]) -> dict:
         model[f"{verb}_bytes_per_agent"] = round(max(measured[1] - _verb_slope(verb, model), 0), 1)
         model[f"{verb}_fixed_bytes"] = round(max(measured[0], model["fixed_bytes"]["output"]))
     return model
+
+
+def _large_slope(rows: list[dict], role: str, phase: str, sets: list[str], days=DAYS) -> float:
+    """Bytes per agent of the default between the two large sizes, run with `sets`."""
+    match = {"role": role, "scenario": "default", "sets": sets, "days": days}
+    found = {r["n"]: r["phases"][phase] for r in rows if all(r[k] == v for k, v in match.items())}
+    lo, hi = LARGE
+    return (found[hi] - found[lo]) / (hi - lo)
 
 
 def _no_files(row: dict) -> bool:
@@ -473,7 +518,8 @@ def _how() -> dict:
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "how": "RSS above the process once its scenario is loaded (VmHWM, reset per phase), "
         f"each case in a fresh process; sizes {', '.join(f'{n:,}' for n in (*SMALL, *SIZES))} "
-        "agents (bytes per agent from the three largest, fixed bytes the most any needs), "
+        f"and {' and '.join(f'{n:,}' for n in LARGE)} agents (bytes per agent from the largest "
+        "two, split by the runs at a million; fixed bytes the most any size needs), "
         f"{DAYS} days, events off; plug-ins switched off one at a time at {ABLATE_AT:,}",
     }
 
@@ -510,7 +556,7 @@ def main() -> None:
         model = fit(rows)
         write_coefficients(model)
     print(f"\n{'plug-in switched off':<52} {'state B':>7} {'measured':>9} {'model':>7}  (output "
-          "phase, bytes per agent; noise about +-20)")  # fmt: skip
+          "phase, bytes per agent; noise up to about 30)")  # fmt: skip
     for name, state, measured, modelled in plugin_table(rows, model):
         print(f"{name:<52} {state:>7} {measured:>9.1f} {modelled:>7.1f}")
     print()
