@@ -79,9 +79,9 @@ def test_travel_is_refused_exactly_to_those_listed_when_the_day_began(run):
 def test_misattributed_records_name_a_random_other_citizen(run):
     records = run.events("records")
     violations = records[records["kind"] != "flight_purchase"]
+    assert violations["true_actor"].notna().all()  # none fabricated
     wrong = violations[violations["attributed_to"] != violations["true_actor"]]
     share = len(wrong) / len(violations)
     assert 0.005 < share < 0.015  # the scenario's 1%, within sampling error at ~8,000 records
-    assert np.all(wrong["true_actor"] >= 0)
     purchases = records[records["kind"] == "flight_purchase"]
     assert (purchases["attributed_to"] == purchases["true_actor"]).all()

@@ -56,13 +56,13 @@ def test_a_run_writes_every_file(small_run):
 def test_every_record_links_to_its_act_or_is_marked_as_having_none(small_run):
     acts = small_run.events("acts").set_index("act_id")
     records = small_run.events("records")
-    linked = records[records["act_id"] >= 0]
+    linked = records[records["act_id"].notna()]
     assert len(linked) > 0
     assert linked["act_id"].isin(acts.index).all()
     assert (acts.loc[linked["act_id"], "actor"].to_numpy() == linked["true_actor"].to_numpy()).all()
     assert (acts.loc[linked["act_id"], "day"].to_numpy() <= linked["day"].to_numpy()).all()
-    fabricated = records[records["act_id"] < 0]
-    assert len(fabricated) > 0 and (fabricated["true_actor"] == -1).all()
+    fabricated = records[records["act_id"].isna()]  # null: no act behind the record
+    assert len(fabricated) > 0 and fabricated["true_actor"].isna().all()
     assert small_run.summary["records_fabricated"] == len(fabricated)
     wrong = linked[linked["attributed_to"] != linked["true_actor"]]
     assert small_run.summary["records_misattributed"] == len(wrong) > 0
@@ -94,17 +94,17 @@ def test_listed_citizens_who_never_defaulted_are_counted_wrongful(small_run):
     records = small_run.events("records")
     judged_wrongly = records[
         records["kind"].astype(str).isin(["court_judgment", "lender_report"])
-        & (records["attributed_to"] != records["true_actor"])
+        & records["true_actor"].ne(records["attributed_to"]).fillna(True)  # null: fabricated
     ]
     assert citizens[citizens["wrongful"]]["citizen"].isin(judged_wrongly["attributed_to"]).all()
 
 
 def test_score_changes_carry_record_and_rule_and_add_up(small_run):
     changes, records = small_run.events("score_changes"), small_run.events("records")
-    by_record = changes[changes["record_id"] >= 0]
+    by_record = changes[changes["record_id"].notna()]
     assert by_record["record_id"].isin(records["record_id"]).all()
     # Changes without a record are the friends' term, named as such.
-    assert set(changes[changes["record_id"] < 0]["rule"].astype(str)) <= {"sesame:network"}
+    assert set(changes[changes["record_id"].isna()]["rule"].astype(str)) <= {"sesame:network"}
     changes = changes[changes["policy"].astype(str) == "rongcheng"]
     kinds = records.set_index("record_id").loc[changes["record_id"], "kind"].astype(str)
     assert (changes["rule"].astype(str).to_numpy() == ("rongcheng:" + kinds).to_numpy()).all()
@@ -203,5 +203,6 @@ def test_dossier_collects_one_citizens_story(small_run):
     wronged = int(citizens[citizens["wrongful"]]["citizen"].iloc[0])
     dossier = small_run.dossier(wronged)
     assert (dossier["records"]["attributed_to"] == wronged).all()
-    assert (dossier["records"]["true_actor"] != wronged).any()
+    # Someone else's act, or none (null: a fabricated record).
+    assert dossier["records"]["true_actor"].ne(wronged).fillna(True).any()
     assert (dossier["sanctions"]["action"].astype(str) == "listed").any()

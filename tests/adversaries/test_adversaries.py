@@ -23,7 +23,7 @@ def test_lender_poisoning_sanctions_people_with_no_bad_act(tmp_path):
     records = on.events("records")
     lenders = records[records["source"] == "lenders"]
     assert len(lenders) == on.summary["lender_listings"]
-    assert (lenders["true_actor"] == -1).all()
+    assert lenders["true_actor"].isna().all() and lenders["act_id"].isna().all()  # no act
     # The people they named did nothing that the list is about.
     acts = on.events("acts")
     victims = set(lenders["attributed_to"])

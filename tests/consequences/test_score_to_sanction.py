@@ -76,6 +76,6 @@ def test_friends_scores_alone_can_push_someone_onto_the_travel_list(tmp_path):
     ]
     changes = results.events("score_changes")
     network = changes[changes["rule"].astype(str) == "sesame:network"]
-    by_friends = listed[listed["record_id"] < 0].merge(network, on=["day", "citizen"])
+    by_friends = listed[listed["record_id"].isna()].merge(network, on=["day", "citizen"])
     assert len(by_friends) > 0
     assert (by_friends["delta"] < 0).all() and (by_friends["score"] < 550).all()

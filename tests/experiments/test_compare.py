@@ -14,6 +14,7 @@ import credsim
 from credsim.errors import UserError
 from credsim.experiments import compare
 from credsim.experiments.compare import load_twins
+from credsim.results.citizens import trait_column
 from credsim.scenario import SECTIONS
 
 TWIN_A = """\
@@ -48,7 +49,7 @@ def errors_twin(twin_files, tmp_path_factory):
 def _wrong_or_network(dossier: dict, citizen: int) -> bool:
     """A misattributed or fabricated record names the citizen, or friends' scores cost them."""
     records = dossier["records"]
-    wrong = bool((records["true_actor"] != citizen).any())
+    wrong = bool(records["true_actor"].ne(citizen).fillna(True).any())  # null: fabricated
     changes = dossier["score_changes"]
     network = bool(((changes["rule"].astype(str) == "P:network") & (changes["delta"] < 0)).any())
     return wrong or network
@@ -92,10 +93,11 @@ def test_twin_output_directory_and_python_api(errors_twin):
     assert data["summary_b"]["records_misattributed"] == 0
     # By group: the groups of each trait add up to everyone.
     groups = cmp.by_group
-    total = groups.loc[groups["by"] == "all", "sanctioned_only_a"].item()
+    total = groups.loc[groups["dimension"] == "all", "sanctioned_only_a"].item()
     for trait in ("sex", "age_band", "urban", "group", "income"):
-        assert groups.loc[groups["by"] == trait, "sanctioned_only_a"].sum() == total
-        assert set(data["by_group"][trait]) == set(cmp.citizens[trait].astype(str))
+        assert groups.loc[groups["dimension"] == trait, "sanctioned_only_a"].sum() == total
+        column = trait_column(trait)  # citizens.parquet's `synthetic_group` for `group`
+        assert set(data["by_group"][trait]) == set(cmp.citizens[column].astype(str))
     # Score change B - A of the primary policy, per citizen and summarised.
     change = cmp.citizens["score_b"].astype(int) - cmp.citizens["score_a"].astype(int)
     assert (change == cmp.citizens["score_change"]).all()

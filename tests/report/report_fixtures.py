@@ -80,7 +80,10 @@ def make_run_dir(root: Path, citizens: int = 3000, days: int = 95, extra: dict |
     people["sim"] = (rng.random(citizens) < 0.9).astype(np.uint8)
     people["listed"] = rng.random(citizens) < 0.05
     people["wrongful"] = people["listed"] & (rng.random(citizens) < 0.3)
-    people.to_parquet(run_dir / "citizens.parquet", index=False)
+    # citizens.parquet writes the trait `group` as `synthetic_group` (an SQL keyword otherwise)
+    people.rename(columns={"group": "synthetic_group"}).to_parquet(
+        run_dir / "citizens.parquet", index=False
+    )
 
     rows = []
     groups = [("all", "all")] + [(d, label) for d, labels in DIMS.items() for label in labels]
@@ -161,7 +164,8 @@ def make_run_dir(root: Path, citizens: int = 3000, days: int = 95, extra: dict |
     }
     (run_dir / "summary.json").write_text(json.dumps(summary, indent=2))
     run = {"credsim_version": "0.1.0", "seed": 42, "threads": 4, "wall_seconds": 12.5,
-           "agent_days_per_second": 2.5e7, "peak_rss_bytes_per_citizen_before_report": 180}  # fmt: skip
+           "agent_days_per_second": 2.5e7,
+           "peak_rss_bytes_per_citizen_before_report": 180}  # fmt: skip
     (run_dir / "run.json").write_text(json.dumps(run))
     (run_dir / "scenario.toml").write_text(
         'name = "test <town>"\nseed = 42\n\n[behavior.self_censorship]\n'

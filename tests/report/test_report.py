@@ -140,7 +140,7 @@ def test_missing_columns_and_keys_degrade_gracefully(run_dir: Path) -> None:
     ts = pd.read_parquet(run_dir / "timeseries.parquet")
     ts.drop(columns=["blocked_flights"]).to_parquet(run_dir / "timeseries.parquet")
     citizens = pd.read_parquet(run_dir / "citizens.parquet")
-    citizens.drop(columns=["grade.rules", "income", "group"]).to_parquet(
+    citizens.drop(columns=["grade.rules", "income", "synthetic_group"]).to_parquet(
         run_dir / "citizens.parquet"
     )
     (run_dir / "summary.json").write_text(json.dumps({"scenario": "bare", "citizens": 10}))

@@ -1,11 +1,16 @@
 """The run's tables as DuckDB reads them: group columns named by non-keywords, counts as
-integers, nulls where a day never came, and every citizens.parquet column described."""
+integers, nulls where a day never came or an id names nothing, and every citizens.parquet column
+described."""
 
 from __future__ import annotations
 
 import duckdb
 import pyarrow.parquet as pq
 import pytest
+
+from credsim.experiments import compare
+from credsim.results.citizens import with_current_names
+from credsim.results.secret_file import secret_file
 
 
 def query(sql: str) -> list[tuple]:
@@ -82,3 +87,82 @@ def test_citizens_columns_are_decoded_described_and_null_where_no_day(outputs_ru
 def test_pandas_reads_days_that_never_came_as_missing(outputs_run, column):
     citizens = outputs_run.citizens
     assert citizens[column].isna().any() and not (citizens[column] == -1).any()
+
+
+def test_citizens_synthetic_group_needs_no_quoting(outputs_run):
+    path = outputs_run.path / "citizens.parquet"
+    rows = query(f"select synthetic_group, count(*) from '{path}' group by synthetic_group")
+    assert {g for g, _ in rows} == {"g0", "g1"}
+    assert sum(n for _, n in rows) == outputs_run.summary["citizens"]
+    assert "group" not in column_types(path)  # `group` is an SQL keyword
+    description = pq.read_schema(path).field("synthetic_group").metadata[b"description"]
+    assert b"trait `group`" in description
+    # The trait keeps its name everywhere else: summary.json's by_group, timeseries' dimension.
+    by_group = outputs_run.summary["by_group"]["group"]
+    for label, n in rows:
+        assert by_group[label]["citizens"] == n
+    # pandas readers see the same column, and an older run's `group` is renamed on reading.
+    citizens = outputs_run.citizens
+    assert "synthetic_group" in citizens and "group" not in citizens
+    older = with_current_names(citizens.rename(columns={"synthetic_group": "group"}))
+    assert list(older.columns) == list(citizens.columns)
+
+
+def test_fabricated_records_have_a_null_true_actor_not_minus_one(outputs_run):
+    records = f"{outputs_run.path}/events/records/*.parquet"
+    fabricated, no_act, minus_one = one(
+        "select count(*) filter (where true_actor is null), "
+        "count(*) filter (where act_id is null), "
+        "count(*) filter (where true_actor < 0 or act_id < 0 or firm < 0) "
+        f"from '{records}'"
+    )
+    assert fabricated == no_act == outputs_run.summary["records_fabricated"] > 0
+    assert minus_one == 0
+    (misattributed,) = one(f"select count(*) from '{records}' where true_actor <> attributed_to")
+    assert misattributed == outputs_run.summary["records_misattributed"]
+    for table in ("score_changes", "sanctions", "notices"):
+        (negative,) = one(
+            f"select count(*) from '{outputs_run.path}/events/{table}/*.parquet' "
+            "where record_id < 0"
+        )
+        assert negative == 0, table
+    (no_record,) = one(
+        f"select count(*) from '{outputs_run.path}/events/score_changes/*.parquet' "
+        "where record_id is null"
+    )
+    assert no_record > 0  # the friends' term moves scores without a record
+    # pandas: nullable integers; the dossier and the state's file say "fabricated".
+    frame = outputs_run.events("records")
+    assert str(frame["true_actor"].dtype) == "Int32" and str(frame["act_id"].dtype) == "Int64"
+    victim = int(frame.loc[frame["true_actor"].isna(), "attributed_to"].iloc[0])
+    held = secret_file(outputs_run, victim, truth=True)["records"]
+    assert "fabricated" in {r["truth"] for r in held}
+
+
+def test_compare_by_group_and_differences_need_no_quoting(tmp_path):
+    cmp = compare(
+        "default",
+        "default",
+        population=2_000,
+        days=30,
+        overrides=["output.report=false"],
+        overrides_b=["sources.errors=false"],
+        out=tmp_path / "cmp",
+        report=False,
+    )
+    groups = cmp.by_group
+    assert not {"by", "group"} & set(groups.columns)
+    with duckdb.connect() as con:
+        con.register("groups", groups)
+        rows = con.execute(
+            "select dimension, group_name, citizens from groups where dimension = 'group'"
+        ).fetchall()
+        (everyone,) = con.execute(
+            "select citizens from groups where dimension = 'all' and group_name = 'all'"
+        ).fetchone()
+    assert {g for _, g, _ in rows} == {"g0", "g1"} and sum(n for *_, n in rows) == everyone
+    assert set(cmp.data["by_group"]["group"]) == {"g0", "g1"}  # compare.json: by the trait
+    path = cmp.path / "differences.parquet"
+    types = column_types(path)
+    assert "synthetic_group" in types and "group" not in types
+    query(f"select synthetic_group, count(*) from '{path}' group by synthetic_group")

@@ -60,13 +60,13 @@ def test_cameras_misidentify_groups_with_higher_multipliers_more_often(default_r
     cams = records[records["source"].astype(str) == "cameras"]
     cams = cams[cams["true_actor"] >= 0]
     citizens = default_run.citizens.set_index("citizen")
-    group = citizens.loc[cams["true_actor"], "group"].astype(str).to_numpy()
+    group = citizens.loc[cams["true_actor"], "synthetic_group"].astype(str).to_numpy()
     wrong = (cams["attributed_to"] != cams["true_actor"]).to_numpy()
     rate = {g: wrong[group == g].mean() for g in ("g0", "g1")}
     assert rate["g1"] > 3 * rate["g0"] > 0
     # A false match names someone of the same sex, age band and group.
     victims = cams[wrong]
-    for trait in ("sex", "age_band", "group"):
+    for trait in ("sex", "age_band", "synthetic_group"):
         a = citizens.loc[victims["true_actor"], trait].astype(str).to_numpy()
         b = citizens.loc[victims["attributed_to"], trait].astype(str).to_numpy()
         assert (a == b).all(), trait

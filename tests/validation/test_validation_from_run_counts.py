@@ -53,8 +53,9 @@ def _write(folder, name, columns):
     pq.write_table(pa.table(columns), folder / name)
 
 
-def make_run(root, citizens=True):
-    """Four citizens, base 100 under policy p (grades A >= 100, B >= 50, C)."""
+def make_run(root, citizens=True, none=None):
+    """Four citizens, base 100 under policy p (grades A >= 100, B >= 50, C). An id that names
+    nothing is `none`: null as runs write it, or -1 as runs before nulls did."""
     root.mkdir()
     (root / "scenario.toml").write_text(SCENARIO)
     summary = {"citizens": 4, "people_per_agent": 1, "primary_policy": "p", "points_bought": 20,
@@ -71,12 +72,12 @@ def make_run(root, citizens=True):
     _write(events / "records", "days-00000-00001.parquet", {
         "record_id": pa.array([0, 1, 2, 3, 4, 5], pa.int64()),
         "attributed_to": pa.array([0, 1, 2, 2, 1, 0], pa.int32()),
-        "true_actor": pa.array([0, 1, 2, 3, -1, 0], pa.int32()),
-        "act_id": pa.array([0, 1, 2, 3, -1, 0], pa.int64()),
+        "true_actor": pa.array([0, 1, 2, 3, none, 0], pa.int32()),
+        "act_id": pa.array([0, 1, 2, 3, none, 0], pa.int64()),
     })  # fmt: skip
     rows = [  # citizen, delta, score after, record, policy (two files: log order across files)
         [(0, -10, 90, 0, "p"), (1, 20, 120, 1, "p"), (2, 5, 105, 2, "p"), (2, -60, 45, 3, "p")],
-        [(2, 10, 55, 3, "p"), (1, -30, 90, 4, "p"), (3, 7, 107, -1, "p"), (0, 50, 150, 5, "q")],
+        [(2, 10, 55, 3, "p"), (1, -30, 90, 4, "p"), (3, 7, 107, none, "p"), (0, 50, 150, 5, "q")],
     ]
     for day, chunk in enumerate(rows):
         citizen, delta, score, record, policy = zip(*chunk, strict=True)
@@ -96,9 +97,9 @@ def make_run(root, citizens=True):
     return root
 
 
-@pytest.mark.parametrize("citizens", [True, False])
-def test_every_count_of_a_hand_made_run(tmp_path, citizens):
-    m = measure_run(make_run(tmp_path / "run", citizens))
+@pytest.mark.parametrize(("citizens", "none"), [(True, None), (False, None), (True, -1)])
+def test_every_count_of_a_hand_made_run(tmp_path, citizens, none):
+    m = measure_run(make_run(tmp_path / "run", citizens, none))
     assert m.policy == "p" and m.opacity == "grade" and m.shown
     assert m.records_point_moving == 5  # r3 moved points twice, r5 not under p
     assert (m.records_misattributed, m.records_fabricated) == (1, 1)

@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-__all__ = ["TABLES", "Batch", "EventLog", "dates", "sampled"]
+__all__ = ["NULLABLE", "TABLES", "Batch", "EventLog", "dates", "sampled"]
 
 TABLES: dict[str, dict[str, str]] = {
     "acts": {
@@ -68,7 +68,18 @@ really sensitive, whether an appellant really owes nothing). A record's `detail`
 source itself assigns (a court's listing ground); what really happened travels in the truth fields
 `true_actor`, `act_id` (-1 for fabricated records) and `true_detail` (the act's detail). A record
 about a firm names the firm in `firm` (-1 for records about a person only) and, in `attributed_to`,
-the person the rule reaches: the firm's registered legal representative."""
+the person the rule reaches: the firm's registered legal representative. In the files, such a -1
+is null (`NULLABLE`)."""
+
+NULLABLE: dict[str, tuple[str, ...]] = {
+    "records": ("true_actor", "act_id", "firm"),
+    "score_changes": ("record_id",),
+    "sanctions": ("record_id",),
+    "notices": ("record_id",),
+}
+"""Fields that may name nothing: a fabricated record's `true_actor` and `act_id`, the `firm` of a
+record about a person only, the `record_id` of a score change, sanction or notice no record
+caused. In memory they hold -1; the Parquet files hold null (`true_actor IS NULL`: fabricated)."""
 
 ROW_GROUP = 1024 * 1024
 """Rows per Parquet row group: pyarrow's default, so that a file written one row group at a time
@@ -293,7 +304,8 @@ class EventLog:
         for name, values in cols.items():
             names = self.labels.get((table, name))
             if names is None:
-                arrays[name] = pa.array(values)
+                nullable = name in NULLABLE.get(table, ())
+                arrays[name] = _nullable(values) if nullable else pa.array(values)
             else:
                 dictionary = pa.array(names, pa.string())
                 arrays[name] = pa.DictionaryArray.from_arrays(
@@ -302,6 +314,12 @@ class EventLog:
             if name == "day" and self.start is not None:
                 arrays["date"] = dates(self.start, values)
         return pa.table(arrays)
+
+
+def _nullable(values: np.ndarray) -> pa.Array:
+    """A field that may name nothing, as written: -1 becomes null."""
+    missing = values == -1
+    return pa.array(values, mask=missing) if missing.any() else pa.array(values)
 
 
 def dates(start: np.datetime64, days: np.ndarray) -> pa.Array:

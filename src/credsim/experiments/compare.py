@@ -41,12 +41,12 @@ class Comparison:
     a: Results
     b: Results
     citizens: pd.DataFrame
-    """One row per citizen: traits, listed_a/b, ever_listed_a/b, wrongful_a/b (but-for, if both
-    runs computed it), touched_a/b, score_a/b, score_change (B - A, primary policy), acts_differ,
-    reason (for a status difference)."""
+    """One row per citizen: traits (citizens.parquet's columns), listed_a/b, ever_listed_a/b,
+    wrongful_a/b (but-for, if both runs computed it), touched_a/b, score_a/b, score_change (B - A,
+    primary policy), acts_differ, reason (for a status difference)."""
     by_group: pd.DataFrame
-    """One row per (by, group), "all" first: counts sanctioned in each run and in one only,
-    ever listed in one only, and score change mean and percentiles."""
+    """One row per (`dimension`, `group_name`), "all"/"all" first: counts sanctioned in each
+    run and in one only, ever listed in one only, and score change mean and percentiles."""
     data: dict
     """compare.json."""
 

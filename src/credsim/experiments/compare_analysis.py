@@ -15,10 +15,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
+from credsim.engine.events import NULLABLE
 from credsim.errors import UserError
 from credsim.results import Results
+from credsim.results.citizens import trait_of_column
+from credsim.results.timeseries import DIMENSION, GROUP_NAME
 
 __all__ = ["REASONS", "Analysis", "analyse", "trait_columns"]
 
@@ -48,7 +52,8 @@ class Analysis:
 
 
 def trait_columns(citizens: pd.DataFrame) -> list[str]:
-    """The categorical traits of citizens.parquet (sex, age_band, urban, province, group, ...)."""
+    """The categorical traits of citizens.parquet by column (sex, age_band, urban, province,
+    synthetic_group, ...)."""
     return [
         c
         for c in citizens.columns
@@ -57,11 +62,17 @@ def trait_columns(citizens: pd.DataFrame) -> list[str]:
 
 
 def _events(run: Results, table: str, columns: list[str]) -> pd.DataFrame | None:
-    """Some columns of one event table, or None when the run kept no log of it."""
+    """Some columns of one event table (a null id as -1, as the engine holds it), or None when
+    the run kept no log of it."""
     folder = run.path / "events" / table
     if not folder.is_dir():
         return None
-    return ds.dataset(folder, format="parquet").to_table(columns=columns).to_pandas()
+    data = ds.dataset(folder, format="parquet").to_table(columns=columns)
+    nullable = [c for c in NULLABLE.get(table, ()) if c in columns]
+    for name in nullable:
+        at = data.schema.get_field_index(name)
+        data = data.set_column(at, name, pc.fill_null(data.column(name), -1))
+    return data.to_pandas()
 
 
 def _kept_all_events(run: Results) -> bool:
@@ -87,6 +98,7 @@ def _evidence(run: Results, n: int) -> dict[str, np.ndarray] | None:
     changes = _events(run, "score_changes", ["citizen", "delta", "rule"])
     sanctions = _events(run, "sanctions", ["citizen", "action"])
     who = rec["attributed_to"].to_numpy() if rec is not None else np.empty(0, np.int32)
+    # A fabricated record's true actor is null in the file: -1 here, as the engine holds it.
     actor = rec["true_actor"].to_numpy() if rec is not None else np.empty(0, np.int32)
     wrong = actor != who
     network = np.empty(0, np.int32)
@@ -260,11 +272,14 @@ def _group_row(frame: pd.DataFrame) -> dict:
 
 def by_group(citizens: pd.DataFrame, traits: list[str]) -> pd.DataFrame:
     """One row per (trait, label), "all" first: counts of the sanctioned in each run and in one
-    run only, and the score change B - A."""
-    rows = [{"by": "all", "group": "all", **_group_row(citizens)}]
-    for trait in traits:
-        for label, frame in citizens.groupby(trait, observed=False, sort=True):
-            rows.append({"by": trait, "group": str(label), **_group_row(frame)})
+    run only, and the score change B - A. The group is named by `dimension` (the trait by its
+    own name, as in timeseries.parquet: `group`, not its column `synthetic_group`) and
+    `group_name` (the label), not by SQL keywords."""
+    rows = [{DIMENSION: "all", GROUP_NAME: "all", **_group_row(citizens)}]
+    for column in traits:
+        dimension = trait_of_column(column)
+        for label, frame in citizens.groupby(column, observed=False, sort=True):
+            rows.append({DIMENSION: dimension, GROUP_NAME: str(label), **_group_row(frame)})
     table = pd.DataFrame(rows)
     for side in ("a", "b"):
         per = (
@@ -277,11 +292,11 @@ def by_group(citizens: pd.DataFrame, traits: list[str]) -> pd.DataFrame:
 def _nested(table: pd.DataFrame) -> dict:
     out: dict = {}
     for row in table.to_dict("records"):
-        by, group = row.pop("by"), row.pop("group")
-        if by == "all":
+        dimension, label = row.pop(DIMENSION), row.pop(GROUP_NAME)
+        if dimension == "all":
             continue
         clean = {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
-        out.setdefault(by, {})[group] = clean
+        out.setdefault(dimension, {})[label] = clean
     return out
 
 

@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 
+from credsim.results.results import as_id
+
 from .run import RunData
 from .section import Block, Section
 from .tables import table
@@ -22,12 +24,14 @@ __all__ = ["CASES_SECTION", "pick_cases"]
 
 CASES = 3
 ROWS = 14
-TRAITS = ("sex", "age_band", "urban", "province", "group")
+TRAITS = ("sex", "age_band", "urban", "province", "synthetic_group")  # citizens.parquet columns
 
 
 def _wrong_records(run: RunData) -> pd.DataFrame:
     cols = ["record_id", "day", "kind", "source", "attributed_to", "true_actor"]
-    wrong = pc.field("true_actor") != pc.field("attributed_to")
+    # A fabricated record's true actor is null: no act behind it, so it is wrong too.
+    actor = pc.field("true_actor")
+    wrong = actor.is_null() | (actor != pc.field("attributed_to"))
     return run.memo("wrong_records", lambda: run.events("records", cols, wrong))
 
 
@@ -65,14 +69,14 @@ def _case(run: RunData, citizen: int, wrong: pd.DataFrame) -> str:
     )
     rows: list[tuple[int, int, list[str]]] = []
     for rec in mine.itertuples(index=False):
-        actor = int(rec.true_actor)
+        actor = as_id(rec.true_actor)
         truth = f"citizen {actor:,} did it" if actor >= 0 else "nobody did it (fabricated)"
         own = changes[changes["record_id"] == rec.record_id]
         pairs = zip(own["policy"], own["delta"], strict=True)
         points = " · ".join(f"{p} {int(d):+,}" for p, d in pairs)
         rows.append((int(rec.day), 0, [f"{rec.source}: {rec.kind}", truth, points, ""]))
     for s in sanctions.itertuples(index=False):
-        basis = " (on a wrong record)" if int(s.record_id) in ids else ""
+        basis = " (on a wrong record)" if as_id(s.record_id) in ids else ""
         rows.append((int(s.day), 1, ["", "", "", f"{s.action} by {s.agency}{basis}"]))
     rows.sort(key=lambda r: (r[0], r[1]))
     shown = [[f"{day:,}", *cells] for day, _, cells in rows[:ROWS]]

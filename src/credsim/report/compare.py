@@ -34,7 +34,8 @@ __all__ = ["render_compare_page", "write_compare_report"]
 COLORS = {"a": "#0072B2", "b": "#E69F00"}
 STYLE = {**REPORT_STYLE, "svg.hashsalt": "credsim-compare"}
 PLOTTED_TRAITS = ("sex", "age_band", "urban", "group", "income", "education")
-"""Traits drawn in the by-group figures (province, with 31 labels, is in the table only)."""
+"""Traits (by_group's `dimension`) drawn in the by-group figures (province, with 31 labels, is in
+the table only)."""
 HEADLINES = {
     "acts_total": "Acts",
     "records_total": "Records written",
@@ -282,7 +283,7 @@ def _group_table(groups: pd.DataFrame) -> str:
     ]
     present = [(k, h) for k, h in cols if k in groups.columns]
     rows = [
-        [f"{r['by']}: {r['group']}" if r["by"] != "all" else "everyone"]
+        [f"{r['dimension']}: {r['group_name']}" if r["dimension"] != "all" else "everyone"]
         + [r[k] for k, _ in present]
         for r in groups.to_dict("records")
     ]
@@ -290,10 +291,11 @@ def _group_table(groups: pd.DataFrame) -> str:
 
 
 def _only_by_group(groups: pd.DataFrame) -> Figure | str:
-    rows = groups[groups["by"].isin(PLOTTED_TRAITS)]
+    rows = groups[groups["dimension"].isin(PLOTTED_TRAITS)]
     if rows.empty:
         return "Not drawn: the citizens table has no traits to group by."
-    labels = [f"{b}: {g}" for b, g in zip(rows["by"], rows["group"], strict=True)]
+    pairs = zip(rows["dimension"], rows["group_name"], strict=True)
+    labels = [f"{d}: {g}" for d, g in pairs]
     y = np.arange(len(labels))
     fig = Figure(figsize=(6.4, 0.22 * len(labels) + 1.0), layout="constrained")
     ax = fig.add_subplot()
@@ -350,9 +352,9 @@ def _score_histogram(citizens: pd.DataFrame) -> Figure | str:
 def _score_by_group(groups: pd.DataFrame) -> Figure | str:
     if "score_change_mean" not in groups:
         return "Not drawn: the runs score citizens under no common policy."
-    rows = groups[groups["by"].isin(("all", *PLOTTED_TRAITS))]
-    pairs = zip(rows["by"], rows["group"], strict=True)
-    labels = ["everyone" if b == "all" else f"{b}: {g}" for b, g in pairs]
+    rows = groups[groups["dimension"].isin(("all", *PLOTTED_TRAITS))]
+    pairs = zip(rows["dimension"], rows["group_name"], strict=True)
+    labels = ["everyone" if d == "all" else f"{d}: {g}" for d, g in pairs]
     y = np.arange(len(labels))
     fig = Figure(figsize=(6.4, 0.22 * len(labels) + 1.0), layout="constrained")
     ax = fig.add_subplot()

@@ -17,6 +17,9 @@ import pandas as pd
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from credsim.results.citizens import current_name
+from credsim.results.results import events_frame
+
 __all__ = ["RunData"]
 
 T = TypeVar("T")
@@ -209,21 +212,30 @@ class RunData:
 
     @cached_property
     def citizen_columns(self) -> list[str]:
-        """Column names of citizens.parquet ([] when it is missing)."""
+        """Column names of citizens.parquet, current names (an older run's `group` is
+        `synthetic_group`; [] when the file is missing)."""
+        return list(self._citizen_files)
+
+    @cached_property
+    def _citizen_files(self) -> dict[str, str]:
+        """{current name: the file's name} of citizens.parquet's columns."""
         path = self.path / "citizens.parquet"
         if not path.is_file():
             self.notes["citizens.parquet"] = "The run directory has no citizens.parquet."
-            return []
-        return pq.read_schema(path).names
+            return {}
+        names = pq.read_schema(path).names
+        return {current_name(name, names): name for name in names}
 
     def citizens(self, columns: list[str]) -> pd.DataFrame:
-        """The given columns of citizens.parquet (those it has); cached per column."""
-        have = [c for c in columns if c in self.citizen_columns]
+        """The given columns of citizens.parquet (those it has, by current name); cached per
+        column."""
+        have = [c for c in columns if c in self._citizen_files]
         missing = [c for c in have if c not in self._citizens]
         if missing:
-            table = pq.read_table(self.path / "citizens.parquet", columns=missing)
-            for name in missing:
-                self._citizens[name] = table.column(name).to_pandas()
+            files = [self._citizen_files[c] for c in missing]
+            table = pq.read_table(self.path / "citizens.parquet", columns=files)
+            for name, file in zip(missing, files, strict=True):
+                self._citizens[name] = table.column(file).to_pandas()
         return pd.DataFrame({c: self._citizens[c] for c in have})
 
     @cached_property
@@ -241,7 +253,7 @@ class RunData:
             return pd.DataFrame({c: pd.Series(dtype="int64") for c in columns})
         dataset = ds.dataset(self.path / "events" / table, format="parquet")
         have = [c for c in columns if c in dataset.schema.names]
-        return dataset.to_table(columns=have, filter=where).to_pandas()
+        return events_frame(table, dataset.to_table(columns=have, filter=where))
 
 
 def _whole_population(path: Path, names: list[str]) -> pd.DataFrame:

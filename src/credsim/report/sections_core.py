@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 
+from credsim.results.citizens import trait_column
+
 from .figures import GROUP_DIMS, grade_shares, score_by_group, score_distribution
 from .figures_sanctions import calibration, refused_travel, sanctions
 from .run import RunData
@@ -214,13 +216,15 @@ def _calibration(run: RunData) -> list[Block]:
 
 
 def _score_dim(run: RunData) -> str | None:
-    return next((d for d in ("income", "group", "urban") if d in run.citizen_columns), None)
+    """The citizens.parquet column the score distribution is split by."""
+    columns = (trait_column(d) for d in ("income", "group", "urban"))
+    return next((c for c in columns if c in run.citizen_columns), None)
 
 
 def _scores(run: RunData) -> list[Block]:
     policies = [p for p in run.policies if f"score.{p}" in run.citizen_columns]
     dim = _score_dim(run)
-    dims = [d for d in GROUP_DIMS if d in run.citizen_columns]
+    dims = [trait_column(d) for d in GROUP_DIMS if trait_column(d) in run.citizen_columns]
     cols = [f"{k}.{p}" for p in policies for k in ("score", "grade")]
     df = run.citizens([*cols, *dims])
     by = f" by {dim.replace('_', ' ')}" if dim else ""

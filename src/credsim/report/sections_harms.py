@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from credsim.results.citizens import trait_column
+
 from .figures_harms import misattribution_by_source, perks_by_income, self_censorship
 from .figures_sanctions import BY_GROUP_DIMS, by_group_rates, group_bars
 from .run import RunData
@@ -86,7 +88,7 @@ def _censorship_points(run: RunData) -> tuple[list, tuple[float, float], float |
     sim = next((c for c in ("sim_own_name", "sim") if c in run.citizen_columns), None)
     if sim is not None and identity:
         # The real-name share of those who may post (by default adults), not of everyone.
-        named = run.citizens([sim, "age", *dims])
+        named = run.citizens([sim, "age", *(trait_column(d) for d in dims)])
         ages = (post or {}).get("ages")
         if "age" in named and ages:
             named = named[named["age"].between(ages[0], ages[1])]
@@ -102,7 +104,7 @@ def _censorship_points(run: RunData) -> tuple[list, tuple[float, float], float |
             if named is not None:
                 own = named[sim].to_numpy()
                 own = own if sim == "sim_own_name" else (own & OWN_NUMBER) > 0
-                mask = (named[dim].astype(str) == str(label)).to_numpy()
+                mask = (named[trait_column(dim)].astype(str) == str(label)).to_numpy()
                 share = float(own[mask].mean()) if mask.any() else registered
             groups.append((dim, str(label), share * fear, held / (made + held)))
             weights.append(made + held if dim == dims[0] else 0)

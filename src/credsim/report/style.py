@@ -60,6 +60,7 @@ DIM_NAMES = {
     "age_band": "Age band",
     "urban": "Urban/rural",
     "group": "Synthetic group",
+    "synthetic_group": "Synthetic group",  # the trait `group` in citizens.parquet
     "education": "Education",
     "income": "Income quintile",
     "province": "Province",

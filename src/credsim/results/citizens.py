@@ -3,18 +3,64 @@ listings, and whether a listing is wrongful (but-for) or touched by a wrong reco
 
 Every column carries a description in the Parquet schema (`description` in its field metadata).
 Bit-packed state is decoded into named boolean columns, and a day that never came (not listed,
-never removed) is null, not -1.
+never removed) is null, not -1. A trait whose name is an SQL keyword is written under another
+name (`TRAIT_COLUMNS`: the synthetic group trait `group` as `synthetic_group`), so that DuckDB
+reads every column without quoting; scenarios, summary.json and timeseries.parquet keep calling
+the trait `group`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 
-from credsim.engine import World
-from credsim.engine.state import Column
+if TYPE_CHECKING:
+    from credsim.engine import World
+    from credsim.engine.state import Column
 
-__all__ = ["DESCRIPTIONS", "citizens_table"]
+__all__ = [
+    "DESCRIPTIONS",
+    "TRAIT_COLUMNS",
+    "citizens_table",
+    "current_name",
+    "trait_column",
+    "trait_of_column",
+    "with_current_names",
+]
+
+TRAIT_COLUMNS = {"group": "synthetic_group"}
+"""Traits written under another column name: theirs is an SQL keyword (`select group from ...`
+fails in DuckDB). Runs written before the rename have a `group` column; readers rename it."""
+_TRAITS_OF = {column: trait for trait, column in TRAIT_COLUMNS.items()}
+
+
+def trait_column(trait: str) -> str:
+    """The citizens.parquet column of a trait (`group` -> `synthetic_group`)."""
+    return TRAIT_COLUMNS.get(trait, trait)
+
+
+def trait_of_column(column: str) -> str:
+    """The trait a citizens.parquet column holds, by the trait's own name (`synthetic_group` ->
+    `group`); any other column's name unchanged."""
+    return _TRAITS_OF.get(column, column)
+
+
+def current_name(column: str, columns: Iterable[str]) -> str:
+    """A column of citizens.parquet (among `columns`, the file's) under its current name: an
+    older run's `group` is `synthetic_group`."""
+    new = TRAIT_COLUMNS.get(column)
+    return new if new is not None and new not in columns else column
+
+
+def with_current_names(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` (citizens.parquet's columns) with an older run's `group` renamed (else unchanged)."""
+    names = {c: current_name(c, frame.columns) for c in frame.columns}
+    renamed = {old: new for old, new in names.items() if old != new}
+    return frame.rename(columns=renamed) if renamed else frame
 
 
 def _labelled(codes: np.ndarray, labels: list[str]) -> pa.DictionaryArray:
@@ -57,6 +103,9 @@ PATTERNS = {
 def _description(name: str, spec: Column | None, traits: dict) -> str:
     if name in DESCRIPTIONS:
         return DESCRIPTIONS[name]
+    trait = trait_of_column(name)
+    if trait in traits and trait != name:
+        return f"{name.replace('_', ' ')} (trait `{trait}`, by name)"
     if name in traits:
         return f"{name.replace('_', ' ')} (trait, by name)"
     for prefix, text in PATTERNS.items():
@@ -81,17 +130,17 @@ def citizens_table(
     but_for: bool = False,
     specs: dict[str, Column] | None = None,
 ) -> pa.Table:
-    """One row per citizen (agent): traits by name, every other column, grade, `listed`,
-    `touched_by_wrong_record` (listed, and a wrong record of that list's kind reached them) and,
-    when the run computed its counterfactual (`but_for`), `wrongful` (listed here and on no list
-    in the same run without erroneous records). With births and deaths, only the citizens alive
-    at the end have a row. `specs` (the state's column declarations) give each column's
-    description and which value stands for "none"."""
+    """One row per citizen (agent): traits by name (`group` as `synthetic_group`), every other
+    column, grade, `listed`, `touched_by_wrong_record` (listed, and a wrong record of that list's
+    kind reached them) and, when the run computed its counterfactual (`but_for`), `wrongful`
+    (listed here and on no list in the same run without erroneous records). With births and
+    deaths, only the citizens alive at the end have a row. `specs` (the state's column
+    declarations) give each column's description and which value stands for "none"."""
     specs = specs or {}
     everyone = np.arange(world.n, dtype=np.int64)
     cols: dict[str, pa.Array] = {"citizen": pa.array(everyone.astype(np.int32))}
     for name, trait in world.traits.items():
-        cols[name] = _labelled(trait.codes(everyone), trait.labels)
+        cols[trait_column(name)] = _labelled(trait.codes(everyone), trait.labels)
     if "household" in state_columns:
         position = state_columns["household"] & 0x0F
         cols["household"] = pa.array((everyone - position).astype(np.int32))

@@ -60,7 +60,7 @@ def print_state_view(
     for event in file["sanctions"]:
         told = "" if event["told"] else " (never told)"
         by = "" if event["by"] == event["on"] else f" by {event['by']}"
-        console.print(
-            f"  day {event['day']}: {event['action']} on {event['on']}{by} "
-            f"(record {event['record_id']}){told}"
-        )
+        rid = event["record_id"]
+        record = "no record" if rid is None else f"record {rid}"
+        what = f"{event['action']} on {event['on']}{by}"
+        console.print(f"  day {event['day']}: {what} ({record}){told}")

@@ -19,6 +19,7 @@ import pandas as pd
 from credsim.engine.rng import Stream
 from credsim.errors import UserError
 from credsim.metrics.secret_file import EFFECT, TOLD, notice_reach
+from credsim.results.results import as_id, has_id, id_or_none
 
 if TYPE_CHECKING:
     from credsim.results.results import Results
@@ -56,7 +57,7 @@ def reach_of(results: Results, records: pd.DataFrame, notices: pd.DataFrame) -> 
     """The reach bits (TOLD, EFFECT) of each record, from the notices naming it."""
     opacity = _opacity(results, _scenario(results))
     reach = np.zeros(len(records), np.uint8)
-    named = notices[notices["record_id"] >= 0]
+    named = notices[has_id(notices["record_id"])]
     if not len(named):
         return reach
     kinds, kind = _categories(named, "notice")
@@ -64,7 +65,8 @@ def reach_of(results: Results, records: pd.DataFrame, notices: pd.DataFrame) -> 
     by_kind, by_policy = notice_reach(kinds, about, opacity)
     points = np.asarray(kinds, object)[kind] == "points"
     bits = np.where(points, by_policy[on], by_kind[kind])
-    ids, rids = named["record_id"].to_numpy(), records["record_id"].to_numpy()
+    ids = named["record_id"].to_numpy(np.int64)
+    rids = records["record_id"].to_numpy(np.int64)
     for bit in (TOLD, EFFECT):
         reach[np.isin(rids, ids[(bits & bit) > 0])] |= np.uint8(bit)
     return reach
@@ -103,13 +105,15 @@ def secret_file(results: Results, citizen: int, truth: bool = False) -> dict:
     sanctions = results.events("sanctions", citizen)
     reach = reach_of(results, records, notices)
     opacity = _opacity(results, scenario)
-    moved = changes[changes["record_id"] >= 0]
+    moved = changes[has_id(changes["record_id"])]
     under: dict[int, list[str]] = {}
     for rid, policy in zip(moved["record_id"], moved["policy"].astype(str), strict=True):
         names = under.setdefault(int(rid), [])
         if policy not in names:
             names.append(policy)
-    listing = sanctions[sanctions["action"].astype(str) == "listed"]
+    listing = sanctions[
+        (sanctions["action"].astype(str) == "listed").to_numpy() & has_id(sanctions["record_id"])
+    ]
     lists: dict[int, list[str]] = {}
     for rid, on in zip(listing["record_id"], listing["consequence"].astype(str), strict=True):
         lists.setdefault(int(rid), []).append(on)
@@ -129,11 +133,11 @@ def secret_file(results: Results, citizen: int, truth: bool = False) -> dict:
             }
         )
         if truth:
-            actor = int(row.true_actor)
+            actor = as_id(row.true_actor)  # null (-1): a fabricated record
             items[-1]["truth"] = (
                 "fabricated" if actor < 0 else "true" if actor == citizen else "misattributed"
             )
-    told_ids = set(notices.loc[notices["record_id"] >= 0, "record_id"].astype(int))
+    told_ids = set(notices.loc[has_id(notices["record_id"]), "record_id"].astype(int))
     out = {
         "citizen": citizen,
         "records": items,
@@ -149,8 +153,8 @@ def secret_file(results: Results, citizen: int, truth: bool = False) -> dict:
                 "action": str(s.action),
                 "on": str(s.consequence),
                 "by": str(s.agency),
-                "record_id": int(s.record_id),
-                "told": int(s.record_id) in told_ids or str(s.action) == "refused",
+                "record_id": id_or_none(s.record_id),
+                "told": id_or_none(s.record_id) in told_ids or str(s.action) == "refused",
             }
             for s in sanctions.itertuples(index=False)
         ],

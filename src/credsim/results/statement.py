@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from credsim.errors import UserError, did_you_mean
+from credsim.results.results import as_id, id_or_none
 from credsim.results.statement_lists import ListWords
 
 if TYPE_CHECKING:
@@ -19,6 +20,7 @@ __all__ = ["statement"]
 
 
 def _truth(citizen: int, true_actor: int) -> str:
+    """Whose act a record was; `true_actor` as `as_id` reads it (-1: null, fabricated)."""
     if true_actor < 0:
         return "fabricated"
     return "true" if true_actor == citizen else "misattributed"
@@ -59,7 +61,7 @@ def statement(results: Results, citizen: int, policy: str | None = None, truth: 
             "rule": rule,
             "score": int(change.score),
         }
-        if change.record_id >= 0:
+        if as_id(change.record_id) >= 0:
             record = records.loc[change.record_id]
             item.update(
                 source=str(record["source"]),
@@ -72,7 +74,7 @@ def statement(results: Results, citizen: int, policy: str | None = None, truth: 
             if (listing := _listing(rule)) is not None:
                 item["kind"] = f"{listing} ({item['kind']})"
             if truth:
-                item["truth"] = _truth(citizen, int(record["true_actor"]))
+                item["truth"] = _truth(citizen, as_id(record["true_actor"]))
         elif (listing := _listing(rule)) is not None:  # a listing that rests on no record
             item.update(source="lists", kind=listing, record_id=None)
             if truth:
@@ -116,15 +118,16 @@ def _sanctions(results: Results, citizen: int, records, truth: bool = False) -> 
     firm_listings: dict[str, dict] = {}  # list -> the firm listing that reached the citizen
     words = ListWords(results, reads) if len(events) else None
     for event in events.itertuples(index=False):
-        record = records.loc[event.record_id] if event.record_id in records.index else None
+        rid = id_or_none(event.record_id)
+        record = records.loc[rid] if rid is not None and rid in records.index else None
         item = {
             "day": int(event.day),
             "action": str(event.action),
             "by": str(event.agency),
             "kind": None if record is None else str(record["kind"]),
-            "record_id": int(event.record_id),
+            "record_id": rid,
         }
-        actor = None if record is None or not truth else int(record["true_actor"])
+        actor = None if record is None or not truth else as_id(record["true_actor"])
         text = _sentence(item, amounts.get(str(event.consequence), {}), citizen, actor)
         on_list = str(event.consequence)
         text = _firm_sentence(item, record, on_list, firm_listings, reads, actor) or text
@@ -155,7 +158,7 @@ def _firm_sentence(
     while it lasted from agencies that read its list (`reads`: agency -> lists), in words
     (events in order: `listings` keeps the firm listings in force, by list)."""
     action, day, rid = item["action"], item["day"], item["record_id"]
-    firm = -1 if record is None else int(record.get("firm", -1))
+    firm = -1 if record is None else as_id(record.get("firm"))
     if action in ("listed", "warned") and firm >= 0:
         why = FIRM_WORDS.get(item["kind"], item["kind"])
         whose = ""

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 __all__ = ["event_files", "read_columns"]
@@ -32,15 +33,24 @@ def _in_names(column: pa.ChunkedArray, names: frozenset[str]) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(0, bool)
 
 
+def _numbers(column: pa.ChunkedArray) -> np.ndarray:
+    """A numeric column as NumPy, an integer column's nulls as -1 (not NaN in floats)."""
+    if column.null_count and pa.types.is_integer(column.type):
+        column = pc.fill_null(column, -1)
+    return column.to_numpy()
+
+
 def read_columns(
     files: Iterable[Path],
     columns: list[str],
     *,
     label_tests: dict[str, dict[str, Iterable[str]]] | None = None,
 ) -> dict[str, np.ndarray]:
-    """Numeric `columns` of every file, concatenated in file order. `label_tests` maps a labelled
-    column to named sets of labels; each gives a boolean column `<column>:<name>` (the row's label
-    is in the set), so category columns never become Python strings row by row."""
+    """Numeric `columns` of every file, concatenated in file order; a null id (a fabricated
+    record's `true_actor` and `act_id`, a `record_id` no record stands behind) reads as -1, as the
+    engine holds it. `label_tests` maps a labelled column to named sets of labels; each gives a
+    boolean column `<column>:<name>` (the row's label is in the set), so category columns never
+    become Python strings row by row."""
     tests = {
         col: {k: frozenset(v) for k, v in sets.items()} for col, sets in (label_tests or {}).items()
     }
@@ -49,7 +59,7 @@ def read_columns(
     for path in files:
         table = pq.read_table(path, columns=wanted)
         for name in columns:
-            chunks.setdefault(name, []).append(table.column(name).to_numpy())
+            chunks.setdefault(name, []).append(_numbers(table.column(name)))
         for col, sets in tests.items():
             for key, names in sets.items():
                 chunks.setdefault(f"{col}:{key}", []).append(_in_names(table.column(col), names))

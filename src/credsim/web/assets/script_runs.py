@@ -140,7 +140,8 @@ const TABLE_TITLES = {
 };
 
 function truthOf(record) {
-  if (record.true_actor < 0) return "fabricated";
+  // A fabricated record has no true actor: null (older runs: -1).
+  if (record.true_actor === null || record.true_actor < 0) return "fabricated";
   return record.true_actor === record.attributed_to ? "true" : "misattributed";
 }
 
