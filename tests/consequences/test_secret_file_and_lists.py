@@ -111,11 +111,17 @@ record_deleted = 30
 )
 NEW = ("secret_file_", "rail_", "pledge", "insider_deletion")
 """Prefixes of the figures the four mechanisms add."""
+NEW_LISTS = (".rail_list", ".fare_list")
+"""Their lists' own listings and removals (`listed_new.rail_list`, ...), zero when off."""
 
 
 def _without_new(value):
     if isinstance(value, dict):
-        return {k: _without_new(v) for k, v in value.items() if not k.startswith(NEW)}
+        return {
+            k: _without_new(v)
+            for k, v in value.items()
+            if not k.startswith(NEW) and not k.endswith(NEW_LISTS)
+        }
     return value
 
 

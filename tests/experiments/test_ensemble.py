@@ -22,7 +22,7 @@ DELAY = "sources.courts.records.court_judgment.delay_days"
 
 
 def _calibration_dir(path: Path, accepted: list[dict]) -> Path:
-    """A calibration directory as `credsim calibrate` writes it (the two files an ensemble reads)."""
+    """A calibration directory as `credsim calibrate` writes it (the files an ensemble reads)."""
     path.mkdir()
     parameters = [
         {"parameter": "rate", "key": RATE, "low": 1e-4, "high": 1.6e-3},
