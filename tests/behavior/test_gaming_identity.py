@@ -94,8 +94,10 @@ plugin = "recorder"
 records.payment_activity = { act = "alipay_payment", identify = "account" }
 records.friend_joined = { act = "recruit_friend", identify = "account" }
 """
-NEW = ("sim_transfers", "pooled", "friend_renting", "gaming_per_point", "reward", "bureau")
-"""Prefixes of the figures the mechanisms add (the bureau policies' entries too)."""
+NEW = ("sim_transfers", "pooled", "friend_renting", "gaming_per_point", "reward", "bureau",
+       "sim_ban")  # fmt: skip
+"""Prefixes of the figures the mechanisms add (the bureau policies' entries too, and the SIM
+ban list's own listings and removals: `listed_new.sim_ban`)."""
 
 
 def _scenario(tmp_path, name: str, text: str):
