@@ -105,8 +105,10 @@ def test_the_run_starts_with_the_debts_of_past_years(run):
     assert run.summary["wrongful_sanction_days"] == round(everyone["sanctioned_wrongful"].sum())
 
 
-def test_national_lands_in_the_calibration_bands(tmp_path):
+def test_national_sets_the_calibrated_values_beside_the_held_out_flows(tmp_path):
     # China at 1:5000 (the bundled scenario is 1:1000): the same scaled figures, more noise.
+    # national carries the medians of the points the rollout-blacklist calibration accepted;
+    # the yearly refusals near the end of 2018 are held out of that fit and shown beside it.
     results = credsim.run(
         "national",
         out=tmp_path / "n",
@@ -121,10 +123,14 @@ def test_national_lands_in_the_calibration_bands(tmp_path):
         ],
     )
     calibration = results.summary["calibration"]
-    assert set(calibration) == {"refused_flights", "refused_trains", "listed"}
+    assert set(calibration) == {"refused_flights", "refused_trains"}
     for name, row in calibration.items():
-        assert row["within_band"], (name, row)
-        assert abs(row["ratio"] - 1) <= 0.25
+        assert row["model"] > 0, name
+        assert row["ratio"] == pytest.approx(row["model"] / row["published"], abs=1e-3)
+        assert row["within_band"] == (abs(row["ratio"] - 1) <= 0.25)
+    scenario = credsim.load_scenario("national").model
+    acts = scenario.behavior["citizens"].acts
+    assert acts["loan_default"]["rate"] == 8.9e-6  # the accepted median, not a hand-tuned value
 
 
 def test_perfect_data_sanctions_nobody_wrongfully(tmp_path):
