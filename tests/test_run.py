@@ -49,8 +49,9 @@ def test_a_run_writes_every_file(small_run):
     # The measured peak: at least the state (and twin) it held, above the process before it.
     assert info["peak_rss_bytes_per_citizen"] >= info["state_bytes_per_citizen"]
     assert info["peak_rss_bytes"] > 0
-    # The report's own peak comes on top of the one it shows (measured before it).
-    assert info["peak_rss_bytes_per_citizen"] >= info["peak_rss_bytes_per_citizen_before_report"]
+    # What the report shows: the peak before it (a peak meter can be reset by another one in the
+    # same process, so the two are not ordered).
+    assert info["peak_rss_bytes_per_citizen_before_report"] >= info["state_bytes_per_citizen"]
 
 
 def test_every_record_links_to_its_act_or_is_marked_as_having_none(small_run):
