@@ -3,13 +3,12 @@ and enforced while it runs (`credsim run` has no such limits)."""
 
 from __future__ import annotations
 
-import math
 import os
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from credsim.scenario import Scenario
+from credsim.scenario.footprint import act_rate
 
 __all__ = [
     "BASE_BYTES",
@@ -76,19 +75,6 @@ def format_bytes(n: float) -> str:
     return f"{n / 2**30:.1f} GiB" if n >= 2**30 else f"{n / 2**20:.0f} MiB"
 
 
-def _rates(table: Any) -> float:
-    """The sum of every `rate` in a plug-in's resolved parameters (acts a citizen may do a day)."""
-    if isinstance(table, dict):
-        total = 0.0
-        for key, value in table.items():
-            if key == "rate" and isinstance(value, int | float) and not isinstance(value, bool):
-                total += max(float(value), 0.0) if not math.isnan(value) else math.inf
-            else:
-                total += _rates(value)
-        return total
-    return 0.0
-
-
 def agents_of(scenario: Scenario) -> int:
     """The agents a scenario's population has (its size, or its preset's default size)."""
     name, cls, params = scenario.population
@@ -98,10 +84,9 @@ def agents_of(scenario: Scenario) -> int:
 def estimate(scenario: Scenario) -> Estimate:
     """Events and peak memory of a run: agents x days x the daily act rates of its behaviours and
     adversaries (switched on or not: a timeline may switch them on)."""
-    resolved = scenario.to_dict()
     agents = agents_of(scenario)
     days = int(scenario.model.days)
-    rate = _rates(resolved.get("behavior", {})) + _rates(resolved.get("adversaries", {}))
+    rate = act_rate(scenario)
     per_day = agents * rate * EVENTS_PER_RATE
     events = per_day * days + agents * EVENTS_PER_AGENT
     pending = per_day * min(days, scenario.model.output.flush_days)
