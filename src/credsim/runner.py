@@ -25,7 +25,8 @@ from credsim.results.by_year import by_year, whole_flows
 from credsim.results.citizens import citizens_table
 from credsim.results.findings import key_findings
 from credsim.results.timeseries import DIMENSION, GROUP_NAME, timeseries_table
-from credsim.results.warmup import warmup_days, warmup_figures
+from credsim.results.warmup import warmup_figures
+from credsim.scenario.warmup import warmup_days
 from credsim.scenario import SECTIONS, Scenario, load_scenario
 from credsim.scenario.footprint import check_run_fits
 from credsim.version import __version__
@@ -70,6 +71,7 @@ def build_simulation(scenario: Scenario, part: Part | None = None) -> Simulation
     _scopes(scenario, population, plugins)
     sim = Simulation(model.seed, model.days, population, plugins, codes, part, model.start)
     sim.world.source_errors = scenario.source_errors
+    sim.world.warmup_days = int(warmup_days(scenario.to_dict())["days"])
     _timeline(scenario, sim, plugins)
     if model.but_for and part is None:
         sim.compare_with(build_simulation(scenario.without_errors()))

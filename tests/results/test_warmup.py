@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from credsim.report.run import RunData
-from credsim.results.warmup import warmup_days
+from credsim.scenario.warmup import warmup_days
 from credsim.scenario import load_scenario
 
 

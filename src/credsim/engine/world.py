@@ -113,6 +113,9 @@ class World(Span):
     own range (see credsim.experiments.sharding)."""
     start: dt.date = dt.date(2020, 1, 1)
     """The date of day 0."""
+    warmup_days: int = 0
+    """The first days the run's figures leave out while an invented history arrives
+    (credsim.scenario.warmup); metrics that give yearly rates leave them out too."""
     alive: Callable[[np.ndarray], np.ndarray] | None = None
     """Whether each citizen given is alive, when the population has births and deaths
     (population.demography); None: every slot holds a living citizen throughout."""

@@ -42,7 +42,12 @@ class CalibrationParams(PluginParams):
     people: int = Field(
         PEOPLE_2020, gt=0, le=MAX_PEOPLE, description="population the figures refer to"
     )
-    warmup_days: int = Field(30, ge=0, le=3650, description="days left out of yearly rates")
+    warmup_days: int | None = Field(
+        None,
+        ge=0,
+        le=3650,
+        description="days left out of yearly rates (default: the run's warm-up, summary.json's)",
+    )
     targets: dict[str, Target] = Field(default_factory=dict)
 
 
@@ -54,6 +59,8 @@ class CalibrationMetrics(Metric):
 
     def init(self, world: World) -> None:
         self.world = world
+        days = self.params.warmup_days
+        self.warmup = world.warmup_days if days is None else days
         for name, target in self.params.targets.items():
             if target.list is not None and target.list not in world.sanctions:
                 did = did_you_mean(target.list, world.sanctions)
@@ -71,7 +78,7 @@ class CalibrationMetrics(Metric):
         self.counts = dict.fromkeys(self.kinds, 0)
 
     def measure(self, day: Day) -> None:
-        if day.day < self.params.warmup_days:
+        if day.day < self.warmup:
             return
         s = day.sanctions
         refused = s["action"] == self.refused
@@ -89,7 +96,7 @@ class CalibrationMetrics(Metric):
     def summary(self) -> dict:
         p, world = self.params, self.world
         scale = p.people / world.n
-        window = max(world.days - p.warmup_days, 1)
+        window = max(world.days - self.warmup, 1)
         out = {}
         for name, target in p.targets.items():
             if target.measure == "listed":
@@ -98,14 +105,17 @@ class CalibrationMetrics(Metric):
                 for list_name in lists:
                     listed |= world.state[world.sanctions[list_name].column] >= 0
                 model = float(np.count_nonzero(listed)) * scale
+                read = "at the end"
             else:
                 model = self.counts[name] * scale * 365.0 / window
+                read = f"per year, days {min(self.warmup, world.days - 1)}-{world.days - 1}"
             ratio = model / target.published
             out[name] = {
                 "model": round(model),
                 "published": target.published,
                 "ratio": round(ratio, 4),
                 "within_band": bool(abs(ratio - 1.0) <= target.band),
+                "read": read,
                 "source": target.source,
             }
         return {"calibration": out}

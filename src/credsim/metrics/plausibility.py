@@ -39,7 +39,12 @@ class PlausibilityParams(PluginParams):
         le=MAX_PEOPLE,
         description="rescale counts to this many people (default: as the run counts)",
     )
-    warmup_days: int = Field(0, ge=0, le=3650, description="days left out of yearly rates")
+    warmup_days: int | None = Field(
+        None,
+        ge=0,
+        le=3650,
+        description="days left out of yearly rates (default: the run's warm-up, summary.json's)",
+    )
 
     @field_validator("anchors")
     @classmethod
@@ -59,13 +64,15 @@ class PlausibilityMetrics(Metric):
     def init(self, world: World) -> None:
         self.days = world.days
         self.table = load_anchors(self.params.anchors)
+        days = self.params.warmup_days
+        self.warmup = world.warmup_days if days is None else days
 
     def measure(self, day: Day) -> None:
         """Nothing per day: the table reads the finished run's figures."""
 
     def review(self, summary: dict, flows: dict[str, np.ndarray]) -> dict:
         p = self.params
-        table = plausibility(summary, flows, self.table, self.days, p.warmup_days, p.people)
+        table = plausibility(summary, flows, self.table, self.days, self.warmup, p.people)
         return {"plausibility": {"anchors": p.anchors, **table}}
 
 

@@ -185,7 +185,7 @@ class RunData:
         """{"days", "set_by", "reason"}: summary.json's, or derived from the scenario for a run
         written before credsim left out warm-ups. A warm-up as long as the run leaves out
         nothing (there would be nothing to draw); the findings say so."""
-        from credsim.results.warmup import warmup_days
+        from credsim.scenario.warmup import warmup_days
 
         found = self.summary.get("warmup")
         if not isinstance(found, dict) or not isinstance(found.get("days"), int):

@@ -200,11 +200,12 @@ def _calibration(run: RunData) -> list[Block]:
             c.get("model"),
             f"×{c['ratio']:.2f}" if isinstance(c.get("ratio"), int | float) else "n/a",
             c.get("within_band"),
+            c.get("read", ""),
             c.get("source", ""),
         ]
         for name, c in cal.items()
     ]
-    head = ["Figure", "Published", "Model (scaled)", "Ratio", "Within band", "Source"]
+    head = ["Figure", "Published", "Model (scaled)", "Ratio", "Within band", "Read as", "Source"]
     caption = (
         "Each calibrated figure as the model gives it, scaled to the published population, "
         "over the published value; the grey band is the accepted distance."
