@@ -7,7 +7,9 @@ import os
 import subprocess
 import sys
 
+import duckdb
 import numpy as np
+import pandas as pd
 import pytest
 
 import credsim
@@ -86,7 +88,14 @@ def test_source_errors_twin_finds_the_wrongly_sanctioned_and_those_who_escaped(e
 def test_twin_output_directory_and_python_api(errors_twin):
     cmp = errors_twin
     names = sorted(p.name for p in cmp.path.iterdir())
-    assert names == ["a", "b", "compare.html", "compare.json", "differences.parquet"]
+    assert names == [
+        "a",
+        "b",
+        "by_group.parquet",
+        "compare.html",
+        "compare.json",
+        "differences.parquet",
+    ]
     data = json.loads((cmp.path / "compare.json").read_text())
     assert data["summary_a"] == cmp.a.summary and data["summary_b"] == cmp.b.summary
     assert data["summary_a"]["records_misattributed"] > 0
@@ -98,6 +107,12 @@ def test_twin_output_directory_and_python_api(errors_twin):
         assert groups.loc[groups["dimension"] == trait, "sanctioned_only_a"].sum() == total
         column = trait_column(trait)  # citizens.parquet's `synthetic_group` for `group`
         assert set(data["by_group"][trait]) == set(cmp.citizens[column].astype(str))
+    # by_group.parquet is the same table, and DuckDB reads it without quoting any column.
+    on_disk = pd.read_parquet(cmp.path / "by_group.parquet")
+    pd.testing.assert_frame_equal(on_disk, groups.reset_index(drop=True))
+    file = cmp.path / "by_group.parquet"
+    sql = f"select sum(sanctioned_only_a) from '{file}' where dimension = 'sex'"
+    assert duckdb.sql(sql).fetchall()[0][0] == total
     # Score change B - A of the primary policy, per citizen and summarised.
     change = cmp.citizens["score_b"].astype(int) - cmp.citizens["score_a"].astype(int)
     assert (change == cmp.citizens["score_change"]).all()

@@ -2,8 +2,9 @@
 by citizen (`credsim compare A B`).
 
 The output directory holds both run directories (`a/`, `b/`), `compare.json` (headline figures,
-by group, and both runs' summaries), `differences.parquet` (the citizens whose status or score
-differs) and `compare.html`; it is built under a temporary sibling and renamed into place whole.
+by group, and both runs' summaries), `by_group.parquet` (the same groups as a table, one row per
+dimension and group), `differences.parquet` (the citizens whose status or score differs) and
+`compare.html`; it is built under a temporary sibling and renamed into place whole.
 """
 
 from __future__ import annotations
@@ -164,7 +165,8 @@ def compare(
 
 
 def _write(path: Path, a: Scenario, b: Scenario, report: bool) -> tuple[dict, Analysis]:
-    """compare.json, differences.parquet and compare.html of two finished runs in path/a, path/b."""
+    """compare.json, by_group.parquet, differences.parquet and compare.html of two finished runs
+    in path/a, path/b."""
     ra, rb = Results(path / "a"), Results(path / "b")
     analysis = analyse(ra, rb)
     data = {
@@ -187,6 +189,8 @@ def _write(path: Path, a: Scenario, b: Scenario, report: bool) -> tuple[dict, An
         differ |= c["acts_differ"]
     table = pa.Table.from_pandas(c[differ.to_numpy()].reset_index(drop=True), preserve_index=False)
     pq.write_table(table, path / "differences.parquet")
+    groups = pa.Table.from_pandas(analysis.by_group, preserve_index=False)
+    pq.write_table(groups, path / "by_group.parquet")
     if report:
         from credsim.report.compare import write_compare_report
 
