@@ -40,11 +40,20 @@ def _group_rows(counts: dict, by_group: dict, per: float) -> list[tuple[str, str
     return rows
 
 
-def _group_barh(ax, rows: list[tuple[str, str, float]], xlabel: str, fmt: str = "{:,.1f}") -> None:
+def _group_barh(
+    ax,
+    rows: list[tuple[str, str, float]],
+    xlabel: str,
+    fmt: str = "{:,.1f}",
+    bounds: dict[str, dict[str, tuple[float, float]]] | None = None,
+) -> None:
+    """Bars by group; with `bounds` (dim -> label -> interval), each bar carries its interval."""
     dims = list(dict.fromkeys(d for d, *_ in rows))
     colors = {d: OKABE_ITO[i % len(OKABE_ITO)] for i, d in enumerate(dims)}
     y = np.arange(len(rows))[::-1]
     bars = ax.barh(y, [v for *_, v in rows], color=[colors[d] for d, *_ in rows], height=0.62)
+    if bounds:
+        _whiskers(ax, y, [v for *_, v in rows], [(bounds.get(d) or {}).get(g) for d, g, _ in rows])
     ax.bar_label(bars, fmt=fmt, padding=3, fontsize=7, bbox=WHITE)
     ax.set_yticks(y, [f"{DIM_NAMES.get(d, d)}: {label}" for d, label, _ in rows], fontsize=7.5)
     ax.grid(axis="y", visible=False)
@@ -53,6 +62,15 @@ def _group_barh(ax, rows: list[tuple[str, str, float]], xlabel: str, fmt: str = 
     ax.set_ylim(-0.7, len(rows) - 0.3 if len(rows) > 4 else 3.7)
     ax.xaxis.set_major_formatter(PEOPLE)
     ax.set_xlabel(xlabel)
+
+
+def _whiskers(
+    ax, y: np.ndarray, values: list[float], bounds: list[tuple[float, float] | None]
+) -> None:
+    """Interval whiskers on horizontal bars (none where a bar has no interval)."""
+    low = [max(v - b[0], 0.0) if b else 0.0 for v, b in zip(values, bounds, strict=True)]
+    high = [max(b[1] - v, 0.0) if b else 0.0 for v, b in zip(values, bounds, strict=True)]
+    ax.errorbar(values, y, xerr=[low, high], fmt="none", ecolor=GREY, lw=0.8, capsize=2)
 
 
 def exclusion(summary: dict) -> Figure:
@@ -226,30 +244,42 @@ def trust(ts: pd.DataFrame | None, summary: dict) -> Figure:
     return fig
 
 
-def adversaries(summary: dict) -> Figure:
-    """What the adversaries did (counts), and who the data brokers exposed, by group."""
-    counts = {
-        "Lender listings planted": summary.get("lender_listings"),
-        "  of which detected": summary.get("lender_listings_detected"),
-        "Records sold by brokers": summary.get("broker_records_sold"),
-        "People exposed by brokers": summary.get("broker_people_exposed"),
-        "Breaches": summary.get("breaches"),
-        "Records exposed in breaches": summary.get("breach_records_exposed"),
-        "People exposed in breaches": summary.get("breach_people_exposed"),
-        "Records edited by insiders": summary.get("insider_edits"),
-    }
+ADVERSARY_COUNTS = {
+    "lender_listings": "Lender listings planted",
+    "lender_listings_detected": "  of which detected",
+    "broker_records_sold": "Records sold by brokers",
+    "broker_people_exposed": "People exposed by brokers",
+    "breaches": "Breaches",
+    "breach_records_exposed": "Records exposed in breaches",
+    "breach_people_exposed": "People exposed in breaches",
+    "insider_edits": "Records edited by insiders",
+}
+"""The adversaries' counts drawn (summary key -> label)."""
+
+
+def adversaries(
+    summary: dict,
+    bounds: dict[str, tuple[float, float] | None] | None = None,
+    exposed_bounds: dict[str, dict[str, tuple[float, float]]] | None = None,
+) -> Figure:
+    """What the adversaries did (counts), and who the data brokers exposed, by group; with
+    `bounds` (summary key -> interval) and `exposed_bounds` (dim -> label -> interval of the
+    rate per 100,000), bars carry their intervals."""
+    counts = {key: summary.get(key) for key in ADVERSARY_COUNTS}
     exposed = summary.get("broker_people_exposed_by_group") or {}
-    if exposed and counts["People exposed by brokers"] is None:
+    if exposed and counts["broker_people_exposed"] is None:
         first = exposed.get("sex") or next(iter(exposed.values())) or {}
-        counts["People exposed by brokers"] = sum(first.values())
+        counts["broker_people_exposed"] = sum(first.values())
     counts = {k: v for k, v in counts.items() if isinstance(v, int | float)}
     rows = _group_rows(exposed, summary.get("by_group") or {}, 1e5) if exposed else []
     fig = figure(width=7.6, height=max(2.8, 0.9 + 0.17 * len(rows), 0.9 + 0.35 * len(counts)))
     axes = fig.subplots(1, 2 if rows else 1, squeeze=False)[0]
     y = np.arange(len(counts))[::-1]
     bars = axes[0].barh(y, list(counts.values()), color=OKABE_ITO[3], height=0.6)
+    if bounds:
+        _whiskers(axes[0], y, list(counts.values()), [bounds.get(k) for k in counts])
     axes[0].bar_label(bars, fmt="{:,.0f}", padding=3, fontsize=8, bbox=WHITE)
-    axes[0].set_yticks(y, list(counts))
+    axes[0].set_yticks(y, [ADVERSARY_COUNTS[k] for k in counts])
     axes[0].grid(axis="y", visible=False)
     axes[0].margins(x=0.25)
     axes[0].set_xlim(left=0)
@@ -257,5 +287,6 @@ def adversaries(summary: dict) -> Figure:
     axes[0].set_xlabel("Count over the run")
     if rows:
         sized = bool(summary.get("by_group"))
-        _group_barh(axes[1], rows, "Exposed by brokers per 100,000" if sized else "Exposed")
+        label = "Exposed by brokers per 100,000" if sized else "Exposed"
+        _group_barh(axes[1], rows, label, bounds=exposed_bounds if sized else None)
     return fig

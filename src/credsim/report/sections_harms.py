@@ -9,7 +9,14 @@ from .figures_sanctions import BY_GROUP_DIMS, by_group_rates, group_bars
 from .run import RunData
 from .section import Block, Plot, Section
 from .sections_wrongful import after_warmup_view
-from .spread import group_spread, poisson_spread
+from .spread import (
+    count_text,
+    counted_by_group,
+    group_spread,
+    interval_head,
+    poisson_spread,
+    spread_of_counts,
+)
 from .tables import details, group_table, table
 
 __all__ = ["HARM_SECTIONS"]
@@ -173,25 +180,18 @@ def _censorship(run: RunData) -> list[Block]:
 
 def _identity(run: RunData) -> list[Block]:
     summary = run.summary
-    denied = summary.get("internet_access_denied_by_group") or {}
-    by_group = summary.get("by_group") or {}
-    merged = {
-        dim: {label: {"citizens": (by_group.get(dim, {}).get(label) or {}).get("citizens"),
-                      "denied": count} for label, count in labels.items()}
-        for dim, labels in denied.items() if isinstance(labels, dict)
-    }  # fmt: skip
-    rates = by_group_rates(merged, "denied", 1e5)
+    view = counted_by_group("internet_access_denied_by_group", "denied", "internet_access_denied")
+    spread, which = spread_of_counts(run, view, "denied", 1e5, BY_GROUP_DIMS)
     out: list[Block] = []
-    if rates:
-        n = summary.get("citizens")
-        overall = 1e5 * summary["internet_access_denied"] / n if n else None
+    if any(spread.mean.values()):
         title = "Refused a phone number\n(people per 100,000)"
         out.append(
             Plot(
                 "identity",
                 "Legitimate applicants refused a phone number because face verification failed "
-                "to match them at every try they made, per 100,000 people in each group.",
-                lambda: group_bars([(title, rates, overall, "{:,.1f}")]),
+                "to match them at every try they made, per 100,000 people in each group, with "
+                f"{which}; a pale bar's interval overlaps the whole population's (shaded).",
+                lambda: group_bars([(title, spread.mean, spread.overall, "{:,.1f}")], [spread]),
             )
         )
     keys = {
@@ -201,8 +201,8 @@ def _identity(run: RunData) -> list[Block]:
         "numbers_in_others_names_found": "Numbers in others' names closed by carrier checks",
         "numbers_in_others_names_active": "Numbers in others' names still in use at the end",
     }
-    rows = [[label, summary[k]] for k, label in keys.items() if k in summary]
-    out.append(table(["Identity", "People or numbers"], rows))
+    rows = [[label, summary[k], count_text(run, k)] for k, label in keys.items() if k in summary]
+    out.append(table(["Identity", "People or numbers", interval_head(run)], rows, {1, 2}))
     return out
 
 
@@ -245,12 +245,24 @@ def _appeals(run: RunData) -> list[Block]:
         "appeals_won_owing": "Won by people who owed",
         "days_to_correction_mean": "Days to correction (mean)",
     }
-    out: list[Block] = [table(["Appeals", "Value"], [[v, s[k]] for k, v in keys.items() if k in s])]
+    counts = {k for k in keys if k != "days_to_correction_mean"}
+    rows = [
+        [label, s[k], count_text(run, k) if k in counts else _mean_text(run, k)]
+        for k, label in keys.items()
+        if k in s
+    ]
+    out: list[Block] = [table(["Appeals", "Value", interval_head(run)], rows, {1, 2})]
     by = s.get("appeals_by_group")
     if isinstance(by, dict) and by:
         rows = group_table(by, [("filed", ""), ("won", "")])
         out.append(details("Appeals by group", table(["Group", "Filed", "Won"], rows)))
     return out
+
+
+def _mean_text(run: RunData, key: str) -> str:
+    """A mean's interval across replicates; a single run gives none."""
+    bounds = run.interval(key)
+    return f"{bounds[0]:,.1f}–{bounds[1]:,.1f}" if bounds else ""
 
 
 def _association(run: RunData) -> list[Block]:

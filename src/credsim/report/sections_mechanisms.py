@@ -6,6 +6,8 @@ Each applies when the summary holds its keys (see docs/report.md for the keys ea
 from __future__ import annotations
 
 from .figures_mechanisms import (
+    ADVERSARY_COUNTS,
+    DIMS,
     adversaries,
     exclusion,
     exclusion_over_time,
@@ -15,6 +17,7 @@ from .figures_mechanisms import (
 )
 from .run import RunData
 from .section import Block, Plot, Section
+from .spread import count_interval, counted_by_group, spread_of_counts
 from .tables import details, group_table, table
 
 __all__ = ["ADVERSARY_KEYS", "MECHANISM_SECTIONS"]
@@ -121,12 +124,17 @@ def _trust(run: RunData) -> list[Block]:
 
 def _adversaries(run: RunData) -> list[Block]:
     s = run.summary
+    bounds = {key: count_interval(run, key, key != "breaches") for key in ADVERSARY_COUNTS}
+    view = counted_by_group("broker_people_exposed_by_group", "exposed", "broker_people_exposed")
+    spread, which = spread_of_counts(run, view, "exposed", 1e5, DIMS)
+    one = "90% intervals across the replicates" if run.replicates else "95% Poisson intervals"
     caption = (
         "What adversaries did over the run (left): listings planted by lenders and how many were "
-        "detected, records sold by brokers, breaches, insider edits; people whose records "
-        "brokers sold, per 100,000 in each group (right)."
+        "detected, records sold by brokers, breaches, insider edits, with "
+        f"{one}; people whose records brokers sold, per 100,000 in each group, with {which} "
+        "(right)."
     )
-    out: list[Block] = [Plot("adversaries", caption, lambda: adversaries(s))]
+    out: list[Block] = [Plot("adversaries", caption, lambda: adversaries(s, bounds, spread.bounds))]
     for key, what in (("broker_people_exposed_by_group", "Exposed by brokers"),
                       ("breach_people_exposed_by_group", "Exposed in breaches")):  # fmt: skip
         by = s.get(key)

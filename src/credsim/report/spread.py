@@ -3,6 +3,7 @@ whose intervals do or do not separate them from the whole population."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
@@ -16,9 +17,14 @@ from .tables import fmt
 
 __all__ = [
     "GroupSpread",
+    "count_interval",
+    "count_text",
+    "counted_by_group",
     "group_spread",
+    "interval_head",
     "poisson_spread",
     "replicates_note",
+    "spread_of_counts",
     "wilson_spread",
     "with_interval",
 ]
@@ -43,10 +49,17 @@ class GroupSpread:
         return own[0] > self.overall_bounds[1] or own[1] < self.overall_bounds[0]
 
 
-def group_spread(run: RunData, field: str, per: float, dims: tuple[str, ...]) -> GroupSpread | None:
+def group_spread(
+    run: RunData,
+    field: str,
+    per: float,
+    dims: tuple[str, ...],
+    view: Callable[[dict], dict] | None = None,
+) -> GroupSpread | None:
     """`field` per `per` citizens of each group, computed in every replicate (group sizes differ
-    from seed to seed) then averaged; None for a single run."""
-    summaries = run.replicate_summaries
+    from seed to seed) then averaged; None for a single run. `view` maps each replicate's
+    summary to the one read (`counted_by_group`)."""
+    summaries = [view(s) if view else s for s in run.replicate_summaries]
     if not summaries:
         return None
     rates: dict[tuple[str, str], list[float]] = {}
@@ -107,6 +120,75 @@ def poisson_spread(summary: dict, field: str, per: float, dims: tuple[str, ...])
     if not (_number(total) and n):
         return GroupSpread(mean, bounds, None, None)
     return GroupSpread(mean, bounds, per * total / n, bounds_of(total, n))
+
+
+def counted_by_group(key: str, field: str, total: str) -> Callable[[dict], dict]:
+    """A view of a summary whose `key` counts people by group (dim -> label -> people, as
+    `internet_access_denied_by_group`): the counts sit under `field` in `by_group` beside each
+    group's citizens, and the whole population's count (`summary[total]`, else the sum over the
+    first dimension) under `field`, so the spreads above read them as they read `by_group`."""
+
+    def view(summary: dict) -> dict:
+        counts = summary.get(key) or {}
+        sizes = summary.get("by_group") or {}
+        groups = {
+            dim: {
+                str(label): {"citizens": ((sizes.get(dim) or {}).get(label) or {}).get("citizens"),
+                             field: n}
+                for label, n in labels.items()
+            }
+            for dim, labels in counts.items() if isinstance(labels, dict)
+        }  # fmt: skip
+        whole = summary.get(total)
+        if not _number(whole) and groups:
+            whole = sum(n for n in next(iter(counts.values())).values() if _number(n))
+        return {
+            "by_group": groups,
+            field: whole,
+            "citizens": summary.get("citizens"),
+            "people_per_agent": summary.get("people_per_agent"),
+        }
+
+    return view
+
+
+def spread_of_counts(
+    run: RunData, view: Callable[[dict], dict], field: str, per: float, dims: tuple[str, ...]
+) -> tuple[GroupSpread, str]:
+    """People counted by group per `per` citizens with their intervals, and which intervals
+    they are: across replicates (90%) when the run has them, else 95% Wilson intervals of the
+    simulated people of this run."""
+    spread = group_spread(run, field, per, dims, view)
+    if spread is not None:
+        return spread, "90% intervals across the replicates"
+    return wilson_spread(view(run.summary), field, per, dims), "95% intervals (Wilson)"
+
+
+def count_interval(run: RunData, key: str, scaled: bool = True) -> Interval | None:
+    """A whole-run count's interval: across replicates (90%) when the run has them, else the
+    95% Poisson interval of the simulated events, in people (agents x people per agent; a count
+    not `scaled` by people per agent, such as the number of breaches, as it is)."""
+    if run.replicates:
+        return run.interval(*key.split("."))
+    value = run.summary.get(key)
+    if not _number(value):
+        return None
+    k = float(run.summary.get("people_per_agent") or 1) if scaled else 1.0
+    low, high = poisson_interval(float(value) / k)
+    return low * k, high * k
+
+
+def interval_head(run: RunData) -> str:
+    """The heading of a table column of `count_text`s."""
+    return "90% interval (replicates)" if run.replicates else "95% interval (Poisson)"
+
+
+def count_text(run: RunData, key: str) -> str:
+    """`count_interval` as "low–high" in whole people, or "" when the figure has none."""
+    bounds = count_interval(run, key)
+    if bounds is None or not all(np.isfinite(bounds)):
+        return ""
+    return f"{round(bounds[0]):,}–{round(bounds[1]):,}"
 
 
 def _number(value: object) -> bool:

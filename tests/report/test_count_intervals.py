@@ -1,0 +1,117 @@
+"""Intervals on the identity, adversaries and appeals charts and tables: a single run's bars carry
+95% Poisson (counts) or Wilson (people per group) intervals of its simulated agents, a run of
+replicates the 90% interval across them, and each chart says which."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from matplotlib.container import ErrorbarContainer
+
+from credsim.report import figures_mechanisms as fm
+from credsim.report.run import RunData
+from credsim.report.sections_harms import HARM_SECTIONS
+from credsim.report.sections_mechanisms import MECHANISM_SECTIONS
+from credsim.report.spread import count_interval, counted_by_group, spread_of_counts
+from credsim.results.rates import poisson_interval, wilson_interval
+
+BY_GROUP = {
+    "sex": {"female": {"citizens": 1000}, "male": {"citizens": 1100}},
+    "income": {"q1": {"citizens": 1050}, "q2": {"citizens": 1050}},
+}
+SINGLE = {
+    "citizens": 2100,
+    "people_per_agent": 10,
+    "by_group": BY_GROUP,
+    "internet_access_denied": 50,
+    "internet_access_denied_by_group": {
+        "sex": {"female": 20, "male": 30},
+        "income": {"q1": 40, "q2": 10},
+    },
+    "broker_people_exposed_by_group": {"sex": {"female": 500, "male": 450}},
+    "lender_listings": 90,
+    "breaches": 3,
+    "appeals_filed": 40,
+    "appeals_won": 12,
+    "days_to_correction_mean": 31.5,
+}
+
+
+def _run(path: Path, summary: dict, replicates: list[dict] | None = None) -> RunData:
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "summary.json").write_text(json.dumps(summary))
+    for i, one in enumerate(replicates or []):
+        (path / "replicates").mkdir(exist_ok=True)
+        (path / "replicates" / f"r{i:03d}.json").write_text(json.dumps(one))
+    return RunData(path)
+
+
+def _blocks(run: RunData, sections: list, name: str) -> list:
+    return next(s for s in sections if s.id == name).render(run)
+
+
+def test_single_run_people_by_group_carry_wilson_intervals_of_the_agents(tmp_path: Path) -> None:
+    run = _run(tmp_path, SINGLE)
+    view = counted_by_group("internet_access_denied_by_group", "denied", "internet_access_denied")
+    spread, which = spread_of_counts(run, view, "denied", 1e5, ("sex", "income"))
+    assert which.startswith("95%")
+    assert spread.mean["sex"]["female"] == pytest.approx(1e5 * 20 / 1000)
+    low, high = wilson_interval(20 / 10, 1000 / 10)  # 2 of 100 agents, not 20 of 1000 people
+    assert spread.bounds["sex"]["female"] == pytest.approx((1e5 * low, 1e5 * high))
+    assert spread.overall == pytest.approx(1e5 * 50 / 2100)
+    # A count of events: Poisson on agents, in people; breaches are not scaled by agents.
+    low, high = poisson_interval(90 / 10)
+    assert count_interval(run, "lender_listings") == pytest.approx((10 * low, 10 * high))
+    assert count_interval(run, "breaches", scaled=False) == pytest.approx(poisson_interval(3))
+    assert count_interval(run, "insider_edits") is None
+
+
+def test_replicates_give_the_spread_across_them(tmp_path: Path) -> None:
+    reps = []
+    for female in (10, 20, 30, 40, 50):
+        one = json.loads(json.dumps(SINGLE))
+        one["internet_access_denied_by_group"]["sex"]["female"] = female
+        one["internet_access_denied"] = female + 30
+        reps.append(one)
+    meta = {"count": 5}
+    summary = {**SINGLE, "replicates": meta, "p5": {"lender_listings": 80}, "p95": {}}
+    summary["p95"]["lender_listings"] = 100
+    run = _run(tmp_path, summary, reps)
+    view = counted_by_group("internet_access_denied_by_group", "denied", "internet_access_denied")
+    spread, which = spread_of_counts(run, view, "denied", 1e5, ("sex",))
+    assert which.startswith("90%")
+    assert spread.mean["sex"]["female"] == pytest.approx(1e5 * 30 / 1000)
+    low, high = spread.bounds["sex"]["female"]
+    assert 1e5 * 10 / 1000 <= low < high <= 1e5 * 50 / 1000
+    assert count_interval(run, "lender_listings") == (80.0, 100.0)
+    assert count_interval(run, "breaches") is None  # no interval across replicates: none drawn
+
+
+def test_identity_chart_and_tables_show_intervals(tmp_path: Path) -> None:
+    run = _run(tmp_path, SINGLE)
+    plot, *tables = _blocks(run, HARM_SECTIONS, "identity")
+    assert "95% intervals (Wilson)" in plot.caption
+    fig = plot.draw()
+    assert any(isinstance(c, ErrorbarContainer) for c in fig.axes[0].containers)
+    assert "95% interval (Poisson)" in tables[-1]
+    low, high = poisson_interval(5)  # 50 people are 5 agents
+    assert f"{round(10 * low):,}–{round(10 * high):,}" in tables[-1]
+    (appeals,) = _blocks(run, HARM_SECTIONS, "appeals")
+    low, high = poisson_interval(4)
+    assert f"{round(10 * low):,}–{round(10 * high):,}" in appeals
+
+
+def test_adversaries_chart_draws_whiskers_on_counts_and_groups(tmp_path: Path) -> None:
+    run = _run(tmp_path, SINGLE)
+    plot, *_ = _blocks(run, MECHANISM_SECTIONS, "adversaries")
+    assert "95% Poisson intervals" in plot.caption and "Wilson" in plot.caption
+    fig = plot.draw()
+    counts, exposed = fig.axes
+    for ax in (counts, exposed):
+        (whiskers,) = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
+        assert whiskers.lines[2][0].get_segments()  # one whisker per bar
+    # Without bounds the figure is drawn as before: no whiskers.
+    plain = fm.adversaries(SINGLE)
+    assert not any(isinstance(c, ErrorbarContainer) for c in plain.axes[0].containers)
