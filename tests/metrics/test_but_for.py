@@ -54,6 +54,18 @@ def test_wrongful_means_listed_here_and_not_without_the_wrong_records(
     # The old figure is kept under its honest name, and it is a different one.
     touched = a["touched_by_wrong_record"].to_numpy()
     assert summary["sanctioned_touched_by_wrong_record"] == int(touched.sum())
+    # Every citizen wrongly on a list at the end became so on some day: the daily entries
+    # (listed_new_wrongful) add up to at least the stock, and the stock never grows by more.
+    ts = here.timeseries
+    whole = ts[ts["dimension"] == "all"].sort_values("day")
+    entries, stock = (
+        whole["listed_new_wrongful"].to_numpy(),
+        whole["sanctioned_wrongful"].to_numpy(),
+    )
+    assert summary["listed_new_wrongful"] == round(entries.sum()) >= summary["sanctioned_wrongful"]
+    assert (np.diff(stock) <= entries[1:]).all() and stock[0] <= entries[0]
+    by_year = sum(year["listed_new_wrongful"] for year in summary["by_year"].values())
+    assert by_year == summary["listed_new_wrongful"]
     # The run's counterfactual is the run without errors: its listings are the same.
     assert b["listed"].sum() == there.summary["sanctioned"]
     # A perk lost to the wrong records: eligible there, not here (bike deposits: Sesame 600+).
@@ -78,3 +90,5 @@ def test_a_run_without_its_counterfactual_says_so(tmp_path):
     assert isinstance(summary["sanctioned_touched_by_wrong_record"], int)
     assert "wrongful" not in run.citizens.columns
     assert run.timeseries["sanctioned_wrongful"].isna().all()
+    assert run.timeseries["listed_new_wrongful"].isna().all()
+    assert summary["listed_new_wrongful"] is None

@@ -14,6 +14,7 @@ from credsim.report import figures_mechanisms as fm
 from credsim.report.run import RunData
 from credsim.report.sections_harms import HARM_SECTIONS
 from credsim.report.sections_mechanisms import MECHANISM_SECTIONS
+from credsim.report.sections_time import TIME_SECTIONS
 from credsim.report.spread import count_interval, counted_by_group, spread_of_counts
 from credsim.results.rates import poisson_interval, wilson_interval
 
@@ -115,3 +116,41 @@ def test_adversaries_chart_draws_whiskers_on_counts_and_groups(tmp_path: Path) -
     # Without bounds the figure is drawn as before: no whiskers.
     plain = fm.adversaries(SINGLE)
     assert not any(isinstance(c, ErrorbarContainer) for c in plain.axes[0].containers)
+
+
+def _years(wrongful_new: tuple[int, ...]) -> dict:
+    return {
+        str(year): {"days": 365, "listed_new": 1000, "blocked_flights": 300,
+                    "blocked_trains": 100, "listed_new_wrongful": n, "sanctioned_wrongful": 7,
+                    "records_misattributed.cameras": 40}
+        for year, n in zip((2016, 2017, 2018), wrongful_new, strict=True)
+    }  # fmt: skip
+
+
+def test_rollout_chart_draws_yearly_wrongful_listings_with_intervals(tmp_path: Path) -> None:
+    """The roll-out's wrongful panel is the yearly flow of people newly wrongly listed (not the
+    stock at the year's end), and every bar carries its interval."""
+    summary = {"but_for": True, "people_per_agent": 10, "by_year": _years((20, 30, 40))}
+    run = _run(tmp_path / "one", summary)
+    (plot,) = _blocks(run, TIME_SECTIONS, "rollout")
+    assert "newly on a list" in plot.caption and "Poisson" in plot.caption
+    fig = plot.draw()
+    wrongful = next(ax for ax in fig.axes if ax.get_title(loc="left") == "Newly wrongly on a list")
+    year = 365.25 / 365  # a flow is drawn per year of 365.25 days
+    assert [p.get_height() for p in wrongful.patches] == pytest.approx(
+        [20 * year, 30 * year, 40 * year]
+    )
+    (whiskers,) = [c for c in wrongful.containers if isinstance(c, ErrorbarContainer)]
+    low, high = poisson_interval(4)  # 40 people are 4 agents
+    (segment,) = [s for s in whiskers.lines[2][0].get_segments() if s[0][0] == 2018.5]
+    assert segment[:, 1] == pytest.approx([10 * low * year, 10 * high * year])
+    # Replicates: the 90% interval of each replicate's own yearly figure.
+    reps = [{**summary, "by_year": _years((n, n, n))} for n in (10, 20, 30, 40, 50)]
+    meta = {**summary, "by_year": _years((30, 30, 30)), "replicates": {"count": 5}}
+    (plot,) = _blocks(_run(tmp_path / "reps", meta, reps), TIME_SECTIONS, "rollout")
+    assert "90% interval across 5 replicates" in plot.caption
+    fig = plot.draw()
+    wrongful = next(ax for ax in fig.axes if ax.get_title(loc="left") == "Newly wrongly on a list")
+    (whiskers,) = [c for c in wrongful.containers if isinstance(c, ErrorbarContainer)]
+    ends = whiskers.lines[2][0].get_segments()[0][:, 1] / year
+    assert 10 <= ends[0] < 30 < ends[1] <= 50

@@ -37,6 +37,7 @@ FLOWS = (
     "blocked_company_posts",
     "children_refused_school",
     "refused_wrongful",
+    "listed_new_wrongful",
 )
 STOCKS = ("sanctioned", "sanctioned_wrongful", "sanctioned_touched_by_wrong_record")
 TOUCHED, SANCTIONED = np.uint8(0x20), np.uint8(0x40)
@@ -150,7 +151,7 @@ class CoreMetrics(ButForHarms, Metric):
         self._by_source(t, recs["source"], misattributed, fabricated)
         changed = self._sanctions(day)
         marked = self._mark_wrong(recs["kind"], who, misattributed | fabricated)
-        self._update_stocks(np.concatenate([changed, marked, self._twin_changes()]))
+        self._update_stocks(t, np.concatenate([changed, marked, self._twin_changes()]))
         self.stocks["sanctioned"][t] = self.sanctioned
         self.stocks["sanctioned_wrongful"][t] = self.sanctioned_wrongful
         self.stocks["sanctioned_touched_by_wrong_record"][t] = self.sanctioned_touched
@@ -238,9 +239,10 @@ class CoreMetrics(ButForHarms, Metric):
             out |= on & ((self.wrong[citizens] & np.uint8(1 << bit)) > 0)
         return out
 
-    def _update_stocks(self, touched: np.ndarray) -> None:
+    def _update_stocks(self, t: int, touched: np.ndarray) -> None:
         """Recount the citizens whose lists or marks changed today: sanctioned (on any list) and
-        wrongfully sanctioned are kept as flags, so a citizen on two lists counts once."""
+        wrongfully sanctioned are kept as flags, so a citizen on two lists counts once. Those who
+        became wrongfully sanctioned today are that day's `listed_new_wrongful`."""
         touched = np.unique(touched)
         if self.world.alive is not None:  # the dead left every stock when they died
             touched = touched[self.world.alive(touched)]
@@ -261,8 +263,11 @@ class CoreMetrics(ButForHarms, Metric):
             (wrongful_now, WRONGFUL, self.sanctioned_wrongful),
         ):
             before = (flags & flag) > 0
-            stock += self.groups.count(touched[now & ~before])
+            entered = self.groups.count(touched[now & ~before])
+            stock += entered
             stock -= self.groups.count(touched[~now & before])
+            if flag == WRONGFUL:
+                self.flows["listed_new_wrongful"][t] = entered
         self.wrong[touched] = (
             (flags & ~(TOUCHED | SANCTIONED | WRONGFUL))
             | np.where(touched_now, TOUCHED, 0).astype(np.uint8)
@@ -365,7 +370,7 @@ class CoreMetrics(ButForHarms, Metric):
         for name, values in {**self.flows, **self.stocks}.items():
             frame[name] = (values * self.k).ravel()
         if self.but_for is None:  # not computed: no number rather than a zero
-            for name in ("sanctioned_wrongful", "refused_wrongful"):
+            for name in ("sanctioned_wrongful", "refused_wrongful", "listed_new_wrongful"):
                 frame[name] = np.full(days * groups.size, np.nan)
         for name, series in self.score_series.items():
             frame[f"score_mean.{name}"] = np.concatenate(series["mean"])

@@ -73,6 +73,9 @@ class ButForHarms:
         but_for = self.but_for is not None
         return {
             "sanctioned_wrongful": int(self.sanctioned_wrongful[i] * k) if but_for else None,
+            "listed_new_wrongful": (
+                round(self.flows["listed_new_wrongful"][:, i].sum() * k) if but_for else None
+            ),
             "wrongful_sanction_days": (
                 round(stocks["sanctioned_wrongful"][:, i].sum() * k) if but_for else None
             ),

@@ -10,14 +10,19 @@ from matplotlib.figure import Figure
 
 from .style import GREY, OKABE_ITO, PEOPLE, figure
 
-__all__ = ["PANELS", "pyramid", "vital_rates", "yearly_growth"]
+__all__ = ["PANELS", "panel_value", "pyramid", "vital_rates", "yearly_growth"]
 
 PANELS = (
     ("listed_new", "New listings"),
     ("refused", "Purchases refused (flights and trains)"),
-    ("wrongful", "Wrongly on a list at the year's end"),
+    ("wrongful", "Wrongly on a list"),
     ("records_misattributed.cameras", "Camera records naming the wrong person"),
 )
+"""The four panels (field, title); `wrongful` is the figure the caller names."""
+REFUSED = ("blocked_flights", "blocked_trains")
+
+Bounds = dict[str, dict[str, tuple[float, float]]]
+"""Panel field -> year -> interval (as the panel's figure: a year's flow or a stock)."""
 
 
 def _year_fraction(date: dt.date) -> float:
@@ -25,34 +30,49 @@ def _year_fraction(date: dt.date) -> float:
     return date.year + (date - start).days / 365.25
 
 
+def panel_value(row: dict, field: str, wrongful: str) -> float | None:
+    """A panel's figure in one year's row of `by_year` (None where the run has none)."""
+    if field == "refused":
+        values = [row.get(k) for k in REFUSED]
+        return None if all(v is None for v in values) else sum(v or 0 for v in values)
+    return row.get(wrongful if field == "wrongful" else field)
+
+
 def yearly_growth(
-    by_year: dict[str, dict], events: list[tuple[dt.date, str]], wrongful: str
+    by_year: dict[str, dict],
+    events: list[tuple[dt.date, str]],
+    wrongful: tuple[str, str, bool],
+    bounds: Bounds | None = None,
 ) -> Figure:
     """Four panels of yearly figures (bars at each year's middle), the timeline's dates as
-    numbered vertical lines. A partial first or last year is scaled to a full year's flow."""
+    numbered vertical lines. `wrongful` is (by_year key, panel title, whether it is a flow). A
+    partial first or last year's flow is scaled to a full year's, its interval too; with
+    `bounds` the bars carry their intervals."""
     fig = figure(height=5.2)
     axes = fig.subplots(2, 2, sharex=True).ravel()
     years = sorted(by_year, key=int)
+    key, wrong_title, wrong_flow = wrongful
     for ax, (field, title) in zip(axes, PANELS, strict=True):
-        values = []
+        flow = wrong_flow if field == "wrongful" else True
+        values, low, high = [], [], []
         for year in years:
             row = by_year[year]
-            if field == "refused":
-                value = (row.get("blocked_flights") or 0) + (row.get("blocked_trains") or 0)
-            elif field == "wrongful":
-                value = row.get(wrongful)
-            else:
-                value = row.get(field)
-            scale = 1.0 if field == "wrongful" else 365.25 / max(row.get("days", 365), 1)
+            value = panel_value(row, field, key)
+            scale = 365.25 / max(row.get("days", 365), 1) if flow else 1.0
             values.append(np.nan if value is None else value * scale)
+            lo, hi = ((bounds or {}).get(field) or {}).get(year, (np.nan, np.nan))
+            low.append(max(values[-1] - lo * scale, 0.0) if np.isfinite(lo) else 0.0)
+            high.append(max(hi * scale - values[-1], 0.0) if np.isfinite(hi) else 0.0)
         x = np.array([int(y) + 0.5 for y in years])
         ax.bar(x, values, width=0.8, color=OKABE_ITO[0])
+        if bounds and field in bounds:
+            ax.errorbar(x, values, yerr=[low, high], fmt="none", ecolor=GREY, lw=0.8, capsize=2)
         for i, (date, _) in enumerate(events, start=1):
             at = _year_fraction(date)
             ax.axvline(at, color=OKABE_ITO[3], lw=0.8, ls="--")
             ax.text(at, 1.0, str(i), transform=ax.get_xaxis_transform(), ha="center",
                     va="bottom", fontsize=7, color=OKABE_ITO[3])  # fmt: skip
-        ax.set_title(title, loc="left", fontsize=9, pad=12)
+        ax.set_title(wrong_title if field == "wrongful" else title, loc="left", fontsize=9, pad=12)
         ax.yaxis.set_major_formatter(PEOPLE)
     note = (
         "Dashed lines: the timeline's dates (numbered as in the table). "

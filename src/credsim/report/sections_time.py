@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .figures_time import pyramid, vital_rates, yearly_growth
+from credsim.results.intervals import interval
+from credsim.results.rates import poisson_interval
+
+from .figures_time import PANELS, Bounds, panel_value, pyramid, vital_rates, yearly_growth
 from .run import RunData
 from .section import Block, Plot, Section
 from .tables import fmt, table
@@ -25,26 +28,69 @@ def _timeline(run: RunData) -> list[tuple[dt.date, str]]:
     return sorted(out, key=lambda e: e[0])
 
 
+def _yearly_bounds(run: RunData, by_year: dict, key: str) -> Bounds:
+    """Each panel's interval per year: the 90% interval across replicates of the panel's own
+    figure (a sum of flights and trains is summed in each replicate first), or in a single run
+    the exact 95% Poisson interval of the simulated agents, scaled to people."""
+    replicates = run.replicate_summaries
+    k = float(run.summary.get("people_per_agent") or 1)
+    out: Bounds = {}
+    for field, _ in PANELS:
+        for year, row in by_year.items():
+            if replicates:
+                each = [
+                    panel_value((r.get("by_year") or {}).get(year) or {}, field, key)
+                    for r in replicates
+                ]
+                values = [v for v in each if v is not None]
+                if values:
+                    out.setdefault(field, {})[year] = interval(values)
+                continue
+            value = panel_value(row, field, key)
+            if value is not None:
+                low, high = poisson_interval(value / k)
+                out.setdefault(field, {})[year] = (low * k, high * k)
+    return out
+
+
 def _growth(run: RunData) -> list[Block]:
     by_year = run.summary["by_year"]
     but_for = bool(run.summary.get("but_for"))
-    wrongful = "sanctioned_wrongful" if but_for else "sanctioned_touched_by_wrong_record"
-    events = _timeline(run)
-    caption = (
-        "How the system grew, year by year: new listings, refused flight and train purchases, "
-        + (
+    new = any("listed_new_wrongful" in (row or {}) for row in by_year.values())
+    if but_for and new:
+        wrongful = ("listed_new_wrongful", "Newly wrongly on a list", True)
+        what = (
+            "people newly on a list in the year who are on none in the same run without wrong "
+            "records, "
+        )
+    elif but_for:  # a run written before credsim counted the flow
+        wrongful = ("sanctioned_wrongful", "Wrongly on a list at the year's end", False)
+        what = (
             "people on a list at the year's end who are on none in the same run without wrong "
             "records, "
-            if but_for
-            else "people on a list at the year's end whom a wrong record of its kind reached "
+        )
+    else:
+        wrongful = ("sanctioned_touched_by_wrong_record", "Touched by a wrong record, on a list "
+                    "at the year's end", False)  # fmt: skip
+        what = (
+            "people on a list at the year's end whom a wrong record of its kind reached "
             "(some would be listed anyway: this run did not compute its counterfactual), "
         )
+    events = _timeline(run)
+    bounds = _yearly_bounds(run, by_year, wrongful[0])
+    which = (
+        f"the 90% interval across {run.replicates} replicates"
+        if run.replicate_summaries
+        else "the exact 95% Poisson interval of the simulated agents (chance alone in one run)"
+    )
+    caption = (
+        "How the system grew, year by year: new listings, refused flight and train purchases, "
+        + what
         + "and camera records attributed to the wrong person (false face matches). "
-        "Counts are people (agents times people per agent), from one run: read year-to-year "
-        "changes smaller than a few agents' worth as noise."
+        f"Counts are people (agents times people per agent); whiskers: {which}."
     )
     blocks: list[Block] = [
-        Plot("rollout", caption, lambda: yearly_growth(by_year, events, wrongful))
+        Plot("rollout", caption, lambda: yearly_growth(by_year, events, wrongful, bounds))
     ]
     if events:
         rows = [[str(i), d.isoformat(), note] for i, (d, note) in enumerate(events, start=1)]
