@@ -96,6 +96,20 @@ def test_a_one_point_deduction_deters_far_less_than_a_listing(sim):
     assert later[0] == pytest.approx(listing / 2, rel=0.02)
 
 
+def test_a_fine_deters_the_conduct_it_priced_as_much_as_its_severity(sim):
+    deterrence = sim.world.services["deterrence"]
+    deterrence.lessons = deterrence._tables()
+    someone = np.flatnonzero(sim.state["age"] >= 30)[7:8]
+    told = _told(sim, [(someone[0], "fined", "fines", 0, "jaywalking")])
+    citizen, _, severity = deterrence.lesson_rows(told)
+    assert citizen.tolist() == someone.tolist()
+    assert severity.tolist() == [deterrence.params.severity.fined]
+    deterrence._learn(3, citizen, *deterrence.lesson_rows(told)[1:])
+    expected = deterrence.params.max_effect * deterrence.params.severity.fined
+    assert 1.0 - deterrence.factor("jaywalking", someone, 3)[0] == pytest.approx(expected, rel=0.01)
+    np.testing.assert_array_equal(deterrence.factor("loan_default", someone, 3), 1.0)
+
+
 def test_a_refusal_teaches_only_those_no_list_told(sim):
     deterrence = sim.world.services["deterrence"]
     deterrence.lessons = deterrence._tables()

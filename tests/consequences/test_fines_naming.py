@@ -170,3 +170,17 @@ def test_a_camera_false_match_is_named_for_another_citizens_act(on_run):
     plain = [e.get("text", "") for e in on_run.statement(citizen)["sanctions"]]
     assert not any("an act of citizen" in t for t in plain)
     assert any(t.startswith(f"named on day {day} for record ") for t in plain)
+
+
+def test_every_fine_is_served_as_a_notice_naming_the_kind_fined(on_run):
+    """A fined citizen is told (a ticket is served): one `fined` notice per `fined` event, on
+    the same day, for the same record, so that deterrence can learn which conduct was priced."""
+    sanctions = on_run.events("sanctions")
+    fined = sanctions[sanctions["action"].astype(str) == "fined"]
+    notices = on_run.events("notices")
+    served = notices[notices["notice"].astype(str) == "fined"]
+    assert len(fined) > 0
+    key = ["day", "citizen", "record_id"]
+    assert sorted(map(tuple, served[key].to_numpy().tolist())) == sorted(
+        map(tuple, fined[key].to_numpy().tolist())
+    )

@@ -8,7 +8,8 @@ received (credsim.engine.notices); each lesson has a severity in [0, 1]:
 - a deduction shown as points: `grade` x |points| / the points of one grade of that policy (its
   narrowest band), capped at 1; a grade drop shown as a grade: `grade` per grade lost;
 - a warning before listing: `warned`; a listing the citizen is told of: `listed`; a refusal at a
-  counter because of a list that did not tell them: `listed` (how they learn of it).
+  counter because of a list that did not tell them: `listed` (how they learn of it);
+- a fine served for one of their records: `fined` (the families of the act kinds fined).
 
 A lesson deters only the families of acts it punished: those of the act kinds whose records the
 deduction priced, or on whose records the list rests (its judgment records); a list that rests on
@@ -53,6 +54,13 @@ class Severity(PluginParams):
     grade: float = Field(0.25, ge=0, le=1, description="a grade lost (or a grade's points)")
     warned: float = Field(0.5, ge=0, le=1, description="a warning that a listing will follow")
     listed: float = Field(1.0, ge=0, le=1, description="a listing, or a silent list's refusal")
+    fined: float = Field(
+        0.25,
+        ge=0,
+        le=1,
+        description="a fine served (assumption, range 0.1-0.5: as a grade lost; the 20 yuan of a "
+        "jaywalking fine is small beside a licence suspension's -20%)",
+    )
 
 
 class DeterrenceParams(PluginParams):
@@ -200,6 +208,7 @@ class Deterrence(Behavior):
         rkind = told["record_kind"].astype(np.int64)
         points = (kind == code["points"]) & (value < 0) & (rkind >= 0)
         grade = (kind == code["grade_down"]) & (rkind >= 0)
+        fined = (kind == code["fined"]) & (rkind >= 0)
         warned = kind == code["warned"]
         listed = kind == code["listed"]
         refused = kind == code["refused"]
@@ -208,10 +217,11 @@ class Deterrence(Behavior):
         sev = np.zeros(kind.shape[0])
         sev[points] = s.grade * -value[points] / per_grade[about[points]]
         sev[grade] = s.grade
+        sev[fined] = s.fined
         sev[warned] = s.warned
         sev[listed | refused] = s.listed
         mask = np.zeros(kind.shape[0], np.int64)
-        from_record = points | grade
+        from_record = points | grade | fined
         mask[from_record] = by_record[rkind[from_record]]
         from_list = warned | listed | refused
         mask[from_list] = by_list[about[from_list]]

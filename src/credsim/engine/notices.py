@@ -10,7 +10,9 @@ turns the day's score changes and sanctions into the `notices` event table:
   silent listing is no notice;
 - `refused`: a refusal met at a counter (always seen by the citizen refused);
 - `account_closed`, `detained`: speech enforcement over a flagged post; `stopped`: held at a
-  checkpoint after a face alert. The citizen always knows of these, as of a refusal.
+  checkpoint after a face alert. The citizen always knows of these, as of a refusal;
+- `fined`: a fine levied on one of the citizen's records (a ticket is served; `record_kind` is
+  the kind fined, so that deterrence knows which conduct it priced).
 
 Behaviours that respond to the system read yesterday's notices (`Notices.yesterday`) and the score
 as each citizen knows it (`known_score`, `known_grade`), never the state: a notification switch
@@ -42,6 +44,7 @@ NOTICES = (
     "account_closed",
     "detained",
     "stopped",
+    "fined",
 )
 """Notice kinds, in code order."""
 SHOWN = frozenset({"score", "itemised"})
@@ -65,6 +68,7 @@ class Notices:
         self.action = {a: codes.code("action", a) for a in ("warned", "listed", "delisted")}
         self.refused = codes.code("action", "refused")
         self.felt = {a: codes.code("action", a) for a in FELT}
+        self.fined = codes.code("action", "fined")
         self.silent = np.array(
             [codes.code("consequence", n) for n, i in world.sanctions.items() if not i.notified],
             np.int64,
@@ -116,6 +120,11 @@ class Notices:
         for kind, code in self.felt.items():
             mine = action == code
             self._add(day, who[mine], kind, self._lists(list_code[mine]), 0, rid[mine])
+        mine = action == self.fined
+        if mine.any():
+            fined = rid[mine]
+            about = self._lists(list_code[mine])
+            self._add(day, who[mine], "fined", about, 0, fined, _kind_of(fined, ids, kinds))
 
     def close(self, day: Day) -> None:
         """The day is over: its notices are what the next day's behaviour reads."""
