@@ -168,15 +168,18 @@ class Exclusion(Behavior):
         p = self.params
         share = 1.0 if seen is None else p.family_share
         at, friend = self.world.graph.friend_pairs(who)
-        owner = who[at]
-        holder = owner if seen is None else seen[at]
-        sees = friend != holder
+        holder = who[at] if seen is None else seen[at]
+        # Each test keeps the pairs that pass it, in order: every draw is a pure function of
+        # its pair, so a later test need only be drawn for the pairs still in.
+        i = np.flatnonzero(friend != holder)
         if p.visible_share < 1:
-            sees &= pair_draws(self.shown_to.key, 0, holder, friend) < p.visible_share
+            i = i[pair_draws(self.shown_to.key, 0, holder[i], friend[i]) < p.visible_share]
         if p.motive_share < 1:
-            sees &= self.motive.uniform(0, friend) < p.motive_share
+            i = i[self.motive.uniform(0, friend[i]) < p.motive_share]
+        i = i[self._adult(friend[i])]
+        owner, friend = who[at[i]], friend[i]
         u = pair_draws(self.decide.key, day, owner, friend)
-        cut = sees & (u < share * -np.expm1(-scale * gap[at])) & self._adult(friend)
+        cut = u < share * -np.expm1(-scale * gap[at[i]])
         if cut.any():
             before = len(self.cuts)
             self.cuts.add(owner[cut], friend[cut])

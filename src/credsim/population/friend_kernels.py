@@ -249,30 +249,46 @@ def _block_order(age, start, length, key_order, homophily):
 
 
 @njit(cache=True)
-def _friends_in_block(
+def _friends_into(
     x, prov, start, stop, order, pos, segments, key_ring, ring_t, key_cross, cross_t,
-    perm_a, perm_step, perm_b,
+    perm_a, perm_step, perm_b, out, at, ring, ring_back, kept, partner,
 ):  # fmt: skip
-    """Sorted friends of x, given its block's order (same rules as friends_pass)."""
+    """Write the friends of x, sorted, to out[at:], given its block's order and wrapped ring
+    (`_wrapped_ring`; same rules as friends_pass); returns how many. `kept` (two slots per ring)
+    and `partner` (one per cross round) are scratch."""
     length = stop - start
     nrings = ring_t.shape[0]
     rounds = cross_t.shape[0]
-    out = np.empty(2 * nrings + rounds, np.int64)
-    m = 0
+    m = at
     pos_x = pos[x - start]
-    for k in range(1, min(nrings, length // 2) + 1):
-        for sign in (1, -1):
-            if sign == -1 and 2 * k == length:
-                continue
-            y = start + order[(pos_x + sign * k) % length]
-            if _kept(key_ring, 0, x, y, ring_t[k - 1]):
-                out[m] = y
-                m += 1
+    if ring.shape[0]:
+        # The ring mates ahead of x and behind it are contiguous in the wrapped ring: hash them
+        # in loops that vectorise, then write each and move on past those kept.
+        near = ring[pos_x + nrings + 1 : pos_x + 2 * nrings + 1]
+        far = ring[pos_x : pos_x + nrings]
+        _hash_edges_from(key_ring, x, near, ring_t, kept[:nrings])
+        _hash_edges_from(key_ring, x, far, ring_back, kept[nrings:])
+        for k in range(nrings):
+            out[m] = near[k]
+            m += kept[k]
+        for k in range(nrings):
+            out[m] = far[k]
+            m += kept[nrings + k]
+    else:  # a block too short for every ring
+        for k in range(1, min(nrings, length // 2) + 1):
+            for sign in (1, -1):
+                if sign == -1 and 2 * k == length:
+                    continue
+                j = pos_x + sign * k
+                y = start + order[j - length if j >= length else (j + length if j < 0 else j)]
+                if _kept(key_ring, 0, x, y, ring_t[k - 1]):
+                    out[m] = y
+                    m += 1
     prov_start = segments[prov]
     prov_len = segments[prov + 1] - prov_start
     xl = x - prov_start
-    partner = np.full(rounds, -1, np.int64)
     for r in range(rounds):
+        partner[r] = -1
         p = _perm_position(xl, prov, r, prov_len, perm_a, perm_b)
         yl = _matched(xl, p, np.int64(perm_step[r, prov]), prov_len)
         if yl < 0 or not _kept(key_cross, r, x, prov_start + yl, cross_t[r]):
@@ -285,11 +301,33 @@ def _friends_in_block(
         if not dup:
             out[m] = y
             m += 1
-    return np.sort(out[:m])
+    for i in range(at + 1, m):  # insertion sort: a few dozen friends at most
+        y = out[i]
+        j = i - 1
+        while j >= at and out[j] > y:
+            out[j + 1] = out[j]
+            j -= 1
+        out[j + 1] = y
+    return m - at
 
 
 @njit(cache=True)
-def friend_pairs(
+def _runs(citizens, segments, block_size):
+    """Starts of the runs of consecutive citizens in one block, and the end: [0, ..., len]."""
+    starts = np.empty(citizens.shape[0] + 1, np.int64)
+    k = 0
+    stop = start = np.int64(-1)
+    for i in range(citizens.shape[0]):
+        x = citizens[i]
+        if not start <= x < stop:
+            _, start, stop = block_of(x, segments, block_size)
+            starts[k] = i
+            k += 1
+    starts[k] = citizens.shape[0]
+    return starts[: k + 1]
+
+
+def _friend_pairs_py(
     citizens,
     age,
     segments,
@@ -306,28 +344,50 @@ def friend_pairs(
 ):
     """(position of the citizen in `citizens`, friend) for every friend of each given citizen, in
     the citizens' order; sorted citizens share their block's ordering, so the cost is one sort per
-    block touched."""
+    block touched. Runs of citizens in one block are worked on in parallel, each citizen's friends
+    in its own slots, then packed in order: the same pairs for any number of threads."""
     most = 2 * ring_t.shape[0] + cross_t.shape[0]
-    owner = np.empty(citizens.shape[0] * most, np.int64)
-    friend = np.empty(citizens.shape[0] * most, np.int64)
-    m = 0
-    start = stop = np.int64(-1)
-    prov = np.int64(0)
-    order = pos = np.empty(0, np.int64)
-    for i in range(citizens.shape[0]):
-        x = citizens[i]
-        if not start <= x < stop:
-            prov, start, stop = block_of(x, segments, block_size)
-            order, pos = _block_order(age, start, stop - start, key_order, homophily)
-        found = _friends_in_block(
-            x, prov, start, stop, order, pos, segments, key_ring, ring_t, key_cross, cross_t,
-            perm_a, perm_step, perm_b,
-        )  # fmt: skip
-        for y in found:
-            owner[m] = i
-            friend[m] = y
-            m += 1
-    return owner[:m], friend[:m]
+    n = citizens.shape[0]
+    ring_back = ring_t[::-1].copy()
+    slots = np.empty(n * most, np.int64)
+    found = np.zeros(n + 1, np.int64)
+    runs = _runs(citizens, segments, block_size)
+    for r in prange(runs.shape[0] - 1):
+        prov, start, stop = block_of(citizens[runs[r]], segments, block_size)
+        order, pos = _block_order(age, start, stop - start, key_order, homophily)
+        ring = _wrapped_ring(start, order, ring_t.shape[0])
+        kept = np.empty(2 * ring_t.shape[0], np.bool_)
+        partner = np.empty(cross_t.shape[0], np.int64)
+        for i in range(runs[r], runs[r + 1]):
+            found[i + 1] = _friends_into(
+                citizens[i], prov, start, stop, order, pos, segments, key_ring, ring_t,
+                key_cross, cross_t, perm_a, perm_step, perm_b, slots, i * most, ring, ring_back,
+                kept, partner,
+            )  # fmt: skip
+    for i in range(n):
+        found[i + 1] += found[i]
+    owner = np.empty(found[n], np.int64)
+    friend = np.empty(found[n], np.int64)
+    for i in prange(n):
+        for k in range(found[i + 1] - found[i]):
+            owner[found[i] + k] = i
+            friend[found[i] + k] = slots[i * most + k]
+    return owner, friend
+
+
+_friend_pairs_par = njit(parallel=True, cache=True)(_friend_pairs_py)
+_friend_pairs_one = njit(cache=True)(_friend_pairs_py)
+PARALLEL_FROM = 4096
+"""Citizens from which `friend_pairs` runs on every thread (below it, its serial twin: the same
+pairs without a thread barrier per call)."""
+
+
+def friend_pairs(citizens, age, segments, block_size, *tables):
+    """(position of the citizen in `citizens`, friend) for every friend of each given citizen
+    (see `_friend_pairs_py`); `tables` are the friendship layer's keys and tables."""
+    many = citizens.shape[0] >= PARALLEL_FROM
+    kernel = _friend_pairs_par if many else _friend_pairs_one
+    return kernel(citizens, age, segments, block_size, *tables)
 
 
 @njit(parallel=True, cache=True)
@@ -388,7 +448,7 @@ def add_to_friends(
                 if counts.shape[0]:
                     _credit(counts, near, ahead, dc)
                     _credit(counts, far, behind, dc)
-            else:  # a block too short for every ring: as _friends_in_block does
+            else:  # a block too short for every ring: as _friends_into does
                 for k in range(1, min(nrings, length // 2) + 1):
                     for sign in (1, -1):
                         if sign == -1 and 2 * k == length:
