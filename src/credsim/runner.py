@@ -26,9 +26,9 @@ from credsim.results.citizens import citizens_table
 from credsim.results.findings import key_findings
 from credsim.results.timeseries import DIMENSION, GROUP_NAME, timeseries_table
 from credsim.results.warmup import warmup_figures
-from credsim.scenario.warmup import warmup_days
 from credsim.scenario import SECTIONS, Scenario, load_scenario
 from credsim.scenario.footprint import check_run_fits
+from credsim.scenario.warmup import warmup_days
 from credsim.version import __version__
 from credsim.vocab import ACT_KINDS, RECORD_KINDS, SANCTION_ACTIONS
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from credsim.report.run import RunData
-from credsim.scenario.warmup import warmup_days
 from credsim.scenario import load_scenario
+from credsim.scenario.warmup import warmup_days
 
 
 def _resolved(name: str, *sets: str) -> dict:

@@ -224,7 +224,8 @@ class SocialGraph:
             raise ValueError(f"values must be boolean or integer, got dtype {values.dtype}")
         mean, count = self.neighbour_mean(values, layer)
         with np.errstate(invalid="ignore"):
-            total = np.where(count > 0, mean * count, 0.0)
+            # Citizens outside the graph's own range (another shard's) have no mean: 0, not NaN.
+            total = np.where((count > 0) & np.isfinite(mean), mean * count, 0.0)
         return np.rint(total).astype(np.int64), count
 
     def max_degree(self, layer: str = "friends") -> int:
