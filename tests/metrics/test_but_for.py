@@ -92,3 +92,37 @@ def test_a_run_without_its_counterfactual_says_so(tmp_path):
     assert run.timeseries["sanctioned_wrongful"].isna().all()
     assert run.timeseries["listed_new_wrongful"].isna().all()
     assert summary["listed_new_wrongful"] is None
+
+
+def test_each_lists_stock_is_the_people_on_it_with_births_and_deaths(tmp_path):
+    """`sanctioned.<list>`: the people on each list that day, kept from listings, removals,
+    deaths and ageing; on the last day it counts the living citizens whose list column says
+    listed, and the lists together hold at least the `sanctioned` (on any list)."""
+    run = credsim.run(
+        "default",
+        out=tmp_path / "r",
+        population=20_000,
+        days=120,
+        seed=3,
+        overrides=[
+            "but_for=false",
+            "output.report=false",
+            "population.demography.enabled=true",
+            "start=2019-11-01",  # across 1 January: everyone ages a year
+        ],
+    )
+    ts = run.timeseries
+    last = ts[(ts["dimension"] == "all") & (ts["day"] == ts["day"].max())].iloc[0]
+    citizens = run.citizens
+    lists = ("court_blacklist", "lender_blacklist")
+    for name in lists:
+        on = int((citizens[f"listed_since.{name}"] >= 0).sum())
+        assert on > 0
+        assert last[f"sanctioned.{name}"] == on
+        by_sex = ts[(ts["dimension"] == "sex") & (ts["day"] == ts["day"].max())]
+        assert by_sex[f"sanctioned.{name}"].sum() == on
+    assert sum(last[f"sanctioned.{n}"] for n in lists) >= last["sanctioned"]
+    assert run.summary["demography"]["deaths"] > 0
+    year = run.summary["by_year"]["2019"]
+    day = ts[(ts["dimension"] == "all") & (ts["date"].astype(str) == "2019-12-31")]
+    assert year["sanctioned.court_blacklist"] == day["sanctioned.court_blacklist"].item()

@@ -88,7 +88,13 @@ class CoreMetrics(ButForHarms, Metric):
         self.flows = {
             name: np.zeros((world.days, self.groups.size)) for name in (*FLOWS, *each_list)
         }
-        self.stocks = {name: np.zeros((world.days, self.groups.size)) for name in STOCKS}
+        self.stocks = {
+            name: np.zeros((world.days, self.groups.size))
+            for name in (*STOCKS, *(f"sanctioned.{name}" for name, _ in self.lists))
+        }
+        self.on_list = {name: np.zeros(self.groups.size) for name, _ in self.lists}
+        """Citizens on each list now, by group (`sanctioned.<list>`): kept from the day's
+        listings and removals, and moved by deaths and ageing (`leave`, `join`)."""
         self.tracked = self.lists[:MAX_LISTS]
         """Lists whose wrong records are marked (a bit each per citizen): a further list counts in
         every stock and flow, but not in the weaker `touched` figures nor in the reasons."""
@@ -155,6 +161,8 @@ class CoreMetrics(ButForHarms, Metric):
         self.stocks["sanctioned"][t] = self.sanctioned
         self.stocks["sanctioned_wrongful"][t] = self.sanctioned_wrongful
         self.stocks["sanctioned_touched_by_wrong_record"][t] = self.sanctioned_touched
+        for name, on in self.on_list.items():
+            self.stocks[f"sanctioned.{name}"][t] = on
         for code, name in self.policy_code.items():
             self._scores(day, code, name)
 
@@ -217,6 +225,9 @@ class CoreMetrics(ButForHarms, Metric):
             (WRONGFUL, self.sanctioned_wrongful),
         ):
             stock += sign * self.groups.count(citizens[(flags & flag) > 0])
+        for name, info in self.lists:
+            on = self.world.state[info.column][citizens] >= 0
+            self.on_list[name] += sign * self.groups.count(citizens[on])
         for name, hist in self.hists.items():
             info = self.world.scores[name]
             who = citizens[info.scored(citizens)]
@@ -288,6 +299,10 @@ class CoreMetrics(ButForHarms, Metric):
                 mine = s["consequence"] == code
                 self.flows[f"listed_new.{name}"][t] = self.groups.count(who[listed & mine])
                 self.flows[f"delisted.{name}"][t] = self.groups.count(who[delisted & mine])
+                # A death's removal (`died`) is not counted: `leave` took the dead out already.
+                self.on_list[name] += (
+                    self.flows[f"listed_new.{name}"][t] - self.flows[f"delisted.{name}"][t]
+                )
         for code, bit in self.list_code.items():
             # Leaving a list clears what its listing rested on.
             off = who[delisted & (s["consequence"] == code)]
@@ -343,7 +358,7 @@ class CoreMetrics(ButForHarms, Metric):
         day, to the summed starting histograms, so the daily means, Ginis and grade shares are
         the whole run's (the same numbers a single process computes)."""
         add_up(self, parts, "flows", "stocks", "sanctioned", "sanctioned_wrongful")
-        add_up(self, parts, "sanctioned_touched", "refused_wrongful_by")
+        add_up(self, parts, "sanctioned_touched", "refused_wrongful_by", "on_list")
         add_up(self, parts, "totals_by_kind", "by_source", "misattributed_daily")
         if self.changes is None:  # a run of one shard: its histograms are the whole run's
             return
