@@ -40,6 +40,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from credsim.bundled import bundled_files, read_toml, resolve_bundled
+from credsim.calibration.inherit import with_base
 from credsim.errors import ScenarioError
 from credsim.scenario.errors import describe_validation_error
 from credsim.scenario.locate import locate
@@ -243,6 +244,7 @@ def resolve_calibration_source(source: str) -> Path:
 def load_calibration(source: str | Path | dict[str, Any]) -> Calibration:
     """Read and check a calibration file (or a dict of the same shape). Raises ScenarioError."""
     data, text, label, folder = read_toml(source, "calibration")
+    data = with_base(data, folder, label, _flatten)
     if "parameters" in data:
         data["parameters"] = _flatten(data["parameters"])
     where = _where_in(text, label)
