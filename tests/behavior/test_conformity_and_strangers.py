@@ -24,3 +24,35 @@ def test_strangers_help_by_the_grade_they_see(quick_summary):
     assert harsh["trust_index"] < graded["trust_index"]
     off = quick_summary("off", "behavior.strangers.enabled=false")
     assert off.get("help_requests", 0) == 0
+
+
+def test_nobody_asks_an_empty_slot_for_help():
+    """With births and deaths, slots not yet born (the reserve) or emptied by a death are nobody:
+    no stranger asked is one, so help given and refused are between living citizens only."""
+    import numpy as np
+
+    from credsim.runner import build_simulation
+    from credsim.scenario import load_scenario
+
+    scenario = load_scenario(
+        "default",
+        population=6000,
+        days=8,
+        seed=2,
+        overrides=[
+            "but_for=false",
+            "population.demography.enabled=true",
+            "population.demography.reserve_share=0.2",  # many empty slots to draw
+            "behavior.strangers.rate=0.2",
+        ],
+    )
+    sim = build_simulation(scenario)
+    sim.initialise()
+    strangers = sim.world.services["strangers"]
+    asked = 0
+    for day in range(8):
+        sim.step(day)
+        helpers = strangers.helpers.astype(np.int64)
+        assert sim.world.alive(helpers).all()
+        asked += helpers.shape[0]
+    assert asked > 1000

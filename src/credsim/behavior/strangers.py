@@ -88,6 +88,9 @@ class Strangers(Behavior):
             return
         # The stranger asked lives in the asker's province.
         helpers = other_in_region(self.whom, day.day, askers, askers, self.world.regions)
+        if self.world.alive is not None:  # an empty slot (unborn, or dead) is nobody to ask
+            real = self.world.alive(helpers.astype(np.int64))
+            askers, helpers = askers[real], helpers[real]
         seen = np.zeros(askers.shape[0], np.uint8)
         chance = np.full(askers.shape[0], self.params.base_help)
         if self.info is not None and self.info.opacity != "nothing":
