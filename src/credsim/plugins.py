@@ -13,6 +13,7 @@ from credsim.behavior import (
     SelfCensorship,
     Strangers,
 )
+from credsim.behavior.borrowers import Borrowers
 from credsim.consequences import (
     Appeals,
     Checkpoints,
@@ -25,6 +26,7 @@ from credsim.consequences import (
     Perks,
     SpeechEnforcement,
 )
+from credsim.consequences.threshold_lender import ThresholdLender
 from credsim.engine import Registry
 from credsim.metrics import (
     AdversaryMetrics,
@@ -59,7 +61,9 @@ from credsim.policies import (
     SesamePolicy,
     StatePolicy,
 )
+from credsim.policies.credit_file import CreditFilePolicy
 from credsim.population import CensusPopulation
+from credsim.population.credit_groups import CreditGroupsPopulation
 from credsim.sources import CheckpointSource, FirmRecords, IdentitySource, Recorder
 
 __all__ = ["builtin_registry"]
@@ -69,6 +73,7 @@ def builtin_registry() -> Registry:
     """A registry holding every plug-in credsim ships."""
     registry = Registry()
     registry.register("population", "census", CensusPopulation)
+    registry.register("population", "credit_groups", CreditGroupsPopulation)
     registry.register("behavior", "baseline", BaselineBehavior)
     registry.register("behavior", "self_censorship", SelfCensorship)
     registry.register("behavior", "deterrence", Deterrence)
@@ -77,6 +82,7 @@ def builtin_registry() -> Registry:
     registry.register("behavior", "conformity", Conformity)
     registry.register("behavior", "strangers", Strangers)
     registry.register("behavior", "firms", FirmBehavior)
+    registry.register("behavior", "borrowers", Borrowers)
     registry.register("adversary", "lenders", Lenders)
     registry.register("adversary", "insiders", Insiders)
     registry.register("adversary", "brokers", Brokers)
@@ -90,6 +96,7 @@ def builtin_registry() -> Registry:
     registry.register("policy", "sesame", SesamePolicy)
     registry.register("policy", "state", StatePolicy)
     registry.register("policy", "financial", FinancialPolicy)
+    registry.register("policy", "credit_file", CreditFilePolicy)
     registry.register("consequence", "court_blacklist", CourtBlacklist)
     # The same mechanism keeps any list of unsettled records, such as lenders' shared blacklists.
     registry.register("consequence", "blacklist", CourtBlacklist)
@@ -102,6 +109,7 @@ def builtin_registry() -> Registry:
     registry.register("consequence", "fines", Fines)
     registry.register("consequence", "naming", Naming)
     registry.register("consequence", "corporate_list", CorporateList)
+    registry.register("consequence", "threshold_lender", ThresholdLender)
     registry.register("metric", "core", CoreMetrics)
     registry.register("metric", "identity", IdentityMetrics)
     registry.register("metric", "association", AssociationMetrics)

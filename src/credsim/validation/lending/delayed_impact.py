@@ -3,7 +3,9 @@
 A bank lends to the top share beta of each group by score (a threshold policy, randomised at the
 threshold). A repaid loan moves a borrower's score up by `gain`, a default down by `loss`; the
 expected new score is kept inside the 300-850 scale, as in the paper's released code. The bank earns
-`utility_repaid` per repaid loan and `utility_default` per default. The outcome curve is a group's
+`utility_repaid` per repaid loan and `utility_default` per default. With `bound_each_outcome`, each
+outcome is kept inside the scale instead (x + 75 and x - 150 each clipped), as a score kept by
+credsim's engine is (credsim.validation.lending.engine). The outcome curve is a group's
 expected mean score change as a function of beta; the three policies are maximum profit per group,
 demographic parity (one beta for all groups) and equal opportunity (one true-positive rate, i.e.
 share of would-be repayers who get a loan), each chosen to maximise the bank's total profit.
@@ -74,6 +76,7 @@ class LendingModel:
     gain: float = 75.0
     loss: float = -150.0
     bounds: tuple[float, float] = (300.0, 850.0)
+    bound_each_outcome: bool = False
     _cum: dict[str, _Cumulative] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -86,6 +89,10 @@ class LendingModel:
     def expected_change(self, group: str) -> np.ndarray:
         """Expected score change of a borrower at each score point."""
         rho, x = self.data.repay[group], self.data.score
+        if self.bound_each_outcome:
+            repaid = np.clip(x + self.gain, *self.bounds) - x
+            default = np.clip(x + self.loss, *self.bounds) - x
+            return rho * repaid + (1.0 - rho) * default
         new = np.clip(x + rho * self.gain + (1.0 - rho) * self.loss, *self.bounds)
         return new - x
 
