@@ -11,7 +11,17 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import StrMethodFormatter
 
-from .style import DIM_NAMES, GREY, OKABE_ITO, PEOPLE, WHITE, figure, time_axis, time_of
+from .style import (
+    DIM_NAMES,
+    GREY,
+    OKABE_ITO,
+    PEOPLE,
+    WHITE,
+    figure,
+    time_axis,
+    time_of,
+    whiskers,
+)
 
 __all__ = [
     "adversaries",
@@ -19,6 +29,8 @@ __all__ = [
     "exclusion_over_time",
     "gaming_price",
     "gaming_services",
+    "point_price",
+    "service_measure",
     "trust",
 ]
 
@@ -53,7 +65,7 @@ def _group_barh(
     y = np.arange(len(rows))[::-1]
     bars = ax.barh(y, [v for *_, v in rows], color=[colors[d] for d, *_ in rows], height=0.62)
     if bounds:
-        _whiskers(ax, y, [v for *_, v in rows], [(bounds.get(d) or {}).get(g) for d, g, _ in rows])
+        whiskers(ax, y, [v for *_, v in rows], [(bounds.get(d) or {}).get(g) for d, g, _ in rows])
     ax.bar_label(bars, fmt=fmt, padding=3, fontsize=7, bbox=WHITE)
     ax.set_yticks(y, [f"{DIM_NAMES.get(d, d)}: {label}" for d, label, _ in rows], fontsize=7.5)
     ax.grid(axis="y", visible=False)
@@ -64,17 +76,14 @@ def _group_barh(
     ax.set_xlabel(xlabel)
 
 
-def _whiskers(
-    ax, y: np.ndarray, values: list[float], bounds: list[tuple[float, float] | None]
-) -> None:
-    """Interval whiskers on horizontal bars (none where a bar has no interval)."""
-    low = [max(v - b[0], 0.0) if b else 0.0 for v, b in zip(values, bounds, strict=True)]
-    high = [max(b[1] - v, 0.0) if b else 0.0 for v, b in zip(values, bounds, strict=True)]
-    ax.errorbar(values, y, xerr=[low, high], fmt="none", ecolor=GREY, lw=0.8, capsize=2)
-
-
-def exclusion(summary: dict) -> Figure:
-    """Share of friend ties cut for the listed, their families and others; ties cut by group."""
+def exclusion(
+    summary: dict,
+    bounds: dict[str, dict[str, tuple[float, float]]] | None = None,
+    share_bounds: dict[str, tuple[float, float] | None] | None = None,
+) -> Figure:
+    """Share of friend ties cut for the listed, their families and others; ties cut by group.
+    With `bounds` (dim -> label -> interval of ties cut per 1,000) and `share_bounds` (isolation
+    key -> interval of the share, 0-1), bars carry their intervals."""
     isolation = summary.get("isolation") or {}
     by = summary.get("ties_cut_by_group") or {}
     rows = _group_rows(by, summary.get("by_group") or {}, 1e3) if by else []
@@ -86,6 +95,10 @@ def exclusion(summary: dict) -> Figure:
     shares = [100 * float(isolation[k]) if isolation[k] is not None else 0.0 for k in keys]
     colors = [*(OKABE_ITO[3], OKABE_ITO[1], OKABE_ITO[0]), *[GREY] * len(keys)][: len(keys)]
     bars = axes[0].bar(x, shares, color=colors, width=0.6)
+    if share_bounds:
+        scaled = [share_bounds.get(k) for k in keys]
+        scaled = [(100 * b[0], 100 * b[1]) if b else None for b in scaled]
+        whiskers(axes[0], x, shares, scaled, horizontal=False)
     texts = [
         f"{v:.1f}%" if isolation[k] is not None else "nobody"
         for k, v in zip(keys, shares, strict=True)
@@ -98,7 +111,7 @@ def exclusion(summary: dict) -> Figure:
     if rows:
         sized = bool(summary.get("by_group") or {})
         label = "Ties cut per 1,000 people" if sized else "Ties cut"
-        _group_barh(axes[1], rows, label)
+        _group_barh(axes[1], rows, label, bounds=bounds if sized else None)
     return fig
 
 
@@ -120,22 +133,31 @@ def _income_bands(gaming: dict) -> list[str]:
     return sorted(gaming, key=lambda b: (len(b), b))
 
 
-def gaming_price(summary: dict) -> Figure:
-    """The price of a better score by income band: yuan per point, and who buys."""
+def point_price(row: dict) -> float:
+    """Yuan paid per score point in one income band's row of `gaming_by_income` (NaN: none)."""
+    ppy = row.get("points_per_yuan")
+    if not ppy and row.get("points_bought"):
+        ppy = row["points_bought"] / row["yuan"] if row.get("yuan") else None
+    return 1 / ppy if ppy else np.nan
+
+
+def gaming_price(
+    summary: dict,
+    price_bounds: dict[str, tuple[float, float]] | None = None,
+    buyer_bounds: dict[str, tuple[float, float]] | None = None,
+) -> Figure:
+    """The price of a better score by income band: yuan per point, and who buys; with bounds
+    (band -> interval of the price, of the % who bought), bars carry their intervals."""
     gaming = summary["gaming_by_income"]
     bands = _income_bands(gaming)
     income = ((summary.get("by_group") or {}).get("income")) or {}
     x = np.arange(len(bands))
     fig = figure(width=7.6, height=3.2)
     price_ax, buyers_ax = fig.subplots(1, 2)
-    price = []
-    for b in bands:
-        row = gaming[b]
-        ppy = row.get("points_per_yuan")
-        if not ppy and row.get("points_bought"):
-            ppy = row["points_bought"] / row["yuan"] if row.get("yuan") else None
-        price.append(1 / ppy if ppy else np.nan)
+    price = [point_price(gaming[b]) for b in bands]
     bars = price_ax.bar(x, price, color=OKABE_ITO[0], width=0.62)
+    if price_bounds:
+        whiskers(price_ax, x, price, [price_bounds.get(b) for b in bands], horizontal=False)
     price_ax.bar_label(
         bars,
         labels=[f"{p:,.1f}" if np.isfinite(p) else "none" for p in price],
@@ -153,6 +175,8 @@ def gaming_price(summary: dict) -> Figure:
         share = [gaming[b].get("buyers", 0) for b in bands]
         ylabel, fmt = "Citizens who bought points", "{:,.0f}"
     bars = buyers_ax.bar(x, share, color=OKABE_ITO[1], width=0.62)
+    if buyer_bounds and all(sizes):
+        whiskers(buyers_ax, x, share, [buyer_bounds.get(b) for b in bands], horizontal=False)
     buyers_ax.bar_label(bars, fmt=fmt, padding=2, fontsize=8)
     buyers_ax.set_ylabel(ylabel)
     buyers_ax.set_title("Who buys", loc="left", fontweight="bold")
@@ -171,19 +195,27 @@ SERVICE_MEASURES = (
 )
 
 
-def gaming_services(summary: dict) -> Figure:
-    """Per gaming service: points bought (else purchases, else yuan), with what else is known."""
-    services = summary["gaming_by_service"]
-    field, xlabel = next(
+def service_measure(services: dict) -> tuple[str, str]:
+    """The measure drawn per gaming service: points bought, else purchases, else yuan."""
+    return next(
         (m for m in SERVICE_MEASURES if any(m[0] in v for v in services.values())),
         SERVICE_MEASURES[0],
     )
+
+
+def gaming_services(summary: dict, bounds: dict[str, tuple[float, float]] | None = None) -> Figure:
+    """Per gaming service: points bought (else purchases, else yuan), with what else is known;
+    with `bounds` (service -> interval), bars carry their intervals."""
+    services = summary["gaming_by_service"]
+    field, xlabel = service_measure(services)
     names = sorted(services, key=lambda s: (-float(services[s].get(field, 0)), s))
     fig = figure(height=1.0 + 0.4 * len(names))
     ax = fig.add_subplot()
     y = np.arange(len(names))[::-1]
     values = [float(services[s].get(field, 0)) for s in names]
     bars = ax.barh(y, values, color=OKABE_ITO[2], height=0.6)
+    if bounds:
+        whiskers(ax, y, values, [bounds.get(s) for s in names])
     ax.bar_label(bars, labels=[_service_label(services[s]) for s in names], padding=3,
                  fontsize=7.5, bbox=WHITE)  # fmt: skip
     ax.set_yticks(y, [s.replace("_", " ") for s in names])
@@ -206,9 +238,16 @@ def _service_label(row: dict) -> str:
     return ", ".join(parts)
 
 
-def trust(ts: pd.DataFrame | None, summary: dict) -> Figure:
+def trust(
+    ts: pd.DataFrame | None,
+    summary: dict,
+    bounds: dict[str, dict[str, tuple[float, float]]] | None = None,
+    band: tuple[pd.Series, pd.Series] | tuple[float, float] | None = None,
+) -> Figure:
     """The trust index day by day (or at the end), with help given against help asked for;
-    the index by group at the right when the summary has `help_by_group`."""
+    the index by group at the right when the summary has `help_by_group`. With `bounds`
+    (dim -> label -> interval), group bars carry their intervals; with `band` (low, high: day by
+    day, or the end value's), the index carries its interval."""
     by = summary.get("help_by_group") or {}
     rows = [
         (dim, str(label), float(v["trust_index"]))
@@ -224,9 +263,13 @@ def trust(ts: pd.DataFrame | None, summary: dict) -> Figure:
     if ts is not None and "trust_index" in ts and len(ts):
         x = time_of(ts)
         ax.plot(x, ts["trust_index"], color=OKABE_ITO[0], linewidth=1.6)
+        if band is not None and len(np.atleast_1d(band[0])) == len(x):
+            ax.fill_between(x, band[0], band[1], color=OKABE_ITO[0], alpha=0.2, lw=0)
         time_axis(ax, x)
     else:
         ax.bar([0], [summary["trust_index"]], color=OKABE_ITO[0], width=0.4)
+        if band is not None and np.ndim(band[0]) == 0:
+            whiskers(ax, [0], [summary["trust_index"]], [band], horizontal=False)  # type: ignore[list-item]
         ax.set_xticks([0], ["end of run"])
     ax.set_ylim(0, 1)
     ax.set_ylabel("Trust index (0–1)")
@@ -238,7 +281,7 @@ def trust(ts: pd.DataFrame | None, summary: dict) -> Figure:
             fontweight="bold",
         )
     if rows:
-        _group_barh(axes[1], rows, "Trust index by the asker's group", "{:.2f}")
+        _group_barh(axes[1], rows, "Trust index by the asker's group", "{:.2f}", bounds)
         axes[1].set_xlim(0, 1.15)
         axes[1].xaxis.set_major_formatter(StrMethodFormatter("{x:.1f}"))
     return fig
@@ -277,7 +320,7 @@ def adversaries(
     y = np.arange(len(counts))[::-1]
     bars = axes[0].barh(y, list(counts.values()), color=OKABE_ITO[3], height=0.6)
     if bounds:
-        _whiskers(axes[0], y, list(counts.values()), [bounds.get(k) for k in counts])
+        whiskers(axes[0], y, list(counts.values()), [bounds.get(k) for k in counts])
     axes[0].bar_label(bars, fmt="{:,.0f}", padding=3, fontsize=8, bbox=WHITE)
     axes[0].set_yticks(y, [ADVERSARY_COUNTS[k] for k in counts])
     axes[0].grid(axis="y", visible=False)

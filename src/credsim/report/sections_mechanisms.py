@@ -13,11 +13,21 @@ from .figures_mechanisms import (
     exclusion_over_time,
     gaming_price,
     gaming_services,
+    point_price,
+    service_measure,
     trust,
 )
 from .run import RunData
 from .section import Block, Plot, Section
-from .spread import count_interval, counted_by_group, spread_of_counts
+from .spread import (
+    Interval,
+    across_replicates,
+    count_interval,
+    counted_by_group,
+    poisson_bounds,
+    spread_of_counts,
+    wilson_bounds,
+)
 from .tables import details, group_table, table
 
 __all__ = ["ADVERSARY_KEYS", "MECHANISM_SECTIONS"]
@@ -33,12 +43,21 @@ ADVERSARY_KEYS = (
 
 def _exclusion(run: RunData) -> list[Block]:
     s = run.summary
+    view = counted_by_group("ties_cut_by_group", "ties", "ties_cut")
+    spread, which = spread_of_counts(run, view, "ties", 1e3, DIMS, events=True)
+    shares = {k: run.interval("isolation", k) for k in s.get("isolation") or {}}
+    share_note = (
+        f"with the 90% interval across {run.replicates} replicates"
+        if run.replicates
+        else "one run's means, which carry no interval"
+    )
     caption = (
         "Mean share of a citizen's friend ties cut: for the listed, their families and everyone "
-        "else (left); ties cut in each group per 1,000 people (right)."
+        f"else (left; {share_note}); ties cut in each group per 1,000 people, with {which} "
+        "(right)."
     )
     out: list[Block] = [
-        Plot("exclusion", caption, lambda: exclusion(s)),
+        Plot("exclusion", caption, lambda: exclusion(s, spread.bounds, shares)),
         f"<p>{s['ties_cut']:,} friend ties were cut over the run{_reasons(s)}.</p>",
     ]
     by_day = s.get("ties_cut_by_day")
@@ -81,8 +100,9 @@ def _gaming(run: RunData) -> list[Block]:
             Plot(
                 "gaming-price",
                 "The price of a better score by income band: yuan paid per score point (left) "
-                "and the share of each income quintile that bought points (right).",
-                lambda: gaming_price(s),
+                "and the share of each income quintile that bought points (right); "
+                + _gaming_note(run),
+                lambda: gaming_price(s, *_gaming_bounds(run)),
             )
         )
         fields = [("buyers", "Buyers"), ("purchases", "Purchases"), ("points_bought", "Points"),
@@ -97,11 +117,68 @@ def _gaming(run: RunData) -> list[Block]:
             Plot(
                 "gaming-services",
                 "What each gaming service sold: score points bought (or purchases where points "
-                "are not counted per service), with buyers, yuan paid and the share caught.",
-                lambda: gaming_services(s),
+                "are not counted per service), with buyers, yuan paid and the share caught; "
+                + _services_note(run),
+                lambda: gaming_services(s, _service_bounds(run)),
             )
         )
     return out
+
+
+def _buyer_shares(summary: dict) -> dict[str, float]:
+    income = (summary.get("by_group") or {}).get("income") or {}
+    return {
+        band: 100 * row.get("buyers", 0) / income[band]["citizens"]
+        for band, row in (summary.get("gaming_by_income") or {}).items()
+        if isinstance(row, dict) and (income.get(band) or {}).get("citizens")
+    }
+
+
+def _gaming_bounds(run: RunData) -> tuple[dict[str, Interval], dict[str, Interval]]:
+    """Intervals of the price per point and of the % who bought, by income band."""
+    if run.replicates:
+        prices = lambda r: {b: point_price(v) for b, v in r.get("gaming_by_income", {}).items()}  # noqa: E731
+        return across_replicates(run, prices), across_replicates(run, _buyer_shares)
+    k = float(run.summary.get("people_per_agent") or 1)
+    income = (run.summary.get("by_group") or {}).get("income") or {}
+    buyers = {}
+    for band, row in run.summary["gaming_by_income"].items():
+        n = (income.get(band) or {}).get("citizens")
+        if n and isinstance(row, dict):
+            low, high = wilson_bounds(row.get("buyers", 0), n, k)
+            buyers[band] = (100 * low, 100 * high)
+    return {}, buyers
+
+
+def _gaming_note(run: RunData) -> str:
+    if run.replicates:
+        return f"whiskers: the 90% interval across {run.replicates} replicates."
+    return (
+        "whiskers on the buyers: 95% Wilson intervals of the simulated people; one run's price "
+        "per point carries no interval."
+    )
+
+
+def _service_bounds(run: RunData) -> dict[str, Interval]:
+    services = run.summary["gaming_by_service"]
+    field, _ = service_measure(services)
+    if run.replicates:
+        return across_replicates(
+            run, lambda r: {n: v.get(field, 0) for n, v in r.get("gaming_by_service", {}).items()}
+        )
+    if field != "purchases":
+        return {}
+    k = float(run.summary.get("people_per_agent") or 1)
+    return {n: poisson_bounds(float(v.get(field, 0)), k) for n, v in services.items()}
+
+
+def _services_note(run: RunData) -> str:
+    if run.replicates:
+        return f"whiskers: the 90% interval across {run.replicates} replicates."
+    field, _ = service_measure(run.summary["gaming_by_service"])
+    if field == "purchases":
+        return "whiskers: 95% Poisson intervals of the simulated purchases."
+    return "one run's points or yuan carry no interval (the replicates of a scenario give one)."
 
 
 def _trust(run: RunData) -> list[Block]:
@@ -113,13 +190,37 @@ def _trust(run: RunData) -> list[Block]:
         + f", with help given against help asked for{by_group}."
         + (run.warmup_caption() if has_ts else "")
     )
+    view = lambda s: {**s, "by_group": s.get("help_by_group") or {}}  # noqa: E731
+    spread, which = spread_of_counts(run, view, "help_given", 1, DIMS, of="help_requests")
+    band = _trust_band(run, has_ts)
+    if run.replicates:
+        caption += f" Whiskers and band: the 90% interval across {run.replicates} replicates."
+    else:
+        day = "; the day-by-day index of one run carries no band" if has_ts else ""
+        caption += f" Whiskers: {which} of help given per request, on the simulated people{day}."
     keys = {"help_requests": "Requests for help", "help_given": "Help given",
             "trust_index": "Trust index at the end"}  # fmt: skip
     rows = [[label, run.summary[k]] for k, label in keys.items() if k in run.summary]
+    ts = run.timeseries if has_ts else None
     return [
-        Plot("trust", caption, lambda: trust(run.timeseries if has_ts else None, run.summary)),
+        Plot("trust", caption, lambda: trust(ts, run.summary, spread.bounds, band)),
         table(["Helping strangers", "Value"], rows),
     ]
+
+
+def _trust_band(run: RunData, has_ts: bool) -> tuple | None:
+    """The trust index's interval: day by day across replicates, else the end value's."""
+    if has_ts:
+        low, high = run.timeseries_bound("p5"), run.timeseries_bound("p95")
+        if low is None or high is None or "trust_index" not in low or "trust_index" not in high:
+            return None
+        return low["trust_index"].to_numpy(), high["trust_index"].to_numpy()
+    if run.replicates:
+        return run.interval("trust_index")
+    s, k = run.summary, float(run.summary.get("people_per_agent") or 1)
+    if not s.get("help_requests"):
+        return None
+    return wilson_bounds(s.get("help_given") or 0, s["help_requests"], k)
 
 
 def _adversaries(run: RunData) -> list[Block]:

@@ -17,14 +17,18 @@ from .tables import fmt
 
 __all__ = [
     "GroupSpread",
+    "across_replicates",
+    "beside_sizes",
     "count_interval",
     "count_text",
     "counted_by_group",
     "group_spread",
     "interval_head",
+    "poisson_bounds",
     "poisson_spread",
     "replicates_note",
     "spread_of_counts",
+    "wilson_bounds",
     "wilson_spread",
     "with_interval",
 ]
@@ -55,10 +59,11 @@ def group_spread(
     per: float,
     dims: tuple[str, ...],
     view: Callable[[dict], dict] | None = None,
+    of: str = "citizens",
 ) -> GroupSpread | None:
-    """`field` per `per` citizens of each group, computed in every replicate (group sizes differ
-    from seed to seed) then averaged; None for a single run. `view` maps each replicate's
-    summary to the one read (`counted_by_group`)."""
+    """`field` per `per` citizens (or per `per` of another base, `of`) of each group, computed
+    in every replicate (group sizes differ from seed to seed) then averaged; None for a single
+    run. `view` maps each replicate's summary to the one read (`counted_by_group`)."""
     summaries = [view(s) if view else s for s in run.replicate_summaries]
     if not summaries:
         return None
@@ -68,10 +73,10 @@ def group_spread(
         by_group = summary.get("by_group") or {}
         for dim in dims:
             for label, v in (by_group.get(dim) or {}).items():
-                if isinstance(v, dict) and v.get("citizens") and _number(v.get(field)):
-                    rates.setdefault((dim, str(label)), []).append(per * v[field] / v["citizens"])
-        if summary.get("citizens") and _number(summary.get(field)):
-            overall.append(per * summary[field] / summary["citizens"])
+                if isinstance(v, dict) and v.get(of) and _number(v.get(field)):
+                    rates.setdefault((dim, str(label)), []).append(per * v[field] / v[of])
+        if summary.get(of) and _number(summary.get(field)):
+            overall.append(per * summary[field] / summary[of])
     mean: dict[str, dict[str, float]] = {}
     bounds: dict[str, dict[str, Interval]] = {}
     for (dim, label), values in rates.items():
@@ -81,19 +86,22 @@ def group_spread(
     return GroupSpread(mean, bounds, whole, interval(overall) if overall else None)
 
 
-def wilson_spread(summary: dict, field: str, per: float, dims: tuple[str, ...]) -> GroupSpread:
-    """`field` per `per` citizens of each group in one run, with 95% Wilson intervals computed
-    on the simulated people (agents), so that a scaled run is as uncertain as its agents."""
+def wilson_spread(
+    summary: dict, field: str, per: float, dims: tuple[str, ...], of: str = "citizens"
+) -> GroupSpread:
+    """`field` per `per` citizens (or of `of`, such as face checks) of each group in one run,
+    with 95% Wilson intervals computed on the simulated people (agents), so that a scaled run is
+    as uncertain as its agents."""
     k = float(summary.get("people_per_agent") or 1)
     mean: dict[str, dict[str, float]] = {}
     bounds: dict[str, dict[str, Interval]] = {}
     for dim in dims:
         for label, v in ((summary.get("by_group") or {}).get(dim) or {}).items():
-            if isinstance(v, dict) and v.get("citizens") and _number(v.get(field)):
-                low, high = wilson_interval(v[field] / k, v["citizens"] / k)
-                mean.setdefault(dim, {})[str(label)] = per * v[field] / v["citizens"]
+            if isinstance(v, dict) and v.get(of) and _number(v.get(field)):
+                low, high = wilson_interval(v[field] / k, v[of] / k)
+                mean.setdefault(dim, {})[str(label)] = per * v[field] / v[of]
                 bounds.setdefault(dim, {})[str(label)] = (per * low, per * high)
-    total, n = summary.get(field), summary.get("citizens")
+    total, n = summary.get(field), summary.get(of)
     if not (_number(total) and n):
         return GroupSpread(mean, bounds, None, None)
     low, high = wilson_interval(total / k, n / k)
@@ -153,15 +161,70 @@ def counted_by_group(key: str, field: str, total: str) -> Callable[[dict], dict]
 
 
 def spread_of_counts(
-    run: RunData, view: Callable[[dict], dict], field: str, per: float, dims: tuple[str, ...]
+    run: RunData,
+    view: Callable[[dict], dict],
+    field: str,
+    per: float,
+    dims: tuple[str, ...],
+    events: bool = False,
+    of: str = "citizens",
 ) -> tuple[GroupSpread, str]:
-    """People counted by group per `per` citizens with their intervals, and which intervals
-    they are: across replicates (90%) when the run has them, else 95% Wilson intervals of the
-    simulated people of this run."""
-    spread = group_spread(run, field, per, dims, view)
+    """People counted by group per `per` citizens (or of `of`) with their intervals, and which
+    intervals they are: across replicates (90%) when the run has them, else 95% Wilson intervals
+    of the simulated people of this run (exact 95% Poisson intervals for `events`, which one
+    person can have several of)."""
+    spread = group_spread(run, field, per, dims, view, of)
     if spread is not None:
         return spread, "90% intervals across the replicates"
-    return wilson_spread(view(run.summary), field, per, dims), "95% intervals (Wilson)"
+    if events:
+        return poisson_spread(view(run.summary), field, per, dims), "95% intervals (Poisson)"
+    return wilson_spread(view(run.summary), field, per, dims, of), "95% intervals (Wilson)"
+
+
+def beside_sizes(key: str) -> Callable[[dict], dict]:
+    """A view of a summary whose `key` is a metric's table by group (dim -> label -> fields, as
+    `fines_by_group`): each group's fields beside its citizens (from `by_group`), under
+    `by_group`, the rest of the summary as it is (whole-population figures at its top)."""
+
+    def view(summary: dict) -> dict:
+        sizes = summary.get("by_group") or {}
+        groups = {
+            dim: {
+                str(label): {
+                    **row, "citizens": ((sizes.get(dim) or {}).get(label) or {}).get("citizens")
+                }
+                for label, row in labels.items() if isinstance(row, dict)
+            }
+            for dim, labels in (summary.get(key) or {}).items() if isinstance(labels, dict)
+        }  # fmt: skip
+        return {**summary, "by_group": groups}
+
+    return view
+
+
+def across_replicates(
+    run: RunData, values: Callable[[dict], dict[str, float]]
+) -> dict[str, Interval]:
+    """The 90% interval across replicates of each of a chart's values (`values` maps one
+    summary to label -> value); {} for a single run."""
+    each: dict[str, list[float]] = {}
+    for summary in run.replicate_summaries:
+        for label, value in values(summary).items():
+            if _number(value) and np.isfinite(value):
+                each.setdefault(label, []).append(float(value))
+    return {label: interval(v) for label, v in each.items()}
+
+
+def poisson_bounds(count: float, k: float, scale: float = 1.0) -> Interval:
+    """The exact 95% Poisson interval of `count` events computed on its agents (count / `k`),
+    in events again, times `scale` (1 / a group's size for a rate)."""
+    low, high = poisson_interval(count / k)
+    return low * k * scale, high * k * scale
+
+
+def wilson_bounds(count: float, n: float, k: float) -> Interval:
+    """The 95% Wilson interval of the share `count` / `n` of people, computed on agents."""
+    return wilson_interval(count / k, n / k)
 
 
 def count_interval(run: RunData, key: str, scaled: bool = True) -> Interval | None:

@@ -33,6 +33,7 @@ __all__ = [
     "time_axis",
     "time_of",
     "top_text",
+    "whiskers",
 ]
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#000000")
@@ -101,6 +102,28 @@ def top_text(ax: Axes, x: float, text: str, ha: str) -> None:
     """Small grey text just above the axes, at data coordinate x."""
     tr = ax.get_xaxis_transform()
     ax.text(x, 1.0, text, transform=tr, ha=ha, va="bottom", fontsize=8, color="#444444")
+
+
+def whiskers(
+    ax: Axes,
+    at: np.ndarray | list[float],
+    values: list[float] | np.ndarray,
+    bounds: list[tuple[float, float] | None],
+    horizontal: bool = True,
+) -> None:
+    """Interval whiskers on bars at positions `at` (horizontal bars by default; none where a bar
+    has no interval or no value)."""
+    pairs = list(zip(values, bounds, strict=True))
+    ok = [b is not None and np.isfinite(v) and all(np.isfinite(b)) for v, b in pairs]
+    low = [max(v - b[0], 0.0) if o else 0.0 for (v, b), o in zip(pairs, ok, strict=True)]
+    high = [max(b[1] - v, 0.0) if o else 0.0 for (v, b), o in zip(pairs, ok, strict=True)]
+    shown = [v if np.isfinite(v) else 0.0 for v in values]
+    if not any(ok):
+        return
+    if horizontal:
+        ax.errorbar(shown, at, xerr=[low, high], fmt="none", ecolor=GREY, lw=0.8, capsize=2)
+    else:
+        ax.errorbar(at, shown, yerr=[low, high], fmt="none", ecolor=GREY, lw=0.8, capsize=2)
 
 
 def inline_svg(fig: Figure, prefix: str) -> str:
