@@ -15,6 +15,7 @@ from .figures_enforcement import enforcement_and_fear
 from .figures_sanctions import by_group_rates, group_bars
 from .run import RunData
 from .section import Block, Plot, Section
+from .spread import beside_sizes, group_spread, per_event_spread, spread_of_counts
 from .tables import details, group_table, table
 
 __all__ = ["ENFORCEMENT_SECTIONS"]
@@ -62,21 +63,8 @@ def _speech(run: RunData) -> list[Block]:
         start = s.get("start") if isinstance(s.get("start"), str) else None
         out.append(Plot("speech-enforcement", caption, lambda: enforcement_and_fear(by_day, start)))
     by = _with_sizes(s.get("speech_enforcement_by_group") or {}, s.get("by_group") or {})
-    measures = by_group_rates(by, "speech_warnings", 1e5, DIMS)
-    if measures:
-        n_people = s.get("citizens")
-        overall = 1e5 * n["speech_warnings"] / n_people if n_people else None
-        held = by_group_rates(by, "speech_detention_days", 1e5, DIMS)
-        total_held = 1e5 * n["speech_detention_days"] / n_people if n_people else None
-        columns = [
-            ("Warnings over posts\n(per 100,000 people)", measures, overall, "{:,.0f}"),
-            ("Days detained\n(per 100,000 people)", held, total_held, "{:,.0f}"),
-        ]
-        caption = (
-            "Warnings, and person-days in detention, per 100,000 people in each group; the "
-            "dashed line is the whole population."
-        )
-        out.append(Plot("speech-enforcement-by-group", caption, lambda: group_bars(columns)))
+    if by_group_rates(by, "speech_warnings", 1e5, DIMS):
+        out.append(_speech_by_group(run))
     if by:
         cols = [("speech_warnings", "Warned"), ("speech_accounts_closed", "Accounts closed"),
                 ("speech_detentions", "Detained"), ("speech_detention_days", "Days detained"),
@@ -84,6 +72,27 @@ def _speech(run: RunData) -> list[Block]:
         body = table(["Group", *(h for _, h in cols)], group_table(by, cols))
         out.append(details("Speech enforcement by group", body))
     return out
+
+
+def _speech_by_group(run: RunData) -> Plot:
+    """Warnings (events: Poisson in a single run) and days detained per 100,000 by group."""
+    view = beside_sizes("speech_enforcement_by_group")
+    warned, which = spread_of_counts(run, view, "speech_warnings", 1e5, DIMS, events=True)
+    held = group_spread(run, "speech_detention_days", 1e5, DIMS, view)
+    days = by_group_rates(view(run.summary)["by_group"], "speech_detention_days", 1e5, DIMS)
+    n_people, s = run.summary.get("citizens"), run.summary
+    total_held = 1e5 * (s.get("speech_detention_days") or 0) / n_people if n_people else None
+    columns = [
+        ("Warnings over posts\n(per 100,000 people)", warned.mean, warned.overall, "{:,.0f}"),
+        ("Days detained\n(per 100,000 people)", days, total_held, "{:,.0f}"),
+    ]
+    days_note = "" if held else "; one run's person-days detained carry no interval"
+    caption = (
+        "Warnings, and person-days in detention, per 100,000 people in each group, with "
+        f"{which} (whiskers; shaded: the whole population's){days_note}; the dashed line is "
+        "the whole population. A pale bar's interval overlaps the whole population's."
+    )
+    return Plot("speech-enforcement-by-group", caption, lambda: group_bars(columns, [warned, held]))
 
 
 def _checkpoints(run: RunData) -> list[Block]:
@@ -99,6 +108,26 @@ def _checkpoints(run: RunData) -> list[Block]:
         f"{s.get('checkpoint_hours_lost', 0):,} hours.</p>"
     ]
     by = _with_sizes(s.get("checkpoint_by_group") or {}, s.get("by_group") or {})
+    if any(
+        isinstance(row.get("checkpoint_stops_innocent_per_10000_checks"), int | float)
+        for labels in by.values()
+        for row in labels.values()
+    ):
+        out.append(_checkpoints_by_group(run, by))
+    if by:
+        cols = [("checkpoint_checks", "Face checks"), ("checkpoint_alerts", "Alerts"),
+                ("checkpoint_stops_innocent", "Innocent stops"),
+                ("checkpoint_hours_lost", "Hours lost")]  # fmt: skip
+        body = table(["Group", *(h for _, h in cols)], group_table(by, cols))
+        out.append(details("Checkpoints by group", body))
+    return out
+
+
+def _checkpoints_by_group(run: RunData, by: dict) -> Plot:
+    """Innocent stops per 10,000 face checks (a share of checks: Wilson in a single run) and
+    hours lost per 1,000 people, by group."""
+    s = run.summary
+    view = beside_sizes("checkpoint_by_group")
     per_check = {
         dim: {
             label: row["checkpoint_stops_innocent_per_10000_checks"]
@@ -108,31 +137,32 @@ def _checkpoints(run: RunData) -> list[Block]:
         for dim, labels in by.items()
     }
     per_check = {d: rows for d, rows in per_check.items() if rows}
-    if per_check:
-        checks, innocent = s.get("checkpoint_checks"), s.get("checkpoint_stops_innocent", 0)
-        overall = 1e4 * innocent / checks if checks else None
-        hours = by_group_rates(by, "checkpoint_hours_lost", 1e3, DIMS)
-        n_people = s.get("citizens")
-        total_hours = s.get("checkpoint_hours_lost", 0)
-        columns = [
-            ("Innocent travellers stopped\n(per 10,000 face checks)", per_check, overall,
-             "{:,.1f}"),
-            ("Hours lost\n(per 1,000 people)", hours,
-             1e3 * total_hours / n_people if n_people else None, "{:,.1f}"),
-        ]  # fmt: skip
-        caption = (
-            "Travellers on no watch list stopped after a false face alert, per 10,000 face "
-            "checks of members of each group (the error model's false-match rates differ by "
-            "group), and the hours they lost per 1,000 people in the group; dashed: everyone."
-        )
-        out.append(Plot("checkpoints-by-group", caption, lambda: group_bars(columns)))
-    if by:
-        cols = [("checkpoint_checks", "Face checks"), ("checkpoint_alerts", "Alerts"),
-                ("checkpoint_stops_innocent", "Innocent stops"),
-                ("checkpoint_hours_lost", "Hours lost")]  # fmt: skip
-        body = table(["Group", *(h for _, h in cols)], group_table(by, cols))
-        out.append(details("Checkpoints by group", body))
-    return out
+    stops, which = spread_of_counts(
+        run, view, "checkpoint_stops_innocent", 1e4, DIMS, of="checkpoint_checks"
+    )
+    lost = group_spread(run, "checkpoint_hours_lost", 1e3, DIMS, view) or per_event_spread(
+        view(s), "checkpoint_hours_lost", "checkpoint_stops_innocent", 1e3, DIMS
+    )
+    checks, innocent = s.get("checkpoint_checks"), s.get("checkpoint_stops_innocent", 0)
+    overall = 1e4 * innocent / checks if checks else None
+    hours = by_group_rates(by, "checkpoint_hours_lost", 1e3, DIMS)
+    n_people = s.get("citizens")
+    total_hours = s.get("checkpoint_hours_lost", 0)
+    columns = [
+        ("Innocent travellers stopped\n(per 10,000 face checks)", per_check, overall,
+         "{:,.1f}"),
+        ("Hours lost\n(per 1,000 people)", hours,
+         1e3 * total_hours / n_people if n_people else None, "{:,.1f}"),
+    ]  # fmt: skip
+    hours_note = "" if run.replicates else " (hours: those of the innocent stops, in proportion)"
+    caption = (
+        "Travellers on no watch list stopped after a false face alert, per 10,000 face "
+        "checks of members of each group (the error model's false-match rates differ by "
+        "group), and the hours they lost per 1,000 people in the group; dashed: everyone. "
+        f"Whiskers: {which} (shaded: everyone's){hours_note}; a pale bar's interval overlaps "
+        "everyone's."
+    )
+    return Plot("checkpoints-by-group", caption, lambda: group_bars(columns, [stops, lost]))
 
 
 def _checkpoints_on(run: RunData) -> bool:

@@ -24,6 +24,7 @@ __all__ = [
     "counted_by_group",
     "group_spread",
     "interval_head",
+    "per_event_spread",
     "poisson_bounds",
     "poisson_spread",
     "replicates_note",
@@ -128,6 +129,35 @@ def poisson_spread(summary: dict, field: str, per: float, dims: tuple[str, ...])
     if not (_number(total) and n):
         return GroupSpread(mean, bounds, None, None)
     return GroupSpread(mean, bounds, per * total / n, bounds_of(total, n))
+
+
+def per_event_spread(
+    summary: dict, field: str, count: str, per: float, dims: tuple[str, ...]
+) -> GroupSpread:
+    """A quantity in proportion to a count of events (hours lost: innocent stops times the
+    hours a stop takes) per `per` citizens of each group in one run: the count's exact 95%
+    Poisson interval on the simulated events, times the quantity per event."""
+    events = poisson_spread(summary, count, per, dims)
+
+    def scaled(row: dict, bounds: Interval | None) -> Interval | None:
+        if bounds is None or not row.get(count) or not _number(row.get(field)):
+            return None
+        each = row[field] / row[count]
+        return bounds[0] * each, bounds[1] * each
+
+    mean: dict[str, dict[str, float]] = {}
+    out: dict[str, dict[str, Interval]] = {}
+    for dim in dims:
+        for label, row in ((summary.get("by_group") or {}).get(dim) or {}).items():
+            b = scaled(row, events.bounds.get(dim, {}).get(str(label))) if row else None
+            if b is not None and row.get("citizens"):
+                mean.setdefault(dim, {})[str(label)] = per * row[field] / row["citizens"]
+                out.setdefault(dim, {})[str(label)] = b
+    whole = summary.get(field)
+    overall = (
+        per * whole / summary["citizens"] if _number(whole) and summary.get("citizens") else None
+    )
+    return GroupSpread(mean, out, overall, scaled(summary, events.overall_bounds))
 
 
 def counted_by_group(key: str, field: str, total: str) -> Callable[[dict], dict]:
