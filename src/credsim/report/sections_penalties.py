@@ -12,7 +12,8 @@ from matplotlib.figure import Figure
 
 from .run import RunData
 from .section import Block, Plot, Section
-from .style import ABOVE, DIM_NAMES, OKABE_ITO, PEOPLE, RIGHT, WHITE, figure
+from .spread import Interval, across_replicates, poisson_bounds
+from .style import ABOVE, DIM_NAMES, OKABE_ITO, PEOPLE, RIGHT, WHITE, figure, whiskers
 from .tables import details, group_table, table
 
 __all__ = ["PENALTY_SECTIONS"]
@@ -40,8 +41,51 @@ def _income_rows(by_group: dict, fields: tuple[str, ...]) -> tuple[list[str], np
     return labels, np.asarray(values, float).reshape(len(labels), len(fields))
 
 
-def fines_by_group(summary: dict) -> Figure:
-    """Yuan fined, paid and in arrears per person, by income quintile."""
+Bounds = dict[str, Interval]
+"""Intervals of a chart's bars, keyed `<row label>|<field>` (as `_bar_bounds` gives them)."""
+
+
+def _bar_bounds(
+    run: RunData, key: str, fields: tuple[str, ...], per: float, events: bool
+) -> Bounds:
+    """The intervals of `fields` per `per` people in each row of `_income_rows` of the metric's
+    table by group `key`: across replicates (90%), else for `events` the exact 95% Poisson
+    interval of the simulated events; {} when a single run's figure carries none."""
+
+    def values(summary: dict) -> dict[str, float]:
+        by = _with_sizes(summary.get(key) or {}, summary.get("by_group") or {})
+        labels, rows = _income_rows(by, fields)
+        return {
+            f"{label}|{f}": per * v
+            for label, row in zip(labels, rows, strict=True)
+            for f, v in zip(fields, row, strict=True)
+        }
+
+    if run.replicates:
+        return across_replicates(run, values)
+    if not events:
+        return {}
+    k = float(run.summary.get("people_per_agent") or 1)
+    by = _with_sizes(run.summary.get(key) or {}, run.summary.get("by_group") or {})
+    dims = ["income"] if "income" in by else [d for d in by if d != "province"]
+    out: Bounds = {}
+    for dim in dims:
+        for label, row in (by.get(dim) or {}).items():
+            if row.get("citizens"):
+                for f in fields:
+                    name = f"{DIM_NAMES.get(dim, dim)}: {label}|{f}"
+                    out[name] = poisson_bounds(row.get(f, 0), k, per / row["citizens"])
+    return out
+
+
+def _bars_whiskers(ax, y, values, labels: list[str], field: str, bounds: Bounds | None) -> None:
+    if bounds:
+        whiskers(ax, y, list(values), [bounds.get(f"{label}|{field}") for label in labels])
+
+
+def fines_by_group(summary: dict, bounds: Bounds | None = None) -> Figure:
+    """Yuan fined, paid and in arrears per person, by income quintile; with `bounds`
+    (`_bar_bounds`), each bar carries its interval."""
     by = _with_sizes(summary.get("fines_by_group") or {}, summary.get("by_group") or {})
     fields = ("yuan", "yuan_paid", "yuan_in_arrears")
     labels, values = _income_rows(by, fields)
@@ -52,6 +96,7 @@ def fines_by_group(summary: dict) -> Figure:
     names = ("Fined", "Paid (with surcharges)", "In arrears at the end")
     for i, name in enumerate(names):
         bars = ax.barh(y + (1 - i) * height, values[:, i], height, label=name, color=OKABE_ITO[i])
+        _bars_whiskers(ax, y + (1 - i) * height, values[:, i], labels, fields[i], bounds)
         ax.bar_label(bars, fmt="{:,.1f}", padding=2, fontsize=7, bbox=WHITE)
     ax.set_yticks(y, labels, fontsize=8)
     ax.grid(axis="y", visible=False)
@@ -91,9 +136,16 @@ def _fines(run: RunData) -> list[Block]:
         caption = (
             "Yuan fined, paid and still owed per person over the run, by income quintile "
             "(paid includes late surcharges; arrears are the face value of fines overdue at "
-            "the end)."
+            "the end); "
+            + (
+                f"whiskers: the 90% interval across {run.replicates} replicates."
+                if run.replicates
+                else "one run's yuan per person carry no interval (replicates give one)."
+            )
         )
-        out.append(Plot("fines-by-group", caption, lambda: fines_by_group(s)))
+        fields = ("yuan", "yuan_paid", "yuan_in_arrears")
+        bounds = _bar_bounds(run, "fines_by_group", fields, 1.0, events=False)
+        out.append(Plot("fines-by-group", caption, lambda: fines_by_group(s, bounds)))
     kinds = s.get("fines_by_kind") or {}
     if kinds:
         rows = [[k, v.get("fines"), v.get("yuan")] for k, v in kinds.items()]
@@ -108,8 +160,12 @@ def _fines(run: RunData) -> list[Block]:
     return out
 
 
-def naming_audience(summary: dict) -> Figure:
-    """People who saw a naming, by how they knew the named; and namings per 100,000 by group."""
+def naming_audience(
+    summary: dict, layer_bounds: Bounds | None = None, bounds: Bounds | None = None
+) -> Figure:
+    """People who saw a naming, by how they knew the named; and namings per 100,000 by group.
+    With `layer_bounds` (layer -> interval) and `bounds` (`_bar_bounds`), bars carry their
+    intervals."""
     layers = summary.get("naming_exposures_by_layer") or {}
     by = _with_sizes(summary.get("named_by_group") or {}, summary.get("by_group") or {})
     fig = figure(height=3.2)
@@ -117,6 +173,9 @@ def naming_audience(summary: dict) -> Figure:
     keys = list(layers)
     x = np.arange(len(keys))
     bars = left.bar(x, [layers[k] for k in keys], color=OKABE_ITO[0], width=0.6)
+    if layer_bounds:
+        seen = [layers[k] for k in keys]
+        whiskers(left, x, seen, [layer_bounds.get(k) for k in keys], horizontal=False)
     left.bar_label(bars, fmt="{:,.0f}", padding=2, fontsize=8)
     left.set_xticks(x, [LAYER_NAMES.get(k, k) for k in keys])
     left.grid(axis="x", visible=False)
@@ -127,7 +186,9 @@ def naming_audience(summary: dict) -> Figure:
     labels, values = _income_rows(by, fields)
     y = np.arange(len(labels))[::-1]
     for i, name in enumerate(("Named", "Named for another's act")):
-        right.barh(y + (0.5 - i) * 0.4, 1e5 * values[:, i], 0.4, label=name, color=OKABE_ITO[i + 1])
+        at = y + (0.5 - i) * 0.4
+        right.barh(at, 1e5 * values[:, i], 0.4, label=name, color=OKABE_ITO[i + 1])
+        _bars_whiskers(right, at, 1e5 * values[:, i], labels, fields[i], bounds)
     right.set_yticks(y, labels, fontsize=8)
     right.grid(axis="y", visible=False)
     right.set_xlim(left=0)
@@ -148,11 +209,24 @@ def _naming(run: RunData) -> list[Block]:
         "it.</p>"
     )
     out: list[Block] = [text]
+    which = (
+        f"the 90% interval across {run.replicates} replicates"
+        if run.replicates
+        else "95% Poisson intervals of the simulated events"
+    )
     caption = (
         "Who saw a citizen named, by how they know them (left); citizens named, and named for an "
-        "act they did not commit, per 100,000 people in each income quintile (right)."
+        f"act they did not commit, per 100,000 people in each income quintile (right); whiskers: "
+        f"{which}."
     )
-    out.append(Plot("naming-audience", caption, lambda: naming_audience(s)))
+    bounds = _bar_bounds(run, "named_by_group", ("named", "named_wrongly"), 1e5, events=True)
+    layers = s.get("naming_exposures_by_layer") or {}
+    if run.replicates:
+        seen = across_replicates(run, lambda r: r.get("naming_exposures_by_layer") or {})
+    else:
+        k = float(s.get("people_per_agent") or 1)
+        seen = {layer: poisson_bounds(n, k) for layer, n in layers.items()}
+    out.append(Plot("naming-audience", caption, lambda: naming_audience(s, seen, bounds)))
     displays = s.get("named_by_display") or {}
     if displays:
         rows = [[k, v.get("named"), v.get("named_wrongly"), v.get("exposures")]
