@@ -13,7 +13,8 @@ from matplotlib.figure import Figure
 
 from .run import RunData
 from .section import Block, Plot, Section
-from .style import ABOVE, DIM_NAMES, OKABE_ITO, WHITE, figure
+from .spread import Interval, across_replicates, poisson_bounds, wilson_bounds
+from .style import ABOVE, DIM_NAMES, OKABE_ITO, WHITE, figure, whiskers
 from .tables import details, fmt_share, group_table, table
 
 __all__ = ["FILE_SECTIONS"]
@@ -33,9 +34,57 @@ def _income(by_group: dict) -> dict:
     }
 
 
-def unseen_by_policy(summary: dict) -> Figure:
+Bounds = dict[str, Interval]
+"""A chart's intervals: by policy, or by `<row label>|<policy or field>`."""
+
+
+def _which(run: RunData, single: str) -> str:
+    if run.replicates:
+        return f"the 90% interval across {run.replicates} replicates"
+    return single
+
+
+def _unseen_values(summary: dict) -> tuple[dict[str, float], dict[str, float]]:
+    """The % of each policy's records unseen, and unseen records per citizen by row|policy."""
+    policies = summary.get("secret_file_by_policy") or {}
+    share = {n: 100 * (v.get("unseen_share") or 0) for n, v in policies.items()}
+    rows = _income(summary.get("secret_file_by_group") or {})
+    each = {
+        f"{g}|{n}": v.get("unseen_per_citizen", 0)
+        for g, row in rows.items()
+        for n, v in (row.get("policies") or {}).items()
+    }
+    return share, each
+
+
+def _unseen_bounds(run: RunData) -> tuple[Bounds, Bounds]:
+    """Intervals of `_unseen_values`: across replicates, else on the simulated records (95%
+    Wilson for the share of a policy's records, exact 95% Poisson for records per citizen)."""
+    if run.replicates:
+        return (
+            across_replicates(run, lambda r: _unseen_values(r)[0]),
+            across_replicates(run, lambda r: _unseen_values(r)[1]),
+        )
+    s = run.summary
+    k = float(s.get("people_per_agent") or 1)
+    share = {}
+    for name, v in (s.get("secret_file_by_policy") or {}).items():
+        if v.get("records"):
+            low, high = wilson_bounds(v.get("unseen", 0), v["records"], k)
+            share[name] = (100 * low, 100 * high)
+    each = {
+        f"{g}|{n}": poisson_bounds(v.get("unseen", 0), k, 1 / row["citizens"])
+        for g, row in _income(s.get("secret_file_by_group") or {}).items()
+        if row.get("citizens")
+        for n, v in (row.get("policies") or {}).items()
+    }
+    return share, each
+
+
+def unseen_by_policy(summary: dict, bounds: tuple[Bounds, Bounds] | None = None) -> Figure:
     """Records each policy holds that the citizen cannot see or contest: share (left) and per
-    citizen by income quintile (right)."""
+    citizen by income quintile (right); with `bounds` (`_unseen_bounds`), bars carry their
+    intervals."""
     policies = summary.get("secret_file_by_policy") or {}
     rows = _income(summary.get("secret_file_by_group") or {})
     fig = figure(height=3.4)
@@ -44,6 +93,8 @@ def unseen_by_policy(summary: dict) -> Figure:
     x = np.arange(len(names))
     share = [100 * (policies[n].get("unseen_share") or 0) for n in names]
     bars = left.bar(x, share, color=OKABE_ITO[0], width=0.6)
+    if bounds:
+        whiskers(left, x, share, [bounds[0].get(n) for n in names], horizontal=False)
     left.bar_label(bars, fmt="{:.0f}%", padding=2, fontsize=8)
     left.set_xticks(x, [f"{n}\n({policies[n].get('opacity')})" for n in names], fontsize=8)
     left.set_ylabel("Share of its records unseen (%)")
@@ -56,7 +107,10 @@ def unseen_by_policy(summary: dict) -> Figure:
         values = [(rows[g].get("policies") or {}).get(name, {}).get("unseen_per_citizen", 0)
                   for g in labels]  # fmt: skip
         color = OKABE_ITO[i % len(OKABE_ITO)]
-        right.barh(y + (len(names) / 2 - i - 0.5) * height, values, height, label=name, color=color)
+        at = y + (len(names) / 2 - i - 0.5) * height
+        right.barh(at, values, height, label=name, color=color)
+        if bounds:
+            whiskers(right, at, values, [bounds[1].get(f"{g}|{name}") for g in labels])
     right.set_yticks(y, labels, fontsize=8)
     right.grid(axis="y", visible=False)
     right.set_xlim(left=0)
@@ -82,9 +136,14 @@ def _secret_file(run: RunData) -> list[Block]:
     out: list[Block] = [text]
     caption = (
         "Records that moved a score under each policy and that the citizen was never named: the "
-        "share of the policy's records (left), and per citizen in each income quintile (right)."
-    )
-    out.append(Plot("secret-file", caption, lambda: unseen_by_policy(s)))
+        "share of the policy's records (left), and per citizen in each income quintile (right); "
+        "whiskers: "
+        + _which(run, "95% intervals on the simulated records (Wilson for shares, Poisson per "
+                 "citizen)")
+        + "."
+    )  # fmt: skip
+    bounds = _unseen_bounds(run)
+    out.append(Plot("secret-file", caption, lambda: unseen_by_policy(s, bounds)))
     head = ["Policy", "Opacity", "Records", "Told", "Effect only", "Never told", "Unseen share",
             "Unseen per citizen"]  # fmt: skip
     rows = [[n, v.get("opacity"), v.get("records"), v.get("told"), v.get("effect_only"),
@@ -135,8 +194,9 @@ def _rail(run: RunData) -> list[Block]:
     return out
 
 
-def deletions_by_income(summary: dict) -> Figure:
-    """Listed citizens who looked for an insider and who bought a deletion, by income."""
+def deletions_by_income(summary: dict, bounds: Bounds | None = None) -> Figure:
+    """Listed citizens who looked for an insider and who bought a deletion, by income; with
+    `bounds` (`<row label>|sought` or `|deleted` -> interval), bars carry their intervals."""
     rows = _income(summary.get("insider_deletions_by_group") or {})
     labels = list(rows)
     fig = figure(height=max(2.6, 0.9 + 0.3 * len(labels)))
@@ -146,6 +206,9 @@ def deletions_by_income(summary: dict) -> Figure:
     deleted = np.array([rows[g].get("deleted", 0) for g in labels], float)
     ax.barh(y + 0.2, sought, 0.4, label="Looked for an insider", color=OKABE_ITO[4])
     bars = ax.barh(y - 0.2, deleted, 0.4, label="Bought a deletion", color=OKABE_ITO[3])
+    if bounds:
+        whiskers(ax, y + 0.2, sought, [bounds.get(f"{g}|sought") for g in labels])
+        whiskers(ax, y - 0.2, deleted, [bounds.get(f"{g}|deleted") for g in labels])
     share = np.divide(deleted, sought, out=np.zeros_like(deleted), where=sought > 0)
     ax.bar_label(bars, [f"{v:.0%}" for v in share], padding=2, fontsize=7, bbox=WHITE)
     ax.set_yticks(y, labels, fontsize=8)
@@ -155,6 +218,20 @@ def deletions_by_income(summary: dict) -> Figure:
     ax.set_xlabel("Times a listed citizen looked, and bought (the share beside the bar)")
     ax.legend(**ABOVE)
     return fig
+
+
+def _deletion_values(summary: dict) -> dict[str, float]:
+    rows = _income(summary.get("insider_deletions_by_group") or {})
+    return {f"{g}|{f}": row.get(f, 0) for g, row in rows.items() for f in ("sought", "deleted")}
+
+
+def _deletion_bounds(run: RunData) -> Bounds:
+    """Times listed citizens looked for an insider and bought a deletion, by row: across
+    replicates, else the exact 95% Poisson interval of the simulated events."""
+    if run.replicates:
+        return across_replicates(run, _deletion_values)
+    k = float(run.summary.get("people_per_agent") or 1)
+    return {key: poisson_bounds(n, k) for key, n in _deletion_values(run.summary).items()}
 
 
 def _deletions(run: RunData) -> list[Block]:
@@ -168,9 +245,12 @@ def _deletions(run: RunData) -> list[Block]:
     out: list[Block] = [text]
     caption = (
         "Listed citizens who looked for an insider to delete their records, and those who could "
-        "pay, by income quintile (the price against months of income)."
+        "pay, by income quintile (the price against months of income); whiskers: "
+        + _which(run, "95% Poisson intervals of the simulated events")
+        + "."
     )
-    out.append(Plot("insider-deletions", caption, lambda: deletions_by_income(s)))
+    bounds = _deletion_bounds(run)
+    out.append(Plot("insider-deletions", caption, lambda: deletions_by_income(s, bounds)))
     by = s.get("insider_deletions_by_group")
     if isinstance(by, dict) and by:
         columns = [("sought", "Looked for an insider"), ("deleted", "Bought a deletion")]

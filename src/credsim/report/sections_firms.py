@@ -13,7 +13,8 @@ from matplotlib.figure import Figure
 
 from .run import RunData
 from .section import Block, Plot, Section
-from .style import ABOVE, OKABE_ITO, PERCENT, figure
+from .spread import Interval, across_replicates, wilson_bounds
+from .style import ABOVE, OKABE_ITO, PERCENT, figure, whiskers
 from .tables import details, group_table, table
 
 __all__ = ["FIRM_SECTIONS"]
@@ -26,8 +27,39 @@ def _share(part: object, whole: object) -> float:
     return 100.0 * part / whole if ok else 0.0
 
 
-def firms_by_size(summary: dict) -> Figure:
-    """Per size class: firms on a list at the end, tenders refused and loans refused, in %."""
+SHARES = (("on_list", "firms"), ("bids_refused", "bids"), ("loans_refused", "loans"))
+"""The shares drawn per size class: (part, whole) in `firms_by_size_detail`."""
+
+
+def _shares(summary: dict) -> dict[str, float]:
+    detail = summary.get("firms_by_size_detail") or {}
+    return {
+        f"{size}|{part}": _share(row.get(part), row.get(whole))
+        for size, row in detail.items()
+        if isinstance(row, dict)
+        for part, whole in SHARES
+        if row.get(whole)
+    }
+
+
+def share_bounds(run: RunData) -> dict[str, Interval]:
+    """Each bar's interval (`<size>|<part>`, in %): across replicates (90%), else the 95%
+    Wilson interval of the simulated firms or attempts."""
+    if run.replicates:
+        return across_replicates(run, _shares)
+    k = float(run.summary.get("people_per_agent") or 1)
+    out = {}
+    for size, row in (run.summary.get("firms_by_size_detail") or {}).items():
+        for part, whole in SHARES:
+            if isinstance(row, dict) and row.get(whole):
+                low, high = wilson_bounds(row.get(part) or 0, row[whole], k)
+                out[f"{size}|{part}"] = (100 * low, 100 * high)
+    return out
+
+
+def firms_by_size(summary: dict, bounds: dict[str, Interval] | None = None) -> Figure:
+    """Per size class: firms on a list at the end, tenders refused and loans refused, in %;
+    with `bounds` (`share_bounds`), bars carry their intervals."""
     detail = summary.get("firms_by_size_detail") or {}
     sizes = [s for s in SIZES if (detail.get(s) or {}).get("firms")]
     rows = [
@@ -45,6 +77,9 @@ def firms_by_size(summary: dict) -> Figure:
     names = ("Firms on a list at the end", "Tenders refused", "Loan applications refused")
     for i, name in enumerate(names):
         bars = ax.bar(x + (i - 1) * 0.27, values[:, i], 0.27, label=name, color=OKABE_ITO[i])
+        if bounds:
+            ends = [bounds.get(f"{s}|{SHARES[i][0]}") for s in sizes]
+            whiskers(ax, x + (i - 1) * 0.27, values[:, i], ends, horizontal=False)
         ax.bar_label(bars, fmt="{:.1f}", padding=2, fontsize=7)
     ax.set_xticks(x, [f"{s}\n({detail[s]['firms']:,} firms)" for s in sizes])
     ax.grid(axis="x", visible=False)
@@ -78,9 +113,15 @@ def _firms(run: RunData) -> list[Block]:
     out: list[Block] = [text]
     caption = (
         "By size class: the share of firms on a list at the end of the run, and the shares of "
-        "tenders and loan applications refused."
+        "tenders and loan applications refused; whiskers: "
+        + (
+            f"the 90% interval across {run.replicates} replicates."
+            if run.replicates
+            else "95% Wilson intervals of the simulated firms and attempts."
+        )
     )
-    out.append(Plot("firms-by-size", caption, lambda: firms_by_size(s)))
+    bounds = share_bounds(run)
+    out.append(Plot("firms-by-size", caption, lambda: firms_by_size(s, bounds)))
     detail = s.get("firms_by_size_detail") or {}
     if detail:
         fields = ("firms", "listed", "on_list", "bids", "bids_refused", "loans", "loans_refused")
