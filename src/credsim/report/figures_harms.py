@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from .style import DIM_NAMES, GREY, OKABE_ITO, RIGHT, WHITE, figure
+from .style import DIM_NAMES, GREY, OKABE_ITO, RIGHT, WHITE, figure, whiskers
 
 __all__ = ["misattribution_by_source", "perks_by_income", "self_censorship"]
 
@@ -87,8 +87,12 @@ def self_censorship(
     groups: list[tuple[str, str, float, float]],
     overall: tuple[float, float],
     slope: float | None,
+    bounds: list[tuple[float, float] | None] | None = None,
+    overall_bounds: tuple[float, float] | None = None,
 ) -> Figure:
     """Posts held back against perceived surveillance: groups as points, the model as a line.
+    With `bounds` (one per group) and `overall_bounds` (shares, 0-1), the bars by group carry
+    their intervals and the population's is shaded.
 
     groups: (dim, label, perceived surveillance, share of intended posts held back); overall:
     the population's (surveillance, held share); slope: held share per unit of surveillance that
@@ -129,6 +133,12 @@ def self_censorship(
     held = [100 * h for *_, h in groups]
     y = np.arange(len(groups))[::-1]
     bars = right.barh(y, held, color=[colors[d] for d, *_ in groups], height=0.62)
+    if bounds:
+        ends = [(100 * b[0], 100 * b[1]) if b else None for b in bounds]
+        whiskers(right, y, held, ends)
+    if overall_bounds:
+        lo, hi = overall_bounds
+        right.axvspan(100 * lo, 100 * hi, color="#000000", alpha=0.07, lw=0)
     right.bar_label(bars, fmt="{:.1f}", padding=3, fontsize=7, bbox=WHITE)
     right.axvline(100 * overall[1], color=GREY, linestyle="--", linewidth=0.8)
     right.set_yticks(y, names, fontsize=7.5)
@@ -139,8 +149,23 @@ def self_censorship(
     return fig
 
 
-def perks_by_income(perks: dict, citizens_by_income: dict[str, float]) -> Figure:
-    """Yuan of redlist perks per person in each income quintile, stacked by perk."""
+def perk_totals(perks: dict, citizens_by_income: dict[str, float]) -> dict[str, float]:
+    """Yuan of every drawn perk together per person in each income quintile."""
+    out = dict.fromkeys(citizens_by_income, 0.0)
+    for p in perks.values():
+        if isinstance(p, dict) and p.get("yuan") and "income" in (p.get("by_group") or {}):
+            for b, n in citizens_by_income.items():
+                out[b] += (p["by_group"]["income"].get(b) or {}).get("yuan", 0) / n
+    return out
+
+
+def perks_by_income(
+    perks: dict,
+    citizens_by_income: dict[str, float],
+    bounds: dict[str, tuple[float, float]] | None = None,
+) -> Figure:
+    """Yuan of redlist perks per person in each income quintile, stacked by perk; with `bounds`
+    (quintile -> interval of the total), each stack carries its interval."""
     bands = list(citizens_by_income)
     names = [
         p
@@ -162,6 +187,8 @@ def perks_by_income(perks: dict, citizens_by_income: dict[str, float]) -> Figure
         color = OKABE_ITO[i % len(OKABE_ITO)]
         ax.bar(x, per, bottom=bottom, color=color, width=0.65, label=name.replace("_", " "))
         bottom += per
+    if bounds:
+        whiskers(ax, x, list(bottom), [bounds.get(b) for b in bands], horizontal=False)
     for xi, total in zip(x, bottom, strict=True):
         ax.annotate(
             f"{total:,.0f}",

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 from credsim.results.citizens import trait_column
 
-from .figures_harms import misattribution_by_source, perks_by_income, self_censorship
+from .figures_harms import (
+    misattribution_by_source,
+    perk_totals,
+    perks_by_income,
+    self_censorship,
+)
 from .figures_sanctions import BY_GROUP_DIMS, by_group_rates, group_bars
 from .run import RunData
 from .section import Block, Plot, Section
 from .sections_wrongful import after_warmup_view
 from .spread import (
+    across_replicates,
     count_text,
     counted_by_group,
     group_spread,
     interval_head,
     poisson_spread,
     spread_of_counts,
+    wilson_bounds,
 )
 from .tables import details, group_table, table
 
@@ -158,8 +165,15 @@ def _censorship(run: RunData) -> list[Block]:
     caption = (
         "Share of intended posts held back, by group, against perceived surveillance (real-name "
         f"share × chance of being flagged × background fear; {basis}); dashed: the model's rate "
-        "before anyone learns what a flagged post costs."
+        "before anyone learns what a flagged post costs. Whiskers on the bars (shaded: "
+        + (
+            f"everyone's): the 90% interval across {run.replicates} replicates."
+            if run.replicates
+            else "everyone's): 95% Wilson intervals of the simulated posts (one person's posts "
+            "are not independent draws, so they are if anything too narrow)."
+        )
     )
+    bounds, everyone = _held_bounds(run, [(d, label) for d, label, *_ in groups])
     rows = [[f"{d}: {label}", round(s, 3), f"{100 * h:.2f}%"] for d, label, s, h in groups]
     s = run.summary
     lines = [
@@ -168,7 +182,11 @@ def _censorship(run: RunData) -> list[Block]:
         if key in s
     ]
     out: list[Block] = [
-        Plot("self-censorship", caption, lambda: self_censorship(groups, overall, slope)),
+        Plot(
+            "self-censorship",
+            caption,
+            lambda: self_censorship(groups, overall, slope, bounds, everyone),
+        ),
     ]
     if lines:
         out.append(table(["Speech", "Posts or people", "Share of those intended"], lines, {1}))
@@ -176,6 +194,37 @@ def _censorship(run: RunData) -> list[Block]:
         details("Per group", table(["Group", "Perceived surveillance", "Posts held back"], rows))
     )
     return out
+
+
+def _held_counts(summary: dict) -> dict[str, tuple[float, float]]:
+    """Posts held back and posts intended in each group (`dim|label`) and by everyone ("")."""
+    rows = [
+        (f"{dim}|{label}", v)
+        for dim, labels in (summary.get("speech_by_group") or {}).items()
+        if isinstance(labels, dict)
+        for label, v in labels.items()
+        if isinstance(v, dict)
+    ]
+    out = {}
+    for key, v in [*rows, ("", summary)]:
+        made, held = v.get("speech_acts", 0) or 0, v.get("speech_suppressed", 0) or 0
+        if made + held > 0:
+            out[key] = (held, made + held)
+    return out
+
+
+def _held_bounds(
+    run: RunData, keys: list[tuple[str, str]]
+) -> tuple[list[tuple[float, float] | None], tuple[float, float] | None]:
+    """Each group's and everyone's interval of the share held back: across replicates, else
+    the 95% Wilson interval of the simulated posts."""
+    if run.replicates:
+        shares = lambda s: {k: h / n for k, (h, n) in _held_counts(s).items()}  # noqa: E731
+        spread = across_replicates(run, shares)
+    else:
+        k = float(run.summary.get("people_per_agent") or 1)
+        spread = {key: wilson_bounds(h, n, k) for key, (h, n) in _held_counts(run.summary).items()}
+    return [spread.get(f"{d}|{label}") for d, label in keys], spread.get("")
 
 
 def _identity(run: RunData) -> list[Block]:
@@ -225,8 +274,13 @@ def _perks(run: RunData) -> list[Block]:
             Plot(
                 "perks-by-income",
                 "Yuan of redlist perks (deposits waived, discounts) per person in each income "
-                "quintile, stacked by perk: who the rewards go to.",
-                lambda: perks_by_income(perks, sizes),
+                "quintile, stacked by perk: who the rewards go to; "
+                + (
+                    f"whiskers: the 90% interval across {run.replicates} replicates of the total."
+                    if run.replicates
+                    else "one run's yuan per person carry no interval (replicates give one)."
+                ),
+                lambda: perks_by_income(perks, sizes, _perk_bounds(run)),
             )
         )
     out.append(table(["Perk", "People eligible", "Yuan", "Counted"], rows, {1, 2}))
@@ -234,6 +288,17 @@ def _perks(run: RunData) -> list[Block]:
     if skipped:
         out.append(f"<p>Perks not counted: {', '.join(map(str, skipped))}.</p>")
     return out
+
+
+def _perk_bounds(run: RunData) -> dict[str, tuple[float, float]]:
+    """The 90% interval across replicates of each quintile's perks per person ({}: one run)."""
+
+    def totals(summary: dict) -> dict[str, float]:
+        income = (summary.get("by_group") or {}).get("income") or {}
+        sizes = {b: v["citizens"] for b, v in income.items() if (v or {}).get("citizens")}
+        return perk_totals(summary.get("perks") or {}, sizes)
+
+    return across_replicates(run, totals)
 
 
 def _appeals(run: RunData) -> list[Block]:
