@@ -9,6 +9,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
+from credsim.results.rates import poisson_interval
+
 if TYPE_CHECKING:
     from .spread import GroupSpread
 
@@ -23,9 +25,17 @@ from .style import (
     time_axis,
     time_of,
     top_text,
+    whiskers,
 )
 
-__all__ = ["by_group_rates", "calibration", "refused_travel", "sanctions", "wrongful_by_group"]
+__all__ = [
+    "by_group_rates",
+    "calibration",
+    "refused_travel",
+    "sanctions",
+    "travel_bounds",
+    "wrongful_by_group",
+]
 
 PALE = "#c8c8c8"  # a group its 90% interval does not separate from the whole population
 BY_GROUP_DIMS = ("sex", "age_band", "urban", "group", "education", "income")
@@ -65,15 +75,48 @@ def sanctions(ts: pd.DataFrame, bands: tuple[pd.DataFrame, pd.DataFrame] | None 
     return fig
 
 
-def refused_travel(ts: pd.DataFrame) -> Figure:
+def _months(ts: pd.DataFrame) -> pd.Series:
+    """Each row's calendar month (its first day), else its 30-day period (1, 2, ...)."""
+    if "date" in ts:
+        return pd.to_datetime(ts["date"]).dt.to_period("M").dt.to_timestamp()
+    return (ts["day"] - ts["day"].min()) // 30 + 1
+
+
+def travel_bounds(
+    ts: pd.DataFrame,
+    people_per_agent: float = 1.0,
+    bands: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Each month's interval of refused flights and trains ("low", "high": months x columns):
+    the month's sums of each day's 5th and 95th percentiles across replicates (`bands`), else
+    the exact 95% Poisson interval of the month's simulated refusals, scaled to people."""
+    columns = ["blocked_flights", "blocked_trains"]
+    if bands is not None:
+        low, high = (b.groupby(_months(b))[columns].sum() for b in bands)
+        return {"low": low, "high": high}
+    per = ts.groupby(_months(ts))[columns].sum()
+    k = float(people_per_agent or 1)
+    ends = {c: [poisson_interval(v / k) for v in per[c]] for c in columns}
+    return {
+        side: pd.DataFrame({c: [k * e[i] for e in ends[c]] for c in columns}, index=per.index)
+        for i, side in enumerate(("low", "high"))
+    }
+
+
+def refused_travel(ts: pd.DataFrame, bounds: dict[str, pd.DataFrame] | None = None) -> Figure:
     """Flight and train ticket purchases refused per calendar month (per 30-day period for a
-    run without dates)."""
+    run without dates); with `bounds` (`travel_bounds`), each bar carries its interval."""
     fig = figure()
     ax = fig.add_subplot()
     columns = ["blocked_flights", "blocked_trains"]
+    per = ts.groupby(_months(ts))[columns].sum()
+
+    def whisk(at, column: str) -> None:
+        if bounds is not None:
+            ends = list(zip(bounds["low"][column], bounds["high"][column], strict=True))
+            whiskers(ax, at, list(per[column]), ends, horizontal=False)  # type: ignore[arg-type]
+
     if "date" in ts:
-        month = pd.to_datetime(ts["date"]).dt.to_period("M").dt.to_timestamp()
-        per = ts.groupby(month)[columns].sum()
         x = per.index.to_numpy().astype("datetime64[D]")
         # Two bars in each month, left-aligned 4 and 15 days after its first day, 10 days wide.
         width = np.timedelta64(10, "D")
@@ -83,15 +126,16 @@ def refused_travel(ts: pd.DataFrame) -> Figure:
         ):
             left = x + np.timedelta64(offset, "D")
             ax.bar(left, per[column], width=width, align="edge", color=color, label=label)
+            whisk(left + np.timedelta64(5, "D"), column)
         time_axis(ax, x)
         ax.set_xlim(x.min(), x.max() + np.timedelta64(31, "D"))
         ax.set_xlabel("Calendar month")
     else:
-        month = (ts["day"] - ts["day"].min()) // 30 + 1
-        per = ts.groupby(month)[columns].sum()
         x = per.index.to_numpy()
         ax.bar(x - 0.2, per["blocked_flights"], width=0.4, color=OKABE_ITO[0], label="Flights")
         ax.bar(x + 0.2, per["blocked_trains"], width=0.4, color=OKABE_ITO[1], label="Trains")
+        whisk(x - 0.2, "blocked_flights")
+        whisk(x + 0.2, "blocked_trains")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("Month (30-day periods)")
         ax.set_xlim(x.min() - 0.6, x.max() + 0.6)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
-import pyarrow.compute as pc
-
 from credsim.results.citizens import trait_column
 
 from .figures import GROUP_DIMS, grade_shares, score_by_group, score_distribution
-from .figures_sanctions import calibration, refused_travel, sanctions
+from .figures_sanctions import calibration, sanctions
 from .run import RunData
 from .section import Block, Plot, Section
+from .sections_travel import has_ts as _has_ts
+from .sections_travel import refusals_logged as _refusals_logged
+from .sections_travel import travel as _travel
 from .spread import replicates_note, with_interval
 from .tables import details, fmt, json_block, note, shares, table
 
@@ -295,63 +294,6 @@ def _sanctions(run: RunData) -> list[Block]:
     if bands is not None:
         caption += f" Lines: means of {run.replicates} replicates; bands: 90% of them."
     return [Plot("sanctions", caption, lambda: sanctions(run.timeseries, bands))]
-
-
-BLOCKED = {
-    "blocked_flights": "Flight purchases",
-    "blocked_trains": "Train ticket purchases",
-    "blocked_loans": "Loans",
-    "blocked_high_consumption": "High-consumption purchases",
-    "blocked_company_posts": "Company posts",
-    "children_refused_school": "School places (children of the listed)",
-}
-
-
-def _travel(run: RunData) -> list[Block]:
-    caption = (
-        "Flight and high-speed-rail ticket purchases refused to listed citizens in each calendar "
-        "month (the first and last may be partial)." + run.warmup_caption()
-    )
-    out: list[Block] = [Plot("refused-travel", caption, lambda: refused_travel(_travel_frame(run)))]
-    after = run.summary.get("after_warmup") or {}
-    later = bool(run.warmup_days and after.get("days"))
-    rows = [
-        [label, run.summary[k], *([after.get(k)] if later else [])]
-        for k, label in BLOCKED.items()
-        if k in run.summary
-    ]
-    if rows:
-        head = ["Refused", "Attempts over the run"]
-        head += [f"After the warm-up (last {after['days']:,} days)"] if later else []
-        out.append(table(head, rows))
-    return out
-
-
-def _travel_frame(run: RunData) -> pd.DataFrame:
-    """Daily refused flights and trains: from the timeseries, else from the sanctions events."""
-    if _has_ts(run, "blocked_flights", "blocked_trains"):
-        return run.timeseries
-    refused = run.events("sanctions", ["day", "action", "agency"], pc.field("action") == "refused")
-    days = np.arange(int(run.summary.get("days") or refused["day"].max() + 1))
-    k = run.summary.get("people_per_agent") or 1
-    frame = {"day": days}
-    for column, agency in (("blocked_flights", "airlines"), ("blocked_trains", "railways")):
-        hits = refused["day"][refused["agency"].astype(str) == agency].to_numpy(dtype=np.int64)
-        frame[column] = k * np.bincount(hits, minlength=len(days))[: len(days)]
-    if run.summary.get("start"):
-        frame["date"] = np.datetime64(run.summary["start"], "D") + days.astype("timedelta64[D]")
-    return run.after_warmup(pd.DataFrame(frame))
-
-
-def _refusals_logged(run: RunData) -> bool:
-    if not run.has_events("sanctions"):
-        return False
-    refused = run.events("sanctions", ["agency"], pc.field("action") == "refused")
-    return bool(refused["agency"].astype(str).isin(["airlines", "railways"]).any())
-
-
-def _has_ts(run: RunData, *cols: str) -> bool:
-    return "day" in run.timeseries_columns and all(c in run.timeseries_columns for c in cols)
 
 
 CORE_SECTIONS = [
