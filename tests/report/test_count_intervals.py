@@ -154,3 +154,24 @@ def test_rollout_chart_draws_yearly_wrongful_listings_with_intervals(tmp_path: P
     (whiskers,) = [c for c in wrongful.containers if isinstance(c, ErrorbarContainer)]
     ends = whiskers.lines[2][0].get_segments()[0][:, 1] / year
     assert 10 <= ends[0] < 30 < ends[1] <= 50
+
+
+def test_vital_rates_carry_poisson_intervals_of_the_simulated_births(tmp_path: Path) -> None:
+    years = {
+        str(y): {"days": 365, "births": 100, "deaths": 200, "births_expected": 100,
+                 "deaths_expected": 200, "birth_rate_per_1000": 8.0, "death_rate_per_1000": 16.0}
+        for y in (2020, 2021)
+    }  # fmt: skip
+    summary = {"people_per_agent": 10, "demography": {"by_year": years}}
+    run = _run(tmp_path, summary)
+    plot = next(b for b in _blocks(run, TIME_SECTIONS, "demography") if b.slug == "vital-rates")
+    assert "Poisson" in plot.caption
+    ax = plot.draw().axes[0]
+    ends = sorted(
+        tuple(seg[:, 1])
+        for c in ax.containers
+        if isinstance(c, ErrorbarContainer)
+        for seg in c.lines[2][0].get_segments()
+    )
+    low, high = poisson_interval(10)  # 100 births are 10 agents: the rate moves with them
+    assert ends[0] == pytest.approx((8.0 * low / 10, 8.0 * high / 10))

@@ -8,7 +8,7 @@ import datetime as dt
 import numpy as np
 from matplotlib.figure import Figure
 
-from .style import GREY, OKABE_ITO, PEOPLE, figure
+from .style import GREY, OKABE_ITO, PEOPLE, figure, whiskers
 
 __all__ = ["PANELS", "panel_value", "pyramid", "vital_rates", "yearly_growth"]
 
@@ -98,17 +98,20 @@ def pyramid(bands: list[str], start: dict, end: dict, dates: tuple[str, str]) ->
     return fig
 
 
-def vital_rates(by_year: dict[str, dict]) -> Figure:
+def vital_rates(by_year: dict[str, dict], bounds: Bounds | None = None) -> Figure:
     """Crude birth and death rates per 1,000 each year (years of 90 days or more in the run):
-    credsim's, and the published ones (which credsim was not fitted to)."""
+    credsim's, with their intervals where `bounds` ("birth"/"death" -> year -> interval) gives
+    them, and the published ones (which credsim was not fitted to)."""
     fig = figure(height=3.2)
     ax = fig.subplots()
     years = sorted((y for y in by_year if by_year[y].get("days", 365) >= 90), key=int)
     x = np.array([int(y) for y in years])
     kinds = (("birth", "births", OKABE_ITO[2]), ("death", "deaths", OKABE_ITO[3]))
     for key, label, colour in kinds:
-        ax.plot(x, [by_year[y][f"{key}_rate_per_1000"] for y in years], "o-", color=colour,
-                label=f"{label}, credsim")  # fmt: skip
+        rates = [by_year[y][f"{key}_rate_per_1000"] for y in years]
+        ax.plot(x, rates, "o-", color=colour, label=f"{label}, credsim")
+        mine = (bounds or {}).get(key) or {}
+        whiskers(ax, x, rates, [mine.get(y) for y in years], horizontal=False)
         published = [by_year[y].get(f"published_{key}_rate_per_1000") for y in years]
         if any(p is not None for p in published):
             ax.plot(x, [np.nan if p is None else p for p in published], "s--", color=colour,

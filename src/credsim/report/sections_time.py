@@ -103,6 +103,30 @@ def _spans_years(run: RunData) -> bool:
     return isinstance(by_year, dict) and len(by_year) >= 3
 
 
+def _vital_bounds(run: RunData, by_year: dict) -> Bounds:
+    """Each year's birth and death rate interval: across replicates (90%), or in one run the
+    exact 95% Poisson interval of the simulated count, as a rate (the rate is proportional to
+    the count within a year)."""
+    k = float(run.summary.get("people_per_agent") or 1)
+    out: Bounds = {}
+    for key, count in (("birth", "births"), ("death", "deaths")):
+        rate = f"{key}_rate_per_1000"
+        for year, row in by_year.items():
+            if run.replicate_summaries:
+                each = [
+                    (((r.get("demography") or {}).get("by_year") or {}).get(year) or {}).get(rate)
+                    for r in run.replicate_summaries
+                ]
+                values = [v for v in each if v is not None]
+                if values:
+                    out.setdefault(key, {})[year] = interval(values)
+            elif row.get(count) and row.get(rate) is not None:
+                low, high = poisson_interval(row[count] / k)
+                per = row[rate] / (row[count] / k)
+                out.setdefault(key, {})[year] = (low * per, high * per)
+    return out
+
+
 def _demography(run: RunData) -> list[Block]:
     demo = run.summary["demography"]
     start, end = run.summary.get("start"), run.summary.get("end")
@@ -121,15 +145,22 @@ def _demography(run: RunData) -> list[Block]:
             )
         )
     by_year = demo.get("by_year", {})
+    bounds = _vital_bounds(run, by_year)
+    which = (
+        f"the 90% interval across {run.replicates} replicates"
+        if run.replicate_summaries
+        else "the exact 95% Poisson interval of the simulated births and deaths"
+    )
     blocks.append(
         Plot(
             "vital-rates",
-            "Crude birth and death rates per 1,000, credsim against the National Bureau of "
+            "Crude birth and death rates per 1,000, credsim (whiskers: "
+            f"{which}) against the National Bureau of "
             "Statistics' published rates (secondary copies). The published rates were not used "
             "to set anything: this is an out-of-sample check. The death rate runs above NBS's "
             "because WPP's death rates applied to the census ages imply more deaths than NBS "
             "registers.",
-            lambda: vital_rates(by_year),
+            lambda: vital_rates(by_year, bounds),
         )
     )
     rows = [
