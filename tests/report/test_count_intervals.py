@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from matplotlib.container import ErrorbarContainer
 
@@ -175,3 +176,20 @@ def test_vital_rates_carry_poisson_intervals_of_the_simulated_births(tmp_path: P
     )
     low, high = poisson_interval(10)  # 100 births are 10 agents: the rate moves with them
     assert ends[0] == pytest.approx((8.0 * low / 10, 8.0 * high / 10))
+
+
+def test_grade_shares_sit_in_wilson_bands_of_the_policys_holders() -> None:
+    from credsim.report.sections_core import _holders
+    from credsim.results.rates import wilson_intervals
+
+    summary = {
+        "citizens": 20_000,
+        "people_per_agent": 10,
+        "by_group": {"sex": {"f": {"scored.rongcheng": 300}, "m": {"scored.rongcheng": 200}}},
+    }
+    assert _holders(summary, "rongcheng") == 50  # 500 holders are 50 agents
+    assert _holders(summary, "sesame") == 2000  # a score everyone holds
+    shares = np.array([0.1, 0.5])
+    low, high = wilson_intervals(shares, 50)
+    assert (low[0], high[0]) == pytest.approx(wilson_interval(5, 50))
+    assert (low[1], high[1]) == pytest.approx(wilson_interval(25, 50))

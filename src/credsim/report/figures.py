@@ -7,6 +7,7 @@ matplotlib Figure; the report's sections decide when to call them.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -134,8 +135,14 @@ def score_by_group(df: pd.DataFrame, policies: list[str], dims: list[str]) -> Fi
     return fig
 
 
-def grade_shares(ts: pd.DataFrame, policies: list[str], grades: dict[str, list[str]]) -> Figure:
-    """One panel per policy: share of citizens in each grade (best first), day by day, log scale."""
+def grade_shares(
+    ts: pd.DataFrame,
+    policies: list[str],
+    grades: dict[str, list[str]],
+    bounds: Callable[[str, np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None,
+) -> Figure:
+    """One panel per policy: share of citizens in each grade (best first), day by day, log scale;
+    with `bounds` (column, shares -> low and high shares), each line in its band."""
     fig = figure(height=0.6 + 1.9 * len(policies))
     axes = fig.subplots(len(policies), 1, sharex=True, squeeze=False)[:, 0]
     days = time_of(ts)
@@ -151,6 +158,10 @@ def grade_shares(ts: pd.DataFrame, policies: list[str], grades: dict[str, list[s
                 lowest = min(lowest, float(np.nanmin(shown)))
             label = grade if seen else f"{grade} (nobody)"
             ax.plot(days, shown, color=color, linewidth=1.5, label=label)
+            if bounds is not None and seen:
+                low, high = bounds(f"grade_share.{policy}.{grade}", share / 100)
+                low = np.where(100 * low > 0, 100 * low, np.nan)  # log scale: no zero
+                ax.fill_between(days, low, 100 * high, color=color, alpha=0.2, lw=0)
         ax.set_yscale("log")
         ax.set_ylim(max(lowest / 2, 1e-4), 100 * 1.5)
         ax.yaxis.set_major_formatter(PERCENT)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from credsim.results.citizens import trait_column
+from credsim.results.rates import wilson_intervals
 
 from .figures import GROUP_DIMS, grade_shares, score_by_group, score_distribution
 from .figures_sanctions import calibration, sanctions
@@ -273,13 +274,38 @@ def _grade_policies(run: RunData) -> dict[str, list[str]]:
     return {p: found[p] for p in order}
 
 
+def _holders(summary: dict, policy: str) -> float:
+    """Simulated citizens who hold `policy`'s score (at the end): those of age and in its
+    territory where the summary counts them (`by_group.*.scored.<policy>`), else everyone."""
+    k = float(summary.get("people_per_agent") or 1)
+    groups = next(iter((summary.get("by_group") or {}).values()), {})
+    scored = [g.get(f"scored.{policy}") for g in groups.values() if isinstance(g, dict)]
+    if scored and all(isinstance(v, int | float) for v in scored):
+        return float(sum(scored)) / k
+    return float(summary.get("citizens") or 0) / k
+
+
 def _grades(run: RunData) -> list[Block]:
     grades = _grade_policies(run)
+    low, high = run.timeseries_bound("p5"), run.timeseries_bound("p95")
+    if low is not None and high is not None:
+        band = f"bands: 90% of {run.replicates} replicates"
+
+        def bounds(column: str, _shares):
+            return low[column].to_numpy(float), high[column].to_numpy(float)
+
+    else:
+        band = "bands: 95% Wilson intervals on the simulated holders of each policy's score"
+
+        def bounds(column: str, shares):
+            policy = column[len("grade_share.") :].partition(".")[0]
+            return wilson_intervals(shares, _holders(run.summary, policy))
+
     caption = (
         "Share of all citizens in each grade, day by day, one panel per policy "
-        "(log scale, so that the few in the lowest grades show)." + run.warmup_caption()
+        f"(log scale, so that the few in the lowest grades show; {band})." + run.warmup_caption()
     )
-    draw = lambda: grade_shares(run.timeseries, list(grades), grades)  # noqa: E731
+    draw = lambda: grade_shares(run.timeseries, list(grades), grades, bounds)  # noqa: E731
     return [Plot("grade-shares", caption, draw)]
 
 

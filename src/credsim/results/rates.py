@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["Z95", "overlap", "poisson_interval", "wilson_interval"]
+import numpy as np
+
+__all__ = ["Z95", "overlap", "poisson_interval", "wilson_interval", "wilson_intervals"]
 
 Z95 = 1.959963984540054
 """The standard normal quantile of a two-sided 95% interval."""
@@ -24,6 +26,20 @@ def wilson_interval(successes: float, trials: float, z: float = Z95) -> tuple[fl
     centre = (p + z * z / (2 * trials)) / denominator
     half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denominator
     return max(centre - half, 0.0), min(centre + half, 1.0)
+
+
+def wilson_intervals(
+    shares: np.ndarray, trials: float, z: float = Z95
+) -> tuple[np.ndarray, np.ndarray]:
+    """`wilson_interval` of many shares of the same number of trials at once (NaN stays NaN)."""
+    p = np.clip(np.asarray(shares, np.float64), 0.0, 1.0)
+    if trials <= 0:
+        nan = np.full(p.shape, np.nan)
+        return nan, nan.copy()
+    denominator = 1 + z * z / trials
+    centre = (p + z * z / (2 * trials)) / denominator
+    half = z * np.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denominator
+    return np.maximum(centre - half, 0.0), np.minimum(centre + half, 1.0)
 
 
 def poisson_interval(count: float, level: float = 0.95) -> tuple[float, float]:
