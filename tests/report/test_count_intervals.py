@@ -193,3 +193,21 @@ def test_grade_shares_sit_in_wilson_bands_of_the_policys_holders() -> None:
     low, high = wilson_intervals(shares, 50)
     assert (low[0], high[0]) == pytest.approx(wilson_interval(5, 50))
     assert (low[1], high[1]) == pytest.approx(wilson_interval(25, 50))
+
+
+def test_ties_cut_so_far_sit_in_a_band(tmp_path: Path) -> None:
+    from credsim.report.sections_mechanisms import _cumulative_band
+    from credsim.results.rates import poisson_intervals
+
+    one = {"people_per_agent": 10, "ties_cut_by_day": [0, 50, 50, 100]}
+    (low, high), which = _cumulative_band(_run(tmp_path / "one", one), "ties_cut_by_day", 1)
+    assert "Poisson" in which
+    expected = poisson_intervals(np.array([5.0, 10.0, 20.0]))  # 50, 100, 200 people: agents
+    np.testing.assert_allclose(low, 10 * expected[0])
+    np.testing.assert_allclose(high, 10 * expected[1])
+    assert poisson_intervals(np.array([9.0]))[1][0] == pytest.approx(poisson_interval(9)[1])
+    reps = [{**one, "ties_cut_by_day": [0, n, n, n]} for n in (10, 20, 30, 40, 50)]
+    meta = {**one, "replicates": {"count": 5}}
+    (low, high), which = _cumulative_band(_run(tmp_path / "r", meta, reps), "ties_cut_by_day", 1)
+    assert "5 replicates" in which
+    assert 10 <= low[0] < 30 < high[0] <= 50 and 30 <= low[-1] < 90 < high[-1] <= 150

@@ -115,12 +115,19 @@ def exclusion(
     return fig
 
 
-def exclusion_over_time(ties_by_day: list[float], first_day: int = 0) -> Figure:
-    """Friend ties cut, cumulated day by day from `first_day` (the day of the first value)."""
+def exclusion_over_time(
+    ties_by_day: list[float],
+    first_day: int = 0,
+    band: tuple[np.ndarray, np.ndarray] | None = None,
+) -> Figure:
+    """Friend ties cut, cumulated day by day from `first_day` (the day of the first value); with
+    `band` (low and high cumulative counts), the line in its band."""
     fig = figure(height=2.6)
     ax = fig.add_subplot()
     days = first_day + np.arange(len(ties_by_day))
     ax.plot(days, np.cumsum(np.asarray(ties_by_day, dtype=float)), color=OKABE_ITO[3], lw=1.6)
+    if band is not None:
+        ax.fill_between(days, band[0], band[1], color=OKABE_ITO[3], alpha=0.2, lw=0)
     ax.set_xlim(first_day, max(days[-1] if len(days) else first_day, first_day + 1))
     ax.set_ylim(bottom=0)
     ax.yaxis.set_major_formatter(PEOPLE)

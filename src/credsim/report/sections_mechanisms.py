@@ -5,6 +5,11 @@ Each applies when the summary holds its keys (see docs/report.md for the keys ea
 
 from __future__ import annotations
 
+import numpy as np
+
+from credsim.results.intervals import intervals
+from credsim.results.rates import poisson_intervals
+
 from .figures_mechanisms import (
     ADVERSARY_COUNTS,
     DIMS,
@@ -64,8 +69,11 @@ def _exclusion(run: RunData) -> list[Block]:
     first = run.warmup_days
     if isinstance(by_day, list) and len(by_day) > first:
         since = "the end of the warm-up" if first else "the start of the run"
-        caption = f"Friend ties cut since {since}, day by day." + run.warmup_caption()
-        draw = lambda: exclusion_over_time(by_day[first:], first)  # noqa: E731
+        band, which = _cumulative_band(run, "ties_cut_by_day", first)
+        caption = (
+            f"Friend ties cut since {since}, day by day (band: {which})." + run.warmup_caption()
+        )
+        draw = lambda: exclusion_over_time(by_day[first:], first, band)  # noqa: E731
         out.insert(1, Plot("exclusion-over-time", caption, draw))
     by = s.get("ties_cut_by_group")
     if isinstance(by, dict) and by:
@@ -75,6 +83,24 @@ def _exclusion(run: RunData) -> list[Block]:
         ]  # fmt: skip
         out.append(details("Ties cut by group", table(["Group", "Ties cut"], rows)))
     return out
+
+
+def _cumulative_band(
+    run: RunData, key: str, first: int
+) -> tuple[tuple[np.ndarray, np.ndarray] | None, str]:
+    """A daily series' running total from `first`, as a band: the 90% interval across the
+    replicates' own running totals, or in one run the exact 95% Poisson interval of the
+    simulated events so far (in people)."""
+    series = [r.get(key) for r in run.replicate_summaries]
+    if series and all(isinstance(v, list) and len(v) > first for v in series):
+        totals = np.cumsum(np.asarray([v[first:] for v in series], np.float64), axis=1)
+        return intervals(totals), f"90% of {run.replicates} replicates"
+    values = run.summary.get(key)
+    if not isinstance(values, list):
+        return None, "none"
+    k = float(run.summary.get("people_per_agent") or 1)
+    low, high = poisson_intervals(np.cumsum(np.asarray(values[first:], np.float64)) / k)
+    return (low * k, high * k), "the exact 95% Poisson interval of the simulated ties cut so far"
 
 
 def _reasons(s: dict) -> str:

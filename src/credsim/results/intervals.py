@@ -26,11 +26,19 @@ __all__ = [
     "expected_coverage",
     "figure_rows",
     "interval",
+    "intervals",
     "lookup",
 ]
 
 LOW, HIGH = 0.05, 0.95
 _METHOD = "weibull"
+
+
+def intervals(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`interval` of each column of `rows` (one row per replicate), e.g. a series per day."""
+    x = np.asarray(rows, dtype=np.float64)
+    low, high = np.quantile(x, [LOW, HIGH], axis=0, method=_METHOD)
+    return low, high
 
 
 def interval(values: Any) -> tuple[float, float]:

@@ -11,7 +11,14 @@ import math
 
 import numpy as np
 
-__all__ = ["Z95", "overlap", "poisson_interval", "wilson_interval", "wilson_intervals"]
+__all__ = [
+    "Z95",
+    "overlap",
+    "poisson_interval",
+    "poisson_intervals",
+    "wilson_interval",
+    "wilson_intervals",
+]
 
 Z95 = 1.959963984540054
 """The standard normal quantile of a two-sided 95% interval."""
@@ -50,6 +57,18 @@ def poisson_interval(count: float, level: float = 0.95) -> tuple[float, float]:
     k = max(round(count), 0)
     low = 0.0 if k == 0 else float(chi2.ppf(alpha / 2, 2 * k) / 2)
     high = float(chi2.ppf(1 - alpha / 2, 2 * k + 2) / 2)
+    return low, high
+
+
+def poisson_intervals(counts: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """`poisson_interval` of many counts at once."""
+    from scipy.stats import chi2
+
+    alpha = 1 - level
+    k = np.maximum(np.rint(np.asarray(counts, np.float64)), 0.0)
+    with np.errstate(invalid="ignore"):
+        low = np.where(k > 0, chi2.ppf(alpha / 2, 2 * np.maximum(k, 1)) / 2, 0.0)
+    high = chi2.ppf(1 - alpha / 2, 2 * k + 2) / 2
     return low, high
 
 
