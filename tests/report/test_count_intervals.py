@@ -211,3 +211,30 @@ def test_ties_cut_so_far_sit_in_a_band(tmp_path: Path) -> None:
     (low, high), which = _cumulative_band(_run(tmp_path / "r", meta, reps), "ties_cut_by_day", 1)
     assert "5 replicates" in which
     assert 10 <= low[0] < 30 < high[0] <= 50 and 30 <= low[-1] < 90 < high[-1] <= 150
+
+
+def test_speech_enforcement_curves_sit_in_bands() -> None:
+    from matplotlib.collections import PolyCollection
+
+    from credsim.report.figures_enforcement import enforcement_and_fear
+    from credsim.results.rates import poisson_intervals
+
+    days = 40
+    by_day = {
+        "warned": [10] * days,
+        "account_closed": [0] * days,
+        "detained": [0] * days,
+        "sensitive_meant": [100] * days,
+        "sensitive_held": [20] * days,
+    }
+    fig = enforcement_and_fear(by_day, None, window=30, k=10.0)
+    top, bottom = fig.axes
+    (band,) = [c for c in top.collections if isinstance(c, PolyCollection)]
+    ys = band.get_paths()[0].vertices[:, 1]
+    low, high = poisson_intervals(np.array([30.0]))  # 300 warnings in 30 days: 30 agents
+    assert ys.max() == pytest.approx(10 * high[0])
+    assert np.isclose(ys, 10 * low[0]).any()
+    (shade,) = [c for c in bottom.collections if isinstance(c, PolyCollection)]
+    ys = shade.get_paths()[0].vertices[:, 1]
+    low, high = wilson_interval(60, 300)  # 600 of 3,000 posts held back: 60 of 300 agents'
+    assert np.isclose(ys, 100 * high).any() and np.isclose(ys, 100 * low).any()

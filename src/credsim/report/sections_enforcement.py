@@ -58,10 +58,19 @@ def _speech(run: RunData) -> list[Block]:
             "Bottom: the share of the sensitive posts citizens meant to make that they held "
             "back, over the same 30 days. Citizens learn of a measure from their own notices, "
             "their household's and, by word of mouth, their friends' (self-censorship): the "
-            "fear follows the enforcement up and, where what is learned fades, down again."
+            "fear follows the enforcement up and, where what is learned fades, down again. "
+            + (
+                f"Bands: 90% of the {run.replicates} replicates' own curves."
+                if run.replicate_summaries
+                else "Bands: exact 95% Poisson intervals of the simulated measures (top) and "
+                "95% Wilson intervals of the share held back (bottom), in this one run."
+            )
         )
         start = s.get("start") if isinstance(s.get("start"), str) else None
-        out.append(Plot("speech-enforcement", caption, lambda: enforcement_and_fear(by_day, start)))
+        k = float(s.get("people_per_agent") or 1)
+        reps = [r.get("speech_enforcement_by_day") or {} for r in run.replicate_summaries]
+        draw = lambda: enforcement_and_fear(by_day, start, 30, k, reps)  # noqa: E731
+        out.append(Plot("speech-enforcement", caption, draw))
     by = _with_sizes(s.get("speech_enforcement_by_group") or {}, s.get("by_group") or {})
     if by_group_rates(by, "speech_warnings", 1e5, DIMS):
         out.append(_speech_by_group(run))
