@@ -238,3 +238,22 @@ def test_speech_enforcement_curves_sit_in_bands() -> None:
     ys = shade.get_paths()[0].vertices[:, 1]
     low, high = wilson_interval(60, 300)  # 600 of 3,000 posts held back: 60 of 300 agents'
     assert np.isclose(ys, 100 * high).any() and np.isclose(ys, 100 * low).any()
+
+
+def test_score_gaps_and_distributions_carry_their_intervals() -> None:
+    import pandas as pd
+
+    from credsim.report.figures import gap_half_width, score_by_group
+
+    rng = np.random.default_rng(1)
+    scores = np.concatenate([rng.normal(600, 50, 4000), rng.normal(620, 50, 1000)])
+    mask = np.arange(5000) >= 4000
+    half = gap_half_width(scores, mask)
+    # The gap is 0.8 x (group mean - rest mean); its sd is 0.8 x sqrt(50^2/1000 + 50^2/4000).
+    assert half == pytest.approx(1.96 * 0.8 * np.sqrt(2500 / 1000 + 2500 / 4000), rel=0.05)
+    assert np.isnan(gap_half_width(scores, np.zeros(5000, bool)))
+    df = pd.DataFrame({"score.p": scores, "sex": np.where(mask, "f", "m")})
+    ax = score_by_group(df, ["p"], ["sex"]).axes[0]
+    (whiskers,) = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
+    widths = sorted(np.ptp(seg[:, 0]) for seg in whiskers.lines[2][0].get_segments())
+    assert widths[-1] == pytest.approx(2 * half)  # the smaller group, "f", the wider whisker

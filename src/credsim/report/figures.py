@@ -14,9 +14,16 @@ import pandas as pd
 from matplotlib import colormaps
 from matplotlib.figure import Figure
 
+from credsim.results.rates import Z95, wilson_intervals
+
 from .style import DIM_NAMES, GREY, OKABE_ITO, PERCENT, RIGHT, figure, time_axis, time_of, top_text
 
-__all__ = ["grade_shares", "score_by_group", "score_distribution"]
+__all__ = [
+    "gap_half_width",
+    "grade_shares",
+    "score_by_group",
+    "score_distribution",
+]
 
 GROUP_DIMS = ("sex", "age_band", "urban", "group", "education", "income")
 """Dimensions shown label by label (provinces are too many for a figure)."""
@@ -74,6 +81,9 @@ def score_distribution(df: pd.DataFrame, policies: list[str], dim: str | None) -
             y = np.concatenate([[0.0], y, [100.0]])
             name = f"{label} (n={mine.size:,})"
             ax.step(x, y, where="post", color=color, linewidth=1.3, label=name)
+            low, high = wilson_intervals(y / 100, mine.size)
+            low = np.where(low > 0, 100 * low, np.nan)  # a log scale shows no zero
+            ax.fill_between(x, low, 100 * high, step="post", color=color, alpha=0.12, lw=0)
         _, all_counts = np.unique(scores[valid], return_counts=True)
         if all_counts.max() > 0.5 * valid.sum():
             ax.set_yscale("log")
@@ -107,6 +117,19 @@ def _grade_bounds(ax, df: pd.DataFrame, policy: str, edges: np.ndarray) -> None:
         left = right
 
 
+def gap_half_width(scores: np.ndarray, mask: np.ndarray, z: float = Z95) -> float:
+    """Half the 95% normal interval of a group's mean score minus everyone's, from the simulated
+    citizens (the group against the rest, independent: the gap is (1 - share) x their
+    difference). NaN when either side has fewer than two scored citizens."""
+    valid = ~np.isnan(scores)
+    mine, rest = scores[valid & mask], scores[valid & ~mask]
+    if mine.size < 2 or rest.size < 2:
+        return float("nan")
+    share = mine.size / (mine.size + rest.size)
+    var = mine.var(ddof=1) / mine.size + rest.var(ddof=1) / rest.size
+    return float(z * (1 - share) * np.sqrt(var))
+
+
 def score_by_group(df: pd.DataFrame, policies: list[str], dims: list[str]) -> Figure:
     """Mean score of each group minus the population's mean, one panel per policy."""
     rows: list[tuple[str, str, np.ndarray]] = []
@@ -122,10 +145,13 @@ def score_by_group(df: pd.DataFrame, policies: list[str], dims: list[str]) -> Fi
         scores = df[f"score.{policy}"].to_numpy(dtype=np.float64)
         overall = np.nanmean(scores)
         gaps = [np.nanmean(scores[mask]) - overall if mask.any() else np.nan for *_, mask in rows]
+        half = [gap_half_width(scores, mask) for *_, mask in rows]
         ax.axvline(0, color=GREY, linewidth=0.8)
         ax.hlines(y, 0, gaps, color=[colors[d] for d, *_ in rows], linewidth=1.2)
         ax.scatter(gaps, y, color=[colors[d] for d, *_ in rows], s=14, zorder=3)
-        span = np.nanmax(np.abs(gaps)) if np.isfinite(gaps).any() else 1.0
+        ax.errorbar(gaps, y, xerr=np.nan_to_num(half), fmt="none", ecolor=GREY, lw=0.8, capsize=2)
+        reach = np.abs(np.asarray(gaps)) + np.nan_to_num(half)
+        span = np.nanmax(reach) if np.isfinite(gaps).any() else 1.0
         ax.set_xlim(-1.15 * span - 1e-9, 1.15 * span + 1e-9)
         ax.set_title(f"{policy} (mean {overall:,.1f})", loc="left", fontweight="bold")
         ax.set_xlabel("Points from the mean")

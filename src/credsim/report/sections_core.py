@@ -233,7 +233,9 @@ def _scores(run: RunData) -> list[Block]:
         Plot(
             "score-distribution",
             f"Share of each group's citizens at or below each final score{by}, one panel per "
-            "policy (log scale where most people share one score); dashed lines: grade bounds.",
+            "policy (log scale where most people share one score); dashed lines: grade bounds; "
+            "bands: pointwise 95% Wilson intervals of each share from the group's simulated "
+            "citizens.",
             lambda: score_distribution(df, policies, dim),
         )
     ]
@@ -242,7 +244,8 @@ def _scores(run: RunData) -> list[Block]:
             Plot(
                 "score-by-group",
                 "Mean final score of each population group minus the whole population's mean, "
-                "in points, under each policy.",
+                "in points, under each policy; whiskers: the 95% normal interval of that gap "
+                "from the simulated citizens' scores (the group against the rest).",
                 lambda: score_by_group(df, policies, dims),
             )
         )
