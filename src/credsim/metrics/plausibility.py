@@ -128,28 +128,35 @@ def plausibility(
     scale = people / citizens if people and citizens else 1.0
     warmup = min(warmup_days, max(days - 1, 0))
 
-    def model_value(figure: str, semantics: str) -> tuple[float | None, str]:
-        """The model figure and how it was read: a flow per year (after the warm-up where a
-        daily series is kept, else over the whole run), a stock or cumulative count at the end,
-        anything else as summary.json has it."""
+    k = float(summary.get("people_per_agent") or 1)
+
+    def model_value(figure: str, semantics: str) -> tuple[float | None, str, float | None]:
+        """The model figure, how it was read, and the count of simulated people or events
+        behind it (None where it is not a count read from the run): a flow per year (after the
+        warm-up where a daily series is kept, else over the whole run), a stock or cumulative
+        count at the end, anything else as summary.json has it."""
         series = flows.get(SERIES.get(figure, figure))
         if semantics == "flow_per_year" and series is not None:
             window = days - warmup
             total = float(np.nansum(series[warmup:]))
-            return total * scale * 365.0 / window, f"per year, days {warmup}-{days - 1}"
+            return (
+                total * scale * 365.0 / window,
+                f"per year, days {warmup}-{days - 1}",
+                total / k,
+            )
         value = read_figure(summary, figure)
         if value is None:
-            return None, ""
+            return None, "", None
         if semantics == "flow_per_year":
-            return value * scale * 365.0 / days, "per year, whole run"
+            return value * scale * 365.0 / days, "per year, whole run", value / k
         if semantics in ("stock", "cumulative"):
-            return value * scale, "at the end"
-        return value, "as summary.json"
+            return value * scale, "at the end", value / k
+        return value, "as summary.json", None
 
     rows: list[dict] = []
     missing: list[str] = []
     for anchor in table.anchor:
-        model, reads = model_value(anchor.figure, anchor.semantics)
+        model, reads, simulated = model_value(anchor.figure, anchor.semantics)
         if model is None:
             missing.append(anchor.figure)
             continue
@@ -166,6 +173,7 @@ def plausibility(
                 "semantics": anchor.semantics,
                 "date": anchor.date,
                 "ratio": _round(ratio),
+                "simulated": None if simulated is None else _round(simulated),
                 "flag": flag,
                 "source": anchor.source,
                 "secondary": anchor.secondary,
@@ -177,7 +185,7 @@ def plausibility(
     unnamed = [k for k in headlines(summary) if k not in named]
     for figure in [*without, *unnamed]:
         entry = without.get(figure)
-        model, reads = model_value(figure, entry.semantics if entry else "as_is")
+        model, reads, _ = model_value(figure, entry.semantics if entry else "as_is")
         if model is None and figure not in summary:
             missing.append(figure)
             continue

@@ -9,19 +9,49 @@ from html import escape
 import numpy as np
 from matplotlib.figure import Figure
 
+from credsim.results.intervals import interval
+from credsim.results.rates import poisson_interval
+
 from .run import RunData
 from .section import Block, Plot, Section
-from .style import GREY, OKABE_ITO, figure
+from .style import GREY, OKABE_ITO, figure, whiskers
 from .tables import details, note, table
 
-__all__ = ["PLAUSIBILITY_SECTION", "plausibility_ratios"]
+__all__ = ["PLAUSIBILITY_SECTION", "plausibility_ratios", "ratio_bounds"]
 
 FLAG_COLOR = {"ok": OKABE_ITO[2], ">10x off": OKABE_ITO[3], "above ceiling": OKABE_ITO[0]}
 
 
-def plausibility_ratios(rows: list[dict]) -> Figure:
+def ratio_bounds(run: RunData, rows: list[dict]) -> tuple[dict[str, tuple[float, float]], str]:
+    """Each anchored figure's ratio interval: the 90% interval of the replicates' own ratios, or
+    in one run the exact 95% Poisson interval of the simulated people or events behind it."""
+    out: dict[str, tuple[float, float]] = {}
+    if run.replicate_summaries:
+        for row in rows:
+            each = [
+                r.get("ratio")
+                for s in run.replicate_summaries
+                for r in ((s.get("plausibility") or {}).get("rows") or [])
+                if r.get("figure") == row["figure"]
+            ]
+            values = [v for v in each if isinstance(v, int | float)]
+            if values:
+                out[row["figure"]] = interval(values)
+        return out, f"90% of the {run.replicates} replicates' ratios"
+    for row in rows:
+        sim, ratio = row.get("simulated"), row.get("ratio")
+        if isinstance(sim, int | float) and sim > 0 and isinstance(ratio, int | float):
+            low, high = poisson_interval(sim)
+            out[row["figure"]] = (ratio * low / sim, ratio * high / sim)
+    return out, "the exact 95% Poisson interval of the simulated people or events behind each"
+
+
+def plausibility_ratios(
+    rows: list[dict], bounds: dict[str, tuple[float, float]] | None = None
+) -> Figure:
     """Model ÷ anchor for each anchored figure on a log scale; the band from ×0.1 to ×10 is what
-    passes (a ceiling passes anywhere at or below ×1)."""
+    passes (a ceiling passes anywhere at or below ×1); with `bounds` (figure -> interval of the
+    ratio), each point carries its interval."""
     anchored = [r for r in rows if isinstance(r.get("ratio"), int | float)]
     fig = figure(height=0.9 + 0.4 * len(anchored))
     ax = fig.add_subplot()
@@ -33,6 +63,9 @@ def plausibility_ratios(rows: list[dict]) -> Figure:
     markers = ["v" if r.get("kind") == "ceiling" else "o" for r in anchored]
     for yi, ratio, color, marker in zip(y, ratios, colors, markers, strict=True):
         ax.scatter([ratio], [yi], color=color, marker=marker, s=36, zorder=3)
+    found = [(bounds or {}).get(r["figure"]) for r in anchored]
+    whiskers(ax, y, list(ratios), [(max(b[0], 1e-4), b[1]) if b else None for b in found])
+    for yi, ratio in zip(y, ratios, strict=True):
         ax.annotate(f"×{ratio:.3g}", (ratio, yi), xytext=(6, 4), textcoords="offset points")
     ax.set_xscale("log")
     ax.set_yticks(y, [r.get("label") or r["figure"] for r in anchored])
@@ -44,6 +77,10 @@ def plausibility_ratios(rows: list[dict]) -> Figure:
     return fig
 
 
+def _span(bounds: tuple[float, float] | None) -> str:
+    return f"×{bounds[0]:.3g}–×{bounds[1]:.3g}" if bounds else ""
+
+
 def _render(run: RunData) -> list[Block]:
     p = run.summary["plausibility"]
     rows = p.get("rows") or []
@@ -51,13 +88,15 @@ def _render(run: RunData) -> list[Block]:
     without = [r for r in rows if r.get("flag") == "no anchor"]
     out: list[Block] = []
     if anchored:
+        bounds, which = ratio_bounds(run, anchored)
         caption = (
             "Each anchored figure of the run over its published anchor, on a log scale: flows per "
             "year after the warm-up, stocks at the end; red: more than 10× off; blue: above a "
-            "ceiling it cannot honestly exceed."
+            f"ceiling it cannot honestly exceed; whiskers: {which}."
         )
-        out.append(Plot("plausibility", caption, lambda: plausibility_ratios(anchored)))
-        head = ["Figure", "Model", "Read", "Anchor", "Unit", "Date", "Ratio", "Flag", "Source"]
+        out.append(Plot("plausibility", caption, lambda: plausibility_ratios(anchored, bounds)))
+        head = ["Figure", "Model", "Read", "Anchor", "Unit", "Date", "Ratio", "Interval", "Flag",
+                "Source"]  # fmt: skip
         body = [
             [
                 r.get("label") or r["figure"],
@@ -67,6 +106,7 @@ def _render(run: RunData) -> list[Block]:
                 f"{r.get('unit', '')} ({r.get('semantics', '').replace('_', ' ')})",
                 r.get("date", ""),
                 f"×{r['ratio']:.3g}",
+                _span(bounds.get(r["figure"])),
                 r["flag"]
                 + (" (order of magnitude)" if r.get("kind") == "order_of_magnitude" else ""),
                 r.get("source", "") + (" (secondary)" if r.get("secondary") else ""),
