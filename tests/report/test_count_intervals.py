@@ -257,3 +257,20 @@ def test_score_gaps_and_distributions_carry_their_intervals() -> None:
     (whiskers,) = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
     widths = sorted(np.ptp(seg[:, 0]) for seg in whiskers.lines[2][0].get_segments())
     assert widths[-1] == pytest.approx(2 * half)  # the smaller group, "f", the wider whisker
+
+
+def test_the_age_pyramid_bars_carry_poisson_whiskers_both_sides() -> None:
+    from credsim.report.figures_time import pyramid
+
+    end = {"female": [100.0, 300.0], "male": [200.0, 50.0]}
+    ax = pyramid(["0-4", "5-9"], end, end, ("2020", "2021"), k=10.0).axes[0]
+    segments = [
+        seg[:, 0]
+        for c in ax.containers
+        if isinstance(c, ErrorbarContainer)
+        for seg in c.lines[2][0].get_segments()
+    ]
+    low, high = poisson_interval(20)  # 200 men are 20 agents, drawn to the left
+    assert any(np.allclose(sorted(s), [-10 * high, -10 * low]) for s in segments)
+    low, high = poisson_interval(30)
+    assert any(np.allclose(sorted(s), [10 * low, 10 * high]) for s in segments)

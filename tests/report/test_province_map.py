@@ -26,3 +26,21 @@ def test_the_map_draws_every_tile_with_its_rate():
     # Guangdong's rate: its index x 100 per 100,000.
     rate = 100 * list(TILES).index("Guangdong")
     assert any(t.endswith(f"{rate:,}") and t.startswith("Guang") for t in texts)
+
+
+def test_the_province_table_gives_each_rate_its_count_and_interval(tmp_path):
+    import json
+
+    from credsim.report.run import RunData
+    from credsim.report.sections_wrongful import WRONGFUL_SECTIONS
+    from credsim.results.rates import wilson_interval
+
+    by_province = {name: {"citizens": 10_000, "sanctioned": 50} for name in list(TILES)[:3]}
+    summary = {"citizens": 30_000, "people_per_agent": 10, "sanctioned": 150}
+    summary["by_group"] = {"province": by_province}
+    (tmp_path / "summary.json").write_text(json.dumps(summary))
+    section = next(s for s in WRONGFUL_SECTIONS if s.id == "provinces")
+    _, html = section.render(RunData(tmp_path))
+    low, high = wilson_interval(5, 1000)  # 50 of 10,000 people are 5 of 1,000 agents
+    assert f"{1e5 * low:,.1f}–{1e5 * high:,.1f}" in html
+    assert html.count("<tr>") == 1 + 3

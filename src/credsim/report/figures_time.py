@@ -8,6 +8,8 @@ import datetime as dt
 import numpy as np
 from matplotlib.figure import Figure
 
+from credsim.results.rates import poisson_intervals
+
 from .style import GREY, OKABE_ITO, PEOPLE, figure, whiskers
 
 __all__ = ["PANELS", "panel_value", "pyramid", "vital_rates", "yearly_growth"]
@@ -82,13 +84,22 @@ def yearly_growth(
     return fig
 
 
-def pyramid(bands: list[str], start: dict, end: dict, dates: tuple[str, str]) -> Figure:
-    """The age pyramid at the start (outline) and the end (filled), women right, men left."""
+def pyramid(
+    bands: list[str], start: dict, end: dict, dates: tuple[str, str], k: float | None = None
+) -> Figure:
+    """The age pyramid at the start (outline) and the end (filled), women right, men left; with
+    `k` (people per agent), each end bar carries the exact 95% Poisson interval of its
+    simulated citizens."""
     fig = figure(height=4.2)
     ax = fig.subplots()
     y = np.arange(len(bands))
     for side, sex, colour in ((-1, "male", OKABE_ITO[0]), (1, "female", OKABE_ITO[1])):
-        ax.barh(y, side * np.asarray(end[sex]), color=colour, alpha=0.7, label=f"{sex}, {dates[1]}")
+        counts = np.asarray(end[sex], np.float64)
+        ax.barh(y, side * counts, color=colour, alpha=0.7, label=f"{sex}, {dates[1]}")
+        if k:
+            low, high = (k * b for b in poisson_intervals(counts / k))
+            spans = sorted_bounds(side * low, side * high)
+            whiskers(ax, y, list(side * counts), spans)
         ax.step(side * np.asarray(start[sex]), y, where="mid", color="black", lw=0.9)
     ax.plot([], [], color="black", lw=0.9, label=f"both, {dates[0]}")
     ax.set_yticks(y[::2], [bands[i] for i in y[::2]], fontsize=7)
@@ -96,6 +107,11 @@ def pyramid(bands: list[str], start: dict, end: dict, dates: tuple[str, str]) ->
     ax.set_xlabel("people (men left, women right)")
     ax.legend(fontsize=7, loc="lower right")
     return fig
+
+
+def sorted_bounds(a: np.ndarray, b: np.ndarray) -> list[tuple[float, float] | None]:
+    """(low, high) pairs from two arrays of ends in either order."""
+    return [(min(x, y), max(x, y)) for x, y in zip(a.tolist(), b.tolist(), strict=True)]
 
 
 def vital_rates(by_year: dict[str, dict], bounds: Bounds | None = None) -> Figure:

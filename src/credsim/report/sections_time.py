@@ -138,9 +138,14 @@ def _demography(run: RunData) -> list[Block]:
                 "pyramid",
                 "The age pyramid at the start (outline) and the end (bars) of the run: ages "
                 "advance each 1 January, deaths follow UN WPP 2019's death rates by age and sex, "
-                "births its fertility pattern scaled to each year's published total fertility.",
+                "births its fertility pattern scaled to each year's published total fertility; "
+                "whiskers: the exact 95% Poisson interval of each end bar's simulated citizens.",
                 lambda: pyramid(
-                    demo["pyramid_bands"], pyr["start"], pyr["end"], (str(start), str(end))
+                    demo["pyramid_bands"],
+                    pyr["start"],
+                    pyr["end"],
+                    (str(start), str(end)),
+                    float(run.summary.get("people_per_agent") or 1),
                 ),
             )
         )

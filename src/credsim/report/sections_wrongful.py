@@ -197,10 +197,39 @@ def _provinces(run: RunData) -> list[Block]:
             if scored
             else ""
         )
-        + " Small provinces hold few simulated citizens: read their rates with the counts in "
-        "the table of the previous section."
+        + " Small provinces hold few simulated citizens: the table below gives each rate's "
+        "count and interval."
     )
-    return [Plot("provinces", caption, lambda: province_tiles(by_province, panels))]
+    return [
+        Plot("provinces", caption, lambda: province_tiles(by_province, panels)),
+        _province_table(run, [f for f, _ in panels if not f.startswith("scored.")]),
+    ]
+
+
+def _province_table(run: RunData, fields: list[str]) -> str:
+    """Each province's residents and, per field, its count, rate per 100,000 and interval (95%
+    Wilson on the simulated residents, or 90% across replicates)."""
+    spreads = {}
+    for field in fields:
+        spread = group_spread(run, field, 1e5, ("province",))
+        spreads[field] = spread or wilson_spread(run.summary, field, 1e5, ("province",))
+    which = "90% of the replicates" if run.replicates else "95% Wilson, on the simulated people"
+    head = ["Province", "Residents"]
+    for field in fields:
+        name = field.replace("_", " ")
+        head += [f"{name}: people", "per 100,000", f"interval ({which})"]
+    rows = []
+    for label, row in sorted(run.summary["by_group"]["province"].items()):
+        if not isinstance(row, dict):
+            continue
+        cells: list[object] = [label, row.get("citizens")]
+        for field in fields:
+            mean = spreads[field].mean.get("province", {}).get(label)
+            bounds = spreads[field].bounds.get("province", {}).get(label)
+            span = f"{bounds[0]:,.1f}–{bounds[1]:,.1f}" if bounds else ""
+            cells += [row.get(field), mean, span]
+        rows.append(cells)
+    return details("Every province: counts, rates and intervals", table(head, rows))
 
 
 def _has_provinces(run: RunData) -> bool:
