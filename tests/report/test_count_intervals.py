@@ -13,6 +13,7 @@ from matplotlib.container import ErrorbarContainer
 
 from credsim.report import figures_mechanisms as fm
 from credsim.report.run import RunData
+from credsim.report.sections_core import CORE_SECTIONS
 from credsim.report.sections_harms import HARM_SECTIONS
 from credsim.report.sections_mechanisms import MECHANISM_SECTIONS
 from credsim.report.sections_time import TIME_SECTIONS
@@ -274,3 +275,22 @@ def test_the_age_pyramid_bars_carry_poisson_whiskers_both_sides() -> None:
     assert any(np.allclose(sorted(s), [-10 * high, -10 * low]) for s in segments)
     low, high = poisson_interval(30)
     assert any(np.allclose(sorted(s), [10 * low, 10 * high]) for s in segments)
+
+
+def test_people_on_a_list_each_day_sit_in_poisson_bands(tmp_path: Path) -> None:
+    from report_fixtures import make_run_dir
+
+    from credsim.report.sections_core import _poisson_bands
+    from credsim.results.rates import poisson_intervals
+
+    run = RunData(make_run_dir(tmp_path))
+    ts = run.timeseries
+    low, high = _poisson_bands(run)
+    k = float(run.summary.get("people_per_agent") or 1)
+    a, b = poisson_intervals(ts["sanctioned"].to_numpy(float) / k)
+    np.testing.assert_allclose(low["sanctioned"], a * k)
+    np.testing.assert_allclose(high["sanctioned"], b * k)
+    assert (low["sanctioned"] <= ts["sanctioned"]).all()
+    (plot,) = [b for b in _blocks(run, CORE_SECTIONS, "sanctions") if hasattr(b, "draw")]
+    assert "Poisson" in plot.caption
+    plot.draw()

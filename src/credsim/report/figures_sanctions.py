@@ -41,10 +41,15 @@ PALE = "#c8c8c8"  # a group its 90% interval does not separate from the whole po
 BY_GROUP_DIMS = ("sex", "age_band", "urban", "group", "education", "income")
 
 
-def sanctions(ts: pd.DataFrame, bands: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> Figure:
+def sanctions(
+    ts: pd.DataFrame,
+    bands: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+    band_label: str = "90% of replicates",
+) -> Figure:
     """People on a list each day (top) and those of them wrongly listed (bottom): but-for where
-    the run computed it, else those listed and touched by a wrong record. With `bands` (the 5th
-    and 95th percentiles across replicates, rows as `ts`), each line is a mean in its band."""
+    the run computed it, else those listed and touched by a wrong record. With `bands` (low and
+    high, rows as `ts`: the 5th and 95th percentiles across replicates, or one run's own
+    intervals), each line sits in its band, labelled `band_label`."""
     fig = figure(height=4.2)
     top, bottom = fig.subplots(2, 1, sharex=True)
     days = time_of(ts)
@@ -59,7 +64,7 @@ def sanctions(ts: pd.DataFrame, bands: tuple[pd.DataFrame, pd.DataFrame] | None 
     if bands is not None:
         low, high = bands
         top.fill_between(days, low["sanctioned"], high["sanctioned"], color=OKABE_ITO[0],
-                         alpha=0.2, lw=0, label="90% of replicates")  # fmt: skip
+                         alpha=0.2, lw=0, label=band_label)  # fmt: skip
         bottom.fill_between(days, low[column], high[column], color=OKABE_ITO[3], alpha=0.2, lw=0)
         top.legend(loc="lower right", fontsize=7)
     else:

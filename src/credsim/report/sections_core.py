@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
+
 from credsim.results.citizens import trait_column
-from credsim.results.rates import wilson_intervals
+from credsim.results.rates import poisson_intervals, wilson_intervals
 
 from .figures import GROUP_DIMS, grade_shares, score_by_group, score_distribution
 from .figures_sanctions import calibration, sanctions
@@ -320,9 +323,31 @@ def _sanctions(run: RunData) -> list[Block]:
     )
     low, high = run.timeseries_bound("p5"), run.timeseries_bound("p95")
     bands = (low, high) if low is not None and high is not None else None
+    label = "90% of replicates"
     if bands is not None:
         caption += f" Lines: means of {run.replicates} replicates; bands: 90% of them."
-    return [Plot("sanctions", caption, lambda: sanctions(run.timeseries, bands))]
+    else:
+        bands, label = _poisson_bands(run), "95% Poisson, this run"
+        caption += (
+            " Bands: the exact 95% Poisson interval of each day's simulated people (what "
+            "chance alone gives in one run)."
+        )
+    return [Plot("sanctions", caption, lambda: sanctions(run.timeseries, bands, label))]
+
+
+def _poisson_bands(run: RunData) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each stock of people in the whole-population time series as exact 95% Poisson intervals
+    of its simulated people, scaled back to people."""
+    ts, k = run.timeseries, float(run.summary.get("people_per_agent") or 1)
+    low, high = ts.copy(), ts.copy()
+    for column in ("sanctioned", "sanctioned_wrongful", "sanctioned_touched_by_wrong_record"):
+        if column in ts:
+            values = ts[column].to_numpy(np.float64)
+            a, b = poisson_intervals(np.nan_to_num(values) / k)
+            missing = np.isnan(values)
+            low[column] = np.where(missing, np.nan, a * k)
+            high[column] = np.where(missing, np.nan, b * k)
+    return low, high
 
 
 CORE_SECTIONS = [
