@@ -294,3 +294,23 @@ def test_people_on_a_list_each_day_sit_in_poisson_bands(tmp_path: Path) -> None:
     (plot,) = [b for b in _blocks(run, CORE_SECTIONS, "sanctions") if hasattr(b, "draw")]
     assert "Poisson" in plot.caption
     plot.draw()
+
+
+def test_records_by_source_carry_wilson_and_planted_poisson_whiskers(tmp_path: Path) -> None:
+    from credsim.report.figures_harms import misattribution_by_source
+    from credsim.report.spread import source_bounds
+
+    by_source = {
+        "cameras": {"records": 100_000, "misattributed": 300, "fabricated": 0},
+        "lenders": {"records": 400, "misattributed": 0, "fabricated": 400},
+    }
+    run = _run(tmp_path, {"people_per_agent": 10, "records_by_source": by_source})
+    bounds, which = source_bounds(run, by_source)
+    low, high = wilson_interval(30, 10_000)  # 300 of 100,000 records are 30 of 10,000 agents'
+    assert bounds["cameras"]["misattributed"] == pytest.approx((1e4 * low, 1e4 * high))
+    low, high = poisson_interval(40)
+    assert bounds["lenders"]["planted"] == pytest.approx((10 * low, 10 * high))
+    assert "Wilson" in which
+    fig = misattribution_by_source(by_source, {"lenders"}, bounds)
+    for ax in fig.axes:
+        assert any(isinstance(c, ErrorbarContainer) for c in ax.containers)

@@ -10,11 +10,17 @@ from .style import DIM_NAMES, GREY, OKABE_ITO, RIGHT, WHITE, figure, whiskers
 __all__ = ["misattribution_by_source", "perks_by_income", "self_censorship"]
 
 
-def misattribution_by_source(by_source: dict, adversaries: set[str] | None = None) -> Figure:
+SourceBounds = dict[str, dict[str, tuple[float, float]]]
+"""Writer -> field ("misattributed", "fabricated") -> interval of what its bar draws."""
+
+
+def misattribution_by_source(
+    by_source: dict, adversaries: set[str] | None = None, bounds: SourceBounds | None = None
+) -> Figure:
     """Data sources (left): misattributed and fabricated records per 10,000 each wrote, counts
     labelled; adversaries (right, on their own scale): the records they planted, every one
     fabricated. A writer is an adversary when named in `adversaries`, or when every record it
-    wrote is fabricated."""
+    wrote is fabricated. With `bounds`, every bar carries its interval."""
     planted = {
         s for s, row in by_source.items()
         if s in (adversaries or set())
@@ -27,7 +33,8 @@ def misattribution_by_source(by_source: dict, adversaries: set[str] | None = Non
     fig = figure(height=1.0 + 0.32 * rows)
     if planted:
         ax, right = fig.subplots(1, 2, width_ratios=(2.2, 1))
-        _planted(right, by_source, sorted(planted, key=lambda s: (-_count(by_source[s]), s)))
+        order = sorted(planted, key=lambda s: (-_count(by_source[s]), s))
+        _planted(right, by_source, order, bounds)
     else:
         ax = fig.add_subplot()
     y = np.arange(len(names))[::-1]
@@ -38,8 +45,11 @@ def misattribution_by_source(by_source: dict, adversaries: set[str] | None = Non
     for i, (field, label) in enumerate(kinds):
         rates = [_per(by_source[s], field) for s in names]
         counts = [int(by_source[s].get(field, 0) or 0) for s in names]
-        bars = ax.barh(y + (0.2 - 0.4 * i), rates, height=0.38, color=OKABE_ITO[3 - 2 * i])
+        at = y + (0.2 - 0.4 * i)
+        bars = ax.barh(at, rates, height=0.38, color=OKABE_ITO[3 - 2 * i])
         bars.set_label(label)
+        if bounds:
+            whiskers(ax, at, rates, [(bounds.get(s) or {}).get(field) for s in names])
         texts = [f"{c:,}" if c else "" for c in counts]
         ax.bar_label(bars, labels=texts, padding=3, fontsize=7.5, bbox=WHITE)
     ax.set_yticks(y, [f"{s} ({int(by_source[s].get('records', 0)):,})" for s in names])
@@ -55,11 +65,13 @@ def misattribution_by_source(by_source: dict, adversaries: set[str] | None = Non
     return fig
 
 
-def _planted(ax, by_source: dict, names: list[str]) -> None:
+def _planted(ax, by_source: dict, names: list[str], bounds: SourceBounds | None = None) -> None:
     """Records adversaries planted against people who did nothing, as counts."""
     y = np.arange(len(names))[::-1]
     counts = [_count(by_source[s]) for s in names]
     bars = ax.barh(y, counts, height=0.38, color=OKABE_ITO[1])
+    if bounds:
+        whiskers(ax, y, counts, [(bounds.get(s) or {}).get("planted") for s in names])
     ax.bar_label(bars, labels=[f"{c:,}" for c in counts], padding=3, fontsize=7.5, bbox=WHITE)
     ax.set_yticks(y, names)
     ax.set_ylim(-0.8, max(len(names), 3) - 0.2)

@@ -21,6 +21,7 @@ from .spread import (
     group_spread,
     interval_head,
     poisson_spread,
+    source_bounds,
     spread_of_counts,
     wilson_bounds,
 )
@@ -38,13 +39,14 @@ def _misattribution(run: RunData) -> list[Block]:
     summary, out = run.summary, []
     by_source = summary.get("records_by_source")
     if isinstance(by_source, dict) and by_source:
+        bounds, which = source_bounds(run, by_source)
         out.append(
             Plot(
                 "misattribution-by-source",
                 "Left: records that named the wrong person, and records with no act behind "
                 "them, per 10,000 records each data source wrote (whole run). Right, on its own "
-                "scale: records adversaries planted, every one fabricated.",
-                lambda: misattribution_by_source(by_source, set(run.table("adversaries"))),
+                f"scale: records adversaries planted, every one fabricated. Whiskers: {which}.",
+                lambda: misattribution_by_source(by_source, set(run.table("adversaries")), bounds),
             )
         )
     later = after_warmup_view(run, ("records_misattributed",))

@@ -28,6 +28,7 @@ __all__ = [
     "poisson_bounds",
     "poisson_spread",
     "replicates_note",
+    "source_bounds",
     "spread_of_counts",
     "wilson_bounds",
     "wilson_spread",
@@ -313,3 +314,34 @@ def _what(k: int, seed: object, chance: str) -> str:
         f"the 5th to the 95th percentile{chance}. A single run's figure anywhere in that interval "
         "is what chance alone gives."
     )
+
+
+def source_bounds(run: RunData, by_source: dict) -> tuple[dict, str]:
+    """Each writer's bars' intervals: rates per 10,000 records (95% Wilson on the simulated
+    records) and planted counts (exact 95% Poisson), or 90% across replicates."""
+    out: dict[str, dict[str, tuple[float, float]]] = {}
+    replicates = [r.get("records_by_source") or {} for r in run.replicate_summaries]
+    k = float(run.summary.get("people_per_agent") or 1)
+    for name, row in by_source.items():
+        records = float(row.get("records") or 0)
+        for field in ("misattributed", "fabricated"):
+            if replicates:
+                rates = [
+                    1e4 * (r.get(name) or {}).get(field, 0) / (r.get(name) or {})["records"]
+                    for r in replicates
+                    if (r.get(name) or {}).get("records")
+                ]
+                if rates:
+                    out.setdefault(name, {})[field] = interval(rates)
+            elif records:
+                low, high = wilson_interval(float(row.get(field) or 0) / k, records / k)
+                out.setdefault(name, {})[field] = (1e4 * low, 1e4 * high)
+        planted = [float((r.get(name) or {}).get("fabricated") or 0) for r in replicates]
+        if replicates:
+            out.setdefault(name, {})["planted"] = interval(planted)
+        else:
+            low, high = poisson_interval(float(row.get("fabricated") or 0) / k)
+            out.setdefault(name, {})["planted"] = (low * k, high * k)
+    if replicates:
+        return out, f"90% of the {run.replicates} replicates"
+    return out, "95% Wilson intervals on the simulated records, Poisson for planted counts"
