@@ -314,3 +314,18 @@ def test_records_by_source_carry_wilson_and_planted_poisson_whiskers(tmp_path: P
     fig = misattribution_by_source(by_source, {"lenders"}, bounds)
     for ax in fig.axes:
         assert any(isinstance(c, ErrorbarContainer) for c in ax.containers)
+
+
+def test_calibrated_figures_carry_the_interval_of_what_was_simulated(tmp_path: Path) -> None:
+    cal = {
+        "refused_flights": {"model": 12_000_000, "published": 10_000_000, "ratio": 1.2,
+                            "within_band": True, "simulated": 400, "read": "per year"},
+    }  # fmt: skip
+    run = _run(tmp_path, {"calibration": cal, "people_per_agent": 1000})
+    plot = next(b for b in _blocks(run, CORE_SECTIONS, "calibration") if hasattr(b, "draw"))
+    assert "Poisson" in plot.caption
+    ax = plot.draw().axes[0]
+    (whiskers,) = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
+    (segment,) = whiskers.lines[2][0].get_segments()
+    low, high = poisson_interval(400)
+    assert segment[:, 0] == pytest.approx([1.2 * low / 400, 1.2 * high / 400])

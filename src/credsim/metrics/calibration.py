@@ -104,10 +104,12 @@ class CalibrationMetrics(Metric):
                 listed = np.zeros(world.n, bool)
                 for list_name in lists:
                     listed |= world.state[world.sanctions[list_name].column] >= 0
-                model = float(np.count_nonzero(listed)) * scale
+                simulated = int(np.count_nonzero(listed))
+                model = simulated * scale
                 read = "at the end"
             else:
-                model = self.counts[name] * scale * 365.0 / window
+                simulated = int(self.counts[name])
+                model = simulated * scale * 365.0 / window
                 read = f"per year, days {min(self.warmup, world.days - 1)}-{world.days - 1}"
             ratio = model / target.published
             out[name] = {
@@ -116,6 +118,7 @@ class CalibrationMetrics(Metric):
                 "ratio": round(ratio, 4),
                 "within_band": bool(abs(ratio - 1.0) <= target.band),
                 "read": read,
+                "simulated": simulated,
                 "source": target.source,
             }
         return {"calibration": out}

@@ -263,8 +263,11 @@ def _error_bars(
     return low, high
 
 
-def calibration(cal: dict, bands: dict[str, float]) -> Figure:
-    """Model over published for each calibrated figure, with the accepted band shaded."""
+def calibration(
+    cal: dict, bands: dict[str, float], bounds: dict[str, tuple[float, float]] | None = None
+) -> Figure:
+    """Model over published for each calibrated figure, with the accepted band shaded; with
+    `bounds` (figure -> interval of the ratio), each point carries its interval."""
     names = list(cal)
     ratios = [float(cal[k]["ratio"]) for k in names]
     fig = figure(height=0.9 + 0.45 * len(names))
@@ -275,6 +278,8 @@ def calibration(cal: dict, bands: dict[str, float]) -> Figure:
         ax.fill_betweenx([yi - 0.35, yi + 0.35], 1 - band, 1 + band, color="#e8e8e8", lw=0)
     colors = [OKABE_ITO[2] if cal[k].get("within_band") else OKABE_ITO[3] for k in names]
     ax.scatter(ratios, y, color=colors, s=36, zorder=3)
+    if bounds:
+        whiskers(ax, y, ratios, [bounds.get(k) for k in names])
     for yi, name, ratio in zip(y, names, ratios, strict=True):
         model, published = cal[name]["model"], cal[name]["published"]
         text = f"×{ratio:.2f}  ({_short(model)} vs {_short(published)})"

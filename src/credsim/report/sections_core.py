@@ -15,7 +15,7 @@ from .section import Block, Plot, Section
 from .sections_travel import has_ts as _has_ts
 from .sections_travel import refusals_logged as _refusals_logged
 from .sections_travel import travel as _travel
-from .spread import replicates_note, with_interval
+from .spread import ratio_intervals, replicates_note, with_interval
 from .tables import details, fmt, json_block, note, shares, table
 
 __all__ = ["CORE_SECTIONS", "HEADLINES"]
@@ -209,12 +209,13 @@ def _calibration(run: RunData) -> list[Block]:
         for name, c in cal.items()
     ]
     head = ["Figure", "Published", "Model (scaled)", "Ratio", "Within band", "Read as", "Source"]
+    bounds, which = ratio_intervals(run, cal, lambda s: s.get("calibration") or {})
     caption = (
         "Each calibrated figure as the model gives it, scaled to the published population, "
-        "over the published value; the grey band is the accepted distance."
+        f"over the published value; the grey band is the accepted distance; whiskers: {which}."
     )
     return [
-        Plot("calibration", caption, lambda: calibration(cal, _bands(run))),
+        Plot("calibration", caption, lambda: calibration(cal, _bands(run), bounds)),
         table(head, rows, {1, 2, 3}),
     ]
 

@@ -9,11 +9,9 @@ from html import escape
 import numpy as np
 from matplotlib.figure import Figure
 
-from credsim.results.intervals import interval
-from credsim.results.rates import poisson_interval
-
 from .run import RunData
 from .section import Block, Plot, Section
+from .spread import ratio_intervals
 from .style import GREY, OKABE_ITO, figure, whiskers
 from .tables import details, note, table
 
@@ -23,27 +21,13 @@ FLAG_COLOR = {"ok": OKABE_ITO[2], ">10x off": OKABE_ITO[3], "above ceiling": OKA
 
 
 def ratio_bounds(run: RunData, rows: list[dict]) -> tuple[dict[str, tuple[float, float]], str]:
-    """Each anchored figure's ratio interval: the 90% interval of the replicates' own ratios, or
-    in one run the exact 95% Poisson interval of the simulated people or events behind it."""
-    out: dict[str, tuple[float, float]] = {}
-    if run.replicate_summaries:
-        for row in rows:
-            each = [
-                r.get("ratio")
-                for s in run.replicate_summaries
-                for r in ((s.get("plausibility") or {}).get("rows") or [])
-                if r.get("figure") == row["figure"]
-            ]
-            values = [v for v in each if isinstance(v, int | float)]
-            if values:
-                out[row["figure"]] = interval(values)
-        return out, f"90% of the {run.replicates} replicates' ratios"
-    for row in rows:
-        sim, ratio = row.get("simulated"), row.get("ratio")
-        if isinstance(sim, int | float) and sim > 0 and isinstance(ratio, int | float):
-            low, high = poisson_interval(sim)
-            out[row["figure"]] = (ratio * low / sim, ratio * high / sim)
-    return out, "the exact 95% Poisson interval of the simulated people or events behind each"
+    """Each anchored figure's ratio interval (credsim.report.spread.ratio_intervals)."""
+
+    def rows_of(summary: dict) -> dict[str, dict]:
+        found = (summary.get("plausibility") or {}).get("rows") or []
+        return {r.get("figure"): r for r in found}
+
+    return ratio_intervals(run, {r["figure"]: r for r in rows}, rows_of)
 
 
 def plausibility_ratios(

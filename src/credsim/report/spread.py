@@ -27,6 +27,7 @@ __all__ = [
     "per_event_spread",
     "poisson_bounds",
     "poisson_spread",
+    "ratio_intervals",
     "replicates_note",
     "source_bounds",
     "spread_of_counts",
@@ -345,3 +346,25 @@ def source_bounds(run: RunData, by_source: dict) -> tuple[dict, str]:
     if replicates:
         return out, f"90% of the {run.replicates} replicates"
     return out, "95% Wilson intervals on the simulated records, Poisson for planted counts"
+
+
+def ratio_intervals(
+    run: RunData, rows: dict[str, dict], rows_of: Callable[[dict], dict[str, dict]]
+) -> tuple[dict[str, tuple[float, float]], str]:
+    """Each named row's interval of its `ratio` (model over published): the 90% interval of the
+    replicates' own ratios (`rows_of` finds a replicate summary's rows by name), or in one run
+    the exact 95% Poisson interval of the `simulated` people or events behind it."""
+    out: dict[str, tuple[float, float]] = {}
+    if run.replicate_summaries:
+        for name in rows:
+            each = [rows_of(s).get(name, {}).get("ratio") for s in run.replicate_summaries]
+            values = [v for v in each if _number(v)]
+            if values:
+                out[name] = interval(values)
+        return out, f"90% of the {run.replicates} replicates' ratios"
+    for name, row in rows.items():
+        sim, ratio = row.get("simulated"), row.get("ratio")
+        if _number(sim) and sim > 0 and _number(ratio):
+            low, high = poisson_interval(sim)
+            out[name] = (ratio * low / sim, ratio * high / sim)
+    return out, "the exact 95% Poisson interval of the simulated people or events behind each"
