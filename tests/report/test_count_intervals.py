@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from interval_checks import blocks, make_run
 from matplotlib.container import ErrorbarContainer
 
 from credsim.report import figures_mechanisms as fm
@@ -42,21 +43,8 @@ SINGLE = {
 }
 
 
-def _run(path: Path, summary: dict, replicates: list[dict] | None = None) -> RunData:
-    path.mkdir(parents=True, exist_ok=True)
-    (path / "summary.json").write_text(json.dumps(summary))
-    for i, one in enumerate(replicates or []):
-        (path / "replicates").mkdir(exist_ok=True)
-        (path / "replicates" / f"r{i:03d}.json").write_text(json.dumps(one))
-    return RunData(path)
-
-
-def _blocks(run: RunData, sections: list, name: str) -> list:
-    return next(s for s in sections if s.id == name).render(run)
-
-
 def test_single_run_people_by_group_carry_wilson_intervals_of_the_agents(tmp_path: Path) -> None:
-    run = _run(tmp_path, SINGLE)
+    run = make_run(tmp_path, SINGLE)
     view = counted_by_group("internet_access_denied_by_group", "denied", "internet_access_denied")
     spread, which = spread_of_counts(run, view, "denied", 1e5, ("sex", "income"))
     assert which.startswith("95%")
@@ -81,7 +69,7 @@ def test_replicates_give_the_spread_across_them(tmp_path: Path) -> None:
     meta = {"count": 5}
     summary = {**SINGLE, "replicates": meta, "p5": {"lender_listings": 80}, "p95": {}}
     summary["p95"]["lender_listings"] = 100
-    run = _run(tmp_path, summary, reps)
+    run = make_run(tmp_path, summary, reps)
     view = counted_by_group("internet_access_denied_by_group", "denied", "internet_access_denied")
     spread, which = spread_of_counts(run, view, "denied", 1e5, ("sex",))
     assert which.startswith("90%")
@@ -93,22 +81,22 @@ def test_replicates_give_the_spread_across_them(tmp_path: Path) -> None:
 
 
 def test_identity_chart_and_tables_show_intervals(tmp_path: Path) -> None:
-    run = _run(tmp_path, SINGLE)
-    plot, *tables = _blocks(run, HARM_SECTIONS, "identity")
+    run = make_run(tmp_path, SINGLE)
+    plot, *tables = blocks(run, HARM_SECTIONS, "identity")
     assert "95% intervals (Wilson)" in plot.caption
     fig = plot.draw()
     assert any(isinstance(c, ErrorbarContainer) for c in fig.axes[0].containers)
     assert "95% interval (Poisson)" in tables[-1]
     low, high = poisson_interval(5)  # 50 people are 5 agents
     assert f"{round(10 * low):,}–{round(10 * high):,}" in tables[-1]
-    (appeals,) = _blocks(run, HARM_SECTIONS, "appeals")
+    (appeals,) = blocks(run, HARM_SECTIONS, "appeals")
     low, high = poisson_interval(4)
     assert f"{round(10 * low):,}–{round(10 * high):,}" in appeals
 
 
 def test_adversaries_chart_draws_whiskers_on_counts_and_groups(tmp_path: Path) -> None:
-    run = _run(tmp_path, SINGLE)
-    plot, *_ = _blocks(run, MECHANISM_SECTIONS, "adversaries")
+    run = make_run(tmp_path, SINGLE)
+    plot, *_ = blocks(run, MECHANISM_SECTIONS, "adversaries")
     assert "95% Poisson intervals" in plot.caption and "Wilson" in plot.caption
     fig = plot.draw()
     counts, exposed = fig.axes
@@ -133,8 +121,8 @@ def test_rollout_chart_draws_yearly_wrongful_listings_with_intervals(tmp_path: P
     """The roll-out's wrongful panel is the yearly flow of people newly wrongly listed (not the
     stock at the year's end), and every bar carries its interval."""
     summary = {"but_for": True, "people_per_agent": 10, "by_year": _years((20, 30, 40))}
-    run = _run(tmp_path / "one", summary)
-    (plot,) = _blocks(run, TIME_SECTIONS, "rollout")
+    run = make_run(tmp_path / "one", summary)
+    (plot,) = blocks(run, TIME_SECTIONS, "rollout")
     assert "newly on a list" in plot.caption and "Poisson" in plot.caption
     fig = plot.draw()
     wrongful = next(ax for ax in fig.axes if ax.get_title(loc="left") == "Newly wrongly on a list")
@@ -149,7 +137,7 @@ def test_rollout_chart_draws_yearly_wrongful_listings_with_intervals(tmp_path: P
     # Replicates: the 90% interval of each replicate's own yearly figure.
     reps = [{**summary, "by_year": _years((n, n, n))} for n in (10, 20, 30, 40, 50)]
     meta = {**summary, "by_year": _years((30, 30, 30)), "replicates": {"count": 5}}
-    (plot,) = _blocks(_run(tmp_path / "reps", meta, reps), TIME_SECTIONS, "rollout")
+    (plot,) = blocks(make_run(tmp_path / "reps", meta, reps), TIME_SECTIONS, "rollout")
     assert "90% interval across 5 replicates" in plot.caption
     fig = plot.draw()
     wrongful = next(ax for ax in fig.axes if ax.get_title(loc="left") == "Newly wrongly on a list")
@@ -165,8 +153,8 @@ def test_vital_rates_carry_poisson_intervals_of_the_simulated_births(tmp_path: P
         for y in (2020, 2021)
     }  # fmt: skip
     summary = {"people_per_agent": 10, "demography": {"by_year": years}}
-    run = _run(tmp_path, summary)
-    plot = next(b for b in _blocks(run, TIME_SECTIONS, "demography") if b.slug == "vital-rates")
+    run = make_run(tmp_path, summary)
+    plot = next(b for b in blocks(run, TIME_SECTIONS, "demography") if b.slug == "vital-rates")
     assert "Poisson" in plot.caption
     ax = plot.draw().axes[0]
     ends = sorted(
@@ -201,7 +189,7 @@ def test_ties_cut_so_far_sit_in_a_band(tmp_path: Path) -> None:
     from credsim.results.rates import poisson_intervals
 
     one = {"people_per_agent": 10, "ties_cut_by_day": [0, 50, 50, 100]}
-    (low, high), which = _cumulative_band(_run(tmp_path / "one", one), "ties_cut_by_day", 1)
+    (low, high), which = _cumulative_band(make_run(tmp_path / "one", one), "ties_cut_by_day", 1)
     assert "Poisson" in which
     expected = poisson_intervals(np.array([5.0, 10.0, 20.0]))  # 50, 100, 200 people: agents
     np.testing.assert_allclose(low, 10 * expected[0])
@@ -209,7 +197,9 @@ def test_ties_cut_so_far_sit_in_a_band(tmp_path: Path) -> None:
     assert poisson_intervals(np.array([9.0]))[1][0] == pytest.approx(poisson_interval(9)[1])
     reps = [{**one, "ties_cut_by_day": [0, n, n, n]} for n in (10, 20, 30, 40, 50)]
     meta = {**one, "replicates": {"count": 5}}
-    (low, high), which = _cumulative_band(_run(tmp_path / "r", meta, reps), "ties_cut_by_day", 1)
+    (low, high), which = _cumulative_band(
+        make_run(tmp_path / "r", meta, reps), "ties_cut_by_day", 1
+    )
     assert "5 replicates" in which
     assert 10 <= low[0] < 30 < high[0] <= 50 and 30 <= low[-1] < 90 < high[-1] <= 150
 
@@ -291,7 +281,7 @@ def test_people_on_a_list_each_day_sit_in_poisson_bands(tmp_path: Path) -> None:
     np.testing.assert_allclose(low["sanctioned"], a * k)
     np.testing.assert_allclose(high["sanctioned"], b * k)
     assert (low["sanctioned"] <= ts["sanctioned"]).all()
-    (plot,) = [b for b in _blocks(run, CORE_SECTIONS, "sanctions") if hasattr(b, "draw")]
+    (plot,) = [b for b in blocks(run, CORE_SECTIONS, "sanctions") if hasattr(b, "draw")]
     assert "Poisson" in plot.caption
     plot.draw()
 
@@ -304,7 +294,7 @@ def test_records_by_source_carry_wilson_and_planted_poisson_whiskers(tmp_path: P
         "cameras": {"records": 100_000, "misattributed": 300, "fabricated": 0},
         "lenders": {"records": 400, "misattributed": 0, "fabricated": 400},
     }
-    run = _run(tmp_path, {"people_per_agent": 10, "records_by_source": by_source})
+    run = make_run(tmp_path, {"people_per_agent": 10, "records_by_source": by_source})
     bounds, which = source_bounds(run, by_source)
     low, high = wilson_interval(30, 10_000)  # 300 of 100,000 records are 30 of 10,000 agents'
     assert bounds["cameras"]["misattributed"] == pytest.approx((1e4 * low, 1e4 * high))
@@ -321,8 +311,8 @@ def test_calibrated_figures_carry_the_interval_of_what_was_simulated(tmp_path: P
         "refused_flights": {"model": 12_000_000, "published": 10_000_000, "ratio": 1.2,
                             "within_band": True, "simulated": 400, "read": "per year"},
     }  # fmt: skip
-    run = _run(tmp_path, {"calibration": cal, "people_per_agent": 1000})
-    plot = next(b for b in _blocks(run, CORE_SECTIONS, "calibration") if hasattr(b, "draw"))
+    run = make_run(tmp_path, {"calibration": cal, "people_per_agent": 1000})
+    plot = next(b for b in blocks(run, CORE_SECTIONS, "calibration") if hasattr(b, "draw"))
     assert "Poisson" in plot.caption
     ax = plot.draw().axes[0]
     (whiskers,) = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]

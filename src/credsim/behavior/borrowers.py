@@ -10,38 +10,14 @@ which reaches the lender and the score only as the records a source makes of the
 from __future__ import annotations
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from credsim.engine import Behavior, Day, PluginParams, World
-from credsim.engine.checks import MAX_LABELS, Probability
+from credsim.engine.checks import MAX_LABELS
+from credsim.engine.repay_curve import RepayCurve
 from credsim.errors import UserError, did_you_mean
 
-__all__ = ["Borrowers", "BorrowersParams", "RepayChance"]
-
-
-class RepayChance(PluginParams):
-    """The chance that a borrower with each score repays, by score point (ascending)."""
-
-    scores: list[float] = Field(min_length=1, max_length=100_000)
-    repay: list[Probability] = Field(min_length=1, max_length=100_000)
-
-    @model_validator(mode="after")
-    def _table(self) -> RepayChance:
-        if len(self.scores) != len(self.repay):
-            raise ValueError(f"scores ({len(self.scores)}) and repay ({len(self.repay)}) differ")
-        if any(b <= a for a, b in zip(self.scores, self.scores[1:], strict=False)):
-            raise ValueError("scores must rise strictly")
-        return self
-
-    def at(self, scores: np.ndarray) -> np.ndarray:
-        """The chance at each score: the table's nearest score point."""
-        points = np.asarray(self.scores)
-        if points.shape[0] == 1:
-            return np.full(np.shape(scores), self.repay[0])
-        right = np.clip(np.searchsorted(points, scores), 1, points.shape[0] - 1)
-        left = right - 1
-        nearest = np.where(scores - points[left] <= points[right] - scores, left, right)
-        return np.asarray(self.repay)[nearest]
+__all__ = ["Borrowers", "BorrowersParams"]
 
 
 class BorrowersParams(PluginParams):
@@ -49,7 +25,7 @@ class BorrowersParams(PluginParams):
     lender: str = Field(min_length=1, description="the consequence whose refusals applicants hear")
     trait: str = Field("group", min_length=1, description="the trait naming the groups")
     file_column: str = Field("credit_file", min_length=1, description="the credit file's score")
-    repay: dict[str, RepayChance] = Field(
+    repay: dict[str, RepayCurve] = Field(
         min_length=1, max_length=MAX_LABELS, description="group -> chance of repaying by score"
     )
 
