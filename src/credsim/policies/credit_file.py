@@ -8,13 +8,12 @@ the scale on its own (a default at 400 takes the score to 300).
 from __future__ import annotations
 
 import numpy as np
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from credsim.engine import RecordWorld
 from credsim.engine.checks import INT16
 from credsim.errors import UserError
-from credsim.policies.scoring import ScoringParams, ScoringPolicy
-from credsim.vocab import RECORD_KINDS, check_kind
+from credsim.policies.rules import PointsParams, PointsPolicy
 
 __all__ = ["CreditFileParams", "CreditFilePolicy"]
 
@@ -24,7 +23,7 @@ def _liu_points() -> dict[str, int]:
     return {"repayment_on_time": 75, "loan_default": -150}
 
 
-class CreditFileParams(ScoringParams):
+class CreditFileParams(PointsParams):
     floor: int = Field(300, ge=INT16[0], le=INT16[1], description="lowest score (FICO: 300)")
     ceiling: int = Field(850, ge=INT16[0], le=INT16[1], description="highest score (FICO: 850)")
     start_column: str = Field(
@@ -34,24 +33,12 @@ class CreditFileParams(ScoringParams):
         default_factory=_liu_points, description="points per record kind (negative: deductions)"
     )
 
-    @field_validator("points")
-    @classmethod
-    def _known_kinds(cls, v: dict[str, int]) -> dict[str, int]:
-        for kind, pts in v.items():
-            check_kind(kind, RECORD_KINDS, "record kind")
-            if abs(pts) > 10_000:
-                raise ValueError(f"points for {kind!r} must lie within ±10000, got {pts}")
-        return v
 
-
-class CreditFilePolicy(ScoringPolicy):
+class CreditFilePolicy(PointsPolicy):
     """A credit score that starts from the citizen's credit file and moves by points per record."""
 
     Params = CreditFileParams
     params: CreditFileParams
-
-    def points(self) -> dict[str, tuple[str, float]]:
-        return {kind: (kind, float(pts)) for kind, pts in self.params.points.items()}
 
     def base_scores(self, world: RecordWorld, citizens: np.ndarray) -> np.ndarray:
         column = self.params.start_column

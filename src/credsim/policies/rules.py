@@ -13,11 +13,12 @@ from credsim.engine import RecordWorld
 from credsim.policies.scoring import INT16, ScoringParams, ScoringPolicy
 from credsim.vocab import RECORD_KINDS, check_kind
 
-__all__ = ["RongchengPolicy", "RulesPolicy"]
+__all__ = ["PointsParams", "PointsPolicy", "RongchengPolicy", "RulesPolicy"]
 
 
-class RulesParams(ScoringParams):
-    start: int = Field(1000, ge=INT16[0], le=INT16[1], description="everyone's first score")
+class PointsParams(ScoringParams):
+    """A table of points per record kind (negative for deductions)."""
+
     points: dict[str, int] = Field(
         default_factory=dict, description="points per record kind (negative for deductions)"
     )
@@ -31,6 +32,10 @@ class RulesParams(ScoringParams):
                 raise ValueError(f"points for {kind!r} must lie within ±10000, got {pts}")
         return v
 
+
+class RulesParams(PointsParams):
+    start: int = Field(1000, ge=INT16[0], le=INT16[1], description="everyone's first score")
+
     @model_validator(mode="after")
     def _start_in_bounds(self) -> RulesParams:
         if not self.floor <= self.start <= self.ceiling:
@@ -40,14 +45,20 @@ class RulesParams(ScoringParams):
         return self
 
 
-class RulesPolicy(ScoringPolicy):
+class PointsPolicy(ScoringPolicy):
+    """A policy whose records are worth the points of its table (`PointsParams`)."""
+
+    params: PointsParams
+
+    def points(self) -> dict[str, tuple[str, float]]:
+        return {kind: (kind, float(pts)) for kind, pts in self.params.points.items()}
+
+
+class RulesPolicy(PointsPolicy):
     """Points per record kind from a table, clamped to bounds, with grade bands."""
 
     Params = RulesParams
     params: RulesParams
-
-    def points(self) -> dict[str, tuple[str, float]]:
-        return {kind: (kind, float(pts)) for kind, pts in self.params.points.items()}
 
     def base_scores(self, world: RecordWorld, citizens: np.ndarray) -> np.ndarray:
         return np.full(citizens.shape[0], self.params.start)
