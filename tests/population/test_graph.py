@@ -320,3 +320,30 @@ def test_sums_kept_up_to_date_match_a_fresh_pass(friends):
         g.add_to_neighbours(changed, new[changed].astype(np.int32) - values[changed], sums)
         values = new
         assert (sums == g.neighbour_sums(values)[0]).all()
+
+
+@pytest.mark.parametrize("n", [3_000, 40_000])  # the serial kernel and the parallel one
+@pytest.mark.parametrize("shares", [(0.1, 0.2), (1.0, 0.5), (0.3, 1.0), (1.0, 1.0)])
+def test_shown_friend_pairs_are_friend_pairs_tested_afterwards(n, shares):
+    """Filtering inside the kernel keeps exactly the pairs, in order, that testing every friend
+    pair afterwards keeps: friend not the holder, shown the holder's score, with the motive.
+    Holders other than the citizen (a low scorer's kin, judged by the low scorer's score) too."""
+    from credsim.engine.rng import Stream
+    from credsim.population.ties import pair_draws
+
+    g = graph(n, seed=6)
+    rng = np.random.default_rng(6)
+    who = np.sort(rng.choice(n, n // 5, replace=False)).astype(np.int64)
+    kin = (who + rng.integers(-2, 3, who.shape[0])).clip(0, n - 1)
+    shown_to, motive_of = Stream(6, "shown"), Stream(6, "motive")
+    shown, motive = (shown_to.key, shares[0]), (motive_of.key, shares[1])
+    for holders in (who, kin):
+        at, friend = g.friend_pairs(who)
+        holder = holders[at]
+        keep = friend != holder
+        keep &= pair_draws(shown_to.key, 0, holder, friend) < shares[0]
+        keep &= motive_of.uniform(0, friend) < shares[1]
+        got_at, got_friend = g.shown_friend_pairs(who, holders, shown, motive)
+        assert got_at.shape[0] > 0
+        np.testing.assert_array_equal(got_at, at[keep])
+        np.testing.assert_array_equal(got_friend, friend[keep])

@@ -167,16 +167,15 @@ class Exclusion(Behavior):
         (1 - exp(-scale x gap)), share 1 for a low scorer and `family_share` for their kin."""
         p = self.params
         share = 1.0 if seen is None else p.family_share
-        at, friend = self.world.graph.friend_pairs(who)
-        holder = who[at] if seen is None else seen[at]
-        # Each test keeps the pairs that pass it, in order: every draw is a pure function of
-        # its pair, so a later test need only be drawn for the pairs still in.
-        i = np.flatnonzero(friend != holder)
-        if p.visible_share < 1:
-            i = i[pair_draws(self.shown_to.key, 0, holder[i], friend[i]) < p.visible_share]
-        if p.motive_share < 1:
-            i = i[self.motive.uniform(0, friend[i]) < p.motive_share]
-        i = i[self._adult(friend[i])]
+        # Only the friends who were shown the score and have the motive, found as the friends
+        # are: every draw is a pure function of its pair, so the order of the tests is free.
+        at, friend = self.world.graph.shown_friend_pairs(
+            who,
+            who if seen is None else seen,
+            (self.shown_to.key, p.visible_share),
+            (self.motive.key, p.motive_share),
+        )
+        i = np.flatnonzero(self._adult(friend))
         owner, friend = who[at[i]], friend[i]
         u = pair_draws(self.decide.key, day, owner, friend)
         cut = u < share * -np.expm1(-scale * gap[at[i]])

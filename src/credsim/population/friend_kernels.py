@@ -13,7 +13,7 @@ from numba import njit, prange
 
 from credsim.engine.rng import draw_u64, draw_uniform
 
-__all__ = ["add_to_friends", "block_of", "friend_pairs", "friends_pass"]
+__all__ = ["add_to_friends", "block_of", "block_order", "friends_into", "friends_pass", "wrapped_ring"]
 
 _S32 = np.uint64(32)
 _S11 = np.uint64(11)
@@ -239,7 +239,7 @@ def friends_pass(
 
 
 @njit(cache=True)
-def _block_order(age, start, length, key_order, homophily):
+def block_order(age, start, length, key_order, homophily):
     """The age order of one block and each member's position in it."""
     order = _friend_order(age, start, length, key_order, homophily)
     pos = np.empty(length, np.int64)
@@ -249,12 +249,12 @@ def _block_order(age, start, length, key_order, homophily):
 
 
 @njit(cache=True)
-def _friends_into(
+def friends_into(
     x, prov, start, stop, order, pos, segments, key_ring, ring_t, key_cross, cross_t,
     perm_a, perm_step, perm_b, out, at, ring, ring_back, kept, partner,
 ):  # fmt: skip
     """Write the friends of x, sorted, to out[at:], given its block's order and wrapped ring
-    (`_wrapped_ring`; same rules as friends_pass); returns how many. `kept` (two slots per ring)
+    (`wrapped_ring`; same rules as friends_pass); returns how many. `kept` (two slots per ring)
     and `partner` (one per cross round) are scratch."""
     length = stop - start
     nrings = ring_t.shape[0]
@@ -311,85 +311,6 @@ def _friends_into(
     return m - at
 
 
-@njit(cache=True)
-def _runs(citizens, segments, block_size):
-    """Starts of the runs of consecutive citizens in one block, and the end: [0, ..., len]."""
-    starts = np.empty(citizens.shape[0] + 1, np.int64)
-    k = 0
-    stop = start = np.int64(-1)
-    for i in range(citizens.shape[0]):
-        x = citizens[i]
-        if not start <= x < stop:
-            _, start, stop = block_of(x, segments, block_size)
-            starts[k] = i
-            k += 1
-    starts[k] = citizens.shape[0]
-    return starts[: k + 1]
-
-
-def _friend_pairs_py(
-    citizens,
-    age,
-    segments,
-    block_size,
-    key_order,
-    homophily,
-    key_ring,
-    ring_t,
-    key_cross,
-    cross_t,
-    perm_a,
-    perm_step,
-    perm_b,
-):
-    """(position of the citizen in `citizens`, friend) for every friend of each given citizen, in
-    the citizens' order; sorted citizens share their block's ordering, so the cost is one sort per
-    block touched. Runs of citizens in one block are worked on in parallel, each citizen's friends
-    in its own slots, then packed in order: the same pairs for any number of threads."""
-    most = 2 * ring_t.shape[0] + cross_t.shape[0]
-    n = citizens.shape[0]
-    ring_back = ring_t[::-1].copy()
-    slots = np.empty(n * most, np.int64)
-    found = np.zeros(n + 1, np.int64)
-    runs = _runs(citizens, segments, block_size)
-    for r in prange(runs.shape[0] - 1):
-        prov, start, stop = block_of(citizens[runs[r]], segments, block_size)
-        order, pos = _block_order(age, start, stop - start, key_order, homophily)
-        ring = _wrapped_ring(start, order, ring_t.shape[0])
-        kept = np.empty(2 * ring_t.shape[0], np.bool_)
-        partner = np.empty(cross_t.shape[0], np.int64)
-        for i in range(runs[r], runs[r + 1]):
-            found[i + 1] = _friends_into(
-                citizens[i], prov, start, stop, order, pos, segments, key_ring, ring_t,
-                key_cross, cross_t, perm_a, perm_step, perm_b, slots, i * most, ring, ring_back,
-                kept, partner,
-            )  # fmt: skip
-    for i in range(n):
-        found[i + 1] += found[i]
-    owner = np.empty(found[n], np.int64)
-    friend = np.empty(found[n], np.int64)
-    for i in prange(n):
-        for k in range(found[i + 1] - found[i]):
-            owner[found[i] + k] = i
-            friend[found[i] + k] = slots[i * most + k]
-    return owner, friend
-
-
-_friend_pairs_par = njit(parallel=True, cache=True)(_friend_pairs_py)
-_friend_pairs_one = njit(cache=True)(_friend_pairs_py)
-PARALLEL_FROM = 4096
-"""Citizens from which `friend_pairs` runs on every thread (below it, its serial twin: the same
-pairs without a thread barrier per call)."""
-
-
-def friend_pairs(citizens, age, segments, block_size, *tables):
-    """(position of the citizen in `citizens`, friend) for every friend of each given citizen
-    (see `_friend_pairs_py`); `tables` are the friendship layer's keys and tables."""
-    many = citizens.shape[0] >= PARALLEL_FROM
-    kernel = _friend_pairs_par if many else _friend_pairs_one
-    return kernel(citizens, age, segments, block_size, *tables)
-
-
 @njit(parallel=True, cache=True)
 def add_to_friends(
     citizens,
@@ -431,8 +352,8 @@ def add_to_friends(
             if not start <= x < stop:
                 _, start, stop = block_of(x, segments, block_size)
                 length = stop - start
-                order, pos = _block_order(age, start, length, key_order, homophily)
-                ring = _wrapped_ring(start, order, nrings)
+                order, pos = block_order(age, start, length, key_order, homophily)
+                ring = wrapped_ring(start, order, nrings)
             pos_x = pos[x - start]
             d = deltas[i]
             dc = count_deltas[i] if counts.shape[0] else 0
@@ -448,7 +369,7 @@ def add_to_friends(
                 if counts.shape[0]:
                     _credit(counts, near, ahead, dc)
                     _credit(counts, far, behind, dc)
-            else:  # a block too short for every ring: as _friends_into does
+            else:  # a block too short for every ring: as friends_into does
                 for k in range(1, min(nrings, length // 2) + 1):
                     for sign in (1, -1):
                         if sign == -1 and 2 * k == length:
@@ -484,7 +405,7 @@ def add_to_friends(
 
 
 @njit(cache=True)
-def _wrapped_ring(start, order, nrings):
+def wrapped_ring(start, order, nrings):
     """Citizen ids in ring order with `nrings` wrapped around at each end, so that every member's
     ring mates either side are contiguous; empty when the block is too short for every ring."""
     length = order.shape[0]

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from credsim.engine.rng import draw_u64, stream_key
 from credsim.population import friend_kernels as kern
+from credsim.population import friend_pairs as pairs
 from credsim.population import work_kernels
 
 __all__ = ["LAYERS", "FriendParams", "GraphParams", "SocialGraph", "WorkParams"]
@@ -281,7 +282,7 @@ class SocialGraph:
         if layer == "friends":
             fp, tables = self.params.friends, self._friend_tables()
             one = np.array([x], np.int64)
-            return kern.friend_pairs(one, self.age, self.segments, fp.block_size, *tables)[1]
+            return pairs.friend_pairs(one, self.age, self.segments, fp.block_size, *tables)[1]
         if layer == "work":
             wp = self.params.work
             return work_kernels.coworkers_of(
@@ -306,9 +307,29 @@ class SocialGraph:
         if citizens.shape[0] and (citizens.min() < 0 or citizens.max() >= self.n):
             raise ValueError(f"citizens must be in [0, {self.n})")
         fp = self.params.friends
-        return kern.friend_pairs(
+        return pairs.friend_pairs(
             citizens, self.age, self.segments, fp.block_size, *self._friend_tables()
         )
+
+    def shown_friend_pairs(
+        self,
+        citizens: np.ndarray,
+        holders: np.ndarray,
+        shown: tuple[np.uint64, float],
+        motive: tuple[np.uint64, float],
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """`friend_pairs`, keeping only the pairs whose friend is not `holders[i]`, has been shown
+        holders[i]'s score (a pair draw of the stream key `shown[0]` on day 0 below `shown[1]`)
+        and has the motive (a draw of the stream `motive[0]` per friend on day 0 below
+        `motive[1]`): the same pairs, in order, as testing `friend_pairs`' output afterwards."""
+        citizens = np.asarray(citizens, np.int64)
+        if citizens.shape[0] and (citizens.min() < 0 or citizens.max() >= self.n):
+            raise ValueError(f"citizens must be in [0, {self.n})")
+        fp = self.params.friends
+        return pairs.shown_friend_pairs(
+            citizens, holders, *shown, *motive, self.age, self.segments, fp.block_size,
+            *self._friend_tables(),
+        )  # fmt: skip
 
     def _friend_tables(self) -> tuple:
         """The friendship layer's keys and tables, in the order both kernels take them."""

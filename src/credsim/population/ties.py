@@ -16,7 +16,7 @@ from numba import njit
 from credsim.engine.rng import draw_uniform
 from credsim.engine.sealed import PublicService
 
-__all__ = ["CutTies", "pair_draws", "pair_keys"]
+__all__ = ["CutTies", "pair_draws", "pair_keys", "pair_uniform"]
 
 
 def pair_keys(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -25,12 +25,18 @@ def pair_keys(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (np.minimum(a64, b64) << np.uint64(32)) | np.maximum(a64, b64)
 
 
+@njit(inline="always", cache=True)
+def pair_uniform(key, day, a, b):
+    """The uniform of the unordered pair {a, b} on `day` from the stream `key` (in kernels)."""
+    lo, hi = min(a, b), max(a, b)
+    return draw_uniform(key, day, (np.uint64(lo) << np.uint64(32)) | np.uint64(hi))
+
+
 @njit(cache=True)
 def _pair_draws(key, day, a, b):
     out = np.empty(a.shape[0], np.float64)
     for i in range(a.shape[0]):
-        lo, hi = min(a[i], b[i]), max(a[i], b[i])
-        out[i] = draw_uniform(key, day, (np.uint64(lo) << np.uint64(32)) | np.uint64(hi))
+        out[i] = pair_uniform(key, day, a[i], b[i])
     return out
 
 

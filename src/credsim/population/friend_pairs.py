@@ -1,0 +1,137 @@
+"""Every friendship of some citizens as (citizen, friend) pairs, recomputed from the friendship
+layer's hashes (`friend_kernels`), optionally only the pairs where a friend can see a citizen's
+score.
+
+A plug-in that weighs each friend of a few citizens (exclusion, deterrence, naming) asks for their
+pairs. Where most pairs are dropped at once by tests that are pure functions of the pair, such as
+"has this citizen shown the friend their score" (exclusion: one pair in ten) and "does this friend
+believe friends' scores move their own" (one in five), `shown_friend_pairs` applies them inside
+the kernel, as each citizen's friends are found: the same pairs in the same order as filtering
+`friend_pairs`' output afterwards, without the full list of pairs and a draw array of its length.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from credsim.engine.rng import draw_uniform
+from credsim.population.friend_kernels import block_of, block_order, friends_into, wrapped_ring
+from credsim.population.ties import pair_uniform
+
+__all__ = ["PARALLEL_FROM", "friend_pairs", "shown_friend_pairs"]
+
+PARALLEL_FROM = 4096
+"""Citizens from which the kernels run on every thread (below it, their serial twins: the same
+pairs without a thread barrier per call)."""
+
+
+@njit(cache=True)
+def _runs(citizens, segments, block_size):
+    """Starts of the runs of consecutive citizens in one block, and the end: [0, ..., len]."""
+    starts = np.empty(citizens.shape[0] + 1, np.int64)
+    k = 0
+    stop = start = np.int64(-1)
+    for i in range(citizens.shape[0]):
+        x = citizens[i]
+        if not start <= x < stop:
+            _, start, stop = block_of(x, segments, block_size)
+            starts[k] = i
+            k += 1
+    starts[k] = citizens.shape[0]
+    return starts[: k + 1]
+
+
+@njit(inline="always", cache=True)
+def _keep_shown(slots, at, count, holder, shown_key, shown_share, motive_key, motive_share):
+    """Keep, in order, the friends in slots[at:at+count] who are not `holder`, whom `holder` has
+    shown their score (a pair draw below `shown_share`) and who have the motive (a draw per
+    friend below `motive_share`); returns how many are kept. Shares of 1 draw nothing."""
+    m = at
+    for k in range(at, at + count):
+        y = slots[k]
+        if y == holder:
+            continue
+        if shown_share < 1.0 and not pair_uniform(shown_key, 0, holder, y) < shown_share:
+            continue
+        if motive_share < 1.0 and not draw_uniform(motive_key, 0, y) < motive_share:
+            continue
+        slots[m] = y
+        m += 1
+    return m - at
+
+
+def _pairs_py(
+    citizens, holders, shown_key, shown_share, motive_key, motive_share, age, segments,
+    block_size, key_order, homophily, key_ring, ring_t, key_cross, cross_t, perm_a, perm_step,
+    perm_b,
+):  # fmt: skip
+    """(position of the citizen in `citizens`, friend) for every friend of each given citizen, in
+    the citizens' order, kept by `_keep_shown` when `holders` (one per citizen) is not empty;
+    sorted citizens share their block's ordering, so the cost is one sort per block touched.
+    Runs of citizens in one block are worked on in parallel, each citizen's friends in its own
+    slots, then packed in order: the same pairs for any number of threads."""
+    most = 2 * ring_t.shape[0] + cross_t.shape[0]
+    n = citizens.shape[0]
+    ring_back = ring_t[::-1].copy()
+    slots = np.empty(n * most, np.int64)
+    found = np.zeros(n + 1, np.int64)
+    runs = _runs(citizens, segments, block_size)
+    for r in prange(runs.shape[0] - 1):
+        prov, start, stop = block_of(citizens[runs[r]], segments, block_size)
+        order, pos = block_order(age, start, stop - start, key_order, homophily)
+        ring = wrapped_ring(start, order, ring_t.shape[0])
+        kept = np.empty(2 * ring_t.shape[0], np.bool_)
+        partner = np.empty(cross_t.shape[0], np.int64)
+        for i in range(runs[r], runs[r + 1]):
+            count = friends_into(
+                citizens[i], prov, start, stop, order, pos, segments, key_ring, ring_t,
+                key_cross, cross_t, perm_a, perm_step, perm_b, slots, i * most, ring, ring_back,
+                kept, partner,
+            )  # fmt: skip
+            if holders.shape[0]:
+                count = _keep_shown(
+                    slots, i * most, count, holders[i], shown_key, shown_share, motive_key,
+                    motive_share,
+                )  # fmt: skip
+            found[i + 1] = count
+    for i in range(n):
+        found[i + 1] += found[i]
+    owner = np.empty(found[n], np.int64)
+    friend = np.empty(found[n], np.int64)
+    for i in prange(n):
+        for k in range(found[i + 1] - found[i]):
+            owner[found[i] + k] = i
+            friend[found[i] + k] = slots[i * most + k]
+    return owner, friend
+
+
+_pairs_par = njit(parallel=True, cache=True)(_pairs_py)
+_pairs_one = njit(cache=True)(_pairs_py)
+_NO_HOLDERS = np.empty(0, np.int64)
+
+
+def friend_pairs(citizens, age, segments, block_size, *tables):
+    """(position of the citizen in `citizens`, friend) for every friend of each given citizen;
+    `tables` are the friendship layer's keys and tables (`SocialGraph._friend_tables`)."""
+    kernel = _pairs_par if citizens.shape[0] >= PARALLEL_FROM else _pairs_one
+    key = np.uint64(0)
+    return kernel(citizens, _NO_HOLDERS, key, 1.0, key, 1.0, age, segments, block_size, *tables)
+
+
+def shown_friend_pairs(
+    citizens, holders, shown_key, shown_share, motive_key, motive_share, age, segments,
+    block_size, *tables,
+):  # fmt: skip
+    """`friend_pairs`, keeping only the pairs whose friend is not holders[i] (the citizen whose
+    score is weighed), was shown that score (`pair_draws(shown_key, 0, holder, friend) <
+    shown_share`) and has the motive (`Stream.uniform(0, friend) < motive_share` of the stream
+    `motive_key`)."""
+    kernel = _pairs_par if citizens.shape[0] >= PARALLEL_FROM else _pairs_one
+    holders = np.ascontiguousarray(holders, np.int64)
+    if holders.shape[0] != citizens.shape[0]:
+        raise ValueError("one holder per citizen")
+    return kernel(
+        citizens, holders, np.uint64(shown_key), float(shown_share), np.uint64(motive_key),
+        float(motive_share), age, segments, block_size, *tables,
+    )  # fmt: skip
