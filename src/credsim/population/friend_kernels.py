@@ -13,7 +13,14 @@ from numba import njit, prange
 
 from credsim.engine.rng import draw_u64, draw_uniform
 
-__all__ = ["add_to_friends", "block_of", "block_order", "friends_into", "friends_pass", "wrapped_ring"]
+__all__ = [
+    "add_to_friends",
+    "block_of",
+    "block_order",
+    "friends_into",
+    "friends_pass",
+    "wrapped_ring",
+]
 
 _S32 = np.uint64(32)
 _S11 = np.uint64(11)
