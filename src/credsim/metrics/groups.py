@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from credsim.engine.traits import ColumnTrait, SegmentTrait, Trait
 
@@ -19,7 +19,11 @@ __all__ = ["Groups", "ScoreHistogram", "gini_from_histogram", "ginis_from_histog
 
 CHUNK = 1 << 20
 FUSED_FROM = 0
-"""Counts of more citizens than this take one compiled pass over them (the same sums)."""
+"""Counts and indices of more citizens than this take one compiled pass over them (the same
+numbers)."""
+COUNT_CHUNK = 1 << 14
+PARALLEL_FROM = 1 << 15
+"""Counts of at least this many citizens run a chunk per thread (the same integer sums)."""
 
 
 @dataclass
@@ -50,6 +54,12 @@ class Groups:
     def index(self, citizens: np.ndarray) -> np.ndarray:
         """Group index per trait (rows: all, then each trait) for each citizen given."""
         out = np.zeros((1 + len(self.traits), citizens.shape[0]), np.int32)
+        fused = self._fused()
+        if fused is not None and citizens.shape[0] > FUSED_FROM:
+            columns, plan, lookups, starts, segment_codes, offsets = fused
+            c = np.ascontiguousarray(citizens)
+            _index_fused(c, columns, plan, lookups, starts, segment_codes, offsets, out)
+            return out
         for row, (_, trait, offset) in enumerate(self.traits, start=1):
             out[row] = trait.codes(citizens)
             out[row] += offset
@@ -63,8 +73,8 @@ class Groups:
             columns, plan, lookups, starts, segment_codes, offsets = fused
             c = np.ascontiguousarray(citizens)
             if weights is None:
-                out = np.zeros(self.size, np.int64)
-                _count_fused(c, columns, plan, lookups, starts, segment_codes, offsets, out)
+                kernel = _count_par if c.shape[0] >= PARALLEL_FROM else _count_one
+                out = kernel(c, columns, plan, lookups, starts, segment_codes, offsets, self.size)
             else:
                 out = np.zeros(self.size, np.float64)
                 _weigh_fused(
@@ -173,14 +183,38 @@ def _codes_into(r, citizens, columns, plan, lookups, starts, segment_codes, code
             raise ValueError("a trait code beyond its labels")
 
 
+def _count_py(citizens, columns, plan, lookups, starts, segment_codes, offsets, size):
+    """Citizens in each group, a chunk of `COUNT_CHUNK` at a time (chunks in parallel in
+    `_count_par`): integer counts, so the same for any number of threads."""
+    n = citizens.shape[0]
+    chunks = (n + COUNT_CHUNK - 1) // COUNT_CHUNK
+    part = np.zeros((chunks, size), np.int64)
+    for k in prange(chunks):
+        c = citizens[k * COUNT_CHUNK : min((k + 1) * COUNT_CHUNK, n)]
+        codes = np.empty(c.shape[0], np.int64)
+        for r in range(plan.shape[0]):
+            _codes_into(r, c, columns, plan, lookups, starts, segment_codes, codes)
+            for j in range(c.shape[0]):
+                part[k, offsets[r] + codes[j]] += 1
+    out = np.zeros(size, np.int64)
+    out[0] = n
+    for k in range(chunks):
+        out += part[k]
+    return out
+
+
+_count_par = njit(parallel=True, cache=True)(_count_py)
+_count_one = njit(cache=True)(_count_py)
+
+
 @njit(cache=True)
-def _count_fused(citizens, columns, plan, lookups, starts, segment_codes, offsets, out):
-    out[0] += citizens.shape[0]
+def _index_fused(citizens, columns, plan, lookups, starts, segment_codes, offsets, out):
+    """Group index per trait (row 0: everyone, then each trait's) of each citizen, into out."""
     codes = np.empty(citizens.shape[0], np.int64)
     for r in range(plan.shape[0]):
         _codes_into(r, citizens, columns, plan, lookups, starts, segment_codes, codes)
         for j in range(citizens.shape[0]):
-            out[offsets[r] + codes[j]] += 1
+            out[r + 1, j] = offsets[r] + codes[j]
 
 
 @njit(cache=True)
@@ -258,8 +292,8 @@ class ScoreHistogram:
             _shift(self.hist, self.groups.index(citizens), scores - self.low, sign)
 
     def means(self) -> np.ndarray:
-        n = self.hist.sum(axis=1)
-        return np.divide(self.hist @ self.values, n, out=np.full(n.shape, np.nan), where=n > 0)
+        """Every group's mean score (nan for an empty group)."""
+        return _means(self.values, self.hist)
 
     def ginis(self) -> np.ndarray:
         """Every group's Gini at once (the same formula as `gini_from_histogram`)."""
@@ -283,16 +317,45 @@ class ScoreHistogram:
             return np.stack([np.where(n > 0, c / n, np.nan) for c in counts], axis=1)
 
 
+@njit(cache=True)
 def ginis_from_histograms(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Gini coefficient of each row of `counts` (citizens at each of the sorted `values`)."""
-    n = counts.sum(axis=1).astype(np.float64)
-    c = counts.astype(np.float64)
-    total = (c * values).sum(axis=1)
-    below = np.cumsum(c, axis=1) - c
-    rank_sum = (values * (c * below + c * (c + 1) / 2)).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        gini = 2.0 * rank_sum / (n * total) - (n + 1) / n
-    return np.where(n == 0, np.nan, np.where(total == 0, 0.0, gini))
+    """Gini coefficient of each row of `counts` (citizens at each of the sorted `values`): the
+    formula of `gini_from_histogram`, one pass per row; empty bins are skipped, so a day's cost
+    is that of the bins in use. Sums of integer scores and counts are exact below 2**53 (runs of
+    a few million agents), so any order of summing gives the same bits there."""
+    out = np.empty(counts.shape[0], np.float64)
+    for g in range(counts.shape[0]):
+        n = total = rank_sum = below = 0.0
+        for b in range(counts.shape[1]):
+            c = np.float64(counts[g, b])
+            if c == 0.0:
+                continue
+            n += c
+            total += c * values[b]
+            rank_sum += values[b] * (c * below + c * (c + 1.0) / 2.0)
+            below += c
+        if n == 0.0:
+            out[g] = np.nan
+        elif total == 0.0:
+            out[g] = 0.0
+        else:
+            out[g] = 2.0 * rank_sum / (n * total) - (n + 1.0) / n
+    return out
+
+
+@njit(cache=True)
+def _means(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Mean of each row of `counts` (citizens at each of `values`); nan for an empty row."""
+    out = np.empty(counts.shape[0], np.float64)
+    for g in range(counts.shape[0]):
+        n = total = 0.0
+        for b in range(counts.shape[1]):
+            c = counts[g, b]
+            if c:
+                n += c
+                total += c * values[b]
+        out[g] = total / n if n > 0 else np.nan
+    return out
 
 
 def gini_from_histogram(values: np.ndarray, counts: np.ndarray) -> float:
