@@ -168,16 +168,21 @@ def _codes_into(r, citizens, columns, plan, lookups, starts, segment_codes, code
         for j in range(citizens.shape[0]):
             codes[j] = lookups[r, (np.int64(values[citizens[j]]) >> a) & mask]
     else:  # segments: the last start at or below the citizen
+        last, first, stop = np.int64(0), np.int64(1), np.int64(0)
         for j in range(citizens.shape[0]):
             x = np.int64(citizens[j])
-            lo, hi = 0, a
-            while lo < hi:
-                mid = (lo + hi) // 2
-                if starts[r, mid] <= x:
-                    lo = mid + 1
-                else:
-                    hi = mid
-            codes[j] = segment_codes[r, lo - 1]
+            if not first <= x < stop:  # not in the last segment found (citizens mostly sorted)
+                lo, hi = 0, a
+                while lo < hi:
+                    mid = (lo + hi) // 2
+                    if starts[r, mid] <= x:
+                        lo = mid + 1
+                    else:
+                        hi = mid
+                last = lo - 1
+                first = starts[r, last]
+                stop = starts[r, lo] if lo < a else np.iinfo(np.int64).max
+            codes[j] = segment_codes[r, last]
     for j in range(citizens.shape[0]):
         if codes[j] < 0 or codes[j] >= labels:
             raise ValueError("a trait code beyond its labels")
