@@ -82,3 +82,23 @@ def test_every_groups_mean_and_gini_equal_the_one_histogram_formulas():
     hist.hist = counts[:3]
     with np.errstate(invalid="ignore"):
         np.testing.assert_array_equal(hist.means(), (counts[:3] @ values) / counts[:3].sum(1))
+
+
+def test_grade_shares_of_every_group_are_the_bands_counted_plainly():
+    """Each group's share in each grade band [bound_i, bound_{i-1}), the last band open, bounds
+    above the top or below the bottom included: the plain count divided by the group's size."""
+    rng = np.random.default_rng(8)
+    groups = Groups.build({"sex": ColumnTrait(["f", "m"], np.array([0, 1, 1, 0], np.uint8))})
+    hist = ScoreHistogram(groups, 350, 950, np.full(4, 700, np.int16))
+    hist.hist = rng.integers(0, 5, (3, 601)) * (rng.random((3, 601)) < 0.2)
+    hist.hist[2] = 0
+    scores = np.arange(350, 951)
+    for bounds in ([700, 650, 600, 550, 350], [990, 800, 100]):
+        got = hist.shares_at_or_above(bounds)
+        for g in range(3):
+            n = hist.hist[g].sum()
+            edges = [np.inf, *bounds[:-1], -np.inf]
+            for i in range(len(bounds)):
+                inside = (scores >= edges[i + 1]) & (scores < edges[i])
+                want = hist.hist[g][inside].sum() / n if n else np.nan
+                assert got[g, i] == want or (np.isnan(want) and np.isnan(got[g, i]))

@@ -68,6 +68,8 @@ class Groups:
     def count(self, citizens: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
         """How many of the given citizens (or weight) fall in each group: one count per trait,
         each bin summed in the citizens' order."""
+        if citizens.shape[0] == 0:  # most days, for most flows: no work at all
+            return np.zeros(self.size, np.int64 if weights is None else np.float64)
         fused = self._fused()
         if fused is not None and citizens.shape[0] > FUSED_FROM:
             columns, plan, lookups, starts, segment_codes, offsets = fused
@@ -306,20 +308,27 @@ class ScoreHistogram:
 
     def shares_at_or_above(self, bounds: list[int]) -> np.ndarray:
         """Per group, the share of citizens in each band [bound_i, bound_{i-1}); last band open."""
-        n = self.hist.sum(axis=1).astype(np.float64)
-        tail = np.cumsum(self.hist[:, ::-1], axis=1)[:, ::-1]  # citizens at or above each value
-        above = [
-            tail[:, b - self.low] if b - self.low < tail.shape[1] else np.zeros(len(n))
-            for b in (max(b, self.low) for b in bounds)
-        ]
-        counts = []
-        prev = np.zeros(len(n))
-        for i, a in enumerate(above):
-            band = (n if i == len(above) - 1 else a) - prev
-            counts.append(band)
-            prev = prev + band
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.stack([np.where(n > 0, c / n, np.nan) for c in counts], axis=1)
+        nbins = self.hist.shape[1]
+        at = np.array([max(b, self.low) - self.low for b in bounds], np.int64)
+        return _band_shares(self.hist, np.where(at < nbins, at, -1))
+
+
+@njit(cache=True)
+def _band_shares(hist, at):
+    """Share of each row's citizens in each band: at or above bin at[i] (none when -1) and below
+    the band before; the last band takes the rest. Integer counts, one division per band."""
+    out = np.empty((hist.shape[0], at.shape[0]), np.float64)
+    tail = np.empty(hist.shape[1] + 1, np.int64)  # citizens at or above each bin
+    for g in range(hist.shape[0]):
+        tail[hist.shape[1]] = 0
+        for b in range(hist.shape[1] - 1, -1, -1):
+            tail[b] = tail[b + 1] + hist[g, b]
+        n, prev = tail[0], 0
+        for i in range(at.shape[0]):
+            above = n if i == at.shape[0] - 1 else (tail[at[i]] if at[i] >= 0 else 0)
+            out[g, i] = (above - prev) / n if n > 0 else np.nan
+            prev = above
+    return out
 
 
 @njit(cache=True)
