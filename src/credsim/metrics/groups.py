@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from credsim.engine.traits import ColumnTrait, SegmentTrait, Trait
 
@@ -21,9 +21,6 @@ CHUNK = 1 << 20
 FUSED_FROM = 0
 """Counts and indices of more citizens than this take one compiled pass over them (the same
 numbers)."""
-COUNT_CHUNK = 1 << 14
-PARALLEL_FROM = 1 << 15
-"""Counts of at least this many citizens run a chunk per thread (the same integer sums)."""
 
 
 @dataclass
@@ -75,8 +72,7 @@ class Groups:
             columns, plan, lookups, starts, segment_codes, offsets = fused
             c = np.ascontiguousarray(citizens)
             if weights is None:
-                kernel = _count_par if c.shape[0] >= PARALLEL_FROM else _count_one
-                out = kernel(c, columns, plan, lookups, starts, segment_codes, offsets, self.size)
+                out = _count(c, columns, plan, lookups, starts, segment_codes, offsets, self.size)
             else:
                 out = np.zeros(self.size, np.float64)
                 _weigh_fused(
@@ -190,28 +186,19 @@ def _codes_into(r, citizens, columns, plan, lookups, starts, segment_codes, code
             raise ValueError("a trait code beyond its labels")
 
 
-def _count_py(citizens, columns, plan, lookups, starts, segment_codes, offsets, size):
-    """Citizens in each group, a chunk of `COUNT_CHUNK` at a time (chunks in parallel in
-    `_count_par`): integer counts, so the same for any number of threads."""
-    n = citizens.shape[0]
-    chunks = (n + COUNT_CHUNK - 1) // COUNT_CHUNK
-    part = np.zeros((chunks, size), np.int64)
-    for k in prange(chunks):
-        c = citizens[k * COUNT_CHUNK : min((k + 1) * COUNT_CHUNK, n)]
-        codes = np.empty(c.shape[0], np.int64)
-        for r in range(plan.shape[0]):
-            _codes_into(r, c, columns, plan, lookups, starts, segment_codes, codes)
-            for j in range(c.shape[0]):
-                part[k, offsets[r] + codes[j]] += 1
+@njit(cache=True)
+def _count(citizens, columns, plan, lookups, starts, segment_codes, offsets, size):
+    """Citizens in each group: one pass per trait. Serial on purpose: a day makes many counts,
+    and a parallel region per count waits on a busy core whenever the machine has other work
+    (a sweep's other runs), which costs far more than it gains."""
     out = np.zeros(size, np.int64)
-    out[0] = n
-    for k in range(chunks):
-        out += part[k]
+    out[0] = citizens.shape[0]
+    codes = np.empty(citizens.shape[0], np.int64)
+    for r in range(plan.shape[0]):
+        _codes_into(r, citizens, columns, plan, lookups, starts, segment_codes, codes)
+        for j in range(citizens.shape[0]):
+            out[offsets[r] + codes[j]] += 1
     return out
-
-
-_count_par = njit(parallel=True, cache=True)(_count_py)
-_count_one = njit(cache=True)(_count_py)
 
 
 @njit(cache=True)
