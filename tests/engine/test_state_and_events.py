@@ -59,6 +59,41 @@ def test_a_closed_batch_takes_no_more_rows():
         day.acts.add(act_id=0, day=0, actor=np.array([1]), kind=0)
 
 
+def test_a_field_of_one_value_costs_no_bytes_per_row_and_reads_the_same():
+    day = Day(4)
+    rows = 5000  # long enough to be checked for one repeated value
+    who = np.arange(rows)
+    day.score_changes.add(
+        day=4,
+        citizen=who,
+        policy=1,
+        delta=who % 3,
+        score=who % 7,
+        record_id=np.full(rows, -1),
+        rule=np.full(rows, 3),
+    )
+    day.score_changes.add(day=4, citizen=who[:2], policy=2, delta=1, score=2, record_id=7, rule=3)
+    day.score_changes.freeze()
+    sc = day.score_changes
+    assert sc["day"].strides == (0,) and sc["rule"].strides == (0,)  # one value on every row
+    assert sc["day"].shape[0] == rows + 2 and (sc["day"] == 4).all()
+    assert sc["record_id"].tolist() == [-1] * rows + [7, 7]  # two values: joined as before
+    assert sc["policy"].dtype == np.uint8 and sc["policy"][rows:].tolist() == [2, 2]
+    assert not sc["day"].flags.writeable
+
+
+def test_a_day_kept_past_its_end_holds_only_the_tables_named():
+    day = Day(2)
+    day.sanctions.add(day=2, citizen=np.array([1, 5]), consequence=0, action=1, record_id=-1)
+    day.acts.add(day=2, actor=np.array([3]), kind=1)
+    for batch in day.batches().values():
+        batch.freeze()
+    kept = day.kept("sanctions", "records")
+    assert kept.day == 2 and kept.sanctions is day.sanctions
+    assert kept.sanctions["citizen"].tolist() == [1, 5]
+    assert len(kept.acts) == 0 and kept.acts.closed and kept.acts["actor"].dtype == np.int32
+
+
 def test_calendar_returns_rows_on_their_day_in_push_order():
     cal = Calendar({"who": "int32"})
     cal.push(np.array([3, 1, 3]), who=np.array([10, 11, 12]))

@@ -22,7 +22,8 @@ __all__ = ["ButFor"]
 
 @dataclass
 class ButFor:
-    """What metrics may read of the counterfactual: its world and the day it just stepped."""
+    """What metrics may read of the counterfactual: its world and the day it just stepped (its
+    sanctions and records; its acts, score changes and notices are let go when it ends)."""
 
     world: World
     day: Day | None = None

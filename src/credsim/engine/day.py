@@ -31,6 +31,19 @@ class Day:
     def batches(self) -> dict[str, Batch]:
         return {t: getattr(self, t) for t in TABLES}
 
+    def kept(self, *tables: str) -> Day:
+        """This day with only `tables` kept, the others closed and empty: what is held of a day
+        past its end (the counterfactual's, for the metrics) then costs only what is read."""
+        out = Day(self.day)
+        for table, fields in TABLES.items():
+            if table in tables:
+                setattr(out, table, getattr(self, table))
+            else:
+                empty = {name: np.empty(0, dtype) for name, dtype in fields.items()}
+                setattr(out, table, Batch.of(table, empty))
+        out.deaths, out.births = self.deaths, self.births
+        return out
+
     def public(self) -> PublicDay:
         """What a record-only part may see of this day."""
         return PublicDay(self)

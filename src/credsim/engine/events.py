@@ -1,9 +1,11 @@
 """The event log: acts, records, score changes and sanctions in columnar batches, to Parquet.
 
 A day's events live in `Batch`es (lists of NumPy chunks per field, concatenated once when the phase
-ends). Finished days pile up in the `EventLog` and are written as one Parquet file per table and
-day range, so memory stays bounded however long the run. Codes (act kinds, rules, sources) are
-written as dictionary-encoded strings, so pandas and DuckDB show names.
+ends; a field that holds one value on every row, such as the day, stays that value broadcast, a
+read-only view without bytes per row). Finished days pile up in the `EventLog` and are written as
+one Parquet file per table and day range, so memory stays bounded however long the run. Codes
+(act kinds, rules, sources) are written as dictionary-encoded strings, so pandas and DuckDB show
+names.
 """
 
 from __future__ import annotations
@@ -126,8 +128,7 @@ class Batch:
             raise ValueError(f"{self.table}: missing {sorted(missing)}, unknown {sorted(extra)}")
         length = max((np.size(v) for v in columns.values() if np.ndim(v) > 0), default=0)
         for name, dtype in self.fields.items():
-            value = columns[name]
-            arr = np.full(length, value, dtype) if np.ndim(value) == 0 else np.asarray(value, dtype)
+            arr = _rows(columns[name], dtype, length)
             if arr.shape[0] != length:
                 raise ValueError(f"{self.table}.{name}: {arr.shape[0]} rows, expected {length}")
             self._chunks[name].append(arr)
@@ -136,8 +137,7 @@ class Batch:
         """Close the batch: later phases may read it, none may add to it."""
         if self._frozen is None:
             self._frozen = {
-                name: (np.concatenate(chunks) if chunks else np.empty(0, self.fields[name]))
-                for name, chunks in self._chunks.items()
+                name: _joined(chunks, self.fields[name]) for name, chunks in self._chunks.items()
             }
             self._chunks = {}
 
@@ -185,6 +185,37 @@ class Batch:
         self.freeze()
         assert self._frozen is not None
         return self._frozen
+
+
+CONSTANT_ROWS = 4096
+"""Arrays of at least this many rows are checked for being one value repeated (cheaper to
+check than to store: a day's score changes without a record all name record -1)."""
+
+
+def _constant(arr: np.ndarray) -> bool:
+    """Whether `arr` is one value broadcast over its rows (stored without bytes per row)."""
+    return arr.shape[0] > 0 and arr.strides == (0,)
+
+
+def _rows(value: np.ndarray | int, dtype: str, length: int) -> np.ndarray:
+    """One field's rows as a batch holds them: a scalar, or a long array of one value repeated,
+    as that value broadcast over the rows (a read-only view, no bytes per row); else the array."""
+    if np.ndim(value) == 0:
+        return np.broadcast_to(np.full(1, value, dtype), length)
+    arr = np.asarray(value, dtype)
+    rows = arr.shape[0]
+    if rows >= CONSTANT_ROWS and arr[0] == arr[-1] and (arr == arr[0]).all():
+        return np.broadcast_to(arr[:1].copy(), rows)
+    return arr
+
+
+def _joined(chunks: list[np.ndarray], dtype: str) -> np.ndarray:
+    """A field's chunks as one array: still a broadcast value if every chunk holds the same one
+    (so a constant field costs no bytes per row until something copies it)."""
+    filled = [c for c in chunks if c.shape[0]]
+    if filled and all(_constant(c) and c[0] == filled[0][0] for c in filled):
+        return np.broadcast_to(filled[0][:1], sum(c.shape[0] for c in filled))
+    return np.concatenate(chunks) if chunks else np.empty(0, dtype)
 
 
 class EventLog:

@@ -235,7 +235,8 @@ class Simulation:
         """One day: act -> observe -> score -> respond -> measure."""
         clock = self._clock
         if self.twin is not None and self._but_for is not None:
-            self._but_for.day = self.twin.step(day)
+            # Metrics read the counterfactual's sanctions and the records they name, nothing else.
+            self._but_for.day = self.twin.step(day).kept("sanctions", "records")
             clock("but_for")
         for plugin, on in self.switches.get(day, ()):
             plugin.active = on

@@ -187,9 +187,13 @@ def _kind_of(record_id: np.ndarray, ids: np.ndarray, kinds: np.ndarray) -> np.nd
     out = np.full(record_id.shape[0], -1, np.int16)
     if ids.shape[0] == 0 or record_id.shape[0] == 0:
         return out
-    at = np.minimum(np.searchsorted(ids, record_id), ids.shape[0] - 1)
-    found = ids[at] == record_id
-    out[found] = kinds[at[found]]
+    # Only rows that name a record are looked up: a friends' term moving names none, and on
+    # its day it tells most citizens.
+    named = np.flatnonzero(record_id >= 0)
+    wanted = record_id[named]
+    at = np.minimum(np.searchsorted(ids, wanted), ids.shape[0] - 1)
+    found = ids[at] == wanted
+    out[named[found]] = kinds[at[found]]
     return out
 
 
