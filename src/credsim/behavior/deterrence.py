@@ -111,6 +111,11 @@ class DeterrenceParams(PluginParams):
         return self
 
 
+NOTICE_ROWS = 1 << 20
+"""Notices read at a time: on the day a friends' term moves, most citizens are told of a score
+change, and the masks and severities of every notice at once took about 40 bytes a notice."""
+
+
 class Deterrence(Behavior):
     """Sanctions a citizen was shown lower their propensity to repeat what they punished."""
 
@@ -200,7 +205,18 @@ class Deterrence(Behavior):
         )
 
     def lesson_rows(self, told: dict[str, np.ndarray]) -> tuple[np.ndarray, ...]:
-        """(citizen, families as a bit mask, severity) of each lesson in a day's notices."""
+        """(citizen, families as a bit mask, severity) of each lesson in a day's notices, read
+        `NOTICE_ROWS` notices at a time."""
+        rows = told["citizen"].shape[0]
+        if rows <= NOTICE_ROWS:
+            return self._lesson_rows(told)
+        parts = [
+            self._lesson_rows({k: v[lo : lo + NOTICE_ROWS] for k, v in told.items()})
+            for lo in range(0, rows, NOTICE_ROWS)
+        ]
+        return tuple(np.concatenate(columns) for columns in zip(*parts, strict=True))
+
+    def _lesson_rows(self, told: dict[str, np.ndarray]) -> tuple[np.ndarray, ...]:
         code = self.world.notices.code
         by_record, by_list, per_grade = self.lessons or self._tables()
         s = self.params.severity

@@ -160,16 +160,16 @@ class SelfCensorship(Behavior):
         if not told or not told["citizen"].shape[0]:
             return np.empty(0, np.int64), np.empty(0)
         code = notices.code
-        for_post = self._record_kinds(told) == self.flagged
-        kind, value = told["notice"], told["value"].astype(np.float64)
+        # Only notices about a flagged post teach anything: the rest are left unread.
+        rows = np.flatnonzero(self._record_kinds(told) == self.flagged)
+        kind, value = told["notice"][rows], told["value"][rows].astype(np.float64)
         points = np.where(kind == code["points"], -value, float(FULL))
         sanctions = [code[k] for k in SANCTIONS]
         adverse = (kind == code["points"]) & (value < 0)
         adverse |= np.isin(kind, [code["grade_down"], *sanctions])
-        adverse &= for_post
         if not adverse.any():
             return np.empty(0, np.int64), np.empty(0)
-        who = told["citizen"][adverse].astype(np.int64)
+        who = told["citizen"][rows[adverse]].astype(np.int64)
         scale = self.params.penalty_scale
         # A grade drop or a sanction says only that it cost much: the full scale at least.
         points = np.where(kind[adverse] == code["points"], points[adverse], max(scale, 1.0))
@@ -183,11 +183,12 @@ class SelfCensorship(Behavior):
     def _record_kinds(self, told: dict) -> np.ndarray:
         """The kind of record each notice was for: the notice says so where the engine names it;
         otherwise the record it names among yesterday's (a notice is the citizen being shown it)."""
-        kinds = np.full(told["citizen"].shape[0], -1, np.int64)
+        kinds = np.full(told["citizen"].shape[0], -1, np.int16)
         if "record_kind" in told:
-            kinds = told["record_kind"].astype(np.int64)
+            kinds = told["record_kind"].astype(np.int16)  # a copy: the lookup below fills it
         records = self.world.yesterday_records
-        missing = (kinds < 0) & (told["record_id"] >= 0)
+        missing = kinds < 0
+        missing &= told["record_id"] >= 0
         if missing.any() and records and records["record_id"].shape[0]:
             ids, rkind = records["record_id"], records["kind"]
             order = np.argsort(ids, kind="stable")

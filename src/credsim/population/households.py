@@ -171,11 +171,38 @@ def parents_of(citizens: np.ndarray, household: np.ndarray, traits: np.ndarray) 
 
 def household_members(household: np.ndarray, citizens: np.ndarray) -> tuple[np.ndarray, ...]:
     """(citizen, other member) pairs of the citizens' households, from the household byte
-    (position in the low 4 bits, size in the high 4 bits)."""
-    code = household[citizens].astype(np.int64)
-    first, size = citizens - (code & 15), code >> 4
-    owner = np.repeat(citizens, size)
-    offset = np.arange(owner.shape[0]) - np.repeat(np.cumsum(size) - size, size)
-    member = np.repeat(first, size) + offset
-    other = member != owner
-    return owner[other], member[other]
+    (position in the low 4 bits, size in the high 4 bits): the citizen in `citizens`' dtype, the
+    member as int64. Counted, then written, so that only the pairs take memory (on the day a
+    friends' term moves, the households of every low scorer)."""
+    citizens = np.asarray(citizens)
+    pairs = _count_pairs(household, citizens)
+    owner = np.empty(pairs, citizens.dtype)
+    member = np.empty(pairs, np.int64)
+    _write_pairs(household, citizens, owner, member)
+    return owner, member
+
+
+@njit(cache=True)
+def _count_pairs(household: np.ndarray, citizens: np.ndarray) -> int:
+    pairs = 0
+    for i in range(citizens.shape[0]):
+        c = np.int64(citizens[i])
+        code = np.int64(household[c])
+        first = c - (code & 15)
+        for m in range(first, first + (code >> 4)):
+            pairs += m != c
+    return pairs
+
+
+@njit(cache=True)
+def _write_pairs(household, citizens, owner, member) -> None:
+    k = 0
+    for i in range(citizens.shape[0]):
+        c = np.int64(citizens[i])
+        code = np.int64(household[c])
+        first = c - (code & 15)
+        for m in range(first, first + (code >> 4)):
+            if m != c:
+                owner[k] = citizens[i]
+                member[k] = m
+                k += 1
