@@ -102,3 +102,29 @@ def test_grade_shares_of_every_group_are_the_bands_counted_plainly():
                 inside = (scores >= edges[i + 1]) & (scores < edges[i])
                 want = hist.hist[g][inside].sum() / n if n else np.nan
                 assert got[g, i] == want or (np.isnan(want) and np.isnan(got[g, i]))
+
+
+def test_moving_scores_gives_the_histogram_a_fresh_count_gives(monkeypatch):
+    """Score changes moved into every group's histogram (traits found as it goes) leave the same
+    histogram as counting the new scores afresh, and as moving them through the plain index."""
+    from credsim.metrics import groups as module
+    from credsim.runner import build_simulation
+    from credsim.scenario import load_scenario
+
+    sim = build_simulation(load_scenario("default", population=20_000, days=2, seed=3))
+    sim.initialise()
+    groups = Groups.build(sim.world.traits)
+    rng = np.random.default_rng(9)
+    score = rng.integers(350, 951, 20_000).astype(np.int16)
+    fused, plain = (ScoreHistogram(groups, 350, 950, score) for _ in range(2))
+    for _ in range(3):
+        who = np.sort(rng.choice(20_000, 5_000, replace=False))
+        new = rng.integers(350, 951, who.shape[0]).astype(np.int64)
+        old = score[who].astype(np.int64)
+        fused.move(who, old, new)
+        monkeypatch.setattr(module, "FUSED_FROM", 10**12)
+        plain.move(who, old, new)
+        monkeypatch.setattr(module, "FUSED_FROM", 0)
+        score[who] = new
+    np.testing.assert_array_equal(fused.hist, ScoreHistogram(groups, 350, 950, score).hist)
+    np.testing.assert_array_equal(plain.hist, fused.hist)

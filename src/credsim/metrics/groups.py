@@ -232,6 +232,24 @@ def _move(hist, groups, old_bin, new_bin):
 
 
 @njit(cache=True)
+def _move_fused(
+    hist, citizens, old_bin, new_bin, columns, plan, lookups, starts, segment_codes, offsets
+):
+    """`_move` with each trait's groups found as it goes (no index of every citizen's groups):
+    integer counts, so the same histogram."""
+    for j in range(citizens.shape[0]):
+        hist[0, old_bin[j]] -= 1
+        hist[0, new_bin[j]] += 1
+    codes = np.empty(citizens.shape[0], np.int64)
+    for r in range(plan.shape[0]):
+        _codes_into(r, citizens, columns, plan, lookups, starts, segment_codes, codes)
+        for j in range(citizens.shape[0]):
+            g = offsets[r] + codes[j]
+            hist[g, old_bin[j]] -= 1
+            hist[g, new_bin[j]] += 1
+
+
+@njit(cache=True)
 def _shift(hist, groups, bins, sign):
     for j in range(bins.shape[0]):
         for r in range(groups.shape[0]):
@@ -277,8 +295,14 @@ class ScoreHistogram:
 
     def move(self, citizens: np.ndarray, old: np.ndarray, new: np.ndarray) -> None:
         """Citizens whose score went from `old` to `new`, in order."""
-        if citizens.shape[0]:
+        if not citizens.shape[0]:
+            return
+        fused = self.groups._fused()
+        if fused is None or citizens.shape[0] <= FUSED_FROM:
             _move(self.hist, self.groups.index(citizens), old - self.low, new - self.low)
+            return
+        c = np.ascontiguousarray(citizens)
+        _move_fused(self.hist, c, old - self.low, new - self.low, *fused)
 
     def shift(self, citizens: np.ndarray, scores: np.ndarray, sign: int) -> None:
         """Add (sign +1) or remove (-1) citizens at their scores."""
