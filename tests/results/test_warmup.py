@@ -31,6 +31,25 @@ def test_a_run_from_an_empty_list_needs_no_warm_up_and_a_scenario_can_set_one():
     assert "warmup_days" not in _resolved("default")  # not set: derived, and not written
 
 
+def test_the_national_window_reads_april_2018_to_march_2019_of_the_roll_out():
+    """national-window is the roll-out (from an empty list in October 2013, no invented
+    history) whose warm-up ends on 1 April 2018, so every yearly figure reads the 365 days up
+    to 31 March 2019, the date of the published stock."""
+    from datetime import date, timedelta
+
+    window = load_scenario("national-window")
+    resolved = window.to_dict()
+    model = window.model
+    first = date.fromisoformat(str(resolved["start"]))
+    assert first == date(2013, 10, 1) and resolved["behavior"]["citizens"]["history_days"] == 0
+    warmup = warmup_days(resolved)["days"]
+    assert first + timedelta(days=warmup) == date(2018, 4, 1)
+    assert first + timedelta(days=model.days - 1) == date(2019, 3, 31)
+    assert model.days - warmup == 365
+    metrics = resolved["metrics"]
+    assert metrics["calibration"].get("enabled", True) and "plausibility" in metrics
+
+
 def test_flows_split_at_the_warm_up_and_add_up_to_the_run(outputs_run):
     summary, ts = outputs_run.summary, outputs_run.timeseries
     warmup, after = summary["warmup"], summary["after_warmup"]
