@@ -336,13 +336,13 @@ def test_shown_friend_pairs_are_friend_pairs_tested_afterwards(n, shares):
     who = np.sort(rng.choice(n, n // 5, replace=False)).astype(np.int64)
     kin = (who + rng.integers(-2, 3, who.shape[0])).clip(0, n - 1)
     shown_to, motive_of = Stream(6, "shown"), Stream(6, "motive")
-    shown, motive = (shown_to.key, shares[0]), (motive_of.key, shares[1])
+    shown, motive = (shown_to.key, shares[0], 7), (motive_of.key, shares[1], 9)
     for holders in (who, kin):
         at, friend = g.friend_pairs(who)
         holder = holders[at]
         keep = friend != holder
-        keep &= pair_draws(shown_to.key, 0, holder, friend) < shares[0]
-        keep &= motive_of.uniform(0, friend) < shares[1]
+        keep &= pair_draws(shown_to.key, 7, holder, friend) < shares[0]
+        keep &= motive_of.uniform(9, friend) < shares[1]
         got_at, got_friend = g.shown_friend_pairs(who, holders, shown, motive)
         assert got_at.shape[0] > 0
         np.testing.assert_array_equal(got_at, at[keep])

@@ -204,11 +204,14 @@ class Naming(Consequence):
         at, friend = np.empty(0, np.int64), np.empty(0, np.int64)
         graph = self.world.graph
         if p.friends > 0 and graph is not None:
+            # The friends who saw it, found as each named citizen's friends are.
             order = np.argsort(who, kind="stable")
-            pos, friend = graph.friend_pairs(who[order])
+            shown = (streams["friends"].key, p.friends, day)
+            pos, friend = graph.shown_friend_pairs(who[order], who[order], shown, (0, 1.0))
             at = order[pos]
-            sees = self._sees(streams["friends"], day, who[at], friend, p.friends)
-            at, friend = at[sees], friend[sees]
+            if self.world.alive is not None and friend.shape[0]:
+                living = self.world.alive(friend)
+                at, friend = at[living], friend[living]
             seen[0] = np.bincount(at, minlength=who.shape[0])
         if p.work > 0 and graph is not None:
             seen[1] = self._coworkers(streams["work"], day, who, p.work)

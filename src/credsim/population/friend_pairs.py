@@ -43,18 +43,21 @@ def _runs(citizens, segments, block_size):
 
 
 @njit(inline="always", cache=True)
-def _keep_shown(slots, at, count, holder, shown_key, shown_share, motive_key, motive_share):
+def _keep_shown(slots, at, count, holder, shown, motive):
     """Keep, in order, the friends in slots[at:at+count] who are not `holder`, whom `holder` has
-    shown their score (a pair draw below `shown_share`) and who have the motive (a draw per
-    friend below `motive_share`); returns how many are kept. Shares of 1 draw nothing."""
+    shown their score (a pair draw below the share) and who have the motive (a draw per friend
+    below the share); returns how many are kept. `shown` and `motive` are (key, share, day);
+    shares of 1 draw nothing."""
+    shown_key, shown_share, shown_day = shown
+    motive_key, motive_share, motive_day = motive
     m = at
     for k in range(at, at + count):
         y = slots[k]
         if y == holder:
             continue
-        if shown_share < 1.0 and not pair_uniform(shown_key, 0, holder, y) < shown_share:
+        if shown_share < 1.0 and not pair_uniform(shown_key, shown_day, holder, y) < shown_share:
             continue
-        if motive_share < 1.0 and not draw_uniform(motive_key, 0, y) < motive_share:
+        if motive_share < 1.0 and not draw_uniform(motive_key, motive_day, y) < motive_share:
             continue
         slots[m] = y
         m += 1
@@ -62,9 +65,8 @@ def _keep_shown(slots, at, count, holder, shown_key, shown_share, motive_key, mo
 
 
 def _pairs_py(
-    citizens, holders, shown_key, shown_share, motive_key, motive_share, age, segments,
-    block_size, key_order, homophily, key_ring, ring_t, key_cross, cross_t, perm_a, perm_step,
-    perm_b,
+    citizens, holders, shown, motive, age, segments, block_size, key_order, homophily, key_ring,
+    ring_t, key_cross, cross_t, perm_a, perm_step, perm_b,
 ):  # fmt: skip
     """(position of the citizen in `citizens`, friend) for every friend of each given citizen, in
     the citizens' order, kept by `_keep_shown` when `holders` (one per citizen) is not empty;
@@ -90,10 +92,7 @@ def _pairs_py(
                 kept, partner,
             )  # fmt: skip
             if holders.shape[0]:
-                count = _keep_shown(
-                    slots, i * most, count, holders[i], shown_key, shown_share, motive_key,
-                    motive_share,
-                )  # fmt: skip
+                count = _keep_shown(slots, i * most, count, holders[i], shown, motive)
             found[i + 1] = count
     for i in range(n):
         found[i + 1] += found[i]
@@ -109,29 +108,28 @@ def _pairs_py(
 _pairs_par = njit(parallel=True, cache=True)(_pairs_py)
 _pairs_one = njit(cache=True)(_pairs_py)
 _NO_HOLDERS = np.empty(0, np.int64)
+_NO_TEST = (np.uint64(0), 1.0, np.int64(0))
 
 
 def friend_pairs(citizens, age, segments, block_size, *tables):
     """(position of the citizen in `citizens`, friend) for every friend of each given citizen;
     `tables` are the friendship layer's keys and tables (`SocialGraph._friend_tables`)."""
     kernel = _pairs_par if citizens.shape[0] >= PARALLEL_FROM else _pairs_one
-    key = np.uint64(0)
-    return kernel(citizens, _NO_HOLDERS, key, 1.0, key, 1.0, age, segments, block_size, *tables)
+    return kernel(citizens, _NO_HOLDERS, _NO_TEST, _NO_TEST, age, segments, block_size, *tables)
 
 
-def shown_friend_pairs(
-    citizens, holders, shown_key, shown_share, motive_key, motive_share, age, segments,
-    block_size, *tables,
-):  # fmt: skip
+def shown_friend_pairs(citizens, holders, shown, motive, age, segments, block_size, *tables):
     """`friend_pairs`, keeping only the pairs whose friend is not holders[i] (the citizen whose
-    score is weighed), was shown that score (`pair_draws(shown_key, 0, holder, friend) <
-    shown_share`) and has the motive (`Stream.uniform(0, friend) < motive_share` of the stream
-    `motive_key`)."""
+    score or name is shown), was shown it (`pair_draws(key, day, holder, friend) < share` for
+    `shown` = (key, share, day)) and has the motive (`Stream.uniform(day, friend) < share` of
+    the stream key in `motive` = (key, share, day))."""
     kernel = _pairs_par if citizens.shape[0] >= PARALLEL_FROM else _pairs_one
     holders = np.ascontiguousarray(holders, np.int64)
     if holders.shape[0] != citizens.shape[0]:
         raise ValueError("one holder per citizen")
-    return kernel(
-        citizens, holders, np.uint64(shown_key), float(shown_share), np.uint64(motive_key),
-        float(motive_share), age, segments, block_size, *tables,
-    )  # fmt: skip
+    shown, motive = (_test(*shown), _test(*motive))
+    return kernel(citizens, holders, shown, motive, age, segments, block_size, *tables)
+
+
+def _test(key, share: float, day: int = 0) -> tuple:
+    return (np.uint64(key), float(share), np.int64(day))

@@ -312,22 +312,19 @@ class SocialGraph:
         )
 
     def shown_friend_pairs(
-        self,
-        citizens: np.ndarray,
-        holders: np.ndarray,
-        shown: tuple[np.uint64, float],
-        motive: tuple[np.uint64, float],
+        self, citizens: np.ndarray, holders: np.ndarray, shown: tuple, motive: tuple
     ) -> tuple[np.ndarray, np.ndarray]:
-        """`friend_pairs`, keeping only the pairs whose friend is not `holders[i]`, has been shown
-        holders[i]'s score (a pair draw of the stream key `shown[0]` on day 0 below `shown[1]`)
-        and has the motive (a draw of the stream `motive[0]` per friend on day 0 below
-        `motive[1]`): the same pairs, in order, as testing `friend_pairs`' output afterwards."""
+        """`friend_pairs`, keeping only the pairs whose friend is not `holders[i]`, was shown
+        what holders[i] shows (a pair draw of the stream key `shown[0]` on day `shown[2]`, 0 if
+        not given, below the share `shown[1]`) and has the motive (a draw of the stream key
+        `motive[0]` per friend below `motive[1]`): the same pairs, in order, as testing
+        `friend_pairs`' output afterwards."""
         citizens = np.asarray(citizens, np.int64)
         if citizens.shape[0] and (citizens.min() < 0 or citizens.max() >= self.n):
             raise ValueError(f"citizens must be in [0, {self.n})")
         fp = self.params.friends
         return pairs.shown_friend_pairs(
-            citizens, holders, *shown, *motive, self.age, self.segments, fp.block_size,
+            citizens, holders, shown, motive, self.age, self.segments, fp.block_size,
             *self._friend_tables(),
         )  # fmt: skip
 
