@@ -21,6 +21,7 @@ import numpy as np
 from credsim.engine import Day, Metric, PluginParams, World
 from credsim.engine.merge import added
 from credsim.metrics.groups import Groups
+from credsim.metrics.record_blocks import RecordBlocks
 
 __all__ = ["SEEN", "SecretFileMetrics", "notice_reach"]
 
@@ -30,7 +31,6 @@ SEEN = frozenset(
     {"warned", "listed", "delisted", "refused", "account_closed", "detained", "stopped"}
 )
 """Notice kinds that name their record to the citizen (besides itemised points)."""
-CHUNK = 1 << 16
 
 
 def notice_reach(
@@ -68,27 +68,31 @@ class SecretFileMetrics(Metric):
         self.opacity = {name: info.opacity for name, info in world.scores.items()}
         self.base = -1
         self.size = 0
-        self.reach = np.zeros(CHUNK, np.uint8)
-        self.held = np.zeros(CHUNK, np.uint16)  # bit i: moved a score under policy i
-        self.kind = np.zeros(CHUNK, np.uint8)
-        self.who = np.full(CHUNK, -1, np.int32)
+        self.file = RecordBlocks(
+            {
+                "reach": ("uint8", 0),
+                "held": ("uint16", 0),  # bit i: moved a score under policy i
+                "kind": ("uint8", 0),
+                "who": ("int32", -1),
+            }
+        )
+        self.policy_bit: np.ndarray | None = None
         self.listed: dict[str, list[np.ndarray]] = {}
         self.listed_action = world.codes.code("action", "listed")
+
+    def _policy_bits(self) -> np.ndarray:
+        """The `held` bit of each policy code (0 beyond the first 16 policies)."""
+        if self.policy_bit is None:
+            codes = self.world.codes
+            self.policy_bit = np.zeros(max(len(codes.names("policy")), 1), np.uint16)
+            for i, name in enumerate(self.policies[:16]):
+                self.policy_bit[codes.code("policy", name)] = 1 << i
+        return self.policy_bit
 
     def _at(self, record_ids: np.ndarray) -> np.ndarray:
         """Positions of records this process holds (-1 for any other)."""
         at = record_ids.astype(np.int64) - self.base
         return np.where((at >= 0) & (at < self.size) & (record_ids >= 0), at, -1)
-
-    def _grow(self, size: int) -> None:
-        if size <= self.reach.shape[0]:
-            return
-        room = max(size, 2 * self.reach.shape[0])
-        for name, fill in (("reach", 0), ("held", 0), ("kind", 0), ("who", -1)):
-            old = getattr(self, name)
-            new = np.full(room, fill, old.dtype)
-            new[: old.shape[0]] = old
-            setattr(self, name, new)
 
     def measure(self, day: Day) -> None:
         records = day.records
@@ -97,17 +101,16 @@ class SecretFileMetrics(Metric):
             if self.base < 0:
                 self.base = int(ids[0])
             end = int(ids[-1]) - self.base + 1
-            self._grow(end)
-            at = ids - self.base
-            self.kind[at] = records["kind"]
-            self.who[at] = records["attributed_to"]
+            self.file.grow(end)
+            at = ids.astype(np.int64) - self.base
+            self.file.put("kind", at, records["kind"])
+            self.file.put("who", at, records["attributed_to"])
             self.size = max(self.size, end)
         sc = day.score_changes
         at = self._at(sc["record_id"])
-        for i, name in enumerate(self.policies[:16]):
-            code = self.world.codes.code("policy", name)
-            mine = at[(sc["policy"] == code) & (at >= 0)]
-            self.held[mine] |= np.uint16(1 << i)
+        bits = self._policy_bits()[sc["policy"]]
+        mine = (at >= 0) & (bits > 0)
+        self.file.or_at("held", at[mine], bits[mine])
         notices = day.notices
         at = self._at(notices["record_id"])
         by_kind, by_policy = notice_reach(
@@ -117,7 +120,7 @@ class SecretFileMetrics(Metric):
         points = notices["notice"] == self.world.codes.code("notice", "points")
         bits = np.where(points, by_policy[notices["about"]], bits)
         ok = at >= 0
-        np.bitwise_or.at(self.reach, at[ok], bits[ok])
+        self.file.or_at("reach", at[ok], bits[ok])
         s = day.sanctions
         listing = s["action"] == self.listed_action
         if listing.any():
@@ -134,9 +137,10 @@ class SecretFileMetrics(Metric):
         """Per-group counts of records, told and effect-only, for the file, each policy and each
         list; per record kind."""
         n = self.size
-        who, reach, held = self.who[:n], self.reach[:n], self.held[:n]
-        mine = who >= 0
-        who, reach, held, kind = who[mine], reach[mine], held[mine], self.kind[:n][mine]
+        file = {name: self.file.column(name, n) for name in self.file.fields}
+        whole_who, whole_reach = file["who"], file["reach"]
+        mine = whole_who >= 0
+        who, reach, held, kind = (file[f][mine] for f in ("who", "reach", "held", "kind"))
         told = (reach & TOLD) > 0
         effect = ((reach & EFFECT) > 0) & ~told
         g = self.groups
@@ -155,9 +159,9 @@ class SecretFileMetrics(Metric):
             ids = np.unique(np.concatenate(chunks)) if chunks else np.empty(0, np.int64)
             at = self._at(ids)
             at = at[at >= 0]
-            at = at[self.who[at] >= 0]
-            t = (self.reach[at] & TOLD) > 0
-            e = ((self.reach[at] & EFFECT) > 0) & ~t
+            at = at[whole_who[at] >= 0]
+            t = (whole_reach[at] & TOLD) > 0
+            e = ((whole_reach[at] & EFFECT) > 0) & ~t
             out["lists"][name] = {
                 "records": float(at.shape[0]),
                 "told": float(t.sum()),
