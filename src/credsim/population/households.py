@@ -175,27 +175,19 @@ def household_members(household: np.ndarray, citizens: np.ndarray) -> tuple[np.n
     member as int64. Counted, then written, so that only the pairs take memory (on the day a
     friends' term moves, the households of every low scorer)."""
     citizens = np.asarray(citizens)
-    pairs = _count_pairs(household, citizens)
+    none = np.empty(0, np.int64)
+    pairs = _pairs(household, citizens, none.astype(citizens.dtype), none)
     owner = np.empty(pairs, citizens.dtype)
     member = np.empty(pairs, np.int64)
-    _write_pairs(household, citizens, owner, member)
+    _pairs(household, citizens, owner, member)
     return owner, member
 
 
 @njit(cache=True)
-def _count_pairs(household: np.ndarray, citizens: np.ndarray) -> int:
-    pairs = 0
-    for i in range(citizens.shape[0]):
-        c = np.int64(citizens[i])
-        code = np.int64(household[c])
-        first = c - (code & 15)
-        for m in range(first, first + (code >> 4)):
-            pairs += m != c
-    return pairs
-
-
-@njit(cache=True)
-def _write_pairs(household, citizens, owner, member) -> None:
+def _pairs(household, citizens, owner, member) -> int:
+    """How many (citizen, other member) pairs; written to owner and member unless they are
+    empty (a first pass that only counts)."""
+    write = owner.shape[0] > 0
     k = 0
     for i in range(citizens.shape[0]):
         c = np.int64(citizens[i])
@@ -203,6 +195,8 @@ def _write_pairs(household, citizens, owner, member) -> None:
         first = c - (code & 15)
         for m in range(first, first + (code >> 4)):
             if m != c:
-                owner[k] = citizens[i]
-                member[k] = m
+                if write:
+                    owner[k] = citizens[i]
+                    member[k] = m
                 k += 1
+    return k
