@@ -303,9 +303,7 @@ class SocialGraph:
     def friend_pairs(self, citizens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every friendship of the given citizens as int64 arrays (i, friend): `citizens[i]` is
         friends with `friend`. Sorted citizens are cheapest (one pass per block)."""
-        citizens = np.asarray(citizens, np.int64)
-        if citizens.shape[0] and (citizens.min() < 0 or citizens.max() >= self.n):
-            raise ValueError(f"citizens must be in [0, {self.n})")
+        citizens = self._checked(citizens)
         fp = self.params.friends
         return pairs.friend_pairs(
             citizens, self.age, self.segments, fp.block_size, *self._friend_tables()
@@ -319,14 +317,19 @@ class SocialGraph:
         not given, below the share `shown[1]`) and has the motive (a draw of the stream key
         `motive[0]` per friend below `motive[1]`): the same pairs, in order, as testing
         `friend_pairs`' output afterwards."""
-        citizens = np.asarray(citizens, np.int64)
-        if citizens.shape[0] and (citizens.min() < 0 or citizens.max() >= self.n):
-            raise ValueError(f"citizens must be in [0, {self.n})")
+        citizens = self._checked(citizens)
         fp = self.params.friends
         return pairs.shown_friend_pairs(
             citizens, holders, shown, motive, self.age, self.segments, fp.block_size,
             *self._friend_tables(),
         )  # fmt: skip
+
+    def _checked(self, citizens: np.ndarray) -> np.ndarray:
+        """Citizens as int64, each one of this graph's."""
+        citizens = np.asarray(citizens, np.int64)
+        if citizens.shape[0] and (citizens.min() < 0 or citizens.max() >= self.n):
+            raise ValueError(f"citizens must be in [0, {self.n})")
+        return citizens
 
     def _friend_tables(self) -> tuple:
         """The friendship layer's keys and tables, in the order both kernels take them."""
