@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from credsim.adversaries import Breach, Brokers, Insiders, Lenders
 from credsim.behavior import (
+    Avoidance,
     BaselineBehavior,
     Conformity,
     Deterrence,
@@ -77,6 +78,7 @@ def builtin_registry() -> Registry:
     registry.register("behavior", "baseline", BaselineBehavior)
     registry.register("behavior", "self_censorship", SelfCensorship)
     registry.register("behavior", "deterrence", Deterrence)
+    registry.register("behavior", "avoidance", Avoidance)
     registry.register("behavior", "exclusion", Exclusion)
     registry.register("behavior", "gaming", Gaming)
     registry.register("behavior", "conformity", Conformity)

@@ -1,5 +1,6 @@
 """Citizens' acts: the ground truth every record is measured against."""
 
+from credsim.behavior.avoidance import Avoidance
 from credsim.behavior.baseline import BaselineBehavior
 from credsim.behavior.conformity import Conformity
 from credsim.behavior.deterrence import Deterrence
@@ -10,6 +11,7 @@ from credsim.behavior.self_censorship import SelfCensorship
 from credsim.behavior.strangers import Strangers
 
 __all__ = [
+    "Avoidance",
     "BaselineBehavior",
     "Conformity",
     "Deterrence",

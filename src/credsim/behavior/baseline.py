@@ -282,6 +282,9 @@ class BaselineBehavior(Behavior):
         deterrence = self.world.services.get("deterrence")
         if deterrence is not None and use_lists:
             weight = weight * deterrence.factor(kind, candidates, day)
+        avoidance = self.world.services.get("avoidance")
+        if avoidance is not None and use_lists:
+            weight = weight * avoidance.factor(kind, candidates, day)
         by_age = spec.by_age()
         if by_age is not None:
             weight = weight * by_age[np.minimum(self.age[candidates], 150)]

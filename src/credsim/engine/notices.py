@@ -18,7 +18,8 @@ Behaviours that respond to the system read yesterday's notices (`Notices.yesterd
 as each citizen knows it (`known_score`, `known_grade`), never the state: a notification switch
 changes behaviour only through notices. Beside the table's columns, `yesterday["record_kind"]`
 names the kind of record a points or grade notice was for (the conduct the citizen is told was
-punished; -1 for sanctions, whose list is in `about`, and for moves with no record).
+punished), or the kind a refusal refused (a train purchase); -1 for other sanctions, whose list
+is in `about`, and for moves with no record.
 """
 
 from __future__ import annotations
@@ -116,7 +117,9 @@ class Notices:
             mine = (action == self.action[kind]) & told
             self._add(day, who[mine], kind, self._lists(list_code[mine]), 0, rid[mine])
         mine = action == self.refused
-        self._add(day, who[mine], "refused", self._lists(list_code[mine]), 0, rid[mine])
+        refused = rid[mine]
+        about = self._lists(list_code[mine])
+        self._add(day, who[mine], "refused", about, 0, refused, _kind_of(refused, ids, kinds))
         for kind, code in self.felt.items():
             mine = action == code
             self._add(day, who[mine], kind, self._lists(list_code[mine]), 0, rid[mine])
