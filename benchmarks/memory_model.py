@@ -224,7 +224,7 @@ def plan() -> list[dict]:
 def checks() -> list[dict]:
     """Bundled scenarios as they are (events and all), at two sizes and two lengths."""
     out = []
-    for scenario in ("reference", "financial", "state", "rongcheng", "national", "rollout"):
+    for scenario in ("reference", "financial", "state", "rongcheng", "national-steady", "rollout"):
         for n in (300_000, 1_000_000):
             out.append(_run(scenario, n, [], role="check"))
     for scenario in ("default", "reference"):

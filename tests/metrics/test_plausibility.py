@@ -140,16 +140,16 @@ def test_unknown_table_suggests_the_nearest():
 
 
 def test_national_lists_every_headline_beside_an_anchor_or_a_reason(tmp_path):
-    """National at 20,000 agents for 90 days, scaled to the whole population. A new headline
-    figure fails here until metrics/anchors/china.toml names it: anchored, or with the reason
-    there is no anchor. Yearly rates here and in the calibration table leave out the run's own
-    warm-up (61 days), the days summary.json's `after_warmup` starts from."""
+    """National at 20,000 agents (its roll-out from October 2013 to March 2019), scaled to the
+    whole population. A new headline figure fails here until metrics/anchors/china.toml names
+    it: anchored, or with the reason there is no anchor. Yearly rates here and in the calibration
+    table leave out the days before April 2018, the days summary.json's `after_warmup` starts
+    from."""
     k = 1_411_778_724 // 20_000
     result = credsim.run(
         "national",
         out=tmp_path / "national",
         population=20_000,
-        days=90,
         overrides=[
             f"population.people_per_agent={k}",
             "but_for=false",
@@ -174,7 +174,7 @@ def test_national_lists_every_headline_beside_an_anchor_or_a_reason(tmp_path):
         if row["flag"] != "no anchor":
             assert row["ratio"] == pytest.approx(row["model"] / row["published"], rel=1e-3)
     assert rows["citizens"]["flag"] == "ok"
-    assert summary["warmup"]["days"] == summary["after_warmup"]["first_day"] == 61
-    assert p["warmup_days"] == 61
-    assert rows["blocked_flights"]["reads"] == "per year, days 61-89"
-    assert summary["calibration"]["refused_flights"]["read"] == "per year, days 61-89"
+    assert summary["warmup"]["days"] == summary["after_warmup"]["first_day"] == 1643
+    assert p["warmup_days"] == 1643
+    assert rows["blocked_flights"]["reads"] == "per year, days 1643-2007"
+    assert summary["calibration"]["refused_flights"]["read"] == "per year, days 1643-2007"

@@ -32,7 +32,7 @@ def default_run(tmp_path_factory) -> credsim.Results:
 
 @pytest.fixture(scope="session")
 def national_run(tmp_path_factory) -> credsim.Results:
-    """The calibrated national scenario, small and short."""
+    """The calibrated national scenario, small: 20,000 agents over the roll-out's 2,008 days."""
     out = tmp_path_factory.mktemp("report-runs") / "national"
-    scenario = credsim.load_scenario("national", population=20_000, days=60)
+    scenario = credsim.load_scenario("national", population=20_000)
     return credsim.run(scenario, out=out)

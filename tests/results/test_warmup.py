@@ -31,13 +31,13 @@ def test_a_run_from_an_empty_list_needs_no_warm_up_and_a_scenario_can_set_one():
     assert "warmup_days" not in _resolved("default")  # not set: derived, and not written
 
 
-def test_the_national_window_reads_april_2018_to_march_2019_of_the_roll_out():
-    """national-window is the roll-out (from an empty list in October 2013, no invented
+def test_national_reads_april_2018_to_march_2019_of_the_roll_out():
+    """national is the roll-out (from an empty list in October 2013, no invented
     history) whose warm-up ends on 1 April 2018, so every yearly figure reads the 365 days up
     to 31 March 2019, the date of the published stock."""
     from datetime import date, timedelta
 
-    window = load_scenario("national-window")
+    window = load_scenario("national")
     resolved = window.to_dict()
     model = window.model
     first = date.fromisoformat(str(resolved["start"]))
