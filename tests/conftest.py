@@ -80,6 +80,7 @@ SLOW = (
     "tests/experiments/test_compare.py",
     "tests/experiments/test_replicates.py",
     "tests/experiments/test_sharding.py",
+    "tests/experiments/test_sharding_firms.py",
     "tests/experiments/test_sweep_files.py::test_bad_flags_exit_2_and_write_nothing",
     "tests/experiments/test_sweep_run.py::test_cli_resume_needs_the_sweep_directory",
     "tests/experiments/test_sweep_run.py::test_cli_runs_a_sweep_file",

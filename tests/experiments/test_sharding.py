@@ -202,36 +202,17 @@ def test_a_sharded_run_killed_with_sigkill_resumes_to_the_same_results(tmp_path)
     assert not partial.exists() and not list(resumed.path.glob("checkpoint-*"))
 
 
-WITHOUT_FIRMS = [
-    "behavior.firms.enabled=false",
-    "sources.firm_records.enabled=false",
-    "consequences.corporate_list.enabled=false",
-    "metrics.firms.enabled=false",
-    "consequences.joint_punishment.lists=['court_blacklist', 'grade_list']",
-    "consequences.joint_punishment.agencies.procurement.lists=['court_blacklist']",
-    "consequences.joint_punishment.agencies.firm_lenders.lists=['court_blacklist']",
-    "consequences.joint_punishment.agencies.railways.lists="
-    "['court_blacklist', 'grade_list', 'rail_list', 'fare_list']",
-]
-"""`everything` without its firms (which do not run in shards yet), the lists they feed unread."""
-
-
 @pytest.mark.slow
-def test_every_mechanism_but_firms_gives_the_same_summary_in_three_shards(tmp_path):
+def test_every_mechanism_gives_the_same_summary_in_three_shards(tmp_path):
     """Fines, naming, speech enforcement, checkpoints, the SIM ban, bureaus, rail lists,
-    insiders, pledges and deterrence of `everything` cross shards exactly; firms
-    are refused with a clear message."""
+    insiders, pledges, deterrence and firms of `everything` cross shards exactly (firms in
+    detail: tests/experiments/test_sharding_firms.py)."""
     quiet = ["but_for=false", "output.report=false", "output.events='none'"]
-    scenario = load_scenario(
-        "everything", population=8000, days=45, seed=2, overrides=[*quiet, *WITHOUT_FIRMS]
-    )
+    scenario = load_scenario("everything", population=8000, days=45, seed=2, overrides=quiet)
     single = run(scenario, out=tmp_path / "one")
     sharded = run_sharded(scenario, tmp_path / "three", 3)
     summary = (single.path / "summary.json").read_bytes()
     assert (sharded.path / "summary.json").read_bytes() == summary
     s = single.summary
     assert s["fines_total"] > 0 and s["named_total"] > 0 and s["checkpoint_stops"] > 0
-    firms = load_scenario("everything", population=8000, days=5, overrides=quiet)
-    with pytest.raises(UserError, match="firms do not yet run in a sharded run"):
-        run_sharded(firms, tmp_path / "firms", 3)
-    assert not (tmp_path / "firms").exists()
+    assert s["firms_total"] > 0 and s["firm_bids"] > 0

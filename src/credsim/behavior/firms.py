@@ -1,12 +1,16 @@
 """Firms and what they do: breach contracts, leave wages unpaid, withhold deposits, settle those
 debts later or never, tender for public contracts and apply for loans.
 
-The firm register (credsim.population.firms) is built once when the run starts. A firm acts
-through its owner: every act names the owner as its actor, who is also the registered legal
-representative unless the firm registered a relative in that role (a nominal representative).
-Acts are events: each day, for each kind, the firms that act are drawn by geometric skipping over
-the firm numbers (cost grows with acts, not with firms) and thinned by size class and sector.
-Whether and when a debt is settled is drawn when it arises and put on a calendar.
+The firm register (credsim.population.firms) is built once before the first day, from two rounds
+of whole-population sums (`Plugin.sum_rounds`): the owner weight of every citizen, which sets each
+one's chance of owning a firm, then the count of firms, which numbers a shard's firms after those
+of the shards before it. A firm acts through its owner: every act names the owner as its actor,
+who is also the registered legal representative unless the firm registered a relative in that
+role (a nominal representative). Acts are events: each day, for each kind, the firms that act are
+drawn by geometric skipping over the whole run's firm numbers (a shard walks only the blocks of
+its own firms: cost grows with acts, not with firms) and thinned by size class and sector.
+Whether and when a debt is settled is drawn when it arises and put on a calendar. Every draw is
+keyed by the firm's number, so a shard draws exactly what a single process draws for its firms.
 """
 
 from __future__ import annotations
@@ -18,13 +22,14 @@ from pydantic import Field, field_validator, model_validator
 
 from credsim.engine import Behavior, Day, PluginParams, World
 from credsim.engine.checks import Days, Multiplier, MultiplierTable, Probability, check_shares
-from credsim.errors import UserError
 from credsim.population.firms import (
     ENTERPRISES_2018,
     PEOPLE_2020,
     SECTORS,
     SIZE_CLASSES,
+    FirmTable,
     build_firms,
+    owner_weights,
 )
 
 __all__ = ["FIRM_ACTS", "FIRM_DEBTS", "FirmBehavior"]
@@ -200,32 +205,23 @@ class FirmBehavior(Behavior):
     params: FirmParams
     singleton = True  # it offers the firm register under a fixed name
     live: ClassVar[tuple[str, ...]] = ("acts.*.rate",)
+    sum_rounds: ClassVar[int] = 2  # the owners' weight, then the count of firms
 
     def init(self, world: World) -> None:
-        if world.sharded:
-            raise UserError(
-                f"behavior.{self.name}: firms do not yet run in a sharded run; run the scenario "
-                "without --shards."
-            )
         self.world = world
-        p = self.params
-        self.table, self.owners = build_firms(
-            world.state,
-            world.traits,
-            world.n,
-            world.seed,
-            firms_per_person=p.firms_per_person,
-            owner_ages=p.owner_ages,
-            owner_by_trait=p.owner_by_trait,
-            size_shares=p.size_shares,
-            sector_shares=p.sector_shares,
-            nominal_share=p.nominal_share,
-            adult_age=p.adult_age,
-            alive=world.alive,
-            where=f"behavior.{self.name}",
-        )
-        self.owed = np.zeros(self.table.n, np.uint8)
+        self.owner_weight = int(self._weights().sum())
+        """The owner weight of this process's citizens (whole units, credsim.population.firms)."""
+        empty = np.empty(0, np.int64)
+        self.table = FirmTable(empty, empty, empty)
+        """The register: offered now, filled in place once the whole population's owner weight
+        is known (`whole_sums`)."""
+        self.owners = np.empty(0, np.int32)
+        self.owed = np.zeros(0, np.uint8)
         """Debts each firm really has not settled (truth)."""
+        self.built = False
+        """Whether the firms are drawn (the first round of sums is in)."""
+        self.first = 0
+        """The firms of the shards before this one (the second round)."""
         self.code = {k: world.codes.code("act_kind", k) for k in (*FIRM_ACTS, "firm_debt_settled")}
         self.streams = {
             kind: (
@@ -248,52 +244,121 @@ class FirmBehavior(Behavior):
             kind: (act, *act.factors(), act.top()) for kind, act in self.params.acts.items()
         }
 
+    def _weights(self) -> np.ndarray:
+        """The owner weight of each of this process's citizens."""
+        w, p = self.world, self.params
+        return owner_weights(
+            w.state,
+            w.traits,
+            w.own(),
+            owner_ages=p.owner_ages,
+            owner_by_trait=p.owner_by_trait,
+            alive=w.alive,
+            where=f"behavior.{self.name}",
+        )
+
+    def partial_sums(self) -> dict[str, int]:
+        """First round: the owner weight of this process's citizens; second: its firms."""
+        if not self.built:
+            return {"owner_weight": self.owner_weight}
+        return {"firms": self.table.n}
+
+    def earlier_sums(self, sums: dict[str, int]) -> None:
+        """Second round: the firms of the shards before this one, after which its own are
+        numbered."""
+        if self.built:
+            self.first = sums["firms"]
+
+    def whole_sums(self, sums: dict[str, int]) -> None:
+        """First round: draw this process's firms from the whole population's owner weight;
+        second: number them, of every firm of the run."""
+        if self.built:
+            self.table.number(self.first, sums["firms"])
+            return
+        w, p = self.world, self.params
+        table, self.owners = build_firms(
+            w.state,
+            w.own(),
+            self._weights(),
+            sums["owner_weight"],
+            w.n,
+            w.seed,
+            firms_per_person=p.firms_per_person,
+            size_shares=p.size_shares,
+            sector_shares=p.sector_shares,
+            nominal_share=p.nominal_share,
+            adult_age=p.adult_age,
+            alive=w.alive,
+        )
+        self.table.fill(table.size_class, table.sector, table.legal_rep)
+        self.owed = np.zeros(table.n, np.uint8)
+        self.built = True
+
     @property
     def nbytes(self) -> int:
         """Resident bytes of the firm register and of what the firms' owners keep."""
         return self.table.nbytes + self.owners.nbytes + self.owed.nbytes
 
     def firm_of_owner(self, citizens: np.ndarray) -> np.ndarray:
-        """The firm each citizen owns, -1 for none (owners are in citizen order)."""
+        """The number of the firm each citizen owns, -1 for none (owners are in citizen order)."""
         c = np.asarray(citizens, np.int64)
         if self.owners.shape[0] == 0:
             return np.full(c.shape[0], -1, np.int64)
         at = np.minimum(np.searchsorted(self.owners, c), self.owners.shape[0] - 1)
-        return np.where(self.owners[at] == c, at, -1).astype(np.int64)
+        return np.where(self.owners[at] == c, at + self.table.first, -1).astype(np.int64)
+
+    def owner_of(self, firms: np.ndarray) -> np.ndarray:
+        """The owner of each firm given by number (this process's firms)."""
+        return self.owners[self.table.local(firms)]
+
+    def merge(self, parts: list[FirmBehavior]) -> None:
+        """The whole run's register, owners and debts: the other shards' firms follow this
+        one's, as their numbers do."""
+        self.table.extend([p.table for p in parts])
+        self.owners = np.concatenate([self.owners, *(p.owners for p in parts)])
+        self.owed = np.concatenate([self.owed, *(p.owed for p in parts)])
 
     def act(self, day: Day) -> None:
         if day.day == 0 and self.params.history_days > 0:
             self._history(day)
         due = self.settlements.pop(day.day)["firm"].astype(np.int64)
         if due.shape[0]:
-            firm, count = np.unique(due, return_counts=True)
+            firm, count = np.unique(self.table.local(due), return_counts=True)
             self.owed[firm] = np.maximum(self.owed[firm].astype(np.int16) - count, 0)
-            day.acts.add(day=day.day, actor=self.owners[due], kind=self.code["firm_debt_settled"])
+            day.acts.add(day=day.day, actor=self.owner_of(due), kind=self.code["firm_debt_settled"])
         for kind in self.rates:
             firms = self._draw(day.day, kind, 1.0)
             if firms.shape[0] == 0:
                 continue
-            day.acts.add(day=day.day, actor=self.owners[firms], kind=self.code[kind])
+            day.acts.add(day=day.day, actor=self.owner_of(firms), kind=self.code[kind])
             if kind in FIRM_DEBTS:
                 self._owe(day.day, firms)
 
     def _draw(self, day: int, kind: str, scale: float) -> np.ndarray:
-        """The firms that do `kind` on `day` (each at its rate times `scale`, capped at 1)."""
+        """The numbers of this process's firms that do `kind` on `day` (each at its rate times
+        `scale`, capped at 1): the whole run's sweep over firm numbers, restricted to its own."""
         act, size, sector, top = self.rates[kind]
         hits_stream, thin_stream = self.streams[kind]
         chance = min(-np.expm1(scale * np.log1p(-min(act.rate * top, 1.0))), 1.0)
-        firms = hits_stream.hits(day, self.table.n, chance)
+        t = self.table
+        firms = hits_stream.hits(day, t.total, chance, t.first, t.first + t.n)
         if firms.shape[0] == 0:
             return firms
-        weight = size[self.table.size_class[firms]] * sector[self.table.sector[firms]] / top
+        at = t.local(firms)
+        weight = size[t.size_class[at]] * sector[t.sector[at]] / top
         keep = thin_stream.uniform(day, firms) < weight
         return firms[keep]
 
     def _owe(self, day: int, firms: np.ndarray) -> None:
         """New debts; whether and when each is settled is drawn now."""
         pays, wait = self._settlement(day, firms)
-        self.owed[firms] = np.minimum(self.owed[firms].astype(np.int16) + 1, 255)
+        self._add_debt(firms)
         self.settlements.push(day + wait[pays], firm=firms[pays])
+
+    def _add_debt(self, firms: np.ndarray) -> None:
+        """One more debt owed by each firm given by number (at most 255)."""
+        at = self.table.local(firms)
+        self.owed[at] = np.minimum(self.owed[at].astype(np.int16) + 1, 255)
 
     def _settlement(self, day: int, firms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Whether each new debt will be settled, and after how many days."""
@@ -314,6 +379,6 @@ class FirmBehavior(Behavior):
             pays, wait = self._settlement(-1, firms)
             open_ = ~pays | (dated + wait >= 0)  # a debt settled before the run left nothing
             firms, dated, pays, wait = firms[open_], dated[open_], pays[open_], wait[open_]
-            day.acts.add(day=dated, actor=self.owners[firms], kind=self.code[kind])
-            self.owed[firms] = np.minimum(self.owed[firms].astype(np.int16) + 1, 255)
+            day.acts.add(day=dated, actor=self.owner_of(firms), kind=self.code[kind])
+            self._add_debt(firms)
             self.settlements.push((dated + wait)[pays], firm=firms[pays])

@@ -237,6 +237,15 @@ class Gaming(Behavior):
             ),
         }
 
+    def merge(self, parts: list[Gaming]) -> None:
+        """Every shard's rented ties and renters no friend was found for (the gaming metric counts
+        them at the end of a sharded run)."""
+        self.rentals = {
+            field: np.concatenate([values, *(part.rentals[field] for part in parts)])
+            for field, values in self.rentals.items()
+        }
+        self.unmatched += sum(part.unmatched for part in parts)
+
     def wants(self, citizens: np.ndarray) -> np.ndarray:
         """Whether each citizen would buy points: an adult aware of the services, shown a score
         below the target and within reach of it."""

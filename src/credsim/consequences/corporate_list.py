@@ -60,7 +60,10 @@ class CorporateListParams(PluginParams):
 
 
 class CorporateList(Consequence):
-    """Lists firms with unsettled debts; the listing reaches their legal representatives."""
+    """Lists firms with unsettled debts; the listing reaches their legal representatives.
+
+    Records name firms by number; the list keeps its firms by position in the register
+    (`FirmTable.local`), which in a sharded run holds the shard's own firms."""
 
     Params = CorporateListParams
     params: CorporateListParams
@@ -98,9 +101,9 @@ class CorporateList(Consequence):
         self.rep_since = world.state[self.column]
         self.alive = world.alive
         self.firm_since = np.full(table.n, -1, np.int16)
-        """Day each firm was listed, -1 if not."""
+        """Day each firm of the register was listed, -1 if not."""
         self.balance = np.zeros(table.n, np.int8)
-        """Debt records minus settlement records, per firm."""
+        """Debt records minus settlement records, per firm of the register."""
         codes = world.codes
         self.code = codes.code("consequence", self.name)
         self.agency = codes.code("agency", self.name)
@@ -112,6 +115,19 @@ class CorporateList(Consequence):
         world.offer(f"list:{self.name}", self)
         world.offer(f"corporate_list:{self.name}", self)
 
+    def whole_sums(self, sums: dict[str, int]) -> None:
+        """Size the per-firm arrays to the register, which the firms' behaviour fills from its
+        own whole sums, handed to it before this consequence's (credsim.behavior.firms)."""
+        if self.firm_since.shape[0] != self.table.n:
+            self.firm_since = np.full(self.table.n, -1, np.int16)
+            self.balance = np.zeros(self.table.n, np.int8)
+
+    def merge(self, parts: list[CorporateList]) -> None:
+        """Every firm's listing and balance, in the register's order (the other shards' firms
+        follow this one's); the representatives' column is gathered with the state."""
+        self.firm_since = np.concatenate([self.firm_since, *(p.firm_since for p in parts)])
+        self.balance = np.concatenate([self.balance, *(p.balance for p in parts)])
+
     @property
     def nbytes(self) -> int:
         """Resident bytes per firm (the per-citizen column is counted with the state)."""
@@ -121,6 +137,7 @@ class CorporateList(Consequence):
         records = day.records
         kind, firm, rid = records["kind"], records["firm"], records["record_id"]
         about = firm >= 0
+        firm = np.where(about, self.table.local(firm), -1)  # positions in the register
         debt = about & np.isin(kind, self.debts)
         if debt.any():
             self._shift(firm[debt], +1)

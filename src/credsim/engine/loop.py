@@ -129,6 +129,7 @@ class Simulation:
         self.phase_seconds = {phase.name: 0.0 for phase in PHASES}
         self._last = time.perf_counter()
         self._initialised = False
+        self._sum_round = 0
         self._poison: TruthPoison | None = None
         self.twin: Simulation | None = None
         """The counterfactual without erroneous records, if the run computes it."""
@@ -191,7 +192,8 @@ class Simulation:
         return [(phase, list(by_phase[phase.name])) for phase in PHASES]
 
     def initialise(self, reduce: bool = True) -> None:
-        """Build the population, then give every plug-in its view of the world. A shard passes
+        """Build the population, then give every plug-in its view of the world, then hand the
+        plug-ins their whole-population sums, in as many rounds as they take. A shard passes
         `reduce=False` and has its partial sums combined with the other shards' (`whole_sums`)."""
         if self._initialised:
             return
@@ -216,20 +218,33 @@ class Simulation:
                 metric.compare_with(self._but_for)
         self._initialised = True
         if reduce:
-            self.whole_sums([self.partial_sums()])
+            while self.whole_sums([self.partial_sums()]):
+                pass
+
+    def _summing(self) -> list[Plugin]:
+        """The plug-ins that take sums in this round."""
+        return [p for p in self.plugins if p.sum_rounds > self._sum_round]
 
     def partial_sums(self) -> dict[str, dict[str, int]]:
-        """Each plug-in's sums over this process's citizens."""
-        return {p.name: p.partial_sums() for p in self.plugins}
+        """Each plug-in's sums over this process's citizens, for this round of sums, by kind and
+        name (a behaviour and a metric may share a name)."""
+        return {f"{p.kind}.{p.name}": p.partial_sums() for p in self._summing()}
 
-    def whole_sums(self, parts: list[dict[str, dict[str, int]]]) -> None:
-        """Add up every shard's partial sums (in shard order) and hand them to the plug-ins."""
-        for plugin in self.plugins:
+    def whole_sums(self, parts: list[dict[str, dict[str, int]]]) -> bool:
+        """Add up every shard's partial sums of this round (in shard order) and hand them to the
+        plug-ins, with the sums of the shards before this one; True if another round follows
+        (`Plugin.sum_rounds`: call `partial_sums` again and hand every shard's back here)."""
+        for plugin in self._summing():
             sums: dict[str, int] = {}
-            for part in parts:
-                for key, value in part[plugin.name].items():
+            earlier: dict[str, int] = {}
+            for index, part in enumerate(parts):
+                for key, value in part[f"{plugin.kind}.{plugin.name}"].items():
                     sums[key] = sums.get(key, 0) + value
+                    earlier[key] = earlier.get(key, 0) + (value if index < self.part.index else 0)
+            plugin.earlier_sums(earlier)
             plugin.whole_sums(sums)
+        self._sum_round += 1
+        return any(p.sum_rounds > self._sum_round for p in self.plugins)
 
     def step(self, day: int) -> Day:
         """One day: act -> observe -> score -> respond -> measure."""

@@ -88,14 +88,28 @@ class Plugin:
         given only these, and only if each is public; `credsim run --plan` lists them."""
         return []
 
+    sum_rounds: ClassVar[int] = 1
+    """Rounds of `partial_sums` and `whole_sums` the plug-in takes before the first day. A round's
+    partial sums may rest on the whole sums of the round before: the firms' register draws its
+    owners from the whole population's owner weight, then numbers its firms after those of the
+    shards before it (credsim.behavior.firms)."""
+
     def partial_sums(self) -> dict[str, int]:
         """Whole-number sums over this process's citizens that the plug-in needs over the whole
         population; they are added up (across shards, if any) and handed to `whole_sums` before the
-        first day."""
+        first day, once a round (`sum_rounds`). Whole numbers, so that the sum is the same for any
+        shard layout and order of addition."""
         return {}
 
+    def earlier_sums(self, sums: dict[str, int]) -> None:
+        """The `partial_sums` of this round added up over the shards before this one (every key
+        zero in a single process or the first shard): where a numbering that runs over the whole
+        population starts in this shard. Called just before `whole_sums`."""
+
     def whole_sums(self, sums: dict[str, int]) -> None:
-        """The `partial_sums` summed over every citizen of the run."""
+        """The `partial_sums` summed over every citizen of the run. Plug-ins are handed their sums
+        in the order they are initialised, so a consequence's come after those of the behaviour
+        whose service it reads."""
 
     def merge(self, parts: list[Plugin]) -> None:
         """Fold the same plug-in of the other shards of a sharded run into this one, so that its

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from credsim.engine import Day, Metric, PluginParams, World
+from credsim.engine.merge import add_up
 from credsim.metrics.groups import Groups
 
 __all__ = ["FirmMetrics"]
@@ -88,8 +89,15 @@ class FirmMetrics(Metric):
         self._refusals(day)
 
     def _sizes(self, firms: np.ndarray) -> np.ndarray:
-        size = self.firms.size_class[np.asarray(firms, np.int64)]
+        """Firms given by number, counted by size class."""
+        size = self.firms.size_class[self.firms.local(firms)]
         return np.bincount(size, minlength=len(SIZES)).astype(np.float64)
+
+    def merge(self, parts: list[FirmMetrics]) -> None:
+        """Add up the shards' tallies (whole numbers); the register and the lists are merged by
+        their own plug-ins."""
+        add_up(self, parts, "by_size", "by_group", "acts", "records", "by_agency")
+        add_up(self, parts, "owing_nothing", "per_day")
 
     def _listings(self, day: Day) -> None:
         s = day.sanctions
@@ -104,9 +112,10 @@ class FirmMetrics(Metric):
         listed = (action == self.action["listed"]) & (firms >= 0)
         reps, firms = reps[listed], firms[listed]
         self.by_group["listed"] += self.groups.count(reps)
-        nominal = self.owners.owners[firms] != reps
+        at = self.firms.local(firms)
+        nominal = self.owners.owners[at] != reps
         self.by_group["listed_nominal"] += self.groups.count(reps[nominal])
-        self.owing_nothing += float(np.count_nonzero(self.owners.owed[firms] == 0))
+        self.owing_nothing += float(np.count_nonzero(self.owners.owed[at] == 0))
         self.per_day[0, day.day] += reps.shape[0]
 
     def _refusals(self, day: Day) -> None:
@@ -159,7 +168,7 @@ class FirmMetrics(Metric):
         on_list = np.zeros(t.n, bool)
         for lst in self.lists:
             on_list |= lst.firm_since >= 0
-        on_list_by_size = self._sizes(np.flatnonzero(on_list)) * k
+        on_list_by_size = np.bincount(t.size_class[on_list], minlength=len(SIZES)) * float(k)
         nominal = int(np.count_nonzero(self.owners.owners != t.legal_rep)) * k
         by_size = {
             label: {

@@ -135,7 +135,7 @@ class FirmRecords(Source):
                 wait += delay.geometric(0, key, rule.delay_extra_mean + 1) - 1
             columns = {
                 "kind": np.full(actor.shape[0], code),
-                "attributed_to": self.table.legal_rep[firm],
+                "attributed_to": self.table.legal_rep[self.table.local(firm)],
                 "true_actor": actor,
                 "act_id": act_id,
                 "firm": firm,

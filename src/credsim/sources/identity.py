@@ -240,7 +240,7 @@ class IdentitySource(Source):
         kind, actor, act_id = day.acts["kind"], day.acts["actor"], day.acts["act_id"]
         if self.pool is not None and self.errors:
             pooling = kind == self.pool.act
-            self.pool.register(day.day, actor[pooling], act_id[pooling])
+            self.pool.register(day.day, actor[pooling])
         new = kind == self.acts["sim_registration"]
         self._register(day, actor[new], act_id[new], np.ones(int(new.sum()), np.uint8))
         self._steal(

@@ -15,7 +15,7 @@ import numpy as np
 from pydantic import Field, field_validator
 
 from credsim.engine import PluginParams, World
-from credsim.engine.rng import Stream
+from credsim.engine.rng import Stream, event_key
 from credsim.vocab import ACT_KINDS, check_kind
 
 __all__ = ["PooledIds", "PoolingParams"]
@@ -68,7 +68,7 @@ class PooledIds:
         self.log: list[tuple[np.ndarray, int]] = []
         """Each day's (relatives registered, users without one), for the metrics."""
 
-    def register(self, day: int, users: np.ndarray, act_ids: np.ndarray) -> None:
+    def register(self, day: int, users: np.ndarray) -> None:
         """Each user pools an adult relative of their household's ID (if they have one)."""
         users = users.astype(np.int64)
         if users.shape[0] == 0:
@@ -77,8 +77,10 @@ class PooledIds:
         age = self.world.state["age"]
         code = household[users].astype(np.int64)
         first, size = users - (code & 15), code >> 4
-        # A random member, then the next ones in turn, until an adult other than the user.
-        start = np.floor(self.stream.uniform(day, act_ids) * size).astype(np.int64)
+        # A random member, then the next ones in turn, until an adult other than the user. The
+        # draw is keyed by the act (day, user, kind), not its id, which a shard numbers its own way.
+        key = event_key(day, users, self.act)
+        start = np.floor(self.stream.uniform(day, key) * size).astype(np.int64)
         relative = np.full(users.shape[0], -1, np.int64)
         for step in range(int(size.max())):
             member = first + (start + step) % size

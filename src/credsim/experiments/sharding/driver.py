@@ -3,7 +3,8 @@
 Each day every shard steps its own provinces; what crosses shards is only the whole run's count of
 records so far (which a data breach copies). Friendship, work and family ties never cross a
 province, so no boundary state of the graph needs to travel. Before the first day the shards'
-partial sums (a score's population mean) are added up once; after the last, the shards'
+partial sums are added up, in as many rounds as a plug-in needs (a score's population mean in
+one; the firms' owner weight, then their count, in two); after the last, the shards'
 simulations are merged (credsim.experiments.sharding.merge) and written like any run. With
 `checkpoint_every`, the run is built in `<out>.partial/` and saved every so many days
 (credsim.experiments.sharding.checkpoint); `credsim.experiments.resume(out)` finishes it.
@@ -138,7 +139,8 @@ def _drive(
                 del own, arrays
         else:
             partials = group.call("initialise", [()] * len(parts))
-            group.call("whole_sums", [(partials,)] * len(parts))
+            while partials[0] is not None:  # a round of sums; the same plug-ins in every shard
+                partials = group.call("whole_sums", [(partials,)] * len(parts))
         loop_started, loop_before = time.perf_counter(), ck.loop_seconds
         for day in range(ck.day + 1, days):
             ck.written += sum(group.call("step", [(day, ck.written)] * len(parts)))

@@ -36,7 +36,7 @@ class Shard:
         self.step_seconds = 0.0
 
     def initialise(self) -> dict[str, dict[str, int]]:
-        """Build the shard's citizens and plug-ins; return the partial sums to add up."""
+        """Build the shard's citizens and plug-ins; return the first round's partial sums."""
         from credsim.runner import build_simulation, event_log
 
         self.sim = build_simulation(self.scenario, self.part)
@@ -46,9 +46,12 @@ class Shard:
             self.log = event_log(self.scenario, self.sim, Path(self.root), prefix=prefix)
         return self.sim.partial_sums()
 
-    def whole_sums(self, parts: list[dict[str, dict[str, int]]]) -> None:
-        """Every shard's partial sums, in shard order."""
-        self.sim.whole_sums(parts)
+    def whole_sums(
+        self, parts: list[dict[str, dict[str, int]]]
+    ) -> dict[str, dict[str, int]] | None:
+        """Every shard's partial sums, in shard order; return the next round's partial sums, or
+        None when the plug-ins need no more (`Plugin.sum_rounds`)."""
+        return self.sim.partial_sums() if self.sim.whole_sums(parts) else None
 
     def step(self, day: int, records_written: int) -> int:
         """One day; `records_written` is the whole run's count so far. Returns today's records."""
