@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -52,3 +54,20 @@ def test_timeseries_rows_are_aligned_by_day_and_group():
     assert list(mean["day"]) == [0, 0, 1, 1] and list(mean["group_name"]) == ["all", "f"] * 2
     assert list(mean["acts"]) == [11.0, 12.0, 13.0, 14.0]
     assert list(low["acts"]) == [1.0, 2.0, 3.0, 4.0] and list(high["acts"]) == [21, 22, 23, 24]
+
+
+def test_replicate_quantiles_are_numpys_with_gaps_and_without():
+    """The vectorised quantiles give NumPy's nanquantile to the last bit, cells with a missing
+    replicate included (a row some replicates lack) and an all-missing cell staying NaN."""
+    from credsim.results.intervals import _METHOD, HIGH, LOW, quantiles
+
+    rng = np.random.default_rng(4)
+    stack = rng.normal(size=(9, 120, 6))
+    stack[rng.random(stack.shape) < 0.02] = np.nan
+    stack[:, 3, 2] = np.nan
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        expected = np.nanquantile(stack, [LOW, HIGH], axis=0, method=_METHOD)
+        got = quantiles(stack, [LOW, HIGH])
+    assert np.array_equal(got, expected, equal_nan=True)
+    assert np.isnan(got[:, 3, 2]).all() and not np.isnan(got[:, 0, 0]).any()
