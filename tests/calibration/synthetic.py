@@ -62,6 +62,7 @@ waves = {waves}
 batch = 4
 startup_trials = 8
 sampler = "{sampler}"
+published_scale = 100  # the targets are one run of debts.toml, whose agents stand for 100 people
 
 [parameters]
 default_rate = {{ key = "{KEYS["default_rate"]}", low = 1e-4, high = 1.6e-3, log = true }}

@@ -55,6 +55,19 @@ class PreparedCalibration:
             for name, t in m.targets.items()
         }
 
+    def settings(self, params: dict[str, float]) -> dict[str, Any]:
+        """{scenario key: value} of a point's search values (a date range's as a date)."""
+        specs = self.calibration.model.parameters
+        return {self.keys[name]: specs[name].value(value) for name, value in params.items()}
+
+    @property
+    def world_share(self) -> float:
+        """The published figures' run-to-run variance as a share of a run's: the published
+        world's people per independent actor (`published_scale`, 1 for real counts) over the
+        people each agent of a run stands for."""
+        k = float(self.base["population"].get("people_per_agent", 1))
+        return self.calibration.model.published_scale / k
+
     def digest(self, trials: int) -> str:
         """What fixes the sequence of trials and their figures, with `trials` search points: a
         resumed calibration must match it (only the name and the description may change)."""

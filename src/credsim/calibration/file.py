@@ -61,23 +61,59 @@ _PARAMETER_FIELDS = {"key", "low", "high", "log"}
 
 
 class ParameterSpec(BaseModel):
-    """A scenario value to fit: a dotted key and its range, searched on a log scale if `log`."""
+    """A scenario value to fit: a dotted key and its range, searched on a log scale if `log`. A
+    range of two dates fits a date (searched in whole days)."""
 
     model_config = ConfigDict(extra="forbid")
     key: str | None = Field(None, description="dotted scenario key (default: the table's name)")
-    low: int | float = Field(description="lowest value (both ends integers: an integer key)")
-    high: int | float
+    low: dt.date | int | float = Field(
+        description="lowest value (both ends integers: an integer key; both dates: a date key)"
+    )
+    high: dt.date | int | float
     log: bool = Field(False, description="search on a log scale (a log-uniform prior)")
 
     @model_validator(mode="after")
     def _range(self) -> ParameterSpec:
-        if not self.low < self.high:
+        dated = isinstance(self.low, dt.date), isinstance(self.high, dt.date)
+        if any(dated):
+            if not all(dated):
+                raise ValueError("a date range needs two dates (low = YYYY-MM-DD, high = ...).")
+            if self.log:
+                raise ValueError("a date range cannot be searched on a log scale.")
+        if not self.low < self.high:  # type: ignore[operator]
             raise ValueError(
-                f"the range is empty: low ({self.low:g}) must be below high ({self.high:g})."
+                f"the range is empty: low ({self.low}) must be below high ({self.high})."
             )
-        if self.log and self.low <= 0:
+        if self.log and self.low <= 0:  # type: ignore[operator]
             raise ValueError(f"a log-scale range must start above 0 (low is {self.low:g}).")
         return self
+
+    @property
+    def is_date(self) -> bool:
+        return isinstance(self.low, dt.date)
+
+    @property
+    def whole(self) -> bool:
+        """Searched in whole numbers: an integer or a date range, on a linear scale."""
+        return self.is_date or (
+            isinstance(self.low, int) and isinstance(self.high, int) and not self.log
+        )
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """The range as numbers (a date as its day number)."""
+        return self.number(self.low), self.number(self.high)
+
+    @staticmethod
+    def number(value: dt.date | int | float) -> float:
+        """A value as the search holds it (a date as its proleptic Gregorian day number)."""
+        return float(value.toordinal()) if isinstance(value, dt.date) else float(value)
+
+    def value(self, number: float) -> dt.date | int | float:
+        """A value of the search as the scenario key takes it."""
+        if self.is_date:
+            return dt.date.fromordinal(round(number))
+        return round(number) if self.whole else float(number)
 
 
 class _Dated(BaseModel):
@@ -169,6 +205,12 @@ class CalibrationModel(BaseModel):
     startup_trials: int = Field(10, ge=1, description="tpe: random points before it models")
     tolerance: float = Field(0.1, gt=0, description="observation sd as a share of each figure")
     cutoff: float = Field(3.0, gt=0, description="largest implausibility of an accepted point")
+    published_scale: float = Field(
+        1.0,
+        gt=0,
+        description="people each independent actor of the published world stands for: 1 for "
+        "real counts; the run's people_per_agent for targets made by a credsim run",
+    )
     parameters: dict[str, ParameterSpec] = Field(min_length=1)
     targets: dict[str, TargetSpec] = Field(min_length=1)
     predictions: dict[str, PredictionSpec] = Field(

@@ -2,8 +2,11 @@
 points that are not ruled out.
 
 For a target with published figure z and the model's figures f_1..f_R over a point's R
-replicates, I = |mean(f) - z| / sqrt(v (1 + 1/R) + sd_obs^2): v is the run-to-run variance (the
-published figure is one realisation, and the mean of R runs is uncertain by v / R), sd_obs the
+replicates, I = |mean(f) - z| / sqrt(v (1/R + w) + sd_obs^2): v is the run-to-run variance of
+a run whose agents each stand for k people (the mean of R runs is uncertain by v / R), and the
+published figure is one realisation of a world whose figures vary by w v: counts of people spread
+with the number of independent actors, so a world of people acting one by one has w = 1 / k (the
+calibration's `published_scale` / k; a target made by a credsim run at k has w = 1); sd_obs the
 observation's (the target's `sd`, else its tolerance x z). Two or three replicates estimate v
 poorly at one point, so v = phi x mean(f), with phi, the variance-to-mean ratio of the target's
 figures, pooled over every point evaluated (counts of people spread like an over-dispersed
@@ -37,16 +40,19 @@ def dispersion(points: Sequence[Sequence[float]]) -> float:
     return float(np.mean(ratios)) if ratios else 0.0
 
 
-def implausibility(values: Sequence[float], published: float, obs_sd: float, phi: float) -> float:
-    """I of one target at one point (0 for an exact match with no spread at all)."""
+def implausibility(
+    values: Sequence[float], published: float, obs_sd: float, phi: float, world: float = 1.0
+) -> float:
+    """I of one target at one point (0 for an exact match with no spread at all); `world` is the
+    published figure's variance as a share of a run's (w)."""
     runs = np.asarray(values, dtype=np.float64)
     mean = float(runs.mean())
-    spread = phi * abs(mean) * (1.0 + 1.0 / runs.size)
+    spread = phi * abs(mean) * (1.0 / runs.size + world)
     distance = abs(mean - published)
-    scale = math.sqrt(spread + obs_sd**2)
-    if scale == 0.0:
+    sd = math.sqrt(spread + obs_sd**2)
+    if sd == 0.0:
         return 0.0 if distance == 0.0 else math.inf
-    return distance / scale
+    return distance / sd
 
 
 def point_implausibility(
@@ -54,10 +60,11 @@ def point_implausibility(
     published: Mapping[str, float],
     obs_sd: Mapping[str, float],
     phi: Mapping[str, float],
+    world: float = 1.0,
 ) -> dict[str, float]:
-    """{target: I} of one point."""
+    """{target: I} of one point; `world`: the published figures' variance as a share of a run's."""
     return {
-        name: implausibility(values[name], published[name], obs_sd[name], phi[name])
+        name: implausibility(values[name], published[name], obs_sd[name], phi[name], world)
         for name in values
     }
 
@@ -66,7 +73,8 @@ def match(
     points: Sequence[Mapping[str, Sequence[float]]],
     published: Mapping[str, float],
     obs_sd: Mapping[str, float],
+    world: float = 1.0,
 ) -> tuple[list[dict[str, float]], dict[str, float]]:
     """{target: I} of each point, with the dispersion pooled over these points; and it."""
     phi = {name: dispersion([p[name] for p in points]) for name in published}
-    return [point_implausibility(p, published, obs_sd, phi) for p in points], phi
+    return [point_implausibility(p, published, obs_sd, phi, world) for p in points], phi

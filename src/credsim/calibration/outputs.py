@@ -41,13 +41,15 @@ def _trials_table(prepared, trials: list, search_trials: int) -> pd.DataFrame:
     """One row per trial: its values, each target's model mean and implausibility (with the
     dispersion pooled over every trial), the largest, and whether it is accepted."""
     m = prepared.calibration.model
+    specs = m.parameters
     scores, _ = match([t.user_attrs["values"] for t in trials], prepared.published,
-                      prepared.obs_sd)  # fmt: skip
+                      prepared.obs_sd, prepared.world_share)  # fmt: skip
     rows = []
     for t, score in zip(trials, scores, strict=True):
         wave = (t.number - search_trials) // m.refine + 1
         stage = "search" if t.number < search_trials else f"wave {wave}"
-        row: dict[str, Any] = {"trial": t.number, "stage": stage, **t.params}
+        row: dict[str, Any] = {"trial": t.number, "stage": stage}
+        row |= {name: _shown(specs[name], value) for name, value in t.params.items()}
         for name, values in t.user_attrs["values"].items():
             row[f"{name}.model_mean"] = float(np.mean(values))
             row[f"{name}.implausibility"] = score[name]
@@ -58,16 +60,28 @@ def _trials_table(prepared, trials: list, search_trials: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _shown(spec, value: float) -> Any:
+    """A search value as the tables show it: a date range's as an ISO date."""
+    return spec.value(value).isoformat() if spec.is_date else value
+
+
 def _intervals(prepared, accepted: pd.DataFrame, best) -> list[dict[str, Any]]:
     out = []
     for name, spec in prepared.calibration.model.parameters.items():
-        values = accepted[name].to_numpy(dtype=np.float64)
-        entry = {"parameter": name, "key": prepared.keys[name], "low": spec.low}
-        entry |= {"high": spec.high, "best": best.params[name], "accepted": len(values)}
+        column = accepted[name]
+        if spec.is_date:
+            column = pd.to_datetime(column).map(lambda d: d.toordinal())
+        values = column.to_numpy(dtype=np.float64)
+        entry: dict[str, Any] = {"parameter": name, "key": prepared.keys[name]}
+        entry |= {"low": spec.low, "high": spec.high, "best": best.params[name]}
+        entry["accepted"] = len(values)
         if len(values):
             q = np.quantile(values, [0.05, 0.5, 0.95])
             entry |= {"min": values.min(), "p05": q[0], "median": q[1], "p95": q[2]}
             entry["max"] = values.max()
+        for k in ("low", "high", "best", "min", "p05", "median", "p95", "max"):
+            if spec.is_date and k in entry:
+                entry[k] = spec.value(spec.number(entry[k])).isoformat()
         out.append({k: (float(v) if isinstance(v, np.floating) else v) for k, v in entry.items()})
     return out
 
@@ -131,7 +145,7 @@ def _predictions_table(prepared, shown: list) -> pd.DataFrame:
 
 
 def _best_toml(prepared, best, score: float) -> str:
-    settings = {prepared.keys[name]: value for name, value in best.params.items()}
+    settings = prepared.settings(best.params)
     data = scenario_with(prepared.scenario.to_dict(), settings)
     header = (
         f"# The best point of calibration {prepared.calibration.name!r} (trial {best.number}, "

@@ -19,7 +19,7 @@ MIN_WIDTH = 0.1
 
 
 def _scaled(spec, value: float) -> float:
-    return math.log(value) if spec.log else float(value)
+    return math.log(value) if spec.log else spec.number(value)
 
 
 def _unscaled(spec, value: float) -> float:
@@ -60,8 +60,7 @@ def wave_points(
         for name, u in zip(names, row, strict=True):
             spec, (low, high) = parameters[name], box[name]
             value = _unscaled(spec, low + u * (high - low))
-            value = min(max(value, spec.low), spec.high)
-            is_int = isinstance(spec.low, int) and isinstance(spec.high, int) and not spec.log
-            point[name] = round(value) if is_int else value
+            value = min(max(value, spec.bounds[0]), spec.bounds[1])
+            point[name] = round(value) if spec.whole else value
         points.append(point)
     return points

@@ -60,10 +60,11 @@ def _sampler(optuna, prepared, number: int):
 def _distributions(optuna, prepared) -> dict[str, Any]:
     out = {}
     for name, spec in prepared.calibration.model.parameters.items():
-        if isinstance(spec.low, int) and isinstance(spec.high, int) and not spec.log:
-            out[name] = optuna.distributions.IntDistribution(spec.low, spec.high)
+        low, high = spec.bounds
+        if spec.whole:
+            out[name] = optuna.distributions.IntDistribution(int(low), int(high))
         else:
-            out[name] = optuna.distributions.FloatDistribution(spec.low, spec.high, log=spec.log)
+            out[name] = optuna.distributions.FloatDistribution(low, high, log=spec.log)
     return out
 
 
@@ -124,7 +125,7 @@ def _wave_sampler(optuna, prepared, study, search_end: int, number: int):
     before = [t for t in study.get_trials(deepcopy=False, states=(state.COMPLETE,))
               if t.number < first]  # fmt: skip
     scores, _ = match([t.user_attrs["values"] for t in before], prepared.published,
-                      prepared.obs_sd)  # fmt: skip
+                      prepared.obs_sd, prepared.world_share)  # fmt: skip
     scored = [(max(s.values()), t.number, t.params) for s, t in zip(scores, before, strict=True)]
     box = wave_box(m.parameters, scored, m.cutoff)
     points = wave_points(m.parameters, box, m.refine, trial_seed(m.seed, first, _WAVE_STREAM))
@@ -169,7 +170,7 @@ def _next_batch(optuna, study, prepared, search_end: int) -> list:
 
 def _tasks(prepared, trial) -> list[PointRun]:
     m = prepared.calibration.model
-    settings = {prepared.keys[name]: value for name, value in trial.params.items()}
+    settings = prepared.settings(trial.params)
     return [
         PointRun(
             trial.number,
@@ -191,7 +192,9 @@ def _tell(optuna, study, prepared, trial, runs: list[dict[str, Any]], earlier: l
     values = {name: [run["values"][name] for run in runs] for name in targets}
     pool = earlier or [values]
     phi = {name: dispersion([p[name] for p in pool]) for name in targets}
-    score = point_implausibility(values, prepared.published, prepared.obs_sd, phi)
+    score = point_implausibility(
+        values, prepared.published, prepared.obs_sd, phi, prepared.world_share
+    )
     handle = optuna.trial.Trial(study, trial._trial_id)
     handle.set_user_attr("values", values)
     handle.set_user_attr(

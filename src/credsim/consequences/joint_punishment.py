@@ -2,11 +2,14 @@
 
 Each agency (airlines, railways, banks, schools...) checks only a share of the citizens who come to
 it (`coverage`, fixed per citizen by a hash), acts on a new listing only `pickup_days` after it, and
-keeps refusing for `removal_days` after a removal. Schools refuse a child when a parent in the
+keeps refusing for `removal_days` after a removal. An agency may join later than the plug-in is
+switched on (`acts_from`: the day it took up the memorandum). Schools refuse a child when a parent in the
 household is listed. Every refusal is a sanction event naming the agency and the record refused.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 import numpy as np
 from pydantic import Field, field_validator
@@ -25,6 +28,9 @@ class Agency(PluginParams):
     coverage: float = Field(1.0, ge=0, le=1, description="share of citizens the agency checks")
     pickup_days: int = Field(0, ge=0, le=3650, description="days before it acts on a listing")
     removal_days: int = Field(0, ge=0, le=3650, description="days it lags behind a removal")
+    acts_from: dt.date | None = Field(
+        None, description="the first day it refuses anyone (default: when the plug-in is on)"
+    )
     through_parents: bool = Field(
         False, description="refuse a child when a parent in the household is restricted"
     )
@@ -95,7 +101,8 @@ class JointPunishment(Consequence):
             kinds = np.array([codes.code("record_kind", k) for k in agency.restricts])
             stream = world.stream(f"consequence.{self.name}.{name}.coverage")
             lists = [self.columns[n] for n in (agency.lists or self.params.lists)]
-            self.agencies.append((codes.code("agency", name), agency, kinds, stream, lists))
+            first = 0 if agency.acts_from is None else (agency.acts_from - world.start).days
+            self.agencies.append((codes.code("agency", name), agency, kinds, stream, lists, first))
 
     @staticmethod
     def restricted(citizens: np.ndarray, day: int, agency: Agency, lists) -> np.ndarray:
@@ -113,7 +120,9 @@ class JointPunishment(Consequence):
         records = day.records
         kind, who, rid = records["kind"], records["attributed_to"], records["record_id"]
         state = self.world.state
-        for code, agency, kinds, stream, lists in self.agencies:
+        for code, agency, kinds, stream, lists, first in self.agencies:
+            if day.day < first:
+                continue
             asking = np.isin(kind, kinds)
             if not asking.any():
                 continue

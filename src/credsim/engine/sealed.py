@@ -11,6 +11,7 @@ offers to others (`offer`) is collected by the engine after its `init`.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -53,6 +54,7 @@ class RecordWorld(Span):
         "scores",
         "seed",
         "services",
+        "start",
         "state",
         "traits",
     )
@@ -70,6 +72,8 @@ class RecordWorld(Span):
         self.scores: dict[str, ScoreInfo] = dict(world.scores)
         self.sanctions: dict[str, SanctionInfo] = dict(world.sanctions)
         self.lo, self.hi = world.lo, world.hi
+        self.start: dt.date = world.start
+        """The date of day 0."""
         self.regions: np.ndarray | None = world.regions
         self.alive = world.alive
         """Whether each citizen given is alive (public: the register of deaths), if the

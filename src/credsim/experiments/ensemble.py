@@ -46,7 +46,10 @@ class Ensemble:
 
 
 def _value(value: Any, low: Any, high: Any) -> Any:
-    """The value as the scenario key takes it: an integer when the range's ends are integers."""
+    """The value as the scenario key takes it: an integer when the range's ends are integers,
+    a date (as its ISO text) when they are dates."""
+    if isinstance(low, str):
+        return str(value)
     if isinstance(low, int) and isinstance(high, int) and not isinstance(low, bool):
         return round(float(value))
     return float(value)
