@@ -5,6 +5,7 @@ described."""
 from __future__ import annotations
 
 import duckdb
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
@@ -166,3 +167,24 @@ def test_compare_by_group_and_differences_need_no_quoting(tmp_path):
     types = column_types(path)
     assert "synthetic_group" in types and "group" not in types
     query(f"select synthetic_group, count(*) from '{path}' group by synthetic_group")
+
+
+def test_a_removal_shows_as_the_day_off_the_list_and_no_day_listed(outputs_run):
+    """One status column per list holds both days; the table gives them apart, as the events
+    tell them: the last `delisted` of a citizen off the list at the end is their `delisted_on`."""
+    citizens = outputs_run.citizens.set_index("citizen")
+    sanctions = f"{outputs_run.path}/events/sanctions/*.parquet"
+    rows = query(
+        "select citizen, max(day) from ("
+        f"  select citizen, day, action, consequence from '{sanctions}'"
+        "  where consequence = 'court_blacklist' and action in ('listed', 'delisted', 'died')"
+        "  qualify row_number() over (partition by citizen order by day desc, "
+        "    action = 'listed') = 1"
+        ") where action = 'delisted' group by citizen"
+    )
+    assert rows, "the run removes someone from the court list"
+    for citizen, day in rows:
+        assert citizens.at[citizen, "delisted_on.court_blacklist"] == day
+        assert pd.isna(citizens.at[citizen, "listed_since.court_blacklist"])
+    listed = citizens["listed_since.court_blacklist"].notna()
+    assert listed.sum() > 0

@@ -74,7 +74,7 @@ class CorporateList(Consequence):
         return f"listed_since.{self.name}"
 
     def sanction_info(self) -> SanctionInfo:
-        return SanctionInfo(self.column, tuple(self.params.debts), None, self.params.notify)
+        return SanctionInfo(self.column, tuple(self.params.debts), False, self.params.notify)
 
     def columns(self) -> list[Column]:
         return [

@@ -19,6 +19,7 @@ from pydantic import Field, field_validator
 
 from credsim.engine import Column, Consequence, PluginParams, PublicDay, RecordWorld, SanctionInfo
 from credsim.engine.checks import check_unique
+from credsim.engine.listing import NEVER, STATUS_DOC, off_since
 from credsim.vocab import RECORD_KINDS, check_kind
 
 __all__ = ["CourtBlacklist"]
@@ -104,20 +105,11 @@ class CourtBlacklist(Consequence):
         return f"listed_since.{self.name}"
 
     def sanction_info(self) -> SanctionInfo:
-        return SanctionInfo(
-            self.column, (self.params.judgment,), f"delisted_on.{self.name}", self.params.notify
-        )
+        return SanctionInfo(self.column, (self.params.judgment,), True, self.params.notify)
 
     def columns(self) -> list[Column]:
         return [
-            Column(self.column, "int16", fill=-1, owner=self.name, doc="day listed, -1 if not"),
-            Column(
-                f"delisted_on.{self.name}",
-                "int16",
-                fill=-1,
-                owner=self.name,
-                doc="day of the last removal, -1 if none",
-            ),
+            Column(self.column, "int16", fill=NEVER, owner=self.name, doc=STATUS_DOC),
             Column(
                 f"judgment_balance.{self.name}",
                 "int8",
@@ -128,7 +120,6 @@ class CourtBlacklist(Consequence):
 
     def init(self, world: RecordWorld) -> None:
         self.listed_since = world.state[self.column]
-        self.delisted_on = world.state[f"delisted_on.{self.name}"]
         self.balance = world.state[f"judgment_balance.{self.name}"]
         self.age = world.state["age"]
         self.alive = world.alive
@@ -159,8 +150,7 @@ class CourtBlacklist(Consequence):
         """A court corrected these citizens' judgments: clear them and lift the listing."""
         self.balance[citizens] = 0
         lift = self.listed_since[citizens] >= 0
-        self.listed_since[citizens[lift]] = -1
-        self.delisted_on[citizens[lift]] = day.day
+        self.listed_since[citizens[lift]] = off_since(day.day)
         if lift.any():
             day.sanctions.add(
                 day=day.day,
@@ -229,8 +219,7 @@ class CourtBlacklist(Consequence):
         if self.params.pledge is not None:
             self._require_pledge(day, payer[clear], record_ids[first[clear]])
             return
-        self.listed_since[payer[clear]] = -1
-        self.delisted_on[payer[clear]] = day.day
+        self.listed_since[payer[clear]] = off_since(day.day)
         self._log(day, payer[clear], "delisted", record_ids[first[clear]])
 
     def _require_pledge(self, day: PublicDay, citizens: np.ndarray, record_ids: np.ndarray) -> None:
@@ -277,8 +266,7 @@ class CourtBlacklist(Consequence):
             )
         lift = still & (stage == 1) | (made & ~review)
         lifted, first = np.unique(who[lift], return_index=True)
-        self.listed_since[lifted] = -1
-        self.delisted_on[lifted] = day.day
+        self.listed_since[lifted] = off_since(day.day)
         self._log(day, lifted, "delisted", rid[lift][first])
 
     def _expire(self, day: PublicDay) -> None:
@@ -287,8 +275,7 @@ class CourtBlacklist(Consequence):
         ends = self.expiries.pop(day.day)
         same = self.listed_since[ends["citizen"]] == ends["since"]
         who = ends["citizen"][same]
-        self.listed_since[who] = -1
-        self.delisted_on[who] = day.day
+        self.listed_since[who] = off_since(day.day)
         self.balance[who] = 0
         self._log(day, who, "delisted", ends["record_id"][same])
 

@@ -10,6 +10,7 @@ from pydantic import Field, field_validator
 
 from credsim.engine import Column, Consequence, PluginParams, PublicDay, RecordWorld, SanctionInfo
 from credsim.engine.checks import check_unique
+from credsim.engine.listing import NEVER, STATUS_DOC, off_since
 from credsim.errors import UserError, did_you_mean
 from credsim.vocab import RECORD_KINDS
 
@@ -40,15 +41,12 @@ class GradeList(Consequence):
 
     def columns(self) -> list[Column]:
         return [
-            Column(self.column, "int16", fill=-1, owner=self.name, doc="day listed, -1 if not"),
-            Column(f"delisted_on.{self.name}", "int16", fill=-1, owner=self.name),
+            Column(self.column, "int16", fill=NEVER, owner=self.name, doc=STATUS_DOC),
         ]
 
     def sanction_info(self) -> SanctionInfo:
         # Any record that moved the score can be what pushed the citizen into the grade.
-        return SanctionInfo(
-            self.column, RECORD_KINDS, f"delisted_on.{self.name}", self.params.notify
-        )
+        return SanctionInfo(self.column, RECORD_KINDS, True, self.params.notify)
 
     def init(self, world: RecordWorld) -> None:
         info = world.scores.get(self.params.policy)
@@ -68,7 +66,6 @@ class GradeList(Consequence):
         self.bad = np.array([g in self.params.grades for g in names])
         self.score = world.state[info.column]
         self.listed_since = world.state[self.column]
-        self.delisted_on = world.state[f"delisted_on.{self.name}"]
         codes = world.codes
         self.policy_code = codes.code("policy", self.params.policy)
         self.code = codes.code("consequence", self.name)
@@ -95,8 +92,7 @@ class GradeList(Consequence):
             if action == "listed":
                 self.listed_since[who] = day.day
             else:
-                self.listed_since[who] = -1
-                self.delisted_on[who] = day.day
+                self.listed_since[who] = off_since(day.day)
             day.sanctions.add(
                 day=day.day,
                 citizen=who,

@@ -1,10 +1,11 @@
 """Joint punishment: agencies that subscribe to lists and refuse listed citizens what they restrict.
 
 Each agency (airlines, railways, banks, schools...) checks only a share of the citizens who come to
-it (`coverage`, fixed per citizen by a hash), acts on a new listing only `pickup_days` after it, and
-keeps refusing for `removal_days` after a removal. An agency may join later than the plug-in is
-switched on (`acts_from`: the day it took up the memorandum). Schools refuse a child when a parent in the
-household is listed. Every refusal is a sanction event naming the agency and the record refused.
+it (`coverage`, fixed per citizen by a hash), acts on a new listing only `pickup_days` after it,
+and keeps refusing for `removal_days` after a removal. An agency may join later than the plug-in
+is switched on (`acts_from`: the day it took up the memorandum). Schools refuse a child when a
+parent in the household is listed. Every refusal is a sanction event naming the agency and the
+record refused.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pydantic import Field, field_validator
 
 from credsim.engine import Consequence, PluginParams, PublicDay, RecordWorld
 from credsim.engine.checks import check_unique
+from credsim.engine.listing import removed_on
 from credsim.errors import UserError, did_you_mean
 from credsim.population.households import parents_of
 from credsim.vocab import RECORD_KINDS, check_kind
@@ -85,8 +87,7 @@ class JointPunishment(Consequence):
                     + did
                     + f"; lists in this scenario: {', '.join(world.sanctions) or 'none'}"
                 )
-            removed = world.state[info.removed_column] if info.removed_column else None
-            columns[name] = (world.state[info.column], removed)
+            columns[name] = (world.state[info.column], info.keeps_removals)
         self.columns = columns
         codes = world.codes
         self.code = codes.code("consequence", self.name)
@@ -108,12 +109,12 @@ class JointPunishment(Consequence):
     def restricted(citizens: np.ndarray, day: int, agency: Agency, lists) -> np.ndarray:
         """Whether the agency treats each citizen as listed today on any of its lists."""
         out = np.zeros(citizens.shape[0], bool)
-        for since, removed in lists:
-            listed = since[citizens]
+        for status, keeps_removals in lists:
+            listed = status[citizens]
             out |= (listed >= 0) & (day - listed >= agency.pickup_days)
-            if removed is not None and agency.removal_days > 0:
-                gone = removed[citizens]
-                out |= (listed < 0) & (gone >= 0) & (day - gone < agency.removal_days)
+            if keeps_removals and agency.removal_days > 0:
+                gone = removed_on(listed)
+                out |= (gone >= 0) & (day - gone < agency.removal_days)
         return out
 
     def respond(self, day: PublicDay) -> None:

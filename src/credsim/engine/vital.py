@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from credsim.engine.day import Day
+from credsim.engine.listing import NEVER, off_since
 
 if TYPE_CHECKING:
     from credsim.engine.loop import Simulation
@@ -53,9 +54,7 @@ def _off_the_lists(sim: Simulation, d: Day, dead: np.ndarray) -> None:
         on = dead[state[info.column][dead] >= 0]
         if on.shape[0] == 0:
             continue
-        state[info.column][on] = -1
-        if info.removed_column is not None:
-            state[info.removed_column][on] = d.day
+        state[info.column][on] = off_since(d.day) if info.keeps_removals else NEVER
         d.sanctions.add(
             day=d.day,
             citizen=on.astype(np.int32),

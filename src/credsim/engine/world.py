@@ -52,12 +52,13 @@ class ScoreInfo:
 
 @dataclass(frozen=True)
 class SanctionInfo:
-    """A consequence's status column (day listed, -1 if not), the record kinds it rests on, the
-    column of the day of the last removal (if kept) and whether listed citizens are told."""
+    """A consequence's status column (day listed when >= 0: credsim.engine.listing), the record
+    kinds it rests on, whether the column keeps the day of the last removal while a citizen is
+    off the list, and whether listed citizens are told."""
 
     column: str
     basis: tuple[str, ...]
-    removed_column: str | None = None
+    keeps_removals: bool = False
     notified: bool = True
 
 

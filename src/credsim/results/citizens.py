@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from credsim.engine.listing import removed_on
+
 if TYPE_CHECKING:
     from credsim.engine import World
     from credsim.engine.state import Column
@@ -145,9 +147,16 @@ def citizens_table(
         position = state_columns["household"] & 0x0F
         cols["household"] = pa.array((everyone - position).astype(np.int32))
         cols["household_size"] = pa.array(state_columns["household"] >> 4)
+    statuses = {info.column: (name, info.keeps_removals) for name, info in world.sanctions.items()}
     for name, values in state_columns.items():
         spec = specs.get(name)
-        if name not in PACKED and name not in DECODED and (spec is None or spec.shown):
+        if name in statuses:  # a list's status: the day listed, and the last removal's
+            listed_name, keeps_removals = statuses[name]
+            cols[name] = pa.array(values, mask=values < 0)
+            if keeps_removals:
+                removed = removed_on(values)
+                cols[f"delisted_on.{listed_name}"] = pa.array(removed, mask=removed < 0)
+        elif name not in PACKED and name not in DECODED and (spec is None or spec.shown):
             cols[name] = _state_column(values, spec)
     if "sim" in state_columns:
         cols["sim_own_name"] = pa.array((state_columns["sim"] & 0x01) > 0)
