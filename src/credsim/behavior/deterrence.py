@@ -38,8 +38,9 @@ from credsim.vocab import ACT_KINDS, check_kind
 
 __all__ = ["Deterrence", "DeterrenceParams"]
 
-LEVELS = 65535
-"""A family's level D is stored as round(D x LEVELS) in a uint16."""
+LEVELS = 255
+"""A family's level D is stored as round(D x LEVELS) in a byte: rounding moves a propensity
+multiplier by at most max_effect / 510 at each lesson."""
 
 
 def _families() -> dict[str, list[str]]:
@@ -128,7 +129,7 @@ class Deterrence(Behavior):
         cols = [
             Column(
                 f"deterred.{family}",
-                "uint16",
+                "uint8",
                 owner=self.name,
                 truth=True,
                 doc=f"deterrence level D x {LEVELS} for {', '.join(kinds)}, as of `deterred_day`",
@@ -269,7 +270,7 @@ class Deterrence(Behavior):
         who = np.unique(citizen)
         decay = self._decay(day, who)
         for level in self.levels:
-            level[who] = np.rint(level[who] * decay).astype(np.uint16)
+            level[who] = np.rint(level[who] * decay).astype(np.uint8)
         self.last[who] = day
         for f, level in enumerate(self.levels):
             mine = (mask >> f) & 1 == 1
@@ -280,7 +281,7 @@ class Deterrence(Behavior):
             keep = np.ones(rows.shape[0])
             np.multiply.at(keep, at, 1.0 - sev[mine])
             d = level[rows] / LEVELS
-            level[rows] = np.rint((1.0 - (1.0 - d) * keep) * LEVELS).astype(np.uint16)
+            level[rows] = np.rint((1.0 - (1.0 - d) * keep) * LEVELS).astype(np.uint8)
 
     def _decay(self, day: int, citizens: np.ndarray) -> np.ndarray:
         elapsed = np.maximum(day - self.last[citizens].astype(np.int64), 0)

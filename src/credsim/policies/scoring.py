@@ -179,7 +179,12 @@ class ScoringPolicy(Policy):
     def columns(self) -> list[Column]:
         cols = [Column(self.column, "int16", owner=self.name, doc="score")]
         if self.network_column:
-            cols.append(Column(self.network_column, "int16", owner=self.name, doc="friends' term"))
+            # The term is weight x (friends' mean - a reference inside the score's range): a
+            # byte holds it when that cannot pass 127 points.
+            p = self.params
+            small = p.network_weight * (p.ceiling - p.floor) <= 127
+            dtype = "int8" if small else "int16"
+            cols.append(Column(self.network_column, dtype, owner=self.name, doc="friends' term"))
             if self.params.network_layer == "friends":
                 scored = self.params.min_age > 0 or self.scope is not None
                 cols += friend_sums_columns(self.name, scored)
