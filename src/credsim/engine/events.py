@@ -201,12 +201,21 @@ def _rows(value: np.ndarray | int, dtype: str, length: int) -> np.ndarray:
     """One field's rows as a batch holds them: a scalar, or a long array of one value repeated,
     as that value broadcast over the rows (a read-only view, no bytes per row); else the array."""
     if np.ndim(value) == 0:
-        return np.broadcast_to(np.full(1, value, dtype), length)
+        return _repeated(np.full(1, value, dtype), length)
     arr = np.asarray(value, dtype)
     rows = arr.shape[0]
     if rows >= CONSTANT_ROWS and arr[0] == arr[-1] and (arr == arr[0]).all():
-        return np.broadcast_to(arr[:1].copy(), rows)
+        return _repeated(arr[:1].copy(), rows)
     return arr
+
+
+def _repeated(one: np.ndarray, length: int) -> np.ndarray:
+    """`one`'s single value over `length` rows: a read-only view with stride 0, as
+    np.broadcast_to makes it, built directly (broadcast_to costs twice as much, and a day makes
+    thousands of these)."""
+    out = np.ndarray((length,), one.dtype, one, 0, (0,))
+    out.flags.writeable = False
+    return out
 
 
 def _joined(chunks: list[np.ndarray], dtype: str) -> np.ndarray:
