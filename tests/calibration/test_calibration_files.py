@@ -40,6 +40,10 @@ def _line(path, needle: str) -> int:
          ["no behavior entry named 'citzens'", "Did you mean 'citizens'"]),
         ("low = 0.05, high = 0.95", "low = 0.5, high = 0.5", "repaid_share",
          ["repaid_share", "the range is empty", "low (0.5) must be below high (0.5)"]),
+        ("low = 0.05, high = 0.95", "low = 2018-01-01, high = 0.95", "repaid_share",
+         ["repaid_share", "a date range needs two dates"]),
+        ("low = 0.05, high = 0.95", "low = 2018-02-01, high = 2018-01-01", "repaid_share",
+         ["repaid_share", "the range is empty", "low (2018-02-01) must be below high"]),
         ("start = 2018-02-01", "start = 2017-12-01", "2017-12-01",
          ["targets.removed.start = 2017-12-01", "outside the run", "2018-01-01 to 2018-03-01"]),
         ("date = 2018-03-01", "date = 2018-03-02", "2018-03-02",
@@ -90,3 +94,18 @@ def test_the_bundled_calibration_passes_its_checks():
     prepared = prepare_calibration(load_calibration(source))
     assert prepared.scenario.model.end.isoformat() == "2019-03-31"
     assert all(w.kind == "cumulative" for w in prepared.windows)
+
+
+def test_a_date_range_is_searched_in_days_and_set_as_a_date():
+    import datetime as dt
+
+    from credsim.calibration.file import ParameterSpec
+
+    spec = ParameterSpec(low=dt.date(2016, 1, 1), high=dt.date(2017, 12, 31))
+    low, high = spec.bounds
+    assert spec.is_date and spec.whole and high - low == 730
+    assert spec.value(low + 31) == dt.date(2016, 2, 1)
+    assert spec.value(spec.number(dt.date(2017, 3, 5))) == dt.date(2017, 3, 5)
+    number = ParameterSpec(low=1, high=10)
+    assert number.whole and not number.is_date and number.value(3.4) == 3
+    assert ParameterSpec(low=0.1, high=1.0).value(0.5) == 0.5
