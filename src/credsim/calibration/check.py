@@ -60,6 +60,22 @@ class PreparedCalibration:
         specs = self.calibration.model.parameters
         return {self.keys[name]: specs[name].value(value) for name, value in params.items()}
 
+    def scenario_point(self) -> dict[str, float]:
+        """The values the scenario carries for the fitted keys, as the search holds them (a
+        date as its day number), clipped into each range; keys the scenario leaves unset are
+        left out."""
+        point: dict[str, float] = {}
+        for name, spec in self.calibration.model.parameters.items():
+            node: Any = self.base
+            for part in self.keys[name].split("."):
+                node = node.get(part) if isinstance(node, dict) else None
+            if node is None or isinstance(node, bool):
+                continue
+            low, high = spec.bounds
+            value = min(max(spec.number(node), low), high)
+            point[name] = round(value) if spec.whole else value
+        return point
+
     @property
     def world_share(self) -> float:
         """The published figures' run-to-run variance as a share of a run's: the published

@@ -105,8 +105,11 @@ class ParameterSpec(BaseModel):
         return self.number(self.low), self.number(self.high)
 
     @staticmethod
-    def number(value: dt.date | int | float) -> float:
-        """A value as the search holds it (a date as its proleptic Gregorian day number)."""
+    def number(value: dt.date | str | int | float) -> float:
+        """A value as the search holds it (a date, or its ISO text, as its proleptic Gregorian
+        day number)."""
+        if isinstance(value, str):
+            value = dt.date.fromisoformat(value)
         return float(value.toordinal()) if isinstance(value, dt.date) else float(value)
 
     def value(self, number: float) -> dt.date | int | float:
@@ -196,6 +199,11 @@ class CalibrationModel(BaseModel):
     seed: int = Field(1, ge=0, le=2**32 - 1, description="every run's and the sampler's seed")
     replicates: int = Field(2, ge=1, le=1000, description="runs per point, with distinct seeds")
     trials: int = Field(40, ge=1, le=100_000, description="points the search evaluates")
+    first_point: Literal["search", "scenario"] = Field(
+        "search",
+        description="the search's first point: its sampler's, or the values the scenario "
+        "carries (clipped into each range; a key the scenario leaves unset is sampled)",
+    )
     refine: int = Field(20, ge=1, le=100_000, description="points in each wave of history matching")
     waves: int = Field(
         2, ge=0, le=100, description="waves after the search, each over what was plausible"

@@ -160,7 +160,11 @@ def _next_batch(optuna, study, prepared, search_end: int) -> list:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
         for number in range(len(trials), end):
-            if number < search_end:
+            if number == 0 and m.first_point == "scenario":
+                study.sampler = optuna.samplers.PartialFixedSampler(
+                    prepared.scenario_point(), optuna.samplers.RandomSampler(seed=m.seed)
+                )
+            elif number < search_end:
                 study.sampler = _sampler(optuna, prepared, number)
             else:
                 study.sampler = _wave_sampler(optuna, prepared, study, search_end, number)
