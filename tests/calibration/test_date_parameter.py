@@ -57,3 +57,18 @@ def test_a_date_parameter_is_run_shown_and_replayed_as_a_date(tmp_path, local_po
     ensemble = load_ensemble(tmp_path / "cal")
     key = "consequences.joint_punishment.agencies.banks.acts_from"
     assert [s[key] for s in ensemble.settings] == list(trials.sort_values("trial")["banks_from"])
+
+
+def test_the_search_can_start_from_the_scenarios_own_values(tmp_path, local_pool):
+    from synthetic import calibration_text
+
+    published = {"listed": 17000, "removed": 26000, "on_list": 13000}
+    text = calibration_text(published, 1, trials=3, refine=1, waves=1)
+    text = text.replace('sampler = "tpe"', 'sampler = "tpe"\nfirst_point = "scenario"', 1)
+    prepared = prepare_calibration(load_calibration(tomllib.loads(text)))
+    calibrate(prepared, tmp_path / "cal", local_pool)
+    trials = pd.read_parquet(tmp_path / "cal" / "trials.parquet").set_index("trial")
+    # debts.toml's own rate and repaid share, inside both ranges
+    assert trials.loc[0, "default_rate"] == 4.0e-4
+    assert trials.loc[0, "repaid_share"] == 0.45
+    assert (trials.loc[1:, "default_rate"] != 4.0e-4).all()
