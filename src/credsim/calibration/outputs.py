@@ -68,10 +68,7 @@ def _shown(spec, value: float) -> Any:
 def _intervals(prepared, accepted: pd.DataFrame, best) -> list[dict[str, Any]]:
     out = []
     for name, spec in prepared.calibration.model.parameters.items():
-        column = accepted[name]
-        if spec.is_date:
-            column = pd.to_datetime(column).map(lambda d: d.toordinal())
-        values = column.to_numpy(dtype=np.float64)
+        values = np.array([spec.number(v) for v in accepted[name]], np.float64)
         entry: dict[str, Any] = {"parameter": name, "key": prepared.keys[name]}
         entry |= {"low": spec.low, "high": spec.high, "best": best.params[name]}
         entry["accepted"] = len(values)
