@@ -55,6 +55,7 @@ from credsim.metrics import (
     SpeechMetrics,
     TrustMetrics,
 )
+from credsim.metrics.reciprocity import ReciprocityMetrics
 from credsim.policies import (
     FinancialPolicy,
     RongchengPolicy,
@@ -63,7 +64,9 @@ from credsim.policies import (
     StatePolicy,
 )
 from credsim.policies.credit_file import CreditFilePolicy
+from credsim.policies.institution import InstitutionPolicy
 from credsim.population import CensusPopulation
+from credsim.population.communities import CommunitiesPopulation
 from credsim.population.credit_groups import CreditGroupsPopulation
 from credsim.sources import CheckpointSource, FirmRecords, IdentitySource, Recorder
 
@@ -75,6 +78,7 @@ def builtin_registry() -> Registry:
     registry = Registry()
     registry.register("population", "census", CensusPopulation)
     registry.register("population", "credit_groups", CreditGroupsPopulation)
+    registry.register("population", "communities", CommunitiesPopulation)
     registry.register("behavior", "baseline", BaselineBehavior)
     registry.register("behavior", "self_censorship", SelfCensorship)
     registry.register("behavior", "deterrence", Deterrence)
@@ -99,6 +103,7 @@ def builtin_registry() -> Registry:
     registry.register("policy", "state", StatePolicy)
     registry.register("policy", "financial", FinancialPolicy)
     registry.register("policy", "credit_file", CreditFilePolicy)
+    registry.register("policy", "institution", InstitutionPolicy)
     registry.register("consequence", "court_blacklist", CourtBlacklist)
     # The same mechanism keeps any list of unsettled records, such as lenders' shared blacklists.
     registry.register("consequence", "blacklist", CourtBlacklist)
@@ -125,6 +130,7 @@ def builtin_registry() -> Registry:
     registry.register("metric", "adversaries", AdversaryMetrics)
     registry.register("metric", "conformity", ConformityMetrics)
     registry.register("metric", "trust", TrustMetrics)
+    registry.register("metric", "reciprocity", ReciprocityMetrics)
     registry.register("metric", "demography", DemographyMetrics)
     registry.register("metric", "speech_enforcement", SpeechEnforcementMetrics)
     registry.register("metric", "checkpoints", CheckpointMetrics)

@@ -50,6 +50,7 @@ ACT_KINDS: tuple[str, ...] = (
     "firm_loan_application",  # a firm applies for a bank loan
     "alipay_payment",  # paying through a commercial platform's app (what Sesame rewards)
     "recruit_friend",  # bringing a friend into one's payment app circle
+    "refuse_stranger",  # refusing a stranger who asked (detail: the grade the asker had, + 1)
 )
 
 RECORD_KINDS: tuple[str, ...] = (
@@ -99,6 +100,8 @@ RECORD_KINDS: tuple[str, ...] = (
     "credit_file_arrears",  # arrears as one credit bureau's file holds them
     "credit_file_paid",  # a debt paid, as one credit bureau's file holds it
     "record_deleted",  # an insider deleted the citizen's negative records (for a bribe)
+    "helped_stranger",  # a witness saw the citizen help a stranger (detail: their grade + 1)
+    "refused_stranger",  # a witness saw the citizen refuse a stranger (detail as above)
 )
 
 LISTING_GROUNDS: tuple[str, ...] = (

@@ -8,6 +8,11 @@ grade in `help_by_grade`; where no grade is visible, or switched off (`policy` u
 `base_help` (trust in strangers). Helping costs the helper `cost` and gives the asker `benefit`
 (the donation game's c and b). Helping is an act (`help_stranger`, detail = the grade seen + 1,
 or 0 when none was seen); the requests of the day are kept for the metrics.
+
+With a `game` table the strangers play the evolving donation game of indirect reciprocity instead
+(credsim.behavior.game): every member of a community meets every other each day, discriminators
+help those they hold good, by private views or by the grade `policy` shows, and strategies spread
+by imitation. The day's figures per community are kept for the `reciprocity` metric.
 """
 
 from __future__ import annotations
@@ -15,12 +20,15 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from credsim.engine import Behavior, Day, PluginParams, World
+from credsim.behavior.game import Game, GameParams
+from credsim.engine import Behavior, Column, Day, PluginParams, World
 from credsim.engine.checks import Probability
 from credsim.engine.regions import other_in_region
 from credsim.errors import UserError
 
-__all__ = ["Strangers", "grade_index"]
+__all__ = ["STRATEGY_COLUMN", "Strangers", "grade_index"]
+
+STRATEGY_COLUMN = "strategy"
 
 
 def grade_index(scores: np.ndarray, grades: tuple[tuple[str, int], ...]) -> np.ndarray:
@@ -41,6 +49,9 @@ class StrangersParams(PluginParams):
     base_help: float = Field(0.5, ge=0, le=1, description="chance of helping when no grade is seen")
     benefit: float = Field(5.0, ge=0, le=1e6, description="what help gives the asker (b)")
     cost: float = Field(1.0, ge=0, le=1e6, description="what helping costs the helper (c)")
+    game: GameParams | None = Field(
+        None, description="play the evolving donation game (behavior.game) instead of `rate` asks"
+    )
 
 
 class Strangers(Behavior):
@@ -49,6 +60,12 @@ class Strangers(Behavior):
     singleton = True  # the strangers service
     Params = StrangersParams
     params: StrangersParams
+
+    def columns(self) -> list[Column]:
+        if self.params.game is None:
+            return []
+        doc = "strategy in the donation game: 0 ALLC, 1 ALLD, 2 DISC"
+        return [Column(STRATEGY_COLUMN, "uint8", owner=self.name, truth=True, doc=doc)]
 
     def init(self, world: World) -> None:
         p = self.params
@@ -70,6 +87,13 @@ class Strangers(Behavior):
                 )
             self.chance = np.array([p.help_by_grade.get(g, p.base_help) for g in names])
         self.code = world.codes.code("act_kind", "help_stranger")
+        self.game = None
+        if p.game is not None:
+            self.game = Game(
+                self.name, p.game, world, world.state[STRATEGY_COLUMN], public=self.info is not None
+            )
+            self.refuse_code = world.codes.code("act_kind", "refuse_stranger")
+            self.floats = p.game.floats(p.benefit, p.cost)
         self.ask = world.stream(f"behavior.{self.name}.ask")
         self.whom = world.stream(f"behavior.{self.name}.whom")
         self.decide = world.stream(f"behavior.{self.name}.decide")
@@ -79,6 +103,9 @@ class Strangers(Behavior):
         world.offer("strangers", self)
 
     def act(self, day: Day) -> None:
+        if self.game is not None:
+            self._play(day)
+            return
         askers = self.world.hits(self.ask, day.day, self.params.rate)
         askers = self.world.acting(askers, day.day, self.code)
         self.today = day.day
@@ -102,3 +129,24 @@ class Strangers(Behavior):
         self.askers, self.helpers, self.helped = askers.astype(np.int32), helpers, helped
         if helped.any():
             day.acts.add(day=day.day, actor=helpers[helped], kind=self.code, detail=seen[helped])
+
+    def _play(self, day: Day) -> None:
+        """A day of the donation game; the witnessed encounters become acts."""
+        game, world = self.game, self.world
+        self.today = day.day
+        public = np.zeros(0, np.int8)
+        shown = self.info is not None and self.info.opacity != "nothing"
+        if shown:
+            grade = world.notices.known_grade(self.params.policy, np.arange(world.n))
+            public = np.where(grade < 0, 1, grade == 0).astype(np.int8)  # unknown: held good
+        elif self.info is not None:
+            public = np.ones(world.n, np.int8)  # nothing is shown: everyone is given the benefit
+        game.play(day.day, public, self.floats)
+        if game.params.witnessed == 0:
+            return
+        actor, helped, recipient = game.seen(day.day)
+        detail = np.zeros(actor.shape[0], np.uint8)
+        if shown:
+            detail = (grade[recipient] + 1).astype(np.uint8)
+        kind = np.where(helped == 1, self.code, self.refuse_code).astype(np.uint8)
+        day.acts.add(day=day.day, actor=actor, kind=kind, detail=detail)

@@ -80,6 +80,11 @@ class RecordRule(PluginParams):
         max_length=MAX_LABELS + 1,
         description="draw the record's detail from these labels, shares summing to 1 (default: 0)",
     )
+    copy_detail: bool = Field(
+        False,
+        description="the record's detail is the act's (public facts the witness saw, such as the "
+        "grade of the stranger helped); else 0 or drawn from `details`",
+    )
 
     @field_validator("act")
     @classmethod
@@ -97,6 +102,12 @@ class RecordRule(PluginParams):
         if v is not None:
             check_shares(v, "details")
         return v
+
+    @model_validator(mode="after")
+    def _one_detail(self) -> RecordRule:
+        if self.copy_detail and self.details is not None:
+            raise ValueError("copy_detail and details both set the record's detail: keep one")
+        return self
 
 
 class RecorderParams(PluginParams):
@@ -175,7 +186,9 @@ class Recorder(Source):
             # The act's detail is truth (a post really sensitive, an appellant who owes nothing);
             # the record holds only the source's own label, if it draws one.
             truth, detail = detail, np.zeros(detail.shape[0], np.uint8)
-            if detail_cdf is not None:
+            if rule.copy_detail:
+                detail = truth
+            elif detail_cdf is not None:
                 detail = np.searchsorted(
                     detail_cdf, s["detail"].uniform(0, key) * detail_cdf[-1], side="right"
                 )

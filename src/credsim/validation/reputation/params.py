@@ -7,19 +7,9 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from credsim.norms import NORMS, STRATEGIES, norm_table
+
 __all__ = ["NORMS", "STRATEGIES", "GameParams"]
-
-NORMS: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
-    # norm[action][recipient is good] -> donor judged good (1) or bad (0); action 1 = cooperate
-    "stern_judging": ((1, 0), (0, 1)),
-    "simple_standing": ((1, 0), (1, 1)),
-    "scoring": ((0, 0), (1, 1)),
-    "shunning": ((0, 0), (0, 1)),
-}
-"""Second-order norms: how an observer judges a donor from the act and the recipient's standing."""
-
-STRATEGIES = ("ALLC", "ALLD", "DISC")
-"""Unconditional cooperators, unconditional defectors, discriminators (help only the good)."""
 
 
 class GameParams(BaseModel):
@@ -85,7 +75,7 @@ class GameParams(BaseModel):
 
     def norm_table(self) -> np.ndarray:
         """The norm as an int8 array [action, recipient_good]."""
-        return np.array(NORMS[self.norm], dtype=np.int8)
+        return norm_table(self.norm)
 
     def permitted(self) -> np.ndarray:
         """A bool mask over STRATEGIES of the strategies in play."""

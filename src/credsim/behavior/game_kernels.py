@@ -1,0 +1,189 @@
+"""Numba kernels of the strangers' donation game: one day of every community in one call.
+
+A community is a region of the population (credsim.engine.regions): its members meet only one
+another. A day is one generation of the game, in this order: perhaps one mutant; every member, as a
+donor, meets every member (itself included, as in Radzvilavicius et al.'s code) and helps or
+refuses by its strategy and what it knows of the recipient's standing, with execution errors;
+under private assessment every member re-judges every donor from one encounter of that donor seen
+by chance; then one member copies another's strategy by the Fermi rule.
+
+Every draw is credsim's counter-based draw of (stream key, day, index), with indices made of
+global citizen numbers, so a community's day is the same in any run, thread count or shard.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from credsim.engine.rng import draw_u64
+from credsim.norms import ALLC, ALLD, DISC
+
+__all__ = [
+    "N_KEYS",
+    "N_STATS",
+    "initial_state",
+    "play_day",
+    "witnessed",
+]
+
+# Streams, one key each: index into the `keys` array.
+K_MUTANT, K_EXEC, K_KNOW, K_OBS, K_EMPATHY, K_UPDATE, K_WITNESS, K_INIT = range(8)
+N_KEYS = 8
+# Daily figures per community: cooperation, good share, ALLC, ALLD, DISC shares.
+N_STATS = 5
+
+_LOW32 = np.uint64(0xFFFFFFFF)
+_S32 = np.uint64(32)
+
+
+@njit(inline="always")
+def _pick(bits, n):
+    """A uniform integer in [0, n) from the top 32 bits."""
+    return np.int64(((bits >> _S32) * np.uint64(n)) >> _S32)
+
+
+@njit(inline="always")
+def _chance(bits):
+    """A uniform in (0, 1) from the low 32 bits (independent of _pick's)."""
+    return (np.float64(bits & _LOW32) + 0.5) / 4294967296.0
+
+
+@njit(inline="always")
+def _intended(strategy, recipient_good):
+    if strategy == ALLC:
+        return 1
+    if strategy == ALLD:
+        return 0
+    return recipient_good
+
+
+@njit(cache=True)
+def initial_state(key, starts, offsets, permitted, start, all_good, strategy, views):
+    """Strategies (uniform over the permitted ones, or all `start`) and private views (random, or
+    all good) at the start of the run."""
+    allowed = np.flatnonzero(permitted)
+    for r in range(starts.shape[0] - 1):
+        f, n = starts[r], starts[r + 1] - starts[r]
+        for i in range(n):
+            if start >= 0:
+                strategy[f + i] = start
+            else:
+                strategy[f + i] = allowed[_pick(draw_u64(key, 0, f + i), allowed.shape[0])]
+            for j in range(n):
+                at = offsets[r] + i * n + j
+                views[at] = 1 if all_good else _pick(draw_u64(key, 1, (f + i) * n + j), 2)
+
+
+@njit(cache=True)
+def _mutate(key, day, f, n, strategy, permitted, mutation):
+    """A mutant switches between unconditional and conditional play (ALLC/ALLD <-> DISC); half the
+    draws from ALLC/ALLD name a strategy not in this game (anti-discriminators) and are lost."""
+    bits = draw_u64(key, day, 2 * f)
+    if _chance(bits) >= mutation:
+        return
+    who = f + _pick(bits, n)
+    coin = _pick(draw_u64(key, day, 2 * f + 1), 2)
+    target = -1
+    if strategy[who] == DISC:
+        target = ALLC if coin == 0 else ALLD
+    elif coin == 0:
+        target = DISC
+    if target >= 0 and permitted[target]:
+        strategy[who] = target
+
+
+@njit(cache=True)
+def _imitate(key, day, f, n, strategy, fitness, w):
+    """Pairwise comparison: a random learner copies a random model with the Fermi chance."""
+    bits = draw_u64(key, day, 2 * f)
+    model = f + _pick(bits, n)
+    learner = f + _pick(draw_u64(key, day, 2 * f + 1), n)
+    p = 1.0 / (1.0 + np.exp(-w * (fitness[model] - fitness[learner])))
+    if _chance(bits) < p:
+        strategy[learner] = strategy[model]
+
+
+@njit(parallel=True, cache=True)
+def play_day(
+    keys, day, starts, offsets, strategy, views, public, private, permitted, floats, norm,
+    acts, fitness, stats,
+):  # fmt: skip
+    """One generation of every community. `floats` = (benefit, cost, selection, mutation,
+    execution error, assessment error, empathy, knowledge). Under private assessment (`private`)
+    a donor reads its own view of the recipient and `views` are re-judged; otherwise it reads
+    `public` (1 good, 0 bad: the grade the recipient is shown). `acts[offsets[r] + i*n + j]` is 1
+    when member i helped member j today; `stats` gets each community's daily figures."""
+    b, c, w, mu, e1, e2, empathy, know = (
+        floats[0], floats[1], floats[2], floats[3], floats[4], floats[5], floats[6], floats[7],
+    )  # fmt: skip
+    for r in prange(starts.shape[0] - 1):
+        f, n, off = starts[r], starts[r + 1] - starts[r], offsets[r]
+        _mutate(keys[K_MUTANT], day, f, n, strategy, permitted, mu)
+        helped = 0
+        for i in range(n):
+            fitness[f + i] = 0.0
+        for i in range(n):
+            for j in range(n):
+                idx = (f + i) * n + j
+                good = views[off + i * n + j] if private else public[f + j]
+                if know < 1.0 and _chance(draw_u64(keys[K_KNOW], day, idx)) >= know:
+                    good = 1  # a recipient the donor knows nothing of is given the benefit
+                act = _intended(strategy[f + i], good)
+                if act == 1 and e1 > 0.0 and _chance(draw_u64(keys[K_EXEC], day, idx)) < e1:
+                    act = 0
+                acts[off + i * n + j] = act
+                if act == 1:
+                    helped += 1
+                    fitness[f + j] += b / n
+                    fitness[f + i] -= c / n
+        good_views = 0
+        if private:
+            judged = np.empty(n * n, np.int8)
+            for i in range(n):  # observer
+                for j in range(n):  # donor
+                    idx = (f + i) * n + j
+                    bits = draw_u64(keys[K_OBS], day, idx)  # top: which encounter; low: error
+                    k = _pick(bits, n)
+                    act = acts[off + j * n + k]
+                    standing = views[off + i * n + k]  # egocentric: the observer's view
+                    if empathy >= 1.0 or (
+                        empathy > 0.0 and _chance(draw_u64(keys[K_EMPATHY], day, idx)) < empathy
+                    ):
+                        standing = views[off + j * n + k]  # empathetic: the donor's view
+                    verdict = norm[act, standing]
+                    if e2 > 0.0 and _chance(bits) < e2:
+                        verdict = 1 - verdict
+                    judged[i * n + j] = verdict
+                    good_views += verdict
+            for a in range(n * n):
+                views[off + a] = judged[a]
+            stats[r, 1] = good_views / (n * n)
+        else:
+            good_public = 0
+            for i in range(n):
+                good_public += public[f + i]
+            stats[r, 1] = good_public / n
+        stats[r, 0] = helped / (n * n)
+        stats[r, 2] = 0.0
+        stats[r, 3] = 0.0
+        stats[r, 4] = 0.0
+        for i in range(n):
+            stats[r, 2 + strategy[f + i]] += 1.0 / n
+        _imitate(keys[K_UPDATE], day, f, n, strategy, fitness, w)
+
+
+@njit(parallel=True, cache=True)
+def witnessed(key, day, starts, offsets, acts, per_donor, actor, helped, recipient):
+    """`per_donor` encounters of each donor, each drawn at random among the donor's encounters of
+    the day: the ones done where the system can see them. Row `(f + i) * per_donor + m` holds the
+    donor, whether it helped, and the recipient."""
+    for r in prange(starts.shape[0] - 1):
+        f, n, off = starts[r], starts[r + 1] - starts[r], offsets[r]
+        for i in range(n):
+            for m in range(per_donor):
+                row = (f + i - starts[0]) * per_donor + m
+                k = _pick(draw_u64(key, day, (f + i) * per_donor + m), n)
+                actor[row] = f + i
+                helped[row] = acts[off + i * n + k]
+                recipient[row] = f + k
