@@ -1,4 +1,5 @@
-"""Speed of the validation suite: the reputation kernel's throughput and each reproduction's time.
+"""Speed of the validation suite: the donation game's throughput through the engine and in the fast
+kernel, and each reproduction's time.
 
 Usage:
     python benchmarks/validation.py              # kernel throughput + the short reproductions
@@ -6,8 +7,10 @@ Usage:
 
 Kernel throughput is donor-recipient encounters per second (N^2 per generation, each with its
 observation and judgement), for private assessment and for a one-judge institution, at N = 50 (the
-paper's size) and N = 200, on 1 thread and on every Numba thread. Results are printed and saved to
-benchmarks/results/validation.json (not committed).
+paper's size) and N = 200, on 1 thread and on every Numba thread. The engine's game (the strangers'
+game in communities of 50 through the day loop, private and under a one-judge institution) is
+timed the same way. Results are printed and saved to benchmarks/results/validation.json (not
+committed).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pathlib import Path
 import numba
 
 from credsim.validation.outcome import Settings
+from credsim.validation.reciprocity import game_scenario, run_game
 from credsim.validation.registry import registered, run
 from credsim.validation.reputation import GameParams, simulate
 
@@ -44,6 +48,25 @@ def kernel(population: int, monitoring: str, threads: int) -> dict:
     }
 
 
+def engine(monitoring: str, threads: int, communities: int = 100, days: int = 2000) -> dict:
+    institution = (1, 0.5) if monitoring == "institution" else None
+    run_game(game_scenario(communities=2, seed=1, days=5, institution=institution))  # compile
+    numba.set_num_threads(threads)
+    scenario = game_scenario(communities=communities, seed=1, days=days, institution=institution)
+    wall, cpu = time.perf_counter(), time.process_time()
+    run_game(scenario)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return {
+        "engine": True,
+        "population": 50,
+        "monitoring": monitoring,
+        "threads": threads,
+        "wall_seconds": round(wall, 3),
+        "cpu_seconds": round(cpu, 3),
+        "encounters_per_second": round(50**2 * communities * days / wall),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--long", action="store_true", help="also time the long reproductions")
@@ -55,10 +78,12 @@ def main() -> None:
         for monitoring in ("private", "institution")
         for threads in sorted({1, most})
     ]
+    rows += [engine(m, t) for m in ("private", "institution") for t in sorted({1, most})]
     numba.set_num_threads(most)
     for row in rows:
+        what = "engine" if row.get("engine") else "kernel"
         print(
-            f"kernel N={row['population']:<4} {row['monitoring']:<12} threads={row['threads']}: "
+            f"{what} N={row['population']:<4} {row['monitoring']:<12} threads={row['threads']}: "
             f"{row['encounters_per_second']:.3g} encounters/s ({row['wall_seconds']} s wall)"
         )
     timings = []
