@@ -42,8 +42,13 @@ class GameParams(PluginParams):
     strategies: list[Strategy] = Field(
         default_factory=lambda: list(STRATEGIES), min_length=1, description="strategies in play"
     )
-    initial: Literal["random", "ALLC", "ALLD", "DISC"] = Field(
-        "random", description="everyone's first strategy (random: uniform over `strategies`)"
+    initial: Literal[
+        "random", "ALLC", "ALLD", "DISC", "equal", "mostly_ALLC", "mostly_ALLD", "mostly_DISC"
+    ] = Field(
+        "random",
+        description="first strategies: uniform over `strategies` (random), everyone one "
+        "strategy, thirds (equal), or all but four one strategy and two each of the others "
+        "(mostly_*), by place in the community",
     )
     initial_standing: Literal["random", "good"] = Field(
         "random", description="private views at the start"
@@ -60,6 +65,20 @@ class GameParams(PluginParams):
     )
     witnessed: int = Field(
         0, ge=0, le=64, description="encounters a day of each donor that are acts (seen)"
+    )
+    adherents: Literal["all", "none", "one"] = Field(
+        "all",
+        description="with a policy, who reads its grade: everyone, no one (private views only), "
+        "or one discriminator a community from `settle_days` on (adherence then spreads, or "
+        "dies out, by imitation)",
+    )
+    settle_days: int = Field(
+        0, ge=0, le=100_000, description="days reputations settle before strategies evolve"
+    )
+    stop_when_settled: bool = Field(
+        False,
+        description="with adherents = 'one': a community stops playing once everyone or no one "
+        "adheres (a fixation experiment; its figures stay those of its last day played)",
     )
 
     @field_validator("strategies")
@@ -89,13 +108,24 @@ class Game:
     """The game's state over the communities this process holds, and its daily step."""
 
     def __init__(
-        self, name: str, params: GameParams, world: World, strategy: np.ndarray, public: bool
+        self,
+        name: str,
+        params: GameParams,
+        world: World,
+        strategy: np.ndarray,
+        follower: np.ndarray,
+        public: bool,
     ) -> None:
         p = params
-        if p.initial != "random" and p.initial not in p.strategies:
+        if p.initial in STRATEGIES and p.initial not in p.strategies:
             raise UserError(
                 f"behavior.{name}.game.initial: {p.initial!r} is not among the strategies in play "
                 f"({', '.join(p.strategies)})."
+            )
+        if p.adherents != "all" and not public:
+            raise UserError(
+                f"behavior.{name}.game.adherents = {p.adherents!r} needs an institution to adhere "
+                f"to: set behavior.{name}.policy to the policy whose grade adherents read."
             )
         regions = world.regions
         inside = regions[(regions >= world.lo) & (regions <= world.hi)]
@@ -114,6 +144,8 @@ class Game:
                 f"members; at most {MAX_PAIRS:,}."
             )
         self.params, self.public = p, public
+        self.follower = follower
+        self.judge_private = not public or p.adherents != "all"
         self.keys = np.array(
             [world.stream(f"behavior.{name}.game.{i}").key for i in range(k.N_KEYS)], np.uint64
         )
@@ -125,11 +157,31 @@ class Game:
         self.acts = np.zeros(pairs, np.int8)
         self.fitness = np.zeros(world.n, np.float64)
         self.stats = np.zeros((sizes.shape[0], k.N_STATS), np.float64)
-        start = -1 if p.initial == "random" else STRATEGIES.index(p.initial)
+        start = STRATEGIES.index(p.initial) if p.initial in STRATEGIES else -1
         k.initial_state(
             self.keys[k.K_INIT], self.starts, self.offsets, self.permitted, start,
             p.initial_standing == "good", self.strategy, self.views,
         )  # fmt: skip
+        if p.initial == "equal" or p.initial.startswith("mostly_"):
+            if set(p.strategies) != set(STRATEGIES):
+                raise UserError(
+                    f"behavior.{name}.game.initial = {p.initial!r} places all three strategies; "
+                    f"the game has only {', '.join(p.strategies)}."
+                )
+            self._place(p.initial)
+        if public and p.adherents == "all":
+            self.follower[self.starts[0] : self.starts[-1]] = 1
+
+    def _place(self, initial: str) -> None:
+        """Strategies by place in each community, as the authors' fixation runs set them."""
+        for lo, hi in zip(self.starts[:-1], self.starts[1:], strict=True):
+            n = int(hi - lo)
+            if initial == "equal":
+                counts = [n // 3, 2 * n // 3 - n // 3, n - 2 * n // 3]
+            else:
+                counts = [2, 2, 2]
+                counts[STRATEGIES.index(initial.removeprefix("mostly_"))] = n - 4
+            self.strategy[lo:hi] = np.repeat(np.arange(3, dtype=np.uint8), counts)
 
     @property
     def communities(self) -> int:
@@ -138,10 +190,16 @@ class Game:
     def play(self, day: int, public_good: np.ndarray, floats: np.ndarray) -> None:
         """One generation of every community; `public_good` (int8 per citizen) is read when
         standing comes from a policy's grade."""
+        p = self.params
+        if self.public and p.adherents == "one" and day == p.settle_days:
+            k.adopt_one(self.keys[k.K_ADOPT], day, self.starts, self.strategy, self.follower)
+        if public_good.shape[0] == 0:
+            public_good = np.zeros(self.strategy.shape[0], np.int8)
         k.play_day(
-            self.keys, day, self.starts, self.offsets, self.strategy, self.views, public_good,
-            not self.public, self.permitted, floats, self.norm, self.acts, self.fitness,
-            self.stats,
+            self.keys, day, self.starts, self.offsets, self.strategy, self.follower, self.views,
+            public_good, self.judge_private, day >= p.settle_days, self.permitted, floats,
+            self.norm, self.acts, self.fitness, self.stats,
+            p.stop_when_settled and day > p.settle_days,
         )  # fmt: skip
 
     def seen(self, day: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -152,8 +210,13 @@ class Game:
         helped = np.empty(rows, np.int8)
         recipient = np.empty(rows, np.int32)
         if rows:
+            p = self.params
+            freeze = p.stop_when_settled and day > p.settle_days
             k.witnessed(
                 self.keys[k.K_WITNESS], day, self.starts, self.offsets, self.acts, per,
-                actor, helped, recipient,
+                self.follower, freeze, actor, helped, recipient,
             )  # fmt: skip
+            if freeze:
+                kept = actor >= 0
+                actor, helped, recipient = actor[kept], helped[kept], recipient[kept]
         return actor, helped, recipient

@@ -22,16 +22,17 @@ from credsim.norms import ALLC, ALLD, DISC
 __all__ = [
     "N_KEYS",
     "N_STATS",
+    "adopt_one",
     "initial_state",
     "play_day",
     "witnessed",
 ]
 
 # Streams, one key each: index into the `keys` array.
-K_MUTANT, K_EXEC, K_KNOW, K_OBS, K_EMPATHY, K_UPDATE, K_WITNESS, K_INIT = range(8)
-N_KEYS = 8
-# Daily figures per community: cooperation, good share, ALLC, ALLD, DISC shares.
-N_STATS = 5
+K_MUTANT, K_EXEC, K_KNOW, K_OBS, K_EMPATHY, K_UPDATE, K_WITNESS, K_INIT, K_ADOPT = range(9)
+N_KEYS = 9
+# Daily figures per community: cooperation, good share, ALLC, ALLD, DISC shares, adherents.
+N_STATS = 6
 
 _LOW32 = np.uint64(0xFFFFFFFF)
 _S32 = np.uint64(32)
@@ -94,39 +95,82 @@ def _mutate(key, day, f, n, strategy, permitted, mutation):
 
 
 @njit(cache=True)
-def _imitate(key, day, f, n, strategy, fitness, w):
-    """Pairwise comparison: a random learner copies a random model with the Fermi chance."""
+def _imitate(key, day, f, n, strategy, follower, fitness, w):
+    """Pairwise comparison: a random learner copies a random model's strategy and whether it
+    adheres to the institution, with the Fermi chance."""
     bits = draw_u64(key, day, 2 * f)
     model = f + _pick(bits, n)
     learner = f + _pick(draw_u64(key, day, 2 * f + 1), n)
     p = 1.0 / (1.0 + np.exp(-w * (fitness[model] - fitness[learner])))
     if _chance(bits) < p:
         strategy[learner] = strategy[model]
+        follower[learner] = follower[model]
+
+
+@njit(parallel=True, cache=True)
+def adopt_one(key, day, starts, strategy, follower):
+    """In every community one discriminator, drawn at random, starts to adhere to the institution
+    (a member drawn at random becomes one, if there is none)."""
+    for r in prange(starts.shape[0] - 1):
+        f, n = starts[r], starts[r + 1] - starts[r]
+        discs = 0
+        for i in range(n):
+            discs += strategy[f + i] == DISC
+        if discs == 0:
+            who = f + _pick(draw_u64(key, day, f), n)
+            strategy[who] = DISC
+        else:
+            pick = _pick(draw_u64(key, day, f), discs)
+            who = f
+            for i in range(n):
+                if strategy[f + i] == DISC:
+                    if pick == 0:
+                        who = f + i
+                        break
+                    pick -= 1
+        follower[who] = 1
+
+
+@njit(inline="always")
+def _standing(view, public, follower, at, member):
+    """What member `at` holds of `member`: the institution's grade if it adheres, else `view`."""
+    return public[member] if follower[at] == 1 else view
 
 
 @njit(parallel=True, cache=True)
 def play_day(
-    keys, day, starts, offsets, strategy, views, public, private, permitted, floats, norm,
-    acts, fitness, stats,
+    keys, day, starts, offsets, strategy, follower, views, public, judge_private, evolve,
+    permitted, floats, norm, acts, fitness, stats, freeze,
 ):  # fmt: skip
     """One generation of every community. `floats` = (benefit, cost, selection, mutation,
-    execution error, assessment error, empathy, knowledge). Under private assessment (`private`)
-    a donor reads its own view of the recipient and `views` are re-judged; otherwise it reads
-    `public` (1 good, 0 bad: the grade the recipient is shown). `acts[offsets[r] + i*n + j]` is 1
-    when member i helped member j today; `stats` gets each community's daily figures."""
+    execution error, assessment error, empathy, knowledge). A donor who adheres to the
+    institution (`follower`) reads the grade the recipient is shown (`public`: 1 good, 0 bad);
+    the others read their private views, which (`judge_private`) every member re-judges from one
+    encounter of each donor seen at random. With `evolve` false (reputations settling) no one
+    mutates or imitates. With `freeze`, a community in which everyone or no one adheres stops
+    (its figures stay those of its last day played). `acts[offsets[r] + i*n + j]` is 1 when
+    member i helped member j today; `stats` gets each community's daily figures."""
     b, c, w, mu, e1, e2, empathy, know = (
         floats[0], floats[1], floats[2], floats[3], floats[4], floats[5], floats[6], floats[7],
     )  # fmt: skip
     for r in prange(starts.shape[0] - 1):
         f, n, off = starts[r], starts[r + 1] - starts[r], offsets[r]
-        _mutate(keys[K_MUTANT], day, f, n, strategy, permitted, mu)
+        if freeze:
+            adherents = 0
+            for i in range(n):
+                adherents += follower[f + i]
+            if adherents == 0 or adherents == n:
+                stats[r, 5] = adherents / n
+                continue
+        if evolve:
+            _mutate(keys[K_MUTANT], day, f, n, strategy, permitted, mu)
         helped = 0
         for i in range(n):
             fitness[f + i] = 0.0
         for i in range(n):
             for j in range(n):
                 idx = (f + i) * n + j
-                good = views[off + i * n + j] if private else public[f + j]
+                good = public[f + j] if follower[f + i] == 1 else views[off + i * n + j]
                 if know < 1.0 and _chance(draw_u64(keys[K_KNOW], day, idx)) >= know:
                     good = 1  # a recipient the donor knows nothing of is given the benefit
                 act = _intended(strategy[f + i], good)
@@ -138,7 +182,7 @@ def play_day(
                     fitness[f + j] += b / n
                     fitness[f + i] -= c / n
         good_views = 0
-        if private:
+        if judge_private:
             judged = np.empty(n * n, np.int8)
             for i in range(n):  # observer
                 for j in range(n):  # donor
@@ -146,11 +190,12 @@ def play_day(
                     bits = draw_u64(keys[K_OBS], day, idx)  # top: which encounter; low: error
                     k = _pick(bits, n)
                     act = acts[off + j * n + k]
-                    standing = views[off + i * n + k]  # egocentric: the observer's view
+                    # egocentric: the observer's own standing of the recipient
+                    standing = _standing(views[off + i * n + k], public, follower, f + i, f + k)
                     if empathy >= 1.0 or (
                         empathy > 0.0 and _chance(draw_u64(keys[K_EMPATHY], day, idx)) < empathy
-                    ):
-                        standing = views[off + j * n + k]  # empathetic: the donor's view
+                    ):  # empathetic: the donor's
+                        standing = _standing(views[off + j * n + k], public, follower, f + j, f + k)
                     verdict = norm[act, standing]
                     if e2 > 0.0 and _chance(bits) < e2:
                         verdict = 1 - verdict
@@ -168,22 +213,35 @@ def play_day(
         stats[r, 2] = 0.0
         stats[r, 3] = 0.0
         stats[r, 4] = 0.0
+        stats[r, 5] = 0.0
         for i in range(n):
             stats[r, 2 + strategy[f + i]] += 1.0 / n
-        _imitate(keys[K_UPDATE], day, f, n, strategy, fitness, w)
+        if evolve:
+            _imitate(keys[K_UPDATE], day, f, n, strategy, follower, fitness, w)
+        for i in range(n):  # adherents at the end of the day
+            stats[r, 5] += follower[f + i] / n
 
 
 @njit(parallel=True, cache=True)
-def witnessed(key, day, starts, offsets, acts, per_donor, actor, helped, recipient):
+def witnessed(
+    key, day, starts, offsets, acts, per_donor, follower, freeze, actor, helped, recipient
+):
     """`per_donor` encounters of each donor, each drawn at random among the donor's encounters of
     the day: the ones done where the system can see them. Row `(f + i) * per_donor + m` holds the
-    donor, whether it helped, and the recipient."""
+    donor (-1 for a community stopped by `freeze`: everyone or no one adheres), whether it helped,
+    and the recipient."""
     for r in prange(starts.shape[0] - 1):
         f, n, off = starts[r], starts[r + 1] - starts[r], offsets[r]
+        stopped = False
+        if freeze:
+            adherents = 0
+            for i in range(n):
+                adherents += follower[f + i]
+            stopped = adherents == 0 or adherents == n
         for i in range(n):
             for m in range(per_donor):
                 row = (f + i - starts[0]) * per_donor + m
                 k = _pick(draw_u64(key, day, (f + i) * per_donor + m), n)
-                actor[row] = f + i
+                actor[row] = -1 if stopped else f + i
                 helped[row] = acts[off + i * n + k]
                 recipient[row] = f + k

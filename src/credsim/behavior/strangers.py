@@ -26,9 +26,10 @@ from credsim.engine.checks import Probability
 from credsim.engine.regions import other_in_region
 from credsim.errors import UserError
 
-__all__ = ["STRATEGY_COLUMN", "Strangers", "grade_index"]
+__all__ = ["ADHERES_COLUMN", "STRATEGY_COLUMN", "Strangers", "grade_index"]
 
 STRATEGY_COLUMN = "strategy"
+ADHERES_COLUMN = "adheres"
 
 
 def grade_index(scores: np.ndarray, grades: tuple[tuple[str, int], ...]) -> np.ndarray:
@@ -65,7 +66,11 @@ class Strangers(Behavior):
         if self.params.game is None:
             return []
         doc = "strategy in the donation game: 0 ALLC, 1 ALLD, 2 DISC"
-        return [Column(STRATEGY_COLUMN, "uint8", owner=self.name, truth=True, doc=doc)]
+        adheres = "1 if the citizen acts on the institution's grade (the game's policy)"
+        return [
+            Column(STRATEGY_COLUMN, "uint8", owner=self.name, truth=True, doc=doc),
+            Column(ADHERES_COLUMN, "int8", owner=self.name, truth=True, doc=adheres),
+        ]
 
     def init(self, world: World) -> None:
         p = self.params
@@ -89,8 +94,10 @@ class Strangers(Behavior):
         self.code = world.codes.code("act_kind", "help_stranger")
         self.game = None
         if p.game is not None:
+            state = world.state
+            public = self.info is not None
             self.game = Game(
-                self.name, p.game, world, world.state[STRATEGY_COLUMN], public=self.info is not None
+                self.name, p.game, world, state[STRATEGY_COLUMN], state[ADHERES_COLUMN], public
             )
             self.refuse_code = world.codes.code("act_kind", "refuse_stranger")
             self.floats = p.game.floats(p.benefit, p.cost)

@@ -20,7 +20,7 @@ from credsim.norms import STRATEGIES
 
 __all__ = ["ReciprocityMetrics"]
 
-FIGURES = ("cooperation", "good_share", *(s.lower() for s in STRATEGIES))
+FIGURES = ("cooperation", "good_share", *(s.lower() for s in STRATEGIES), "adherents")
 
 
 class ReciprocityParams(PluginParams):
@@ -31,7 +31,9 @@ class ReciprocityParams(PluginParams):
 
 class ReciprocityMetrics(Metric):
     """`game_cooperation` (mean over communities, with `game_cooperation_stderr`),
-    `game_good_share`, `game_strategy_shares`, per community and as daily means."""
+    `game_good_share`, `game_strategy_shares`, `game_adherent_share`, per community and as daily
+    means; `game_adherence_fixed` and `_lost`: communities that end the run all adherents, or
+    none."""
 
     stock_columns = ("game_",)
     Params = ReciprocityParams
@@ -42,6 +44,7 @@ class ReciprocityMetrics(Metric):
         self.first = math.ceil(self.params.burn_in * world.days)
         self.daily = np.full((world.days, len(FIGURES)), np.nan)
         self.sums: np.ndarray | None = None
+        self.last: np.ndarray | None = None
         self.averaged = 0
 
     def _game(self):
@@ -53,6 +56,7 @@ class ReciprocityMetrics(Metric):
         if game is None or self.world.services["strangers"].today != day.day:
             return
         stats = game.stats
+        self.last = stats.copy()
         self.daily[day.day] = stats.mean(axis=0) if stats.shape[0] else np.nan
         if day.day >= self.first:
             self.sums = stats.copy() if self.sums is None else self.sums + stats
@@ -61,6 +65,8 @@ class ReciprocityMetrics(Metric):
     def merge(self, parts: list) -> None:
         sums = [m.sums for m in [self, *parts] if m.sums is not None]
         self.sums = np.concatenate(sums) if sums else None
+        last = [m.last for m in [self, *parts] if m.last is not None]
+        self.last = np.concatenate(last) if last else None
 
     def per_community(self) -> np.ndarray:
         """(communities, figures): each community's averages over the averaged days."""
@@ -75,6 +81,7 @@ class ReciprocityMetrics(Metric):
         count = each.shape[0]
         mean = each.mean(axis=0) if count else np.full(len(FIGURES), np.nan)
         spread = each[:, 0].std(ddof=1) / math.sqrt(count) if count > 1 else math.nan
+        end = self.last[:, 5] if self.last is not None else np.zeros(0)  # adherents on the last day
         return {
             "game_communities": count,
             "game_days_averaged": self.averaged,
@@ -84,6 +91,9 @@ class ReciprocityMetrics(Metric):
             "game_strategy_shares": {
                 s: round(float(mean[2 + i]), 6) for i, s in enumerate(STRATEGIES)
             },
+            "game_adherent_share": round(float(mean[5]), 6),
+            "game_adherence_fixed": int((end == 1.0).sum()),
+            "game_adherence_lost": int((end == 0.0).sum()),
             "game_cooperation_by_community": [round(float(v), 6) for v in each[:, 0]],
         }
 
