@@ -37,7 +37,13 @@ def test_every_short_reproduction_is_within_tolerance(short_all):
     report = json.loads(done.stdout)
     assert report["mode"] == "short" and report["passed"] is True
     names = [r["name"] for r in report["reproductions"]]
-    assert names == ["institutions", "image-scoring", "delayed-impact", "faceid-base-rates"]
+    assert names == [
+        "institutions",
+        "adherence",
+        "image-scoring",
+        "delayed-impact",
+        "faceid-base-rates",
+    ]
     for reproduction in report["reproductions"]:
         compared = [c for c in reproduction["checks"] if c["passed"] is not None]
         assert compared and all(c["passed"] for c in compared)

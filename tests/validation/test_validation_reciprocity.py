@@ -13,7 +13,7 @@ from credsim.behavior.game import GameParams
 from credsim.errors import UserError
 from credsim.policies.institution import InstitutionPolicy
 from credsim.validation.outcome import Settings
-from credsim.validation.reciprocity import game_scenario, run_game
+from credsim.validation.reciprocity import GameRun, game_scenario, run_game
 from credsim.validation.reproductions import image_scoring, institutions
 from credsim.validation.reputation import GameParams as KernelParams
 from credsim.validation.reputation import simulate
@@ -169,3 +169,40 @@ def test_empathy_cannot_change_a_scoring_game():
     ego = run_game(game_scenario(communities=4, seed=1, days=400, norm="scoring")).summary
     emp = run_game(game_scenario(communities=4, seed=1, days=400, norm="scoring", empathy=1.0))
     assert ego == emp.summary
+
+
+def _adherence(days: int, **game) -> GameRun:
+    settings = {"adherents": "one", "settle_days": 20, "mutation": 0.0, "initial": "equal"}
+    return run_game(
+        game_scenario(
+            communities=8, seed=4, days=days, institution=(1, 0.1), game={**settings, **game}
+        )
+    )
+
+
+def test_no_one_adheres_before_the_settling_day_and_one_a_community_on_it():
+    settled = _adherence(20)  # days 0-19: reputations settle, no one adheres yet
+    assert settled.summary["game_adherent_share"] == 0.0
+    first = _adherence(21, settle_days=20)  # the metric averages days 11-20; day 20 is the first
+    share = first.summary["game_adherent_share"] * 10  # one day of ten averaged
+    assert 0 < share <= 2 / 50 + 1e-9  # one each, give or take the day's one imitation
+
+
+def test_an_institution_no_one_reads_changes_nothing_in_the_private_game():
+    private = run_game(game_scenario(communities=4, seed=6, days=300)).summary
+    ignored = run_game(
+        game_scenario(
+            communities=4, seed=6, days=300, institution=(2, 0.5), game={"adherents": "none"}
+        )
+    ).summary
+    assert ignored["game_cooperation_by_community"] == private["game_cooperation_by_community"]
+
+
+def test_a_fixation_run_ends_with_adherence_fixed_or_lost_everywhere():
+    run = _adherence(6000, stop_when_settled=True)
+    assert run.summary["game_adherence_fixed"] + run.summary["game_adherence_lost"] == 8
+
+
+def test_adherents_need_an_institution():
+    with pytest.raises(UserError, match=r"adherents.*needs an institution"):
+        run_game(game_scenario(communities=2, seed=1, days=2, game={"adherents": "one"}))

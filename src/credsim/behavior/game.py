@@ -127,6 +127,11 @@ class Game:
                 f"behavior.{name}.game.adherents = {p.adherents!r} needs an institution to adhere "
                 f"to: set behavior.{name}.policy to the policy whose grade adherents read."
             )
+        if p.stop_when_settled and p.adherents != "one":
+            raise UserError(
+                f"behavior.{name}.game.stop_when_settled stops a community once adherence to the "
+                f"institution is settled; it needs adherents = 'one' (got {p.adherents!r})."
+            )
         regions = world.regions
         inside = regions[(regions >= world.lo) & (regions <= world.hi)]
         self.starts = np.asarray(inside, np.int64)

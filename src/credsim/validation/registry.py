@@ -59,6 +59,7 @@ def _load() -> None:
     if _REGISTRY:
         return
     from credsim.validation.reproductions import (
+        adherence,
         delayed_impact,
         faceid_base_rates,
         image_scoring,
@@ -68,6 +69,7 @@ def _load() -> None:
 
     for module in (
         institutions,
+        adherence,
         image_scoring,
         delayed_impact,
         faceid_base_rates,
