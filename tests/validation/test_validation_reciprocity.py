@@ -14,7 +14,7 @@ from credsim.errors import UserError
 from credsim.policies.institution import InstitutionPolicy
 from credsim.validation.outcome import Settings
 from credsim.validation.reciprocity import GameRun, game_scenario, run_game
-from credsim.validation.reproductions import image_scoring, institutions
+from credsim.validation.reproductions import adherence, image_scoring, institutions
 from credsim.validation.reputation import GameParams as KernelParams
 from credsim.validation.reputation import simulate
 
@@ -206,3 +206,18 @@ def test_a_fixation_run_ends_with_adherence_fixed_or_lost_everywhere():
 def test_adherents_need_an_institution():
     with pytest.raises(UserError, match=r"adherents.*needs an institution"):
         run_game(game_scenario(communities=2, seed=1, days=2, game={"adherents": "one"}))
+
+
+def test_the_published_fixation_targets_cover_every_trial():
+    targets = adherence.published()
+    assert len(targets) == 960  # 4 norms x 2 views x 3 Q x 5 q x 4 starts x 2 kinds of board
+    assert {t["runs"] for t in targets.values()} == {1000}
+    for setting in adherence.SHORT + adherence.LONG:
+        assert setting.key in targets
+
+
+def test_adherence_dies_out_under_a_lenient_board():
+    setting = adherence.SHORT[2]
+    check, result = adherence.fixation_check(setting, communities=100, seed=2)
+    assert check.passed, check
+    assert result.summary["game_adherence_lost"] >= 95

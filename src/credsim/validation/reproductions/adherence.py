@@ -32,7 +32,7 @@ SOURCE = (
 PUBLISHED = Path(__file__).parents[1] / "reciprocity" / "fixation.json"
 NEUTRAL = 1 / 50
 SETTLE_DAYS = 100
-HORIZON_DAYS = 30_000
+HORIZON_DAYS = 29_900
 FLOOR = 0.01
 """Smallest tolerance on a fixation share."""
 
