@@ -59,21 +59,13 @@ def test_empathy_lost_in_the_game_fails_the_check(monkeypatch):
     assert check.passed is False
 
 
-def _image_checks(b: float) -> list:
-    ratio = 1.0 / b
-    rows = {m: run_game(image_scoring.image_scenario(b, m * ratio, 16, 1)) for m in (1.0, 2.0)}
-    return [rows[1.0].cooperation < image_scoring.COLLAPSED, rows[2.0].cooperation > 0.8]
-
-
-def test_image_scoring_collapses_at_c_over_b_and_persists_at_twice():
-    assert _image_checks(5.0) == [True, True]
-
-
 def test_a_policy_that_never_regrades_fails_image_scoring(monkeypatch):
     """Everyone keeps the good grade they started with: discriminators help defectors too, and
-    cooperation no longer persists above the threshold."""
+    cooperation no longer persists above the threshold (the short `validate` run, in
+    test_validation_cli, shows it does persist there without the bug)."""
     monkeypatch.setattr(InstitutionPolicy, "score", lambda self, day: None)
-    assert _image_checks(5.0) == [True, False]
+    above = run_game(image_scoring.image_scenario(5.0, 0.4, 16, 1))
+    assert above.cooperation < image_scoring.PERSISTS
 
 
 def test_a_source_that_loses_the_strangers_grade_changes_the_institution():
