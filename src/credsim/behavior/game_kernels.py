@@ -23,7 +23,10 @@ __all__ = [
     "N_KEYS",
     "N_STATS",
     "adopt_one",
+    "chance",
     "initial_state",
+    "intended",
+    "pick",
     "play_day",
     "witnessed",
 ]
@@ -39,19 +42,19 @@ _S32 = np.uint64(32)
 
 
 @njit(inline="always")
-def _pick(bits, n):
+def pick(bits, n):
     """A uniform integer in [0, n) from the top 32 bits."""
     return np.int64(((bits >> _S32) * np.uint64(n)) >> _S32)
 
 
 @njit(inline="always")
-def _chance(bits):
-    """A uniform in (0, 1) from the low 32 bits (independent of _pick's)."""
+def chance(bits):
+    """A uniform in (0, 1) from the low 32 bits (independent of pick's)."""
     return (np.float64(bits & _LOW32) + 0.5) / 4294967296.0
 
 
 @njit(inline="always")
-def _intended(strategy, recipient_good):
+def intended(strategy, recipient_good):
     if strategy == ALLC:
         return 1
     if strategy == ALLD:
@@ -70,10 +73,10 @@ def initial_state(key, starts, offsets, permitted, start, all_good, strategy, vi
             if start >= 0:
                 strategy[f + i] = start
             else:
-                strategy[f + i] = allowed[_pick(draw_u64(key, 0, f + i), allowed.shape[0])]
+                strategy[f + i] = allowed[pick(draw_u64(key, 0, f + i), allowed.shape[0])]
             for j in range(n):
                 at = offsets[r] + i * n + j
-                views[at] = 1 if all_good else _pick(draw_u64(key, 1, (f + i) * n + j), 2)
+                views[at] = 1 if all_good else pick(draw_u64(key, 1, (f + i) * n + j), 2)
 
 
 @njit(cache=True)
@@ -81,10 +84,10 @@ def _mutate(key, day, f, n, strategy, permitted, mutation):
     """A mutant switches between unconditional and conditional play (ALLC/ALLD <-> DISC); half the
     draws from ALLC/ALLD name a strategy not in this game (anti-discriminators) and are lost."""
     bits = draw_u64(key, day, 2 * f)
-    if _chance(bits) >= mutation:
+    if chance(bits) >= mutation:
         return
-    who = f + _pick(bits, n)
-    coin = _pick(draw_u64(key, day, 2 * f + 1), 2)
+    who = f + pick(bits, n)
+    coin = pick(draw_u64(key, day, 2 * f + 1), 2)
     target = -1
     if strategy[who] == DISC:
         target = ALLC if coin == 0 else ALLD
@@ -99,10 +102,10 @@ def _imitate(key, day, f, n, strategy, follower, fitness, w):
     """Pairwise comparison: a random learner copies a random model's strategy and whether it
     adheres to the institution, with the Fermi chance."""
     bits = draw_u64(key, day, 2 * f)
-    model = f + _pick(bits, n)
-    learner = f + _pick(draw_u64(key, day, 2 * f + 1), n)
+    model = f + pick(bits, n)
+    learner = f + pick(draw_u64(key, day, 2 * f + 1), n)
     p = 1.0 / (1.0 + np.exp(-w * (fitness[model] - fitness[learner])))
-    if _chance(bits) < p:
+    if chance(bits) < p:
         strategy[learner] = strategy[model]
         follower[learner] = follower[model]
 
@@ -117,17 +120,17 @@ def adopt_one(key, day, starts, strategy, follower):
         for i in range(n):
             discs += strategy[f + i] == DISC
         if discs == 0:
-            who = f + _pick(draw_u64(key, day, f), n)
+            who = f + pick(draw_u64(key, day, f), n)
             strategy[who] = DISC
         else:
-            pick = _pick(draw_u64(key, day, f), discs)
+            left = pick(draw_u64(key, day, f), discs)
             who = f
             for i in range(n):
                 if strategy[f + i] == DISC:
-                    if pick == 0:
+                    if left == 0:
                         who = f + i
                         break
-                    pick -= 1
+                    left -= 1
         follower[who] = 1
 
 
@@ -171,10 +174,10 @@ def play_day(
             for j in range(n):
                 idx = (f + i) * n + j
                 good = public[f + j] if follower[f + i] == 1 else views[off + i * n + j]
-                if know < 1.0 and _chance(draw_u64(keys[K_KNOW], day, idx)) >= know:
+                if know < 1.0 and chance(draw_u64(keys[K_KNOW], day, idx)) >= know:
                     good = 1  # a recipient the donor knows nothing of is given the benefit
-                act = _intended(strategy[f + i], good)
-                if act == 1 and e1 > 0.0 and _chance(draw_u64(keys[K_EXEC], day, idx)) < e1:
+                act = intended(strategy[f + i], good)
+                if act == 1 and e1 > 0.0 and chance(draw_u64(keys[K_EXEC], day, idx)) < e1:
                     act = 0
                 acts[off + i * n + j] = act
                 if act == 1:
@@ -188,16 +191,16 @@ def play_day(
                 for j in range(n):  # donor
                     idx = (f + i) * n + j
                     bits = draw_u64(keys[K_OBS], day, idx)  # top: which encounter; low: error
-                    k = _pick(bits, n)
+                    k = pick(bits, n)
                     act = acts[off + j * n + k]
                     # egocentric: the observer's own standing of the recipient
                     standing = _standing(views[off + i * n + k], public, follower, f + i, f + k)
                     if empathy >= 1.0 or (
-                        empathy > 0.0 and _chance(draw_u64(keys[K_EMPATHY], day, idx)) < empathy
+                        empathy > 0.0 and chance(draw_u64(keys[K_EMPATHY], day, idx)) < empathy
                     ):  # empathetic: the donor's
                         standing = _standing(views[off + j * n + k], public, follower, f + j, f + k)
                     verdict = norm[act, standing]
-                    if e2 > 0.0 and _chance(bits) < e2:
+                    if e2 > 0.0 and chance(bits) < e2:
                         verdict = 1 - verdict
                     judged[i * n + j] = verdict
                     good_views += verdict
@@ -241,7 +244,7 @@ def witnessed(
         for i in range(n):
             for m in range(per_donor):
                 row = (f + i - starts[0]) * per_donor + m
-                k = _pick(draw_u64(key, day, (f + i) * per_donor + m), n)
+                k = pick(draw_u64(key, day, (f + i) * per_donor + m), n)
                 actor[row] = -1 if stopped else f + i
                 helped[row] = acts[off + i * n + k]
                 recipient[row] = f + k

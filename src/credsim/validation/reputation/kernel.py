@@ -15,7 +15,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from credsim.behavior.game_kernels import chance, intended, pick
 from credsim.engine.rng import draw_u64
+from credsim.norms import ALLC, ALLD, DISC
 
 __all__ = [
     "N_FLOATS",
@@ -26,7 +28,6 @@ __all__ = [
     "run_replicates",
 ]
 
-ALLC, ALLD, DISC = 0, 1, 2
 
 # Named random streams, one key each per replicate.
 S_INIT, S_MUTANT, S_EXEC, S_KNOW, S_OBS, S_EMPATHY = 0, 1, 2, 3, 4, 5
@@ -40,8 +41,6 @@ _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _DAY = np.uint64(0xD1B54A32D192ED03)
-_LOW32 = np.uint64(0xFFFFFFFF)
-_S32 = np.uint64(32)
 
 
 @njit(inline="always")
@@ -67,37 +66,16 @@ def _bits(day_key, index):
     return _mix(day_key + np.uint64(index) * _GOLDEN)
 
 
-@njit(inline="always")
-def _pick(bits, n):
-    """A uniform integer in [0, n) from the top 32 bits."""
-    return np.int64(((bits >> _S32) * np.uint64(n)) >> _S32)
-
-
-@njit(inline="always")
-def _chance(bits):
-    """A uniform in (0, 1) from the low 32 bits (independent of _pick's bits)."""
-    return (np.float64(bits & _LOW32) + 0.5) / 4294967296.0
-
-
-@njit(inline="always")
-def _intended(strategy, recipient_good):
-    if strategy == ALLC:
-        return 1
-    if strategy == ALLD:
-        return 0
-    return recipient_good
-
-
 @njit(cache=True)
 def _mutate(dk, strategy, permitted, mutation):
     """A mutant switches between unconditional and conditional play (ALLC/ALLD <-> DISC); half the
     draws from ALLC/ALLD name a strategy not in this model (anti-discriminators) and are lost."""
     bits = _bits(dk[S_MUTANT], 0)
-    if _chance(bits) >= mutation:
+    if chance(bits) >= mutation:
         return
     n = strategy.shape[0]
-    who = _pick(bits, n)
-    coin = _pick(_bits(dk[S_MUTANT], 1), 2)
+    who = pick(bits, n)
+    coin = pick(_bits(dk[S_MUTANT], 1), 2)
     target = -1  # a lost draw
     if strategy[who] == DISC:
         target = ALLC if coin == 0 else ALLD
@@ -115,10 +93,10 @@ def _play(dk, strategy, views, knowledge, e1, b, c, acts, fitness):
     for i in range(n):
         for j in range(n):
             good = views[i, j]
-            if knowledge < 1.0 and _chance(_bits(dk[S_KNOW], i * n + j)) >= knowledge:
+            if knowledge < 1.0 and chance(_bits(dk[S_KNOW], i * n + j)) >= knowledge:
                 good = 1  # an unknown recipient is given the benefit of the doubt
-            act = _intended(strategy[i], good)
-            if act == 1 and e1 > 0.0 and _chance(_bits(dk[S_EXEC], i * n + j)) < e1:
+            act = intended(strategy[i], good)
+            if act == 1 and e1 > 0.0 and chance(_bits(dk[S_EXEC], i * n + j)) < e1:
                 act = 0
             acts[i, j] = act
             if act == 1:
@@ -134,14 +112,14 @@ def _judge_privately(dk, acts, private, norm, empathy, e2, new_private):
         for j in range(n):
             idx = i * n + j
             bits = _bits(dk[S_OBS], idx)  # top bits: which act is seen; low bits: error
-            k = _pick(bits, n)
+            k = pick(bits, n)
             act = acts[j, k]
-            if empathy >= 1.0 or (empathy > 0.0 and _chance(_bits(dk[S_EMPATHY], idx)) < empathy):
+            if empathy >= 1.0 or (empathy > 0.0 and chance(_bits(dk[S_EMPATHY], idx)) < empathy):
                 standing = private[j, k]  # empathetic: the donor's own view of the recipient
             else:
                 standing = private[i, k]  # egocentric: the observer's view
             verdict = norm[act, standing]
-            if e2 > 0.0 and _chance(bits) < e2:
+            if e2 > 0.0 and chance(bits) < e2:
                 verdict = 1 - verdict
             new_private[i, j] = verdict
 
@@ -160,15 +138,15 @@ def _judge_publicly(
         actor = j
         if record_error > 0.0:
             bits = _bits(dk[S_MISREC], j)
-            if _chance(bits) < record_error:
-                actor = _pick(bits, n)
+            if chance(bits) < record_error:
+                actor = pick(bits, n)
         votes = 0
         for m in range(judges):
             idx = m * n + j
             bits = _bits(dk[S_JUDGE], idx)
-            k = _pick(bits, n)
+            k = pick(bits, n)
             verdict = norm[acts[actor, k], public[k]]
-            if e2 > 0.0 and _chance(bits) < e2:
+            if e2 > 0.0 and chance(bits) < e2:
                 verdict = 1 - verdict
             votes += verdict
         score = (1.0 - buyable) * votes + buyable * judges * bought[j]
@@ -180,10 +158,10 @@ def _imitate(dk, strategy, fitness, w):
     """Pairwise comparison: a random learner copies a random model with the Fermi probability."""
     n = strategy.shape[0]
     bits = _bits(dk[S_UPDATE], 0)
-    model = _pick(bits, n)
-    learner = _pick(_bits(dk[S_UPDATE], 1), n)
+    model = pick(bits, n)
+    learner = pick(_bits(dk[S_UPDATE], 1), n)
     p = 1.0 / (1.0 + np.exp(-w * (fitness[model] - fitness[learner])))
-    if _chance(bits) < p:
+    if chance(bits) < p:
         strategy[learner] = strategy[model]
 
 
@@ -194,10 +172,10 @@ def _initial(keys, n, permitted, start, all_good, judges, strictness, strategy, 
         if start >= 0:
             strategy[i] = start
         else:
-            strategy[i] = allowed[_pick(draw_u64(keys[S_INIT], 0, i), allowed.shape[0])]
+            strategy[i] = allowed[pick(draw_u64(keys[S_INIT], 0, i), allowed.shape[0])]
     for i in range(n):
         for j in range(n):
-            private[i, j] = 1 if all_good else _pick(draw_u64(keys[S_INIT], 1, i * n + j), 2)
+            private[i, j] = 1 if all_good else pick(draw_u64(keys[S_INIT], 1, i * n + j), 2)
     for j in range(n):
         votes = 0
         for m in range(judges):
