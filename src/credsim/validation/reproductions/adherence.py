@@ -77,10 +77,10 @@ LONG: tuple[Setting, ...] = tuple(
     for norm in ("stern_judging", "simple_standing", "scoring", "shunning")
     for empathy in (0.0, 0.9)
     for judges, strictness in ((1, 0.5), (2, 0.3), (2, 0.5))
-    for start in ("equal", "mostly_DISC")
+    for start in ("equal", "mostly_ALLD")
 )
 """Part of the authors' grid: an independent board of one or two judges (a board of 50 would be
-50 witnessed encounters a donor a day), from thirds or from mostly discriminators."""
+50 witnessed encounters a donor a day), from thirds or from mostly defectors."""
 
 
 @cache
