@@ -31,12 +31,6 @@ def test_every_short_tolerance_is_under_a_tenth():
             assert max(institutions.FLOOR, predicted) < 0.1, (norm, empathy, size)
 
 
-def test_stern_judging_egocentric_reproduces_the_authors_runs():
-    check, result = institutions.private_check("stern_judging", 0.0, SHORT)
-    assert check.passed, check
-    assert result.communities >= 16 and result.summary["game_days_averaged"] == 5000
-
-
 def test_a_wrong_norm_in_the_game_fails_the_check(monkeypatch):
     import credsim.behavior.game as game
 
@@ -111,10 +105,10 @@ def test_the_institution_grades_by_its_norm(norm, start_good, good_share):
 def test_the_engine_game_agrees_with_the_fast_kernel():
     """The kernel behind social-credit-institution is an accelerator of the engine's game: on the
     same setting (Stern Judging, an institution of 5 judges, q = 0.5) the two agree."""
-    engine = run_game(game_scenario(communities=40, seed=5, institution=(5, 0.5)))
+    engine = run_game(game_scenario(communities=24, seed=5, institution=(5, 0.5)))
     kernel = simulate(
         KernelParams(norm="stern_judging", monitoring="institution", judges=5, strictness=0.5),
-        40,
+        24,
         seed=5,
     )
     gap = abs(engine.cooperation - kernel.mean_cooperation)

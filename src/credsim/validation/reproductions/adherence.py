@@ -133,7 +133,7 @@ def fixation_check(setting: Setting, communities: int, seed: int) -> tuple[Check
 
 def run(settings: Settings) -> Outcome:
     chosen = LONG if settings.long else SHORT
-    size = 400 if settings.long else 250
+    size = 400 if settings.long else 200
     checks: list[Check] = []
     details: dict[str, dict] = {}
     for setting in chosen:

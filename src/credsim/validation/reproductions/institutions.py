@@ -136,7 +136,7 @@ def _institution_grid(long: bool) -> dict[str, list[tuple[int, float]]]:
 
 def _institutions(settings: Settings) -> tuple[list[Check], dict[str, dict]]:
     checks, details = [], {}
-    size = 60 if settings.long else 24
+    size = 60 if settings.long else 16
     for norm, grid in _institution_grid(settings.long).items():
         rows: dict[str, GameRun] = {}
         for judges, strictness in grid:
