@@ -149,8 +149,14 @@ SLOW = (
 )
 
 
+FIRST = ("tests/validation/test_validation_cli.py::test_every_short_reproduction_is_within",)
+"""Tests of several minutes each, started first: pytest-xdist hands out tests in collection order,
+so a long test collected last would run on alone after the rest of the suite is done."""
+
+
 def pytest_collection_modifyitems(config, items):
-    """Mark the tests of SLOW as `slow`."""
+    """Mark the tests of SLOW as `slow`, and move the tests of FIRST to the front."""
     for item in items:
         if any(item.nodeid == p or item.nodeid.startswith((p + "::", p + "[")) for p in SLOW):
             item.add_marker(pytest.mark.slow)
+    items.sort(key=lambda item: not item.nodeid.startswith(FIRST))
