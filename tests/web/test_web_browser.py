@@ -68,7 +68,8 @@ def test_a_small_run_shows_progress_then_its_results(page, live_server):
     row = page.locator(f'#runs tr[data-run-id="{run_id}"]')
     assert row.get_attribute("data-status") == "done"
     headline = page.locator("#headline")
-    assert "Citizens" in headline.text_content()
+    # the headline is filled from the run's summary, fetched once the run is done
+    sync_api.expect(headline).to_contain_text("Citizens", timeout=TIMEOUT_MS)
     assert "2,000" in headline.text_content()
     report = page.frame_locator("#report")
     report.locator("h1").wait_for()
