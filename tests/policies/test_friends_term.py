@@ -22,6 +22,18 @@ CASES = {
         [*WEEKLY, "behavior.gaming.services.friend_renting.demand=0.02"],  # rented friends
         {"holders", "cut", "added"},
     ),
+    # Sesame scores Guangdong's residents, then Shandong's too from day 30: who holds a score
+    # changes mid-run, and the sums are rebuilt for it.
+    "regions": (
+        "default",
+        [
+            *WEEKLY,
+            'policies.sesame.regions=["Guangdong", "Shandong"]',
+            'timeline=[{date=2020-01-01, disable=["policies.sesame"], regions=["Shandong"]}, '
+            '{date=2020-01-31, enable=["policies.sesame"], regions=["Shandong"]}]',
+        ],
+        {"holders", "cut", "regions switched"},
+    ),
 }
 
 
@@ -29,7 +41,7 @@ CASES = {
 def test_running_sums_give_exactly_the_full_pass_at_every_update(case, monkeypatch, tmp_path):
     name, sets, must_meet = CASES[case]
     met: set[str] = set()
-    updates = []
+    updates, keys = [], [None]
     network = ScoringPolicy._network
 
     def checked(self, day):
@@ -55,6 +67,9 @@ def test_running_sums_give_exactly_the_full_pass_at_every_update(case, monkeypat
             met.add("cut")
         if cuts is not None and cuts.added.shape[0]:
             met.add("added")
+        if self.scope is not None and len(updates) > 1 and sums.key != keys[-1]:
+            met.add("regions switched")
+        keys.append(sums.key)
         return network(self, day)
 
     monkeypatch.setattr(ScoringPolicy, "_network", checked)

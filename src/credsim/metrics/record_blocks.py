@@ -20,6 +20,18 @@ def _or_at(column, at, bits):
         column[at[i]] |= bits[i]
 
 
+def _by_block(at: np.ndarray) -> list[tuple[int, np.ndarray | slice]]:
+    """(block, its rows of `at`) for each block `at` reaches; a day's records mostly fall in
+    one block, whose rows are then all of them."""
+    if at.shape[0] == 0:
+        return []
+    first, last = int(at.min()) >> BLOCK_BITS, int(at.max()) >> BLOCK_BITS
+    if first == last:
+        return [(first, slice(None))]
+    block = at >> BLOCK_BITS
+    return [(b, rows) for b in range(first, last + 1) if (rows := block == b).any()]
+
+
 class RecordBlocks:
     """Named columns over record positions 0, 1, ... (`fields`: name -> (dtype, fill))."""
 
@@ -44,19 +56,13 @@ class RecordBlocks:
 
     def put(self, name: str, at: np.ndarray, values: np.ndarray) -> None:
         """column[at] = values (positions below the capacity)."""
-        block = at >> BLOCK_BITS
-        for b in np.unique(block).tolist():
-            rows = block == b
+        for b, rows in _by_block(at):
             self.blocks[b][name][at[rows] & (BLOCK - 1)] = values[rows]
 
     def or_at(self, name: str, at: np.ndarray, bits: np.ndarray) -> None:
         """column[at] |= bits, row by row (positions may repeat and come in any order)."""
-        if at.shape[0] == 0:
-            return
-        block = at >> BLOCK_BITS
         dtype = np.dtype(self.fields[name][0])
-        for b in np.unique(block).tolist():
-            rows = block == b
+        for b, rows in _by_block(at):
             offset = (at[rows] & (BLOCK - 1)).astype(np.int64)
             _or_at(self.blocks[b][name], offset, bits[rows].astype(dtype))
 

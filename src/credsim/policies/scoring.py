@@ -186,8 +186,7 @@ class ScoringPolicy(Policy):
             dtype = "int8" if small else "int16"
             cols.append(Column(self.network_column, dtype, owner=self.name, doc="friends' term"))
             if self.params.network_layer == "friends":
-                scored = self.params.min_age > 0 or self.scope is not None
-                cols += friend_sums_columns(self.name, scored)
+                cols += friend_sums_columns(self.name)
         return cols + self.list_reader.columns()
 
     def needs(self) -> list[str]:
@@ -218,7 +217,8 @@ class ScoringPolicy(Policy):
         self.recoveries = world.calendar(
             {"citizen": "int32", "points": "int32", "record_id": "int64"}
         )
-        self.friend_sums = FriendSums.of(world, self.name)
+        some = self.params.min_age > 0 or self.scope is not None
+        self.friend_sums = FriendSums.of(world, self, some)
         self.list_reader.init(world)
 
     def score(self, day: PublicDay) -> None:
@@ -275,6 +275,8 @@ class ScoringPolicy(Policy):
         limit = p.max_change_per_day if cap is None else cap
         delta, after = apply_points(self.scores, citizens, points, p.floor, p.ceiling, limit)
         changed = delta != 0
+        if self.friend_sums is not None:
+            self.friend_sums.note(citizens[changed], delta[changed])
         day.score_changes.add(
             day=day.day,
             citizen=citizens[changed],
@@ -325,6 +327,12 @@ class ScoringPolicy(Policy):
         citizens = moving.astype(np.int32)
         delta = self._change(day, citizens, want, none, rules, recover=False, cap=0)
         term[moving] = term[moving] + delta
+        if sums is not None:
+            sums.flush()
+
+    def holds(self, citizens: np.ndarray) -> np.ndarray:
+        """Whether each of `citizens` holds a score in this policy now."""
+        return self.of_age(citizens) & self.in_scope(citizens)
 
     def holds_score(self) -> np.ndarray | None:
         """Whether each citizen of the run holds a score in this policy now (old enough, alive,
@@ -335,7 +343,7 @@ class ScoringPolicy(Policy):
         out = np.zeros(world.n, bool)
         for start in range(world.lo, world.hi, 1 << 20):
             chunk = np.arange(start, min(start + (1 << 20), world.hi))
-            out[chunk] = self.of_age(chunk) & self.in_scope(chunk)
+            out[chunk] = self.holds(chunk)
         return out
 
     def friends_mean(self) -> tuple[np.ndarray, np.ndarray]:
@@ -359,7 +367,8 @@ class ScoringPolicy(Policy):
         sums = self.friend_sums
         if sums is None or self.world.alive is not None:
             return None
-        return sums if sums.refresh(self.scores, self.holds_score()) else None
+        key = None if self.scope is None else self.scope.on.tobytes()  # regions switched on
+        return sums if sums.refresh(self.holds_score(), key) else None
 
     def _friends_mean_by_pass(self) -> tuple[np.ndarray, np.ndarray]:
         """`friends_mean` from a full pass over the graph."""
