@@ -45,6 +45,7 @@ def test_a_run_writes_every_file(small_run):
 
     declared = build_simulation(credsim.load_scenario("default", population=10)).state
     assert info["state_bytes_per_citizen"] == declared.bytes_per_citizen()
+    assert declared.bytes_per_citizen() <= 32  # the default's budget (README, "State is columns")
     assert info["declared_bytes_per_citizen"] >= info["state_bytes_per_citizen"]
     # The measured peak: at least the state (and twin) it held, above the process before it.
     assert info["peak_rss_bytes_per_citizen"] >= info["state_bytes_per_citizen"]
