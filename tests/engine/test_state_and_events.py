@@ -134,3 +134,16 @@ def test_event_log_sample_keeps_the_same_citizens_every_day(tmp_path):
     per_day = [set(acts[acts["day"] == d]["actor"]) for d in range(2)]
     assert per_day[0] == per_day[1]
     assert 800 < len(per_day[0]) < 1200
+
+
+def test_rows_of_a_value_are_the_rows_a_comparison_finds():
+    from credsim.engine.events import Batch
+
+    rng = np.random.default_rng(1)
+    kind = rng.integers(0, 9, 1_000).astype(np.uint8)
+    batch = Batch.of("acts", {f: np.zeros(1_000, d) for f, d in Batch("acts").fields.items()})
+    batch._frozen["kind"] = kind
+    for value in range(12):
+        assert np.array_equal(batch.rows_of("kind", value), np.flatnonzero(kind == value))
+    empty = Batch.of("acts", {f: np.zeros(0, d) for f, d in Batch("acts").fields.items()})
+    assert empty.rows_of("kind", 3).shape == (0,)

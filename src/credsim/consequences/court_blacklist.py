@@ -163,19 +163,19 @@ class CourtBlacklist(Consequence):
 
     def respond(self, day: PublicDay) -> None:
         records = day.records
-        kind, who, rid = records["kind"], records["attributed_to"], records["record_id"]
+        who, rid = records["attributed_to"], records["record_id"]
         # Status as it stood when the day began decides today's purchases.
-        buying = np.isin(kind, self.refused)
-        refused = buying & (self.listed_since[who] >= 0)
+        buying = records.rows_of_any("kind", self.refused.tolist())
+        refused = buying[self.listed_since[who[buying]] >= 0]
         self._log(day, who[refused], "refused", rid[refused])
 
-        judged = kind == self.judgment
+        judged = records.rows_of("kind", self.judgment)
         self.enforce(day, who[judged], rid[judged])
-        paid = kind == self.payment
+        paid = records.rows_of("kind", self.payment)
         self.settle(day, who[paid], rid[paid])
         if self.erasure >= 0:
-            erased = kind == self.erasure
-            if erased.any():
+            erased = records.rows_of("kind", self.erasure)
+            if erased.shape[0]:
                 gone, first = np.unique(who[erased], return_index=True)
                 self.correct(day, gone, rid[erased][first], self.agency)
         if self.params.pledge is not None:

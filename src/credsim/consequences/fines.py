@@ -207,8 +207,8 @@ class Fines(Consequence):
     def respond(self, day: PublicDay) -> None:
         self.ledger = FineLedger(day.day)
         records = day.records
-        fined = np.isin(records["kind"], self.kinds)
-        if fined.any():
+        fined = records.rows_of_any("kind", self.kinds.tolist())
+        if fined.shape[0]:
             self._fine(
                 day,
                 records["attributed_to"][fined].astype(np.int64),

@@ -119,13 +119,13 @@ class JointPunishment(Consequence):
 
     def respond(self, day: PublicDay) -> None:
         records = day.records
-        kind, who, rid = records["kind"], records["attributed_to"], records["record_id"]
+        who, rid = records["attributed_to"], records["record_id"]
         state = self.world.state
         for code, agency, kinds, stream, lists, first in self.agencies:
             if day.day < first:
                 continue
-            asking = np.isin(kind, kinds)
-            if not asking.any():
+            asking = records.rows_of_any("kind", kinds.tolist())
+            if not asking.shape[0]:
                 continue
             citizens, record_ids = who[asking], rid[asking]
             checked = stream.uniform(0, citizens) < agency.coverage

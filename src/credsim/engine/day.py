@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from credsim.engine.events import TABLES, Batch
+from credsim.engine.events import TABLES, Batch, rows_with, rows_with_any
 from credsim.engine.scope import Scope, within
 
 __all__ = ["TRUTH_FIELDS", "Day", "PublicDay", "RecordsView"]
@@ -53,11 +53,12 @@ class RecordsView:
     """Records without the fields that say what really happened. It holds only the public
     columns' arrays, never the batch, so no attribute leads from it to the truth fields."""
 
-    __slots__ = ("_columns", "_rows")
+    __slots__ = ("_columns", "_grouped", "_rows")
 
     def __init__(self, batch: Batch) -> None:
         self._columns = {f: batch[f] for f in batch.fields if f not in TRUTH_FIELDS}
         self._rows = len(batch)
+        self._grouped: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def __getitem__(self, name: str) -> np.ndarray:
         if name in TRUTH_FIELDS:
@@ -67,12 +68,21 @@ class RecordsView:
     def __len__(self) -> int:
         return self._rows
 
+    def rows_of(self, name: str, value: int) -> np.ndarray:
+        """The rows (ascending) whose field `name` holds `value` (`events.rows_with`)."""
+        return rows_with(self._grouped, self[name], name, value)
+
+    def rows_of_any(self, name: str, values) -> np.ndarray:
+        """The rows (ascending) whose field `name` holds any of `values`."""
+        return rows_with_any(self._grouped, self[name], name, values)
+
     def within(self, scope: Scope) -> RecordsView:
         """The records about citizens in scope."""
         out = object.__new__(RecordsView)
         keep = scope.contains(self._columns["attributed_to"])
         out._columns = {f: v[keep] for f, v in self._columns.items()}
         out._rows = int(np.count_nonzero(keep))
+        out._grouped = {}
         return out
 
 

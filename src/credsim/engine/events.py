@@ -108,6 +108,7 @@ class Batch:
         self.fields = TABLES[table]
         self._chunks: dict[str, list[np.ndarray]] = {f: [] for f in self.fields}
         self._frozen: dict[str, np.ndarray] | None = None
+        self._grouped: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     @classmethod
     def of(cls, table: str, columns: dict[str, np.ndarray]) -> Batch:
@@ -146,6 +147,10 @@ class Batch:
             raise RuntimeError(f"{self.table} are still open; read them in a later phase")
         return self._frozen[name]
 
+    def rows_of(self, name: str, value: int) -> np.ndarray:
+        """The rows (ascending) whose `name` field holds `value`: see `rows_with`."""
+        return rows_with(self._grouped, self[name], name, value)
+
     def open_column(self, name: str) -> np.ndarray:
         """The rows added so far of one field (the batch stays open)."""
         chunks = self._chunks[name]
@@ -178,6 +183,7 @@ class Batch:
         assert self._frozen is not None
         n = len(self)
         self._frozen[field] = np.arange(first, first + n, dtype=np.int64)
+        self._grouped.pop(field, None)
         return first + n
 
     def columns(self) -> dict[str, np.ndarray]:
@@ -185,6 +191,33 @@ class Batch:
         self.freeze()
         assert self._frozen is not None
         return self._frozen
+
+
+def rows_with(
+    cache: dict[str, tuple[np.ndarray, np.ndarray]], column: np.ndarray, name: str, value: int
+) -> np.ndarray:
+    """The rows (ascending) where `column`, small whole numbers such as a kind's code, holds
+    `value`: `np.flatnonzero(column == value)`, with the column sorted once (kept in `cache`
+    under `name`) for every value asked of it."""
+    if name not in cache:
+        order = np.argsort(column, kind="stable")
+        bounds = np.zeros(1, np.int64)
+        if column.shape[0]:
+            bounds = np.concatenate([bounds, np.cumsum(np.bincount(column.astype(np.int64)))])
+        cache[name] = (order, bounds)
+    order, bounds = cache[name]
+    if not 0 <= value < bounds.shape[0] - 1:
+        return order[:0]
+    return order[bounds[value] : bounds[value + 1]]
+
+
+def rows_with_any(
+    cache: dict[str, tuple[np.ndarray, np.ndarray]], column: np.ndarray, name: str, values
+) -> np.ndarray:
+    """The rows (ascending) where `column` holds any of `values`: `np.flatnonzero(np.isin(...))`."""
+    parts = [rows_with(cache, column, name, int(v)) for v in values]
+    rows = np.concatenate(parts) if parts else np.empty(0, np.int64)
+    return np.sort(rows) if len(parts) > 1 else rows
 
 
 CONSTANT_ROWS = 4096

@@ -74,6 +74,14 @@ def _uniforms_py(key, day, indices):
     return out
 
 
+@njit(cache=True)
+def _uniforms_each(key, days, indices):
+    out = np.empty(indices.shape[0], np.float64)
+    for i in range(indices.shape[0]):
+        out[i] = draw_uniform(key, days[i], indices[i])
+    return out
+
+
 def _integers_py(key, day, indices, high):
     out = np.empty(indices.shape[0], np.int64)
     h = np.uint64(high)
@@ -182,6 +190,11 @@ class Stream:
     def uniform(self, day: int, indices: np.ndarray) -> np.ndarray:
         """One uniform in (0, 1) per index."""
         return _uniforms(self.key, np.int64(day), np.ascontiguousarray(indices, np.int64))
+
+    def uniform_each(self, days: np.ndarray, indices: np.ndarray) -> np.ndarray:
+        """One uniform per (day, index) pair: `uniform(days[i], [indices[i]])` for every i."""
+        d = np.ascontiguousarray(days, np.int64)
+        return _uniforms_each(self.key, d, np.ascontiguousarray(indices, np.int64))
 
     def integers(self, day: int, indices: np.ndarray, high: int) -> np.ndarray:
         """One integer in [0, high) per index."""

@@ -166,7 +166,7 @@ class Recorder(Source):
             day.records.add(day=day.day, source=self.source_code, **due)
         acts = day.acts
         for rule, code, s, coverage, detail_cdf in self.rules:
-            mine = acts["kind"] == self.act_code[rule.act]
+            mine = acts.rows_of("kind", self.act_code[rule.act])
             actor, act_id, detail = acts["actor"][mine], acts["act_id"][mine], acts["detail"][mine]
             when = acts["day"][mine]
             key = event_key(when, actor, self.act_code[rule.act])

@@ -14,6 +14,7 @@ __all__ = ["CELL_TRAITS", "same_cell_other"]
 
 CELL_TRAITS = ("sex", "age_band", "group")
 MAX_TRIES = 4096
+TRIES_AT_ONCE = 64
 
 
 def _cell(citizens: np.ndarray, traits: dict[str, Trait]) -> np.ndarray:
@@ -39,17 +40,24 @@ def same_cell_other(
         return out.astype(np.int32)
     first, size = region_bounds(regions, actors)
     target = _cell(actors, traits)
-    pending = np.arange(actors.shape[0])
-    for attempt in range(MAX_TRIES):
-        pending = pending[size[pending] >= 2]
+    pending = np.flatnonzero(size >= 2)
+    # Tries `start`, `start` + 1, ... for every actor still without a match at once: the first
+    # that succeeds is the one trying them one at a time would find.
+    for start in range(0, MAX_TRIES, TRIES_AT_ONCE):
         if pending.shape[0] == 0:
             break
-        u = stream.uniform(attempt, keys[pending])
-        pick = np.minimum(np.floor(u * size[pending]).astype(np.int64), size[pending] - 1)
-        candidate = first[pending] + pick
-        ok = (candidate != actors[pending]) & (_cell(candidate, traits) == target[pending])
-        out[pending[ok]] = candidate[ok]
-        pending = pending[~ok]
+        k = min(TRIES_AT_ONCE, MAX_TRIES - start)
+        rows = np.repeat(pending, k)
+        attempt = np.tile(np.arange(start, start + k), pending.shape[0])
+        u = stream.uniform_each(attempt, keys[rows])
+        pick = np.minimum(np.floor(u * size[rows]).astype(np.int64), size[rows] - 1)
+        candidate = (first[rows] + pick).reshape(pending.shape[0], k)
+        ok = (candidate.ravel() != actors[rows]) & (_cell(candidate.ravel(), traits) == target[rows])
+        ok = ok.reshape(pending.shape[0], k)
+        found = ok.any(axis=1)
+        at = ok.argmax(axis=1)
+        out[pending[found]] = candidate[found, at[found]]
+        pending = pending[~found]
     left = np.flatnonzero(out < 0)
     if left.shape[0]:
         out[left] = other_in_region(stream, MAX_TRIES, keys[left], actors[left], regions)
