@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from credsim.engine import Day, Metric, PluginParams, World
+from credsim.engine.events import rows_of_ids
 from credsim.engine.merge import add_up
 from credsim.metrics.gaming_ties import RentedTieFigures
 from credsim.metrics.groups import Groups
@@ -113,7 +114,8 @@ class GamingMetrics(Metric):
         self.totals["caught"] += self.groups.count(records["attributed_to"][caught])
         changes = day.score_changes
         mine = changes["policy"] == self.policy
-        from_gaming = mine & np.isin(changes["record_id"], records["record_id"][gamed])
+        at = rows_of_ids(records, changes["record_id"])
+        from_gaming = mine & (at >= 0) & gamed[at]
         if from_gaming.any():
             delta = changes["delta"][from_gaming].astype(np.float64)
             who = changes["citizen"][from_gaming]
@@ -214,7 +216,8 @@ class PerPoint:
         ours = (records["true_actor"] >= 0) & self.act_ids.contains(records["act_id"])
         if not ours.any():
             return None
-        rows = mine & np.isin(changes["record_id"], records["record_id"][ours])
+        at = rows_of_ids(records, changes["record_id"])
+        rows = mine & (at >= 0) & ours[at]
         delta = changes["delta"][rows].astype(np.float64)
         who = changes["citizen"][rows]
         gained = groups.count(who, np.maximum(delta, 0))

@@ -14,6 +14,7 @@ import numpy as np
 from pydantic import Field, field_validator
 
 from credsim.engine import Day, Metric, PluginParams, World
+from credsim.engine.events import rows_of_ids
 from credsim.engine.merge import add_up
 from credsim.errors import UserError
 from credsim.metrics.groups import Groups
@@ -59,12 +60,16 @@ class RewardMetrics(Metric):
     def measure(self, day: Day) -> None:
         records, changes = day.records, day.score_changes
         mine = changes["policy"] == self.policy
+        kind = None
         for name, code in self.kinds.items():
-            ours = records["kind"] == code
-            if not ours.any():
+            ours = records.rows_of("kind", code)
+            if not ours.shape[0]:
                 continue
             self.counts[name] += self.groups.count(records["attributed_to"][ours])
-            rows = mine & np.isin(changes["record_id"], records["record_id"][ours])
+            if kind is None:  # the kind of the record behind each score change (-1: none today)
+                at = rows_of_ids(records, changes["record_id"])
+                kind = np.where(at >= 0, records["kind"][at], -1)
+            rows = mine & (kind == code)
             if rows.any():
                 delta = changes["delta"][rows].astype(np.float64)
                 self.points[name] += self.groups.count(changes["citizen"][rows], delta)

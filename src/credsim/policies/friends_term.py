@@ -220,12 +220,13 @@ def _pass(
     term, weight, ref, fill, mean_out, count_out, citizens_out, targets_out,
 ):  # fmt: skip
     """Each own citizen's friends' mean and count by the full pass's float steps on the integer
-    sums (`word`: the sum above, the friends holding a score in the low byte): the mean over friends (or over the share holding a score), the cut ties taken out and
-    the added ones put in (`active`: there are some, so every sum makes the round trip through
-    mean * count), then (unless `fill`, which writes means and counts) the rounded term. Returns
-    how many terms move, listing the first of them (as many as `citizens_out` holds). Chunks of
-    citizens, so that the arithmetic vectorises (the numpy error model: a division by zero
-    gives what the `if` then discards, no exception)."""
+    sums (`word`: the sum above, the friends holding a score in the low byte): the mean over
+    friends (or over the share holding a score), the cut ties taken out and the added ones put
+    in (`value` and `one` at each tie's other end; `active`: there are some, so every sum makes
+    the round trip through mean * count), then (unless `fill`, which writes means and counts)
+    the rounded term. Returns how many terms move, listing the first of them (as many as
+    `citizens_out` holds). Chunks of citizens, so that the arithmetic vectorises (the numpy
+    error model: a division by zero gives what the `if` then discards, no exception)."""
     total = np.empty(CHUNK, np.float64)
     share = np.empty(CHUNK, np.float64)
     count = np.empty(CHUNK, np.int64)

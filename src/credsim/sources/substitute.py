@@ -51,9 +51,9 @@ def same_cell_other(
         attempt = np.tile(np.arange(start, start + k), pending.shape[0])
         u = stream.uniform_each(attempt, keys[rows])
         pick = np.minimum(np.floor(u * size[rows]).astype(np.int64), size[rows] - 1)
-        candidate = (first[rows] + pick).reshape(pending.shape[0], k)
-        ok = (candidate.ravel() != actors[rows]) & (_cell(candidate.ravel(), traits) == target[rows])
-        ok = ok.reshape(pending.shape[0], k)
+        flat = first[rows] + pick
+        ok = (flat != actors[rows]) & (_cell(flat, traits) == target[rows])
+        candidate, ok = flat.reshape(pending.shape[0], k), ok.reshape(pending.shape[0], k)
         found = ok.any(axis=1)
         at = ok.argmax(axis=1)
         out[pending[found]] = candidate[found, at[found]]
