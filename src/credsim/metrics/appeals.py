@@ -34,8 +34,8 @@ class AppealMetrics(Metric):
 
     def measure(self, day: Day) -> None:
         acts = day.acts
-        mine = acts["kind"] == self.appeal
-        if mine.any():
+        mine = acts.rows_of("kind", self.appeal)
+        if mine.shape[0]:
             self.filed += self.groups.count(acts["actor"][mine])
             self.filed_on.update(
                 zip(acts["act_id"][mine].tolist(), acts["day"][mine].tolist(), strict=True)

@@ -71,7 +71,7 @@ class BureauMetrics(Metric):
 
     def measure(self, day: Day) -> None:
         acts = day.acts
-        who = acts["actor"][acts["kind"] == self.act]
+        who = acts["actor"][acts.rows_of("kind", self.act)]
         if who.shape[0] == 0:
             return
         scores, scored = self._scores(who)

@@ -236,8 +236,10 @@ class CoreMetrics(ButForHarms, Metric):
     def _mark_wrong(self, kinds: np.ndarray, who: np.ndarray, wrong: np.ndarray) -> np.ndarray:
         """Mark citizens who received a wrong record of a list's basis kind; returns them."""
         marked = []
+        rows = np.flatnonzero(wrong)
+        kinds, who = kinds[rows], who[rows]
         for bit, basis in enumerate(self.basis_codes):
-            hit = np.unique(who[wrong & np.isin(kinds, basis)])
+            hit = np.unique(who[np.isin(kinds, basis)])
             self.wrong[hit] |= np.uint8(1 << bit)
             marked.append(hit)
         return np.concatenate(marked) if marked else np.empty(0, np.int32)

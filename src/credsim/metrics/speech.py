@@ -39,7 +39,7 @@ class SpeechMetrics(Metric):
 
     def measure(self, day: Day) -> None:
         acts = day.acts
-        post = acts["kind"] == self.post
+        post = acts.rows_of("kind", self.post)
         made = self.groups.count(acts["actor"][post])
         self.made += made
         row = self.per_day[:, day.day]

@@ -109,7 +109,7 @@ class SpeechEnforcementMetrics(Metric):
     def _sensitive(self, day: Day) -> None:
         """Sensitive posts meant today, and held back (self-censorship)."""
         acts = day.acts
-        made = np.count_nonzero((acts["kind"] == self.post) & (acts["detail"] > 0))
+        made = np.count_nonzero(acts["detail"][acts.rows_of("kind", self.post)] > 0)
         held = 0
         censor = self.world.services.get("self_censorship")
         if censor is not None:

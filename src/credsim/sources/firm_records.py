@@ -122,8 +122,8 @@ class FirmRecords(Source):
             day.records.add(day=day.day, source=self.source_code, **due)
         acts = day.acts
         for rule, act_code, code, seen, delay in self.rules:
-            mine = acts["kind"] == act_code
-            if not mine.any():
+            mine = acts.rows_of("kind", act_code)
+            if not mine.shape[0]:
                 continue
             actor, act_id, when = acts["actor"][mine], acts["act_id"][mine], acts["day"][mine]
             firm = self.owners.firm_of_owner(actor)
