@@ -128,3 +128,13 @@ def test_moving_scores_gives_the_histogram_a_fresh_count_gives(monkeypatch):
         score[who] = new
     np.testing.assert_array_equal(fused.hist, ScoreHistogram(groups, 350, 950, score).hist)
     np.testing.assert_array_equal(plain.hist, fused.hist)
+
+
+def test_a_code_beyond_its_labels_is_refused_not_counted_elsewhere():
+    import pytest
+
+    column = np.array([0, 1, 1, 3, 0], np.uint8)  # 3: no such label
+    groups = Groups.build({"sex": ColumnTrait(["female", "male"], column)})
+    np.testing.assert_array_equal(groups.count(np.array([0, 1, 2, 4])), [4, 2, 2])
+    with pytest.raises(ValueError, match="beyond its labels"):
+        groups.count(np.arange(5))

@@ -30,6 +30,7 @@ class Groups:
     traits: list[tuple[str, Trait, int]]  # (name, decoder, offset of its first label)
     keys: list[tuple[str, str]]
     _plan: tuple | None = field(default=None, repr=False, compare=False)
+    _targets: tuple | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def build(cls, traits: dict[str, Trait]) -> Groups:
@@ -46,7 +47,7 @@ class Groups:
 
     def __getstate__(self) -> dict:
         # The compiled pass's plan holds the trait columns; rebuild it after a checkpoint.
-        return {**self.__dict__, "_plan": None}
+        return {**self.__dict__, "_plan": None, "_targets": None}
 
     def index(self, citizens: np.ndarray) -> np.ndarray:
         """Group index per trait (rows: all, then each trait) for each citizen given."""
@@ -72,7 +73,7 @@ class Groups:
             columns, plan, lookups, starts, segment_codes, offsets = fused
             c = np.ascontiguousarray(citizens)
             if weights is None:
-                out = _count(c, columns, plan, lookups, starts, segment_codes, offsets, self.size)
+                out = _count(c, columns, plan, starts, *self._group_targets(), self.size)
             else:
                 out = np.zeros(self.size, np.float64)
                 _weigh_fused(
@@ -135,6 +136,20 @@ class Groups:
         )
         return self._plan
 
+    def _group_targets(self) -> tuple[np.ndarray, np.ndarray]:
+        """For `_count`: the group of each raw byte value of each column trait, and of each
+        segment of each segment trait; `size` (one past the last group) for a code beyond its
+        trait's labels."""
+        if self._targets is None:
+            _, plan, lookups, _, segment_codes, offsets = self._fused()
+            labels = plan[:, 3:4]
+            targets = []
+            for codes in (lookups, segment_codes):
+                valid = (codes >= 0) & (codes < labels)
+                targets.append(np.where(valid, offsets[:, None] + codes, self.size))
+            self._targets = (targets[0], targets[1])
+        return self._targets
+
     def nested(self, values: dict[str, np.ndarray], scale: float = 1.0) -> dict:
         """{trait: {label: {name: value}}} from per-group arrays (group 0, everyone, left out);
         values are multiplied by `scale` (people per agent) and rounded to integers."""
@@ -187,18 +202,41 @@ def _codes_into(r, citizens, columns, plan, lookups, starts, segment_codes, code
 
 
 @njit(cache=True)
-def _count(citizens, columns, plan, lookups, starts, segment_codes, offsets, size):
-    """Citizens in each group: one pass per trait. Serial on purpose: a day makes many counts,
-    and a parallel region per count waits on a busy core whenever the machine has other work
-    (a sweep's other runs), which costs far more than it gains."""
-    out = np.zeros(size, np.int64)
+def _count(citizens, columns, plan, starts, targets, segment_targets, size):
+    """Citizens in each group: one pass over them, every trait of a citizen at once (its bytes
+    are read from memory once; the segment found last is kept per trait, as citizens mostly come
+    sorted). A code beyond its labels counts in a slot past the groups, and raises. Serial on
+    purpose: a day makes many counts, and a parallel region per count waits on a busy core
+    whenever the machine has other work (a sweep's other runs), which costs far more than it
+    gains."""
+    out = np.zeros(size + 1, np.int64)
     out[0] = citizens.shape[0]
-    codes = np.empty(citizens.shape[0], np.int64)
-    for r in range(plan.shape[0]):
-        _codes_into(r, citizens, columns, plan, lookups, starts, segment_codes, codes)
-        for j in range(citizens.shape[0]):
-            out[offsets[r] + codes[j]] += 1
-    return out
+    traits = plan.shape[0]
+    first = np.zeros(traits, np.int64)
+    stop = np.zeros(traits, np.int64)
+    last = np.zeros(traits, np.int64)
+    for j in range(citizens.shape[0]):
+        x = np.int64(citizens[j])
+        for r in range(traits):
+            column, a = plan[r, 0], plan[r, 1]
+            if column >= 0:
+                out[targets[r, (np.int64(columns[column][x]) >> a) & plan[r, 2]]] += 1
+                continue
+            if not first[r] <= x < stop[r]:
+                lo, hi = 0, a
+                while lo < hi:
+                    mid = (lo + hi) // 2
+                    if starts[r, mid] <= x:
+                        lo = mid + 1
+                    else:
+                        hi = mid
+                last[r] = lo - 1
+                first[r] = starts[r, lo - 1]
+                stop[r] = starts[r, lo] if lo < a else np.iinfo(np.int64).max
+            out[segment_targets[r, last[r]]] += 1
+    if out[size] > 0:
+        raise ValueError("a trait code beyond its labels")
+    return out[:size]
 
 
 @njit(cache=True)
