@@ -9,8 +9,10 @@ the sums do not cover: other layers, and populations whose graph changes with bi
 
 Five bytes a citizen: one int32 word holds the sum (its upper 24 bits) and the number of friends
 holding a score (its low byte), and one byte the number of friends. The policy hands over every
-score change (`note`); they wait, a list of (citizen, delta), until the next update or the end
-of a friends' term move (`flush`), so that one pass over the graph carries a week of them.
+score change (`note`); they wait, a list of (citizen, delta), for the next update, so that one
+pass over the graph carries a week or a month of them, the term's own moves included. The list
+is held to 2 bytes per citizen (`WAIT_SHARE`): beyond it, it is added up per citizen, and passed
+on at once if even that is too long.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ SHIFT = 8
 """The sum sits above the count of friends holding a score, in one int32 word: with at most
 255 friends and int16 scores, |sum| <= 255 x 32768 < 2**23, so the word never overflows."""
 LOW = (1 << SHIFT) - 1
+WAIT_SHARE = 4
+"""Pending changes are held to one row (8 bytes) per this many citizens: beyond it they are
+added up per citizen, and passed on at once if that still leaves more (`FriendSums.note`)."""
 
 
 def _names(policy: str) -> dict[str, str]:
@@ -94,6 +99,8 @@ class FriendSums:
         """What `holds` depended on when the sums were built."""
         self.pending: list[tuple[np.ndarray, np.ndarray]] = []
         """Score changes (citizens, deltas) of holders not yet added at their friends."""
+        self.waiting = 0
+        """How many rows `pending` holds."""
         self.moved = 0
         """How many terms moved at the last update (room to list them the next time)."""
 
@@ -110,22 +117,41 @@ class FriendSums:
             keep = self.policy.holds(citizens)
             citizens, deltas = citizens[keep], deltas[keep]
         if citizens.shape[0]:
-            self.pending.append((citizens.astype(np.int64), deltas.astype(np.int64)))
+            self.pending.append((citizens.astype(np.int32), deltas.astype(np.int32)))
+            self.waiting += citizens.shape[0]
+            if self.waiting * WAIT_SHARE > self.hi - self.lo:
+                self._coalesce()
 
-    def flush(self) -> None:
-        """Add every pending change at the friends of its citizen: one pass over their ties."""
-        if not self.pending:
-            return
-        citizens = np.concatenate([c for c, _ in self.pending])
-        deltas = np.concatenate([d for _, d in self.pending])
-        self.pending = []
+    def _coalesce(self) -> None:
+        """Hold at most one row per `WAIT_SHARE` citizens: one row per citizen (their changes
+        added up) if that is few enough, else pass them on now."""
+        citizens, deltas = self._net()
+        if citizens.shape[0] * WAIT_SHARE > self.hi - self.lo:
+            self.pending, self.waiting = [(citizens, deltas)], citizens.shape[0]
+            self.flush()
+        else:
+            self.pending = [(citizens.astype(np.int32), deltas.astype(np.int32))]
+            self.waiting = citizens.shape[0]
+
+    def _net(self) -> tuple[np.ndarray, np.ndarray]:
+        """The pending changes as one net delta per citizen (sorted, no repeats, none 0)."""
+        citizens = np.concatenate([c for c, _ in self.pending]).astype(np.int64)
+        deltas = np.concatenate([d for _, d in self.pending]).astype(np.int64)
         if np.any(citizens[1:] <= citizens[:-1]):  # not already sorted without repeats
             order = np.argsort(citizens)  # whole numbers: any order of a citizen's rows adds up
             citizens, deltas = citizens[order], deltas[order]
             first = np.flatnonzero(np.concatenate([[True], citizens[1:] != citizens[:-1]]))
             citizens, deltas = citizens[first], np.add.reduceat(deltas, first)
         moved = deltas != 0
-        self.graph.add_to_neighbours(citizens[moved], deltas[moved] << SHIFT, self.sum)
+        return citizens[moved], deltas[moved]
+
+    def flush(self) -> None:
+        """Add every pending change at the friends of its citizen: one pass over their ties."""
+        if not self.pending:
+            return
+        citizens, deltas = self._net()
+        self.pending, self.waiting = [], 0
+        self.graph.add_to_neighbours(citizens, deltas << SHIFT, self.sum)
 
     def refresh(self, held: np.ndarray | None, key: object = None) -> bool:
         """Bring the sums up to date with the scores held now (`held`: who holds a score, None:
@@ -150,7 +176,7 @@ class FriendSums:
             word = (total[lo:hi] << SHIFT) + self.graph.neighbour_sums(held)[0][lo:hi]
         self.sum[lo:hi] = word
         self.count[lo:hi] = count[lo:hi]
-        self.pending = []
+        self.pending, self.waiting = [], 0
         self.ready, self.by_holders, self.key = True, held is not None, key
 
     def mean_and_count(self, cuts) -> tuple[np.ndarray, np.ndarray]:

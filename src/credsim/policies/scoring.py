@@ -327,8 +327,6 @@ class ScoringPolicy(Policy):
         citizens = moving.astype(np.int32)
         delta = self._change(day, citizens, want, none, rules, recover=False, cap=0)
         term[moving] = term[moving] + delta
-        if sums is not None:
-            sums.flush()
 
     def holds(self, citizens: np.ndarray) -> np.ndarray:
         """Whether each of `citizens` holds a score in this policy now."""
