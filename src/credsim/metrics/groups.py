@@ -173,6 +173,20 @@ class Groups:
 
 
 @njit(cache=True)
+def _segment(starts, r, a, x):
+    """The index of the last of trait r's `a` segment starts at or below citizen x, and where
+    that segment starts and stops."""
+    lo, hi = 0, a
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if starts[r, mid] <= x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo - 1, starts[r, lo - 1], starts[r, lo] if lo < a else np.iinfo(np.int64).max
+
+
+@njit(cache=True)
 def _codes_into(r, citizens, columns, plan, lookups, starts, segment_codes, codes):
     """Codes of trait `r` for each citizen (one pass, the column chosen once)."""
     column, a, mask, labels = plan[r, 0], plan[r, 1], plan[r, 2], plan[r, 3]
@@ -185,16 +199,7 @@ def _codes_into(r, citizens, columns, plan, lookups, starts, segment_codes, code
         for j in range(citizens.shape[0]):
             x = np.int64(citizens[j])
             if not first <= x < stop:  # not in the last segment found (citizens mostly sorted)
-                lo, hi = 0, a
-                while lo < hi:
-                    mid = (lo + hi) // 2
-                    if starts[r, mid] <= x:
-                        lo = mid + 1
-                    else:
-                        hi = mid
-                last = lo - 1
-                first = starts[r, last]
-                stop = starts[r, lo] if lo < a else np.iinfo(np.int64).max
+                last, first, stop = _segment(starts, r, a, x)
             codes[j] = segment_codes[r, last]
     for j in range(citizens.shape[0]):
         if codes[j] < 0 or codes[j] >= labels:
@@ -223,16 +228,7 @@ def _count(citizens, columns, plan, starts, targets, segment_targets, size):
                 out[targets[r, (np.int64(columns[column][x]) >> a) & plan[r, 2]]] += 1
                 continue
             if not first[r] <= x < stop[r]:
-                lo, hi = 0, a
-                while lo < hi:
-                    mid = (lo + hi) // 2
-                    if starts[r, mid] <= x:
-                        lo = mid + 1
-                    else:
-                        hi = mid
-                last[r] = lo - 1
-                first[r] = starts[r, lo - 1]
-                stop[r] = starts[r, lo] if lo < a else np.iinfo(np.int64).max
+                last[r], first[r], stop[r] = _segment(starts, r, a, x)
             out[segment_targets[r, last[r]]] += 1
     if out[size] > 0:
         raise ValueError("a trait code beyond its labels")
