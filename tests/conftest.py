@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 import credsim
@@ -12,19 +15,21 @@ SMALL = {"population": 20_000, "days": 200, "seed": 7}
 @pytest.fixture(scope="session")
 def small_run(tmp_path_factory) -> credsim.Results:
     """The default scenario at 20,000 citizens for 200 days, with raised error rates so that
-    misattribution, fabrication and wrongful listing all happen."""
+    misattribution, fabrication and wrongful listing all happen. Run in a process of its own,
+    as a user's run is, so that its measured peak memory is its own."""
     out = tmp_path_factory.mktemp("runs") / "small"
-    scenario = credsim.load_scenario(
-        "default",
-        overrides=[
-            "sources.courts.records.court_judgment.misattribution_rate=0.05",
-            "sources.courts.records.court_judgment.fabrication_rate=2e-6",
-            "sources.courts.records.court_judgment.delay_days=20",
-            "behavior.citizens.acts.loan_default.rate=1e-4",
-        ],
-        **SMALL,
-    )
-    return credsim.run(scenario, out=out)
+    sets = [
+        "sources.courts.records.court_judgment.misattribution_rate=0.05",
+        "sources.courts.records.court_judgment.fabrication_rate=2e-6",
+        "sources.courts.records.court_judgment.delay_days=20",
+        "behavior.citizens.acts.loan_default.rate=1e-4",
+    ]
+    argv = ["run", "default", "--out", str(out), "--quiet"]
+    argv += [f"--{k}={v}" for k, v in SMALL.items()]
+    argv += [a for s in sets for a in ("--set", s)]
+    cli = "from credsim.cli import main; main()"
+    subprocess.run([sys.executable, "-c", cli, *argv], check=True, capture_output=True)
+    return credsim.Results(out)
 
 
 @pytest.fixture

@@ -190,3 +190,27 @@ def test_without_a_policy_change_a_run_is_stationary():
     ratio = after[:, 2] / off[1:, 2]
     assert np.abs(ratio - 1).max() < 0.05, ratio
     assert after[:, 2].min() > 500  # enough listings for the ratio to mean something
+
+
+def test_a_lesson_fades_by_its_half_life_across_epochs_and_ends_at_zero(sim):
+    """Levels are stored as of a boundary shared by every citizen; as the days pass the boundary
+    moves on and the stored levels decay to it: a lesson still halves each half-life, and one
+    that fades below a step is gone."""
+    from credsim.engine.day import Day
+
+    deterrence = sim.world.services["deterrence"]
+    deterrence.lessons = deterrence._tables()
+    adult = np.flatnonzero(sim.state["age"] >= 30)[:1]
+    deterrence._learn(
+        3, *deterrence.lesson_rows(_told(sim, [(adult[0], "listed", "court_blacklist", 0, "")]))
+    )
+    fresh = deterrence.level("debt", adult, 4)[0]
+    assert fresh > 0.9
+    sim.world.notices.yesterday = {}
+    for day in range(4, 4 + 365 + 1):  # every boundary a year crosses
+        deterrence.act(Day(day))
+    assert deterrence.epoch > 4 + 365
+    assert deterrence.level("debt", adult, 4 + 365)[0] == pytest.approx(fresh / 2, rel=0.02)
+    for day in range(4 + 366, 4 + 365 * 12):
+        deterrence.act(Day(day))
+    assert deterrence.levels[0][adult[0]] == 0  # 2^-12 of a full lesson is below 1/255

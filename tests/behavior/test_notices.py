@@ -62,7 +62,7 @@ def test_a_silent_listing_changes_neither_deterrence_nor_gaming(twins):
     victims = _victims(twins)
     silent, silent_gamed, _ = twins["silent"]
     without, without_gamed, _ = twins["without"]
-    for column in ("deterred.debt", "deterred.traffic", "deterred_day"):
+    for column in ("deterred.debt", "deterred.traffic", "deterred.conduct"):
         np.testing.assert_array_equal(silent.state[column][victims], without.state[column][victims])
     in_silent = np.isin(silent_gamed, victims)
     in_without = np.isin(without_gamed, victims)

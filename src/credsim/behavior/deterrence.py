@@ -14,8 +14,11 @@ received (credsim.engine.notices); each lesson has a severity in [0, 1]:
 A lesson deters only the families of acts it punished: those of the act kinds whose records the
 deduction priced, or on whose records the list rests (its judgment records); a list that rests on
 no record (a list by grade) deters every family. Each citizen keeps one level per family,
-D in [0, 1]: a lesson of severity s makes it 1 - (1 - D)(1 - s); it halves every `half_life_days`
-(applied lazily from the day of the last lesson, so no day loops over citizens). The citizen's
+D in [0, 1]: a lesson of severity s makes it 1 - (1 - D)(1 - s); it halves every `half_life_days`.
+Levels are kept in a byte each as they will stand on one day shared by every citizen, the next
+epoch boundary: D on day t is the stored level x 2^((epoch - t) / half-life), exact for any day.
+Every `epoch_days` (half a half-life) the boundary moves on and the stored levels are decayed to
+it, rounded; a level that falls below one step (1/255) is 0. The citizen's
 propensity for the family's acts is multiplied by 1 - `max_effect` x D. Feedback arrives the next
 day.
 
@@ -39,6 +42,8 @@ from credsim.vocab import ACT_KINDS, check_kind
 __all__ = ["Deterrence", "DeterrenceParams"]
 
 LEVELS = 255
+CHUNK = 1 << 20
+"""Citizens decayed at a time when the epoch moves on."""
 """A family's level D is stored as round(D x LEVELS) in a byte: rounding moves a propensity
 multiplier by at most max_effect / 510 at each lesson."""
 
@@ -132,25 +137,20 @@ class Deterrence(Behavior):
                 "uint8",
                 owner=self.name,
                 truth=True,
-                doc=f"deterrence level D x {LEVELS} for {', '.join(kinds)}, as of `deterred_day`",
+                doc=f"deterrence level D x {LEVELS} for {', '.join(kinds)}, as it will stand "
+                "at the next epoch boundary (every half a half-life)",
             )
             for family, kinds in self.params.families.items()
         ]
-        cols.append(
-            Column(
-                "deterred_day",
-                "uint16",
-                owner=self.name,
-                truth=True,
-                doc="day of the citizen's last lesson (the levels decay from it)",
-            )
-        )
         return cols
 
     def init(self, world: World) -> None:
         self.world = world
         self.levels = [world.state[f"deterred.{f}"] for f in self.params.families]
-        self.last = world.state["deterred_day"]
+        self.epoch_days = max(1, int(np.ceil(self.params.half_life_days / 2)))
+        """Days between epoch boundaries (fixed at the start)."""
+        self.epoch = self.epoch_days
+        """The day the stored levels stand for: the first boundary after today."""
         self.family_of = {
             kind: i for i, kinds in enumerate(self.params.families.values()) for kind in kinds
         }
@@ -161,6 +161,8 @@ class Deterrence(Behavior):
         world.offer("deterrence", self)
 
     def act(self, day: Day) -> None:
+        if day.day >= self.epoch:
+            self._next_epoch(day.day)
         notices = self.world.notices
         told = notices.yesterday if notices is not None else {}
         if not told or not told["citizen"].shape[0]:
@@ -265,13 +267,22 @@ class Deterrence(Behavior):
     def _mask(self, kinds: set[str]) -> int:
         return sum(1 << f for f in {self.family_of[k] for k in kinds if k in self.family_of})
 
-    def _learn(self, day: int, citizen: np.ndarray, mask: np.ndarray, sev: np.ndarray) -> None:
-        """Decay every level of the citizens taught to today, then add the lessons."""
-        who = np.unique(citizen)
-        decay = self._decay(day, who)
+    def _next_epoch(self, day: int) -> None:
+        """Move the boundary to the first one after `day`; decay every stored level to it."""
+        boundary = (day // self.epoch_days + 1) * self.epoch_days
+        factor = np.exp2(-(boundary - self.epoch) / self.params.half_life_days)
+        lo, hi = self.world.lo, self.world.hi
         for level in self.levels:
-            level[who] = np.rint(level[who] * decay).astype(np.uint8)
-        self.last[who] = day
+            for start in range(lo, hi, CHUNK):
+                part = level[start : min(start + CHUNK, hi)]
+                some = np.flatnonzero(part)
+                decayed = part[some] * factor
+                part[some] = np.where(decayed < 1.0, 0.0, np.rint(decayed)).astype(np.uint8)
+        self.epoch = boundary
+
+    def _learn(self, day: int, citizen: np.ndarray, mask: np.ndarray, sev: np.ndarray) -> None:
+        """Add the lessons to the levels as they stand today, stored as of the boundary."""
+        ahead = self._decay(day)  # today -> the boundary
         for f, level in enumerate(self.levels):
             mine = (mask >> f) & 1 == 1
             if not mine.any():
@@ -280,17 +291,17 @@ class Deterrence(Behavior):
             rows, at = np.unique(citizen[mine], return_inverse=True)
             keep = np.ones(rows.shape[0])
             np.multiply.at(keep, at, 1.0 - sev[mine])
-            d = level[rows] / LEVELS
-            level[rows] = np.rint((1.0 - (1.0 - d) * keep) * LEVELS).astype(np.uint8)
+            d = np.minimum(level[rows] / LEVELS / ahead, 1.0)
+            level[rows] = np.rint((1.0 - (1.0 - d) * keep) * ahead * LEVELS).astype(np.uint8)
 
-    def _decay(self, day: int, citizens: np.ndarray) -> np.ndarray:
-        elapsed = np.maximum(day - self.last[citizens].astype(np.int64), 0)
-        return np.exp2(-elapsed / self.params.half_life_days)
+    def _decay(self, day: int) -> float:
+        """What a level of `day` is worth at the boundary (or, past it, on `day`: above 1)."""
+        return float(np.exp2(-(self.epoch - day) / self.params.half_life_days))
 
     def level(self, family: str, citizens: np.ndarray, day: int) -> np.ndarray:
         """Each citizen's deterrence level D in [0, 1] for `family` on `day`."""
         f = list(self.params.families).index(family)
-        return self.levels[f][citizens] / LEVELS * self._decay(day, citizens)
+        return np.minimum(self.levels[f][citizens] / LEVELS / self._decay(day), 1.0)
 
     def factor(self, kind: str, citizens: np.ndarray, day: int) -> np.ndarray:
         """Propensity multiplier of each citizen for acts of `kind` on `day`."""
@@ -301,7 +312,7 @@ class Deterrence(Behavior):
         out = np.ones(citizens.shape[0])
         some = raw > 0
         if some.any():
-            d = raw[some] / LEVELS * self._decay(day, citizens[some])
+            d = np.minimum(raw[some] / LEVELS / self._decay(day), 1.0)
             out[some] = 1.0 - self.params.max_effect * d
         return out
 

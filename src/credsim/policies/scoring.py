@@ -217,8 +217,7 @@ class ScoringPolicy(Policy):
         self.recoveries = world.calendar(
             {"citizen": "int32", "points": "int32", "record_id": "int64"}
         )
-        some = self.params.min_age > 0 or self.scope is not None
-        self.friend_sums = FriendSums.of(world, self, some)
+        self.friend_sums = FriendSums.of(world, self.name)
         self.list_reader.init(world)
 
     def score(self, day: PublicDay) -> None:
@@ -275,8 +274,6 @@ class ScoringPolicy(Policy):
         limit = p.max_change_per_day if cap is None else cap
         delta, after = apply_points(self.scores, citizens, points, p.floor, p.ceiling, limit)
         changed = delta != 0
-        if self.friend_sums is not None:
-            self.friend_sums.note(citizens[changed], delta[changed])
         day.score_changes.add(
             day=day.day,
             citizen=citizens[changed],
@@ -328,10 +325,6 @@ class ScoringPolicy(Policy):
         delta = self._change(day, citizens, want, none, rules, recover=False, cap=0)
         term[moving] = term[moving] + delta
 
-    def holds(self, citizens: np.ndarray) -> np.ndarray:
-        """Whether each of `citizens` holds a score in this policy now."""
-        return self.of_age(citizens) & self.in_scope(citizens)
-
     def holds_score(self) -> np.ndarray | None:
         """Whether each citizen of the run holds a score in this policy now (old enough, alive,
         in its regions), filled for this process's citizens only; None when everyone does."""
@@ -341,7 +334,7 @@ class ScoringPolicy(Policy):
         out = np.zeros(world.n, bool)
         for start in range(world.lo, world.hi, 1 << 20):
             chunk = np.arange(start, min(start + (1 << 20), world.hi))
-            out[chunk] = self.holds(chunk)
+            out[chunk] = self.of_age(chunk) & self.in_scope(chunk)
         return out
 
     def friends_mean(self) -> tuple[np.ndarray, np.ndarray]:
@@ -365,8 +358,7 @@ class ScoringPolicy(Policy):
         sums = self.friend_sums
         if sums is None or self.world.alive is not None:
             return None
-        key = None if self.scope is None else self.scope.on.tobytes()  # regions switched on
-        return sums if sums.refresh(self.holds_score(), key) else None
+        return sums if sums.refresh(self.scores, self.holds_score()) else None
 
     def _friends_mean_by_pass(self) -> tuple[np.ndarray, np.ndarray]:
         """`friends_mean` from a full pass over the graph."""
