@@ -42,10 +42,11 @@ from credsim.vocab import ACT_KINDS, check_kind
 __all__ = ["Deterrence", "DeterrenceParams"]
 
 LEVELS = 255
+"""A family's level is stored as round(D x LEVELS) in a byte, D as it will stand at the next
+epoch boundary (at most half a half-life ahead, so at least 0.707 of today's): rounding moves a
+propensity multiplier by at most max_effect / 360 at each lesson and each boundary."""
 CHUNK = 1 << 20
 """Citizens decayed at a time when the epoch moves on."""
-"""A family's level D is stored as round(D x LEVELS) in a byte: rounding moves a propensity
-multiplier by at most max_effect / 510 at each lesson."""
 
 
 def _families() -> dict[str, list[str]]:
