@@ -26,28 +26,34 @@ __all__ = ["GamingMetrics", "GrowingIds"]
 
 
 class GrowingIds:
-    """Ids that only grow (act ids are numbered in day order): appended chunks, merged lazily,
-    looked up by binary search. Memory grows with the events kept, not with the population."""
+    """Ids that only grow (act ids are numbered in day order), looked up by binary search: kept
+    in one buffer that doubles when full, so a day's ids are copied once, not every earlier
+    day's again. Memory grows with the events kept, not with the population."""
 
     def __init__(self) -> None:
-        self.ids = np.empty(0, np.int64)
-        self.chunks: list[np.ndarray] = []
+        self.buffer = np.empty(0, np.int64)
+        self.size = 0
 
     def extend(self, ids: np.ndarray) -> None:
-        if ids.shape[0]:
-            self.chunks.append(np.sort(ids.astype(np.int64)))
+        if not ids.shape[0]:
+            return
+        end = self.size + ids.shape[0]
+        if end > self.buffer.shape[0]:
+            grown = np.empty(max(end, 2 * self.buffer.shape[0], 1024), np.int64)
+            grown[: self.size] = self.buffer[: self.size]
+            self.buffer = grown
+        self.buffer[self.size : end] = np.sort(ids.astype(np.int64))
+        self.size = end
 
     def __len__(self) -> int:
-        return int(self.ids.shape[0] + sum(c.shape[0] for c in self.chunks))
+        return self.size
 
     def contains(self, ids: np.ndarray) -> np.ndarray:
-        if self.chunks:
-            self.ids = np.concatenate([self.ids, *self.chunks])
-            self.chunks = []
-        if self.ids.shape[0] == 0:
+        kept = self.buffer[: self.size]
+        if kept.shape[0] == 0:
             return np.zeros(ids.shape[0], bool)
-        at = np.minimum(np.searchsorted(self.ids, ids), self.ids.shape[0] - 1)
-        return self.ids[at] == ids
+        at = np.minimum(np.searchsorted(kept, ids), kept.shape[0] - 1)
+        return kept[at] == ids
 
 
 class GamingMetricParams(PluginParams):
@@ -206,8 +212,8 @@ class PerPoint:
         self.totals = {k: np.zeros(groups) for k in ("points", "penalty", "yuan")}
 
     def bought(self, acts, groups: Groups) -> None:
-        mine = acts["kind"] == self.code
-        if mine.any():
+        mine = acts.rows_of("kind", self.code)
+        if mine.shape[0]:
             self.buyer_chunks.append(acts["actor"][mine])
             self.act_ids.extend(acts["act_id"][mine])
 
