@@ -55,9 +55,12 @@ def test_perform_experiments_and_prim_on_a_credsim_model():
     assert len(experiments) == 4 and {"posts", "delay"} <= set(experiments.columns)
     acts = outcomes["acts_total"]
     assert acts.shape == (4,) and np.isfinite(acts).all()
-    # More posting, more acts: the outcomes follow the sampled uncertainty.
-    order = np.argsort(experiments["posts"].to_numpy())
-    assert (np.diff(acts[order]) > 0).all()
+    # More posting, more acts: the outcomes follow the sampled uncertainty. The sample is not
+    # seeded, so two neighbours may lie within the runs' noise; the extremes of a Latin
+    # hypercube of four lie in its first and last quarters, far apart.
+    posts = experiments["posts"].to_numpy()
+    assert acts[np.argmax(posts)] > acts[np.argmin(posts)]
+    assert np.corrcoef(posts, acts)[0, 1] > 0.5
     box = prim.Prim(experiments[["posts"]], acts > np.median(acts), threshold=0.5).find_box()
     assert len(box.peeling_trajectory) >= 1
     assert box.box_lims[-1]["posts"][0] > experiments["posts"].min()
