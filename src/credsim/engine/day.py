@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from credsim.engine.events import TABLES, Batch, rows_with, rows_with_any
+from credsim.engine.events import TABLES, Batch
+from credsim.engine.rows import rows_with, rows_with_any
 from credsim.engine.scope import Scope, within
 
 __all__ = ["TRUTH_FIELDS", "Day", "PublicDay", "RecordsView"]

@@ -17,8 +17,8 @@ from __future__ import annotations
 import numpy as np
 
 from credsim.engine import Day, Metric, PluginParams, World
-from credsim.engine.events import rows_of_ids
 from credsim.engine.merge import add_up
+from credsim.engine.rows import rows_of_ids
 from credsim.metrics.gaming_ties import RentedTieFigures
 from credsim.metrics.groups import Groups
 

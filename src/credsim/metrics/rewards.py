@@ -14,8 +14,8 @@ import numpy as np
 from pydantic import Field, field_validator
 
 from credsim.engine import Day, Metric, PluginParams, World
-from credsim.engine.events import rows_of_ids
 from credsim.engine.merge import add_up
+from credsim.engine.rows import rows_of_ids
 from credsim.errors import UserError
 from credsim.metrics.groups import Groups
 from credsim.vocab import RECORD_KINDS, check_kind
