@@ -92,7 +92,11 @@ def run(
         typer.Option(help="split the run by province into SHARDS shards (same summary)"),
     ] = None,
     backend: Annotated[
-        str, typer.Option(help="where shards run: local (this process) or ray (actors)")
+        str,
+        typer.Option(
+            help="where shards run: local (this process, one after another), processes (one "
+            "process each, on this machine's cores) or ray (actors)"
+        ),
     ] = "local",
     address: Annotated[
         str | None, typer.Option(help="Ray cluster to join for --backend ray (default: start one)")

@@ -18,6 +18,7 @@ from credsim.engine.regions import other_in_region
 from credsim.engine.rng import Stream
 from credsim.errors import UserError
 from credsim.experiments.sharding import run_sharded, split
+from credsim.experiments.sharding.processes import ProcessShards, ShardProcessDied
 from credsim.runner import run
 from credsim.scenario import load_scenario
 
@@ -101,6 +102,26 @@ def test_ray_actors_give_the_same_summary(tmp_path):
         single.path / "summary.json"
     ).read_bytes()
     assert on_ray.run_info["backend"] == "ray"
+
+
+def test_shard_processes_give_the_same_summary_and_report_a_lost_one(tmp_path):
+    scenario = load_scenario(
+        "default", population=12_000, days=40, overrides=["output.report=false", "but_for=false"]
+    )
+    single = run(scenario, out=tmp_path / "single")
+    apart = run_sharded(scenario, tmp_path / "processes", 3, backend="processes")
+    assert (apart.path / "summary.json").read_bytes() == (single.path / "summary.json").read_bytes()
+    assert apart.run_info["backend"] == "processes"
+    # A shard process that is killed is named, not waited for.
+    part = split(np.array([0, 12_000]), 1)[0]
+    group = ProcessShards([(scenario, part, None)], 1)
+    try:
+        group.procs[0].kill()
+        group.procs[0].join()
+        with pytest.raises(ShardProcessDied, match="shard 0's process ended"):
+            group.call("stats", [()])
+    finally:
+        group.close()
 
 
 @pytest.mark.parametrize(

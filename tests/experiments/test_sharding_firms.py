@@ -128,7 +128,7 @@ def test_each_shard_numbers_its_firms_after_those_before_it_and_draws_the_same_a
     for count in (2, 3, 5):
         sim, whole = _single(scenario)
         assert whole.table.n == whole.table.total > 65_536 and whole.table.first == 0
-        parts = split(sim.population.regions(), count)
+        parts = split(sim.population.localities(), count)
         firms = _shards(scenario, parts)
         tables = [f.table for f in firms]
         assert [t.first for t in tables] == np.cumsum([0] + [t.n for t in tables[:-1]]).tolist()

@@ -132,7 +132,7 @@ class Game:
                 f"behavior.{name}.game.stop_when_settled stops a community once adherence to the "
                 f"institution is settled; it needs adherents = 'one' (got {p.adherents!r})."
             )
-        regions = world.regions
+        regions = world.localities
         inside = regions[(regions >= world.lo) & (regions <= world.hi)]
         self.starts = np.asarray(inside, np.int64)
         sizes = np.diff(self.starts)

@@ -216,7 +216,8 @@ class Gaming(Behavior):
                 break
             who = renters[open_]
             keys = (who * rent.friends + slot[open_]) * rent.tries + t
-            pick = other_in_region(self.look, day, keys, who, self.world.regions).astype(np.int64)
+            places = self.world.localities
+            pick = other_in_region(self.look, day, keys, who, places).astype(np.int64)
             known = self.world.notices.known_score(self.params.policy, pick)
             ok = (known >= rent.min_score) & (self.age[pick] >= self.params.adult_age)
             ok &= pick != who

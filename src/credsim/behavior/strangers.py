@@ -121,7 +121,7 @@ class Strangers(Behavior):
             self.helped = np.empty(0, bool)
             return
         # The stranger asked lives in the asker's province.
-        helpers = other_in_region(self.whom, day.day, askers, askers, self.world.regions)
+        helpers = other_in_region(self.whom, day.day, askers, askers, self.world.localities)
         if self.world.alive is not None:  # an empty slot (unborn, or dead) is nobody to ask
             real = self.world.alive(helpers.astype(np.int64))
             askers, helpers = askers[real], helpers[real]

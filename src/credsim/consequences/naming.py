@@ -258,7 +258,7 @@ class Naming(Consequence):
         code = self.household[who].astype(np.int64)
         first = who - (code & 15)
         last = first + (code >> 4)
-        regions = self.world.regions
+        regions = self.world.localities
         province = np.searchsorted(regions, who, side="right") - 1
         lo, hi = regions[province], regions[province + 1]
         before = np.minimum(first - lo, k // 2)

@@ -92,7 +92,7 @@ class Simulation:
         part = part if part is not None else Part(0, 0, n)
         self.part = part
         self.state = State(n, part.lo, part.hi)
-        regions = population.regions()
+        localities = population.localities()
         for plugin in self.plugins:
             self.state.declare(plugin.columns())
         scores = {}
@@ -117,7 +117,7 @@ class Simulation:
             lo=part.lo,
             hi=part.hi,
             start=start,
-            regions=one_region(n) if regions is None else np.asarray(regions, np.int64),
+            localities=one_region(n) if localities is None else np.asarray(localities, np.int64),
         )
         self.world.restraints = self._restraints()
         # A shard numbers its events from its own base, so event ids stay unique across shards.

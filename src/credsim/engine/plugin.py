@@ -146,9 +146,15 @@ class Population(Plugin):
         return None
 
     def regions(self) -> np.ndarray | None:
-        """Starts of the provinces, [0, ..., n], known before `build`; None for a single region.
-        The population must be built so that nothing ties citizens of two provinces."""
+        """Starts of the named regions (provinces, cities), [0, ..., n], known before `build`;
+        None for a single region. Plug-ins limited to regions read these."""
         return None
+
+    def localities(self) -> np.ndarray | None:
+        """Starts of the localities, [0, ..., n], known before `build`: the regions, or parts of
+        them. The population must be built so that nothing ties citizens of two localities; every
+        choice of another citizen stays inside one, and a sharded run cuts between them."""
+        return self.regions()
 
     # Births and deaths (credsim.engine.vital); a population without them keeps these defaults.
 

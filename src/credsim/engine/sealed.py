@@ -46,10 +46,10 @@ class RecordWorld(Span):
         "graph",
         "hi",
         "lo",
+        "localities",
         "n",
         "offered",
         "people_per_agent",
-        "regions",
         "sanctions",
         "scores",
         "seed",
@@ -74,7 +74,7 @@ class RecordWorld(Span):
         self.lo, self.hi = world.lo, world.hi
         self.start: dt.date = world.start
         """The date of day 0."""
-        self.regions: np.ndarray | None = world.regions
+        self.localities: np.ndarray | None = world.localities
         self.alive = world.alive
         """Whether each citizen given is alive (public: the register of deaths), if the
         population has births and deaths; None otherwise."""

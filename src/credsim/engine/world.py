@@ -120,10 +120,11 @@ class World(Span):
     alive: Callable[[np.ndarray], np.ndarray] | None = None
     """Whether each citizen given is alive, when the population has births and deaths
     (population.demography); None: every slot holds a living citizen throughout."""
-    regions: np.ndarray | None = None
-    """Starts of the provinces, [0, ..., n]: contiguous ranges of citizens. Every choice of
-    another citizen (a false match, a fabricated record's victim, a stranger met) stays within
-    the province, which is what lets a run be split by province."""
+    localities: np.ndarray | None = None
+    """Starts of the localities, [0, ..., n]: contiguous ranges of citizens, the provinces (and
+    carved cities) or parts of them (`population.locality_max_people`). Every choice of another
+    citizen (a false match, a fabricated record's victim, a stranger met) stays within the
+    locality, as every tie does, which is what lets a run be split between localities."""
     restraints: Restraints | None = None
     """Citizens held by a consequence (detention, a closed account: credsim.engine.restraint),
     who do not act meanwhile; None when no consequence holds anyone."""

@@ -56,6 +56,15 @@ class CensusParams(PluginParams):
         description="cities carved out of a province, each a region of its own "
         '(e.g. cities.Rongcheng = {province = "Shandong", people = 700000})',
     )
+    locality_max_people: int | None = Field(
+        None,
+        ge=2,
+        le=MAX_PEOPLE,
+        description="largest locality, in people: a region (province or city) of more people is "
+        "cut into the fewest localities of near-equal size, each with the region's urban share; "
+        "ties and every choice of another citizen stay inside a locality, and a sharded run "
+        "may cut between any two (default: none, every region is one locality)",
+    )
 
     @field_validator("preset")
     @classmethod
@@ -74,6 +83,22 @@ class CensusParams(PluginParams):
         if v is not None:
             check_shares(v, "group_shares")
         return v
+
+    @model_validator(mode="after")
+    def _localities(self) -> CensusParams:
+        if self.locality_max_people is not None and self.most_per_locality() < 2:
+            raise ValueError(
+                f"locality_max_people {self.locality_max_people:,} is under 2 agents of "
+                f"people_per_agent {self.people_per_agent:,} people; give at least "
+                f"{2 * self.people_per_agent:,}"
+            )
+        return self
+
+    def most_per_locality(self) -> int | None:
+        """The most agents a locality holds (None: a region is one locality)."""
+        if self.locality_max_people is None:
+            return None
+        return self.locality_max_people // self.people_per_agent
 
     @model_validator(mode="after")
     def _cities(self) -> CensusParams:
@@ -110,7 +135,9 @@ class CensusPopulation(Population):
         super().__init__(name, params)
         self.preset: Preset = load_preset(params.preset, params.group_shares, params.cities)
         regions = self.preset.regions
-        self.starts = segment_starts(self.size(), regions.shares, regions.urban)
+        self.starts, self.locality_region = segment_starts(
+            self.size(), regions.shares, regions.urban, params.most_per_locality()
+        )
         self._graph: SocialGraph | None = None
         self.demography: Demography | None = None
 
@@ -132,10 +159,19 @@ class CensusPopulation(Population):
     @property
     def province_starts(self) -> np.ndarray:
         """Boundaries of the regions (provinces, and the cities carved out of them): [0, ..., n]."""
+        first = np.flatnonzero(np.diff(self.locality_region, prepend=-1))
+        return np.append(self.starts[::2][first], self.starts[-1])
+
+    @property
+    def locality_starts(self) -> np.ndarray:
+        """Boundaries of the localities (the regions, or their parts): [0, ..., n]."""
         return self.starts[::2]
 
     def regions(self) -> np.ndarray:
         return self.province_starts
+
+    def localities(self) -> np.ndarray:
+        return self.locality_starts
 
     def region_names(self) -> list[str]:
         return list(self.preset.regions.names)
@@ -149,6 +185,7 @@ class CensusPopulation(Population):
         build_citizens(
             self.preset,
             self.starts,
+            self.locality_region,
             world.seed,
             (world.lo, world.hi),
             state["age"],
@@ -158,7 +195,7 @@ class CensusPopulation(Population):
         )
         self._graph = SocialGraph(
             world.n,
-            self.province_starts,
+            self.locality_starts,
             state["age"],
             state["household"],
             world.seed,
@@ -202,6 +239,7 @@ class CensusPopulation(Population):
             band_of_age[lo:hi] = code
         band_of_age[EMPTY] = len(AGE_BANDS) - 1  # empty slots are never counted (World.alive)
         segments = len(self.starts) - 1
+        region = self.locality_region[np.arange(segments) // 2]
         return {
             "sex": ColumnTrait(labels["sex"], state["traits"], 0, 1),
             "age_band": ColumnTrait(labels["age_band"], state["age"], 0, 0xFF, band_of_age),
@@ -211,14 +249,10 @@ class CensusPopulation(Population):
             "province": SegmentTrait(
                 labels["province"],
                 self.starts[:-1],
-                self.preset.regions.province[np.arange(segments) // 2],
+                self.preset.regions.province[region],
             ),
             **(
-                {
-                    "region": SegmentTrait(
-                        labels["region"], self.starts[:-1], np.arange(segments) // 2
-                    )
-                }
+                {"region": SegmentTrait(labels["region"], self.starts[:-1], region)}
                 if "region" in labels
                 else {}
             ),

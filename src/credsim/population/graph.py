@@ -5,6 +5,10 @@ Friends are a ring lattice over each neighbourhood block, ordered by age with so
 the whole province. Co-workers are complete graphs over hashed workplaces inside districts. Family
 is the household, read from the household byte. The graph itself holds only a few per-province
 numbers: at 1.4e9 citizens it costs nothing per citizen.
+
+"Province" here is any contiguous range of citizens the graph is given: the population's
+localities, which are its provinces and carved cities, or parts of them when a scenario sets
+`population.locality_max_people`. No tie crosses one.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""The builder kernel: households laid out contiguously in each province's urban and rural segment,
-with every member's age, sex, role, group, education and income packed into four bytes.
+"""The builder kernel: households laid out contiguously in each locality's urban and rural segment
+(a locality is a province or city, or a part of one: `segment_starts`), with every member's age,
+sex, role, group, education and income packed into four bytes.
 
 Each segment is filled household after household; every draw is keyed by the citizen's number (or
 the household's first citizen), so a segment's citizens depend on nothing outside the segment
@@ -28,15 +29,45 @@ EDUCATION_SHIFT, INCOME_SHIFT = 0, 2
 STREAMS = ("size", "template", "group", "income", "sex", "age", "education")
 
 
-def segment_starts(n: int, shares: np.ndarray, urban_share: np.ndarray | float) -> np.ndarray:
-    """Boundaries of the 2R segments (urban then rural part of each region), summing to n."""
+def segment_starts(
+    n: int, shares: np.ndarray, urban_share: np.ndarray | float, most: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Boundaries of the segments, summing to n, and the region of each locality.
+
+    Each region's citizens are its share of n (largest remainders). A region is one locality,
+    or, if it has more than `most` citizens, the fewest localities of near-equal size with at
+    most `most` each. A locality is two segments, its urban then its rural part, each its share
+    of the region's urban and rural citizens, so every locality has the region's urban share."""
     weights = np.ravel(np.column_stack([shares * urban_share, shares * (1.0 - urban_share)]))
     exact = weights / weights.sum() * n
     counts = np.floor(exact).astype(np.int64)
     short = n - int(counts.sum())
     order = np.argsort(-(exact - counts), kind="stable")
     counts[order[:short]] += 1
-    return np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+    pieces: list[np.ndarray] = []
+    region: list[int] = []
+    for r, (urban, rural) in enumerate(counts.reshape(-1, 2).tolist()):
+        k = _localities(urban, rural, most)
+        pieces.append(np.column_stack([_even(urban, k), _even(rural, k)]).ravel())
+        region.extend([r] * k)
+    starts = np.concatenate(([0], np.cumsum(np.concatenate(pieces))))
+    return starts.astype(np.int64), np.array(region, np.int64)
+
+
+def _localities(urban: int, rural: int, most: int | None) -> int:
+    """The fewest localities, each with its even share of the urban and the rural citizens,
+    that hold at most `most` citizens each (1 if `most` is None)."""
+    if most is None or urban + rural <= most:
+        return 1
+    k = -(-(urban + rural) // most)
+    while -(-urban // k) + -(-rural // k) > most:
+        k += 1
+    return k
+
+
+def _even(total: int, k: int) -> np.ndarray:
+    """`total` cut into k near-equal whole parts, the larger first."""
+    return total // k + (np.arange(k) < total % k)
 
 
 @njit(inline="always", cache=True)
@@ -69,7 +100,7 @@ def _education_band(age):
 @njit(parallel=True, cache=True)
 def _build(
     starts,
-    first_region,
+    locality_region,
     keys,
     size_cdf,
     templates,
@@ -90,7 +121,7 @@ def _build(
     k_size, k_tmpl, k_group, k_income, k_sex, k_age, k_edu = keys
     for s in prange(starts.shape[0] - 1):
         urban = 1 if s % 2 == 0 else 0
-        region = first_region + s // 2
+        region = locality_region[s // 2]
         i, end = starts[s], starts[s + 1]
         while i < end:
             size = min(_pick(size_cdf, draw_uniform(k_size, 0, i)), end - i)
@@ -118,6 +149,7 @@ def _build(
 def build_citizens(
     preset: Preset,
     starts: np.ndarray,
+    locality_region: np.ndarray,
     seed: int,
     own: tuple[int, int] | None,
     age: np.ndarray,
@@ -126,18 +158,19 @@ def build_citizens(
     ses: np.ndarray,
 ) -> None:
     """Fill the four packed columns for every citizen of every segment (of the segments that
-    make up `own`, a range of whole provinces, if given: a shard builds only its citizens)."""
+    make up `own`, a range of whole localities, if given: a shard builds only its citizens).
+    `locality_region`: the region of each locality (two segments each)."""
     keys = tuple(stream_key(seed, f"population.{name}") for name in STREAMS)
-    first_region = 0
     if own is not None:
         bounds = [2 * np.flatnonzero(starts[::2] == end) for end in own]
         if bounds[0].shape[0] == 0 or bounds[1].shape[0] == 0:
-            raise ValueError(f"own range [{own[0]}, {own[1]}) must be whole regions")
-        first_region = int(bounds[0][0]) // 2
-        starts = starts[int(bounds[0][0]) : int(bounds[1][-1]) + 1]
+            raise ValueError(f"own range [{own[0]}, {own[1]}) must be whole localities")
+        first, last = int(bounds[0][0]), int(bounds[1][-1])
+        locality_region = locality_region[first // 2 : last // 2]
+        starts = starts[first : last + 1]
     _build(
         starts,
-        first_region,
+        np.ascontiguousarray(locality_region, np.int64),
         keys,
         preset.size_cdf,
         preset.templates,

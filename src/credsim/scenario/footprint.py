@@ -183,11 +183,14 @@ def check_run_fits(scenario: Scenario) -> None:
 
 def check_shards_fit(scenario: Scenario, shards: int, backend: str, address: str | None) -> None:
     """Refuse a sharded run whose shards and merge will not fit here: shards in this process
-    (--backend local) or on a Ray cluster started on this machine (no --address). On a cluster
-    joined with --address the shards run elsewhere; the merge still gathers every citizen here."""
+    (--backend local), in processes of this machine (processes: one process's fixed cost more
+    per shard) or on a Ray cluster started on this machine (no --address). On a cluster joined
+    with --address the shards run elsewhere; the merge still gathers every citizen here."""
     n = agents(scenario)
     what = f"A run of {scenario.name} with {n:,} agents in {shards} shards"
     footprint = shards_footprint(scenario)
+    if backend == "processes":
+        footprint = footprint.plus(fixed=shards * MemoryModel().c["process_bytes"])
     if backend == "ray" and address is not None:
         c = MemoryModel().c
         footprint = Footprint(((c["shards_fixed_bytes"], c["shards_bytes_per_agent"]),))

@@ -185,7 +185,7 @@ class IdentitySource(Source):
     def _pairing(self, stream: Stream) -> None:
         """A fixed random matching inside each province: an affine permutation of the province's
         positions per province, neighbours in it paired."""
-        starts = self.world.regions
+        starts = self.world.localities
         sizes = np.maximum(np.diff(starts), 2)
         u = stream.uniform(0, np.arange(2 * sizes.shape[0]))
         self.a = np.empty(sizes.shape[0], np.int64)
@@ -199,7 +199,7 @@ class IdentitySource(Source):
 
     def pair(self, citizens: np.ndarray) -> np.ndarray:
         """Each citizen's partner in the fixed random matching (-1 for the one left over)."""
-        starts = self.world.regions
+        starts = self.world.localities
         region = region_of(starts, citizens)
         first, n = starts[region], starts[region + 1] - starts[region]
         a, b, a_inv = self.a[region], self.b[region], self.a_inv[region]

@@ -214,13 +214,13 @@ class Recorder(Source):
             kept = u >= miss
             wrong = kept & (u < miss + false_match)
             others = same_cell_other(
-                actor[wrong], key[wrong], self.world.traits, s["whom"], day, self.world.regions
+                actor[wrong], key[wrong], self.world.traits, s["whom"], day, self.world.localities
             )
             attributed[wrong] = others
             return attributed[kept], kept
         wrong = u < rule.misattribution_rate
         if wrong.any():
-            regions = self.world.regions
+            regions = self.world.localities
             attributed[wrong] = other_in_region(s["whom"], day, key[wrong], actor[wrong], regions)
         return attributed, kept
 
@@ -247,7 +247,7 @@ class Recorder(Source):
             return
         # The hit index only numbers the fabrication (and places it in a province); its victim
         # is drawn apart from it, among the citizens of that province.
-        victim = member_of_region(s["fabricated_whom"], day.day, hits, hits, self.world.regions)
+        victim = member_of_region(s["fabricated_whom"], day.day, hits, hits, self.world.localities)
         none = np.full(hits.shape[0], -1)
         detail = zero = np.zeros(hits.shape[0], np.uint8)
         keys = event_key(day.day, hits, FABRICATED)

@@ -1,13 +1,13 @@
 """Running shards in lockstep: in this process (`local`) or as long-lived Ray actors (`ray`).
 
-Each day every shard steps its own provinces; what crosses shards is only the whole run's count of
-records so far (which a data breach copies). Friendship, work and family ties never cross a
-province, so no boundary state of the graph needs to travel. Before the first day the shards'
-partial sums are added up, in as many rounds as a plug-in needs (a score's population mean in
-one; the firms' owner weight, then their count, in two); after the last, the shards'
-simulations are merged (credsim.experiments.sharding.merge) and written like any run. With
-`checkpoint_every`, the run is built in `<out>.partial/` and saved every so many days
-(credsim.experiments.sharding.checkpoint); `credsim.experiments.resume(out)` finishes it.
+Each day every shard steps its own localities (provinces, or parts of them); what crosses shards is
+only the whole run's count of records so far (which a data breach copies). Friendship, work and
+family ties never cross a locality, so no boundary state of the graph needs to travel. Before
+the first day the shards' partial sums are added up, in as many rounds as a plug-in needs (a
+score's population mean in one; the firms' owner weight, then their count, in two); after the
+last, the shards' simulations are merged (credsim.experiments.sharding.merge) and written like
+any run. With `checkpoint_every`, the run is built in `<out>.partial/` and saved every so many
+days (credsim.experiments.sharding.checkpoint); `credsim.experiments.resume(out)` finishes it.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from credsim.scenario import Scenario
 
 __all__ = ["SHARD_BACKENDS", "continue_sharded", "run_sharded"]
 
-SHARD_BACKENDS = ("local", "ray")
+SHARD_BACKENDS = ("local", "processes", "ray")
 
 
 class _Merged:
@@ -64,16 +64,15 @@ def run_sharded(
     force: bool = False,
     timeout: float | None = None,
 ) -> Results:
-    """Run `scenario` split by province into `shards` shards; the run directory holds the same
-    summary as a single-process run's without the counterfactual (events are written per shard,
+    """Run `scenario` split between localities into `shards` shards; the run directory holds the
+    same summary as a single-process run's without the counterfactual (events are written per shard,
     ids numbered per shard). Shards do not step the but-for counterfactual yet. An earlier run in
     `out` is replaced only with `force`; `timeout` bounds the wait for a Ray cluster (seconds,
     default credsim.experiments.backends.ray.connect_timeout())."""
     if backend not in SHARD_BACKENDS:
         did = did_you_mean(backend, SHARD_BACKENDS, sentence=True)
         raise UserError(
-            f"--backend {backend}: unknown backend.{did} Shards run on "
-            f"{' or '.join(SHARD_BACKENDS)}."
+            f"--backend {backend}: unknown backend.{did} Shards run on {', '.join(SHARD_BACKENDS)}."
         )
     if address is not None and backend != "ray":
         raise UserError(f"--address {address}: only the ray backend joins a cluster.")
@@ -88,9 +87,9 @@ def run_sharded(
     started = time.perf_counter()
     from credsim.runner import population_of
 
-    population = population_of(scenario)  # its provinces, without building anyone
-    regions = population.regions()
-    parts = split(one_region(population.size()) if regions is None else regions, shards)
+    population = population_of(scenario)  # its localities, without building anyone
+    localities = population.localities()
+    parts = split(one_region(population.size()) if localities is None else localities, shards)
     ck = ShardedCheckpoint(scenario, parts, backend, address, threads, every)
     if every is None:
         with RunDirectory(Path(out), force=force) as rundir:

@@ -1,4 +1,5 @@
-"""The shards of a run as one group to call: objects in this process, or Ray actors."""
+"""The shards of a run as one group to call: objects in this process, processes of this
+machine (credsim.experiments.sharding.processes), or Ray actors."""
 
 from __future__ import annotations
 
@@ -101,8 +102,13 @@ def open_group(
     threads: int,
     timeout: float | None = None,
 ) -> ShardGroup:
-    """The shards `inits` describe ((scenario, part, root) each), on `backend` ("local" or
-    "ray"), with `threads` Numba threads each; `timeout` bounds joining a Ray cluster."""
+    """The shards `inits` describe ((scenario, part, root) each), on `backend` ("local",
+    "processes" or "ray"), with `threads` Numba threads each; `timeout` bounds joining a Ray
+    cluster."""
     if backend == "ray":
         return RayShards(inits, address, threads, timeout)
+    if backend == "processes":
+        from credsim.experiments.sharding.processes import ProcessShards
+
+        return ProcessShards(inits, threads)
     return LocalShards(inits, threads)

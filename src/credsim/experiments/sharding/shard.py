@@ -1,4 +1,4 @@
-"""One shard of a sharded run: the simulation of a range of whole provinces and its event log."""
+"""One shard of a sharded run: the simulation of a range of whole localities and its event log."""
 
 from __future__ import annotations
 
