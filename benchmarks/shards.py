@@ -1,17 +1,22 @@
 """A sharded run against a single-process run, and what a 1:1 national run would take on a cluster.
 
 Usage: python benchmarks/shards.py [--scenario default] [--population 1000000] [--days 365]
-                                   [--shards 4] [--backend ray] [--smaller RESULT.json]
+                                   [--shards 4] [--backend ray|processes|local]
+                                   [--smaller RESULT.json] [--nodes 16]
+                                   [--locality-max-people 5000000]
 
-1. Runs SCENARIO once in one process and once split by province into SHARDS shards (Ray actors on
-   a local cluster by default), event log off, and checks that the two summary.json files are
-   byte-identical.
+1. Runs SCENARIO once in one process (Numba threads on every core) and once split into SHARDS
+   shards (Ray actors on a local cluster by default; `processes`: one process per shard on this
+   machine), event log and counterfactual off in both, and checks that the two summary.json files
+   are byte-identical.
 2. From the shards' measured figures (seconds stepping, state bytes, and peak RSS above the
-   actor's RSS at its start, per citizen; each Ray actor is its own process) estimates a 1:1
-   national run, 1,411,778,724 citizens for 365 days, with one shard per province on a cluster
-   of one node per shard. Given `--smaller`, an earlier result at fewer citizens, memory per
-   citizen is the growth of each actor's peak between the two sizes (which leaves out what an
-   actor holds whatever its size).
+   actor's RSS at its start, per citizen; each shard is its own process) estimates a 1:1
+   national run, 1,411,778,724 citizens for 365 days, on a cluster of NODES nodes, one shard
+   each: provinces cut into localities of at most LOCALITY_MAX_PEOPLE people (0: whole
+   provinces, one node each), split as credsim splits them; the largest shard sets the pace.
+   Given `--smaller`, an earlier result at fewer citizens, memory per citizen is the growth of
+   each actor's peak between the two sizes (which leaves out what an actor holds whatever its
+   size).
 
 Prints a table and writes benchmarks/results/shards-<time>.json.
 """
@@ -53,6 +58,7 @@ def credsim_run(scenario: str, out: Path, population: int, days: int, extra: lis
             "output.events='none'",
             "--set",
             "output.report=false",
+            "--no-but-for",
             *extra,
         ],
         check=True,
@@ -60,15 +66,28 @@ def credsim_run(scenario: str, out: Path, population: int, days: int, extra: lis
     return time.perf_counter() - started
 
 
-def province_shares() -> np.ndarray:
-    """Each province's share of the 2020 census population (the china-2020 preset)."""
-    from credsim.population.preset import load_preset
+def national_shards(nodes: int, locality_max_people: int) -> np.ndarray:
+    """Citizens of each shard of a 1:1 national run (the china-2020 preset) split into `nodes`
+    shards between localities of at most `locality_max_people` (0: whole provinces, one shard
+    each): no one is built, only the layout."""
+    from credsim.experiments.sharding import split
+    from credsim.runner import population_of
+    from credsim.scenario import load_scenario
 
-    return load_preset("china-2020").province_shares
+    over = ["population.people_per_agent=1"]
+    if locality_max_people:
+        over.append(f"population.locality_max_people={locality_max_people}")
+    scenario = load_scenario("default", population=PEOPLE, days=1, overrides=over)
+    population = population_of(scenario)
+    starts = population.localities() if locality_max_people else population.regions()
+    count = nodes if locality_max_people else len(np.unique(starts)) - 1
+    return np.array([p.hi - p.lo for p in split(starts, count)])
 
 
-def estimate(info: dict, days: int, wall: float, smaller: dict | None) -> dict:
-    """The 1:1 national run from per-shard figures: one shard per province, one node each."""
+def estimate(
+    info: dict, days: int, wall: float, smaller: dict | None, nodes: int, most: int
+) -> dict:
+    """The 1:1 national run from per-shard figures: one shard per node."""
     shards = info["shards"]
     citizens = sum(s["citizens"] for s in shards)
     # Cost per citizen-day of the slowest-per-citizen shard (a pessimistic rate).
@@ -91,7 +110,8 @@ def estimate(info: dict, days: int, wall: float, smaller: dict | None) -> dict:
         s["citizens"] for s in shards
     )
     state_per_citizen = max(s["state_bytes"] / s["citizens"] for s in shards)
-    largest = float(province_shares().max()) * PEOPLE
+    sizes = national_shards(nodes, most)
+    largest = float(sizes.max())
     # Building, merging and writing, outside the day loop: per citizen, from the growth between
     # the two sizes if given (which leaves out starting Ray), else all of it (an upper bound).
     rest = max(wall - info["loop_seconds"], 0.0)
@@ -108,7 +128,9 @@ def estimate(info: dict, days: int, wall: float, smaller: dict | None) -> dict:
         "memory_method": method,
         "fixed_rss_gib_per_shard": round(fixed / 2**30, 2),
         "state_bytes_per_citizen": round(state_per_citizen, 1),
-        "nodes": int(province_shares().shape[0]),
+        "nodes": int(sizes.shape[0]),
+        "locality_max_people": most or None,
+        "shard_citizens_min_max": [int(sizes.min()), int(sizes.max())],
         "largest_shard_citizens": round(largest),
         "largest_shard_peak_rss_gib": round((fixed + largest * rss_per_citizen) / 2**30, 1),
         "hours_stepping": round(largest * DAYS * seconds_per_citizen_day / 3600, 2),
@@ -124,6 +146,13 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--shards", type=int, default=4)
     parser.add_argument("--backend", default="ray")
+    parser.add_argument("--nodes", type=int, default=16, help="nodes of the 1:1 estimate")
+    parser.add_argument(
+        "--locality-max-people",
+        type=int,
+        default=5_000_000,
+        help="localities of the 1:1 estimate (0: whole provinces, one node each)",
+    )
     parser.add_argument(
         "--smaller",
         type=Path,
@@ -167,7 +196,9 @@ def main() -> None:
             "loop_seconds": info["loop_seconds"],
             "per_shard": info["shards"],
         },
-        "national_1to1": estimate(info, args.days, sharded, smaller),
+        "national_1to1": estimate(
+            info, args.days, sharded, smaller, args.nodes, args.locality_max_people
+        ),
     }
     print(f"summary.json identical: {same}")
     print(f"single process: {single:.1f} s wall, {one['loop_seconds']:.1f} s loop")

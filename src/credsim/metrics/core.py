@@ -347,13 +347,13 @@ class CoreMetrics(ButForHarms, Metric):
 
     def _record_series(self, name: str) -> None:
         """Append today's mean, Gini and grade shares of policy `name`, by group."""
-        hist = self.hists[name]
         series = self.score_series[name]
-        series["mean"].append(hist.means())
-        series["gini"].append(hist.ginis())
         bounds = [b for _, b in self.world.scores[name].grades]
+        means, ginis, shares = self.hists[name].series(bounds)
+        series["mean"].append(means)
+        series["gini"].append(ginis)
         if bounds:
-            series["grades"].append(hist.shares_at_or_above(bounds))
+            series["grades"].append(shares)
 
     def merge(self, parts: list) -> None:
         """Add up the shards' tallies, then apply every shard's daily histogram changes, day by

@@ -13,6 +13,7 @@ import numpy as np
 from numba import njit
 
 from credsim.engine.traits import ColumnTrait, SegmentTrait, Trait
+from credsim.metrics.score_stats import day_series, gini_from_histogram, ginis_from_histograms
 
 __all__ = ["Groups", "ScoreHistogram", "gini_from_histogram", "ginis_from_histograms"]
 
@@ -345,7 +346,7 @@ class ScoreHistogram:
 
     def means(self) -> np.ndarray:
         """Every group's mean score (nan for an empty group)."""
-        return _means(self.values, self.hist)
+        return self.series([])[0]
 
     def ginis(self) -> np.ndarray:
         """Every group's Gini at once (the same formula as `gini_from_histogram`)."""
@@ -353,77 +354,9 @@ class ScoreHistogram:
 
     def shares_at_or_above(self, bounds: list[int]) -> np.ndarray:
         """Per group, the share of citizens in each band [bound_i, bound_{i-1}); last band open."""
-        nbins = self.hist.shape[1]
-        at = np.array([max(b, self.low) - self.low for b in bounds], np.int64)
-        return _band_shares(self.hist, np.where(at < nbins, at, -1))
+        return self.series(bounds)[2]
 
-
-@njit(cache=True)
-def _band_shares(hist, at):
-    """Share of each row's citizens in each band: at or above bin at[i] (none when -1) and below
-    the band before; the last band takes the rest. Integer counts, one division per band."""
-    out = np.empty((hist.shape[0], at.shape[0]), np.float64)
-    tail = np.empty(hist.shape[1] + 1, np.int64)  # citizens at or above each bin
-    for g in range(hist.shape[0]):
-        tail[hist.shape[1]] = 0
-        for b in range(hist.shape[1] - 1, -1, -1):
-            tail[b] = tail[b + 1] + hist[g, b]
-        n, prev = tail[0], 0
-        for i in range(at.shape[0]):
-            above = n if i == at.shape[0] - 1 else (tail[at[i]] if at[i] >= 0 else 0)
-            out[g, i] = (above - prev) / n if n > 0 else np.nan
-            prev = above
-    return out
-
-
-@njit(cache=True)
-def ginis_from_histograms(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Gini coefficient of each row of `counts` (citizens at each of the sorted `values`): the
-    formula of `gini_from_histogram`, one pass per row; empty bins are skipped, so a day's cost
-    is that of the bins in use. Sums of integer scores and counts are exact below 2**53 (runs of
-    a few million agents), so any order of summing gives the same bits there."""
-    out = np.empty(counts.shape[0], np.float64)
-    for g in range(counts.shape[0]):
-        n = total = rank_sum = below = 0.0
-        for b in range(counts.shape[1]):
-            c = np.float64(counts[g, b])
-            if c == 0.0:
-                continue
-            n += c
-            total += c * values[b]
-            rank_sum += values[b] * (c * below + c * (c + 1.0) / 2.0)
-            below += c
-        if n == 0.0:
-            out[g] = np.nan
-        elif total == 0.0:
-            out[g] = 0.0
-        else:
-            out[g] = 2.0 * rank_sum / (n * total) - (n + 1.0) / n
-    return out
-
-
-@njit(cache=True)
-def _means(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Mean of each row of `counts` (citizens at each of `values`); nan for an empty row."""
-    out = np.empty(counts.shape[0], np.float64)
-    for g in range(counts.shape[0]):
-        n = total = 0.0
-        for b in range(counts.shape[1]):
-            c = counts[g, b]
-            if c:
-                n += c
-                total += c * values[b]
-        out[g] = total / n if n > 0 else np.nan
-    return out
-
-
-def gini_from_histogram(values: np.ndarray, counts: np.ndarray) -> float:
-    """Gini coefficient of a distribution given as counts at sorted values (exact)."""
-    n = counts.sum()
-    total = float(counts @ values)
-    if n == 0 or total == 0:
-        return float("nan") if n == 0 else 0.0
-    below = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.float64)
-    c = counts.astype(np.float64)
-    rank_sum = values @ (c * below + c * (c + 1) / 2)
-    return float(2.0 * rank_sum / (n * total) - (n + 1) / n)
+    def series(self, bounds: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every group's mean, Gini and share in each band of `bounds` (`shares_at_or_above`)
+        at once: one pass over the bins in use (credsim.metrics.score_stats)."""
+        return day_series(self.values, self.hist, self.low, bounds)
