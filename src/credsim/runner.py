@@ -26,6 +26,7 @@ from credsim.results.citizens import citizens_table
 from credsim.results.findings import key_findings
 from credsim.results.timeseries import DIMENSION, GROUP_NAME, timeseries_table
 from credsim.results.warmup import warmup_figures
+from credsim.results.writer import join_parquet
 from credsim.scenario import SECTIONS, Scenario, load_scenario
 from credsim.scenario.footprint import check_run_fits
 from credsim.scenario.warmup import warmup_days
@@ -198,12 +199,16 @@ def write_results(
     extra_info: dict | None = None,
     meter: PeakMeter | None = None,
     report: bool = True,
+    citizen_parts: list[Path] | None = None,
 ) -> dict:
     """Everything a finished simulation writes besides its event log (into `rundir`); `meter`
     measures the run's peak memory (default: the process's since credsim was imported). With
     `report=False` the caller writes the report (`write_report_and_peak`) with the run.json
-    returned."""
+    returned. `citizen_parts`: the citizens table in parts written by a sharded run's shards,
+    joined here a row group at a time (the head holds no citizen's state)."""
     meter = meter or PeakMeter.since_import()
+    if not sim.tallied:  # a sharded run's shards tallied before they were merged
+        sim.tally_end()
     model = scenario.model
     output = model.output
     summary = {"scenario": scenario.name, "seed": model.seed}
@@ -234,12 +239,10 @@ def write_results(
     if joined is not None:
         table = timeseries_table(joined, np.datetime64(model.start, "D"))
         rundir.write_parquet("timeseries.parquet", table)
-    if output.citizens == "all":
-        state = {name: sim.state[name] for name in sim.state}
-        bases = {p.name: _base_scores(p, sim.state.n) for p in sim.policies}
-        specs = {spec.name: spec for spec in sim.state.specs}
-        table = citizens_table(sim.world, state, bases, sim.twin is not None, specs)
-        rundir.write_parquet("citizens.parquet", table)
+    if output.citizens == "all" and citizen_parts is not None:
+        join_parquet(citizen_parts, rundir.path / "citizens.parquet")
+    elif output.citizens == "all":
+        rundir.write_parquet("citizens.parquet", citizens_of(sim))
     info = {**_run_info(scenario, sim, started, loop_seconds, log), **(extra_info or {})}
     info |= {"peak_rss_bytes_per_citizen_before_report": _per_citizen(meter, sim.state.n)}
     rundir.write_json("run.json", info | _peak(meter, sim.state.n))
@@ -257,13 +260,25 @@ def write_report_and_peak(rundir: RunDirectory, info: dict, meter: PeakMeter, n:
     rundir.write_json("run.json", info | _peak(meter, n))
 
 
-def _base_scores(policy: Plugin, n: int, chunk: int = 1 << 20) -> np.ndarray:
-    """Every citizen's score before any record, as citizens.parquet stores it (int16), a
-    chunk of citizens at a time (a policy's own arithmetic can take tens of bytes a citizen)."""
-    out = np.empty(n, np.int16)
-    for lo in range(0, n, chunk):
-        who = np.arange(lo, min(lo + chunk, n))
-        out[lo : lo + chunk] = policy.base_scores(policy.world, who).astype(np.int16)
+def citizens_of(sim: Simulation) -> pa.Table:
+    """The citizens table of this process's citizens (a shard's own, or everyone)."""
+    lo, hi = sim.state.lo, sim.state.hi
+    state = {name: sim.state[name][lo:hi] for name in sim.state}
+    bases = {p.name: _base_scores(p, lo, hi) for p in sim.policies}
+    specs = {spec.name: spec for spec in sim.state.specs}
+    return citizens_table(sim.world, state, bases, sim.twin is not None, specs, lo=lo)
+
+
+def _base_scores(policy: Plugin, lo: int, hi: int, chunk: int = 1 << 20) -> np.ndarray:
+    """The score of citizens lo..hi-1 before any record, as citizens.parquet stores it (int16),
+    a chunk of citizens at a time (a policy's own arithmetic can take tens of bytes a
+    citizen)."""
+    out = np.empty(hi - lo, np.int16)
+    for start in range(lo, hi, chunk):
+        who = np.arange(start, min(start + chunk, hi))
+        out[start - lo : start - lo + chunk] = policy.base_scores(policy.world, who).astype(
+            np.int16
+        )
     return out
 
 

@@ -193,6 +193,7 @@ def test_every_bundled_scenario_continues_identically_after_a_checkpoint_round_t
     summaries = []
     for sim in (original, restored):
         summary: dict = {}
+        sim.tally_end()
         for metric in sim.metrics:
             summary.update(metric.summary())
         summaries.append(json.dumps(summary, sort_keys=True))

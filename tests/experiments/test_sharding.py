@@ -4,6 +4,7 @@ merged into the very results a single process writes."""
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import signal
 import subprocess
@@ -122,6 +123,24 @@ def test_shard_processes_give_the_same_summary_and_report_a_lost_one(tmp_path):
             group.call("stats", [()])
     finally:
         group.close()
+
+
+def test_the_head_of_a_sharded_run_does_not_grow_with_citizens(tmp_path):
+    """No citizen's state reaches the head: shards send tallies and write their own part of
+    the citizens table, which the head joins a row group at a time."""
+    peaks = {}
+    for n in (400_000, 1_600_000):
+        out = tmp_path / f"run-{n}"
+        args = ["run", "--population", str(n), "--days", "10", "--shards", "2", "--quiet"]
+        args += ["--backend", "processes", "--no-but-for", "--out", str(out)]
+        args += ["--set", "output.report=false", "--set", "output.events='none'"]
+        done = subprocess.run([*CLI, *args], capture_output=True, text=True, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        peaks[n] = json.loads((out / "run.json").read_text())["peak_rss_bytes"]
+        assert pd.read_parquet(out / "citizens.parquet", columns=["citizen"]).shape[0] == n
+        assert not (out / "citizens.parts").exists()
+    # Four times the citizens: the citizens table alone is about 100 bytes a citizen.
+    assert peaks[1_600_000] <= 1.1 * peaks[400_000], peaks
 
 
 @pytest.mark.parametrize(

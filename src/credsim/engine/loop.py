@@ -133,6 +133,8 @@ class Simulation:
         self._poison: TruthPoison | None = None
         self.twin: Simulation | None = None
         """The counterfactual without erroneous records, if the run computes it."""
+        self.tallied = False
+        """Whether the plug-ins have taken their end-of-run tallies (`tally_end`)."""
         self.switches: dict[int, list[tuple[Plugin, bool]]] = {}
         """Day -> plug-ins switched on (True) or off at its start (a scenario's timeline)."""
         self.retunes: dict[int, list[tuple[Plugin, PluginParams]]] = {}
@@ -332,6 +334,14 @@ class Simulation:
                 on_day(day)
         if log is not None:
             log.flush(self.days - 1)
+
+    def tally_end(self) -> None:
+        """After the last day: every plug-in computes from this process's citizens what its
+        summary reads at the end (`Plugin.tally_end`), so that the head of a sharded run needs
+        no citizen's state."""
+        for plugin in self.plugins:
+            plugin.tally_end()
+        self.tallied = True
 
     def resident_bytes(self) -> int:
         """State columns plus the peak of every calendar."""

@@ -113,9 +113,15 @@ class Plugin:
 
     def merge(self, parts: list[Plugin]) -> None:
         """Fold the same plug-in of the other shards of a sharded run into this one, so that its
-        summary (and any service a metric reads at the end) covers every citizen. The state
-        columns are gathered by the engine; a plug-in that keeps tallies of its own adds them
-        here. Called on shard 0's plug-in with the others in shard order."""
+        summary covers every citizen: a plug-in that keeps tallies of its own adds them here
+        (those of `tally_end` included). Called on shard 0's plug-in with the others in shard
+        order, on a head that holds no citizen's state."""
+
+    def tally_end(self) -> None:
+        """After the last day, in each process that holds citizens (a shard: its own,
+        `world.lo`..`world.hi`): compute from the state what the summary reads at the end, as
+        tallies `merge` adds up (whole numbers, so that any shard layout gives the same
+        figures). `summary` must not read a state column itself."""
 
     def describe(self) -> str:
         """One line for `credsim run --plan`."""

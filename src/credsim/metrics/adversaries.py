@@ -4,10 +4,13 @@ deletion from an insider, by group (who can buy a clean file)."""
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from credsim.adversaries import Breach, Brokers, Insiders
 from credsim.engine import Day, Metric, PluginParams, World
+from credsim.engine.merge import added
 from credsim.metrics.groups import CHUNK, Groups
 
 __all__ = ["AdversaryMetrics"]
@@ -32,23 +35,41 @@ class AdversaryMetrics(Metric):
     def _adversaries(self) -> list:
         return [v for k, v in self.world.services.items() if k.startswith("adversary:")]
 
+    def tally_end(self) -> None:
+        """Per adversary (in service order), the people it exposed or served, by group."""
+        self.exposed: list[dict[str, np.ndarray]] = []
+        for adversary in self._adversaries():
+            counts: dict[str, np.ndarray] = {}
+            if isinstance(adversary, Brokers):
+                counts["exposed"] = self.groups.count(adversary.exposed())
+            if isinstance(adversary, Breach):
+                counts["exposed"] = self._breached(adversary)
+            if isinstance(adversary, Insiders) and adversary.params.deletion is not None:
+                sought, bought = adversary.buyers()
+                counts["sought"] = self.groups.count(sought)
+                counts["deleted"] = self.groups.count(bought)
+            self.exposed.append(counts)
+
+    def merge(self, parts: list) -> None:
+        for i, counts in enumerate(self.exposed):
+            self.exposed[i] = functools.reduce(added, (p.exposed[i] for p in parts), counts)
+
     def summary(self) -> dict:
         out: dict = {}
-        for adversary in self._adversaries():
+        for adversary, counts in zip(self._adversaries(), self.exposed, strict=True):
             for name, value in adversary.counts().items():  # already in people, not agents
                 out[name] = out.get(name, 0) + value
             if isinstance(adversary, Brokers):
-                self._exposure(out, "broker", self.groups.count(adversary.exposed()))
+                self._exposure(out, "broker", counts["exposed"])
             if isinstance(adversary, Breach):
-                self._exposure(out, "breach", self._breached(adversary))
+                self._exposure(out, "breach", counts["exposed"])
             if isinstance(adversary, Insiders) and adversary.params.deletion is not None:
-                self._deletions(out, adversary)
+                self._deletions(out, counts)
         return out
 
-    def _deletions(self, out: dict, insiders: Insiders) -> None:
+    def _deletions(self, out: dict, counts: dict[str, np.ndarray]) -> None:
         """Listed citizens who looked for an insider and who paid for a deletion, by group."""
-        sought, bought = insiders.buyers()
-        counts = {"sought": self.groups.count(sought), "deleted": self.groups.count(bought)}
+        counts = {"sought": counts["sought"], "deleted": counts["deleted"]}
         nested = self.groups.nested(counts, self.world.people_per_agent)
         mine = out.setdefault("insider_deletions_by_group", {})
         for trait, labels in nested.items():
@@ -59,8 +80,8 @@ class AdversaryMetrics(Metric):
 
     def _breached(self, breach: Breach) -> np.ndarray:
         counts = np.zeros(self.groups.size)
-        for start in range(0, self.world.n, CHUNK):
-            chunk = np.arange(start, min(start + CHUNK, self.world.n))
+        for start in range(self.world.lo, self.world.hi, CHUNK):
+            chunk = np.arange(start, min(start + CHUNK, self.world.hi))
             if self.world.alive is not None:
                 chunk = chunk[self.world.alive(chunk)]
             counts += self.groups.count(chunk[breach.exposed_mask(chunk)])

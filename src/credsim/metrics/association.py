@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from credsim.engine import Column, Day, Metric, PluginParams, World
+from credsim.engine.merge import add_up
 
 __all__ = ["AssociationMetrics"]
 
@@ -46,19 +47,31 @@ class AssociationMetrics(Metric):
             mine = by_record & (sc["policy"] == code)
             self.own[sc["citizen"][mine]] |= np.uint8(1 << bit)
 
-    def summary(self) -> dict:
-        k, out = self.world.people_per_agent, {}
-        names = list(self.world.scores)
+    def tally_end(self) -> None:
+        """Per policy with a friends' term: citizens whose own records never moved the score
+        but whose friends' term is negative, and the points it takes from them (agents)."""
+        self.losses: dict[str, dict[str, int]] = {}
+        names, lo, hi = list(self.world.scores), self.world.lo, self.world.hi
         for bit in self.bits.values():
             info = self.world.scores[names[bit]]
             if info.network_column is None:
                 continue
-            term = self.world.state[info.network_column]
-            untouched = (self.own & np.uint8(1 << bit)) == 0
+            term = self.world.state[info.network_column][lo:hi]
+            untouched = (self.own[lo:hi] & np.uint8(1 << bit)) == 0
             losers = untouched & (term < 0)
-            out[names[bit]] = {
-                "citizens": int(np.count_nonzero(losers)) * k,
-                "points_lost": int(-term[losers].astype(np.int64).sum()) * k,
+            self.losses[names[bit]] = {
+                "citizens": int(np.count_nonzero(losers)),
+                "points_lost": int(-term[losers].astype(np.int64).sum()),
             }
+
+    def merge(self, parts: list) -> None:
+        add_up(self, parts, "losses")
+
+    def summary(self) -> dict:
+        k = self.world.people_per_agent
+        out = {
+            name: {what: count * k for what, count in row.items()}
+            for name, row in self.losses.items()
+        }
         total = sum(v["citizens"] for v in out.values())
         return {"score_loss_by_association": total, "score_loss_by_association_by_policy": out}

@@ -82,27 +82,32 @@ class BureauMetrics(Metric):
         self.split_by_day[day.day] = np.count_nonzero(split)
 
     def merge(self, parts: list) -> None:
-        add_up(self, parts, "applied", "split_by_day")
+        add_up(self, parts, "applied", "split_by_day", "spread")
+
+    def tally_end(self) -> None:
+        """Per group, of the citizens every bureau scores at the end: how many, the sum of the
+        gaps between their highest and lowest score, how many have a gap of at least `wide`,
+        and how many the bureaus' decisions split (whole numbers)."""
+        self.spread = np.zeros((4, self.groups.size), np.int64)
+        world = self.world
+        for start in range(world.lo, world.hi, CHUNK):
+            chunk = np.arange(start, min(start + CHUNK, world.hi))
+            if world.alive is not None:
+                chunk = chunk[world.alive(chunk)]
+            scores, scored = self._scores(chunk)
+            chunk, scores = chunk[scored], scores[:, scored]
+            gap = (scores.max(axis=0) - scores.min(axis=0)).astype(np.float64)
+            self.spread[0] += self.groups.count(chunk)
+            self.spread[1] += np.rint(self.groups.count(chunk, gap)).astype(np.int64)
+            self.spread[2] += self.groups.count(chunk[gap >= self.params.wide])
+            self.spread[3] += self.groups.count(chunk[self._split(scores)])
 
     def daily_totals(self) -> dict[str, np.ndarray]:
         return {"bureau_applications_split": self.split_by_day * self.world.people_per_agent}
 
     def summary(self) -> dict:
         k = self.world.people_per_agent
-        size = self.groups.size
-        people, spread, wide, split = (np.zeros(size) for _ in range(4))
-        world = self.world
-        for start in range(0, world.n, CHUNK):
-            chunk = np.arange(start, min(start + CHUNK, world.n))
-            if world.alive is not None:
-                chunk = chunk[world.alive(chunk)]
-            scores, scored = self._scores(chunk)
-            chunk, scores = chunk[scored], scores[:, scored]
-            gap = (scores.max(axis=0) - scores.min(axis=0)).astype(np.float64)
-            people += self.groups.count(chunk)
-            spread += self.groups.count(chunk, gap)
-            wide += self.groups.count(chunk[gap >= self.params.wide])
-            split += self.groups.count(chunk[self._split(scores)])
+        people, spread, wide, split = self.spread.astype(np.float64)
 
         def row(i: int) -> dict:
             n, applied, applied_split = people[i], self.applied[0][i], self.applied[1][i]

@@ -361,7 +361,7 @@ class CoreMetrics(ButForHarms, Metric):
         the whole run's (the same numbers a single process computes)."""
         add_up(self, parts, "flows", "stocks", "sanctioned", "sanctioned_wrongful")
         add_up(self, parts, "sanctioned_touched", "refused_wrongful_by", "on_list")
-        add_up(self, parts, "totals_by_kind", "by_source", "misattributed_daily")
+        add_up(self, parts, "totals_by_kind", "by_source", "misattributed_daily", "final_sizes")
         if self.changes is None:  # a run of one shard: its histograms are the whole run's
             return
         shards = [self, *parts]
@@ -396,12 +396,16 @@ class CoreMetrics(ButForHarms, Metric):
                 frame[f"grade_share.{name}.{grade}"] = np.stack(series["grades"])[:, :, i].ravel()
         return pd.DataFrame(frame)
 
+    def tally_end(self) -> None:
+        world = self.world
+        self.final_sizes = self.groups.sizes(world.hi, world.alive, world.lo)
+
     def summary(self) -> dict:
         """Headline figures at the end of the run (people, not agents)."""
         k, last = self.k, self.world.days - 1
         total = {name: round(v[:, 0].sum() * k) for name, v in self.flows.items()}
         out: dict = {
-            "citizens": int(self.groups.sizes(self.world.n, self.world.alive)[0] * k),
+            "citizens": int(self.final_sizes[0] * k),
             "days": self.world.days,
             "people_per_agent": k,
             "acts_total": total["acts"],
@@ -448,7 +452,7 @@ class CoreMetrics(ButForHarms, Metric):
 
     def _by_group(self, last: int) -> dict:
         k = self.k
-        sizes = self.groups.sizes(self.world.n, self.world.alive)
+        sizes = self.final_sizes
         primary = next(iter(self.score_series), None)
         by: dict = {}
         for i, (trait, label) in enumerate(self.groups.keys):

@@ -53,7 +53,13 @@ class DemographyMetrics(Metric):
         return out
 
     def merge(self, parts: list) -> None:
-        add_up(self, parts, "flows", "pyramids", "expected", "lost_births")
+        add_up(self, parts, "flows", "pyramids", "expected", "lost_births", "living")
+
+    def tally_end(self) -> None:
+        world = self.world
+        self.living = 0
+        if self.demography is not None:
+            self.living = int(self.groups.sizes(world.hi, world.alive, world.lo)[0])
 
     def daily_totals(self) -> dict[str, np.ndarray]:
         k = self.world.people_per_agent
@@ -71,7 +77,7 @@ class DemographyMetrics(Metric):
                 for d in days
             ]
         )
-        living = self.groups.sizes(self.world.n, self.world.alive)[0]
+        living = self.living
         per_year = {}
         published = self.demography.tables.published
         for year in np.unique(years):

@@ -35,7 +35,7 @@ class ExclusionMetrics(Metric):
         self.seen = now
 
     def merge(self, parts: list) -> None:
-        add_up(self, parts, "daily", "seen")
+        add_up(self, parts, "daily", "seen", "isolated", "ends")
 
     def daily_totals(self) -> dict[str, np.ndarray]:
         if self.world.services.get("cut_ties") is None:
@@ -47,9 +47,7 @@ class ExclusionMetrics(Metric):
         if cuts is None:
             return {}
         k = self.world.people_per_agent
-        low, high = cuts.ends()
-        ends = self.groups.count(np.concatenate([low, high]))
-        by_group = self.groups.nested({"ties_cut": ends}, k)
+        by_group = self.groups.nested({"ties_cut": self.ends}, k)
         return {
             "ties_cut": round(len(cuts) * k),
             "ties_cut_by_group": {
@@ -58,7 +56,7 @@ class ExclusionMetrics(Metric):
             },
             "ties_cut_by_day": (self.daily * k).tolist(),
             "ties_cut_by_reason": self._reasons(k),
-            "isolation": self._isolation(cuts),
+            "isolation": self._isolation(),
         }
 
     def _reasons(self, k: int) -> dict[str, int]:
@@ -67,25 +65,47 @@ class ExclusionMetrics(Metric):
         reasons = getattr(behaviour, "cuts_by_reason", {})
         return {reason: count * k for reason, count in reasons.items()}
 
-    def _isolation(self, cuts) -> dict:
-        """Mean share of friendships cut per citizen, by standing at the end of the run."""
-        world, n = self.world, self.world.n
-        listed = np.zeros(n, bool)
+    def tally_end(self) -> None:
+        """Cut ties' ends by group; and per standing at the end (listed, family of the listed,
+        others): how many citizens,
+        and the sum of their shares of friendships cut, as whole counts per number of friends
+        (friendships cut / friends, added up for each number of friends)."""
+        self.isolated: dict[str, np.ndarray] = {}
+        cuts = self.world.services.get("cut_ties")
+        if cuts is None:
+            return
+        low, high = cuts.ends()  # a tie lies inside one shard: both its ends are ours
+        self.ends = self.groups.count(np.concatenate([low, high]))
+        world, lo, hi = self.world, self.world.lo, self.world.hi
+        listed = np.zeros(hi - lo, bool)
         for info in world.sanctions.values():
-            listed |= world.state[info.column] >= 0
-        who = np.flatnonzero(listed)
+            listed |= world.state[info.column][lo:hi] >= 0
+        who = lo + np.flatnonzero(listed)
         _, members = household_members(world.state["household"], who)
-        family = np.zeros(n, bool)
-        family[members] = True
+        family = np.zeros(hi - lo, bool)
+        family[members - lo] = True
         family &= ~listed
-        lost = cuts.per_citizen().astype(np.float64)
-        degree = world.graph.degrees("friends").astype(np.float64)
-        share = np.divide(lost, degree, out=np.zeros(n), where=degree > 0)
-        out = {}
+        lost = cuts.per_citizen()[lo:hi].astype(np.int64)
+        degree = world.graph.degrees("friends")[lo:hi].astype(np.int64)
+        width = world.graph.max_degree("friends") + 1  # the same in every shard
         for name, mask in (
             ("listed", listed),
             ("family_of_listed", family),
             ("others", ~listed & ~family),
         ):
-            out[name] = round(float(share[mask].mean()), 6) if mask.any() else None
+            # Row 0: citizens by number of friends; row 1: friendships they lost.
+            tally = np.zeros((2, width), np.int64)
+            tally[0] = np.bincount(degree[mask], minlength=width)
+            tally[1] = np.bincount(degree[mask], lost[mask], width).astype(np.int64)
+            self.isolated[name] = tally
+
+    def _isolation(self) -> dict:
+        """Mean share of friendships cut per citizen, by standing at the end of the run (a
+        citizen without friends counts as losing none)."""
+        out = {}
+        for name, tally in self.isolated.items():
+            people = int(tally[0].sum())
+            degree = np.arange(1, tally.shape[1])
+            shares = float(np.sum(tally[1, 1:] / degree))
+            out[name] = round(shares / people, 6) if people else None
         return out

@@ -144,8 +144,19 @@ class GamingMetrics(Metric):
             row["purchases"] += int(mine.sum())
             row["yuan"] += float(price[mine].sum())
 
+    def tally_end(self) -> None:
+        """Buyers by group (each buyer once); the same for each service charging per point,
+        and renters and rented ties."""
+        self.buyers = self.groups.count(
+            np.unique(np.concatenate([np.empty(0, np.int32), *self.buyer_chunks]))
+        )
+        for pp in self.per_point.values():
+            pp.tally_end(self.groups)
+        if self.rented is not None:
+            self.rented.tally_end()
+
     def merge(self, parts: list) -> None:
-        add_up(self, parts, "totals", "by_service", "buyer_chunks", "per_day")
+        add_up(self, parts, "totals", "by_service", "buyer_chunks", "per_day", "buyers")
         for name, pp in self.per_point.items():
             pp.merge([part.per_point[name] for part in parts])
         if self.rented is not None:
@@ -164,9 +175,7 @@ class GamingMetrics(Metric):
         k = self.world.people_per_agent
         t = self.totals
         bands = {}
-        buyers = self.groups.count(
-            np.unique(np.concatenate([np.empty(0, np.int32), *self.buyer_chunks]))
-        )
+        buyers = self.buyers
         for i, (trait, label) in enumerate(self.groups.keys):
             if trait != "income":
                 continue
@@ -233,12 +242,15 @@ class PerPoint:
         self.totals["yuan"] += yuan
         return yuan
 
+    def tally_end(self, groups: Groups) -> None:
+        bought = np.concatenate([np.empty(0, np.int32), *self.buyer_chunks])
+        self.buyers = groups.count(np.unique(bought))
+
     def merge(self, parts: list[PerPoint]) -> None:
-        add_up(self, parts, "totals", "buyer_chunks")
+        add_up(self, parts, "totals", "buyer_chunks", "buyers")
 
     def summary(self, groups: Groups, k: int) -> dict:
-        bought = np.concatenate([np.empty(0, np.int32), *self.buyer_chunks])
-        buyers = groups.count(np.unique(bought))
+        buyers = self.buyers
         t = self.totals
 
         def row(i: int) -> dict:

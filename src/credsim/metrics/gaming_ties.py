@@ -94,15 +94,18 @@ class RentedTieFigures:
 
         return target(mean) - target(without)
 
+    def tally_end(self) -> None:
+        """Renters (each once) and rented ties by the renter's group."""
+        renters = np.unique(np.concatenate([np.empty(0, np.int32), *self.renters]))
+        self.people = self.groups.count(renters)
+        self.ties = self.groups.count(self.service.rentals["renter"])
+
     def merge(self, parts: list[RentedTieFigures]) -> None:
-        add_up(self, parts, "totals", "renters")
+        add_up(self, parts, "totals", "renters", "people", "ties")
 
     def summary(self, k: int) -> dict:
         t = self.totals
-        rentals = self.service.rentals
-        renters = np.unique(np.concatenate([np.empty(0, np.int32), *self.renters]))
-        people = self.groups.count(renters)
-        ties = self.groups.count(rentals["renter"])
+        people, ties = self.people, self.ties
 
         def row(i: int) -> dict:
             points, yuan = float(t["points"][i]), float(t["yuan"][i])

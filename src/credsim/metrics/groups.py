@@ -106,6 +106,11 @@ class Groups:
             lookup = np.arange(256, dtype=np.int64)
             seg = np.full(longest, np.iinfo(np.int64).max, np.int64)
             seg_code = np.zeros(longest, np.int64)
+            if isinstance(trait, ColumnTrait) and trait.column.shape[0] == 0:
+                raise RuntimeError(
+                    "citizens counted by group on a sharded run's head, which holds no "
+                    "citizen's traits: count them in Plugin.tally_end"
+                )
             if isinstance(trait, ColumnTrait) and trait.column.dtype == np.uint8:
                 where = next((i for i, c in enumerate(columns) if c is trait.column), -1)
                 if where < 0:
@@ -161,11 +166,11 @@ class Groups:
             }
         return out
 
-    def sizes(self, n: int, alive=None) -> np.ndarray:
-        """Citizens in each group, counted in chunks (no per-citizen index is kept); only the
-        living if `alive` (a predicate on citizens) is given."""
+    def sizes(self, n: int, alive=None, lo: int = 0) -> np.ndarray:
+        """Citizens lo..n-1 in each group, counted in chunks (no per-citizen index is kept);
+        only the living if `alive` (a predicate on citizens) is given."""
         total = np.zeros(self.size, np.int64)
-        for start in range(0, n, CHUNK):
+        for start in range(lo, n, CHUNK):
             chunk = np.arange(start, min(start + CHUNK, n))
             if alive is not None:
                 chunk = chunk[alive(chunk)]

@@ -80,16 +80,25 @@ class IdentityMetrics(Metric):
             self.transfers[1] += self.groups.count(who[mine & (who != actor)])
 
     def merge(self, parts: list) -> None:
-        add_up(self, parts, "refused", "failed", "failed_by", "stolen", "found")
+        add_up(self, parts, "refused", "failed", "failed_by", "stolen", "found", "active")
         if self.ban:
             add_up(self, parts, "transfers")
         if self.pool is not None:
-            add_up(self, parts, "pooled", "pooled_kinds", "relatives", "no_relative")
+            add_up(self, parts, "pooled", "pooled_kinds", "relatives", "no_relative", "exposed")
+
+    def tally_end(self) -> None:
+        accounts = self.world.services.get("accounts")
+        world = self.world
+        self.active = 0
+        if accounts is not None:
+            self.active = accounts.numbers_in_others_names(world.lo, world.hi)
+        if self.pool is not None:  # relatives whose IDs were pooled, each once, by group
+            registered = np.concatenate([np.empty(0, np.int64), *self.relatives])
+            self.exposed = self.groups.count(np.unique(registered))
 
     def summary(self) -> dict:
         k = self.k
-        accounts = self.world.services.get("accounts")
-        active = accounts.numbers_in_others_names() if accounts is not None else 0
+        active = self.active
         by: dict = {}
         failed: dict = {}
         totals = self.refused.sum(axis=0)
@@ -115,7 +124,7 @@ class IdentityMetrics(Metric):
         """Relatives whose IDs their users pooled: how many, and the records of the users' acts
         that name them, by the relative's group and by record kind."""
         registered = np.concatenate([np.empty(0, np.int64), *self.relatives])
-        exposed = self.groups.count(np.unique(registered))
+        exposed = self.exposed
         by = self.groups.nested({"exposed": exposed, "records": self.pooled}, k)
         names = self.world.codes.names("record_kind")
         return {

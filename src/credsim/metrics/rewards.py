@@ -75,11 +75,15 @@ class RewardMetrics(Metric):
                 self.points[name] += self.groups.count(changes["citizen"][rows], delta)
 
     def merge(self, parts: list) -> None:
-        add_up(self, parts, "points", "counts")
+        add_up(self, parts, "points", "counts", "final_sizes")
+
+    def tally_end(self) -> None:
+        world = self.world
+        self.final_sizes = self.groups.sizes(world.hi, world.alive, world.lo)
 
     def summary(self) -> dict:
         k = self.world.people_per_agent
-        sizes = self.groups.sizes(self.world.n, self.world.alive).astype(np.float64)
+        sizes = self.final_sizes.astype(np.float64)
         points = sum(self.points.values())
         counts = sum(self.counts.values())
         by: dict = {}

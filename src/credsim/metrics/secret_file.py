@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from credsim.engine import Day, Metric, PluginParams, World
-from credsim.engine.merge import added
+from credsim.engine.merge import add_up
 from credsim.metrics.groups import Groups
 from credsim.metrics.record_blocks import RecordBlocks
 
@@ -130,8 +130,13 @@ class SecretFileMetrics(Metric):
                 self.listed.setdefault(names[code], []).append(rid[rid >= 0])
 
     def merge(self, parts: list) -> None:
-        # Shards' records are apart: fold their counts, which `_counts` reads from these.
-        self._parts = [p._counts() for p in parts]
+        # Shards' records are apart: their counts add up.
+        add_up(self, parts, "final_sizes", "end_counts")
+
+    def tally_end(self) -> None:
+        world = self.world
+        self.final_sizes = self.groups.sizes(world.hi, world.alive, world.lo)
+        self.end_counts = self._counts()
 
     def _counts(self) -> dict:
         """Per-group counts of records, told and effect-only, for the file, each policy and each
@@ -179,11 +184,9 @@ class SecretFileMetrics(Metric):
         return out
 
     def summary(self) -> dict:
-        counts = self._counts()
-        for part in getattr(self, "_parts", []):
-            counts = added(counts, part)
+        counts = self.end_counts
         k = self.world.people_per_agent
-        sizes = self.groups.sizes(self.world.n, self.world.alive).astype(np.float64)
+        sizes = self.final_sizes.astype(np.float64)
 
         def figures(row: dict, i: int | None = None) -> dict:
             pick = (lambda v: float(v[i])) if i is not None else float

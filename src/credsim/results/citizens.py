@@ -131,15 +131,18 @@ def citizens_table(
     bases: dict[str, np.ndarray] | None = None,
     but_for: bool = False,
     specs: dict[str, Column] | None = None,
+    lo: int = 0,
 ) -> pa.Table:
     """One row per citizen (agent): traits by name (`group` as `synthetic_group`), every other
     column, grade, `listed`, `touched_by_wrong_record` (listed, and a wrong record of that list's
     kind reached them) and, when the run computed its counterfactual (`but_for`), `wrongful`
     (listed here and on no list in the same run without erroneous records). With births and
     deaths, only the citizens alive at the end have a row. `specs` (the state's column
-    declarations) give each column's description and which value stands for "none"."""
+    declarations) give each column's description and which value stands for "none". The columns
+    may be those of citizens `lo`.. only (a shard's own), given as their slices."""
     specs = specs or {}
-    everyone = np.arange(world.n, dtype=np.int64)
+    count = next(iter(state_columns.values())).shape[0] if state_columns else world.n - lo
+    everyone = np.arange(lo, lo + count, dtype=np.int64)
     cols: dict[str, pa.Array] = {"citizen": pa.array(everyone.astype(np.int32))}
     for name, trait in world.traits.items():
         cols[trait_column(name)] = _labelled(trait.codes(everyone), trait.labels)
@@ -174,7 +177,7 @@ def citizens_table(
             # The first grade whose lower bound the score reaches; below all bounds: the last.
             idx = np.searchsorted(-bounds, -state_columns[info.column].astype(np.int64), "left")
             cols[f"grade.{policy}"] = _labelled(np.minimum(idx, len(names) - 1), names)
-    listed = np.zeros(world.n, bool)
+    listed = np.zeros(count, bool)
     for info in world.sanctions.values():
         listed |= state_columns[info.column] >= 0
     cols["listed"] = pa.array(listed)

@@ -29,7 +29,7 @@ from credsim.results.paths import (
     tree_bytes,
 )
 
-__all__ = ["RunDirectory"]
+__all__ = ["RunDirectory", "join_parquet"]
 
 MARKER = "run.json"
 
@@ -188,3 +188,15 @@ def _escape(name: str) -> str:
     from credsim.results.paths import glob_escape
 
     return glob_escape(name)
+
+
+def join_parquet(parts: list[Path], target: Path) -> None:
+    """Write the Parquet files `parts` (one schema) as one file, a row group at a time, so that
+    memory does not grow with the rows: a sharded run's citizens table."""
+    pool = pa.default_memory_pool()
+    with pq.ParquetWriter(target, pq.read_schema(parts[0])) as writer:
+        for part in parts:
+            file = pq.ParquetFile(part)
+            for group in range(file.num_row_groups):
+                writer.write_table(file.read_row_group(group))
+                pool.release_unused()  # what a row group took goes back at once

@@ -217,9 +217,10 @@ class IdentitySource(Source):
             return np.where(own | others, actors, -1).astype(np.int32)
         return np.where(others, self.pair(actors), np.where(own, actors, -1)).astype(np.int32)
 
-    def numbers_in_others_names(self) -> int:
-        """Numbers in use by someone other than the person they are registered to (agents)."""
-        return int(np.count_nonzero(self.sim & OTHERS))
+    def numbers_in_others_names(self, lo: int, hi: int) -> int:
+        """Numbers of citizens lo..hi-1 in use by someone other than the person they are
+        registered to (agents)."""
+        return int(np.count_nonzero(self.sim[lo:hi] & OTHERS))
 
     def observe(self, day: Day) -> None:
         t = day.day

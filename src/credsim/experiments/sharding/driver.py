@@ -31,8 +31,8 @@ from credsim.experiments.sharding.checkpoint import (
     shard_payloads,
 )
 from credsim.experiments.sharding.group import ShardGroup, open_group
-from credsim.experiments.sharding.merge import gather_columns, merge_shards
-from credsim.experiments.sharding.shard import load_shard
+from credsim.experiments.sharding.merge import merge_shards
+from credsim.experiments.sharding.shard import CITIZEN_PARTS, load_shard
 from credsim.experiments.sharding.split import split
 from credsim.results import Results, RunDirectory
 from credsim.scenario import Scenario
@@ -121,8 +121,7 @@ def _drive(
 
     scenario, parts = ck.scenario, ck.parts
     days = scenario.model.days
-    root = str(rundir.path) if scenario.model.output.events != "none" else None
-    inits = [(scenario, part, root) for part in parts]
+    inits = [(scenario, part, str(rundir.path)) for part in parts]
     resumed_from = ck.day if resumed else None
     group = open_group(ck.backend, inits, ck.address, ck.threads, timeout)
     try:
@@ -153,7 +152,7 @@ def _drive(
         loop_seconds = loop_before + time.perf_counter() - loop_started
         stats = group.call("stats", [()] * len(parts))
         merging = time.perf_counter()
-        finished = _gather(group, ck)
+        finished, pieces = _gather(group, ck)
     finally:
         group.close()
     sim = merge_shards([f[0] for f in finished], ck.written)
@@ -173,18 +172,22 @@ def _drive(
     for old in rundir.path.glob("checkpoint-*"):  # a finished run keeps no checkpoint
         shutil.rmtree(old)
     log = _Merged([f[1] for f in finished])
-    write_results(rundir, scenario, sim, log, started, loop_seconds, extra)
+    citizens = [Path(p) for p in pieces] if all(p is not None for p in pieces) else None
+    write_results(rundir, scenario, sim, log, started, loop_seconds, extra, citizen_parts=citizens)
+    shutil.rmtree(rundir.path / CITIZEN_PARTS, ignore_errors=True)
 
 
-def _gather(group: ShardGroup, ck: ShardedCheckpoint) -> list:
-    """Every shard's simulation and rows written, loaded onto one set of whole-run columns;
-    one shard at a time, so only one shard's range is ever in flight."""
+def _gather(group: ShardGroup, ck: ShardedCheckpoint) -> tuple[list, list[str | None]]:
+    """Every shard's simulation and rows written, with its end-of-run tallies, and the path of
+    its part of the citizens table. No state column travels: the shards' simulations are
+    loaded onto empty columns of the same types, which nothing reads after the last day (the
+    plug-ins read their `tally_end` tallies; a count by group there raises)."""
+    finished, pieces = [], []
     columns: dict[str, np.ndarray] = {}
-    finished = []
-    n = ck.parts[-1].hi
-    for part in ck.parts:
-        own, blob = group.call_one(part.index, "finish")
-        gather_columns(columns, n, part.lo, own)
-        del own
+    # Every shard at once: each writes its own citizens; what comes back is small.
+    for dtypes, blob, piece in group.call("finish", [()] * len(ck.parts)):
+        for name, dtype in dtypes.items():
+            columns.setdefault(name, np.empty(0, np.dtype(dtype)))
         finished.append(load_shard(blob, columns))
-    return finished
+        pieces.append(piece)
+    return finished, pieces

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow.parquet as pq
 
 from credsim.engine import EventLog, Simulation
 from credsim.engine.loop import Part
@@ -17,7 +18,13 @@ from credsim.engine.state import State
 from credsim.experiments.sharding.merge import gather_columns
 from credsim.scenario import Scenario
 
-__all__ = ["Shard", "load_shard"]
+__all__ = ["CITIZEN_PARTS", "Shard", "load_shard"]
+
+CITIZEN_PARTS = "citizens.parts"
+"""The folder of the run directory where shards write their parts of the citizens table (joined
+into citizens.parquet, then removed, by the head)."""
+ROW_GROUP = 1 << 17
+"""Rows per row group of a part: what the head holds at a time while joining them."""
 
 
 class Shard:
@@ -41,7 +48,8 @@ class Shard:
 
         self.sim = build_simulation(self.scenario, self.part)
         self.sim.initialise(reduce=False)
-        if self.root is not None:  # after the plug-ins have named their event codes
+        events = self.scenario.model.output.events != "none"
+        if self.root is not None and events:  # after the plug-ins have named their event codes
             prefix = f"shard-{self.part.index}-"
             self.log = event_log(self.scenario, self.sim, Path(self.root), prefix=prefix)
         return self.sim.partial_sums()
@@ -75,14 +83,33 @@ class Shard:
             "base_rss_bytes": self.base_rss_bytes,
         }
 
-    def finish(self) -> tuple[dict[str, np.ndarray], bytes]:
-        """Flush the event log; hand back the own range of every state column, and the
-        simulation and rows written pickled with the columns left out (see `load_shard`)."""
+    def finish(self) -> tuple[dict[str, str], bytes, str | None]:
+        """Flush the event log, take the plug-ins' end-of-run tallies (`Plugin.tally_end`) and
+        write this shard's part of the citizens table into the run directory; hand back the
+        dtype of every state column, the simulation and rows written pickled with the columns
+        left out (see `load_shard`), and the path of the part (None: no citizens table). No
+        citizen's state travels: the head merges tallies only."""
         rows: dict[str, int] = {}
         if self.log is not None:
             self.log.flush(self.sim.days - 1)
             rows = self.log.rows_written
-        return self._package((self.sim, rows))
+        self.sim.tally_end()
+        part = None
+        if self.root is not None and self.scenario.model.output.citizens == "all":
+            from credsim.runner import citizens_of
+
+            folder = Path(self.root) / CITIZEN_PARTS
+            folder.mkdir(exist_ok=True)
+            path = folder / f"shard-{self.part.index}.parquet"
+            temporary = path.with_name(f".{path.name}.tmp")
+            pq.write_table(citizens_of(self.sim), temporary, row_group_size=ROW_GROUP)
+            temporary.replace(path)
+            part = str(path)
+        state = self.sim.state
+        dtypes = {name: state[name].dtype.str for name in state}
+        buffer = io.BytesIO()
+        _ColumnPickler(buffer, state).dump((self.sim, rows))
+        return dtypes, buffer.getvalue(), part
 
     def checkpoint(self, day: int) -> tuple[dict[str, np.ndarray], bytes, dict[str, np.ndarray]]:
         """Flush the event log up to `day`; hand back what `restore` needs to go on after it:
@@ -109,13 +136,6 @@ class Shard:
         self.sim, self.log, self.step_seconds = decode(text, arrays, columns)
         if self.log is not None and self.root is not None:
             self.log.root = Path(self.root) / "events"
-
-    def _package(self, payload: object) -> tuple[dict[str, np.ndarray], bytes]:
-        state, lo, hi = self.sim.state, self.part.lo, self.part.hi
-        own = {name: np.ascontiguousarray(state[name][lo:hi]) for name in state}
-        buffer = io.BytesIO()
-        _ColumnPickler(buffer, state).dump(payload)
-        return own, buffer.getvalue()
 
 
 def _rss_now() -> int:
