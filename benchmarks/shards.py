@@ -135,7 +135,8 @@ def estimate(
         "largest_shard_peak_rss_gib": round((fixed + largest * rss_per_citizen) / 2**30, 1),
         "hours_stepping": round(largest * DAYS * seconds_per_citizen_day / 3600, 2),
         "hours_outside_the_loop_on_head": round(PEOPLE * rest_per_citizen / 3600, 2),
-        "head_node_state_gib": round(PEOPLE * state_per_citizen / 2**30, 1),
+        # The head holds no citizen's state (the streaming merge): its measured peak.
+        "head_peak_rss_gib_measured": round(info["peak_rss_bytes"] / 2**30, 2),
     }
 
 
@@ -195,6 +196,7 @@ def main() -> None:
             "wall_seconds": round(sharded, 1),
             "loop_seconds": info["loop_seconds"],
             "per_shard": info["shards"],
+            "head_peak_rss_bytes": info["peak_rss_bytes"],
         },
         "national_1to1": estimate(
             info, args.days, sharded, smaller, args.nodes, args.locality_max_people

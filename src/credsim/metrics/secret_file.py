@@ -137,6 +137,9 @@ class SecretFileMetrics(Metric):
         world = self.world
         self.final_sizes = self.groups.sizes(world.hi, world.alive, world.lo)
         self.end_counts = self._counts()
+        # The file itself (8 bytes a record) is what the counts needed; a shard does not send
+        # it to the head of a sharded run.
+        self.file, self.listed = None, {}
 
     def _counts(self) -> dict:
         """Per-group counts of records, told and effect-only, for the file, each policy and each
