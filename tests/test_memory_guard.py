@@ -152,3 +152,16 @@ def test_footprints_and_sizes():
     two = Footprint(((100.0, 10.0), (300.0, 5.0)))
     assert two.bytes(10) == 350.0 and two.bytes(100) == 1100.0
     assert two.largest(1100.0) == 100
+
+
+def test_the_head_of_a_sharded_run_on_a_cluster_needs_no_memory_per_citizen():
+    """With --address only the head runs here, and it holds no citizen's state: 1:1 China in
+    16 shards is admitted with 16 GiB, while the same shards on this machine are refused."""
+    from credsim.scenario.footprint import check_shards_fit
+
+    over = ["population.people_per_agent=1", "population.locality_max_people=5000000"]
+    china = credsim.load_scenario("default", population=1_411_778_724, days=365, overrides=over)
+    with memory_limit(16 * 2**30):
+        check_shards_fit(china, 16, "ray", "10.0.0.1:6379")
+        with pytest.raises(UserError, match="16 shards"):
+            check_shards_fit(china, 16, "processes", None)

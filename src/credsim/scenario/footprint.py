@@ -181,11 +181,19 @@ def check_run_fits(scenario: Scenario) -> None:
     check_fits(run_footprint(scenario), n, what, "--population {most}")
 
 
+HEAD_BYTES_PER_AGENT = 8.0
+"""What the head of a sharded run holds per agent: the shards' plug-ins with what they keep per
+event (cut ties, wrong records, purchases), pickled at 1.75 bytes per citizen-year (default
+scenario, 1,000,000 and 4,000,000 citizens × 365 days), taken at 8 bytes (an assumption: their
+unpickled form, and runs of a few years)."""
+
+
 def check_shards_fit(scenario: Scenario, shards: int, backend: str, address: str | None) -> None:
     """Refuse a sharded run whose shards and merge will not fit here: shards in this process
     (--backend local), in processes of this machine (processes: one process's fixed cost more
     per shard) or on a Ray cluster started on this machine (no --address). On a cluster joined
-    with --address the shards run elsewhere; the merge still gathers every citizen here."""
+    with --address the shards run elsewhere and only the head runs here: it holds no citizen's
+    state (the streaming merge), only the plug-ins' tallies and what they keep per event."""
     n = agents(scenario)
     what = f"A run of {scenario.name} with {n:,} agents in {shards} shards"
     footprint = shards_footprint(scenario)
@@ -193,7 +201,7 @@ def check_shards_fit(scenario: Scenario, shards: int, backend: str, address: str
         footprint = footprint.plus(fixed=shards * MemoryModel().c["process_bytes"])
     if backend == "ray" and address is not None:
         c = MemoryModel().c
-        footprint = Footprint(((c["shards_fixed_bytes"], c["shards_bytes_per_agent"]),))
+        footprint = Footprint(((c["shards_fixed_bytes"], HEAD_BYTES_PER_AGENT),))
         what += " (the merge on this machine)"
     check_fits(footprint, n, what, "--population {most}")
 
