@@ -71,29 +71,14 @@ def _series(values, hist, at, means, ginis, shares):
             above_before = above
 
 
-@njit(cache=True)
 def ginis_from_histograms(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Gini coefficient of each row of `counts` (citizens at each of the sorted `values`): the
     formula of `gini_from_histogram`, one pass per row; empty bins are skipped, so a day's cost
     is that of the bins in use."""
-    out = np.empty(counts.shape[0], np.float64)
-    for g in range(counts.shape[0]):
-        n = total = rank_sum = below = 0.0
-        for b in range(counts.shape[1]):
-            c = np.float64(counts[g, b])
-            if c == 0.0:
-                continue
-            n += c
-            total += c * values[b]
-            rank_sum += values[b] * (c * below + c * (c + 1.0) / 2.0)
-            below += c
-        if n == 0.0:
-            out[g] = np.nan
-        elif total == 0.0:
-            out[g] = 0.0
-        else:
-            out[g] = 2.0 * rank_sum / (n * total) - (n + 1.0) / n
-    return out
+    rows = counts.shape[0]
+    means, ginis = np.empty(rows), np.empty(rows)
+    _series(values, counts, np.empty(0, np.int64), means, ginis, np.empty((rows, 0)))
+    return ginis
 
 
 def gini_from_histogram(values: np.ndarray, counts: np.ndarray) -> float:
