@@ -1,4 +1,5 @@
-"""Running shards in lockstep: in this process (`local`) or as long-lived Ray actors (`ray`).
+"""Running shards in lockstep: in this process (`local`), as processes of this machine
+(`processes`) or as long-lived Ray actors (`ray`).
 
 Each day every shard steps its own localities (provinces, or parts of them); what crosses shards is
 only the whole run's count of records so far (which a data breach copies). Friendship, work and
@@ -173,6 +174,13 @@ def _drive(
         shutil.rmtree(old)
     log = _Merged([f[1] for f in finished])
     citizens = [Path(p) for p in pieces] if all(p is not None for p in pieces) else None
+    for index, piece in enumerate(citizens or []):
+        if not piece.is_file():
+            raise UserError(
+                f"shard {index} wrote its citizens to {piece}, which this machine cannot see: "
+                "put the run directory (--out) on storage every node sees, or keep no citizens "
+                "table (--set output.citizens='none')."
+            )
     write_results(rundir, scenario, sim, log, started, loop_seconds, extra, citizen_parts=citizens)
     shutil.rmtree(rundir.path / CITIZEN_PARTS, ignore_errors=True)
 

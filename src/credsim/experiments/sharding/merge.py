@@ -1,7 +1,7 @@
-"""Putting a sharded run back together: every citizen's state in one set of columns, every
-plug-in's tallies added up, so that the summary, time series and citizens table are the whole
-run's. Shards arrive one at a time, so the head holds the whole state once plus one shard's
-range in flight."""
+"""Putting a sharded run back together: every plug-in's tallies added up, so that the summary and
+time series are the whole run's. The head holds no citizen's state: the shards took their
+end-of-run tallies (`Plugin.tally_end`) and wrote their own citizens. `gather_columns` serves a
+shard restored from a checkpoint."""
 
 from __future__ import annotations
 
