@@ -67,10 +67,10 @@ class ExclusionMetrics(Metric):
 
     def tally_end(self) -> None:
         """Cut ties' ends by group; and per standing at the end (listed, family of the listed,
-        others): how many citizens,
-        and the sum of their shares of friendships cut, as whole counts per number of friends
-        (friendships cut / friends, added up for each number of friends)."""
+        others), citizens and the friendships they lost by number of friends, whole counts from
+        which the mean share of friendships cut follows."""
         self.isolated: dict[str, np.ndarray] = {}
+        self.ends = np.zeros(self.groups.size, np.int64)
         cuts = self.world.services.get("cut_ties")
         if cuts is None:
             return
