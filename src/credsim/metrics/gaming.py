@@ -156,7 +156,7 @@ class GamingMetrics(Metric):
             self.rented.tally_end()
 
     def merge(self, parts: list) -> None:
-        add_up(self, parts, "totals", "by_service", "buyer_chunks", "per_day", "buyers")
+        add_up(self, parts, "totals", "by_service", "per_day", "buyers")
         for name, pp in self.per_point.items():
             pp.merge([part.per_point[name] for part in parts])
         if self.rented is not None:
@@ -247,7 +247,7 @@ class PerPoint:
         self.buyers = groups.count(np.unique(bought))
 
     def merge(self, parts: list[PerPoint]) -> None:
-        add_up(self, parts, "totals", "buyer_chunks", "buyers")
+        add_up(self, parts, "totals", "buyers")
 
     def summary(self, groups: Groups, k: int) -> dict:
         buyers = self.buyers

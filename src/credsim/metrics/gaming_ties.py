@@ -101,7 +101,7 @@ class RentedTieFigures:
         self.ties = self.groups.count(self.service.rentals["renter"])
 
     def merge(self, parts: list[RentedTieFigures]) -> None:
-        add_up(self, parts, "totals", "renters", "people", "ties")
+        add_up(self, parts, "totals", "people", "ties")
 
     def summary(self, k: int) -> dict:
         t = self.totals

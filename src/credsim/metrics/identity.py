@@ -84,7 +84,7 @@ class IdentityMetrics(Metric):
         if self.ban:
             add_up(self, parts, "transfers")
         if self.pool is not None:
-            add_up(self, parts, "pooled", "pooled_kinds", "relatives", "no_relative", "exposed")
+            add_up(self, parts, "pooled", "pooled_kinds", "pooled_ids", "no_relative", "exposed")
 
     def tally_end(self) -> None:
         accounts = self.world.services.get("accounts")
@@ -94,6 +94,7 @@ class IdentityMetrics(Metric):
             self.active = accounts.numbers_in_others_names(world.lo, world.hi)
         if self.pool is not None:  # relatives whose IDs were pooled, each once, by group
             registered = np.concatenate([np.empty(0, np.int64), *self.relatives])
+            self.pooled_ids = registered.shape[0]
             self.exposed = self.groups.count(np.unique(registered))
 
     def summary(self) -> dict:
@@ -123,12 +124,11 @@ class IdentityMetrics(Metric):
     def _pooling(self, k: int) -> dict:
         """Relatives whose IDs their users pooled: how many, and the records of the users' acts
         that name them, by the relative's group and by record kind."""
-        registered = np.concatenate([np.empty(0, np.int64), *self.relatives])
         exposed = self.exposed
         by = self.groups.nested({"exposed": exposed, "records": self.pooled}, k)
         names = self.world.codes.names("record_kind")
         return {
-            "pooled_ids": registered.shape[0] * k,
+            "pooled_ids": self.pooled_ids * k,
             "pooled_ids_no_relative": self.no_relative * k,
             "pooled_relatives_exposed": round(float(exposed[0]) * k),
             "pooled_records_on_relatives": round(float(self.pooled[0]) * k),
