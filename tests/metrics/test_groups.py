@@ -40,7 +40,7 @@ def test_histogram_moves_keep_means_and_grade_shares_by_group():
 def test_the_compiled_count_gives_numpys_sums_exactly(monkeypatch):
     """Counts by group take one compiled pass; they equal bincount's, weights included, so
     every figure is the same to the last bit; and so do the group indices the score histograms
-    move by."""
+    move by, and the counts of many sets in one pass (`count_bits`)."""
     from credsim.metrics import groups as module
     from credsim.runner import build_simulation
     from credsim.scenario import load_scenario
@@ -52,6 +52,11 @@ def test_the_compiled_count_gives_numpys_sums_exactly(monkeypatch):
     for size in (0, 1, 7, 3_000, 100_005):
         citizens = np.sort(rng.integers(0, 20_000, size)).astype(np.int32)
         weights = rng.random(size)
+        bits = rng.integers(0, 1 << 40, size).astype(np.uint64)
+        by_bit = groups.count_bits(citizens, bits, 40)
+        for j in (0, 1, 39):
+            chosen = citizens[(bits >> np.uint64(j)) & np.uint64(1) > 0]
+            np.testing.assert_array_equal(by_bit[j], groups.count(chosen))
         fused = groups.count(citizens), groups.count(citizens, weights), groups.index(citizens)
         monkeypatch.setattr(module, "FUSED_FROM", 10**12)
         plain = groups.count(citizens), groups.count(citizens, weights), groups.index(citizens)

@@ -27,6 +27,12 @@ def test_blocks_match_one_array_across_block_edges(monkeypatch):
         table.or_at("reach", at, bits)  # positions repeat: every bit must stay
         np.bitwise_or.at(reach, at, bits)
     assert table.capacity >= size and len(table.blocks) == (size + 15) // 16
-    np.testing.assert_array_equal(table.column("who", size), who[:size])
-    np.testing.assert_array_equal(table.column("reach", size), reach[:size])
-    assert table.column("who", 0).shape == (0,)
+    whole = {
+        name: np.concatenate([block[name] for block in table.chunks(size)])
+        for name in ("who", "reach")
+    }
+    np.testing.assert_array_equal(whole["who"], who[:size])
+    np.testing.assert_array_equal(whole["reach"], reach[:size])
+    assert list(table.chunks(0)) == []
+    at = rng.integers(0, size, 50)
+    np.testing.assert_array_equal(table.take("who", at), who[at])

@@ -66,10 +66,18 @@ class RecordBlocks:
             offset = (at[rows] & (BLOCK - 1)).astype(np.int64)
             _or_at(self.blocks[b][name], offset, bits[rows].astype(dtype))
 
-    def column(self, name: str, size: int) -> np.ndarray:
-        """Positions 0 .. size-1 of a column, as one array (a copy)."""
-        dtype, fill = self.fields[name]
-        if not self.blocks:
-            return np.full(size, fill, dtype)[:size]
-        whole = np.concatenate([block[name] for block in self.blocks])
-        return whole[:size]
+    def chunks(self, size: int):
+        """Positions 0 .. size-1 of every column, a block at a time: {name: rows} per block
+        (views, no copy of the file)."""
+        for b, block in enumerate(self.blocks):
+            rows = min(BLOCK, size - b * BLOCK)
+            if rows <= 0:
+                return
+            yield {name: column[:rows] for name, column in block.items()}
+
+    def take(self, name: str, at: np.ndarray) -> np.ndarray:
+        """column[at] (positions below the capacity), in the order of `at`."""
+        out = np.empty(at.shape[0], self.fields[name][0])
+        for b, rows in _by_block(at):
+            out[rows] = self.blocks[b][name][at[rows] & (BLOCK - 1)]
+        return out
