@@ -102,6 +102,18 @@ CITIZEN_FIELD = {
 }
 
 
+_DEFAULTS_OF = {
+    table: {k: v for k, v in DEFAULTS.items() if k in fields} for table, fields in TABLES.items()
+}
+"""Each table's fields a producer may leave out, with their defaults."""
+_FIELD_SETS = {table: frozenset(fields) for table, fields in TABLES.items()}
+_EMPTY = {
+    table: {name: np.empty(0, dtype) for name, dtype in fields.items()}
+    for table, fields in TABLES.items()
+}
+"""A table without rows (arrays of no elements can be shared: nothing can be written into them)."""
+
+
 class Batch:
     """One day's rows of one event table, built from chunks, then frozen."""
 
@@ -124,24 +136,29 @@ class Batch:
         """Append rows; scalars broadcast to the length of the array columns."""
         if self._frozen is not None:
             raise RuntimeError(f"{self.table} for this day are closed: a later phase tried to add")
-        columns = {**{k: v for k, v in DEFAULTS.items() if k in self.fields}, **columns}
-        missing = set(self.fields) - set(columns)
-        extra = set(columns) - set(self.fields)
-        if missing or extra:
+        columns = {**_DEFAULTS_OF[self.table], **columns}
+        if columns.keys() != _FIELD_SETS[self.table]:
+            missing = set(self.fields) - set(columns)
+            extra = set(columns) - set(self.fields)
             raise ValueError(f"{self.table}: missing {sorted(missing)}, unknown {sorted(extra)}")
-        length = max((np.size(v) for v in columns.values() if np.ndim(v) > 0), default=0)
+        length = max((_length(v) for v in columns.values()), default=0)
+        chunks = self._chunks
         for name, dtype in self.fields.items():
             arr = _rows(columns[name], dtype, length)
             if arr.shape[0] != length:
                 raise ValueError(f"{self.table}.{name}: {arr.shape[0]} rows, expected {length}")
-            self._chunks[name].append(arr)
+            chunks[name].append(arr)
 
     def freeze(self) -> None:
         """Close the batch: later phases may read it, none may add to it."""
         if self._frozen is None:
-            self._frozen = {
-                name: _joined(chunks, self.fields[name]) for name, chunks in self._chunks.items()
-            }
+            chunks = self._chunks
+            if not chunks[next(iter(chunks))]:  # nothing added (every field alike): no rows
+                self._frozen = dict(_EMPTY[self.table])
+            else:
+                self._frozen = {
+                    name: _joined(parts, self.fields[name]) for name, parts in chunks.items()
+                }
             self._chunks = {}
 
     def __getitem__(self, name: str) -> np.ndarray:
@@ -205,12 +222,28 @@ def _constant(arr: np.ndarray) -> bool:
     return arr.shape[0] > 0 and arr.strides == (0,)
 
 
+SCALARS = (int, float, bool, np.generic)
+"""Values `add` broadcasts over the rows without asking NumPy."""
+
+
+def _length(value) -> int:
+    """Rows of a column given to `add`: 0 for a scalar (it broadcasts)."""
+    if isinstance(value, np.ndarray):
+        return value.shape[0] if value.ndim else 0
+    if isinstance(value, SCALARS):
+        return 0
+    return int(np.size(value)) if np.ndim(value) > 0 else 0
+
+
 def _rows(value: np.ndarray | int, dtype: str, length: int) -> np.ndarray:
     """One field's rows as a batch holds them: a scalar, or a long array of one value repeated,
     as that value broadcast over the rows (a read-only view, no bytes per row); else the array."""
-    if np.ndim(value) == 0:
-        return _repeated(np.full(1, value, dtype), length)
-    arr = np.asarray(value, dtype)
+    if isinstance(value, np.ndarray) and value.ndim:
+        arr = value if value.dtype == dtype else np.asarray(value, dtype)
+    elif isinstance(value, SCALARS) or np.ndim(value) == 0:
+        return _repeated(np.array((value,), dtype), length)
+    else:
+        arr = np.asarray(value, dtype)
     rows = arr.shape[0]
     if rows >= CONSTANT_ROWS and arr[0] == arr[-1] and (arr == arr[0]).all():
         return _repeated(arr[:1].copy(), rows)
@@ -229,9 +262,14 @@ def _repeated(one: np.ndarray, length: int) -> np.ndarray:
 def _joined(chunks: list[np.ndarray], dtype: str) -> np.ndarray:
     """A field's chunks as one array: still a broadcast value if every chunk holds the same one
     (so a constant field costs no bytes per row until something copies it)."""
+    if len(chunks) == 1:  # the common case: one producer
+        one = chunks[0]
+        if _constant(one):
+            return _repeated(one[:1].copy(), one.shape[0])
+        return one.copy()
     filled = [c for c in chunks if c.shape[0]]
     if filled and all(_constant(c) and c[0] == filled[0][0] for c in filled):
-        return np.broadcast_to(filled[0][:1], sum(c.shape[0] for c in filled))
+        return _repeated(filled[0][:1].copy(), sum(c.shape[0] for c in filled))
     return np.concatenate(chunks) if chunks else np.empty(0, dtype)
 
 

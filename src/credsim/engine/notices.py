@@ -112,6 +112,8 @@ class Notices:
                 self._add(day, citizen[moved], kind, about, new[moved], rid[moved], rkind[moved])
         s = day.sanctions
         action, who, rid, list_code = s["action"], s["citizen"], s["record_id"], s["consequence"]
+        if who.shape[0] == 0:
+            return
         told = ~np.isin(list_code, self.silent)
         for kind in ("warned", "listed", "delisted"):
             mine = (action == self.action[kind]) & told

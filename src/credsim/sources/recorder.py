@@ -167,6 +167,10 @@ class Recorder(Source):
         acts = day.acts
         for rule, code, s, coverage, detail_cdf in self.rules:
             mine = acts.rows_of("kind", self.act_code[rule.act])
+            if mine.shape[0] == 0:  # no act of the kind today: nothing seen (no draw is used)
+                if self.errors and rule.fabrication_rate > 0:
+                    self._fabricate(day, rule, s, code, detail_cdf)
+                continue
             actor, act_id, detail = acts["actor"][mine], acts["act_id"][mine], acts["detail"][mine]
             when = acts["day"][mine]
             key = event_key(when, actor, self.act_code[rule.act])
