@@ -12,6 +12,7 @@ from pydantic import Field
 from credsim.engine import Adversary, Day, PluginParams, World
 from credsim.engine.merge import add_up
 from credsim.engine.rng import event_key
+from credsim.engine.sets import unique
 
 __all__ = ["Brokers"]
 
@@ -52,7 +53,7 @@ class Brokers(Adversary):
 
     def exposed(self) -> np.ndarray:
         """Citizens named in any record sold (sorted, unique)."""
-        return np.unique(np.concatenate([np.empty(0, np.int32), *self.sold]))
+        return unique(np.concatenate([np.empty(0, np.int32), *self.sold]))
 
     def counts(self) -> dict[str, int]:
         """Records sold (scaled to people, as every record stands for `people_per_agent`)."""

@@ -20,6 +20,7 @@ from credsim.engine.checks import (
     rate_within_one,
     times_within_one,
 )
+from credsim.engine.sets import unique
 from credsim.engine.traits import LabelTables
 from credsim.population.households import parents_of
 from credsim.vocab import ACT_KINDS, check_kind
@@ -221,7 +222,7 @@ class BaselineBehavior(Behavior):
         # A refusal tells a citizen on no list they were told of that some list holds them.
         refused = told["citizen"][told["notice"] == notices.code["refused"]]
         refused = refused[~notices.told_listed(refused)]
-        listed = np.unique(np.concatenate([told["citizen"][news], refused]))
+        listed = unique(np.concatenate([told["citizen"][news], refused]))
         listed = self._appellants(listed)
         if listed.shape[0] == 0:
             return
@@ -244,7 +245,7 @@ class BaselineBehavior(Behavior):
             return told
         parents = parents_of(minors, self.world.state["household"], self.world.state["traits"])
         parents = parents[parents >= 0]
-        return np.unique(np.concatenate([told[adult], parents.astype(told.dtype)]))
+        return unique(np.concatenate([told[adult], parents.astype(told.dtype)]))
 
     def _history(self, day: Day) -> None:
         """Defaults in the years before the run, dated in the past, so that the run starts with

@@ -15,6 +15,7 @@ from pydantic import Field
 from credsim.engine import Behavior, Day, PluginParams, World
 from credsim.engine.checks import MAX_LABELS
 from credsim.engine.repay_curve import RepayCurve
+from credsim.engine.sets import difference
 from credsim.errors import UserError, did_you_mean
 
 __all__ = ["Borrowers", "BorrowersParams"]
@@ -72,7 +73,7 @@ class Borrowers(Behavior):
         borrowers = self.world.own()
         if told and told["citizen"].shape[0]:
             refused = (told["notice"] == notices.code["refused"]) & (told["about"] == self.lender)
-            borrowers = np.setdiff1d(borrowers, told["citizen"][refused], assume_unique=False)
+            borrowers = difference(borrowers, told["citizen"][refused])
         if borrowers.shape[0] == 0:
             return
         chance = np.empty(borrowers.shape[0])

@@ -11,6 +11,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from credsim.engine.sets import unique
+
 __all__ = ["CURVE_POINTS", "Window", "whole_series"]
 
 CURVE_POINTS = 60
@@ -51,7 +53,7 @@ class Window:
     def curve_days(self, run_days: int) -> np.ndarray:
         """Days the curve is sampled at: the whole run for a stock, the window for a count."""
         first, last = (0, run_days - 1) if self.kind == "stock" else (self.first, self.last)
-        return np.unique(np.linspace(first, last, CURVE_POINTS).round().astype(np.int64))
+        return unique(np.linspace(first, last, CURVE_POINTS).round().astype(np.int64))
 
     def curve(self, series: np.ndarray) -> list[float]:
         """The measure over time: the stock, or the count so far from the window's first day

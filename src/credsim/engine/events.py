@@ -268,9 +268,13 @@ def _joined(chunks: list[np.ndarray], dtype: str) -> np.ndarray:
             return _repeated(one[:1].copy(), one.shape[0])
         return one.copy()
     filled = [c for c in chunks if c.shape[0]]
-    if filled and all(_constant(c) and c[0] == filled[0][0] for c in filled):
-        return _repeated(filled[0][:1].copy(), sum(c.shape[0] for c in filled))
-    return np.concatenate(chunks) if chunks else np.empty(0, dtype)
+    if not filled:
+        return np.empty(0, dtype)
+    if all(c.strides == (0,) for c in filled):
+        value = filled[0][0]
+        if all(c[0] == value for c in filled[1:]):
+            return _repeated(filled[0][:1].copy(), sum(c.shape[0] for c in filled))
+    return np.concatenate(filled)
 
 
 class EventLog:

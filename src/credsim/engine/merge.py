@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from credsim.engine.sets import unique
+
 __all__ = ["add_up", "added", "sorted_union"]
 
 
@@ -35,4 +37,4 @@ def add_up(target: object, parts: list, *names: str) -> None:
 
 def sorted_union(arrays: list[np.ndarray]) -> np.ndarray:
     """The sorted union of sorted arrays."""
-    return np.unique(np.concatenate(arrays))
+    return unique(np.concatenate(arrays))

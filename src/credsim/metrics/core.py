@@ -18,6 +18,7 @@ import pandas as pd
 
 from credsim.engine import Column, Day, Metric, PluginParams, World
 from credsim.engine.merge import add_up
+from credsim.engine.sets import unique
 from credsim.metrics.groups import Groups, ScoreHistogram
 from credsim.metrics.harm import WRONGFUL, ButForHarms, kinds_of
 
@@ -239,7 +240,7 @@ class CoreMetrics(ButForHarms, Metric):
         rows = np.flatnonzero(wrong)
         kinds, who = kinds[rows], who[rows]
         for bit, basis in enumerate(self.basis_codes):
-            hit = np.unique(who[np.isin(kinds, basis)])
+            hit = unique(who[np.isin(kinds, basis)])
             self.wrong[hit] |= np.uint8(1 << bit)
             marked.append(hit)
         return np.concatenate(marked) if marked else np.empty(0, np.int32)
@@ -256,7 +257,7 @@ class CoreMetrics(ButForHarms, Metric):
         """Recount the citizens whose lists or marks changed today: sanctioned (on any list) and
         wrongfully sanctioned are kept as flags, so a citizen on two lists counts once. Those who
         became wrongfully sanctioned today are that day's `listed_new_wrongful`."""
-        touched = np.unique(touched)
+        touched = unique(touched)
         if self.world.alive is not None:  # the dead left every stock when they died
             touched = touched[self.world.alive(touched)]
         if touched.shape[0] == 0:

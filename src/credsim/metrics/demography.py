@@ -8,6 +8,7 @@ import numpy as np
 
 from credsim.engine import Day, Metric, World
 from credsim.engine.merge import add_up
+from credsim.engine.sets import unique
 from credsim.metrics.groups import CHUNK, Groups
 from credsim.population.demography import FIXED
 
@@ -80,7 +81,7 @@ class DemographyMetrics(Metric):
         living = self.living
         per_year = {}
         published = self.demography.tables.published
-        for year in np.unique(years):
+        for year in unique(years):
             mine = years == year
             deaths = float(self.flows["deaths"][mine, 0].sum())
             births = float(self.flows["births"][mine, 0].sum())

@@ -8,6 +8,7 @@ import numpy as np
 
 from credsim.engine import Day, Metric, PluginParams, World
 from credsim.engine.merge import add_up
+from credsim.engine.sets import union, unique
 from credsim.metrics.groups import Groups
 from credsim.metrics.wrong_records import WrongRecords
 
@@ -86,7 +87,7 @@ class FineMetrics(Metric):
             self.per_day[:, t] += (fined.sum(), yuan[fined].sum(), yuan[paid].sum())
             self._kinds(day, rid[fined], yuan[fined])
             if what["to_court"].any():
-                self.to_court = np.union1d(self.to_court, rid[what["to_court"]])
+                self.to_court = union(self.to_court, rid[what["to_court"]])
         self._listings(day)
 
     def _kinds(self, day: Day, record_ids: np.ndarray, yuan: np.ndarray) -> None:
@@ -96,7 +97,7 @@ class FineMetrics(Metric):
         ids, kinds = day.records["record_id"], day.records["kind"]
         at = np.minimum(np.searchsorted(ids, record_ids), ids.shape[0] - 1)
         names = self.world.codes.names("record_kind")
-        for code in np.unique(kinds[at]).tolist():
+        for code in unique(kinds[at]).tolist():
             mine = kinds[at] == code
             row = self.by_kind.setdefault(names[code], {"fines": 0.0, "yuan": 0.0})
             row["fines"] += float(mine.sum())

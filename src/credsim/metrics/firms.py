@@ -10,6 +10,7 @@ import numpy as np
 
 from credsim.engine import Day, Metric, PluginParams, World
 from credsim.engine.merge import add_up
+from credsim.engine.sets import unique
 from credsim.metrics.groups import Groups
 
 __all__ = ["FirmMetrics"]
@@ -77,7 +78,7 @@ class FirmMetrics(Metric):
         records = day.records
         about = records["firm"] >= 0
         kinds = records["kind"][about]
-        for code in np.unique(kinds).tolist():
+        for code in unique(kinds).tolist():
             name = names("record_kind")[code]
             self.records[name] = self.records.get(name, 0.0) + float(
                 np.count_nonzero(kinds == code)
@@ -138,7 +139,7 @@ class FirmMetrics(Metric):
             hit = (kind == self.kind[code]) & (firm >= 0)
             self.by_size[f"{what}_refused"] += self._sizes(firm[hit])
             self.per_day[row, day.day] += np.count_nonzero(hit)
-            for a in np.unique(agency[hit]).tolist():
+            for a in unique(agency[hit]).tolist():
                 name = agencies[a]
                 count = float(np.count_nonzero(hit & (agency == a)))
                 self.by_agency[name] = self.by_agency.get(name, 0.0) + count

@@ -19,6 +19,7 @@ import numpy as np
 from credsim.engine import Day, Metric, PluginParams, World
 from credsim.engine.merge import add_up
 from credsim.engine.rows import rows_of_ids
+from credsim.engine.sets import unique
 from credsim.metrics.gaming_ties import RentedTieFigures
 from credsim.metrics.groups import Groups
 
@@ -138,7 +139,7 @@ class GamingMetrics(Metric):
                 row["yuan"] += float(yuan[0])
 
     def _services(self, kind: np.ndarray, price: np.ndarray) -> None:
-        for code in np.unique(kind).tolist():
+        for code in unique(kind).tolist():
             row = self.by_service.setdefault(self.names[code], {"purchases": 0, "yuan": 0.0})
             mine = kind == code
             row["purchases"] += int(mine.sum())
@@ -148,7 +149,7 @@ class GamingMetrics(Metric):
         """Buyers by group (each buyer once); the same for each service charging per point,
         and renters and rented ties."""
         self.buyers = self.groups.count(
-            np.unique(np.concatenate([np.empty(0, np.int32), *self.buyer_chunks]))
+            unique(np.concatenate([np.empty(0, np.int32), *self.buyer_chunks]))
         )
         for pp in self.per_point.values():
             pp.tally_end(self.groups)
@@ -244,7 +245,7 @@ class PerPoint:
 
     def tally_end(self, groups: Groups) -> None:
         bought = np.concatenate([np.empty(0, np.int32), *self.buyer_chunks])
-        self.buyers = groups.count(np.unique(bought))
+        self.buyers = groups.count(unique(bought))
 
     def merge(self, parts: list[PerPoint]) -> None:
         add_up(self, parts, "totals", "buyers")

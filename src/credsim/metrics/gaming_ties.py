@@ -14,6 +14,7 @@ import numpy as np
 
 from credsim.engine import Day, World
 from credsim.engine.merge import add_up
+from credsim.engine.sets import unique
 from credsim.metrics.groups import Groups
 
 __all__ = ["RentedTieFigures"]
@@ -55,7 +56,7 @@ class RentedTieFigures:
         friend = rentals["friend"][live].astype(np.int64)
         ends = np.concatenate([renter, friend])
         partner = np.concatenate([friend, renter])
-        who = np.unique(np.concatenate([ends, self.citizens]))
+        who = unique(np.concatenate([ends, self.citizens]))
         level = np.zeros(who.shape[0], np.int64)
         if ends.shape[0]:
             level = self._levels(policy, who, ends, partner)
@@ -96,7 +97,7 @@ class RentedTieFigures:
 
     def tally_end(self) -> None:
         """Renters (each once) and rented ties by the renter's group."""
-        renters = np.unique(np.concatenate([np.empty(0, np.int32), *self.renters]))
+        renters = unique(np.concatenate([np.empty(0, np.int32), *self.renters]))
         self.people = self.groups.count(renters)
         self.ties = self.groups.count(self.service.rentals["renter"])
 

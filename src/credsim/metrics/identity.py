@@ -10,6 +10,7 @@ import pandas as pd
 
 from credsim.engine import Day, Metric, PluginParams, World
 from credsim.engine.merge import add_up
+from credsim.engine.sets import unique
 from credsim.metrics.groups import Groups
 
 __all__ = ["IdentityMetrics"]
@@ -95,7 +96,7 @@ class IdentityMetrics(Metric):
         if self.pool is not None:  # relatives whose IDs were pooled, each once, by group
             registered = np.concatenate([np.empty(0, np.int64), *self.relatives])
             self.pooled_ids = registered.shape[0]
-            self.exposed = self.groups.count(np.unique(registered))
+            self.exposed = self.groups.count(unique(registered))
 
     def summary(self) -> dict:
         k = self.k

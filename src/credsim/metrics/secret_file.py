@@ -20,6 +20,7 @@ import numpy as np
 
 from credsim.engine import Day, Metric, PluginParams, World
 from credsim.engine.merge import add_up
+from credsim.engine.sets import unique
 from credsim.metrics.groups import Groups
 from credsim.metrics.record_blocks import RecordBlocks
 
@@ -125,7 +126,7 @@ class SecretFileMetrics(Metric):
         listing = s["action"] == self.listed_action
         if listing.any():
             names = self.world.codes.names("consequence")
-            for code in np.unique(s["consequence"][listing]).tolist():
+            for code in unique(s["consequence"][listing]).tolist():
                 rid = s["record_id"][listing & (s["consequence"] == code)]
                 self.listed.setdefault(names[code], []).append(rid[rid >= 0])
 
@@ -179,7 +180,7 @@ class SecretFileMetrics(Metric):
         for i, name in enumerate(policies):
             out["policies"][name] = tally(1 + i)
         for name, chunks in self.listed.items():
-            ids = np.unique(np.concatenate(chunks)) if chunks else np.empty(0, np.int64)
+            ids = unique(np.concatenate(chunks)) if chunks else np.empty(0, np.int64)
             at = self._at(ids)
             at = at[at >= 0]
             at = at[self.file.take("who", at) >= 0]

@@ -28,6 +28,7 @@ from pydantic import Field, field_validator
 
 from credsim.engine import PluginParams, World
 from credsim.engine.rng import draw_uniform, stream_key
+from credsim.engine.sets import unique
 from credsim.errors import did_you_mean
 from credsim.population.households import GROUP_SHIFT, INCOME_SHIFT
 from credsim.population.life_tables import MAX_AGE, demography_tables, load_life_tables
@@ -184,7 +185,7 @@ class Demography:
         self.expected[year][0] += int((q * FIXED).astype(np.int64).sum())
         dies = babies[_uniforms(self.keys[0], NEWBORN + day, babies) < q]
         when = day + 1 + np.floor(_uniforms(self.keys[2], NEWBORN + day, dies) * left)
-        for d in np.unique(when.astype(np.int64)):
+        for d in unique(when.astype(np.int64)):
             old = self.due_deaths.get(int(d), np.empty(0, np.int64))
             self.due_deaths[int(d)] = np.sort(np.concatenate([old, dies[when == d]]))
 
@@ -218,7 +219,7 @@ class Demography:
         """Empty the slots of the dead; they hold newborns after the quarantine."""
         world.state["age"][dead] = EMPTY
         segment = self.segment_of(dead)
-        for s in np.unique(segment):
+        for s in unique(segment):
             self.pool.add(int(s), dead[segment == s], day + self.params.quarantine_days)
 
     def births(self, world: World, day: int) -> np.ndarray:
@@ -233,7 +234,7 @@ class Demography:
         ]
         segment = self.segment_of(mothers)
         babies, moms = [], []
-        for s in np.unique(segment):
+        for s in unique(segment):
             mine = mothers[segment == s]
             slots = self.pool.take(int(s), mine.shape[0], day)
             if slots.shape[0] < mine.shape[0]:  # the other (urban or rural) part of the region

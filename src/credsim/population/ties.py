@@ -15,6 +15,7 @@ from numba import njit
 
 from credsim.engine.rng import draw_uniform
 from credsim.engine.sealed import PublicService
+from credsim.engine.sets import union
 
 __all__ = ["CutTies", "pair_draws", "pair_keys", "pair_uniform"]
 
@@ -126,7 +127,7 @@ class CutTies(PublicService):
         keys = pair_keys(a, b)
         fresh = ~self.contains_keys(keys)
         if fresh.any():
-            self.keys = np.union1d(self.keys, keys[fresh])
+            self.keys = union(self.keys, keys[fresh])
         return fresh
 
     def contains(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:

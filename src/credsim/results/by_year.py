@@ -7,6 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from credsim.engine.sets import unique
 from credsim.results.timeseries import KEY_COLUMNS, whole_population
 
 __all__ = ["by_year", "is_stock", "whole_flows"]
@@ -39,7 +40,7 @@ def by_year(
         c for c in whole.columns if c not in KEY_COLUMNS and pd.api.types.is_numeric_dtype(whole[c])
     ]
     out: dict[str, dict] = {}
-    for year in np.unique(years):
+    for year in unique(years):
         rows = whole[years == year]
         entry: dict = {"days": len(rows)}
         for column in columns:

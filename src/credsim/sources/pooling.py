@@ -16,6 +16,7 @@ from pydantic import Field, field_validator
 
 from credsim.engine import PluginParams, World
 from credsim.engine.rng import Stream, event_key
+from credsim.engine.sets import union
 from credsim.vocab import ACT_KINDS, check_kind
 
 __all__ = ["PooledIds", "PoolingParams"]
@@ -101,7 +102,7 @@ class PooledIds:
         self.relative = np.concatenate([self.relative[keep], relative])[order]
         self.until = np.concatenate([self.until[keep], until])[order]
         keys = (users.astype(np.uint64) << np.uint64(32)) | relative.astype(np.uint64)
-        self.pairs = np.union1d(self.pairs, keys)
+        self.pairs = union(self.pairs, keys)
 
     def named(self, day: int, kind: int, actor: np.ndarray, named: np.ndarray) -> np.ndarray:
         """Whom each record of an act of kind code `kind` names: the relative where the actor

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from credsim.engine.loop import Part
+from credsim.engine.sets import unique
 from credsim.errors import UserError
 
 __all__ = ["split"]
@@ -16,7 +17,7 @@ def split(localities: np.ndarray, shards: int) -> list[Part]:
     Each cut is the locality boundary nearest to an equal share; no shard is empty. A shard's
     size is within one locality of the share: `population.locality_max_people` cuts large
     provinces into localities small enough to balance the shards."""
-    bounds = np.unique(np.asarray(localities, np.int64))  # empty localities add no boundary
+    bounds = unique(np.asarray(localities, np.int64))  # empty localities add no boundary
     n, count = int(bounds[-1]), bounds.shape[0] - 1
     if shards < 1:
         raise UserError(f"--shards {shards}: give at least 1 shard.")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from credsim.engine.sets import unique
 from credsim.runner import build_simulation
 from credsim.scenario import Scenario, load_scenario
 from credsim.validation.lending.fico import FicoData
@@ -106,7 +107,7 @@ def run_lending(data: FicoData, rule: str, loss_ratio: float, size: int, seed: i
         d = sim.step(day)
         records, sanctions, moves = d.records, d.sanctions, d.score_changes
         asked = records["attributed_to"][records["kind"] == application]
-        applicants += np.bincount(group[np.unique(asked)], minlength=len(labels))
+        applicants += np.bincount(group[unique(asked)], minlength=len(labels))
         no = sanctions["citizen"][
             (sanctions["action"] == refused) & (sanctions["consequence"] == bank)
         ]
