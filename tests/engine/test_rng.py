@@ -69,6 +69,21 @@ def test_integers_are_in_range_and_cover_it():
         Stream(1, "i").integers(0, np.arange(3), 0)
 
 
+def test_thinning_keeps_each_index_with_its_weight_using_the_streams_uniforms():
+    """`Stream.thin` keeps what comparing `uniform` with the weights keeps (weights of 1 and
+    above always, 0, negative and NaN never), and keeps about the weight's share."""
+    s = Stream(11, "thin")
+    idx = np.arange(0, 400_000, 2, dtype=np.int64)
+    weight = np.random.default_rng(1).random(idx.shape[0]) * 1.4 - 0.2
+    weight[::97] = np.nan
+    want = idx[(weight >= 1.0) | ((weight > 0) & (s.uniform(5, idx) < weight))]
+    got = s.thin(5, idx, weight)
+    assert got.dtype == np.int32
+    np.testing.assert_array_equal(got, want)
+    half = s.thin(6, idx, np.full(idx.shape[0], 0.25))
+    assert abs(half.shape[0] / idx.shape[0] - 0.25) < 4 * np.sqrt(0.25 * 0.75 / idx.shape[0])
+
+
 def test_geometric_waits_have_their_mean():
     waits = Stream(1, "g").geometric(0, np.arange(100_000), 30.0)
     assert waits.min() >= 1

@@ -294,12 +294,7 @@ class BaselineBehavior(Behavior):
             weight = weight * ((age >= spec.ages[0]) & (age <= spec.ages[1]))
         elif spec.adults_only:
             weight = weight * (self.age[candidates] >= self.params.adult_age)
-        keep = weight >= 1.0
-        partial = (weight > 0) & ~keep
-        if partial.any():
-            u = thin_stream.uniform(day, candidates[partial])
-            keep[partial] = u < weight[partial]
-        return candidates[keep].astype(np.int32)
+        return thin_stream.thin(day, candidates, weight)
 
     def _default(self, day: int, actors: np.ndarray, dated: np.ndarray | None = None) -> None:
         """New debts; whether and when each is repaid is drawn now (from `dated`, if given)."""

@@ -82,6 +82,20 @@ def _uniforms_each(key, days, indices):
     return out
 
 
+@njit(cache=True)
+def _thin(key, day, indices, weight):
+    """The indices kept: each whose weight is at least 1, and each of weight in (0, 1) whose
+    uniform for (day, index) falls below it (its draw is made only then), as int32, in order."""
+    out = np.empty(indices.shape[0], np.int32)
+    m = 0
+    for i in range(indices.shape[0]):
+        w = weight[i]
+        if w >= 1.0 or (w > 0.0 and draw_uniform(key, day, indices[i]) < w):
+            out[m] = indices[i]
+            m += 1
+    return out[:m].copy()
+
+
 def _integers_py(key, day, indices, high):
     out = np.empty(indices.shape[0], np.int64)
     h = np.uint64(high)
@@ -190,6 +204,13 @@ class Stream:
     def uniform(self, day: int, indices: np.ndarray) -> np.ndarray:
         """One uniform in (0, 1) per index."""
         return _uniforms(self.key, np.int64(day), np.ascontiguousarray(indices, np.int64))
+
+    def thin(self, day: int, indices: np.ndarray, weight: np.ndarray) -> np.ndarray:
+        """The indices kept when each is kept with chance `weight` (1 and above: always; 0,
+        below or NaN: never), as int32: those of weight in (0, 1) whose `uniform(day, ...)` is
+        below it. One compiled pass, the same draws as `uniform`."""
+        idx = np.ascontiguousarray(indices, np.int64)
+        return _thin(self.key, np.int64(day), idx, np.ascontiguousarray(weight, np.float64))
 
     def uniform_each(self, days: np.ndarray, indices: np.ndarray) -> np.ndarray:
         """One uniform per (day, index) pair: `uniform(days[i], [indices[i]])` for every i."""
