@@ -27,6 +27,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 if TYPE_CHECKING:
     from credsim.engine.day import Day
@@ -157,7 +158,7 @@ class Notices:
         removal): what they know of their own status."""
         out = np.zeros(citizens.shape[0], bool)
         for column in self.told_lists:
-            out |= column[citizens] >= 0
+            _or_listed(column, np.asarray(citizens), out)
         return out
 
     def known_grade(self, policy: str, citizens: np.ndarray) -> np.ndarray:
@@ -185,6 +186,14 @@ class Notices:
                 value=np.clip(value, -32768, 32767),
                 record_id=record_id,
             )
+
+
+@njit(cache=True)
+def _or_listed(column, citizens, out):
+    """out[i] |= column[citizens[i]] >= 0: one pass, no temporaries."""
+    for i in range(citizens.shape[0]):
+        if column[citizens[i]] >= 0:
+            out[i] = True
 
 
 def _kind_of(record_id: np.ndarray, ids: np.ndarray, kinds: np.ndarray) -> np.ndarray:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 __all__ = ["UNTIL_MAX", "Restraint", "Restraints"]
 
@@ -45,5 +46,13 @@ class Restraints:
         for until, kinds in self.columns:
             if kinds is not None and not kinds[kind]:
                 continue
-            out &= until[citizens] <= day
+            _and_free(until, np.asarray(citizens), np.int64(day), out)
         return out
+
+
+@njit(cache=True)
+def _and_free(until, citizens, day, out):
+    """out[i] &= until[citizens[i]] <= day: one pass, no temporaries."""
+    for i in range(citizens.shape[0]):
+        if until[citizens[i]] > day:
+            out[i] = False

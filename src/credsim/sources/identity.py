@@ -215,7 +215,11 @@ class IdentitySource(Source):
         others = (bits & OTHERS) > 0
         if truthful:
             return np.where(own | others, actors, -1).astype(np.int32)
-        return np.where(others, self.pair(actors), np.where(own, actors, -1)).astype(np.int32)
+        out = np.where(own, actors, -1).astype(np.int32)
+        lent = np.flatnonzero(others)  # few: the partner is found only for them
+        if lent.shape[0]:
+            out[lent] = self.pair(np.asarray(actors)[lent])
+        return out
 
     def numbers_in_others_names(self, lo: int, hi: int) -> int:
         """Numbers of citizens lo..hi-1 in use by someone other than the person they are
