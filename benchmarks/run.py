@@ -1,13 +1,15 @@
 """Speed and memory of credsim runs: agent-days per second and bytes per citizen.
 
 Usage: python benchmarks/run.py [--sizes 1e5 1e6 1e7] [--days 365] [--scenario default]
-                                [--but-for both|on|off] [--set KEY=VALUE ...]
+                                [--but-for both|on|off] [--set KEY=VALUE ...] [--shards K]
 
 Each size runs in its own process (so peak RSS is that run's own), with the event log, citizens
 table and report switched off: the figures measure the day loop. With `--but-for both` (the
 default) every size runs with and without the counterfactual stepped beside it, and the ratio of
 their loop times is the counterfactual's cost. `--set` passes scenario overrides (for example
-`--set population.demography.enabled=true` for births and deaths). The table is printed and saved
+`--set population.demography.enabled=true` for births and deaths); `--shards K` splits each run
+into K shards on the processes backend (a core each; same results; the loop is the slowest
+shard's). The table is printed and saved
 as JSON under benchmarks/results/. Targets (issue "The engine ..."): at least 2e7 agent-days/s at
 1e6 citizens on a 2-core machine, and at most 32 bytes of resident state per citizen.
 """
@@ -27,18 +29,28 @@ from pathlib import Path
 CHILD = """
 import json, sys, credsim
 out, scenario, n, days = sys.argv[1], sys.argv[2], int(float(sys.argv[3])), int(sys.argv[4])
+shards = int(sys.argv[6])
 sets = ["output.events='none'", "output.citizens='none'", "output.report=false"]
-sets += [f"but_for={sys.argv[5]}", *sys.argv[6:]]
-results = credsim.run(scenario, out=out, population=n, days=days, overrides=sets)
+sets += [f"but_for={sys.argv[5]}", *sys.argv[7:]]
+if shards:
+    from credsim.experiments.sharding.driver import run_sharded
+    from credsim.scenario import load_scenario
+    loaded = load_scenario(scenario, population=n, days=days, overrides=sets)
+    results = run_sharded(loaded, out, shards, backend="processes")
+else:
+    results = credsim.run(scenario, out=out, population=n, days=days, overrides=sets)
 print(json.dumps(results.run_info))
 """
 
 
-def measure(scenario: str, n: int, days: int, but_for: str, sets: list[str]) -> dict:
+def measure(
+    scenario: str, n: int, days: int, but_for: str, sets: list[str], shards: int = 0
+) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         run_dir = str(Path(tmp) / "run")
+        argv = [run_dir, scenario, str(n), str(days), but_for, str(shards), *sets]
         done = subprocess.run(
-            [sys.executable, "-c", CHILD, run_dir, scenario, str(n), str(days), but_for, *sets],
+            [sys.executable, "-c", CHILD, *argv],
             capture_output=True,
             text=True,
             check=True,
@@ -66,7 +78,12 @@ def main() -> None:
     parser.add_argument("--scenario", default="default")
     parser.add_argument("--but-for", choices=["both", "on", "off"], default="both")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    parser.add_argument(
+        "--shards", type=int, default=0, help="split each run into SHARDS processes (but-for off)"
+    )
     args = parser.parse_args()
+    if args.shards and args.but_for != "off":
+        parser.error("--shards: sharded runs do not step the counterfactual; add --but-for off")
     modes = {"both": ["false", "true"], "on": ["true"], "off": ["false"]}[args.but_for]
     # Compile and cache the kernels outside the timings.
     measure(args.scenario, 1000, 2, "true", args.set)
@@ -77,7 +94,7 @@ def main() -> None:
     )
     for size in args.sizes:
         for mode in modes:
-            row = measure(args.scenario, int(size), args.days, mode, args.set)
+            row = measure(args.scenario, int(size), args.days, mode, args.set, args.shards)
             rows.append(row)
             print(
                 f"{row['citizens']:>12,} {row['days']:>5} {mode:>8} {row['loop_seconds']:>8.2f} "
@@ -93,6 +110,7 @@ def main() -> None:
     record = {
         "scenario": args.scenario,
         "overrides": args.set,
+        "shards": args.shards,
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
         "rows": rows,
     }
