@@ -270,7 +270,7 @@ def _joined(chunks: list[np.ndarray], dtype: str) -> np.ndarray:
     filled = [c for c in chunks if c.shape[0]]
     if not filled:
         return np.empty(0, dtype)
-    if all(c.strides == (0,) for c in filled):
+    if all(_constant(c) for c in filled):
         value = filled[0][0]
         if all(c[0] == value for c in filled[1:]):
             return _repeated(filled[0][:1].copy(), sum(c.shape[0] for c in filled))
