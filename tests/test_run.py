@@ -19,6 +19,8 @@ FILES = [
     "citizens.parquet",
     "report.html",
 ]
+QUIET = ["output.report=false"]
+"""For tests of what a run writes besides its report (which has tests of its own)."""
 
 
 def test_a_run_writes_every_file(small_run):
@@ -132,13 +134,13 @@ def test_timeseries_flows_add_up_to_the_summary_and_groups_partition(small_run):
 
 
 def test_people_per_agent_scales_every_count(tmp_path):
-    one = credsim.run("default", out=tmp_path / "a", population=5_000, days=60)
+    one = credsim.run("default", out=tmp_path / "a", population=5_000, days=60, overrides=QUIET)
     ten = credsim.run(
         "default",
         out=tmp_path / "b",
         population=5_000,
         days=60,
-        overrides=["population.people_per_agent=10"],
+        overrides=[*QUIET, "population.people_per_agent=10"],
     )
     for key in ("citizens", "acts_total", "records_total", "blocked_trains", "sanctioned"):
         assert ten.summary[key] == 10 * one.summary[key]
@@ -160,12 +162,12 @@ def test_a_failed_run_leaves_nothing_behind(tmp_path, monkeypatch):
 
 def test_rerunning_into_a_run_directory_needs_force_and_other_directories_are_refused(tmp_path):
     out = tmp_path / "r"
-    credsim.run("default", out=out, population=1_000, days=5)
+    credsim.run("default", out=out, population=1_000, days=5, overrides=QUIET)
     first = (out / "summary.json").read_text()
     with pytest.raises(UserError, match=f"{out}: holds an earlier credsim run; add --force"):
-        credsim.run("default", out=out, population=1_000, days=5, seed=2)
+        credsim.run("default", out=out, population=1_000, days=5, seed=2, overrides=QUIET)
     assert (out / "summary.json").read_text() == first  # untouched
-    credsim.run("default", out=out, population=1_000, days=5, seed=2, force=True)
+    credsim.run("default", out=out, population=1_000, days=5, seed=2, force=True, overrides=QUIET)
     assert json.loads((out / "summary.json").read_text())["seed"] == 2 != json.loads(first)["seed"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
     other = tmp_path / "notes"
@@ -173,7 +175,9 @@ def test_rerunning_into_a_run_directory_needs_force_and_other_directories_are_re
     (other / "mine.txt").write_text("keep me")
     for force in (False, True):  # never a directory credsim did not write, even with force
         with pytest.raises(UserError, match="not empty"):
-            credsim.run("default", out=other, population=1_000, days=5, force=force)
+            credsim.run(
+                "default", out=other, population=1_000, days=5, force=force, overrides=QUIET
+            )
     assert (other / "mine.txt").read_text() == "keep me"
 
 
@@ -183,9 +187,9 @@ def test_event_sampling_and_no_events(tmp_path):
         out=tmp_path / "s",
         population=20_000,
         days=30,
-        overrides=["output.events='sample'", "output.sample_share=0.1"],
+        overrides=[*QUIET, "output.events='sample'", "output.sample_share=0.1"],
     )
-    full = credsim.run("default", out=tmp_path / "f", population=20_000, days=30)
+    full = credsim.run("default", out=tmp_path / "f", population=20_000, days=30, overrides=QUIET)
     ratio = len(sampled.events("acts")) / len(full.events("acts"))
     assert 0.05 < ratio < 0.15
     assert sampled.summary == full.summary

@@ -15,3 +15,8 @@ def test_bundled_scenario_runs(tmp_path, name):
     assert summary["citizens"] == 3_000 * summary["people_per_agent"]
     assert summary["acts_total"] > 0 and summary["records_total"] > 0
     assert sum(summary["grade_shares"].values()) == pytest.approx(1.0)
+    # Every scenario's report draws all of its figures (a figure that fails becomes a note);
+    # `reference`, a benchmark model, writes none.
+    if name != "reference":
+        page = (results.path / "report.html").read_text(encoding="utf-8")
+        assert "<figure" in page and "Not drawn:" not in page

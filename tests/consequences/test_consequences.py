@@ -16,6 +16,7 @@ def run(tmp_path_factory):
         "behavior.citizens.repayment={share = 0.8, mean_days = 200}",
         "behavior.citizens.acts.loan_application.rate=0.01",
         "behavior.citizens.acts.school_application.entry_ages={6 = 0.99, 12 = 0.99}",
+        "output.report=false",
     ]
     return credsim.run(
         "default",
@@ -148,6 +149,7 @@ def test_perfect_data_sanctions_nobody_wrongfully(tmp_path):
             "sources.errors=false",
             "adversaries.lenders.enabled=false",
             "adversaries.insiders.enabled=false",
+            "output.report=false",
         ],
     )
     assert results.summary["sanctioned"] > 0

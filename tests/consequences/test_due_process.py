@@ -7,6 +7,8 @@ import pytest
 
 import credsim
 
+NO_REPORT = "output.report=false"
+"""These tests read the summary, citizens and events; the report has tests of its own."""
 WRONG = [
     "sources.courts.records.court_judgment.misattribution_rate=0.1",
     "sources.courts.records.court_judgment.delay_days=5",
@@ -41,7 +43,7 @@ def test_appeals_shorten_wrongful_sanctions(tmp_path):
 
 
 def test_the_dossier_shows_warning_listing_agencies_and_removal(tmp_path):
-    sets = [*WRONG, "behavior.citizens.repayment={share = 0.9, mean_days = 60}"]
+    sets = [*WRONG, "behavior.citizens.repayment={share = 0.9, mean_days = 60}", NO_REPORT]
     run = credsim.run("default", out=tmp_path / "r", population=30_000, days=200, overrides=sets)
     sanctions = run.events("sanctions")
     delisted = sanctions[sanctions["action"].astype(str) == "delisted"]["citizen"]
@@ -64,7 +66,7 @@ def test_citizens_who_do_not_consent_are_not_scored(tmp_path):
         out=tmp_path / "r",
         population=40_000,
         days=90,
-        overrides=["policies.rongcheng.consent_share=0.5"],
+        overrides=["policies.rongcheng.consent_share=0.5", NO_REPORT],
     )
     changes = run.events("score_changes")
     mine = changes[(changes["policy"].astype(str) == "rongcheng") & (changes["record_id"] >= 0)]
@@ -79,7 +81,7 @@ def test_citizens_who_do_not_consent_are_not_scored(tmp_path):
 
 
 def test_unnotified_citizens_do_not_change_their_travel(tmp_path):
-    common = ["behavior.citizens.acts.train_attempt.listed_factor=0.0", "but_for=false"]
+    common = ["behavior.citizens.acts.train_attempt.listed_factor=0.0", "but_for=false", NO_REPORT]
     told = credsim.run("default", out=tmp_path / "t", population=30_000, days=120, overrides=common)
     untold = credsim.run(
         "default",
@@ -98,6 +100,7 @@ def test_a_grade_list_lists_and_removes_by_grade(tmp_path):
         'consequences.grade_list.grades=["B"]',
         'consequences.joint_punishment.lists=["court_blacklist", "grade_list"]',
         "but_for=false",
+        NO_REPORT,
     ]
     run = credsim.run("default", out=tmp_path / "g", population=20_000, days=150, overrides=sets)
     citizens = run.citizens
@@ -108,7 +111,9 @@ def test_a_grade_list_lists_and_removes_by_grade(tmp_path):
 
 
 def test_perks_count_the_people_above_each_threshold(tmp_path):
-    run = credsim.run("default", out=tmp_path / "p", population=20_000, days=30)
+    run = credsim.run(
+        "default", out=tmp_path / "p", population=20_000, days=30, overrides=[NO_REPORT]
+    )
     perks, citizens = run.summary["perks"], run.citizens
     adults = citizens[citizens["age"] >= 18]  # perks, like Sesame scores, are adults'
     for name, threshold in (("bike_deposit_free", 600), ("visa_paperwork", 750)):

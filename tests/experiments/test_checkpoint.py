@@ -161,7 +161,9 @@ def test_bad_checkpoint_options_exit_2_naming_the_option(tmp_path, args, needle)
 
 
 def test_resume_explains_what_is_wrong_with_a_directory(tmp_path):
-    finished = credsim.run("default", out=tmp_path / "done", population=2000, days=3)
+    finished = credsim.run(
+        "default", out=tmp_path / "done", population=2000, days=3, overrides=SETS
+    )
     with pytest.raises(UserError, match="finished; there is nothing to resume"):
         resume(finished.path)
     broken = partial_path(tmp_path / "broken")

@@ -24,6 +24,7 @@ def listed(tmp_path_factory):
         seed=2,
         overrides=[
             "but_for=false",
+            "output.report=false",
             "consequences.court_blacklist.expires_days=20",
             # Any points policy can read lists, not only Sesame.
             "policies.rongcheng.lists.court_blacklist={points=-100}",
@@ -89,6 +90,7 @@ def test_to_grade_drops_a_score_to_the_top_of_the_band_at_most(tmp_path):
         seed=2,
         overrides=[
             "but_for=false",
+            "output.report=false",
             "policies.sesame.lists.court_blacklist={to_grade='poor'}",
             "policies.sesame.dimensions.credit_history.points={loan_default=-60}",
             "metrics.speech.enabled=false",

@@ -29,6 +29,7 @@ def scored(tmp_path_factory):
         # The state categories are not in the default scenario; add them beside the others.
         "policies.state.plugin='state'",
         "policies.state.opacity='nothing'",
+        "output.report=false",
     ]
     return credsim.run(
         "default",
@@ -135,6 +136,7 @@ def test_friends_scores_move_only_with_a_network_weight(tmp_path):
         "behavior.citizens.acts.loan_default.rate=5e-4",
         "sources.courts.records.court_judgment.delay_days=5",
         "policies.sesame.network_cadence_days=10",
+        "output.report=false",
     ]
     off = credsim.run(
         "sesame",

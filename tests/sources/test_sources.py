@@ -88,6 +88,7 @@ def test_measured_error_rates_match_the_parameters(tmp_path):
         "sources.identity.registered_share=1.0",
         "behavior.citizens.acts.identity_theft.rate=0",
         "behavior.citizens.acts.sim_resale.rate=0",
+        "output.report=false",
     ]
     run = credsim.run("default", out=tmp_path / "r", population=30_000, days=60, overrides=sets)
     acts, records = run.events("acts"), run.events("records")
@@ -144,7 +145,11 @@ def test_retries_leave_fewer_people_denied_than_single_tries_fail(tmp_path):
 
 
 def test_posts_on_numbers_in_others_names_are_attributed_to_the_named_holder(tmp_path):
-    sets = ["behavior.citizens.acts.sim_resale.rate=0.002", "sources.identity.check_share=0"]
+    sets = [
+        "behavior.citizens.acts.sim_resale.rate=0.002",
+        "sources.identity.check_share=0",
+        "output.report=false",
+    ]
     run = credsim.run("default", out=tmp_path / "r", population=20_000, days=60, overrides=sets)
     records = run.events("records")
     flagged = records[records["kind"].astype(str) == "post_flagged"]

@@ -32,7 +32,7 @@ def credsim_cli(*args):
 @pytest.fixture(scope="module")
 def default_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("runs") / "default"
-    credsim.run("default", out=out, **SIZE)
+    credsim.run("default", out=out, overrides=["output.report=false"], **SIZE)
     return out
 
 
@@ -45,6 +45,7 @@ def clean_run(tmp_path_factory):
         "adversaries.lenders.enabled=false",
         "adversaries.insiders.enabled=false",
         "behavior.gaming.enabled=false",
+        "output.report=false",
     ]
     credsim.run("default", out=out, overrides=overrides, **SIZE)
     return out
@@ -180,7 +181,7 @@ def test_a_run_without_an_event_log_cannot_be_measured(default_run, tmp_path):
 
 def test_a_sampled_event_log_is_measured_on_its_sample(tmp_path):
     out = tmp_path / "sampled"
-    overrides = ['output.events="sample"', "output.sample_share=0.3"]
+    overrides = ['output.events="sample"', "output.sample_share=0.3", "output.report=false"]
     credsim.run("default", out=out, overrides=overrides, population=20_000, days=30)
     m = measure_run(out, "sesame")
     assert m.events == "sample" and m.sample_share == 0.3
