@@ -189,3 +189,37 @@ def test_cli_population_json_and_exit_codes(tmp_path):
         bad = subprocess.run([*cli, *args], capture_output=True, text=True)
         assert bad.returncode == 2, bad.stderr
         assert needle in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_the_ring_cache_changes_only_memory_and_speed(tmp_path):
+    """`graph.friends.ring_cache` keeps the friendship ring in two columns the plan shows; a run
+    with it writes the same summary and time series, byte for byte, as a run without."""
+    import credsim
+
+    ring = "population.graph.friends.ring_cache"
+    outs = []
+    for on in ("false", "true"):
+        out = tmp_path / on
+        credsim.run("reference", out=out, population=4_000, days=60, overrides=[f"{ring}={on}"])
+        outs.append(out)
+    for name in ("summary.json", "timeseries.parquet"):
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
+    plan = subprocess.run(
+        [sys.executable, "-m", "credsim", "run", "reference", "--plan", "--set", f"{ring}=true"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "friends_ring.pos:uint16" in plan and "friends_ring.ties:uint16" in plan
+
+
+def test_the_ring_cache_is_refused_with_demography():
+    result = subprocess.run(
+        [sys.executable, "-m", "credsim", "run", "reference", "--days", "2", "--set",
+         "population.graph.friends.ring_cache=true", "--set",
+         "population.demography.enabled=true"],
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "demography changes ages" in result.stderr and "Traceback" not in result.stderr

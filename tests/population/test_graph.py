@@ -290,6 +290,15 @@ def test_mistakes_are_reported_clearly(big):
         SocialGraph(100, segments, age.astype(np.int64), household, seed=0)
 
 
+def test_ring_cache_is_refused_where_it_cannot_hold_the_ring():
+    with pytest.raises(ValidationError, match="block_size <= 65536"):
+        FriendParams(ring_cache=True, block_size=100_000)
+    with pytest.raises(ValidationError, match="at most 16 ring ties ahead"):
+        FriendParams(ring_cache=True, mean_degree=40)
+    with pytest.raises(ValueError, match="ring_cache = true"):
+        graph(100).keep_ring(np.zeros(100, np.uint16), np.zeros(100, np.uint16))
+
+
 def test_no_friends_means_nan():
     g = graph(5_000, mean_degree=0.0)
     mean, count = g.neighbour_mean(np.ones(5_000))
@@ -298,12 +307,24 @@ def test_no_friends_means_nan():
 
 @pytest.mark.parametrize(
     "friends",
-    [{}, {"block_size": 5}, {"block_size": 2}, {"mean_degree": 7, "cross_share": 0.5, "keep": 0.3}],
+    [
+        {},
+        {"block_size": 5},
+        {"block_size": 2},
+        {"mean_degree": 7, "cross_share": 0.5, "keep": 0.3},
+        {"ring_cache": True},
+        # Blocks of 30 hold every ring (12 each way); the provinces' last blocks (11, 19) do not.
+        {"ring_cache": True, "block_size": 30},
+        {"ring_cache": True, "block_size": 5},
+    ],
 )
 def test_sums_kept_up_to_date_match_a_fresh_pass(friends):
     """Adding each changed value's delta at its holder's friends gives the sums a full pass gives,
-    and the friend counts, and no citizen has more friends than `max_degree`."""
+    and the friend counts, and no citizen has more friends than `max_degree`; reading the kept
+    ring (`ring_cache`) instead of recomputing it too."""
     g = graph(6_000, seed=4, cuts=[1_500, 1_500, 4_001], **friends)
+    if friends.get("ring_cache"):
+        g.keep_ring(np.zeros(g.n, np.uint16), np.zeros(g.n, np.uint16))
     rng = np.random.default_rng(4)
     values = rng.integers(0, 2000, g.n).astype(np.int16)
     sums, count = g.neighbour_sums(values)

@@ -36,6 +36,8 @@ AGE_BANDS = {"0-14": (0, 15), "15-59": (15, 60), "60+": (60, 101)}
 INCOME_LABELS = ["q1", "q2", "q3", "q4", "q5"]
 ROLE_LABELS = ["child", "adult", "grandparent"]
 _NONE = np.empty(0, np.int64)
+RING_POS, RING_TIES = "friends_ring.pos", "friends_ring.ties"
+"""The ring cache's columns (`graph.friends.ring_cache`)."""
 
 
 class CensusParams(PluginParams):
@@ -91,6 +93,11 @@ class CensusParams(PluginParams):
                 f"locality_max_people {self.locality_max_people:,} is under 2 agents of "
                 f"people_per_agent {self.people_per_agent:,} people; give at least "
                 f"{2 * self.people_per_agent:,}"
+            )
+        if self.graph.friends.ring_cache and self.demography.enabled:
+            raise ValueError(
+                "graph.friends.ring_cache keeps the ring as built, but demography changes ages "
+                "and slots: set demography.enabled = false or ring_cache = false"
             )
         return self
 
@@ -154,7 +161,16 @@ class CensusPopulation(Population):
             "household": "bits 0-3 position in household, bits 4-7 household size",
             "ses": "bits 0-1 education level, bits 2-4 income quintile",
         }
-        return [Column(name, "uint8", owner=self.name, doc=doc) for name, doc in docs.items()]
+        cols = [Column(name, "uint8", owner=self.name, doc=doc) for name, doc in docs.items()]
+        if self.params.graph.friends.ring_cache:
+            ring = {
+                RING_POS: "place in the friendship block's ring (graph.friends.ring_cache)",
+                RING_TIES: "bit k-1: the ring tie to the k-th block mate ahead exists",
+            }
+            cols += [
+                Column(n, "uint16", owner=self.name, doc=d, shown=False) for n, d in ring.items()
+            ]
+        return cols
 
     @property
     def province_starts(self) -> np.ndarray:
@@ -202,6 +218,8 @@ class CensusPopulation(Population):
             self.params.graph,
             own=(world.lo, world.hi),
         )
+        if self.params.graph.friends.ring_cache:
+            self._graph.keep_ring(state[RING_POS], state[RING_TIES])
         if self.params.demography.enabled:
             # Ages at which a citizen's groups change on 1 January: leaving an age band, and
             # 17, turning 18 (adult: scored by policies with a minimum age).
