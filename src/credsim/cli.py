@@ -167,11 +167,6 @@ def run(
         if not quiet:
             print_results(out_console, results)
         return
-    if but_for is not None and shards is not None and but_for:
-        raise UserError(
-            "--but-for with --shards: sharded runs do not step the counterfactual yet; run in one "
-            "process for but-for harm figures, or drop --but-for."
-        )
     if but_for is not None:
         set_ = [*(set_ or []), f"but_for={'true' if but_for else 'false'}"]
     loaded = load_scenario(

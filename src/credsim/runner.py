@@ -55,7 +55,7 @@ def build_simulation(scenario: Scenario, part: Part | None = None) -> Simulation
     """The simulation a scenario describes (population built lazily on first step); with
     `part`, only the shard of citizens it names (see credsim.experiments.sharding). Unless the
     scenario says `but_for = false`, it steps its counterfactual without erroneous records beside
-    it; a shard does not (sharded runs do not compute it yet)."""
+    it (a shard, the counterfactual of its own citizens)."""
     wait_passively()
     codes = Codebook()
     for kind in ACT_KINDS:
@@ -74,8 +74,8 @@ def build_simulation(scenario: Scenario, part: Part | None = None) -> Simulation
     sim.world.source_errors = scenario.source_errors
     sim.world.warmup_days = int(warmup_days(scenario.to_dict())["days"])
     _timeline(scenario, sim, plugins)
-    if model.but_for and part is None:
-        sim.compare_with(build_simulation(scenario.without_errors()))
+    if model.but_for:
+        sim.compare_with(build_simulation(scenario.without_errors(), part))
     return sim
 
 

@@ -60,11 +60,11 @@ def test_another_citizen_is_always_someone_else_of_the_same_province():
 
 @pytest.fixture(scope="module")
 def twin_runs(tmp_path_factory):
-    """The default scenario (every mechanism on) in one process and in four shards."""
+    """The default scenario (every mechanism on, the but-for counterfactual too) in one process
+    and in four shards."""
     root = tmp_path_factory.mktemp("sharding")
-    # Shards do not step the but-for counterfactual: compare with a run that does not either.
     scenario = load_scenario(
-        "default", population=30_000, days=120, overrides=["output.report=false", "but_for=false"]
+        "default", population=30_000, days=120, overrides=["output.report=false"]
     )
     single = run(scenario, out=root / "single")
     sharded = run_sharded(scenario, root / "sharded", 4)
@@ -78,6 +78,8 @@ def test_four_shards_write_the_same_summary_byte_for_byte(twin_runs):
     # The run exercised the mechanisms that cross citizens (errors, exclusion, strangers, lenders).
     s = single.summary
     assert s["records_misattributed"] > 0 and s["ties_cut"] > 0 and s["help_given"] > 0
+    # Each shard stepped the counterfactual of its own citizens: the harm figures are there.
+    assert s["but_for"] and s["sanctioned_wrongful"] > 0 and s["wrongful_sanction_days"] > 0
 
 
 def test_four_shards_give_the_same_citizens_time_series_and_acts(twin_runs):
@@ -106,8 +108,9 @@ def test_ray_actors_give_the_same_summary(tmp_path):
 
 
 def test_shard_processes_give_the_same_summary_and_report_a_lost_one(tmp_path):
+    # With the counterfactual: a shard lets it go before its simulation travels to the head.
     scenario = load_scenario(
-        "default", population=12_000, days=40, overrides=["output.report=false", "but_for=false"]
+        "default", population=12_000, days=40, overrides=["output.report=false"]
     )
     single = run(scenario, out=tmp_path / "single")
     apart = run_sharded(scenario, tmp_path / "processes", 3, backend="processes")
@@ -151,7 +154,6 @@ def test_the_head_of_a_sharded_run_does_not_grow_with_citizens(tmp_path):
         (["--backend", "ray"], "add --shards"),
         (["--shards", "2", "--checkpoint-every", "0"], "--checkpoint-every 0"),
         (["--shards", "2", "--threads", "0"], "--threads 0"),
-        (["--shards", "2", "--but-for"], "sharded runs do not step the counterfactual"),
     ],
 )
 def test_bad_shard_options_exit_2_and_write_nothing(tmp_path, args, needle):
@@ -200,7 +202,8 @@ def test_a_sharded_run_killed_with_sigkill_resumes_to_the_same_results(tmp_path)
     from credsim.experiments import resume
     from credsim.experiments.checkpoint import has_checkpoint, partial_path, pending
 
-    overrides = ["output.flush_days=7", "output.report=false", "but_for=false"]
+    # With the counterfactual: its columns are saved with each shard's own and restored.
+    overrides = ["output.flush_days=7", "output.report=false"]
     scenario = load_scenario("default", population=8000, days=50, seed=2, overrides=overrides)
     single = run(scenario, out=tmp_path / "single")
     out = tmp_path / "sharded"

@@ -18,7 +18,7 @@ from credsim.runner import build_simulation, run
 from credsim.scenario import load_scenario
 
 QUIET = ["but_for=false", "output.report=false"]
-"""Shards do not step the but-for counterfactual: compare with a run that does not either."""
+"""Without the but-for counterfactual (tests/experiments/test_sharding.py checks shards with it)."""
 
 
 @pytest.fixture(scope="module")

@@ -25,5 +25,10 @@ class ButFor:
     """What metrics may read of the counterfactual: its world and the day it just stepped (its
     sanctions and records; its acts, score changes and notices are let go when it ends)."""
 
-    world: World
+    world: World | None
     day: Day | None = None
+
+    def let_go(self) -> None:
+        """Drop the counterfactual once the plug-ins have taken their end-of-run tallies (a shard,
+        before it hands its simulation to the head): metrics keep only that it was computed."""
+        self.world = self.day = None

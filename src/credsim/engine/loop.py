@@ -37,6 +37,8 @@ __all__ = ["ID_SHIFT", "PHASES", "Part", "Phase", "Simulation"]
 
 ID_SHIFT = 40
 """Shard k numbers its acts and records from k << ID_SHIFT."""
+TWIN = "twin:"
+"""Prefix of the counterfactual's partial sums among a simulation's (`partial_sums`)."""
 
 
 @dataclass(frozen=True)
@@ -214,7 +216,7 @@ class Simulation:
                 plugin.init(self.world)
         self.world.notices = Notices(self.world)
         if self.twin is not None:
-            self.twin.initialise(reduce)
+            self.twin.initialise(reduce=False)  # its sums travel with this simulation's
             self._but_for = ButFor(self.twin.world)
             for metric in self.metrics:
                 metric.compare_with(self._but_for)
@@ -229,8 +231,11 @@ class Simulation:
 
     def partial_sums(self) -> dict[str, dict[str, int]]:
         """Each plug-in's sums over this process's citizens, for this round of sums, by kind and
-        name (a behaviour and a metric may share a name)."""
-        return {f"{p.kind}.{p.name}": p.partial_sums() for p in self._summing()}
+        name (a behaviour and a metric may share a name); the counterfactual's under `TWIN`."""
+        out = {f"{p.kind}.{p.name}": p.partial_sums() for p in self._summing()}
+        if self.twin is not None and self.twin._summing():
+            out |= {TWIN + key: sums for key, sums in self.twin.partial_sums().items()}
+        return out
 
     def whole_sums(self, parts: list[dict[str, dict[str, int]]]) -> bool:
         """Add up every shard's partial sums of this round (in shard order) and hand them to the
@@ -246,7 +251,13 @@ class Simulation:
             plugin.earlier_sums(earlier)
             plugin.whole_sums(sums)
         self._sum_round += 1
-        return any(p.sum_rounds > self._sum_round for p in self.plugins)
+        more = any(p.sum_rounds > self._sum_round for p in self.plugins)
+        if self.twin is not None and self.twin._summing():
+            twins = [
+                {k[len(TWIN) :]: v for k, v in part.items() if k.startswith(TWIN)} for part in parts
+            ]
+            more |= self.twin.whole_sums(twins)
+        return more
 
     def step(self, day: int) -> Day:
         """One day: act -> observe -> score -> respond -> measure."""
@@ -342,6 +353,21 @@ class Simulation:
         for plugin in self.plugins:
             plugin.tally_end()
         self.tallied = True
+
+    def let_go_of_twin(self) -> None:
+        """After `tally_end`, drop the counterfactual (a shard, before it hands its simulation to
+        the head): the metrics keep their tallies and that it was computed, nothing of its state."""
+        if self._but_for is not None:
+            self._but_for.let_go()
+        self.twin = None
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """Every state column by name, the counterfactual's under `TWIN` (a shard's checkpoint
+        saves and names them all)."""
+        out = {name: self.state[name] for name in self.state}
+        if self.twin is not None:
+            out |= {TWIN + name: self.twin.state[name] for name in self.twin.state}
+        return out
 
     def resident_bytes(self) -> int:
         """State columns plus the peak of every calendar."""

@@ -266,9 +266,10 @@ class CoreMetrics(ButForHarms, Metric):
         touched_now = self._touched_now(touched)
         wrongful_now = np.zeros(touched.shape[0], bool)
         if self.but_for is not None:
+            assert self.but_for.world is not None
             twin = np.zeros(touched.shape[0], bool)
-            for column in self.twin_lists:
-                twin |= column[touched] >= 0
+            for column in self.twin_list_columns:
+                twin |= self.but_for.world.state[column][touched] >= 0
             wrongful_now = sanctioned_now & ~twin
         flags = self.wrong[touched]
         for now, flag, stock in (
@@ -363,6 +364,7 @@ class CoreMetrics(ButForHarms, Metric):
         add_up(self, parts, "flows", "stocks", "sanctioned", "sanctioned_wrongful")
         add_up(self, parts, "sanctioned_touched", "refused_wrongful_by", "on_list")
         add_up(self, parts, "totals_by_kind", "by_source", "misattributed_daily", "final_sizes")
+        add_up(self, parts, "wrongful_reasons")
         if self.changes is None:  # a run of one shard: its histograms are the whole run's
             return
         shards = [self, *parts]
@@ -400,6 +402,7 @@ class CoreMetrics(ButForHarms, Metric):
     def tally_end(self) -> None:
         world = self.world
         self.final_sizes = self.groups.sizes(world.hi, world.alive, world.lo)
+        self.wrongful_reasons = self._reasons() if self.but_for is not None else {}
 
     def summary(self) -> dict:
         """Headline figures at the end of the run (people, not agents)."""
@@ -433,7 +436,7 @@ class CoreMetrics(ButForHarms, Metric):
             out["refused_wrongful_by_kind"] = {
                 m: c * k for m, c in sorted(self.refused_wrongful_by.items())
             }
-            out["sanctioned_wrongful_reasons"] = self._reasons()
+            out["sanctioned_wrongful_reasons"] = self.wrongful_reasons
         policies = {}
         for name, series in self.score_series.items():
             grades = [g for g, _ in self.world.scores[name].grades]

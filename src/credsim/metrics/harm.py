@@ -33,7 +33,8 @@ class ButForHarms:
         """Count harms against the run without erroneous records."""
         self.but_for = but_for
         twin = but_for.world
-        self.twin_lists = [twin.state[info.column] for info in twin.sanctions.values()]
+        assert twin is not None
+        self.twin_list_columns = [info.column for info in twin.sanctions.values()]
         twin_codes = twin.codes
         self.twin_action = {a: twin_codes.code("action", a) for a in ("listed", "delisted")}
         self.twin_refused = twin_codes.code("action", "refused")

@@ -42,7 +42,9 @@ class PerkMetrics(Metric):
         perks = self.world.services.get("perks")
         if perks is None:
             return
-        twin = self.but_for.world.services.get("perks") if self.but_for is not None else None
+        twin = None
+        if self.but_for is not None and self.but_for.world is not None:
+            twin = self.but_for.world.services.get("perks")
         for name in perks.offered:
             counts = np.zeros(self.groups.size, np.int64)
             lost = np.zeros(self.groups.size, np.int64)

@@ -252,10 +252,13 @@ class SocialGraph:
         if not (values.dtype == np.bool_ or np.issubdtype(values.dtype, np.integer)):
             raise ValueError(f"values must be boolean or integer, got dtype {values.dtype}")
         mean, count = self.neighbour_mean(values, layer)
+        lo, hi = self.lo, self.hi
+        # Citizens outside the graph's own range (another shard's) are not filled in: 0.
+        total = np.zeros(self.n, np.int64)
+        mean, own = mean[lo:hi], count[lo:hi]
         with np.errstate(invalid="ignore"):
-            # Citizens outside the graph's own range (another shard's) have no mean: 0, not NaN.
-            total = np.where((count > 0) & np.isfinite(mean), mean * count, 0.0)
-        return np.rint(total).astype(np.int64), count
+            total[lo:hi] = np.rint(np.where((own > 0) & np.isfinite(mean), mean * own, 0.0))
+        return total, count
 
     def max_degree(self, layer: str = "friends") -> int:
         """The most friends any citizen can have in the friendship layer (its rings both ways,

@@ -152,12 +152,11 @@ def run_footprint(scenario: Scenario, model: MemoryModel | None = None) -> Footp
 
 def shards_footprint(scenario: Scenario, model: MemoryModel | None = None) -> Footprint:
     """Peak memory of a sharded run whose shards all run in this process (--backend local): every
-    shard's state, without the twin, and the merge onto whole-run columns."""
+    shard's state and its counterfactual's (unless `but_for = false`), and the merge. The shards'
+    own term was fitted to runs without the counterfactual; with it, the twin's share is the
+    single-process run's (an assumption, checked by tests/test_memory_guard.py)."""
     model = model or MemoryModel()
-    single = dataclasses.replace(
-        scenario, model=scenario.model.model_copy(update={"but_for": False})
-    )
-    base = run_footprint(single, model)
+    base = run_footprint(scenario, model)
     c = model.c
     return Footprint(
         ((c["shards_fixed_bytes"], base.bytes_per_agent + c["shards_bytes_per_agent"]),)

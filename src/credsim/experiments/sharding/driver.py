@@ -13,7 +13,6 @@ days (credsim.experiments.sharding.checkpoint); `credsim.experiments.resume(out)
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 import time
 from collections.abc import Callable
@@ -66,10 +65,11 @@ def run_sharded(
     timeout: float | None = None,
 ) -> Results:
     """Run `scenario` split between localities into `shards` shards; the run directory holds the
-    same summary as a single-process run's without the counterfactual (events are written per shard,
-    ids numbered per shard). Shards do not step the but-for counterfactual yet. An earlier run in
-    `out` is replaced only with `force`; `timeout` bounds the wait for a Ray cluster (seconds,
-    default credsim.experiments.backends.ray.connect_timeout())."""
+    same summary as a single-process run's (events are written per shard, ids numbered per
+    shard). Unless the scenario says `but_for = false`, each shard steps the counterfactual of its
+    own citizens beside them. An earlier run in `out` is replaced only with `force`; `timeout`
+    bounds the wait for a Ray cluster (seconds, default
+    credsim.experiments.backends.ray.connect_timeout())."""
     if backend not in SHARD_BACKENDS:
         did = did_you_mean(backend, SHARD_BACKENDS, sentence=True)
         raise UserError(
@@ -81,10 +81,6 @@ def run_sharded(
     from credsim.scenario.footprint import check_shards_fit
 
     check_shards_fit(scenario, shards, backend, address)  # before anything is written
-    if scenario.model.but_for:
-        # Shards do not step the counterfactual yet: the summary says `but_for: false`.
-        model = scenario.model.model_copy(update={"but_for": False})
-        scenario = dataclasses.replace(scenario, model=model)
     started = time.perf_counter()
     from credsim.runner import population_of
 

@@ -105,6 +105,7 @@ class Shard:
             pq.write_table(citizens_of(self.sim), temporary, row_group_size=ROW_GROUP)
             temporary.replace(path)
             part = str(path)
+        self.sim.let_go_of_twin()  # its harms are tallied; none of its state travels
         state = self.sim.state
         dtypes = {name: state[name].dtype.str for name in state}
         buffer = io.BytesIO()
@@ -113,15 +114,15 @@ class Shard:
 
     def checkpoint(self, day: int) -> tuple[dict[str, np.ndarray], bytes, dict[str, np.ndarray]]:
         """Flush the event log up to `day`; hand back what `restore` needs to go on after it:
-        the own range of every state column, and the rest encoded as checkpoint data (JSON and
-        arrays, no pickle) with the columns named, not copied."""
+        the own range of every state column (the counterfactual's too), and the rest encoded as
+        checkpoint data (JSON and arrays, no pickle) with the columns named, not copied."""
         from credsim.experiments.checkpoint_format import encode
 
         if self.log is not None:
             self.log.flush(day)
-        state, lo, hi = self.sim.state, self.part.lo, self.part.hi
-        own = {name: np.ascontiguousarray(state[name][lo:hi]) for name in state}
-        names = {id(state[name]): name for name in state}
+        columns, lo, hi = self.sim.columns(), self.part.lo, self.part.hi
+        own = {name: np.ascontiguousarray(column[lo:hi]) for name, column in columns.items()}
+        names = {id(column): name for name, column in columns.items()}
         text, arrays = encode((self.sim, self.log, self.step_seconds), names)
         return own, text, arrays
 
