@@ -3,12 +3,13 @@
 Usage: python benchmarks/shards.py [--scenario default] [--population 1000000] [--days 365]
                                    [--shards 4] [--backend ray|processes|local]
                                    [--smaller RESULT.json] [--nodes 16]
-                                   [--locality-max-people 5000000]
+                                   [--locality-max-people 5000000] [--but-for]
 
 1. Runs SCENARIO once in one process (Numba threads on every core) and once split into SHARDS
    shards (Ray actors on a local cluster by default; `processes`: one process per shard on this
-   machine), event log and counterfactual off in both, and checks that the two summary.json files
-   are byte-identical.
+   machine), event log off in both and the counterfactual too unless `--but-for` (each shard then
+   steps its own citizens' counterfactual), and checks that the two summary.json files are
+   byte-identical.
 2. From the shards' measured figures (seconds stepping, state bytes, and peak RSS above the
    actor's RSS at its start, per citizen; each shard is its own process) estimates a 1:1
    national run, 1,411,778,724 citizens for 365 days, on a cluster of NODES nodes, one shard
@@ -40,7 +41,9 @@ DAYS = 365
 CLI = [sys.executable, "-c", "from credsim.cli import main; main()"]
 
 
-def credsim_run(scenario: str, out: Path, population: int, days: int, extra: list[str]) -> float:
+def credsim_run(
+    scenario: str, out: Path, population: int, days: int, extra: list[str], but_for: bool
+) -> float:
     started = time.perf_counter()
     subprocess.run(
         [
@@ -58,7 +61,7 @@ def credsim_run(scenario: str, out: Path, population: int, days: int, extra: lis
             "output.events='none'",
             "--set",
             "output.report=false",
-            "--no-but-for",
+            "--but-for" if but_for else "--no-but-for",
             *extra,
         ],
         check=True,
@@ -159,17 +162,23 @@ def main() -> None:
         type=Path,
         help="an earlier result (JSON) at a smaller population: memory per citizen from the two",
     )
+    parser.add_argument(
+        "--but-for", action="store_true", help="step the counterfactual (in every shard)"
+    )
     args = parser.parse_args()
     smaller = json.loads(args.smaller.read_text()) if args.smaller else None
     tmp = Path(tempfile.mkdtemp(prefix="credsim-shards-"))
     try:
-        single = credsim_run(args.scenario, tmp / "single", args.population, args.days, [])
+        single = credsim_run(
+            args.scenario, tmp / "single", args.population, args.days, [], args.but_for
+        )
         sharded = credsim_run(
             args.scenario,
             tmp / "sharded",
             args.population,
             args.days,
             ["--shards", str(args.shards), "--backend", args.backend],
+            args.but_for,
         )
         same = (tmp / "single" / "summary.json").read_bytes() == (
             tmp / "sharded" / "summary.json"
@@ -184,6 +193,7 @@ def main() -> None:
         "days": args.days,
         "shards": args.shards,
         "backend": args.backend,
+        "but_for": args.but_for,
         "cpus": os.cpu_count(),
         "summary_identical": same,
         "single": {

@@ -74,11 +74,12 @@ class Shard:
     def stats(self) -> dict[str, float]:
         """What this shard cost: its citizens, seconds stepping, state bytes, and the memory of
         its process when the shard was created and at its peak (a Ray actor's own; shared by
-        every shard of a `local` run)."""
+        every shard of a `local` run). State bytes count the counterfactual's columns too."""
+        twin = self.sim.twin
         return {
             "citizens": self.part.hi - self.part.lo,
             "step_seconds": round(self.step_seconds, 3),
-            "state_bytes": self.sim.state.nbytes,
+            "state_bytes": self.sim.state.nbytes + (twin.state.nbytes if twin else 0),
             "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
             "base_rss_bytes": self.base_rss_bytes,
         }
