@@ -346,9 +346,6 @@ def add_to_friends(
     ring_back = ring_t[::-1].copy()
     cut = np.searchsorted(citizens, segments)
     for prov in prange(segments.shape[0] - 1):
-        prov_start = segments[prov]
-        prov_len = segments[prov + 1] - prov_start
-        big_l = np.uint64(prov_len)
         partner = np.empty(rounds, np.int64)
         ahead = np.empty(nrings, np.int64)
         behind = np.empty(nrings, np.int64)
@@ -377,38 +374,59 @@ def add_to_friends(
                     _credit(counts, near, ahead, dc)
                     _credit(counts, far, behind, dc)
             else:  # a block too short for every ring: as friends_into does
-                for k in range(1, min(nrings, length // 2) + 1):
-                    for sign in (1, -1):
-                        if sign == -1 and 2 * k == length:
-                            continue
-                        j = pos_x + sign * k
-                        y = (
-                            start
-                            + order[j - length if j >= length else (j + length if j < 0 else j)]
-                        )
-                        if _kept(key_ring, 0, x, y, ring_t[k - 1]):
-                            sums[y] += d
-                            if counts.shape[0]:
-                                counts[y] += dc
-            xl = x - prov_start
-            for r in range(rounds):
-                partner[r] = -1
-                # _perm_position, written out: a call per citizen and round costs more than it
-                p = np.int64((perm_a[r, prov] * np.uint64(xl) + perm_b[r, prov]) % big_l)
-                yl = _matched(xl, p, np.int64(perm_step[r, prov]), prov_len)
-                if yl < 0 or not _kept(key_cross, r, x, prov_start + yl, cross_t[r]):
-                    continue
-                y = prov_start + yl
-                dup = start <= y < stop and _in_ring(
-                    x, y, pos_x, pos[y - start], length, key_ring, ring_t
+                credit_short_ring(
+                    x, pos_x, start, length, order, key_ring, ring_t, sums, counts, d, dc
                 )
-                for r2 in range(r):
-                    dup |= partner[r2] == yl
-                partner[r] = yl
-                if not dup:
-                    sums[y] += d
-                    if counts.shape[0]:
-                        counts[y] += dc
+            credit_cross(
+                x, prov, start, stop, pos_x, pos, start, segments, key_ring, ring_t, key_cross,
+                cross_t, perm_a, perm_step, perm_b, partner, sums, counts, d, dc,
+            )  # fmt: skip
+
+
+@njit(inline="always", cache=True)
+def credit_short_ring(x, pos_x, start, length, order, key_ring, ring_t, sums, counts, d, dc):
+    """`add_to_friends` for x in a block too short for every ring (`order`: the block's)."""
+    for k in range(1, min(ring_t.shape[0], length // 2) + 1):
+        for sign in (1, -1):
+            if sign == -1 and 2 * k == length:
+                continue
+            j = pos_x + sign * k
+            y = start + order[j - length if j >= length else (j + length if j < 0 else j)]
+            if _kept(key_ring, 0, x, y, ring_t[k - 1]):
+                sums[y] += d
+                if counts.shape[0]:
+                    counts[y] += dc
+
+
+@njit(inline="always", cache=True)
+def credit_cross(
+    x, prov, start, stop, pos_x, pos, pos_from, segments, key_ring, ring_t, key_cross, cross_t,
+    perm_a, perm_step, perm_b, partner, sums, counts, d, dc,
+):  # fmt: skip
+    """`add_to_friends` for x's partners of the cross rounds (`partner`: scratch, one a round),
+    x's block being [start, stop) and pos[y - pos_from] the ring place of its member y; a partner
+    that is also a ring mate, or an earlier round's, is credited once."""
+    prov_start = segments[prov]
+    prov_len = segments[prov + 1] - prov_start
+    xl = x - prov_start
+    for r in range(cross_t.shape[0]):
+        partner[r] = -1
+        # _perm_position, written out: a call per citizen and round costs more than it
+        p = np.int64((perm_a[r, prov] * np.uint64(xl) + perm_b[r, prov]) % np.uint64(prov_len))
+        yl = _matched(xl, p, np.int64(perm_step[r, prov]), prov_len)
+        if yl < 0 or not _kept(key_cross, r, x, prov_start + yl, cross_t[r]):
+            continue
+        y = prov_start + yl
+        dup = start <= y < stop and _in_ring(
+            x, y, pos_x, np.int64(pos[y - pos_from]), stop - start, key_ring, ring_t
+        )
+        for r2 in range(r):
+            dup |= partner[r2] == yl
+        partner[r] = yl
+        if not dup:
+            sums[y] += d
+            if counts.shape[0]:
+                counts[y] += dc
 
 
 @njit(cache=True)

@@ -14,7 +14,13 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from credsim.population.friend_kernels import _in_ring, _kept, _matched, block_of, block_order
+from credsim.population.friend_kernels import (
+    _kept,
+    block_of,
+    block_order,
+    credit_cross,
+    credit_short_ring,
+)
 
 __all__ = ["MAX_BLOCK", "MAX_RINGS", "add_to_friends_kept", "fill"]
 
@@ -61,9 +67,6 @@ def add_to_friends_kept(
     cut = np.searchsorted(citizens, segments)
     with_counts = counts.shape[0] > 0
     for prov in prange(segments.shape[0] - 1):
-        prov_start = segments[prov]
-        prov_len = segments[prov + 1] - prov_start
-        big_l = np.uint64(prov_len)
         partner = np.empty(rounds, np.int64)
         order = np.empty(block_size, np.int64)
         ring = np.empty(block_size + 2 * nrings, np.int64)
@@ -102,34 +105,10 @@ def add_to_friends_kept(
                     if with_counts:
                         counts[ring[at]] += dc * on
             else:
-                for k in range(1, min(nrings, length // 2) + 1):
-                    for sign in (1, -1):
-                        if sign == -1 and 2 * k == length:
-                            continue
-                        j = pos_x + sign * k
-                        y = (
-                            start
-                            + order[j - length if j >= length else (j + length if j < 0 else j)]
-                        )
-                        if _kept(key_ring, 0, x, y, ring_t[k - 1]):
-                            sums[y] += d
-                            if with_counts:
-                                counts[y] += dc
-            xl = x - prov_start
-            for r in range(rounds):
-                partner[r] = -1
-                p = np.int64((perm_a[r, prov] * np.uint64(xl) + perm_b[r, prov]) % big_l)
-                yl = _matched(xl, p, np.int64(perm_step[r, prov]), prov_len)
-                if yl < 0 or not _kept(key_cross, r, x, prov_start + yl, cross_t[r]):
-                    continue
-                y = prov_start + yl
-                dup = start <= y < stop and _in_ring(
-                    x, y, pos_x, np.int64(pos[y]), length, key_ring, ring_t
+                credit_short_ring(
+                    x, pos_x, start, length, order, key_ring, ring_t, sums, counts, d, dc
                 )
-                for r2 in range(r):
-                    dup |= partner[r2] == yl
-                partner[r] = yl
-                if not dup:
-                    sums[y] += d
-                    if with_counts:
-                        counts[y] += dc
+            credit_cross(
+                x, prov, start, stop, pos_x, pos, 0, segments, key_ring, ring_t, key_cross,
+                cross_t, perm_a, perm_step, perm_b, partner, sums, counts, d, dc,
+            )  # fmt: skip
