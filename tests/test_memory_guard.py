@@ -48,6 +48,28 @@ MEASURE = textwrap.dedent(
 
 CASES = [(scenario, n) for scenario in ("default", "reference") for n in (20_000, 60_000, 150_000)]
 
+MEASURE_SHARDS = textwrap.dedent(
+    """
+    import json, sys
+    import credsim
+    from credsim.experiments.sharding import run_sharded
+    from credsim.scenario.footprint import shards_footprint
+
+    def status(key):
+        with open("/proc/self/status") as f:
+            return next(int(l.split()[1]) * 1024 for l in f if l.startswith(key + ":"))
+
+    name, n, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    scenario = credsim.load_scenario(name, population=n, days=20, overrides=["but_for=true"])
+    predicted = shards_footprint(scenario).bytes(n)
+    base = status("VmRSS")
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+    run_sharded(scenario, out, 2, backend="local")
+    print(json.dumps({"predicted": predicted, "peak": status("VmHWM") - base}))
+    """
+)
+
 
 def _measure(case: tuple[str, int], tmp: Path) -> dict:
     scenario, n = case
@@ -68,6 +90,22 @@ def test_an_admitted_run_stays_within_its_predicted_peak(tmp_path):
     for (scenario, n), m in zip(CASES, measured, strict=True):
         ratio = m["peak"] / m["predicted"]
         assert ratio <= 1.2, f"{scenario} at {n:,}: peak {m['peak']:,} is {ratio:.2f}x predicted"
+
+
+def test_an_admitted_sharded_run_with_its_counterfactual_stays_within_its_predicted_peak(tmp_path):
+    """Two shards in this process, each stepping its own citizens' counterfactual."""
+    for scenario in ("default", "everything"):
+        out = tmp_path / scenario
+        done = subprocess.run(
+            [sys.executable, "-c", MEASURE_SHARDS, scenario, "300000", str(out)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        m = json.loads(done.stdout.strip().splitlines()[-1])
+        assert json.loads((out / "summary.json").read_text())["but_for"] is True
+        ratio = m["peak"] / m["predicted"]
+        assert ratio <= 1.2, f"{scenario}: peak {m['peak']:,} is {ratio:.2f}x predicted"
 
 
 REFUSE = textwrap.dedent(
