@@ -282,15 +282,7 @@ def friends_into(
             out[m] = far[k]
             m += kept[nrings + k]
     else:  # a block too short for every ring
-        for k in range(1, min(nrings, length // 2) + 1):
-            for sign in (1, -1):
-                if sign == -1 and 2 * k == length:
-                    continue
-                j = pos_x + sign * k
-                y = start + order[j - length if j >= length else (j + length if j < 0 else j)]
-                if _kept(key_ring, 0, x, y, ring_t[k - 1]):
-                    out[m] = y
-                    m += 1
+        m = short_ring_into(x, pos_x, start, length, order, key_ring, ring_t, out, m)
     prov_start = segments[prov]
     prov_len = segments[prov + 1] - prov_start
     xl = x - prov_start
@@ -384,8 +376,9 @@ def add_to_friends(
 
 
 @njit(inline="always", cache=True)
-def credit_short_ring(x, pos_x, start, length, order, key_ring, ring_t, sums, counts, d, dc):
-    """`add_to_friends` for x in a block too short for every ring (`order`: the block's)."""
+def short_ring_into(x, pos_x, start, length, order, key_ring, ring_t, out, m):
+    """Write x's ring mates in a block too short for every ring (`order`: the block's) to
+    out[m:]; returns m past them."""
     for k in range(1, min(ring_t.shape[0], length // 2) + 1):
         for sign in (1, -1):
             if sign == -1 and 2 * k == length:
@@ -393,9 +386,19 @@ def credit_short_ring(x, pos_x, start, length, order, key_ring, ring_t, sums, co
             j = pos_x + sign * k
             y = start + order[j - length if j >= length else (j + length if j < 0 else j)]
             if _kept(key_ring, 0, x, y, ring_t[k - 1]):
-                sums[y] += d
-                if counts.shape[0]:
-                    counts[y] += dc
+                out[m] = y
+                m += 1
+    return m
+
+
+@njit(cache=True)
+def credit_short_ring(x, pos_x, start, length, order, key_ring, ring_t, sums, counts, d, dc):
+    """`add_to_friends` for x in a block too short for every ring (a province's last blocks)."""
+    mates = np.empty(2 * ring_t.shape[0], np.int64)
+    for y in mates[: short_ring_into(x, pos_x, start, length, order, key_ring, ring_t, mates, 0)]:
+        sums[y] += d
+        if counts.shape[0]:
+            counts[y] += dc
 
 
 @njit(inline="always", cache=True)
