@@ -16,12 +16,12 @@ from __future__ import annotations
 from math import gcd
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from credsim.engine.rng import draw_u64, stream_key
 from credsim.population import friend_kernels as kern
 from credsim.population import friend_pairs as pairs
 from credsim.population import ring_cache, work_kernels
+from credsim.population.graph_params import FriendParams, GraphParams, WorkParams, tie_thresholds
 
 __all__ = ["LAYERS", "FriendParams", "GraphParams", "SocialGraph", "WorkParams"]
 
@@ -29,107 +29,6 @@ LAYERS = ("friends", "work", "family")
 """Layer names accepted by `SocialGraph` methods."""
 
 MAX_CITIZENS = 2**31 - 1
-
-
-class FriendParams(BaseModel):
-    """Friendship layer: neighbourhood ring lattices plus province-wide random matchings."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    mean_degree: float = Field(20.0, ge=0, le=200, description="expected friends per citizen")
-    block_size: int = Field(
-        1000,
-        ge=2,
-        le=1_000_000,
-        description="citizens per neighbourhood block (consecutive, inside one province; "
-        "the last block of a province is shorter)",
-    )
-    cross_share: float = Field(
-        0.1,
-        ge=0,
-        le=1,
-        description="share of ties to random citizens of the province outside the block",
-    )
-    age_homophily: float = Field(
-        0.7,
-        ge=0,
-        le=1,
-        description="weight of age in the ring order of a block: the order key is "
-        "h*age/10 + (1-h)*10*u, so 0 is a random order and 1 is by age",
-    )
-    keep: float = Field(
-        0.8,
-        ge=0.05,
-        le=1,
-        description="probability each candidate tie exists (symmetric hash of the pair); "
-        "below 1 it spreads the degrees",
-    )
-    ring_cache: bool = Field(
-        False,
-        description="keep each citizen's place in its block's ring and its ring ties (4 bytes "
-        "a citizen) so that friends' terms pass score changes on about twice as fast; needs "
-        f"block_size <= {ring_cache.MAX_BLOCK} and at most {ring_cache.MAX_RINGS} ring ties "
-        "ahead, and a population without demography",
-    )
-
-    @model_validator(mode="after")
-    def _ring_fits(self) -> FriendParams:
-        if not self.ring_cache:
-            return self
-        rings = _tie_thresholds(self.ring_ties_ahead(), self.keep, self.block_size // 2)
-        if self.block_size > ring_cache.MAX_BLOCK or rings.shape[0] > ring_cache.MAX_RINGS:
-            raise ValueError(
-                f"ring_cache needs block_size <= {ring_cache.MAX_BLOCK} (got {self.block_size}) "
-                f"and at most {ring_cache.MAX_RINGS} ring ties ahead (got {rings.shape[0]}: "
-                "lower mean_degree or raise cross_share or keep)"
-            )
-        return self
-
-    def ring_ties_ahead(self) -> float:
-        """Candidate ring ties ahead of a citizen in its block (as many behind)."""
-        return self.mean_degree * (1.0 - self.cross_share) / self.keep / 2.0
-
-
-class WorkParams(BaseModel):
-    """Workplace layer: workers of a district cut into complete workplaces."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    mean_degree: int = Field(
-        8, ge=0, le=200, description="co-workers per worker (workplaces hold mean_degree+1)"
-    )
-    district_size: int = Field(
-        20_000,
-        ge=1,
-        le=100_000_000,
-        description="citizens per district (consecutive, inside one province)",
-    )
-    min_age: int = Field(18, ge=0, le=255, description="youngest working age, in years")
-    max_age: int = Field(59, ge=0, le=255, description="oldest working age, in years")
-
-    @model_validator(mode="after")
-    def _ages(self) -> WorkParams:
-        if self.min_age > self.max_age:
-            raise ValueError(f"min_age ({self.min_age}) is above max_age ({self.max_age})")
-        return self
-
-
-class GraphParams(BaseModel):
-    """Parameters of the social graph's layers."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    friends: FriendParams = Field(default_factory=FriendParams, description="friendship layer")
-    work: WorkParams = Field(default_factory=WorkParams, description="workplace layer")
-
-
-def _tie_thresholds(candidates: float, keep: float, cap: int) -> np.ndarray:
-    """Keep threshold (out of 2**53) per ring or round: whole ones at `keep`, then the fraction
-    left over at keep * fraction, so the expected number of ties is candidates * keep."""
-    whole = int(np.floor(candidates + 1e-9))
-    rest = candidates - whole
-    probs = np.asarray(([keep] * whole + ([keep * rest] if rest > 1e-9 else []))[:cap])
-    return np.floor(probs * 2.0**53).astype(np.uint64)
 
 
 def _blocks_per_province(segments: np.ndarray, size: int) -> np.ndarray:
@@ -174,9 +73,9 @@ class SocialGraph:
         self._key_ring = stream_key(seed, "graph.friends.ring")
         self._key_cross = stream_key(seed, "graph.friends.cross")
         self._key_work = stream_key(seed, "graph.work.order")
-        self._ring_t = _tie_thresholds(fp.ring_ties_ahead(), fp.keep, fp.block_size // 2)
+        self._ring_t = tie_thresholds(fp.ring_ties_ahead(), fp.keep, fp.block_size // 2)
         cross = fp.mean_degree * fp.cross_share / fp.keep
-        self._cross_t = _tie_thresholds(cross, fp.keep, 1 << 16)
+        self._cross_t = tie_thresholds(cross, fp.keep, 1 << 16)
         self._perm_a, self._perm_step, self._perm_b = self._permutations()
         self._block_off = _blocks_per_province(self.segments, fp.block_size)
         self._dist_off = _blocks_per_province(self.segments, wp.district_size)
