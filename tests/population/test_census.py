@@ -191,7 +191,7 @@ def test_cli_population_json_and_exit_codes(tmp_path):
         assert needle in bad.stderr and "Traceback" not in bad.stderr
 
 
-def test_the_ring_cache_changes_only_memory_and_speed(tmp_path):
+def test_the_ring_cache_leaves_every_result_as_it_is(tmp_path):
     """`graph.friends.ring_cache` keeps the friendship ring in two columns the plan shows; a run
     with it writes the same summary and time series, byte for byte, as a run without."""
     import credsim
