@@ -18,9 +18,9 @@ from math import gcd
 import numpy as np
 
 from credsim.engine.rng import draw_u64, stream_key
+from credsim.population import friend_credit, ring_cache, work_kernels
 from credsim.population import friend_kernels as kern
 from credsim.population import friend_pairs as pairs
-from credsim.population import ring_cache, work_kernels
 from credsim.population.graph_params import FriendParams, GraphParams, WorkParams, tie_thresholds
 
 __all__ = ["LAYERS", "FriendParams", "GraphParams", "SocialGraph", "WorkParams"]
@@ -193,7 +193,7 @@ class SocialGraph:
                 counts, *self._ring, self.segments, fp.block_size, *self._friend_tables()[2:],
             )  # fmt: skip
             return
-        kern.add_to_friends(
+        friend_credit.add_to_friends(
             citizens,
             np.ascontiguousarray(deltas),
             sums,

@@ -6,9 +6,12 @@ from __future__ import annotations
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from credsim.population import ring_cache
+__all__ = ["MAX_BLOCK", "MAX_RINGS", "FriendParams", "GraphParams", "WorkParams", "tie_thresholds"]
 
-__all__ = ["FriendParams", "GraphParams", "WorkParams", "tie_thresholds"]
+MAX_BLOCK = 1 << 16
+"""Largest block whose ring places fit in a uint16 (`ring_cache`)."""
+MAX_RINGS = 16
+"""Most ring ties ahead of a citizen that fit in a uint16 of bits (`ring_cache`)."""
 
 
 class FriendParams(BaseModel):
@@ -48,7 +51,7 @@ class FriendParams(BaseModel):
         False,
         description="keep each citizen's place in its block's ring and its ring ties (4 bytes "
         "a citizen) so that friends' terms pass score changes on about twice as fast; needs "
-        f"block_size <= {ring_cache.MAX_BLOCK} and at most {ring_cache.MAX_RINGS} ring ties "
+        f"block_size <= {MAX_BLOCK} and at most {MAX_RINGS} ring ties "
         "ahead, and a population without demography",
     )
 
@@ -57,10 +60,10 @@ class FriendParams(BaseModel):
         if not self.ring_cache:
             return self
         rings = tie_thresholds(self.ring_ties_ahead(), self.keep, self.block_size // 2)
-        if self.block_size > ring_cache.MAX_BLOCK or rings.shape[0] > ring_cache.MAX_RINGS:
+        if self.block_size > MAX_BLOCK or rings.shape[0] > MAX_RINGS:
             raise ValueError(
-                f"ring_cache needs block_size <= {ring_cache.MAX_BLOCK} (got {self.block_size}) "
-                f"and at most {ring_cache.MAX_RINGS} ring ties ahead (got {rings.shape[0]}: "
+                f"ring_cache needs block_size <= {MAX_BLOCK} (got {self.block_size}) "
+                f"and at most {MAX_RINGS} ring ties ahead (got {rings.shape[0]}: "
                 "lower mean_degree or raise cross_share or keep)"
             )
         return self

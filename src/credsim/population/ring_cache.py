@@ -14,20 +14,11 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from credsim.population.friend_kernels import (
-    _kept,
-    block_of,
-    block_order,
-    credit_cross,
-    credit_short_ring,
-)
+from credsim.population.friend_credit import credit_cross, credit_short_ring
+from credsim.population.friend_kernels import _kept, block_of, block_order
+from credsim.population.graph_params import MAX_BLOCK, MAX_RINGS
 
-__all__ = ["MAX_BLOCK", "MAX_RINGS", "add_to_friends_kept", "fill"]
-
-MAX_BLOCK = 1 << 16
-"""Largest block whose ring places fit in a uint16."""
-MAX_RINGS = 16
-"""Most ring ties ahead of a citizen that fit in a uint16 of bits."""
+__all__ = ["add_to_friends_kept", "fill"]
 
 
 @njit(parallel=True, cache=True)
@@ -61,7 +52,7 @@ def add_to_friends_kept(
     citizens, deltas, sums, count_deltas, counts, pos, ties, segments, block_size,
     key_ring, ring_t, key_cross, cross_t, perm_a, perm_step, perm_b,
 ):  # fmt: skip
-    """`friend_kernels.add_to_friends` reading the kept ring: the same friends credited."""
+    """`friend_credit.add_to_friends` reading the kept ring: the same friends credited."""
     nrings = ring_t.shape[0]
     rounds = cross_t.shape[0]
     cut = np.searchsorted(citizens, segments)

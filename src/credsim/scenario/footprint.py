@@ -155,7 +155,7 @@ def shards_footprint(scenario: Scenario, model: MemoryModel | None = None) -> Fo
     shard's state, and the merge, as fitted to runs without the counterfactual; with it (unless
     `but_for = false`), each shard holds its twin's state and day beside its own: twice the day
     loop's twin term of one process (an assumption: local runs of `default` at 2e6 and
-    `everything` at 1e6 citizens x 40 days peaked at 0.77 and 1.09 of it)."""
+    `everything` at 1e6 citizens x 40 days peaked at 0.76 and 1.07 of it)."""
     model = model or MemoryModel()
     single = dataclasses.replace(
         scenario, model=scenario.model.model_copy(update={"but_for": False})
