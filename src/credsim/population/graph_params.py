@@ -60,11 +60,15 @@ class FriendParams(BaseModel):
         if not self.ring_cache:
             return self
         rings = tie_thresholds(self.ring_ties_ahead(), self.keep, self.block_size // 2)
-        if self.block_size > MAX_BLOCK or rings.shape[0] > MAX_RINGS:
+        if self.block_size > MAX_BLOCK:
             raise ValueError(
-                f"ring_cache needs block_size <= {MAX_BLOCK} (got {self.block_size}) "
-                f"and at most {MAX_RINGS} ring ties ahead (got {rings.shape[0]}: "
-                "lower mean_degree or raise cross_share or keep)"
+                f"ring_cache needs block_size <= {MAX_BLOCK} (got {self.block_size}): lower "
+                "block_size or set ring_cache = false"
+            )
+        if rings.shape[0] > MAX_RINGS:
+            raise ValueError(
+                f"ring_cache needs at most {MAX_RINGS} ring ties ahead (got {rings.shape[0]}): "
+                "lower mean_degree, raise cross_share or keep, or set ring_cache = false"
             )
         return self
 

@@ -16,7 +16,6 @@ from numba import njit, prange
 
 from credsim.population.friend_credit import credit_cross, credit_short_ring
 from credsim.population.friend_kernels import _kept, block_of, block_order
-from credsim.population.graph_params import MAX_BLOCK, MAX_RINGS
 
 __all__ = ["add_to_friends_kept", "fill"]
 
