@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from credsim.engine.events import TABLES, Batch
+from credsim.engine.notices import PendingNotices
 from credsim.engine.rows import rows_with, rows_with_any
 from credsim.engine.scope import Scope, within
 
@@ -23,11 +24,22 @@ class Day:
         self.records = Batch("records")
         self.score_changes = Batch("score_changes")
         self.sanctions = Batch("sanctions")
-        self.notices = Batch("notices")
+        self._notices: Batch | PendingNotices = Batch("notices")
         self.deaths = np.empty(0, np.int64)
         """Citizens who died at the start of the day (population.demography)."""
         self.births = np.empty(0, np.int64)
         """Slots that hold a newborn from this day on."""
+
+    @property
+    def notices(self) -> Batch:
+        """The day's notices: built when first read, once the day's sanctions are closed."""
+        if isinstance(self._notices, PendingNotices):
+            self._notices = self._notices.batch()
+        return self._notices
+
+    @notices.setter
+    def notices(self, batch: Batch | PendingNotices) -> None:
+        self._notices = batch
 
     def batches(self) -> dict[str, Batch]:
         return {t: getattr(self, t) for t in TABLES}

@@ -304,13 +304,12 @@ class Simulation:
             self._poison.restore()
         notices = self.world.notices
         assert notices is not None
-        notices.build(d)
-        d.notices.freeze()
+        pending = d.notices = notices.pending(d)  # built when first read
         clock("respond")
         for m in self.metrics:
             m.measure(d)
         clock("measure")
-        notices.close(d)
+        notices.close(pending)
         records = d.records
         self.world.yesterday_records = {
             "record_id": records["record_id"],

@@ -1,7 +1,9 @@
 """Notices: what each citizen was told, day by day, and what they know of their own scores.
 
-Citizens learn about the system only through notices. At the end of the respond phase the engine
-turns the day's score changes and sanctions into the `notices` event table:
+Citizens learn about the system only through notices. The engine turns the day's score changes
+and sanctions into the `notices` event table once the respond phase is over, when something first
+reads it (a behaviour the next day, a metric, the event log): a run in which nothing reads notices
+builds none, with the same results.
 
 - `points`: a score change, under a policy whose opacity is `score` or `itemised` (value: delta);
 - `grade_down` / `grade_up`: under `grade` opacity, only a change of grade (value: new grade index,
@@ -29,11 +31,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
+from credsim.engine.events import Batch
+
 if TYPE_CHECKING:
     from credsim.engine.day import Day
     from credsim.engine.world import World
 
-__all__ = ["FELT", "NOTICES", "SHOWN", "Notices"]
+__all__ = ["FELT", "NOTICES", "SHOWN", "Notices", "PendingNotices"]
 
 NOTICES = (
     "points",
@@ -83,16 +87,59 @@ class Notices:
         self.list_about = np.array(
             [codes.code("notice_about", n) for n in codes.names("consequence")] or [0], np.int64
         )
-        self.yesterday: dict[str, np.ndarray] = {}
-        """Yesterday's notices (columns of the `notices` table): what today's behaviour may read."""
-        self._record_kinds: list[np.ndarray] = []
+        self._yesterday: dict[str, np.ndarray] = {}
+        self._pending: PendingNotices | None = None
 
-    def build(self, day: Day) -> None:
-        """Fill the day's `notices` table from its score changes and sanctions."""
-        sc = day.score_changes
-        self._record_kinds = []
-        records = day.records.columns()
-        ids, kinds = records["record_id"], records["kind"]
+    def pending(self, day: Day) -> PendingNotices:
+        """The day's notices, built from its score changes, sanctions and records when first
+        read (`Day.notices`, `yesterday`): a run in which nothing reads them builds none."""
+        return PendingNotices(self, day)
+
+    def close(self, pending: PendingNotices) -> None:
+        """The day is over: its notices are what the next day's behaviour reads."""
+        self._pending = pending
+        self._yesterday = {}
+
+    @property
+    def yesterday(self) -> dict[str, np.ndarray]:
+        """Yesterday's notices (columns of the `notices` table, and `record_kind`): what today's
+        behaviour may read."""
+        if self._pending is not None:
+            batch, record_kinds = self._pending.built()
+            self._yesterday = dict(batch.columns()) | {"record_kind": record_kinds}
+            self._pending = None
+        return self._yesterday
+
+    @yesterday.setter
+    def yesterday(self, told: dict[str, np.ndarray]) -> None:
+        self._yesterday, self._pending = told, None
+
+    def __getstate__(self) -> dict:
+        self.yesterday  # a checkpoint saves what was built, not the day it is built from
+        return dict(self.__dict__)
+
+    def build(self, day: int, changes: Batch, sanctions: Batch, records: Batch):
+        """The `notices` table of a day from its score changes and sanctions, frozen, and the
+        kind of record each notice names (-1 for none)."""
+        out = Batch("notices")
+        kinds_of: list[np.ndarray] = []
+        sc = changes
+
+        def add(citizen, kind: str, about, value, record_id, record_kind=-1) -> None:
+            if np.size(citizen):
+                rows = np.size(citizen)
+                kinds_of.append(np.broadcast_to(np.int16(record_kind), rows).astype(np.int16))
+                out.add(
+                    day=day,
+                    citizen=citizen,
+                    notice=self.code[kind],
+                    about=about,
+                    value=np.clip(value, -32768, 32767),
+                    record_id=record_id,
+                )
+
+        columns = records.columns()
+        ids, kinds = columns["record_id"], columns["kind"]
         for code, (name, info, bounds) in self.policies.items():
             mine = sc["policy"] == code
             if info.opacity == "nothing" or not mine.any():
@@ -103,40 +150,36 @@ class Notices:
             about = self.about[name]
             rkind = _kind_of(rid, ids, kinds)
             if info.opacity in SHOWN:
-                self._add(day, citizen, "points", about, delta, rid, rkind)
+                add(citizen, "points", about, delta, rid, rkind)
                 continue
             if bounds.shape[0] == 0:
                 continue
             new = _grade(after.astype(np.int64), bounds)
             old = _grade(after.astype(np.int64) - delta, bounds)
             for kind, moved in (("grade_down", new > old), ("grade_up", new < old)):
-                self._add(day, citizen[moved], kind, about, new[moved], rid[moved], rkind[moved])
-        s = day.sanctions
+                add(citizen[moved], kind, about, new[moved], rid[moved], rkind[moved])
+        s = sanctions
         action, who, rid, list_code = s["action"], s["citizen"], s["record_id"], s["consequence"]
-        if who.shape[0] == 0:
-            return
-        told = ~np.isin(list_code, self.silent)
-        for kind in ("warned", "listed", "delisted"):
-            mine = (action == self.action[kind]) & told
-            self._add(day, who[mine], kind, self._lists(list_code[mine]), 0, rid[mine])
-        mine = action == self.refused
-        refused = rid[mine]
-        about = self._lists(list_code[mine])
-        self._add(day, who[mine], "refused", about, 0, refused, _kind_of(refused, ids, kinds))
-        for kind, code in self.felt.items():
-            mine = action == code
-            self._add(day, who[mine], kind, self._lists(list_code[mine]), 0, rid[mine])
-        mine = action == self.fined
-        if mine.any():
-            fined = rid[mine]
+        if who.shape[0]:
+            told = ~np.isin(list_code, self.silent)
+            for kind in ("warned", "listed", "delisted"):
+                mine = (action == self.action[kind]) & told
+                add(who[mine], kind, self._lists(list_code[mine]), 0, rid[mine])
+            mine = action == self.refused
+            refused = rid[mine]
             about = self._lists(list_code[mine])
-            self._add(day, who[mine], "fined", about, 0, fined, _kind_of(fined, ids, kinds))
-
-    def close(self, day: Day) -> None:
-        """The day is over: its notices are what the next day's behaviour reads."""
-        self.yesterday = dict(day.notices.columns())
-        kinds = self._record_kinds
-        self.yesterday["record_kind"] = np.concatenate(kinds) if kinds else np.empty(0, np.int16)
+            add(who[mine], "refused", about, 0, refused, _kind_of(refused, ids, kinds))
+            for kind, code in self.felt.items():
+                mine = action == code
+                add(who[mine], kind, self._lists(list_code[mine]), 0, rid[mine])
+            mine = action == self.fined
+            if mine.any():
+                fined = rid[mine]
+                about = self._lists(list_code[mine])
+                add(who[mine], "fined", about, 0, fined, _kind_of(fined, ids, kinds))
+        out.freeze()
+        record_kinds = np.concatenate(kinds_of) if kinds_of else np.empty(0, np.int16)
+        return out, record_kinds
 
     def known_score(self, policy: str, citizens: np.ndarray) -> np.ndarray:
         """The score of `policy` each citizen believes they have: the score they were last shown
@@ -174,19 +217,6 @@ class Notices:
         """`notice_about` codes of the consequences named."""
         return self.list_about[consequence_codes.astype(np.int64)]
 
-    def _add(self, day: Day, citizen, kind: str, about, value, record_id, record_kind=-1) -> None:
-        if np.size(citizen):
-            rows = np.size(citizen)
-            self._record_kinds.append(np.broadcast_to(np.int16(record_kind), rows).astype(np.int16))
-            day.notices.add(
-                day=day.day,
-                citizen=citizen,
-                notice=self.code[kind],
-                about=about,
-                value=np.clip(value, -32768, 32767),
-                record_id=record_id,
-            )
-
 
 @njit(cache=True)
 def _or_listed(column, citizens, out):
@@ -214,3 +244,26 @@ def _kind_of(record_id: np.ndarray, ids: np.ndarray, kinds: np.ndarray) -> np.nd
 def _grade(scores: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     """Index of each score's grade (0 the best), given lower bounds best first."""
     return np.minimum(np.searchsorted(-bounds, -scores, "left"), bounds.shape[0] - 1)
+
+
+class PendingNotices:
+    """A day's notices, built once, when first read; until then only the day's score changes,
+    sanctions and records are held (never its acts)."""
+
+    __slots__ = ("_built", "_notices", "_sources")
+
+    def __init__(self, notices: Notices, day: Day) -> None:
+        self._notices = notices
+        self._sources: tuple | None = (day.day, day.score_changes, day.sanctions, day.records)
+        self._built: tuple[Batch, np.ndarray] | None = None
+
+    def built(self) -> tuple[Batch, np.ndarray]:
+        """The day's notices table and the kind of record each names."""
+        if self._built is None:
+            assert self._sources is not None
+            self._built = self._notices.build(*self._sources)
+            self._sources = None
+        return self._built
+
+    def batch(self) -> Batch:
+        return self.built()[0]

@@ -58,7 +58,7 @@ class ScopedDay:
     """A day as a scoped source sees it: the acts of citizens in scope; what it writes goes to
     the day's records."""
 
-    __slots__ = ("acts", "day", "notices", "records", "sanctions", "score_changes")
+    __slots__ = ("acts", "day", "records", "sanctions", "score_changes")
 
     def __init__(self, day, scope: Scope) -> None:
         self.day = day.day
@@ -66,4 +66,3 @@ class ScopedDay:
         self.records = day.records
         self.score_changes = day.score_changes
         self.sanctions = day.sanctions
-        self.notices = day.notices
