@@ -115,8 +115,8 @@ class Notices:
         self._yesterday, self._pending = told, None
 
     def __getstate__(self) -> dict:
-        self.yesterday  # a checkpoint saves what was built, not the day it is built from
-        return dict(self.__dict__)
+        # A checkpoint saves what was built, not the day it is built from.
+        return dict(self.__dict__) | {"_yesterday": self.yesterday, "_pending": None}
 
     def build(self, day: int, changes: Batch, sanctions: Batch, records: Batch):
         """The `notices` table of a day from its score changes and sanctions, frozen, and the
