@@ -6,6 +6,7 @@ default scenario carries this list switched off."""
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 from pydantic import Field, field_validator
 
 from credsim.engine import Column, Consequence, PluginParams, PublicDay, RecordWorld, SanctionInfo
@@ -15,6 +16,8 @@ from credsim.errors import UserError, did_you_mean
 from credsim.vocab import RECORD_KINDS
 
 __all__ = ["GradeList"]
+
+LISTED, DELISTED = 1, 2
 
 
 class GradeListParams(PluginParams):
@@ -62,7 +65,7 @@ class GradeList(Consequence):
                 f"consequences.{self.name}.grades: {unknown[0]!r} is not a grade of "
                 f"{self.params.policy}; grades are {', '.join(names)}"
             )
-        self.bounds = np.array([b for _, b in info.grades])
+        self.bounds = np.array([b for _, b in info.grades], np.int64)
         self.bad = np.array([g in self.params.grades for g in names])
         self.score = world.state[info.column]
         self.listed_since = world.state[self.column]
@@ -79,13 +82,8 @@ class GradeList(Consequence):
             return
         citizens, last = np.unique(sc["citizen"][mine][::-1], return_index=True)
         record_ids = sc["record_id"][mine][::-1][last]
-        grade = np.minimum(
-            np.searchsorted(-self.bounds, -self.score[citizens].astype(np.int64), "left"),
-            len(self.bounds) - 1,
-        )
-        bad = self.bad[grade]
-        listed = self.listed_since[citizens] >= 0
-        for action, move in (("listed", bad & ~listed), ("delisted", ~bad & listed)):
+        moves = _moves(citizens, self.score, self.bounds, self.bad, self.listed_since)
+        for action, move in (("listed", moves == LISTED), ("delisted", moves == DELISTED)):
             who = citizens[move]
             if who.shape[0] == 0:
                 continue
@@ -101,3 +99,23 @@ class GradeList(Consequence):
                 record_id=record_ids[move],
                 agency=self.agency,
             )
+
+
+@njit(cache=True)
+def _moves(citizens, score, bounds, bad, listed_since):
+    """For each citizen, LISTED if its grade (the first whose lower bound its score reaches,
+    else the last) is a listed one and it is not on the list, DELISTED if the reverse, else 0."""
+    out = np.zeros(citizens.shape[0], np.int8)
+    last = bounds.shape[0] - 1
+    for j in range(citizens.shape[0]):
+        c = citizens[j]
+        s = np.int64(score[c])
+        grade = 0
+        while grade < last and s < bounds[grade]:
+            grade += 1
+        listed = listed_since[c] >= 0
+        if bad[grade] and not listed:
+            out[j] = LISTED
+        elif listed and not bad[grade]:
+            out[j] = DELISTED
+    return out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+
 import numpy as np
 
 from credsim.engine.events import TABLES, Batch
@@ -41,8 +43,9 @@ class Day:
     def notices(self, batch: Batch | PendingNotices) -> None:
         self._notices = batch
 
-    def batches(self) -> dict[str, Batch]:
-        return {t: getattr(self, t) for t in TABLES}
+    def batches(self) -> Mapping[str, Batch]:
+        """The day's tables by name; each is read (the notices built) only when asked for."""
+        return _Tables(self)
 
     def kept(self, *tables: str) -> Day:
         """This day with only `tables` kept, the others closed and empty: what is held of a day
@@ -60,6 +63,26 @@ class Day:
     def public(self) -> PublicDay:
         """What a record-only part may see of this day."""
         return PublicDay(self)
+
+
+class _Tables(Mapping[str, Batch]):
+    """A day's tables by name, read on demand (an event log that keeps nothing reads none)."""
+
+    __slots__ = ("_day",)
+
+    def __init__(self, day: Day) -> None:
+        self._day = day
+
+    def __getitem__(self, table: str) -> Batch:
+        if table not in TABLES:
+            raise KeyError(table)
+        return getattr(self._day, table)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(TABLES)
+
+    def __len__(self) -> int:
+        return len(TABLES)
 
 
 class RecordsView:

@@ -11,6 +11,7 @@ names.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -308,7 +309,7 @@ class EventLog:
         self._first_day: int | None = None
         self.rows_written: dict[str, int] = dict.fromkeys(TABLES, 0)
 
-    def add_day(self, day: int, batches: dict[str, Batch]) -> None:
+    def add_day(self, day: int, batches: Mapping[str, Batch]) -> None:
         """Keep the day's rows (all, or those of the sampled citizens); flush on the cadence."""
         if self.keep == "none":
             return

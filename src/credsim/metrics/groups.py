@@ -318,21 +318,34 @@ def _move(hist, groups, old_bin, new_bin):
 
 
 @njit(cache=True)
-def _move_fused(
-    hist, citizens, old_bin, new_bin, columns, plan, lookups, starts, segment_codes, offsets
+def _move_targets(
+    hist, citizens, old_bin, new_bin, columns, plan, starts, targets, segment_targets, size
 ):
-    """`_move` with each trait's groups found as it goes (no index of every citizen's groups):
-    integer counts, so the same histogram."""
+    """`_move` with each citizen's groups found as it goes, every trait of a citizen at once
+    (its bytes are read from memory once; `_count`'s tables): integer counts, so the same
+    histogram as from an index of every citizen's groups."""
+    traits = plan.shape[0]
+    first = np.zeros(traits, np.int64)
+    stop = np.zeros(traits, np.int64)
+    last = np.zeros(traits, np.int64)
+    groups = np.zeros(traits + 1, np.int64)
     for j in range(citizens.shape[0]):
-        hist[0, old_bin[j]] -= 1
-        hist[0, new_bin[j]] += 1
-    codes = np.empty(citizens.shape[0], np.int64)
-    for r in range(plan.shape[0]):
-        _codes_into(r, citizens, columns, plan, lookups, starts, segment_codes, codes)
-        for j in range(citizens.shape[0]):
-            g = offsets[r] + codes[j]
-            hist[g, old_bin[j]] -= 1
-            hist[g, new_bin[j]] += 1
+        x = np.int64(citizens[j])
+        for r in range(traits):
+            column, a = plan[r, 0], plan[r, 1]
+            if column >= 0:
+                groups[r + 1] = targets[r, (np.int64(columns[column][x]) >> a) & plan[r, 2]]
+                continue
+            if not first[r] <= x < stop[r]:
+                last[r], first[r], stop[r] = _segment(starts, r, a, x)
+            groups[r + 1] = segment_targets[r, last[r]]
+        before, after = old_bin[j], new_bin[j]
+        for r in range(traits + 1):
+            g = groups[r]
+            if g >= size:
+                raise ValueError("a trait code beyond its labels")
+            hist[g, before] -= 1
+            hist[g, after] += 1
 
 
 @njit(cache=True)
@@ -388,7 +401,10 @@ class ScoreHistogram:
             _move(self.hist, self.groups.index(citizens), old - self.low, new - self.low)
             return
         c = np.ascontiguousarray(citizens)
-        _move_fused(self.hist, c, old - self.low, new - self.low, *fused)
+        columns, plan, _, starts, _, _ = fused
+        bins = (np.ascontiguousarray(old - self.low), np.ascontiguousarray(new - self.low))
+        targets = self.groups._group_targets()
+        _move_targets(self.hist, c, *bins, columns, plan, starts, *targets, self.groups.size)
 
     def shift(self, citizens: np.ndarray, scores: np.ndarray, sign: int) -> None:
         """Add (sign +1) or remove (-1) citizens at their scores."""

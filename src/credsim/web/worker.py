@@ -12,6 +12,7 @@ import signal
 import sys
 import time
 import traceback
+from collections.abc import Mapping
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ class _CountedLog:
         self.log, self.limit, self.days = log, limit, days
         self.events = 0
 
-    def add_day(self, day: int, batches: dict[str, Any]) -> None:
+    def add_day(self, day: int, batches: Mapping[str, Any]) -> None:
         self.events += sum(len(batch) for batch in batches.values())
         if self.events > self.limit:
             raise EventLimitReached(
