@@ -91,9 +91,18 @@ class FriendSums:
         if not self.ready or self.by_holders != (held is not None):
             self._rebuild(scores, held, now)
             return True
-        changed, word = _changes(self.seen, now, lo, held is not None)
-        if changed.shape[0]:
-            self.graph.add_to_neighbours(changed, word, self.sum)
+        changed = np.flatnonzero(self.seen[lo:hi] != now)
+        if changed.shape[0] == 0:
+            return True
+        old, new = self.seen[lo + changed].astype(np.int32), now[changed].astype(np.int32)
+        if held is None:
+            word = (new - old) << SHIFT
+        else:
+            was, has = old != NO_SCORE, new != NO_SCORE
+            delta = np.where(has, new, 0) - np.where(was, old, 0)
+            word = (delta << SHIFT) + (has.astype(np.int32) - was.astype(np.int32))
+        self.graph.add_to_neighbours(lo + changed, word, self.sum)
+        self.seen[lo + changed] = now[changed]
         return True
 
     def _rebuild(self, scores: np.ndarray, held: np.ndarray | None, now: np.ndarray) -> None:
@@ -161,34 +170,6 @@ def _by_citizen(cuts) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 
 CHUNK = 1024
 """Citizens `_pass` works on at a time."""
-
-
-@njit(cache=True)
-def _changes(seen, now, lo, by_holders):
-    """The citizens (lo + i, ascending) whose score now[i] differs from the one the sums hold,
-    seen[lo + i], with the word each passes on to its friends (the difference in the upper bits;
-    by holders, NO_SCORE counts as no score and the low byte as one holder more or fewer); seen
-    is brought up to date."""
-    count = 0
-    for i in range(now.shape[0]):
-        if seen[lo + i] != now[i]:
-            count += 1
-    citizens = np.empty(count, np.int64)
-    word = np.empty(count, np.int32)
-    k = 0
-    for i in range(now.shape[0]):
-        old, new = np.int32(seen[lo + i]), np.int32(now[i])
-        if old == new:
-            continue
-        if by_holders:
-            was, has = np.int32(old != NO_SCORE), np.int32(new != NO_SCORE)
-            word[k] = ((new * has - old * was) << SHIFT) + (has - was)
-        else:
-            word[k] = (new - old) << SHIFT
-        citizens[k] = lo + i
-        seen[lo + i] = now[i]
-        k += 1
-    return citizens, word
 
 
 @njit(cache=True, error_model="numpy")
