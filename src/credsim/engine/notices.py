@@ -227,17 +227,18 @@ def _or_listed(column, citizens, out):
 
 
 def _kind_of(record_id: np.ndarray, ids: np.ndarray, kinds: np.ndarray) -> np.ndarray:
-    """The kind of each of the day's records named (ids ascending), or -1 for none."""
+    """The kind of each of the day's records named (the day's ids are consecutive), or -1 for
+    none: a friends' term moving names no record, and on its day it tells most citizens."""
     out = np.full(record_id.shape[0], -1, np.int16)
     if ids.shape[0] == 0 or record_id.shape[0] == 0:
         return out
-    # Only rows that name a record are looked up: a friends' term moving names none, and on
-    # its day it tells most citizens.
-    named = np.flatnonzero(record_id >= 0)
-    wanted = record_id[named]
-    at = np.minimum(np.searchsorted(ids, wanted), ids.shape[0] - 1)
-    found = ids[at] == wanted
-    out[named[found]] = kinds[at[found]]
+    if ids[-1] - ids[0] + 1 != ids.shape[0]:  # not numbered in one run: look each id up
+        at = np.minimum(np.searchsorted(ids, record_id), ids.shape[0] - 1)
+        found = (ids[at] == record_id) & (record_id >= 0)
+    else:
+        at = record_id - ids[0]
+        found = (at >= 0) & (at < ids.shape[0])
+    out[found] = kinds[at[found]]
     return out
 
 
