@@ -169,10 +169,10 @@ class CoreMetrics(ButForHarms, Metric):
 
     def _tally(self, table: str, kinds: np.ndarray, domain: str) -> None:
         names = self.world.codes.names(domain)
-        for code, count in enumerate(np.bincount(kinds, minlength=len(names)).tolist()):
-            if count:
-                bucket = self.totals_by_kind[table]
-                bucket[names[code]] = bucket.get(names[code], 0) + count
+        counts = np.bincount(kinds, minlength=len(names))
+        bucket = self.totals_by_kind[table]
+        for code in np.flatnonzero(counts).tolist():
+            bucket[names[code]] = bucket.get(names[code], 0) + int(counts[code])
 
     def _by_source(self, t: int, source: np.ndarray, misattributed, fabricated) -> None:
         names = self.world.codes.names("source")
