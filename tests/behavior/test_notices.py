@@ -104,3 +104,34 @@ def test_notices_follow_each_policys_opacity():
             (changes["policy"] == sim.codes.code("policy", "rongcheng")).sum()
         )
     assert 0 < shown["grade"] < shown["rongcheng_changes"]
+
+
+def test_notices_are_built_once_and_only_when_read(monkeypatch):
+    """The reference model has no behaviour that reads notices: with no event log, a year of it
+    builds none. When something reads them, the day's table and what the next day's behaviour
+    reads are the same rows, built once."""
+    from credsim.engine.notices import Notices
+
+    built = []
+    build = Notices.build
+    monkeypatch.setattr(Notices, "build", lambda self, *a: built.append(a[0]) or build(self, *a))
+    scenario = load_scenario("reference", population=5_000, days=30)
+    sim = build_simulation(scenario)
+    sim.run()
+    assert built == []
+
+    no_twin = ["but_for=false"]  # the counterfactual builds its own citizens' notices
+    scenario = load_scenario("default", population=5_000, days=40, seed=3, overrides=no_twin)
+    sim = build_simulation(scenario)
+    sim.initialise()
+    rows = 0
+    for t in range(40):
+        day = sim.step(t)
+        table = day.notices.columns()
+        told = sim.world.notices.yesterday  # what tomorrow's behaviour will read
+        for field, values in table.items():
+            np.testing.assert_array_equal(told[field], values)
+        assert told["record_kind"].shape[0] == table["citizen"].shape[0]
+        rows += table["citizen"].shape[0]
+    assert rows > 0
+    assert built == list(range(40))  # each day once, however often it was read
