@@ -19,6 +19,7 @@ __all__ = [
     "friends_into",
     "friends_pass",
     "short_ring_into",
+    "sort_friends",
     "wrapped_ring",
 ]
 
@@ -258,11 +259,12 @@ def block_order(age, start, length, key_order, homophily):
 @njit(cache=True)
 def friends_into(
     x, prov, start, stop, order, pos, segments, key_ring, ring_t, key_cross, cross_t,
-    perm_a, perm_step, perm_b, out, at, ring, ring_back, kept, partner,
+    perm_a, perm_step, perm_b, out, at, ring, ring_back, kept, partner, ordered=True,
 ):  # fmt: skip
-    """Write the friends of x, sorted, to out[at:], given its block's order and wrapped ring
-    (`wrapped_ring`; same rules as friends_pass); returns how many. `kept` (two slots per ring)
-    and `partner` (one per cross round) are scratch."""
+    """Write the friends of x to out[at:], sorted unless `ordered` is false (then
+    `sort_friends` sorts them), given its block's order and wrapped ring (`wrapped_ring`; same
+    rules as friends_pass); returns how many. `kept` (two slots per ring) and `partner` (one per
+    cross round) are scratch."""
     length = stop - start
     nrings = ring_t.shape[0]
     rounds = cross_t.shape[0]
@@ -300,14 +302,21 @@ def friends_into(
         if not dup:
             out[m] = y
             m += 1
-    for i in range(at + 1, m):  # insertion sort: a few dozen friends at most
+    if ordered:
+        sort_friends(out, at, m)
+    return m - at
+
+
+@njit(inline="always", cache=True)
+def sort_friends(out, at, m):
+    """Sort out[at:m] ascending in place (insertion sort: a few dozen friends at most)."""
+    for i in range(at + 1, m):
         y = out[i]
         j = i - 1
         while j >= at and out[j] > y:
             out[j + 1] = out[j]
             j -= 1
         out[j + 1] = y
-    return m - at
 
 
 @njit(inline="always", cache=True)

@@ -16,7 +16,13 @@ import numpy as np
 from numba import njit, prange
 
 from credsim.engine.rng import draw_uniform
-from credsim.population.friend_kernels import block_of, block_order, friends_into, wrapped_ring
+from credsim.population.friend_kernels import (
+    block_of,
+    block_order,
+    friends_into,
+    sort_friends,
+    wrapped_ring,
+)
 from credsim.population.ties import pair_uniform
 
 __all__ = ["PARALLEL_FROM", "friend_pairs", "shown_friend_pairs"]
@@ -86,13 +92,16 @@ def _pairs_py(
         kept = np.empty(2 * ring_t.shape[0], np.bool_)
         partner = np.empty(cross_t.shape[0], np.int64)
         for i in range(runs[r], runs[r + 1]):
+            # Kept by the tests first, then sorted: the same pairs, in the same order, as
+            # sorting every friend and testing them afterwards (the tests keep a few in fifty).
             count = friends_into(
                 citizens[i], prov, start, stop, order, pos, segments, key_ring, ring_t,
                 key_cross, cross_t, perm_a, perm_step, perm_b, slots, i * most, ring, ring_back,
-                kept, partner,
+                kept, partner, False,
             )  # fmt: skip
             if holders.shape[0]:
                 count = _keep_shown(slots, i * most, count, holders[i], shown, motive)
+            sort_friends(slots, i * most, i * most + count)
             found[i + 1] = count
     for i in range(n):
         found[i + 1] += found[i]
