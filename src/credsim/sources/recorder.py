@@ -180,11 +180,15 @@ class Recorder(Source):
                 chance = np.asarray(rule.detail_shares)[
                     np.minimum(detail, len(rule.detail_shares) - 1)
                 ]
-            chance = chance * (1.0 - rule.miss_rate) * coverage.factor(actor)
+            chance = chance * (1.0 - rule.miss_rate)
+            if coverage.tables:  # a factor of 1 everywhere changes no chance: not multiplied
+                chance = chance * coverage.factor(actor)
             seen = s["seen"].uniform(0, key) < chance
             actor, act_id, detail, when, key = (a[seen] for a in (actor, act_id, detail, when, key))
             attributed, kept = self._identify(0, rule, s, actor, key)
-            actor, act_id, detail, when, key = (a[kept] for a in (actor, act_id, detail, when, key))
+            if kept is not None:
+                actor, act_id, detail, when = (a[kept] for a in (actor, act_id, detail, when))
+                key = key[kept]
             if self.errors and rule.identify != "face":
                 attributed = self._pooled(day.day, rule, actor, attributed)
             # The act's detail is truth (a post really sensitive, an appellant who owes nothing);
@@ -201,17 +205,16 @@ class Recorder(Source):
                 self._fabricate(day, rule, s, code, detail_cdf)
 
     def _identify(self, day: int, rule: RecordRule, s, actor, key):
-        """Who each record names, and which acts give a record at all."""
+        """Who each record names, and which acts give a record at all (None: every act)."""
         attributed = actor.copy()
-        kept = np.ones(actor.shape[0], bool)
         if actor.shape[0] == 0:
-            return attributed, kept
+            return attributed, None
         if rule.identify == "account":
             holder = self._accounts().holder(actor, truthful=not self.errors)
             kept = holder >= 0
             return holder[kept], kept
         if not self.errors:
-            return attributed, kept
+            return attributed, None
         u = s["wrong"].uniform(day, key)
         if rule.identify == "face":
             false_match, miss = self.face.rates(actor)
@@ -226,7 +229,7 @@ class Recorder(Source):
         if wrong.any():
             regions = self.world.localities
             attributed[wrong] = other_in_region(s["whom"], day, key[wrong], actor[wrong], regions)
-        return attributed, kept
+        return attributed, None
 
     def _pooled(self, day: int, rule: RecordRule, actor, attributed):
         """A record the actor made with a relative's pooled ID names the relative (an identity
@@ -269,11 +272,6 @@ class Recorder(Source):
         count = attributed.shape[0]
         if count == 0:
             return
-        delay = np.full(count, rule.delay_days, np.int64)
-        if rule.delay_extra_mean > 0:
-            delay += s["delay"].geometric(0, keys, rule.delay_extra_mean + 1) - 1
-        due = when + delay
-        now = due <= day.day
         columns = {
             "kind": np.full(count, code),
             "attributed_to": attributed,
@@ -282,6 +280,14 @@ class Recorder(Source):
             "detail": details[0],
             "true_detail": details[1],
         }
+        if rule.delay_days <= 0 and rule.delay_extra_mean <= 0 and np.max(when) <= day.day:
+            day.records.add(day=day.day, source=self.source_code, **columns)  # all due today
+            return
+        delay = np.full(count, rule.delay_days, np.int64)
+        if rule.delay_extra_mean > 0:
+            delay += s["delay"].geometric(0, keys, rule.delay_extra_mean + 1) - 1
+        due = when + delay
+        now = due <= day.day
         if now.any():
             day.records.add(
                 day=day.day, source=self.source_code, **{k: v[now] for k, v in columns.items()}
