@@ -8,7 +8,6 @@ import math
 from typing import Any
 
 import numpy as np
-from scipy.stats import qmc
 
 __all__ = ["MIN_WIDTH", "WIDEN", "wave_box", "wave_points"]
 
@@ -51,6 +50,8 @@ def wave_points(
 ) -> list[dict[str, float | int]]:
     """`count` points of a scrambled Sobol' design over `box`, deterministic for `seed`."""
     names = list(parameters)
+    from scipy.stats import qmc  # here: importing scipy.stats takes half a second
+
     sobol = qmc.Sobol(d=len(names), scramble=True, seed=np.random.default_rng(seed))
     # Sobol' balance wants a power of two; take the first `count` of the next one.
     unit = sobol.random_base2(max(1, math.ceil(math.log2(max(count, 2)))))[:count]
