@@ -255,28 +255,33 @@ def _count(citizens, columns, plan, starts, targets, segment_targets, size):
     return out[:size]
 
 
+@njit(inline="always", cache=True)
+def _groups_of(citizen, columns, plan, starts, targets, segment_targets, groups, found):
+    """groups[1:] = the citizen's group in each trait (`_count`'s tables); `found` keeps the
+    segment found last per segment trait, as citizens mostly come sorted."""
+    x = np.int64(citizen)
+    for r in range(plan.shape[0]):
+        column, a = plan[r, 0], plan[r, 1]
+        if column >= 0:
+            groups[r + 1] = targets[r, (np.int64(columns[column][x]) >> a) & plan[r, 2]]
+            continue
+        if not found[1, r] <= x < found[2, r]:
+            found[0, r], found[1, r], found[2, r] = _segment(starts, r, a, x)
+        groups[r + 1] = segment_targets[r, found[0, r]]
+
+
 @njit(cache=True)
 def _count_bits(citizens, bits, k, columns, plan, starts, targets, segment_targets, size):
     """`_count` for k sets at once: row j counts the citizens whose bit j is set."""
     out = np.zeros((k, size + 1), np.int64)
     traits = plan.shape[0]
-    first = np.zeros(traits, np.int64)
-    stop = np.zeros(traits, np.int64)
-    last = np.zeros(traits, np.int64)
     groups = np.zeros(traits + 1, np.int64)
+    found = np.zeros((3, traits), np.int64)  # per segment trait: last segment, its start, stop
     for j in range(citizens.shape[0]):
         b = bits[j]
         if b == 0:
             continue
-        x = np.int64(citizens[j])
-        for r in range(traits):
-            column, a = plan[r, 0], plan[r, 1]
-            if column >= 0:
-                groups[r + 1] = targets[r, (np.int64(columns[column][x]) >> a) & plan[r, 2]]
-                continue
-            if not first[r] <= x < stop[r]:
-                last[r], first[r], stop[r] = _segment(starts, r, a, x)
-            groups[r + 1] = segment_targets[r, last[r]]
+        _groups_of(citizens[j], columns, plan, starts, targets, segment_targets, groups, found)
         for i in range(k):
             if (b >> np.uint64(i)) & np.uint64(1):
                 for r in range(traits + 1):
@@ -325,20 +330,10 @@ def _move_targets(
     (its bytes are read from memory once; `_count`'s tables): integer counts, so the same
     histogram as from an index of every citizen's groups."""
     traits = plan.shape[0]
-    first = np.zeros(traits, np.int64)
-    stop = np.zeros(traits, np.int64)
-    last = np.zeros(traits, np.int64)
     groups = np.zeros(traits + 1, np.int64)
+    found = np.zeros((3, traits), np.int64)  # per segment trait: last segment, its start, stop
     for j in range(citizens.shape[0]):
-        x = np.int64(citizens[j])
-        for r in range(traits):
-            column, a = plan[r, 0], plan[r, 1]
-            if column >= 0:
-                groups[r + 1] = targets[r, (np.int64(columns[column][x]) >> a) & plan[r, 2]]
-                continue
-            if not first[r] <= x < stop[r]:
-                last[r], first[r], stop[r] = _segment(starts, r, a, x)
-            groups[r + 1] = segment_targets[r, last[r]]
+        _groups_of(citizens[j], columns, plan, starts, targets, segment_targets, groups, found)
         before, after = old_bin[j], new_bin[j]
         for r in range(traits + 1):
             g = groups[r]
