@@ -118,9 +118,9 @@ class Notices:
         # A checkpoint saves what was built, not the day it is built from.
         return dict(self.__dict__) | {"_yesterday": self.yesterday, "_pending": None}
 
-    def build(self, day: int, changes: Batch, sanctions: Batch, records: Batch):
+    def build(self, day: int, changes: Batch, sanctions: Batch, ids: np.ndarray, kinds):
         """The `notices` table of a day from its score changes and sanctions, frozen, and the
-        kind of record each notice names (-1 for none)."""
+        kind of record each notice names (-1 for none), given the day's record ids and kinds."""
         out = Batch("notices")
         kinds_of: list[np.ndarray] = []
         sc = changes
@@ -138,8 +138,6 @@ class Notices:
                     record_id=record_id,
                 )
 
-        columns = records.columns()
-        ids, kinds = columns["record_id"], columns["kind"]
         for code, (name, info, bounds) in self.policies.items():
             mine = sc["policy"] == code
             if info.opacity == "nothing" or not mine.any():
@@ -249,13 +247,15 @@ def _grade(scores: np.ndarray, bounds: np.ndarray) -> np.ndarray:
 
 class PendingNotices:
     """A day's notices, built once, when first read; until then only the day's score changes,
-    sanctions and records are held (never its acts)."""
+    sanctions and its records' ids and kinds are held (never its acts)."""
 
     __slots__ = ("_built", "_notices", "_sources")
 
     def __init__(self, notices: Notices, day: Day) -> None:
         self._notices = notices
-        self._sources: tuple | None = (day.day, day.score_changes, day.sanctions, day.records)
+        records = day.records
+        ids, kinds = records["record_id"], records["kind"]
+        self._sources: tuple | None = (day.day, day.score_changes, day.sanctions, ids, kinds)
         self._built: tuple[Batch, np.ndarray] | None = None
 
     def built(self) -> tuple[Batch, np.ndarray]:
