@@ -103,6 +103,12 @@ CITIZEN_FIELD = {
 }
 
 
+_DTYPES = {
+    table: {name: np.dtype(dtype) for name, dtype in fields.items()}
+    for table, fields in TABLES.items()
+}
+"""Each table's fields with their dtypes as NumPy objects (a dtype named by a string is parsed
+again at every comparison)."""
 _DEFAULTS_OF = {
     table: {k: v for k, v in DEFAULTS.items() if k in fields} for table, fields in TABLES.items()
 }
@@ -120,7 +126,7 @@ class Batch:
 
     def __init__(self, table: str) -> None:
         self.table = table
-        self.fields = TABLES[table]
+        self.fields = _DTYPES[table]
         self._chunks: dict[str, list[np.ndarray]] = {f: [] for f in self.fields}
         self._frozen: dict[str, np.ndarray] | None = None
         self._grouped: dict[str, tuple[np.ndarray, np.ndarray]] = {}
