@@ -135,3 +135,18 @@ def test_notices_are_built_once_and_only_when_read(monkeypatch):
         rows += table["citizen"].shape[0]
     assert rows > 0
     assert built == list(range(40))  # each day once, however often it was read
+
+
+def test_the_kind_a_notice_names_is_the_records_whether_or_not_ids_run_consecutively():
+    from credsim.engine.notices import _kind_of
+
+    rng = np.random.default_rng(4)
+    kinds = rng.integers(0, 40, 500).astype(np.uint8)
+    for ids in (np.arange(1_000, 1_500), np.sort(rng.choice(10_000, 500, replace=False))):
+        named = np.concatenate([rng.choice(ids, 300), [-1, -1, ids[0] - 1, ids[-1] + 1]])
+        expected = np.full(named.shape[0], -1, np.int16)
+        for i, rid in enumerate(named):
+            row = np.flatnonzero(ids == rid)
+            if row.shape[0]:
+                expected[i] = kinds[row[0]]
+        np.testing.assert_array_equal(_kind_of(named.astype(np.int64), ids, kinds), expected)
