@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from credsim.engine.traits import ColumnTrait
-from credsim.metrics.groups import Groups, ScoreHistogram, gini_from_histogram
+from credsim.metrics.groups import Groups, gini_from_histogram
+from credsim.metrics.score_histogram import ScoreHistogram
 
 
 def _gini(x: np.ndarray) -> float:

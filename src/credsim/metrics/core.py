@@ -19,8 +19,9 @@ import pandas as pd
 from credsim.engine import Column, Day, Metric, PluginParams, World
 from credsim.engine.merge import add_up
 from credsim.engine.sets import unique
-from credsim.metrics.groups import Groups, ScoreHistogram
+from credsim.metrics.groups import Groups
 from credsim.metrics.harm import WRONGFUL, ButForHarms, kinds_of
+from credsim.metrics.score_histogram import ScoreHistogram
 
 __all__ = ["CoreMetrics"]
 
