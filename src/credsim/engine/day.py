@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 
 import numpy as np
 
-from credsim.engine.events import TABLES, Batch
+from credsim.engine.batch import TABLES, Batch
 from credsim.engine.notices import PendingNotices
 from credsim.engine.rows import rows_with, rows_with_any
 from credsim.engine.scope import Scope, within

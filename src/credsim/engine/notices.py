@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
-from credsim.engine.events import Batch
+from credsim.engine.batch import Batch
 
 if TYPE_CHECKING:
     from credsim.engine.day import Day

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from credsim.engine.events import Batch
+from credsim.engine.batch import Batch
 from credsim.engine.regions import region_of
 
 __all__ = ["Scope", "ScopedDay", "within"]

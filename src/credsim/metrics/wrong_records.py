@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from credsim.engine.events import Batch
+from credsim.engine.batch import Batch
 
 __all__ = ["WrongRecords"]
 

@@ -21,7 +21,7 @@ from credsim.engine import Column, PluginParams, PublicDay, RecordWorld
 from credsim.errors import UserError, did_you_mean
 
 if TYPE_CHECKING:
-    from credsim.engine.events import Batch
+    from credsim.engine.batch import Batch
     from credsim.policies.scoring import ScoringPolicy
 
 __all__ = ["ListPoints", "ListReader"]
