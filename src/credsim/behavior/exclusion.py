@@ -34,6 +34,14 @@ from credsim.population.ties import CutTies, pair_draws
 __all__ = ["Exclusion"]
 
 
+SHOWN_ROWS = 1 << 20
+"""Citizens whose shown score is read at a time (every citizen's, as 64-bit floats, took about
+30 bytes a citizen)."""
+CUT_ROWS = 1 << 18
+"""Low scorers (or their kin) whose friends are found and decide at a time: a few dozen bytes
+for each of their friendships."""
+
+
 class ExclusionParams(PluginParams):
     policy: str | None = Field(
         None, description="policy whose friends' term drives it (default: the first with one)"
@@ -130,21 +138,32 @@ class Exclusion(Behavior):
         if weight <= 0 or day.day == 0 or day.day % cadence or info.opacity == "nothing":
             return
         p = self.params
-        # Friends judge a citizen by what the policy shows: the score, or the grade's band.
-        shown = self.world.notices.known_score(self.choice, self.world.own())
         reference = float(policy.reference())
         threshold = reference - p.margin if p.threshold is None else p.threshold
-        lo = self.world.lo
-        low = lo + np.flatnonzero(shown < threshold).astype(np.int64)
-        low = low[self._adult(low)]
+        low, gap = self._low(reference, threshold)
         if low.shape[0] == 0:
             return
-        gap = reference - shown[low - lo]
         scale = weight / p.mean_degree / p.tie_value
         self._cut(day.day, low, gap, scale, "low_score")
         if p.family_share > 0:
             kin, kin_gap, source = self._family(low, gap, threshold)
             self._cut(day.day, kin, kin_gap, scale, "family_of_low_scorer", source)
+
+    def _low(self, reference: float, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+        """Adults whose score, as the policy shows it (the score, or the grade's band: what
+        friends judge by), is below `threshold`, and how far below `reference`; `SHOWN_ROWS`
+        citizens at a time."""
+        world, low, gap = self.world, [], []
+        for start in range(world.lo, world.hi, SHOWN_ROWS):
+            citizens = np.arange(start, min(start + SHOWN_ROWS, world.hi), dtype=np.int64)
+            shown = world.notices.known_score(self.choice, citizens)
+            below = np.flatnonzero(shown < threshold)
+            adult = self._adult(citizens[below])
+            low.append(citizens[below[adult]])
+            gap.append(reference - shown[below[adult]])
+        if not low:
+            return np.empty(0, np.int64), np.empty(0)
+        return np.concatenate(low), np.concatenate(gap)
 
     def _shun_named(self, day: int) -> None:
         """Friends who saw a citizen named yesterday cut the tie with chance `named_share`."""
@@ -167,22 +186,27 @@ class Exclusion(Behavior):
         (1 - exp(-scale x gap)), share 1 for a low scorer and `family_share` for their kin."""
         p = self.params
         share = 1.0 if seen is None else p.family_share
-        # Only the friends who were shown the score and have the motive, found as the friends
-        # are: every draw is a pure function of its pair, so the order of the tests is free.
-        at, friend = self.world.graph.shown_friend_pairs(
-            who,
-            who if seen is None else seen,
-            (self.shown_to.key, p.visible_share),
-            (self.motive.key, p.motive_share),
-        )
-        i = np.flatnonzero(self._adult(friend))
-        owner, friend = who[at[i]], friend[i]
-        u = pair_draws(self.decide.key, day, owner, friend)
-        cut = u < share * -np.expm1(-scale * gap[at[i]])
-        if cut.any():
-            before = len(self.cuts)
-            self.cuts.add(owner[cut], friend[cut])
-            self.cuts_by_reason[reason] += len(self.cuts) - before
+        seen = who if seen is None else seen
+        before = len(self.cuts)
+        # Every draw is a pure function of its pair, and the cut ties a set: `CUT_ROWS` of `who`
+        # at a time give the same cuts as all at once.
+        for start in range(0, who.shape[0], CUT_ROWS):
+            rows = slice(start, start + CUT_ROWS)
+            # Only the friends who were shown the score and have the motive, found as the
+            # friends are: the order of the tests is free.
+            at, friend = self.world.graph.shown_friend_pairs(
+                who[rows],
+                seen[rows],
+                (self.shown_to.key, p.visible_share),
+                (self.motive.key, p.motive_share),
+            )
+            i = np.flatnonzero(self._adult(friend))
+            owner, friend = who[rows][at[i]], friend[i]
+            u = pair_draws(self.decide.key, day, owner, friend)
+            cut = u < share * -np.expm1(-scale * gap[rows][at[i]])
+            if cut.any():
+                self.cuts.add(owner[cut], friend[cut])
+        self.cuts_by_reason[reason] += len(self.cuts) - before
 
     def _family(self, low, gap, threshold) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Household members of low scorers (not low themselves), each with the largest gap of

@@ -342,6 +342,7 @@ class Simulation:
                 log.add_day(day, d.batches())
             if on_day is not None:
                 on_day(day)
+            del d  # yesterday's tables are not held through today
         if log is not None:
             log.flush(self.days - 1)
 

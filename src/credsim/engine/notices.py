@@ -18,10 +18,13 @@ builds none, with the same results.
 
 Behaviours that respond to the system read yesterday's notices (`Notices.yesterday`) and the score
 as each citizen knows it (`known_score`, `known_grade`), never the state: a notification switch
-changes behaviour only through notices. Beside the table's columns, `yesterday["record_kind"]`
-names the kind of record a points or grade notice was for (the conduct the citizen is told was
-punished), or the kind a refusal refused (a train purchase); -1 for other sanctions, whose list
-is in `about`, and for moves with no record.
+changes behaviour only through notices. `yesterday` leaves out the points and grade notices that
+name no record (a friends' term moving): every behaviour learns only from a record's cause or a
+sanction, so it would skip them, and on the day a friends' term moves they are most of the day's
+notices. The event table (`Day.notices`) has them all. Beside the table's columns,
+`yesterday["record_kind"]` names the kind of record a points or grade notice was for (the
+conduct the citizen is told was punished), or the kind a refusal refused (a train purchase); -1
+for other sanctions, whose list is in `about`, and for a record not of that day.
 """
 
 from __future__ import annotations
@@ -102,10 +105,10 @@ class Notices:
 
     @property
     def yesterday(self) -> dict[str, np.ndarray]:
-        """Yesterday's notices (columns of the `notices` table, and `record_kind`): what today's
-        behaviour may read."""
+        """Yesterday's notices (columns of the `notices` table, and `record_kind`) but the score
+        notices that name no record: what today's behaviour may read."""
         if self._pending is not None:
-            batch, record_kinds = self._pending.built()
+            batch, record_kinds = self._pending.named()
             self._yesterday = dict(batch.columns()) | {"record_kind": record_kinds}
             self._pending = None
         return self._yesterday
@@ -118,9 +121,12 @@ class Notices:
         # A checkpoint saves what was built, not the day it is built from.
         return dict(self.__dict__) | {"_yesterday": self.yesterday, "_pending": None}
 
-    def build(self, day: int, changes: Batch, sanctions: Batch, ids: np.ndarray, kinds):
+    def build(
+        self, day: int, changes: Batch, sanctions: Batch, ids: np.ndarray, kinds, named=False
+    ) -> tuple[Batch, np.ndarray]:
         """The `notices` table of a day from its score changes and sanctions, frozen, and the
-        kind of record each notice names (-1 for none), given the day's record ids and kinds."""
+        kind of record each notice names (-1 for none), given the day's record ids and kinds;
+        `named`: without the score notices that name no record (`yesterday`)."""
         out = Batch("notices")
         kinds_of: list[np.ndarray] = []
         sc = changes
@@ -139,8 +145,12 @@ class Notices:
                 )
 
         for code, (name, info, bounds) in self.policies.items():
+            if info.opacity == "nothing":
+                continue
             mine = sc["policy"] == code
-            if info.opacity == "nothing" or not mine.any():
+            if named:
+                mine &= sc["record_id"] >= 0
+            if not mine.any():
                 continue
             citizen, delta, after, rid = (
                 sc[f][mine] for f in ("citizen", "delta", "score", "record_id")
@@ -268,3 +278,19 @@ class PendingNotices:
 
     def batch(self) -> Batch:
         return self.built()[0]
+
+    def named(self) -> tuple[Batch, np.ndarray]:
+        """The day's notices but the score notices that name no record, and the kind of record
+        each names: the rows of `built()` in its order, built without the others if it was not."""
+        if self._built is None:
+            assert self._sources is not None
+            return self._notices.build(*self._sources, named=True)
+        batch, record_kinds = self._built
+        kind, record_id = batch["notice"], batch["record_id"]
+        codes = self._notices.code
+        score = np.isin(kind, [codes[k] for k in ("points", "grade_down", "grade_up")])
+        keep = ~(score & (record_id < 0))
+        if keep.all():
+            return batch, record_kinds
+        columns = batch.columns()
+        return Batch.of("notices", {f: columns[f][keep] for f in columns}), record_kinds[keep]

@@ -44,6 +44,9 @@ FLOWS = (
 STOCKS = ("sanctioned", "sanctioned_wrongful", "sanctioned_touched_by_wrong_record")
 TOUCHED, SANCTIONED = np.uint8(0x20), np.uint8(0x40)
 """Flag bits of `wrongful_basis` (bits 0-4 mark a wrong record under each list)."""
+SCORE_ROWS = 1 << 20
+"""Score changes moved in the histograms at a time (a day a friends' term moves changes most
+citizens' scores)."""
 MAX_LISTS = 5
 BLOCKED = {
     "flight_purchase": "blocked_flights",
@@ -330,22 +333,22 @@ class CoreMetrics(ButForHarms, Metric):
 
     def _scores(self, day: Day, code: int, name: str) -> None:
         sc = day.score_changes
-        mine = sc["policy"] == code
-        if self.world.alive is not None:  # the dead left the histograms when they died
-            mine &= self.world.alive(sc["citizen"])
-        new = sc["score"][mine].astype(np.int64)
-        old = new - sc["delta"][mine]
         hist = self.hists[name]
+        policy, citizen, score, delta = (sc[f] for f in ("policy", "citizen", "score", "delta"))
+        for start in range(0, policy.shape[0], SCORE_ROWS):
+            rows = slice(start, start + SCORE_ROWS)
+            mine, who = policy[rows] == code, citizen[rows]
+            if self.world.alive is not None:  # the dead left the histograms when they died
+                mine &= self.world.alive(who)
+            new = score[rows][mine].astype(np.int64)
+            hist.move(who[mine], new - delta[rows][mine], new)
         if self.changes is not None:
             # Against yesterday's histogram, so births, deaths and ageing count too.
             before = self.last_hists[name]
-            hist.move(sc["citizen"][mine], old, new)
             changed = np.flatnonzero(hist.hist != before)
             count = (hist.hist.ravel()[changed] - before.ravel()[changed]).astype(np.int32)
             self.changes[name].append((changed.astype(np.int32), count))
             self.last_hists[name] = hist.hist.copy()
-        else:
-            hist.move(sc["citizen"][mine], old, new)
         self._record_series(name)
 
     def _record_series(self, name: str) -> None:

@@ -11,6 +11,13 @@ from credsim.population.households import household_members
 
 __all__ = ["ExclusionMetrics"]
 
+STANDINGS = ("listed", "family_of_listed", "others")
+"""Standings at the end of the run, by code."""
+LISTED, FAMILY, OTHERS = range(len(STANDINGS))
+TALLY_ROWS = 1 << 20
+"""Citizens tallied at a time at the end of the run (every citizen's friends and lost ties in
+64-bit integers at once took about 40 bytes a citizen)."""
+
 
 class ExclusionParams(PluginParams):
     pass
@@ -75,29 +82,32 @@ class ExclusionMetrics(Metric):
         if cuts is None:
             return
         low, high = cuts.ends()  # a tie lies inside one shard: both its ends are ours
-        self.ends = self.groups.count(np.concatenate([low, high]))
+        ends = np.concatenate([low, high])
+        self.ends = self.groups.count(ends)
+        ends.sort()
         world, lo, hi = self.world, self.world.lo, self.world.hi
-        listed = np.zeros(hi - lo, bool)
+        standing = np.full(hi - lo, OTHERS, np.uint8)
         for info in world.sanctions.values():
-            listed |= world.state[info.column][lo:hi] >= 0
-        who = lo + np.flatnonzero(listed)
-        _, members = household_members(world.state["household"], who)
-        family = np.zeros(hi - lo, bool)
-        family[members - lo] = True
-        family &= ~listed
-        lost = cuts.per_citizen()[lo:hi].astype(np.int64)
-        degree = world.graph.degrees("friends")[lo:hi].astype(np.int64)
+            standing[world.state[info.column][lo:hi] >= 0] = LISTED
+        listed = lo + np.flatnonzero(standing == LISTED)
+        _, members = household_members(world.state["household"], listed)
+        kin = standing[members - lo] == OTHERS
+        standing[members[kin] - lo] = FAMILY
+        degrees = world.graph.degrees("friends")
         width = world.graph.max_degree("friends") + 1  # the same in every shard
-        for name, mask in (
-            ("listed", listed),
-            ("family_of_listed", family),
-            ("others", ~listed & ~family),
-        ):
-            # Row 0: citizens by number of friends; row 1: friendships they lost.
-            tally = np.zeros((2, width), np.int64)
-            tally[0] = np.bincount(degree[mask], minlength=width)
-            tally[1] = np.bincount(degree[mask], lost[mask], width).astype(np.int64)
-            self.isolated[name] = tally
+        # Per standing, row 0: citizens by number of friends; row 1: friendships they lost.
+        tally = np.zeros((len(STANDINGS), 2, width), np.int64)
+        for start in range(lo, hi, TALLY_ROWS):
+            end = min(start + TALLY_ROWS, hi)
+            first, last = np.searchsorted(ends, [start, end])
+            lost = np.bincount(ends[first:last] - start, minlength=end - start)
+            degree = degrees[start:end].astype(np.int64)
+            mine = standing[start - lo : end - lo]
+            for code in range(len(STANDINGS)):
+                rows = mine == code
+                tally[code, 0] += np.bincount(degree[rows], minlength=width)
+                tally[code, 1] += np.bincount(degree[rows], lost[rows], width).astype(np.int64)
+        self.isolated = {name: tally[code] for code, name in enumerate(STANDINGS)}
 
     def _isolation(self) -> dict:
         """Mean share of friendships cut per citizen, by standing at the end of the run (a

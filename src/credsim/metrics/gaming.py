@@ -120,10 +120,11 @@ class GamingMetrics(Metric):
         caught = gamed & (records["kind"] == self.detected)
         self.totals["caught"] += self.groups.count(records["attributed_to"][caught])
         changes = day.score_changes
-        mine = changes["policy"] == self.policy
-        at = rows_of_ids(records, changes["record_id"])
-        from_gaming = mine & (at >= 0) & gamed[at]
-        if from_gaming.any():
+        # The policy's changes that name a record (most of a day a friends' term moves name none).
+        mine = np.flatnonzero((changes["policy"] == self.policy) & (changes["record_id"] >= 0))
+        at = rows_of_ids(records, changes["record_id"][mine])
+        from_gaming = mine[(at >= 0) & gamed[at]]
+        if from_gaming.shape[0]:
             delta = changes["delta"][from_gaming].astype(np.float64)
             who = changes["citizen"][from_gaming]
             points = self.groups.count(who, np.maximum(delta, 0))
@@ -131,7 +132,7 @@ class GamingMetrics(Metric):
             self.per_day[2, day.day] = points[0]
             self.totals["penalty"] += self.groups.count(who, np.minimum(delta, 0))
         for name, pp in self.per_point.items():
-            yuan = pp.charged(records, changes, mine, self.groups)
+            yuan = pp.charged(records, changes, mine, at, self.groups)
             if yuan is not None:
                 self.totals["yuan"] += yuan
                 self.per_day[1, day.day] += yuan[0]
@@ -227,13 +228,13 @@ class PerPoint:
             self.buyer_chunks.append(acts["actor"][mine])
             self.act_ids.extend(acts["act_id"][mine])
 
-    def charged(self, records, changes, mine, groups: Groups) -> np.ndarray | None:
-        """Yuan charged by group today: the price x the points its records gained."""
+    def charged(self, records, changes, mine, at, groups: Groups) -> np.ndarray | None:
+        """Yuan charged by group today: the price x the points its records gained (`mine`: the
+        policy's changes that name a record, ascending; `at`: the row of each one's record)."""
         ours = (records["true_actor"] >= 0) & self.act_ids.contains(records["act_id"])
         if not ours.any():
             return None
-        at = rows_of_ids(records, changes["record_id"])
-        rows = mine & (at >= 0) & ours[at]
+        rows = mine[(at >= 0) & ours[at]]
         delta = changes["delta"][rows].astype(np.float64)
         who = changes["citizen"][rows]
         gained = groups.count(who, np.maximum(delta, 0))

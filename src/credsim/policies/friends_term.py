@@ -29,6 +29,8 @@ SHIFT = 8
 """The sum sits above the count of friends holding a score, in one int32 word: with at most
 255 friends and int16 scores, |sum| <= 255 x 32768 < 2**23, so the word never overflows."""
 LOW = (1 << SHIFT) - 1
+REBUILD_ROWS = 1 << 20
+"""Citizens whose scores are added at a time when the sums are built (a few bytes each)."""
 
 
 def _names(policy: str) -> dict[str, str]:
@@ -106,15 +108,22 @@ class FriendSums:
         return True
 
     def _rebuild(self, scores: np.ndarray, held: np.ndarray | None, now: np.ndarray) -> None:
+        """Sum the scores in from nothing: every citizen's score added at its friends, a
+        `REBUILD_ROWS` block of citizens at a time, straight into the 32-bit columns (the sums are
+        integers, so the order they are added in does not matter)."""
         lo, hi = self.lo, self.hi
-        if held is None:
-            total, count = self.graph.neighbour_sums(scores)
-            word = total[lo:hi] << SHIFT
-        else:
-            total, count = self.graph.neighbour_sums(np.where(held, scores, 0).astype(np.int32))
-            word = (total[lo:hi] << SHIFT) + self.graph.neighbour_sums(held)[0][lo:hi]
-        self.sum[lo:hi] = word
-        self.count[lo:hi] = count[lo:hi]
+        self.sum[lo:hi] = 0
+        self.count[lo:hi] = 0
+        for start in range(lo, hi, REBUILD_ROWS):
+            end = min(start + REBUILD_ROWS, hi)
+            mine = now[start - lo : end - lo].astype(np.int32)
+            if held is None:
+                word = mine << SHIFT
+            else:
+                has = mine != NO_SCORE
+                word = (np.where(has, mine, 0) << SHIFT) + has
+            ones = np.ones(end - start, np.uint8)
+            self.graph.add_to_neighbours(np.arange(start, end), word, self.sum, ones, self.count)
         self.seen[lo:hi] = now
         self.ready, self.by_holders = True, held is not None
 
@@ -123,21 +132,21 @@ class FriendSums:
         `ScoringPolicy._friends_mean_by_pass` gives them (call `refresh` first)."""
         mean = np.empty(self.hi - self.lo, np.float64)
         count = np.empty(self.hi - self.lo, np.int32)
-        unused = (np.empty(0, np.int64), np.empty(0, np.int32))
+        unused = (np.empty(0, np.int32), np.empty(0, np.int32))
         _pass(*self._inputs(cuts), self.seen, 0.0, 0.0, True, mean, count, *unused)
         return mean, count
 
     def moving(
         self, cuts, term: np.ndarray, weight: float, reference: float
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Own citizens whose rounded term differs from `term`, and their new term (int32)."""
+        """Own citizens (int32) whose rounded term differs from `term`, and their new term."""
         inputs = (*self._inputs(cuts), term, float(weight), float(reference), False)
         unused = (np.empty(0, np.float64), np.empty(0, np.int32))
         room = max(4096, 2 * self.moved)  # about as many as last time; a second pass if more
-        citizens, targets = np.empty(room, np.int64), np.empty(room, np.int32)
+        citizens, targets = np.empty(room, np.int32), np.empty(room, np.int32)
         self.moved = _pass(*inputs, *unused, citizens, targets)
         if self.moved > room:
-            citizens, targets = np.empty(self.moved, np.int64), np.empty(self.moved, np.int32)
+            citizens, targets = np.empty(self.moved, np.int32), np.empty(self.moved, np.int32)
             _pass(*inputs, *unused, citizens, targets)
         return citizens[: self.moved], targets[: self.moved]
 

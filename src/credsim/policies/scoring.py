@@ -26,6 +26,11 @@ from credsim.policies.listings import ListPoints, ListReader
 __all__ = ["ScoringParams", "ScoringPolicy", "apply_points", "merge_with_defaults"]
 
 INT16 = (-32768, 32767)
+MOVE_ROWS = 1 << 20
+"""Friends' term moves applied and logged at a time (on a day the term moves for most citizens,
+each move's temporaries took about 40 bytes)."""
+NO_RECORD = np.int64(-1)
+"""The record a friends' term move names: none."""
 Opacity = Literal["nothing", "grade", "score", "itemised"]
 
 
@@ -280,8 +285,8 @@ class ScoringPolicy(Policy):
             policy=self.policy_code,
             delta=delta[changed],
             score=after[changed],
-            record_id=record_ids[changed],
-            rule=rules[changed],
+            record_id=record_ids if np.ndim(record_ids) == 0 else record_ids[changed],
+            rule=rules if np.ndim(rules) == 0 else rules[changed],
         )
         if recover and p.recovery_days > 0:
             lost = changed & (delta < 0)
@@ -318,12 +323,12 @@ class ScoringPolicy(Policy):
             moving, target = moving[keep], target[keep]
         if moving.shape[0] == 0:
             return
-        want = target - term[moving].astype(np.int32)
-        none = np.full(moving.shape[0], -1, np.int64)
-        rules = np.full(moving.shape[0], self.network_rule, np.int32)
-        citizens = moving.astype(np.int32)
-        delta = self._change(day, citizens, want, none, rules, recover=False, cap=0)
-        term[moving] = term[moving] + delta
+        rule = np.int32(self.network_rule)
+        for start in range(0, moving.shape[0], MOVE_ROWS):  # most citizens move on some days
+            citizens = moving[start : start + MOVE_ROWS].astype(np.int32, copy=False)
+            want = target[start : start + MOVE_ROWS] - term[citizens].astype(np.int32)
+            delta = self._change(day, citizens, want, NO_RECORD, rule, recover=False, cap=0)
+            term[citizens] = term[citizens] + delta
 
     def holds_score(self) -> np.ndarray | None:
         """Whether each citizen of the run holds a score in this policy now (old enough, alive,
