@@ -37,7 +37,7 @@ __all__ = ["Exclusion"]
 SHOWN_ROWS = 1 << 20
 """Citizens whose shown score is read at a time (every citizen's, as 64-bit floats, took about
 30 bytes a citizen)."""
-CUT_ROWS = 1 << 18
+CUT_ROWS = 1 << 16
 """Low scorers (or their kin) whose friends are found and decide at a time: a few dozen bytes
 for each of their friendships."""
 

@@ -30,7 +30,7 @@ SHIFT = 8
 255 friends and int16 scores, |sum| <= 255 x 32768 < 2**23, so the word never overflows."""
 LOW = (1 << SHIFT) - 1
 REBUILD_ROWS = 1 << 20
-"""Citizens whose scores are added at a time when the sums are built (a few bytes each)."""
+"""Citizens whose scores are added (or changes found) at a time (a few bytes each)."""
 
 
 def _names(policy: str) -> dict[str, str]:
@@ -78,45 +78,48 @@ class FriendSums:
 
     def refresh(self, scores: np.ndarray, held: np.ndarray | None) -> bool:
         """Bring the sums up to date with the scores held now (`held`: who holds a score, None:
-        everyone); False if they cannot stand for a full pass (it must be run instead)."""
+        everyone); False if they cannot stand for a full pass (it must be run instead). A block
+        of `REBUILD_ROWS` citizens at a time: the sums are integers, so the order in which
+        changes are added does not matter."""
         lo, hi = self.lo, self.hi
         if not self.fits:
             return False
-        if held is None:
-            now = scores[lo:hi]
-        else:
-            mine = held[lo:hi]
-            now = np.where(mine, scores[lo:hi], NO_SCORE).astype(np.int16)
-            if (mine & (scores[lo:hi] == NO_SCORE)).any():  # a held score that reads as none
-                self.ready = False
-                return False
+        if held is not None:
+            for start in range(lo, hi, REBUILD_ROWS):
+                end = min(start + REBUILD_ROWS, hi)
+                if (held[start:end] & (scores[start:end] == NO_SCORE)).any():
+                    self.ready = False  # a held score that reads as none
+                    return False
         if not self.ready or self.by_holders != (held is not None):
-            self._rebuild(scores, held, now)
+            self._rebuild(scores, held)
             return True
-        changed = np.flatnonzero(self.seen[lo:hi] != now)
-        if changed.shape[0] == 0:
-            return True
-        old, new = self.seen[lo + changed].astype(np.int32), now[changed].astype(np.int32)
-        if held is None:
-            word = (new - old) << SHIFT
-        else:
-            was, has = old != NO_SCORE, new != NO_SCORE
-            delta = np.where(has, new, 0) - np.where(was, old, 0)
-            word = (delta << SHIFT) + (has.astype(np.int32) - was.astype(np.int32))
-        self.graph.add_to_neighbours(lo + changed, word, self.sum)
-        self.seen[lo + changed] = now[changed]
+        for start in range(lo, hi, REBUILD_ROWS):
+            end = min(start + REBUILD_ROWS, hi)
+            now = _now(scores, held, start, end)
+            changed = np.flatnonzero(self.seen[start:end] != now)
+            if changed.shape[0] == 0:
+                continue
+            old, new = self.seen[start + changed].astype(np.int32), now[changed].astype(np.int32)
+            if held is None:
+                word = (new - old) << SHIFT
+            else:
+                was, has = old != NO_SCORE, new != NO_SCORE
+                delta = np.where(has, new, 0) - np.where(was, old, 0)
+                word = (delta << SHIFT) + (has.astype(np.int32) - was.astype(np.int32))
+            self.graph.add_to_neighbours(start + changed, word, self.sum)
+            self.seen[start + changed] = now[changed]
         return True
 
-    def _rebuild(self, scores: np.ndarray, held: np.ndarray | None, now: np.ndarray) -> None:
+    def _rebuild(self, scores: np.ndarray, held: np.ndarray | None) -> None:
         """Sum the scores in from nothing: every citizen's score added at its friends, a
-        `REBUILD_ROWS` block of citizens at a time, straight into the 32-bit columns (the sums are
-        integers, so the order they are added in does not matter)."""
+        `REBUILD_ROWS` block of citizens at a time, straight into the 32-bit columns."""
         lo, hi = self.lo, self.hi
         self.sum[lo:hi] = 0
         self.count[lo:hi] = 0
         for start in range(lo, hi, REBUILD_ROWS):
             end = min(start + REBUILD_ROWS, hi)
-            mine = now[start - lo : end - lo].astype(np.int32)
+            now = _now(scores, held, start, end)
+            mine = now.astype(np.int32)
             if held is None:
                 word = mine << SHIFT
             else:
@@ -124,7 +127,7 @@ class FriendSums:
                 word = (np.where(has, mine, 0) << SHIFT) + has
             ones = np.ones(end - start, np.uint8)
             self.graph.add_to_neighbours(np.arange(start, end), word, self.sum, ones, self.count)
-        self.seen[lo:hi] = now
+            self.seen[start:end] = now
         self.ready, self.by_holders = True, held is not None
 
     def mean_and_count(self, cuts) -> tuple[np.ndarray, np.ndarray]:
@@ -158,6 +161,13 @@ class FriendSums:
             who, starts, other, sign = _by_citizen(cuts)
         return (self.lo, self.hi, self.sum, self.count, self.by_holders, self.seen,
                 active, who, starts, other, sign)  # fmt: skip
+
+
+def _now(scores: np.ndarray, held: np.ndarray | None, start: int, end: int) -> np.ndarray:
+    """The scores of citizens start..end-1 as the sums hold them (`NO_SCORE`: none)."""
+    if held is None:
+        return scores[start:end]
+    return np.where(held[start:end], scores[start:end], NO_SCORE).astype(np.int16)
 
 
 def _by_citizen(cuts) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
