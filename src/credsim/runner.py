@@ -23,6 +23,7 @@ from credsim.engine.threads import wait_passively
 from credsim.results import Results, RunDirectory
 from credsim.results.by_year import by_year, whole_flows
 from credsim.results.citizens import citizens_table
+from credsim.results.citizens_writer import ROW_GROUP, write_citizens
 from credsim.results.findings import key_findings
 from credsim.results.timeseries import DIMENSION, GROUP_NAME, timeseries_table
 from credsim.results.warmup import warmup_figures
@@ -242,7 +243,7 @@ def write_results(
     if output.citizens == "all" and citizen_parts is not None:
         join_parquet(citizen_parts, rundir.path / "citizens.parquet")
     elif output.citizens == "all":
-        rundir.write_parquet("citizens.parquet", citizens_of(sim))
+        write_citizens_of(sim, rundir.path / "citizens.parquet")
     info = {**_run_info(scenario, sim, started, loop_seconds, log), **(extra_info or {})}
     info |= {"peak_rss_bytes_per_citizen_before_report": _per_citizen(meter, sim.state.n)}
     rundir.write_json("run.json", info | _peak(meter, sim.state.n))
@@ -260,13 +261,17 @@ def write_report_and_peak(rundir: RunDirectory, info: dict, meter: PeakMeter, n:
     rundir.write_json("run.json", info | _peak(meter, n))
 
 
-def citizens_of(sim: Simulation) -> pa.Table:
-    """The citizens table of this process's citizens (a shard's own, or everyone)."""
-    lo, hi = sim.state.lo, sim.state.hi
-    state = {name: sim.state[name][lo:hi] for name in sim.state}
-    bases = {p.name: _base_scores(p, lo, hi) for p in sim.policies}
+def write_citizens_of(sim: Simulation, path: Path, row_group: int = ROW_GROUP) -> None:
+    """Write the citizens table of this process's citizens (a shard's own, or everyone) to
+    `path`, a row group at a time."""
     specs = {spec.name: spec for spec in sim.state.specs}
-    return citizens_table(sim.world, state, bases, sim.twin is not None, specs, lo=lo)
+
+    def table_of(start: int, end: int) -> pa.Table:
+        state = {name: sim.state[name][start:end] for name in sim.state}
+        bases = {p.name: _base_scores(p, start, end) for p in sim.policies}
+        return citizens_table(sim.world, state, bases, sim.twin is not None, specs, lo=start)
+
+    write_citizens(path, sim.state.lo, sim.state.hi, table_of, row_group)
 
 
 def _base_scores(policy: Plugin, lo: int, hi: int, chunk: int = 1 << 20) -> np.ndarray:

@@ -21,6 +21,7 @@ from .style import DIM_NAMES, GREY, OKABE_ITO, PERCENT, RIGHT, figure, time_axis
 __all__ = [
     "gap_half_width",
     "grade_shares",
+    "is_label",
     "score_by_group",
     "score_distribution",
 ]
@@ -30,16 +31,30 @@ GROUP_DIMS = ("sex", "age_band", "urban", "group", "education", "income")
 
 
 def _labels(values: pd.Series, most: int = len(OKABE_ITO)) -> tuple[np.ndarray, list[str]]:
-    """Labels as strings, the smallest folded into "other" when there are more than `most`."""
-    labels = values.astype(str).to_numpy()
-    sizes = pd.Series(labels).value_counts()
-    natural = list(values.cat.categories) if hasattr(values, "cat") else sorted(sizes.index)
-    order = [str(x) for x in natural if str(x) in sizes.index]
+    """Each row's label, as its index in the labels (strings, in their natural order; -1: a row
+    shown under none), the smallest folded into "other" when there are more than `most`. A
+    category column is read by its codes, without a string per row."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        names = [str(c) for c in values.cat.categories]
+        codes = values.cat.codes.to_numpy().astype(np.int64)
+        natural = list(names)
+        if (codes < 0).any():  # a missing value reads as "nan", which no category is
+            names.append("nan")
+            codes = np.where(codes < 0, len(names) - 1, codes)
+    else:
+        text = values.astype(str).to_numpy()
+        unique, codes = np.unique(text, return_inverse=True)
+        names = natural = [str(x) for x in unique]
+    size = dict(zip(names, np.bincount(codes, minlength=len(names)).tolist(), strict=True))
+    order = [x for x in natural if size[x] > 0]
+    rest = -1  # the rows of no label shown
     if len(order) > most:
-        keep = set(sorted(order, key=lambda k: (-sizes[k], k))[: most - 1])
-        labels = np.where(np.isin(labels, list(keep)), labels, "other")
+        keep = set(sorted(order, key=lambda k: (-size[k], k))[: most - 1])
         order = [o for o in order if o in keep] + ["other"]
-    return labels, order
+        rest = len(order) - 1
+    index = {label: i for i, label in enumerate(order[: len(order) if rest < 0 else rest])}
+    table = np.array([index.get(x, rest) for x in names], np.int16)
+    return table[codes], order
 
 
 def _edges(scores: np.ndarray) -> np.ndarray:
@@ -62,7 +77,7 @@ def score_distribution(df: pd.DataFrame, policies: list[str], dim: str | None) -
     """
     fig = figure(height=0.6 + 2.1 * len(policies))
     axes = fig.subplots(len(policies), 1, squeeze=False)[:, 0]
-    labels, order = _labels(df[dim]) if dim else (np.full(len(df), "all"), ["all"])
+    labels, order = _labels(df[dim]) if dim else (np.zeros(len(df), np.int16), ["all"])
     for ax, policy in zip(axes, policies, strict=True):
         scores = df[f"score.{policy}"].to_numpy(dtype=np.float64)
         valid = ~np.isnan(scores)
@@ -71,8 +86,8 @@ def score_distribution(df: pd.DataFrame, policies: list[str], dim: str | None) -
             continue
         edges = _edges(scores[valid])
         lowest = 100.0
-        for label, color in zip(order, OKABE_ITO, strict=False):
-            mine = scores[valid & (labels == label)]
+        for code, (label, color) in enumerate(zip(order, OKABE_ITO, strict=False)):
+            mine = scores[valid & (labels == code)]
             if not mine.size:
                 continue
             x, y = _ecdf(mine)
@@ -130,12 +145,21 @@ def gap_half_width(scores: np.ndarray, mask: np.ndarray, z: float = Z95) -> floa
     return float(z * (1 - share) * np.sqrt(var))
 
 
+def is_label(column: pd.Series, label: str) -> np.ndarray:
+    """Whether each row's value, as text, is `label`: a category column is compared by its
+    codes, without a string per row."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy()
+        out = np.zeros(codes.shape[0], bool)
+        for code in np.flatnonzero(column.cat.categories.astype(str) == label):
+            out |= codes == code
+        return out
+    return (column.astype(str) == label).to_numpy()
+
+
 def score_by_group(df: pd.DataFrame, policies: list[str], dims: list[str]) -> Figure:
     """Mean score of each group minus the population's mean, one panel per policy."""
-    rows: list[tuple[str, str, np.ndarray]] = []
-    for dim in dims:
-        for label in _labels(df[dim], most=99)[1]:
-            rows.append((dim, label, (df[dim].astype(str) == label).to_numpy()))
+    rows = [(dim, label) for dim in dims for label in _labels(df[dim], most=99)[1]]
     n = len(rows)
     fig = figure(width=max(7.6, 2.2 + 1.9 * len(policies)), height=0.9 + 0.19 * n)
     axes = fig.subplots(1, len(policies), sharey=True, squeeze=False)[0]
@@ -144,8 +168,11 @@ def score_by_group(df: pd.DataFrame, policies: list[str], dims: list[str]) -> Fi
     for ax, policy in zip(axes, policies, strict=True):
         scores = df[f"score.{policy}"].to_numpy(dtype=np.float64)
         overall = np.nanmean(scores)
-        gaps = [np.nanmean(scores[mask]) - overall if mask.any() else np.nan for *_, mask in rows]
-        half = [gap_half_width(scores, mask) for *_, mask in rows]
+        gaps, half = [], []
+        for dim, label in rows:  # a group's mask at a time: one per group took 50 bytes a citizen
+            mask = is_label(df[dim], label)
+            gaps.append(np.nanmean(scores[mask]) - overall if mask.any() else np.nan)
+            half.append(gap_half_width(scores, mask))
         ax.axvline(0, color=GREY, linewidth=0.8)
         ax.hlines(y, 0, gaps, color=[colors[d] for d, *_ in rows], linewidth=1.2)
         ax.scatter(gaps, y, color=[colors[d] for d, *_ in rows], s=14, zorder=3)
@@ -156,7 +183,7 @@ def score_by_group(df: pd.DataFrame, policies: list[str], dims: list[str]) -> Fi
         ax.set_title(f"{policy} (mean {overall:,.1f})", loc="left", fontweight="bold")
         ax.set_xlabel("Points from the mean")
         ax.grid(axis="y", visible=False)
-    axes[0].set_yticks(y, [f"{DIM_NAMES.get(d, d)}: {label}" for d, label, _ in rows])
+    axes[0].set_yticks(y, [f"{DIM_NAMES.get(d, d)}: {label}" for d, label in rows])
     axes[0].set_ylim(-0.7, n - 0.3)
     return fig
 

@@ -121,7 +121,10 @@ def render_page(run_dir: Path, figures_dir: Path | None = None) -> str:
     title = str(summary.get("scenario", run.path.name))
     templates = {"seed": "seed {}", "citizens": "{} citizens", "days": "{} days"}
     facts = [t.format(fmt(summary[k])) for k, t in templates.items() if k in summary]
-    body = [render_section(s, run, figures_dir) for s in shown]
+    body = []
+    for section in shown:
+        body.append(render_section(section, run, figures_dir))
+        run.forget_citizens()  # a section's columns of every citizen go with it
     items = "".join(f'<li><a href="#sec-{s.id}">{escape(s.title)}</a></li>' for s in shown)
     off = [s.title for s in SECTIONS if s not in shown]
     off_note = (

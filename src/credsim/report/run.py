@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
@@ -231,16 +232,21 @@ class RunData:
         column."""
         have = [c for c in columns if c in self._citizen_files]
         missing = [c for c in have if c not in self._citizens]
-        if missing:
-            files = [self._citizen_files[c] for c in missing]
-            table = pq.read_table(self.path / "citizens.parquet", columns=files)
-            for name, file in zip(missing, files, strict=True):
-                self._citizens[name] = table.column(file).to_pandas()
-        return pd.DataFrame({c: self._citizens[c] for c in have})
+        for name in missing:  # a column at a time, each let go of by Arrow before the next
+            file = self._citizen_files[name]
+            table = pq.read_table(self.path / "citizens.parquet", columns=[file])
+            self._citizens[name] = table.column(file).to_pandas()
+            del table
+            pa.default_memory_pool().release_unused()  # Arrow's allocator keeps what it freed
+        return pd.DataFrame({c: self._citizens[c] for c in have}, copy=False)  # no copy
 
     @cached_property
     def _citizens(self) -> dict[str, pd.Series]:
         return {}
+
+    def forget_citizens(self) -> None:
+        """Let go of the citizens' columns read so far (read again when asked for)."""
+        self._citizens.clear()
 
     def has_events(self, table: str) -> bool:
         """Whether events/<table>/ holds any Parquet file."""

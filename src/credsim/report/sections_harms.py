@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from credsim.results.citizens import trait_column
 
+from .figures import is_label
 from .figures_harms import (
     misattribution_by_source,
     perk_totals,
@@ -111,6 +112,9 @@ def _censorship_points(run: RunData) -> tuple[list, tuple[float, float], float |
         elif "age" in named and (post or {}).get("adults_only", True):
             named = named[named["age"] >= citizens.get("adult_age", ADULT_AGE)]
     groups, weights = [], []
+    if named is not None:
+        own = named[sim].to_numpy()
+        own = own if sim == "sim_own_name" else (own & OWN_NUMBER) > 0
     for dim in dims:
         for label, v in run.summary["speech_by_group"][dim].items():
             made, held = v.get("speech_acts", 0), v.get("speech_suppressed", 0)
@@ -118,9 +122,7 @@ def _censorship_points(run: RunData) -> tuple[list, tuple[float, float], float |
                 continue
             share = registered
             if named is not None:
-                own = named[sim].to_numpy()
-                own = own if sim == "sim_own_name" else (own & OWN_NUMBER) > 0
-                mask = (named[trait_column(dim)].astype(str) == str(label)).to_numpy()
+                mask = is_label(named[trait_column(dim)], str(label))
                 share = float(own[mask].mean()) if mask.any() else registered
             groups.append((dim, str(label), share * fear, held / (made + held)))
             weights.append(made + held if dim == dims[0] else 0)

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyarrow.parquet as pq
 
 from credsim.engine import EventLog, Simulation
 from credsim.engine.loop import Part
@@ -97,13 +96,13 @@ class Shard:
         self.sim.tally_end()
         part = None
         if self.root is not None and self.scenario.model.output.citizens == "all":
-            from credsim.runner import citizens_of
+            from credsim.runner import write_citizens_of
 
             folder = Path(self.root) / CITIZEN_PARTS
             folder.mkdir(exist_ok=True)
             path = folder / f"shard-{self.part.index}.parquet"
             temporary = path.with_name(f".{path.name}.tmp")
-            pq.write_table(citizens_of(self.sim), temporary, row_group_size=ROW_GROUP)
+            write_citizens_of(self.sim, temporary, ROW_GROUP)
             temporary.replace(path)
             part = str(path)
         self.sim.let_go_of_twin()  # its harms are tallied; none of its state travels
