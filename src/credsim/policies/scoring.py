@@ -274,7 +274,8 @@ class ScoringPolicy(Policy):
         recover: bool,
         cap: int | None = None,
     ) -> np.ndarray:
-        """Apply and log score changes; schedule recoveries of deductions. Returns the deltas."""
+        """Apply and log score changes; schedule recoveries of deductions. Returns the deltas.
+        `record_ids` and `rules` are per citizen, or one for all (a friends' term move)."""
         p = self.params
         limit = p.max_change_per_day if cap is None else cap
         delta, after = apply_points(self.scores, citizens, points, p.floor, p.ceiling, limit)
@@ -294,7 +295,7 @@ class ScoringPolicy(Policy):
                 np.full(int(lost.sum()), day.day + p.recovery_days),
                 citizen=citizens[lost],
                 points=-delta[lost],
-                record_id=record_ids[lost],
+                record_id=np.broadcast_to(record_ids, lost.shape)[lost],
             )
         return delta
 
