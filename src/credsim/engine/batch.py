@@ -128,15 +128,30 @@ class Batch:
         """Append rows; scalars broadcast to the length of the array columns."""
         if self._frozen is not None:
             raise RuntimeError(f"{self.table} for this day are closed: a later phase tried to add")
-        columns = {**_DEFAULTS_OF[self.table], **columns}
         if columns.keys() != _FIELD_SETS[self.table]:
-            missing = set(self.fields) - set(columns)
-            extra = set(columns) - set(self.fields)
-            raise ValueError(f"{self.table}: missing {sorted(missing)}, unknown {sorted(extra)}")
-        length = max((_length(v) for v in columns.values()), default=0)
+            columns = {**_DEFAULTS_OF[self.table], **columns}
+            if columns.keys() != _FIELD_SETS[self.table]:
+                missing = set(self.fields) - set(columns)
+                extra = set(columns) - set(self.fields)
+                raise ValueError(
+                    f"{self.table}: missing {sorted(missing)}, unknown {sorted(extra)}"
+                )
+        length = 0
+        for value in columns.values():
+            rows = value.shape[0] if type(value) is np.ndarray and value.ndim else _length(value)
+            length = rows if rows > length else length
         chunks = self._chunks
         for name, dtype in self.fields.items():
-            arr = _rows(columns[name], dtype, length)
+            value = columns[name]
+            if (  # the common case, as `_rows` would keep it: a short array of the field's dtype
+                type(value) is np.ndarray
+                and value.ndim == 1
+                and value.dtype == dtype
+                and value.shape[0] < CONSTANT_ROWS
+            ):
+                arr = value
+            else:
+                arr = _rows(value, dtype, length)
             if arr.shape[0] != length:
                 raise ValueError(f"{self.table}.{name}: {arr.shape[0]} rows, expected {length}")
             chunks[name].append(arr)
