@@ -191,17 +191,17 @@ class Exclusion(Behavior):
         # Every draw is a pure function of its pair, and the cut ties a set: `CUT_ROWS` of `who`
         # at a time give the same cuts as all at once.
         for start in range(0, who.shape[0], CUT_ROWS):
-            rows = slice(start, start + CUT_ROWS)
+            mine, rows = who[start : start + CUT_ROWS], slice(start, start + CUT_ROWS)
             # Only the friends who were shown the score and have the motive, found as the
             # friends are: the order of the tests is free.
             at, friend = self.world.graph.shown_friend_pairs(
-                who[rows],
+                mine,
                 seen[rows],
                 (self.shown_to.key, p.visible_share),
                 (self.motive.key, p.motive_share),
             )
             i = np.flatnonzero(self._adult(friend))
-            owner, friend = who[rows][at[i]], friend[i]
+            owner, friend = mine[at[i]], friend[i]
             u = pair_draws(self.decide.key, day, owner, friend)
             cut = u < share * -np.expm1(-scale * gap[rows][at[i]])
             if cut.any():

@@ -238,7 +238,7 @@ class RunData:
             self._citizens[name] = table.column(file).to_pandas()
             del table
             pa.default_memory_pool().release_unused()  # Arrow's allocator keeps what it freed
-        return pd.DataFrame({c: self._citizens[c] for c in have}, copy=False)  # no copy
+        return pd.DataFrame({c: self._citizens[c] for c in have}, copy=False)
 
     @cached_property
     def _citizens(self) -> dict[str, pd.Series]:
