@@ -4,6 +4,7 @@ hostile file ends in exit code 2, never a traceback."""
 
 from __future__ import annotations
 
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -67,14 +68,24 @@ def read_text(path: Path, label: str | None = None) -> str:
 
 def parse_toml(text: str, label: str) -> dict[str, Any]:
     """Parse TOML text; a syntax error or nesting deeper than MAX_DEPTH is a ScenarioError."""
+    hook = sys.unraisablehook
+    # Text nested thousands deep exhausts the parser's recursion; what Python cannot finalise
+    # while unwinding it would print before the message, so it is not printed.
+    sys.unraisablehook = _quiet
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError(f"{label}: not valid TOML: {err}.") from None
     except RecursionError:
         raise ScenarioError(_too_deep(label)) from None
+    finally:
+        sys.unraisablehook = hook
     check_depth(data, label)
     return data
+
+
+def _quiet(unraisable: Any) -> None:
+    """An unraisable exception while a TOML text is parsed: not printed."""
 
 
 def check_depth(data: Any, label: str) -> None:
