@@ -295,8 +295,13 @@ def test_ring_cache_is_refused_where_it_cannot_hold_the_ring():
         FriendParams(ring_cache=True, block_size=100_000)
     with pytest.raises(ValidationError, match="at most 16 ring ties ahead"):
         FriendParams(ring_cache=True, mean_degree=40)
+    with pytest.raises(ValidationError, match="at most 8 cross rounds"):
+        FriendParams(ring_cache=True, cross_share=0.5)
+    with pytest.raises(ValueError, match="5 columns"):
+        g = graph(100, ring_cache=True)
+        g.keep_ring(np.zeros(100, np.uint16), np.zeros(100, np.uint16))
     with pytest.raises(ValueError, match="ring_cache = true"):
-        graph(100).keep_ring(np.zeros(100, np.uint16), np.zeros(100, np.uint16))
+        graph(100).keep_ring(*(np.zeros(100, np.uint16) for _ in range(5)))
 
 
 def test_no_friends_means_nan():
@@ -316,6 +321,8 @@ def test_no_friends_means_nan():
         # Blocks of 30 hold every ring (12 each way); the provinces' last blocks (11, 19) do not.
         {"ring_cache": True, "block_size": 30},
         {"ring_cache": True, "block_size": 5},
+        # Seven cross rounds, some partners repeated or also ring mates (credited once).
+        {"ring_cache": True, "mean_degree": 7, "cross_share": 0.5, "keep": 0.5, "block_size": 40},
     ],
 )
 def test_sums_kept_up_to_date_match_a_fresh_pass(friends):
@@ -324,7 +331,7 @@ def test_sums_kept_up_to_date_match_a_fresh_pass(friends):
     ring (`ring_cache`) instead of recomputing it too."""
     g = graph(6_000, seed=4, cuts=[1_500, 1_500, 4_001], **friends)
     if friends.get("ring_cache"):
-        g.keep_ring(np.zeros(g.n, np.uint16), np.zeros(g.n, np.uint16))
+        g.keep_ring(*(np.zeros(g.n, np.uint16) for _ in range(5)))
     rng = np.random.default_rng(4)
     values = rng.integers(0, 2000, g.n).astype(np.int16)
     sums, count = g.neighbour_sums(values)

@@ -73,6 +73,10 @@ class Groups:
             columns, plan, lookups, starts, segment_codes, offsets = fused
             c = np.ascontiguousarray(citizens)
             if weights is None:
+                # Integer counts do not depend on the order: in citizen order the trait columns
+                # are read front to back, which the memory prefetches, instead of at random (a
+                # day's acts or records are one sorted run per kind, which merge cheaply).
+                c = np.sort(c, kind="stable")
                 out = _count(c, columns, plan, starts, *self._group_targets(), self.size)
             else:
                 out = np.zeros(self.size, np.float64)

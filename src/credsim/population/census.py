@@ -36,7 +36,7 @@ AGE_BANDS = {"0-14": (0, 15), "15-59": (15, 60), "60+": (60, 101)}
 INCOME_LABELS = ["q1", "q2", "q3", "q4", "q5"]
 ROLE_LABELS = ["child", "adult", "grandparent"]
 _NONE = np.empty(0, np.int64)
-RING_POS, RING_TIES = "friends_ring.pos", "friends_ring.ties"
+RING = tuple(f"friends_ring.{c}" for c in ("pos", "order", "ahead", "behind", "cross"))
 """The ring cache's columns (`graph.friends.ring_cache`)."""
 
 
@@ -163,10 +163,14 @@ class CensusPopulation(Population):
         }
         cols = [Column(name, "uint8", owner=self.name, doc=doc) for name, doc in docs.items()]
         if self.params.graph.friends.ring_cache:
-            ring = {
-                RING_POS: "place in the friendship block's ring (graph.friends.ring_cache)",
-                RING_TIES: "bit k-1: the ring tie to the k-th block mate ahead exists",
-            }
+            docs = (
+                "place in the friendship block's ring (graph.friends.ring_cache)",
+                "block offset of the member at this citizen's offset's place in the ring",
+                "bit k-1: the ring tie to the k-th block mate ahead exists",
+                "bit k-1: the ring tie to the k-th block mate behind exists",
+                "bit 2r: round r's cross partner is credited; bit 2r+1: it lies ahead",
+            )
+            ring = dict(zip(RING, docs, strict=True))
             cols += [
                 Column(n, "uint16", owner=self.name, doc=d, shown=False) for n, d in ring.items()
             ]
@@ -219,7 +223,7 @@ class CensusPopulation(Population):
             own=(world.lo, world.hi),
         )
         if self.params.graph.friends.ring_cache:
-            self._graph.keep_ring(state[RING_POS], state[RING_TIES])
+            self._graph.keep_ring(*(state[name] for name in RING))
         if self.params.demography.enabled:
             # Ages at which a citizen's groups change on 1 January: leaving an age band, and
             # 17, turning 18 (adult: scored by policies with a minimum age).

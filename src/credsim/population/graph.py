@@ -85,7 +85,7 @@ class SocialGraph:
         if self.segments[first] != self.lo or self.segments[last] != self.hi:
             raise ValueError(f"own range [{self.lo}, {self.hi}) must be whole provinces")
         self._provinces = (first, last)
-        self._ring: tuple[np.ndarray, np.ndarray] | None = None
+        self._ring: tuple[np.ndarray, ...] | None = None
 
     def _permutations(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per (round, province): a (coprime to the province size), its inverse a^-1 and b."""
@@ -188,9 +188,11 @@ class SocialGraph:
             counts = count_deltas = np.empty(0, np.int32)
         fp = self.params.friends
         if self._ring is not None:
+            key_ring, ring_t = self._friend_tables()[2:4]
             ring_cache.add_to_friends_kept(
                 citizens, np.ascontiguousarray(deltas), sums, np.ascontiguousarray(count_deltas),
-                counts, *self._ring, self.segments, fp.block_size, *self._friend_tables()[2:],
+                counts, *self._ring, self.segments, fp.block_size, key_ring, ring_t,
+                self._perm_step,
             )  # fmt: skip
             return
         friend_credit.add_to_friends(
@@ -205,23 +207,26 @@ class SocialGraph:
             *self._friend_tables(),
         )
 
-    def keep_ring(self, pos: np.ndarray, ties: np.ndarray) -> None:
-        """Fill the ring cache's two uint16 columns (spanning every citizen) for this graph's own
-        citizens and read them from now on (`FriendParams.ring_cache`, credsim.population.
-        ring_cache): the graph must not change after this (no demography)."""
+    def keep_ring(self, *columns: np.ndarray) -> None:
+        """Fill the ring cache's five uint16 columns (place, order, ring ties ahead and behind,
+        cross partners; each spanning every citizen) for this graph's own citizens and read them
+        from now on (`FriendParams.ring_cache`, credsim.population.ring_cache): the graph must
+        not change after this (no demography)."""
         fp = self.params.friends
         if not fp.ring_cache:
             raise ValueError("keep_ring needs graph.friends.ring_cache = true")
-        for column in (pos, ties):
+        if len(columns) != 5:
+            raise ValueError(
+                f"keep_ring takes 5 columns (pos, order, ahead, behind, cross), not {len(columns)}"
+            )
+        for column in columns:
             if column.shape != (self.n,) or column.dtype != np.uint16:
                 raise ValueError(f"ring columns must be uint16 of shape ({self.n},)")
         first, last = self._provinces
-        key_order, homophily, key_ring, ring_t = self._friend_tables()[:4]
         ring_cache.fill(
-            self.age, self.segments, first, last, fp.block_size, key_order, homophily,
-            key_ring, ring_t, pos, ties,
-        )  # fmt: skip
-        self._ring = (pos, ties)
+            self.age, self.segments, first, last, fp.block_size, *self._friend_tables(), *columns
+        )
+        self._ring = columns
 
     def degrees(self, layer: str = "friends") -> np.ndarray:
         """Number of neighbours of every citizen in `layer` (int32)."""

@@ -6,12 +6,22 @@ from __future__ import annotations
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-__all__ = ["MAX_BLOCK", "MAX_RINGS", "FriendParams", "GraphParams", "WorkParams", "tie_thresholds"]
+__all__ = [
+    "MAX_BLOCK",
+    "MAX_RINGS",
+    "MAX_ROUNDS",
+    "FriendParams",
+    "GraphParams",
+    "WorkParams",
+    "tie_thresholds",
+]
 
 MAX_BLOCK = 1 << 16
 """Largest block whose ring places fit in a uint16 (`ring_cache`)."""
 MAX_RINGS = 16
 """Most ring ties ahead of a citizen that fit in a uint16 of bits (`ring_cache`)."""
+MAX_ROUNDS = 8
+"""Most cross rounds whose two bits each fit in a uint16 (`ring_cache`)."""
 
 
 class FriendParams(BaseModel):
@@ -49,10 +59,11 @@ class FriendParams(BaseModel):
     )
     ring_cache: bool = Field(
         False,
-        description="keep each citizen's place in its block's ring and its ring ties (4 bytes "
-        "a citizen) so that friends' terms pass score changes on about twice as fast; needs "
-        f"block_size <= {MAX_BLOCK} and at most {MAX_RINGS} ring ties "
-        "ahead, and a population without demography",
+        description="keep each citizen's place in its block's ring, who stands at each place, "
+        "its ring ties both ways and its cross partners (10 bytes a citizen) so that friends' "
+        "terms pass score changes on without recomputing any tie; needs "
+        f"block_size <= {MAX_BLOCK}, at most {MAX_RINGS} ring ties ahead and at most "
+        f"{MAX_ROUNDS} cross rounds, and a population without demography",
     )
 
     @model_validator(mode="after")
@@ -69,6 +80,12 @@ class FriendParams(BaseModel):
             raise ValueError(
                 f"ring_cache needs at most {MAX_RINGS} ring ties ahead (got {rings.shape[0]}): "
                 "lower mean_degree, raise cross_share or keep, or set ring_cache = false"
+            )
+        rounds = tie_thresholds(self.mean_degree * self.cross_share / self.keep, self.keep, 1 << 16)
+        if rounds.shape[0] > MAX_ROUNDS:
+            raise ValueError(
+                f"ring_cache needs at most {MAX_ROUNDS} cross rounds (got {rounds.shape[0]}): "
+                "lower mean_degree or cross_share, raise keep, or set ring_cache = false"
             )
         return self
 
