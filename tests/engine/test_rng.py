@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from credsim.engine import rng
 from credsim.engine.rng import BLOCK, Stream, stream_key
 
 
@@ -48,6 +49,18 @@ def test_hits_do_not_depend_on_population_size_inside_a_block():
     big = stream.hits(2, 3 * BLOCK, 0.01)
     small = stream.hits(2, 2 * BLOCK, 0.01)
     assert np.array_equal(big[big < 2 * BLOCK], small)
+
+
+@pytest.mark.parametrize("room", [-1, 1, 7])
+@pytest.mark.parametrize("p", [0.0, 2e-5, 0.01, 0.3, 1.0])
+def test_one_thread_walks_each_block_once_to_the_same_hits(p, room):
+    """The serial kernel writes hits as it walks (growing its room when full: `room` 1 and 7
+    force that); the parallel one counts, then writes: the same hits, for whole and part
+    ranges of blocks."""
+    key, n = stream_key(5, "both"), 5 * BLOCK + 123
+    for first, last in [(0, 6), (2, 4), (5, 6)]:
+        args = (key, np.int64(3), np.int64(n), p, np.int64(first), np.int64(last))
+        assert np.array_equal(rng._hits_one(*args, room), rng._hits_par(*args))
 
 
 @settings(max_examples=40, deadline=None)

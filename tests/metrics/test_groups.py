@@ -50,8 +50,10 @@ def test_the_compiled_count_gives_numpys_sums_exactly(monkeypatch):
     sim.initialise()
     groups = Groups.build(sim.world.traits)
     rng = np.random.default_rng(4)
-    for size in (0, 1, 7, 3_000, 100_005):
-        citizens = np.sort(rng.integers(0, 20_000, size)).astype(np.int32)
+    for size, ordered in [(0, True), (1, True), (7, False), (3_000, True), (100_005, False)]:
+        citizens = rng.integers(0, 20_000, size).astype(np.int32)
+        if ordered:
+            citizens.sort()
         weights = rng.random(size)
         bits = rng.integers(0, 1 << 40, size).astype(np.uint64)
         by_bit = groups.count_bits(citizens, bits, 40)
@@ -123,8 +125,10 @@ def test_moving_scores_gives_the_histogram_a_fresh_count_gives(monkeypatch):
     rng = np.random.default_rng(9)
     score = rng.integers(350, 951, 20_000).astype(np.int16)
     fused, plain = (ScoreHistogram(groups, 350, 950, score) for _ in range(2))
-    for _ in range(3):
-        who = np.sort(rng.choice(20_000, 5_000, replace=False))
+    for ordered in (True, False, False):  # as records come: sorted runs, or any order
+        who = rng.choice(20_000, 5_000, replace=False)
+        if ordered:
+            who.sort()
         new = rng.integers(350, 951, who.shape[0]).astype(np.int64)
         old = score[who].astype(np.int64)
         fused.move(who, old, new)
@@ -144,3 +148,16 @@ def test_a_code_beyond_its_labels_is_refused_not_counted_elsewhere():
     np.testing.assert_array_equal(groups.count(np.array([0, 1, 2, 4])), [4, 2, 2])
     with pytest.raises(ValueError, match="beyond its labels"):
         groups.count(np.arange(5))
+
+
+def test_groups_of_ranges_of_citizens_alone_are_counted():
+    """Traits given by ranges of citizens (province, urban) and no column: counted all the same,
+    in any order of the citizens."""
+    from credsim.engine.traits import SegmentTrait
+
+    trait = SegmentTrait(["a", "b", "c"], np.array([0, 10, 25, 40]), np.array([0, 2, 1, 2]))
+    groups = Groups.build({"place": trait})
+    citizens = np.array([45, 3, 12, 30, 9, 26, 0, 11], np.int64)
+    expected = [8, *np.bincount(trait.codes(citizens), minlength=3)]
+    np.testing.assert_array_equal(groups.count(citizens), expected)
+    np.testing.assert_array_equal(groups.count(np.sort(citizens)), expected)

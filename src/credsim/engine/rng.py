@@ -149,6 +149,43 @@ def _bernoulli_hits_py(key, day, n, p, first_block, last_block):
     return out
 
 
+@njit(cache=True)
+def _hits_one(key, day, n, p, first_block, last_block, room=-1):
+    """`_bernoulli_hits_py` on one thread, walking each block once: the hits go into `room`
+    slots (-1: well above as many as expected), doubled whenever full (the same hits in the same
+    order, half the draws of counting them first)."""
+    if p <= 0.0 or n <= 0 or last_block <= first_block:
+        return np.empty(0, np.int64)
+    if p >= 1.0:
+        return np.arange(first_block * BLOCK, min(last_block * BLOCK, n), dtype=np.int64)
+    log_q = np.log1p(-p)
+    span = min(last_block * BLOCK, n) - first_block * BLOCK
+    expected = span * p
+    if room < 1:
+        room = np.int64(expected + 8.0 * np.sqrt(expected) + 64.0)
+    out = np.empty(room, np.int64)
+    count = 0
+    for b in range(first_block, last_block):
+        pos = b * BLOCK
+        stop = min(pos + BLOCK, n)
+        j = np.uint64(b) * _BLOCK_STRIDE
+        while True:
+            u = draw_uniform(key, day, j)
+            j += np.uint64(1)
+            gap = np.floor(np.log(u) / log_q)
+            if gap >= stop - pos:
+                break
+            pos += np.int64(gap)
+            if count == out.shape[0]:
+                grown = np.empty(2 * out.shape[0], np.int64)
+                grown[:count] = out
+                out = grown
+            out[count] = pos
+            count += 1
+            pos += 1
+    return out[:count]
+
+
 PARALLEL_FROM = 1 << 18
 """Draws (or citizens scanned) from which a kernel runs on every thread. Below it the serial twin
 runs: the same arithmetic, so the same numbers, without paying a thread barrier per call (which
@@ -159,7 +196,6 @@ _uniforms_one = njit(cache=True)(_uniforms_py)
 _integers_par = njit(parallel=True, cache=True)(_integers_py)
 _integers_one = njit(cache=True)(_integers_py)
 _hits_par = njit(parallel=True, cache=True)(_bernoulli_hits_py)
-_hits_one = njit(cache=True)(_bernoulli_hits_py)
 
 
 def _uniforms(key, day, indices):

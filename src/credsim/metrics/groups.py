@@ -231,28 +231,40 @@ def _codes_into(r, citizens, columns, plan, lookups, starts, segment_codes, code
 
 @njit(cache=True)
 def _count(citizens, columns, plan, starts, targets, segment_targets, size):
-    """Citizens in each group: one pass over them, every trait of a citizen at once (its bytes
-    are read from memory once; the segment found last is kept per trait, as citizens mostly come
-    sorted). A code beyond its labels counts in a slot past the groups, and raises. Serial on
-    purpose: a day makes many counts, and a parallel region per count waits on a busy core
-    whenever the machine has other work (a sweep's other runs), which costs far more than it
-    gains."""
-    out = np.zeros(size + 1, np.int64)
-    out[0] = citizens.shape[0]
+    """Citizens in each group. One pass over them counts each trait column's byte values (and
+    each segment trait's segments: the one found last is kept, as citizens mostly come sorted);
+    then each trait's groups take the counts of the values (segments) that map to them, 256 a
+    column, whatever the number of citizens. A code beyond its labels counts in a slot past the
+    groups, and raises. Serial on purpose: a day makes many counts, and a parallel region per
+    count waits on a busy core whenever the machine has other work (a sweep's other runs),
+    which costs far more than it gains."""
     traits = plan.shape[0]
+    values = np.zeros((len(columns), 256), np.int64)
+    in_segment = np.zeros((traits, starts.shape[1]), np.int64)
     first = np.zeros(traits, np.int64)
     stop = np.zeros(traits, np.int64)
     last = np.zeros(traits, np.int64)
+    segmented = np.flatnonzero(plan[:, 0] < 0)
+    read = plan[:, 0].max() + 1 if traits else 0  # columns some trait reads (none: a stand-in)
     for j in range(citizens.shape[0]):
         x = np.int64(citizens[j])
-        for r in range(traits):
-            column, a = plan[r, 0], plan[r, 1]
-            if column >= 0:
-                out[targets[r, (np.int64(columns[column][x]) >> a) & plan[r, 2]]] += 1
-                continue
+        for c in range(read):
+            values[c, columns[c][x]] += 1
+        for r in segmented:
             if not first[r] <= x < stop[r]:
-                last[r], first[r], stop[r] = _segment(starts, r, a, x)
-            out[segment_targets[r, last[r]]] += 1
+                last[r], first[r], stop[r] = _segment(starts, r, plan[r, 1], x)
+            in_segment[r, last[r]] += 1
+    out = np.zeros(size + 1, np.int64)
+    out[0] = citizens.shape[0]
+    for r in range(traits):
+        column, a = plan[r, 0], plan[r, 1]
+        if column >= 0:
+            for v in range(256):
+                if values[column, v]:
+                    out[targets[r, (v >> a) & plan[r, 2]]] += values[column, v]
+        else:
+            for k in range(a):
+                out[segment_targets[r, k]] += in_segment[r, k]
     if out[size] > 0:
         raise ValueError("a trait code beyond its labels")
     return out[:size]

@@ -48,6 +48,15 @@ def _move_targets(
 
 
 @njit(cache=True)
+def _ascending(citizens):
+    """Whether the citizens come in ascending order (stops at the first that does not)."""
+    j = 1
+    while j < citizens.shape[0] and citizens[j] >= citizens[j - 1]:
+        j += 1
+    return j >= citizens.shape[0]
+
+
+@njit(cache=True)
 def _shift(hist, groups, bins, sign):
     for j in range(bins.shape[0]):
         for r in range(groups.shape[0]):
@@ -100,8 +109,15 @@ class ScoreHistogram:
             _move(self.hist, self.groups.index(citizens), old - self.low, new - self.low)
             return
         c = np.ascontiguousarray(citizens)
+        old, new = old - self.low, new - self.low
+        if not _ascending(c):
+            # Integer counts do not depend on the order: in citizen order the trait columns are
+            # read front to back, which the memory prefetches (a day's changes from records come
+            # in one sorted run per kind of record, which merge cheaply).
+            order = np.argsort(c, kind="stable")
+            c, old, new = c[order], old[order], new[order]
         columns, plan, _, starts, _, _ = fused
-        bins = (np.ascontiguousarray(old - self.low), np.ascontiguousarray(new - self.low))
+        bins = (np.ascontiguousarray(old), np.ascontiguousarray(new))
         targets = self.groups._group_targets()
         _move_targets(self.hist, c, *bins, columns, plan, starts, *targets, self.groups.size)
 
