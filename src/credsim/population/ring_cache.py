@@ -95,8 +95,7 @@ def _cross_bits(
 @njit(parallel=True, cache=True)
 def add_to_friends_kept(
     citizens, deltas, sums, count_deltas, counts, pos, order, ahead, behind, cross, segments,
-    block_size,
-    key_ring, ring_t, perm_step,
+    block_size, key_ring, ring_t, perm_step,
 ):  # fmt: skip
     """`friend_credit.add_to_friends` reading the kept columns: the same friends credited.
     Provinces run in parallel (no tie leaves its province)."""
@@ -107,7 +106,10 @@ def add_to_friends_kept(
     for prov in prange(segments.shape[0] - 1):
         prov_start = segments[prov]
         prov_len = segments[prov + 1] - prov_start
-        short = np.empty(block_size, np.int64)  # a short block's order, for credit_short_ring
+        # The block's citizens in ring order with nrings wrapped round at each end, so that a
+        # member's mates either side are contiguous (a short block: its order, for
+        # credit_short_ring).
+        ring = np.empty(block_size + 2 * nrings, np.int64)
         start = stop = length = np.int64(-1)
         whole = False
         for i in range(cut[prov], cut[prov + 1]):
@@ -117,20 +119,25 @@ def add_to_friends_kept(
                 stop = min(start + block_size, segments[prov + 1])
                 length = stop - start
                 whole = length > 2 * nrings
-                if not whole:
+                if whole:
+                    for j in range(length + 2 * nrings):
+                        at = j - nrings
+                        at = at + length if at < 0 else (at - length if at >= length else at)
+                        ring[j] = start + np.int64(order[start + at])
+                else:
                     for j in range(length):
-                        short[j] = order[start + j]
+                        ring[j] = order[start + j]
             pos_x = np.int64(pos[x])
             d = deltas[i]
             dc = count_deltas[i] if with_counts else 0
             if whole:
                 up, down = np.int64(ahead[x]), np.int64(behind[x])
-                _credit_ring(sums, d, up, down, start, length, pos_x, order, nrings)
+                _credit_ring(sums, d, up, down, pos_x, ring, nrings)
                 if with_counts:
-                    _credit_ring(counts, dc, up, down, start, length, pos_x, order, nrings)
+                    _credit_ring(counts, dc, up, down, pos_x, ring, nrings)
             else:
                 credit_short_ring(
-                    x, pos_x, start, length, short[:length], key_ring, ring_t, sums, counts, d, dc
+                    x, pos_x, start, length, ring[:length], key_ring, ring_t, sums, counts, d, dc
                 )
             bits = np.int64(cross[x])
             if bits == 0:
@@ -152,13 +159,11 @@ def add_to_friends_kept(
 
 
 @njit(inline="always", cache=True)
-def _credit_ring(out, d, up, down, start, length, pos_x, order, nrings):
-    """Add d at the ring mates of the citizen at place pos_x, without branches: bit k-1 of `up`
-    (`down`) says whether the k-th mate ahead (behind) is a friend."""
+def _credit_ring(out, d, up, down, pos_x, ring, nrings):
+    """Add d at the ring mates of the citizen at place pos_x (`ring`: the wrapped block),
+    without branches: bit k-1 of `up` (`down`) says whether the k-th mate ahead (behind) is a
+    friend."""
+    at = pos_x + nrings
     for k in range(1, nrings + 1):
-        q = pos_x + k
-        q = q - length if q >= length else q
-        out[start + np.int64(order[start + q])] += d * ((up >> (k - 1)) & 1)
-        q = pos_x - k
-        q = q + length if q < 0 else q
-        out[start + np.int64(order[start + q])] += d * ((down >> (k - 1)) & 1)
+        out[ring[at + k]] += d * ((up >> (k - 1)) & 1)
+        out[ring[at - k]] += d * ((down >> (k - 1)) & 1)
