@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import platform
 import sys
 import tempfile
@@ -18,6 +17,7 @@ import tomli_w
 from credsim.engine import Codebook, EventLog, Plugin, Population, Simulation
 from credsim.engine.loop import Part
 from credsim.engine.memory import PeakMeter
+from credsim.engine.release import give_back_memory
 from credsim.engine.scope import Scope
 from credsim.engine.threads import wait_passively
 from credsim.results import Results, RunDirectory
@@ -169,7 +169,7 @@ def run(
         )
         n = sim.state.n
         del sim, log  # the report reads the files: the simulation's memory goes first
-        gc.collect()
+        give_back_memory()
         if scenario.model.output.report:
             write_report_and_peak(rundir, info, meter, n)
     return Results(out)

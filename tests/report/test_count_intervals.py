@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from interval_checks import blocks, make_run
+from matplotlib.collections import PathCollection
 from matplotlib.container import ErrorbarContainer
 
 from credsim.report import figures_mechanisms as fm
@@ -319,3 +320,43 @@ def test_calibrated_figures_carry_the_interval_of_what_was_simulated(tmp_path: P
     (segment,) = whiskers.lines[2][0].get_segments()
     low, high = poisson_interval(400)
     assert segment[:, 0] == pytest.approx([1.2 * low / 400, 1.2 * high / 400])
+
+
+def test_score_figures_counted_in_chunks_equal_the_whole_column(monkeypatch) -> None:
+    """The score figures read the scores a chunk of rows at a time: whole-number scores give
+    each group's gap exactly as the mean of its own rows minus everyone's, its whisker as the
+    two-pass variance gives it (to rounding), and the distribution's vertices as sorting the
+    scores whole does."""
+    import pandas as pd
+
+    from credsim.report import figures
+    from credsim.results.rates import Z95
+
+    monkeypatch.setattr(figures, "CHUNK", 997)  # many chunks, cut mid-group
+    rng = np.random.default_rng(5)
+    n = 20_000
+    sex = rng.choice(["f", "m"], n)
+    scores = np.where(sex == "f", rng.integers(550, 700, n), rng.integers(560, 720, n))
+    df = pd.DataFrame({"score.p": scores.astype(np.int16), "sex": pd.Categorical(sex)})
+    df.loc[::50, "score.p"] = np.nan  # some citizens hold no score
+    x = df["score.p"].to_numpy(dtype=np.float64)
+    ax = figures.score_by_group(df, ["p"], ["sex"]).axes[0]
+    (whiskers,) = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
+    segments = whiskers.lines[2][0].get_segments()
+    (dots,) = [c for c in ax.collections if isinstance(c, PathCollection)]
+    for seg, gap_shown, label in zip(segments, dots.get_offsets()[:, 0], ["f", "m"], strict=True):
+        mask = df["sex"].to_numpy() == label
+        gap = np.nanmean(x[mask]) - np.nanmean(x)
+        assert gap_shown == gap  # exactly: sums of whole numbers
+        valid = ~np.isnan(x)
+        mine, rest = x[valid & mask], x[valid & ~mask]
+        share = mine.size / (mine.size + rest.size)
+        var = mine.var(ddof=1) / mine.size + rest.var(ddof=1) / rest.size
+        assert np.ptp(seg[:, 0]) / 2 == pytest.approx(Z95 * (1 - share) * np.sqrt(var), rel=1e-12)
+    labels, order = figures._labels(df["sex"])
+    whole = figures._sorted_counts(x, labels, list(zip(order, "ab", strict=True)))
+    chunked = figures._integer_counts(df["score.p"], labels, len(order))
+    assert whole is not None and chunked is not None
+    held = chunked[1][-1] > 0
+    np.testing.assert_array_equal(chunked[0][held], whole[0])
+    np.testing.assert_array_equal(chunked[1][:, held], whole[1])

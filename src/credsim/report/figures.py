@@ -26,6 +26,8 @@ __all__ = [
     "score_distribution",
 ]
 
+CHUNK = 1 << 20
+"""Rows of citizens a figure reads at a time."""
 GROUP_DIMS = ("sex", "age_band", "urban", "group", "education", "income")
 """Dimensions shown label by label (provinces are too many for a figure)."""
 
@@ -33,10 +35,10 @@ GROUP_DIMS = ("sex", "age_band", "urban", "group", "education", "income")
 def _labels(values: pd.Series, most: int = len(OKABE_ITO)) -> tuple[np.ndarray, list[str]]:
     """Each row's label, as its index in the labels (strings, in their natural order; -1: a row
     shown under none), the smallest folded into "other" when there are more than `most`. A
-    category column is read by its codes, without a string per row."""
+    category column is read by its codes, without a string per row, a chunk of rows at a time."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         names = [str(c) for c in values.cat.categories]
-        codes = values.cat.codes.to_numpy().astype(np.int64)
+        codes = values.cat.codes.to_numpy()
         natural = list(names)
         if (codes < 0).any():  # a missing value reads as "nan", which no category is
             names.append("nan")
@@ -45,7 +47,10 @@ def _labels(values: pd.Series, most: int = len(OKABE_ITO)) -> tuple[np.ndarray, 
         text = values.astype(str).to_numpy()
         unique, codes = np.unique(text, return_inverse=True)
         names = natural = [str(x) for x in unique]
-    size = dict(zip(names, np.bincount(codes, minlength=len(names)).tolist(), strict=True))
+    counts = np.zeros(len(names), np.int64)
+    for start in range(0, codes.shape[0], CHUNK):
+        counts += np.bincount(codes[start : start + CHUNK].astype(np.intp), minlength=len(names))
+    size = dict(zip(names, counts.tolist(), strict=True))
     order = [x for x in natural if size[x] > 0]
     rest = -1  # the rows of no label shown
     if len(order) > most:
@@ -54,7 +59,39 @@ def _labels(values: pd.Series, most: int = len(OKABE_ITO)) -> tuple[np.ndarray, 
         rest = len(order) - 1
     index = {label: i for i, label in enumerate(order[: len(order) if rest < 0 else rest])}
     table = np.array([index.get(x, rest) for x in names], np.int16)
-    return table[codes], order
+    out = np.empty(codes.shape[0], np.int16)
+    for start in range(0, codes.shape[0], CHUNK):
+        out[start : start + CHUNK] = table[codes[start : start + CHUNK].astype(np.intp)]
+    return out, order
+
+
+def _integer_counts(
+    scores: pd.Series, labels: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Every whole score from the lowest held to the highest and, per label 0..k-1 (row k:
+    every citizen with a score), how many citizens hold each, read a chunk of rows at a time
+    (the scores are never copied whole); None when a score is not a whole number (then
+    `_sorted_counts`) or none is held."""
+    low, high = np.inf, -np.inf
+    for start in range(0, len(scores), CHUNK):
+        x = scores.iloc[start : start + CHUNK].to_numpy(dtype=np.float64)
+        x = x[~np.isnan(x)]
+        if x.size:
+            if (x != np.rint(x)).any():
+                return None
+            low, high = min(low, float(x.min())), max(high, float(x.max()))
+    if low > high or high - low > 1 << 20:
+        return None
+    counts = np.zeros((k + 1, int(high - low) + 1), np.int64)
+    for start in range(0, len(scores), CHUNK):
+        x = scores.iloc[start : start + CHUNK].to_numpy(dtype=np.float64)
+        valid = ~np.isnan(x)
+        at = (x[valid] - low).astype(np.intp)
+        counts[k] += np.bincount(at, minlength=counts.shape[1])
+        code = labels[start : start + CHUNK][valid]
+        for j in range(k):
+            counts[j] += np.bincount(at[code == j], minlength=counts.shape[1])
+    return low + np.arange(counts.shape[1], dtype=np.float64), counts
 
 
 def _edges(scores: np.ndarray) -> np.ndarray:
@@ -69,6 +106,23 @@ def _ecdf(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return values, 100 * np.cumsum(counts) / max(counts.sum(), 1)
 
 
+def _sorted_counts(
+    scores: np.ndarray, labels: np.ndarray, shown: list
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """`_integer_counts`'s table for any scores (the distinct scores held, in order): the whole
+    column sorted at once."""
+    valid = ~np.isnan(scores)
+    if not valid.any():
+        return None
+    values = np.unique(scores[valid])
+    counts = np.zeros((len(shown) + 1, values.shape[0]), np.int64)
+    counts[-1] = np.bincount(np.searchsorted(values, scores[valid]), minlength=values.shape[0])
+    for code in range(len(shown)):
+        mine = scores[valid & (labels == code)]
+        counts[code] = np.bincount(np.searchsorted(values, mine), minlength=values.shape[0])
+    return values, counts
+
+
 def score_distribution(df: pd.DataFrame, policies: list[str], dim: str | None) -> Figure:
     """One panel per policy: % of each group's citizens at or below each score, grade bounds dashed.
 
@@ -78,29 +132,35 @@ def score_distribution(df: pd.DataFrame, policies: list[str], dim: str | None) -
     fig = figure(height=0.6 + 2.1 * len(policies))
     axes = fig.subplots(len(policies), 1, squeeze=False)[:, 0]
     labels, order = _labels(df[dim]) if dim else (np.zeros(len(df), np.int16), ["all"])
+    shown = list(zip(order, OKABE_ITO, strict=False))
     for ax, policy in zip(axes, policies, strict=True):
-        scores = df[f"score.{policy}"].to_numpy(dtype=np.float64)
-        valid = ~np.isnan(scores)
-        if not valid.any():
+        tally = _integer_counts(df[f"score.{policy}"], labels, len(shown))
+        if tally is None:  # scores that are not whole numbers: sorted as they are
+            tally = _sorted_counts(df[f"score.{policy}"].to_numpy(dtype=np.float64), labels, shown)
+        if tally is None:
             ax.text(0.5, 0.5, "no citizen has a score", ha="center", transform=ax.transAxes)
             continue
-        edges = _edges(scores[valid])
+        values, counts = tally
+        everyone = counts[-1]
+        held = everyone > 0
+        edges = _edges(values[held])
         lowest = 100.0
-        for code, (label, color) in enumerate(zip(order, OKABE_ITO, strict=False)):
-            mine = scores[valid & (labels == code)]
-            if not mine.size:
+        for code, (label, color) in enumerate(shown):
+            mine = counts[code]
+            seen = mine > 0
+            if not seen.any():
                 continue
-            x, y = _ecdf(mine)
+            x, n = values[seen], int(mine.sum())
+            y = 100 * np.cumsum(mine[seen]) / max(n, 1)  # `_ecdf`'s vertices
             lowest = min(lowest, float(y[0]))
             x = np.concatenate([[edges[0]], x, [edges[1]]])
             y = np.concatenate([[0.0], y, [100.0]])
-            name = f"{label} (n={mine.size:,})"
+            name = f"{label} (n={n:,})"
             ax.step(x, y, where="post", color=color, linewidth=1.3, label=name)
-            low, high = wilson_intervals(y / 100, mine.size)
+            low, high = wilson_intervals(y / 100, n)
             low = np.where(low > 0, 100 * low, np.nan)  # a log scale shows no zero
             ax.fill_between(x, low, 100 * high, step="post", color=color, alpha=0.12, lw=0)
-        _, all_counts = np.unique(scores[valid], return_counts=True)
-        if all_counts.max() > 0.5 * valid.sum():
+        if everyone.max() > 0.5 * everyone.sum():
             ax.set_yscale("log")
             ax.set_ylim(max(lowest / 2, 1e-3), 150)
         else:
@@ -121,7 +181,14 @@ def _grade_bounds(ax, df: pd.DataFrame, policy: str, edges: np.ndarray) -> None:
     grade_col = f"grade.{policy}"
     if grade_col not in df:
         return
-    mins = df.groupby(grade_col, observed=True)[f"score.{policy}"].min().dropna().sort_values()
+    mins = None  # each grade's lowest score, a chunk of rows at a time (a min is exact)
+    for start in range(0, len(df), CHUNK):
+        part = df.iloc[start : start + CHUNK].groupby(grade_col, observed=True)
+        low = part[f"score.{policy}"].min()
+        mins = low if mins is None else pd.concat([mins, low]).groupby(level=0, observed=True).min()
+    if mins is None:
+        return
+    mins = mins.dropna().sort_values()
     starts = [*mins.to_numpy(dtype=float)[1:] - 0.5, edges[-1]]
     left = edges[0]
     for (grade, _), right in zip(mins.items(), starts, strict=True):
@@ -136,13 +203,44 @@ def gap_half_width(scores: np.ndarray, mask: np.ndarray, z: float = Z95) -> floa
     """Half the 95% normal interval of a group's mean score minus everyone's, from the simulated
     citizens (the group against the rest, independent: the gap is (1 - share) x their
     difference). NaN when either side has fewer than two scored citizens."""
-    valid = ~np.isnan(scores)
-    mine, rest = scores[valid & mask], scores[valid & ~mask]
-    if mine.size < 2 or rest.size < 2:
+    series = pd.Series(scores)
+    centre = float(np.nanmean(scores)) if (~np.isnan(scores)).any() else 0.0
+    everyone = _moments(series, None, 1, centre)
+    group = _moments(series, np.where(mask, 0, -1).astype(np.int16), 1, centre)
+    return _half_width(everyone, group, 0, centre, z)
+
+
+def _moments(
+    scores: pd.Series, codes: np.ndarray | None, k: int, centre: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per code 0..k-1 (-1: none; `codes` None: everyone code 0), over the scores held (not
+    NaN): how many, their sum and their squared distances from `centre` summed; a chunk of rows
+    at a time."""
+    n, total, squares = np.zeros(k), np.zeros(k), np.zeros(k)
+    for start in range(0, len(scores), CHUNK):
+        x = scores.iloc[start : start + CHUNK].to_numpy(dtype=np.float64)
+        code = np.zeros(len(x), np.int16) if codes is None else codes[start : start + CHUNK]
+        kept = ~np.isnan(x) & (code >= 0)
+        x, at = x[kept], code[kept].astype(np.intp)
+        n += np.bincount(at, minlength=k)
+        total += np.bincount(at, x, minlength=k)
+        squares += np.bincount(at, (x - centre) ** 2, minlength=k)
+    return n, total, squares
+
+
+def _half_width(everyone: tuple, group: tuple, j: int, centre: float, z: float = Z95) -> float:
+    """`gap_half_width` of group j from the moments of everyone (code 0) and of the groups: each
+    side's variance from its squared distances to the common centre, less its mean's."""
+    n_all, total_all, squares_all = (float(a[0]) for a in everyone)
+    n, total, squares = (float(a[j]) for a in group)
+    rest = n_all - n
+    if n < 2 or rest < 2:
         return float("nan")
-    share = mine.size / (mine.size + rest.size)
-    var = mine.var(ddof=1) / mine.size + rest.var(ddof=1) / rest.size
-    return float(z * (1 - share) * np.sqrt(var))
+    mean, mean_rest = total / n, (total_all - total) / rest
+    var = (squares - n * (mean - centre) ** 2) / (n - 1)
+    var_rest = ((squares_all - squares) - rest * (mean_rest - centre) ** 2) / (rest - 1)
+    share = n / n_all
+    return float(z * (1 - share) * np.sqrt(max(var, 0.0) / n + max(var_rest, 0.0) / rest))
 
 
 def is_label(column: pd.Series, label: str) -> np.ndarray:
@@ -159,28 +257,47 @@ def is_label(column: pd.Series, label: str) -> np.ndarray:
 
 def score_by_group(df: pd.DataFrame, policies: list[str], dims: list[str]) -> Figure:
     """Mean score of each group minus the population's mean, one panel per policy."""
-    rows = [(dim, label) for dim in dims for label in _labels(df[dim], most=99)[1]]
+    # Sums over the citizens a chunk at a time, by group, one dimension at a time: sums of
+    # whole-number scores are exact in any order, so each mean is the one of its own rows.
+    overall, everyone = {}, {}
+    for policy in policies:
+        held, total, _ = _moments(df[f"score.{policy}"], None, 1, 0.0)
+        overall[policy] = total[0] / held[0] if held[0] else np.nan
+        centre = 0.0 if np.isnan(overall[policy]) else float(overall[policy])
+        everyone[policy] = (centre, _moments(df[f"score.{policy}"], None, 1, centre))
+    rows: list[tuple[str, str]] = []
+    gaps: dict[str, list[float]] = {p: [] for p in policies}
+    half: dict[str, list[float]] = {p: [] for p in policies}
+    for dim in dims:
+        codes, order = _labels(df[dim], most=99)
+        rows += [(dim, label) for label in order]
+        for policy in policies:
+            scores, (centre, whole) = df[f"score.{policy}"], everyone[policy]
+            by = _moments(scores, codes, len(order), centre)
+            for j, label in enumerate(order):
+                mine, at = by, j
+                if label == "other":  # folded labels: only the rows that read "other" count
+                    mask = np.where(is_label(df[dim], label), 0, -1).astype(np.int16)
+                    mine, at = _moments(scores, mask, 1, centre), 0
+                count, sums = mine[0][at], mine[1][at]
+                gaps[policy].append(sums / count - overall[policy] if count else np.nan)
+                half[policy].append(_half_width(whole, mine, at, centre))
+        del codes
     n = len(rows)
     fig = figure(width=max(7.6, 2.2 + 1.9 * len(policies)), height=0.9 + 0.19 * n)
     axes = fig.subplots(1, len(policies), sharey=True, squeeze=False)[0]
     y = np.arange(n)[::-1]
     colors = {d: OKABE_ITO[i % len(OKABE_ITO)] for i, d in enumerate(dims)}
     for ax, policy in zip(axes, policies, strict=True):
-        scores = df[f"score.{policy}"].to_numpy(dtype=np.float64)
-        overall = np.nanmean(scores)
-        gaps, half = [], []
-        for dim, label in rows:  # a group's mask at a time: one per group took 50 bytes a citizen
-            mask = is_label(df[dim], label)
-            gaps.append(np.nanmean(scores[mask]) - overall if mask.any() else np.nan)
-            half.append(gap_half_width(scores, mask))
+        gap, width = gaps[policy], half[policy]
         ax.axvline(0, color=GREY, linewidth=0.8)
-        ax.hlines(y, 0, gaps, color=[colors[d] for d, *_ in rows], linewidth=1.2)
-        ax.scatter(gaps, y, color=[colors[d] for d, *_ in rows], s=14, zorder=3)
-        ax.errorbar(gaps, y, xerr=np.nan_to_num(half), fmt="none", ecolor=GREY, lw=0.8, capsize=2)
-        reach = np.abs(np.asarray(gaps)) + np.nan_to_num(half)
-        span = np.nanmax(reach) if np.isfinite(gaps).any() else 1.0
+        ax.hlines(y, 0, gap, color=[colors[d] for d, *_ in rows], linewidth=1.2)
+        ax.scatter(gap, y, color=[colors[d] for d, *_ in rows], s=14, zorder=3)
+        ax.errorbar(gap, y, xerr=np.nan_to_num(width), fmt="none", ecolor=GREY, lw=0.8, capsize=2)
+        reach = np.abs(np.asarray(gap)) + np.nan_to_num(width)
+        span = np.nanmax(reach) if np.isfinite(gap).any() else 1.0
         ax.set_xlim(-1.15 * span - 1e-9, 1.15 * span + 1e-9)
-        ax.set_title(f"{policy} (mean {overall:,.1f})", loc="left", fontweight="bold")
+        ax.set_title(f"{policy} (mean {overall[policy]:,.1f})", loc="left", fontweight="bold")
         ax.set_xlabel("Points from the mean")
         ax.grid(axis="y", visible=False)
     axes[0].set_yticks(y, [f"{DIM_NAMES.get(d, d)}: {label}" for d, label in rows])

@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
-import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from credsim.engine.release import give_back_memory
 from credsim.results.citizens import current_name
+from credsim.results.column_reader import read_column
 from credsim.results.results import events_frame
 
 __all__ = ["RunData"]
@@ -234,10 +235,7 @@ class RunData:
         missing = [c for c in have if c not in self._citizens]
         for name in missing:  # a column at a time, each let go of by Arrow before the next
             file = self._citizen_files[name]
-            table = pq.read_table(self.path / "citizens.parquet", columns=[file])
-            self._citizens[name] = table.column(file).to_pandas()
-            del table
-            pa.default_memory_pool().release_unused()  # Arrow's allocator keeps what it freed
+            self._citizens[name] = read_column(self.path / "citizens.parquet", file)
         return pd.DataFrame({c: self._citizens[c] for c in have}, copy=False)
 
     @cached_property
@@ -245,8 +243,11 @@ class RunData:
         return {}
 
     def forget_citizens(self) -> None:
-        """Let go of the citizens' columns read so far (read again when asked for)."""
-        self._citizens.clear()
+        """Let go of the citizens' columns read so far (read again when asked for), and give
+        the memory they and their section took back to the operating system."""
+        if self._citizens:
+            self._citizens.clear()
+            give_back_memory()
 
     def has_events(self, table: str) -> bool:
         """Whether events/<table>/ holds any Parquet file."""

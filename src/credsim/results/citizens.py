@@ -66,7 +66,10 @@ def with_current_names(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _labelled(codes: np.ndarray, labels: list[str]) -> pa.DictionaryArray:
-    return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), pa.array(labels))
+    """Codes as a dictionary column with the smallest indices that hold every label (int8 for
+    up to 127: a byte a row in memory, where the file's pages are the same for any width)."""
+    width = np.int8 if len(labels) <= 127 else np.int16 if len(labels) <= 32767 else np.int32
+    return pa.DictionaryArray.from_arrays(pa.array(codes.astype(width)), pa.array(labels))
 
 
 PACKED = frozenset({"traits", "household", "ses"})

