@@ -263,7 +263,9 @@ def write_report_and_peak(rundir: RunDirectory, info: dict, meter: PeakMeter, n:
 
 def write_citizens_of(sim: Simulation, path: Path, row_group: int = ROW_GROUP) -> None:
     """Write the citizens table of this process's citizens (a shard's own, or everyone) to
-    `path`, a row group at a time."""
+    `path`, a row group at a time, after handing what the day loop freed back to the system (so
+    that the groups do not come on top of freed pages the C allocator kept)."""
+    give_back_memory()
     specs = {spec.name: spec for spec in sim.state.specs}
 
     def table_of(start: int, end: int) -> pa.Table:

@@ -100,12 +100,6 @@ def _edges(scores: np.ndarray) -> np.ndarray:
     return np.array([lo - pad, hi + pad])
 
 
-def _ecdf(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct scores and the % of citizens at or below each (one vertex per distinct score)."""
-    values, counts = np.unique(scores, return_counts=True)
-    return values, 100 * np.cumsum(counts) / max(counts.sum(), 1)
-
-
 def _sorted_counts(
     scores: np.ndarray, labels: np.ndarray, shown: list
 ) -> tuple[np.ndarray, np.ndarray] | None:
@@ -151,7 +145,7 @@ def score_distribution(df: pd.DataFrame, policies: list[str], dim: str | None) -
             if not seen.any():
                 continue
             x, n = values[seen], int(mine.sum())
-            y = 100 * np.cumsum(mine[seen]) / max(n, 1)  # `_ecdf`'s vertices
+            y = 100 * np.cumsum(mine[seen]) / max(n, 1)  # % at or below each distinct score
             lowest = min(lowest, float(y[0]))
             x = np.concatenate([[edges[0]], x, [edges[1]]])
             y = np.concatenate([[0.0], y, [100.0]])
@@ -276,7 +270,7 @@ def score_by_group(df: pd.DataFrame, policies: list[str], dims: list[str]) -> Fi
             by = _moments(scores, codes, len(order), centre)
             for j, label in enumerate(order):
                 mine, at = by, j
-                if label == "other":  # folded labels: only the rows that read "other" count
+                if label in ("other", "nan"):  # folded or missing: the rows that read so
                     mask = np.where(is_label(df[dim], label), 0, -1).astype(np.int16)
                     mine, at = _moments(scores, mask, 1, centre), 0
                 count, sums = mine[0][at], mine[1][at]
