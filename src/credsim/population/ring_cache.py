@@ -5,12 +5,12 @@ credits, in five uint16 columns (10 bytes a citizen; `FriendParams.ring_cache`).
 Passing a changed score on to a citizen's friends (`add_to_friends`) otherwise recomputes the
 block's order (a draw and a sort per member) for every block it touches, hashes every ring tie
 of every changed citizen and finds each round's partner through a modular permutation. With the
-columns it reads the ring mates from the kept order, the ring ties from its own bits (both ways,
-so no mate's bits are read) and each cross
-partner from two bits (credited, and which way round the province it lies: a round's partner is
-always `perm_step` places ahead or behind): the same friends, so the same sums, with no hash, no
-sort and no division. The columns describe the graph as it was built, so a population whose ages
-or slots change (demography) may not keep them.
+columns it reads the ring mates from the kept order, the ring ties from the citizen's own bits
+(both ways, so no mate's bits are read) and each cross partner from two bits (credited, and on
+which side it lies: a round's partner is always `perm_step` places ahead or behind in the
+province): the same friends, so the same sums, with no hash, no sort and no division. The
+columns describe the graph as it was built, so a population whose ages or slots change
+(demography) may not keep them.
 """
 
 from __future__ import annotations
