@@ -108,7 +108,8 @@ def _integers_py(key, day, indices, high):
 
 @njit(cache=True)
 def _scan_block(key, day, block, start, stop, log_q, out, offset):
-    """Walk one block by geometric gaps; write hit positions from `offset` if out is non-empty."""
+    """Walk one block by geometric gaps; write hit positions from `offset` if out is non-empty
+    (-1 if they do not all fit); the number of hits."""
     count = 0
     pos = start
     j = np.uint64(block) * _BLOCK_STRIDE
@@ -120,6 +121,8 @@ def _scan_block(key, day, block, start, stop, log_q, out, offset):
             return count
         pos += np.int64(gap)
         if out.shape[0] > 0:
+            if offset + count >= out.shape[0]:
+                return -1
             out[offset + count] = pos
         count += 1
         pos += 1
@@ -152,8 +155,8 @@ def _bernoulli_hits_py(key, day, n, p, first_block, last_block):
 @njit(cache=True)
 def _hits_one(key, day, n, p, first_block, last_block, room=-1):
     """`_bernoulli_hits_py` on one thread, walking each block once: the hits go into `room`
-    slots (-1: well above as many as expected), doubled whenever full (the same hits in the same
-    order, half the draws of counting them first)."""
+    slots (-1: well above as many as expected), doubled whenever full, the block then walked
+    again (the same hits in the same order, half the draws of counting them first)."""
     if p <= 0.0 or n <= 0 or last_block <= first_block:
         return np.empty(0, np.int64)
     if p >= 1.0:
@@ -166,23 +169,14 @@ def _hits_one(key, day, n, p, first_block, last_block, room=-1):
     out = np.empty(room, np.int64)
     count = 0
     for b in range(first_block, last_block):
-        pos = b * BLOCK
-        stop = min(pos + BLOCK, n)
-        j = np.uint64(b) * _BLOCK_STRIDE
-        while True:
-            u = draw_uniform(key, day, j)
-            j += np.uint64(1)
-            gap = np.floor(np.log(u) / log_q)
-            if gap >= stop - pos:
-                break
-            pos += np.int64(gap)
-            if count == out.shape[0]:
-                grown = np.empty(2 * out.shape[0], np.int64)
-                grown[:count] = out
-                out = grown
-            out[count] = pos
-            count += 1
-            pos += 1
+        start = b * BLOCK
+        found = _scan_block(key, day, b, start, min(start + BLOCK, n), log_q, out, count)
+        while found < 0:  # full: twice the room, and the block walked again
+            grown = np.empty(2 * out.shape[0], np.int64)
+            grown[:count] = out[:count]
+            out = grown
+            found = _scan_block(key, day, b, start, min(start + BLOCK, n), log_q, out, count)
+        count += found
     return out[:count]
 
 

@@ -19,7 +19,7 @@ from credsim.population.friend_kernels import (
     wrapped_ring,
 )
 
-__all__ = ["add_to_friends", "credit_cross", "credit_short_ring"]
+__all__ = ["add_to_friends", "credit_cross", "credit_short_ring", "cross_partner"]
 
 
 @njit(parallel=True, cache=True)
@@ -107,25 +107,40 @@ def credit_cross(
     that is also a ring mate, or an earlier round's, is credited once."""
     prov_start = segments[prov]
     prov_len = segments[prov + 1] - prov_start
-    xl = x - prov_start
     for r in range(cross_t.shape[0]):
-        partner[r] = -1
-        # _perm_position, written out: a call per citizen and round costs more than it
-        p = np.int64((perm_a[r, prov] * np.uint64(xl) + perm_b[r, prov]) % np.uint64(prov_len))
-        yl = _matched(xl, p, np.int64(perm_step[r, prov]), prov_len)
-        if yl < 0 or not _kept(key_cross, r, x, prov_start + yl, cross_t[r]):
-            continue
-        y = prov_start + yl
-        dup = start <= y < stop and _in_ring(
-            x, y, pos_x, np.int64(pos[y - pos_from]), stop - start, key_ring, ring_t
-        )
-        for r2 in range(r):
-            dup |= partner[r2] == yl
-        partner[r] = yl
-        if not dup:
-            sums[y] += d
+        yl, _ = cross_partner(
+            x, r, prov, prov_start, prov_len, start, stop, pos_x, pos, pos_from, key_ring,
+            ring_t, key_cross, cross_t, perm_a, perm_step, perm_b, partner,
+        )  # fmt: skip
+        if yl >= 0:
+            sums[prov_start + yl] += d
             if counts.shape[0]:
-                counts[y] += dc
+                counts[prov_start + yl] += dc
+
+
+@njit(inline="always", cache=True)
+def cross_partner(
+    x, r, prov, prov_start, prov_len, start, stop, pos_x, pos, pos_from, key_ring, ring_t,
+    key_cross, cross_t, perm_a, perm_step, perm_b, partner,
+):  # fmt: skip
+    """x's partner in round r as an offset in its province, -1 when none is credited (unmatched,
+    not kept, a ring mate or an earlier round's partner: `partner` holds those, rounds taken in
+    order), and whether it lies ahead (`perm_step` places on) rather than behind."""
+    xl = x - prov_start
+    partner[r] = -1
+    # _perm_position, written out: a call per citizen and round costs more than it
+    p = np.int64((perm_a[r, prov] * np.uint64(xl) + perm_b[r, prov]) % np.uint64(prov_len))
+    yl = _matched(xl, p, np.int64(perm_step[r, prov]), prov_len)
+    if yl < 0 or not _kept(key_cross, r, x, prov_start + yl, cross_t[r]):
+        return -1, False
+    y = prov_start + yl
+    dup = start <= y < stop and _in_ring(
+        x, y, pos_x, np.int64(pos[y - pos_from]), stop - start, key_ring, ring_t
+    )
+    for r2 in range(r):
+        dup |= partner[r2] == yl
+    partner[r] = yl
+    return (-1 if dup else yl), p & 1 == 0
 
 
 @njit(inline="always", cache=True)

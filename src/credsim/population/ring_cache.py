@@ -18,8 +18,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from credsim.population.friend_credit import credit_short_ring
-from credsim.population.friend_kernels import _in_ring, _kept, _matched, block_order
+from credsim.population.friend_credit import credit_short_ring, cross_partner
+from credsim.population.friend_kernels import _kept, block_order
 
 __all__ = ["add_to_friends_kept", "fill"]
 
@@ -72,23 +72,14 @@ def _cross_bits(
     cross_t, perm_a, perm_step, perm_b, partner,
 ):  # fmt: skip
     """x's `cross` bits: the rounds whose partner `credit_cross` credits, and their side."""
-    xl = x - prov_start
     bits = 0
     for r in range(cross_t.shape[0]):
-        partner[r] = -1
-        p = np.int64((perm_a[r, prov] * np.uint64(xl) + perm_b[r, prov]) % np.uint64(prov_len))
-        yl = _matched(xl, p, np.int64(perm_step[r, prov]), prov_len)
-        if yl < 0 or not _kept(key_cross, r, x, prov_start + yl, cross_t[r]):
-            continue
-        y = prov_start + yl
-        dup = start <= y < start + length and _in_ring(
-            x, y, pos_x, np.int64(place[y - start]), length, key_ring, ring_t
-        )
-        for r2 in range(r):
-            dup |= partner[r2] == yl
-        partner[r] = yl
-        if not dup:
-            bits |= (1 | (1 - (p & 1)) << 1) << (2 * r)
+        yl, ahead = cross_partner(
+            x, r, prov, prov_start, prov_len, start, start + length, pos_x, place, start,
+            key_ring, ring_t, key_cross, cross_t, perm_a, perm_step, perm_b, partner,
+        )  # fmt: skip
+        if yl >= 0:
+            bits |= (1 | np.int64(ahead) << 1) << (2 * r)
     return bits
 
 
