@@ -9,6 +9,7 @@ import pyarrow.parquet as pq
 
 import credsim
 from credsim.behavior import exclusion
+from credsim.engine import events, notices
 from credsim.metrics import core
 from credsim.metrics import exclusion as exclusion_metrics
 from credsim.policies import friends_term, scoring
@@ -21,6 +22,8 @@ SMALL_CHUNKS = {
     (exclusion, "SHOWN_ROWS"): 89,
     (exclusion, "CUT_ROWS"): 7,
     (exclusion_metrics, "TALLY_ROWS"): 103,
+    (notices, "PIECE_ROWS"): 91,
+    (events, "ROW_GROUP"): 1009,
 }
 """Chunks far smaller than the run, so that every chunked step takes many (the bundled sizes
 start at 2^16 rows)."""
@@ -35,9 +38,11 @@ def test_a_run_in_small_chunks_is_the_same_run(tmp_path, monkeypatch):
         monkeypatch.setattr(module, name, size)
     chunked = credsim.run("default", out=tmp_path / "chunked", **options)
     assert whole.summary["ties_cut"] > 0  # exclusion ran and cut ties
+    told = pq.read_table(whole.path / "events" / "notices", columns=["notice"])["notice"]
+    assert {"points", "grade_down"} <= set(told.to_pylist())
     for name in ("summary.json", "timeseries.parquet", "citizens.parquet"):
         assert (whole.path / name).read_bytes() == (chunked.path / name).read_bytes(), name
-    for table in ("score_changes", "notices", "sanctions"):
+    for table in ("acts", "records", "score_changes", "notices", "sanctions"):
         a = pq.read_table(whole.path / "events" / table)
         b = pq.read_table(chunked.path / "events" / table)
         assert a.num_rows > 0 and a.equals(b), table

@@ -41,7 +41,7 @@ def test_histogram_moves_keep_means_and_grade_shares_by_group():
 def test_the_compiled_count_gives_numpys_sums_exactly(monkeypatch):
     """Counts by group take one compiled pass; they equal bincount's, weights included, so
     every figure is the same to the last bit; and so do the group indices the score histograms
-    move by, and the counts of many sets in one pass (`count_bits`)."""
+    move by, and the counts of many sets in one pass (`count_bits`), sorted first or not."""
     from credsim.metrics import groups as module
     from credsim.runner import build_simulation
     from credsim.scenario import load_scenario
@@ -61,6 +61,9 @@ def test_the_compiled_count_gives_numpys_sums_exactly(monkeypatch):
             chosen = citizens[(bits >> np.uint64(j)) & np.uint64(1) > 0]
             np.testing.assert_array_equal(by_bit[j], groups.count(chosen))
         fused = groups.count(citizens), groups.count(citizens, weights), groups.index(citizens)
+        monkeypatch.setattr(module, "SORT_FROM", 0)  # a population too large to count unsorted
+        np.testing.assert_array_equal(groups.count(citizens), fused[0])
+        monkeypatch.setattr(module, "SORT_FROM", 1 << 22)
         monkeypatch.setattr(module, "FUSED_FROM", 10**12)
         plain = groups.count(citizens), groups.count(citizens, weights), groups.index(citizens)
         monkeypatch.setattr(module, "FUSED_FROM", 0)
@@ -114,8 +117,10 @@ def test_grade_shares_of_every_group_are_the_bands_counted_plainly():
 
 def test_moving_scores_gives_the_histogram_a_fresh_count_gives(monkeypatch):
     """Score changes moved into every group's histogram (traits found as it goes) leave the same
-    histogram as counting the new scores afresh, and as moving them through the plain index."""
+    histogram as counting the new scores afresh, and as moving them through the plain index,
+    sorted first or not."""
     from credsim.metrics import groups as module
+    from credsim.metrics import score_histogram as histogram_module
     from credsim.runner import build_simulation
     from credsim.scenario import load_scenario
 
@@ -124,7 +129,7 @@ def test_moving_scores_gives_the_histogram_a_fresh_count_gives(monkeypatch):
     groups = Groups.build(sim.world.traits)
     rng = np.random.default_rng(9)
     score = rng.integers(350, 951, 20_000).astype(np.int16)
-    fused, plain = (ScoreHistogram(groups, 350, 950, score) for _ in range(2))
+    fused, plain, sorting = (ScoreHistogram(groups, 350, 950, score) for _ in range(3))
     for ordered in (True, False, False):  # as records come: sorted runs, or any order
         who = rng.choice(20_000, 5_000, replace=False)
         if ordered:
@@ -132,12 +137,16 @@ def test_moving_scores_gives_the_histogram_a_fresh_count_gives(monkeypatch):
         new = rng.integers(350, 951, who.shape[0]).astype(np.int64)
         old = score[who].astype(np.int64)
         fused.move(who, old, new)
+        monkeypatch.setattr(histogram_module, "SORT_FROM", 0)  # sorted first, as at 1e7
+        sorting.move(who, old, new)
+        monkeypatch.setattr(histogram_module, "SORT_FROM", 1 << 22)
         monkeypatch.setattr(module, "FUSED_FROM", 10**12)
         plain.move(who, old, new)
         monkeypatch.setattr(module, "FUSED_FROM", 0)
         score[who] = new
     np.testing.assert_array_equal(fused.hist, ScoreHistogram(groups, 350, 950, score).hist)
     np.testing.assert_array_equal(plain.hist, fused.hist)
+    np.testing.assert_array_equal(sorting.hist, fused.hist)
 
 
 def test_a_code_beyond_its_labels_is_refused_not_counted_elsewhere():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 import numpy as np
 
@@ -83,6 +83,13 @@ class _Tables(Mapping[str, Batch]):
 
     def __len__(self) -> int:
         return len(TABLES)
+
+    def pieces(self, table: str) -> Iterable[dict[str, np.ndarray]]:
+        """A table's columns, in pieces whose rows follow one another: the notices, when not
+        yet built, a piece at a time (`PendingNotices.pieces`); any other table whole."""
+        if table == "notices" and isinstance(self._day._notices, PendingNotices):
+            return self._day._notices.pieces()
+        return (self[table].columns(),)
 
 
 class RecordsView:

@@ -9,7 +9,7 @@ DuckDB show names.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -20,9 +20,11 @@ from credsim.engine.batch import CITIZEN_FIELD, NULLABLE, TABLES, Batch
 
 __all__ = ["NULLABLE", "TABLES", "Batch", "EventLog", "dates", "sampled"]
 
-ROW_GROUP = 1024 * 1024
-"""Rows per Parquet row group: pyarrow's default, so that a file written one row group at a time
-while the days come is, byte for byte, the file `pq.write_table` writes from the whole range."""
+ROW_GROUP = 1 << 17
+"""Rows per Parquet row group (131,072; DuckDB's own are 122,880): a table's rows wait until a row
+group's worth has come, so this bounds what the log holds, and a file written one row group at a
+time while the days come is, byte for byte, the file `pq.write_table` writes from the whole range
+with this row group size."""
 
 
 class EventLog:
@@ -54,6 +56,8 @@ class EventLog:
         self._rows: dict[str, int] = dict.fromkeys(TABLES, 0)  # pending, not yet written
         self._open: dict[str, tuple[pq.ParquetWriter, Path, int]] = {}  # table -> writer, rows
         self._first_day: int | None = None
+        self._cut: set[str] = set()
+        """Tables whose first pending piece is the rest of a piece a row group was cut from."""
         self.rows_written: dict[str, int] = dict.fromkeys(TABLES, 0)
 
     def add_day(self, day: int, batches: Mapping[str, Batch]) -> None:
@@ -62,16 +66,19 @@ class EventLog:
             return
         if self._first_day is None:
             self._first_day = day
-        for table, batch in batches.items():
-            cols = batch.columns()
-            if self.keep == "sample":
-                who = cols[CITIZEN_FIELD[table]].astype(np.uint64)
-                mask = sampled(who, self.sample_share)
-                cols = {k: v[mask] for k, v in cols.items()}
-            self._pending[table].append(cols)
-            self._rows[table] += int(cols[next(iter(cols))].shape[0])
-            while self.root is not None and self._rows[table] >= ROW_GROUP:
-                self._write_group(table)
+        for table in batches:
+            for cols in _pieces(batches, table):
+                if self.keep == "sample":
+                    who = cols[CITIZEN_FIELD[table]].astype(np.uint64)
+                    mask = sampled(who, self.sample_share)
+                    cols = {k: v[mask] for k, v in cols.items()}
+                self._pending[table].append(cols)
+                self._rows[table] += int(cols[next(iter(cols))].shape[0])
+                while self.root is not None and self._rows[table] >= ROW_GROUP:
+                    self._write_group(table)
+            if table in self._cut:  # the rows left of a piece a row group was cut from
+                self._cut.discard(table)
+                self._pending[table][0] = {f: _own(v) for f, v in self._pending[table][0].items()}
         if day - self._first_day + 1 >= self.flush_days:
             self.flush(day)
 
@@ -85,11 +92,13 @@ class EventLog:
             size = int(head[next(iter(head))].shape[0])
             if have + size <= rows:
                 pieces.append(pending.pop(0))
+                self._cut.discard(table)  # only the first piece is ever cut
                 have += size
             else:
                 cut = rows - have
                 pieces.append({f: v[:cut] for f, v in head.items()})
                 pending[0] = {f: v[cut:] for f, v in head.items()}
+                self._cut.add(table)
                 have = rows
         self._rows[table] -= rows
         return {f: np.concatenate([p[f] for p in pieces]) for f in TABLES[table]}
@@ -121,8 +130,11 @@ class EventLog:
             path.parent.mkdir(parents=True, exist_ok=True)
             rest = self._rows[table]
             if table not in self._open:
-                cols = {f: np.concatenate([c[f] for c in chunks]) for f in TABLES[table]}
-                pq.write_table(self._to_arrow(table, cols), path)
+                cols = {  # a day without notices gives no piece
+                    f: np.concatenate([c[f] for c in chunks]) if chunks else np.empty(0, dtype)
+                    for f, dtype in TABLES[table].items()
+                }
+                pq.write_table(self._to_arrow(table, cols), path, row_group_size=ROW_GROUP)
                 self._open_path(table).unlink(missing_ok=True)  # one a killed run left
                 self.rows_written[table] += rest
                 continue
@@ -152,6 +164,19 @@ class EventLog:
             if name == "day" and self.start is not None:
                 arrays["date"] = dates(self.start, values)
         return pa.table(arrays)
+
+
+def _pieces(batches: Mapping[str, Batch], table: str) -> Iterable[dict[str, np.ndarray]]:
+    """A day's table as pieces of columns whose rows follow one another: a day's own tables
+    give the notices a piece at a time (`Day.batches`), any other mapping each table whole."""
+    pieces = getattr(batches, "pieces", None)
+    return pieces(table) if pieces is not None else (batches[table].columns(),)
+
+
+def _own(values: np.ndarray) -> np.ndarray:
+    """The rest of a day's column as its own array: a view would hold the whole column until its
+    last row is written (a value broadcast over the rows stays one)."""
+    return values if values.strides == (0,) else values.copy()
 
 
 def _nullable(values: np.ndarray) -> pa.Array:

@@ -29,6 +29,7 @@ for other sanctions, whose list is in `about`, and for a record not of that day.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -60,6 +61,8 @@ SHOWN = frozenset({"score", "itemised"})
 """Opacities under which a citizen is shown every change of their score."""
 FELT = ("account_closed", "detained", "stopped")
 """Sanctions a citizen always knows of, as they meet them in person (like a refusal)."""
+PIECE_ROWS = 1 << 18
+"""Score changes whose notices `Notices.pieces` builds at a time."""
 
 
 class Notices:
@@ -129,65 +132,73 @@ class Notices:
         `named`: without the score notices that name no record (`yesterday`)."""
         out = Batch("notices")
         kinds_of: list[np.ndarray] = []
-        sc = changes
-
-        def add(citizen, kind: str, about, value, record_id, record_kind=-1) -> None:
-            if np.size(citizen):
-                rows = np.size(citizen)
-                kinds_of.append(np.broadcast_to(np.int16(record_kind), rows).astype(np.int16))
-                out.add(
-                    day=day,
-                    citizen=citizen,
-                    notice=self.code[kind],
-                    about=about,
-                    value=np.clip(value, -32768, 32767),
-                    record_id=record_id,
-                )
-
-        for code, (name, info, bounds) in self.policies.items():
-            if info.opacity == "nothing":
-                continue
-            mine = sc["policy"] == code
-            if named:
-                mine &= sc["record_id"] >= 0
-            if not mine.any():
-                continue
-            citizen, delta, after, rid = (
-                sc[f][mine] for f in ("citizen", "delta", "score", "record_id")
-            )
-            about = self.about[name]
-            rkind = _kind_of(rid, ids, kinds)
-            if info.opacity in SHOWN:
-                add(citizen, "points", about, delta, rid, rkind)
-                continue
-            if bounds.shape[0] == 0:
-                continue
-            new = _grade(after.astype(np.int64), bounds)
-            old = _grade(after.astype(np.int64) - delta, bounds)
-            for kind, moved in (("grade_down", new > old), ("grade_up", new < old)):
-                add(citizen[moved], kind, about, new[moved], rid[moved], rkind[moved])
-        s = sanctions
-        action, who, rid, list_code = s["action"], s["citizen"], s["record_id"], s["consequence"]
-        if who.shape[0]:
-            told = ~np.isin(list_code, self.silent)
-            for kind in ("warned", "listed", "delisted"):
-                mine = (action == self.action[kind]) & told
-                add(who[mine], kind, self._lists(list_code[mine]), 0, rid[mine])
-            mine = action == self.refused
-            refused = rid[mine]
-            about = self._lists(list_code[mine])
-            add(who[mine], "refused", about, 0, refused, _kind_of(refused, ids, kinds))
-            for kind, code in self.felt.items():
-                mine = action == code
-                add(who[mine], kind, self._lists(list_code[mine]), 0, rid[mine])
-            mine = action == self.fined
-            if mine.any():
-                fined = rid[mine]
-                about = self._lists(list_code[mine])
-                add(who[mine], "fined", about, 0, fined, _kind_of(fined, ids, kinds))
+        for columns, record_kinds in self.pieces(day, changes, sanctions, ids, kinds, named):
+            out.add(**columns)
+            kinds_of.append(record_kinds)
         out.freeze()
         record_kinds = np.concatenate(kinds_of) if kinds_of else np.empty(0, np.int16)
         return out, record_kinds
+
+    def pieces(
+        self, day: int, changes: Batch, sanctions: Batch, ids: np.ndarray, kinds, named=False
+    ) -> Iterator[tuple[dict, np.ndarray]]:
+        """`build`'s rows in its order, a piece at a time: the columns of each piece (as
+        `Batch.add` takes them) and the kind of record each row names. A piece holds at most
+        `PIECE_ROWS` score changes' notices, so that the event log can write a day on which a
+        friends' term tells most citizens without the whole table."""
+        yield from self._score_pieces(day, changes, ids, kinds, named)
+        yield from self._sanction_pieces(day, sanctions, ids, kinds)
+
+    def _score_pieces(self, day, sc: Batch, ids, kinds, named: bool) -> Iterator[tuple]:
+        """Points per policy in the changes' order; a grade policy's moves down, then up."""
+        policy, record = sc["policy"], sc["record_id"]
+        for code, (name, info, bounds) in self.policies.items():
+            if info.opacity == "nothing" or (info.opacity not in SHOWN and not bounds.shape[0]):
+                continue
+            about = self.about[name]
+            told = ("points",) if info.opacity in SHOWN else ("grade_down", "grade_up")
+            for kind in told:
+                for start in range(0, policy.shape[0], PIECE_ROWS):
+                    rows = slice(start, start + PIECE_ROWS)
+                    mine = policy[rows] == code
+                    if named:
+                        mine &= record[rows] >= 0
+                    if not mine.any():
+                        continue
+                    citizen, delta, after, rid = (
+                        sc[f][rows][mine] for f in ("citizen", "delta", "score", "record_id")
+                    )
+                    rkind = _kind_of(rid, ids, kinds)
+                    if kind == "points":
+                        yield _piece(day, citizen, self.code[kind], about, delta, rid, rkind)
+                        continue
+                    new = _grade(after.astype(np.int64), bounds)
+                    old = _grade(after.astype(np.int64) - delta, bounds)
+                    moved = new > old if kind == "grade_down" else new < old
+                    if moved.any():
+                        yield _piece(
+                            day, citizen[moved], self.code[kind], about, new[moved], rid[moved],
+                            rkind[moved],
+                        )  # fmt: skip
+
+    def _sanction_pieces(self, day, s: Batch, ids, kinds) -> Iterator[tuple]:
+        """Warnings, listings and removals from lists that notify, refusals, sanctions felt in
+        person and fines, in that order."""
+        action, who, rid, list_code = s["action"], s["citizen"], s["record_id"], s["consequence"]
+        if not who.shape[0]:
+            return
+        told = ~np.isin(list_code, self.silent)
+        picks = [((action == self.action[k]) & told, k) for k in ("warned", "listed", "delisted")]
+        picks.append((action == self.refused, "refused"))
+        picks.extend((action == code, kind) for kind, code in self.felt.items())
+        picks.append((action == self.fined, "fined"))
+        for mine, kind in picks:
+            if not mine.any():
+                continue
+            # A refusal names the kind of record refused, a fine the kind fined.
+            named = _kind_of(rid[mine], ids, kinds) if kind in ("refused", "fined") else -1
+            about = self._lists(list_code[mine])
+            yield _piece(day, who[mine], self.code[kind], about, 0, rid[mine], named)
 
     def known_score(self, policy: str, citizens: np.ndarray) -> np.ndarray:
         """The score of `policy` each citizen believes they have: the score they were last shown
@@ -250,6 +261,21 @@ def _kind_of(record_id: np.ndarray, ids: np.ndarray, kinds: np.ndarray) -> np.nd
     return out
 
 
+def _piece(day, citizen, notice, about, value, record_id, record_kind=-1) -> tuple:
+    """A piece of the notices table (columns as `Batch.add` takes them) and the kind of record
+    each of its rows names."""
+    columns = {
+        "day": day,
+        "citizen": citizen,
+        "notice": notice,
+        "about": about,
+        "value": np.clip(value, -32768, 32767),
+        "record_id": record_id,
+    }
+    rows = np.size(citizen)
+    return columns, np.broadcast_to(np.int16(record_kind), rows).astype(np.int16)
+
+
 def _grade(scores: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     """Index of each score's grade (0 the best), given lower bounds best first."""
     return np.minimum(np.searchsorted(-bounds, -scores, "left"), bounds.shape[0] - 1)
@@ -278,6 +304,20 @@ class PendingNotices:
 
     def batch(self) -> Batch:
         return self.built()[0]
+
+    def pieces(self) -> Iterator[dict[str, np.ndarray]]:
+        """The day's notices table a piece at a time, in order (the rows of `batch()`), as the
+        event log writes them: the table if it was built, else built a piece at a time, each let
+        go once read, so that a day on which a friends' term tells most citizens is never held
+        whole."""
+        if self._built is not None:
+            yield self._built[0].columns()
+            return
+        assert self._sources is not None
+        for columns, _ in self._notices.pieces(*self._sources):
+            piece = Batch("notices")
+            piece.add(**columns)
+            yield piece.columns()
 
     def named(self) -> tuple[Batch, np.ndarray]:
         """The day's notices but the score notices that name no record, and the kind of record

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
-from credsim.metrics.groups import CHUNK, FUSED_FROM, _groups_of
+from credsim.metrics.groups import CHUNK, FUSED_FROM, SORT_FROM, _groups_of
 from credsim.metrics.score_stats import day_series, ginis_from_histograms
 
 if TYPE_CHECKING:
@@ -110,13 +110,13 @@ class ScoreHistogram:
             return
         c = np.ascontiguousarray(citizens)
         old, new = old - self.low, new - self.low
-        if not _ascending(c):
+        columns, plan, _, starts, _, _ = fused
+        if columns[0].shape[0] > SORT_FROM and not _ascending(c):
             # Integer counts do not depend on the order: in citizen order the trait columns are
             # read front to back, which the memory prefetches (a day's changes from records come
-            # in one sorted run per kind of record, which merge cheaply).
+            # in one sorted run per kind of record, which merge cheaply); see `SORT_FROM`.
             order = np.argsort(c, kind="stable")
             c, old, new = c[order], old[order], new[order]
-        columns, plan, _, starts, _, _ = fused
         bins = (np.ascontiguousarray(old), np.ascontiguousarray(new))
         targets = self.groups._group_targets()
         _move_targets(self.hist, c, *bins, columns, plan, starts, *targets, self.groups.size)
