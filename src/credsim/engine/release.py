@@ -30,9 +30,11 @@ def _trim():
         return None
 
 
-def give_back_memory() -> None:
-    """Free what nothing references and return the freed pages to the operating system."""
-    gc.collect()
+def give_back_memory(collect: bool = True) -> None:
+    """Free what nothing references (unless `collect` is false: only the allocators' free
+    pages) and return the freed pages to the operating system."""
+    if collect:
+        gc.collect()
     pa.default_memory_pool().release_unused()
     trim = _trim()
     if trim is not None:
