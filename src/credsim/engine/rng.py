@@ -17,6 +17,8 @@ import hashlib
 import numpy as np
 from numba import njit, prange
 
+from credsim.engine.threads import parallel_and_serial
+
 __all__ = [
     "BLOCK",
     "Stream",
@@ -185,10 +187,8 @@ PARALLEL_FROM = 1 << 18
 runs: the same arithmetic, so the same numbers, without paying a thread barrier per call (which
 costs a scheduler time slice per call on a machine busier than its cores)."""
 
-_uniforms_par = njit(parallel=True, cache=True)(_uniforms_py)
-_uniforms_one = njit(cache=True)(_uniforms_py)
-_integers_par = njit(parallel=True, cache=True)(_integers_py)
-_integers_one = njit(cache=True)(_integers_py)
+_uniforms_par, _uniforms_one = parallel_and_serial(_uniforms_py)
+_integers_par, _integers_one = parallel_and_serial(_integers_py)
 _hits_par = njit(parallel=True, cache=True)(_bernoulli_hits_py)
 
 

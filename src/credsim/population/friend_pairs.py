@@ -16,6 +16,7 @@ import numpy as np
 from numba import njit, prange
 
 from credsim.engine.rng import draw_uniform
+from credsim.engine.threads import parallel_and_serial
 from credsim.population.friend_kernels import (
     block_of,
     block_order,
@@ -114,8 +115,7 @@ def _pairs_py(
     return owner, friend
 
 
-_pairs_par = njit(parallel=True, cache=True)(_pairs_py)
-_pairs_one = njit(cache=True)(_pairs_py)
+_pairs_par, _pairs_one = parallel_and_serial(_pairs_py)
 _NO_HOLDERS = np.empty(0, np.int64)
 _NO_TEST = (np.uint64(0), 1.0, np.int64(0))
 
