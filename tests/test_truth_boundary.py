@@ -215,7 +215,8 @@ class _Probe(Consequence):
         self.state = None
         if self.route == "garbage_collector":
             gc.collect()  # else the first State found may be a dead run's, not yet collected
-            self.state = next(o for o in gc.get_objects() if isinstance(o, State))
+            # type(), not isinstance(): a dead weak proxy among the objects raises on the latter.
+            self.state = next(o for o in gc.get_objects() if issubclass(type(o), State))
 
     def respond(self, day: PublicDay) -> None:
         who = day.records["attributed_to"]
