@@ -24,7 +24,8 @@ numbers)."""
 SORT_FROM = 1 << 22
 """Citizens in the population from which `Groups.count` sorts those it counts first (the same
 counts): at 1e6 citizens a day's counts took 0.3-0.6 ms unsorted against 0.4-1.1 ms sorted; at
-1e7 a few sorted runs (one per act kind) counted 2.2x faster merged, and most counts a little."""
+1e7 the two were about even (a few long sorted runs, one per act kind, counted 2.2x faster merged;
+many short runs 10-20% faster as they came)."""
 
 
 @dataclass
