@@ -88,3 +88,19 @@ def test_the_isolation_tally_in_small_chunks_is_the_same_tally(monkeypatch):
     metric.tally_end()
     for standing, tally in whole.items():
         np.testing.assert_array_equal(metric.isolated[standing], tally)
+
+
+def test_the_counterfactual_holds_no_day_past_its_step():
+    """Nothing reads the but-for twin's notices table, so its behaviour's notices for tomorrow are
+    built as its day ends and the day's score changes let go (on a friends' term's day, most
+    citizens')."""
+    from credsim.runner import build_simulation
+    from credsim.scenario import load_scenario
+
+    sim = build_simulation(load_scenario("default", population=3_000, days=35, seed=2))
+    sim.initialise()
+    assert sim.twin is not None
+    for day in range(35):
+        sim.step(day)
+        assert sim.twin.world.notices._pending is None  # settled: no day's tables held
+        assert sim.world.notices._pending is not None  # the run's own: the event log reads them

@@ -265,6 +265,8 @@ class Simulation:
         if self.twin is not None and self._but_for is not None:
             # Metrics read the counterfactual's sanctions and the records they name, nothing else.
             self._but_for.day = self.twin.step(day).kept("sanctions", "records")
+            assert self.twin.world.notices is not None
+            self.twin.world.notices.settle()  # nothing reads the counterfactual's notices table
             clock("but_for")
         for plugin, on in self.switches.get(day, ()):
             plugin.active = on

@@ -106,6 +106,13 @@ class Notices:
         self._pending = pending
         self._yesterday = {}
 
+    def settle(self) -> None:
+        """Build now what tomorrow's behaviour reads of the day just closed, and let go of the
+        day's score changes and sanctions: for a run whose notices table nothing reads (the
+        but-for counterfactual), so that a day on which its friends' term moves for most
+        citizens is not held through the run's own day."""
+        _ = self.yesterday
+
     @property
     def yesterday(self) -> dict[str, np.ndarray]:
         """Yesterday's notices (columns of the `notices` table, and `record_kind`) but the score
