@@ -27,7 +27,8 @@ The bundled scenarios not used in the fit are predicted and measured beside it (
     python benchmarks/memory_model.py --check    # only the error table of the shipped model
 
 The fit is written to src/credsim/engine/memory_coefficients.py and the measurements to
-benchmarks/results/memory-cases.jsonl.
+benchmarks/memory-cases.jsonl (kept in the repository: `--reuse` and `--check` work on a fresh
+checkout).
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-CASES = HERE / "results" / "memory-cases.jsonl"
+CASES = HERE / "memory-cases.jsonl"
 TARGET = HERE.parent / "src" / "credsim" / "engine" / "memory_coefficients.py"
 SIZES = (200_000, 500_000, 1_000_000)
 LARGE = (4_000_000, 10_000_000)
@@ -64,6 +65,13 @@ LONGER = (("default", 1_000_000, 120), ("reference", 1_000_000, 120), ("default"
 figures) levels off after the warm-up; 120 days stand for the rest. Per agent, the history's
 share comes from the large sizes (at a million agents the allocator keeps more of it)."""
 WARM = 110
+NO_TWIN = "but_for=false"
+COVER = (("default", [*QUIET, NO_TWIN]), ("national-steady", QUIET),
+         ("national-steady", [*QUIET, NO_TWIN]))  # fmt: skip
+COVER_DAYS = 120
+"""Runs past the friends' term's first moves and the history's arrival, at the large sizes, that
+the fitted bytes per agent must cover (`_cover`): the fit's terms are levelled on the default and
+everything scenarios, and a scenario's own transients (the national one's, say) can need more."""
 NO_REPORT = ["output.report=false"]
 NO_FILES = ["output.report=false", "output.citizens=none"]
 """Days after the 10 measured over which the growth with the days levels off."""
@@ -203,6 +211,10 @@ def plan() -> list[dict]:
                 cases.append(_run(scenario, ABLATE_AT, off, role="ablate", section=section,
                                   name=name))  # fmt: skip
     cases.append(_run("default", ABLATE_AT, [*QUIET, "but_for=false"], role="twin"))
+    # The twin's share at the sizes where the allocator gives back what is freed.
+    cases += [_run("default", n, [*QUIET, NO_TWIN], role="large-no-twin") for n in LARGE]
+    for scenario, sets in COVER:
+        cases += [_run(scenario, n, sets, COVER_DAYS, role="cover") for n in LARGE]
     for scenario, n, days in LONGER:
         cases.append(_run(scenario, n, QUIET if scenario == "default" else [], days, role="days"))
     for n, days in ((200_000, 10), (200_000, 40), (ABLATE_AT, 40)):
@@ -211,7 +223,7 @@ def plan() -> list[dict]:
             cases.append(_run("default", n, QUIET, days, role="events-off"))
     for files in (NO_REPORT, NO_FILES):
         cases += [_run("default", n, [*QUIET, *files], role="files") for n in (ABLATE_AT, *LARGE)]
-    for n in (1_000_000, 4_000_000):
+    for n in (1_000_000, 4_000_000, 10_000_000, 20_000_000):
         cases.append({"verb": "population", "n": n, "role": "population"})
     for n in (500_000, 1_000_000):
         # Without the counterfactual: the guard adds each shard's twin on top (footprint.py).
@@ -295,25 +307,27 @@ def fit(rows: list[dict]) -> dict:
             a.append([1.0, r["n"], r["n"] * s, r["n"] * t])
             y.append(r["phases"][phase])
         _, _, per_state, per_twin = _solve(a, y)
-        # The split between the plug-ins' state and the twin's comes from the runs at a million
-        # agents; the level from the large runs of the two scenarios (bytes per agent between
-        # their two sizes), where the allocator returns what is freed.
-        large = {}
-        for scenario in ("default", "everything"):
-            rows_l = sorted((r for r in ok if r["role"] == "large" and r["scenario"] == scenario),
-                            key=lambda r: r["n"])  # fmt: skip
-            lo, hi = rows_l[0], rows_l[-1]
-            large[scenario] = (
-                (hi["phases"][phase] - lo["phases"][phase]) / (hi["n"] - lo["n"]),
-                per_state * states[id(hi)][0] + per_twin * states[id(hi)][1],
-            )
-        (b1, x1), (b2, x2) = large["default"], large["everything"]
-        scale = (b2 - b1) / (x2 - x1)
-        per_agent[phase] = {
-            "base": b1 - scale * x1,
-            "per_state_byte": scale * per_state,
-            "per_twin_byte": scale * per_twin,
+        # The level comes from the large runs (bytes per agent between their two sizes), where
+        # the allocator returns what is freed: the twin's share from the default with and
+        # without it, the state's from the default without it and everything with it.
+        slope = {
+            key: _slope(ok, role, phase, scenario, sets)
+            for key, (role, scenario, sets) in {
+                "twin": ("large", "default", QUIET),
+                "alone": ("large-no-twin", "default", [*QUIET, NO_TWIN]),
+                "everything": ("large", "everything", QUIET),
+            }.items()
         }
+        s1, t1 = _state(_run("default", 1000, QUIET))
+        s2, t2 = _state(_run("everything", 1000, QUIET))
+        twin_byte = max(slope["twin"] - slope["alone"], 0.0) / t1
+        state_byte = (slope["everything"] - twin_byte * t2 - slope["alone"]) / (s2 - s1)
+        per_agent[phase] = {
+            "base": slope["alone"] - state_byte * s1,
+            "per_state_byte": state_byte,
+            "per_twin_byte": twin_byte,
+        }
+        del per_state, per_twin  # the runs at a million agents split the plug-ins' share only
         # Fixed bytes: the most any measured size of the two scenarios needs beyond its bytes
         # per agent, so that small and middling runs (fixed costs, memory the allocator keeps)
         # are not under-predicted.
@@ -335,8 +349,8 @@ def fit(rows: list[dict]) -> dict:
         longer = _peak(ok, "days", phase, scenario="reference", n=ABLATE_AT)
         first = _peak(ok, "check", phase, scenario="reference", n=ABLATE_AT, days=DAYS)
         k["days"] = max(longer - first - k["days_fixed"] * WARM, 0.0) / ABLATE_AT
-        longer = _large_slope(ok, "days", phase, QUIET, days=120)
-        k["history"] = max(longer - _large_slope(ok, "large", phase, QUIET) - k["days"], 0.0)
+        longer = _slope(ok, "days", phase, "default", QUIET, days=120)
+        k["history"] = max(longer - _slope(ok, "large", phase, "default", QUIET) - k["days"], 0.0)
         # The longer runs' fixed bytes (beyond their daily figures) count too.
         fixed[phase] = max(
             fixed[phase],
@@ -361,11 +375,10 @@ def fit(rows: list[dict]) -> dict:
     population = _line([(r["n"], r["phases"]["loop"]) for r in ok if r["role"] == "population"])
     # What writing fewer files takes, as a share of bytes per agent: from the large runs too (at a
     # million agents the fixed bytes, taken from the large runs, leave too little to share).
-    full = _large_slope(ok, "large", "output", QUIET)
-    no_report = _large_slope(ok, "files", "output", [*QUIET, *NO_REPORT]) / full
-    no_files = _large_slope(ok, "files", "output", [*QUIET, *NO_FILES]) / _large_slope(
-        ok, "large", "loop", QUIET
-    )
+    full = _slope(ok, "large", "output", "default", QUIET)
+    no_report = _slope(ok, "files", "output", "default", [*QUIET, *NO_REPORT]) / full
+    loop = _slope(ok, "large", "loop", "default", QUIET)
+    no_files = _slope(ok, "files", "output", "default", [*QUIET, *NO_FILES]) / loop
     # A run that writes neither citizens.parquet nor the report still writes its summary and
     # timeseries: fixed bytes of their own, the most any such measured run needs.
     without_files = max(
@@ -393,10 +406,11 @@ def fit(rows: list[dict]) -> dict:
         "event_share_retained": round(max(retained, 0.0) / held(ABLATE_AT, 40), 3),
         "population": {
             "fixed_bytes": round(population[0]),
-            "bytes_per_agent": round(population[1], 1),
+            "bytes_per_agent": round(max(population[1], 0.0), 1),
         },
         "process_bytes": sorted(r["base_rss"] for r in ok)[len(ok) // 2],
     }
+    _cover(ok, model)
     for verb in ("shards", "compare"):
         measured = _line([(r["n"], r["phases"]["loop"]) for r in ok if r["role"] == verb])
         model[f"{verb}_bytes_per_agent"] = round(max(measured[1] - _verb_slope(verb, model), 0), 1)
@@ -404,9 +418,38 @@ def fit(rows: list[dict]) -> dict:
     return model
 
 
-def _large_slope(rows: list[dict], role: str, phase: str, sets: list[str], days=DAYS) -> float:
-    """Bytes per agent of the default between the two large sizes, run with `sets`."""
-    match = {"role": role, "scenario": "default", "sets": sets, "days": days}
+def _cover(rows: list[dict], model: dict) -> None:
+    """Raise each phase's bytes per agent by what the large runs of `COVER` need beyond the
+    model in that phase (per agent between their two sizes, and at each size), so that none is
+    under-predicted: the largest shortfall is added to the phase's base."""
+    from credsim.engine.memory import MemoryModel
+    from credsim.scenario.footprint import run_footprint
+
+    short = dict.fromkeys(("loop", "output"), 0.0)
+    for scenario, sets in COVER:
+        match = {"role": "cover", "scenario": scenario, "sets": sets, "days": COVER_DAYS}
+        found = {r["n"]: r["phases"] for r in rows if all(r[k] == v for k, v in match.items())}
+        given = {
+            n: run_footprint(_scenario(match, n), MemoryModel(model)).phase_bytes(n) for n in found
+        }
+        lo, hi = LARGE
+        for i, phase in enumerate(short):
+            measured = {n: found[n][phase] for n in found}
+            short[phase] = max(
+                short[phase],
+                (measured[hi] - measured[lo] - given[hi][i] + given[lo][i]) / (hi - lo),
+                *((measured[n] - given[n][i]) / n for n in found),
+            )
+    model["covered_bytes_per_agent"] = {k: round(v, 1) for k, v in short.items()}
+    for phase, k in model["bytes_per_agent"].items():
+        k["base"] = round(k["base"] + short[phase], 1)
+
+
+def _slope(
+    rows: list[dict], role: str, phase: str, scenario: str, sets: list[str], days: int = DAYS
+) -> float:
+    """Bytes per agent between the two large sizes of `scenario` run with `sets`."""
+    match = {"role": role, "scenario": scenario, "sets": sets, "days": days}
     found = {r["n"]: r["phases"][phase] for r in rows if all(r[k] == v for k, v in match.items())}
     lo, hi = LARGE
     return (found[hi] - found[lo]) / (hi - lo)
@@ -520,9 +563,11 @@ def _how() -> dict:
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "how": "RSS above the process once its scenario is loaded (VmHWM, reset per phase), "
         f"each case in a fresh process; sizes {', '.join(f'{n:,}' for n in (*SMALL, *SIZES))} "
-        f"and {' and '.join(f'{n:,}' for n in LARGE)} agents (bytes per agent from the largest "
-        "two, split by the runs at a million; fixed bytes the most any size needs), "
-        f"{DAYS} days, events off; plug-ins switched off one at a time at {ABLATE_AT:,}",
+        f"and {' and '.join(f'{n:,}' for n in LARGE)} agents (bytes per agent between the "
+        "largest two: the default with and without its twin, everything; raised to cover "
+        f"{COVER_DAYS}-day runs of the default and national-steady there; fixed bytes the most "
+        f"any size needs), {DAYS} days, events off; plug-ins switched off one at a time at "
+        f"{ABLATE_AT:,}",
     }
 
 

@@ -98,7 +98,11 @@ class Footprint:
 
     def bytes(self, agents: int) -> float:
         """Peak bytes above the process as it is now, for `agents` agents."""
-        return max(f + b * agents + min(e * agents, cap) for f, b, e, cap in self._phases())
+        return max(self.phase_bytes(agents))
+
+    def phase_bytes(self, agents: int) -> list[float]:
+        """Each phase's peak bytes for `agents` agents, in the order of `lines`."""
+        return [f + b * agents + min(e * agents, cap) for f, b, e, cap in self._phases()]
 
     @property
     def bytes_per_agent(self) -> float:
