@@ -8,11 +8,14 @@ population, graph, state, the but-for twin, the event log's buffered days and it
 writing the results ("output": summary, timeseries, citizens.parquet and report.html).
 
 The fit (per phase):
-- the default and everything scenarios at 4 and 10 million agents give bytes per agent, and
-  from 20,000 agents up the fixed bytes (the most any size needs beyond its bytes per agent);
-- each plug-in of theirs switched off at one size gives how that splits between the plug-ins'
-  declared state (by registered name: `sources.recorder`, `metrics.core`, ...), the but-for
-  twin's and the engine's own;
+- the default with and without its but-for twin and everything at 4 and 10 million agents give
+  bytes per agent (the engine's base, per byte of the plug-ins' declared state, per byte of the
+  twin's), and from 20,000 agents up the fixed bytes (the most any size needs beyond its bytes
+  per agent);
+- 120-day runs of the default (without its twin) and of national-steady (with and without) at
+  the two large sizes must be covered: what they need beyond the model is added to the base;
+- each plug-in of default and everything switched off at a million agents is printed beside the
+  model's share for it (its declared state times the factor), not fitted on;
 - the default for 120 days against 10 at the two large sizes gives the history's pending events
   per agent, and at 200,000 agents for 120 and 365 days the daily figures;
 - the default without the report, and without any file, at the two large sizes gives what
@@ -280,33 +283,17 @@ def _state(row: dict) -> tuple[int, int]:
     return run_state_bytes(scenario), twin_bytes(scenario) if scenario.model.but_for else 0
 
 
-def _solve(a: list[list[float]], y: list[float]) -> list[float]:
-    """Least squares (normal equations; a handful of unknowns)."""
-    import numpy as np
-
-    solved = np.linalg.lstsq(np.array(a, float), np.array(y, float), rcond=None)[0]
-    return [float(v) for v in solved]
-
-
 def fit(rows: list[dict]) -> dict:
     """The coefficients (see credsim.scenario.footprint for how they are used): per phase,
-    bytes per agent = base + per_state_byte x declared state + per_twin_byte x the twin's: split
-    over every 10-day run without events from 200,000 to a million agents (both scenarios and
-    every plug-in switched off in turn), so that a plug-in costs its declared state times the
-    fitted factor, and levelled on the two scenarios' large runs."""
+    bytes per agent = base + per_state_byte x declared state + per_twin_byte x the twin's, from
+    the large runs; fixed bytes the most any measured size needs beyond that; then raised to
+    cover the `COVER` runs (`_cover`)."""
     ok = [r for r in rows if "error" not in r]
     phases = ("loop", "output")
-    fit_rows = [r for r in ok if r["role"] in ("base", "ablate", "twin") and r["n"] in SIZES]
     roles = ("base", "large", "ablate", "twin", "days")
     states = {id(r): _state(r) for r in ok if r["role"] in roles}
     per_agent, fixed = {}, {}
     for phase in phases:
-        a, y = [], []
-        for r in fit_rows:
-            s, t = states[id(r)]
-            a.append([1.0, r["n"], r["n"] * s, r["n"] * t])
-            y.append(r["phases"][phase])
-        _, _, per_state, per_twin = _solve(a, y)
         # The level comes from the large runs (bytes per agent between their two sizes), where
         # the allocator returns what is freed: the twin's share from the default with and
         # without it, the state's from the default without it and everything with it.
@@ -327,7 +314,6 @@ def fit(rows: list[dict]) -> dict:
             "per_state_byte": state_byte,
             "per_twin_byte": twin_byte,
         }
-        del per_state, per_twin  # the runs at a million agents split the plug-ins' share only
         # Fixed bytes: the most any measured size of the two scenarios needs beyond its bytes
         # per agent, so that small and middling runs (fixed costs, memory the allocator keeps)
         # are not under-predicted.
