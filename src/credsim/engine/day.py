@@ -43,6 +43,13 @@ class Day:
     def notices(self, batch: Batch | PendingNotices) -> None:
         self._notices = batch
 
+    def notice_pieces(self) -> Iterable[dict[str, np.ndarray]]:
+        """The notices' columns in pieces whose rows follow one another: a piece at a time while
+        they are not built (`PendingNotices.pieces`), else the table whole."""
+        if isinstance(self._notices, PendingNotices):
+            return self._notices.pieces()
+        return (self._notices.columns(),)
+
     def batches(self) -> Mapping[str, Batch]:
         """The day's tables by name; each is read (the notices built) only when asked for."""
         return _Tables(self)
@@ -87,8 +94,8 @@ class _Tables(Mapping[str, Batch]):
     def pieces(self, table: str) -> Iterable[dict[str, np.ndarray]]:
         """A table's columns, in pieces whose rows follow one another: the notices, when not
         yet built, a piece at a time (`PendingNotices.pieces`); any other table whole."""
-        if table == "notices" and isinstance(self._day._notices, PendingNotices):
-            return self._day._notices.pieces()
+        if table == "notices":
+            return self._day.notice_pieces()
         return (self[table].columns(),)
 
 
