@@ -557,6 +557,16 @@ def _how() -> dict:
     }
 
 
+def read_cases(path: Path = CASES) -> dict[str, dict]:
+    """The measured cases by key (a case measured again replaces the earlier line)."""
+    done = {}
+    if path.is_file():
+        for line in path.read_text().splitlines():
+            row = json.loads(line)
+            done[_key(row)] = row
+    return done
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--case", help=argparse.SUPPRESS)
@@ -567,11 +577,7 @@ def main() -> None:
     if args.case:
         print(json.dumps(run_case(json.loads(args.case))))
         return
-    done = {}
-    if CASES.is_file():
-        for line in CASES.read_text().splitlines():
-            row = json.loads(line)
-            done[_key(row)] = row
+    done = read_cases()
     if not (args.reuse or args.check):
         todo = [c for c in plan() if _key(c) not in done or "error" in done[_key(c)]]
         CASES.parent.mkdir(exist_ok=True)
