@@ -25,7 +25,7 @@ The fit (per phase):
 - `credsim population`, `--shards 4` and `credsim compare` at two sizes give their own terms.
 The bundled scenarios not used in the fit are predicted and measured beside it (the error table).
 
-    python benchmarks/memory_model.py            # measure (35 minutes here with --workers 1) and fit
+    python benchmarks/memory_model.py            # measure (35 min here, --workers 1) and fit
     python benchmarks/memory_model.py --reuse    # fit again from the measurements already taken
     python benchmarks/memory_model.py --check    # only the error table of the shipped model
 
