@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from credsim.scenario.footprint import run_footprint
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
+@functools.cache
 def _memory_model():
     spec = importlib.util.spec_from_file_location("memory_model", BENCHMARKS / "memory_model.py")
     assert spec is not None and spec.loader is not None

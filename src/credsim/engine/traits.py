@@ -14,7 +14,7 @@ from numba import njit
 
 from credsim.errors import UserError, did_you_mean
 
-__all__ = ["ColumnTrait", "LabelTables", "SegmentTrait", "Trait"]
+__all__ = ["ColumnTrait", "LabelTables", "SegmentTrait", "Trait", "segment_at"]
 
 
 class Trait:
@@ -60,26 +60,31 @@ class SegmentTrait(Trait):
         return out
 
 
+@njit(inline="always", cache=True)
+def segment_at(starts, k, x):
+    """The index of the last of the first `k` of `starts` (sorted) at or below `x`, and where
+    that segment starts and stops (-1 and the lowest int64 below the first start)."""
+    lo, hi = 0, k
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if starts[mid] <= x:
+            lo = mid + 1
+        else:
+            hi = mid
+    first = starts[lo - 1] if lo > 0 else np.iinfo(np.int64).min
+    return lo - 1, first, starts[lo] if lo < k else np.iinfo(np.int64).max
+
+
 @njit(cache=True)
 def _segment_codes(starts, segment_codes, citizens, out):
     """The code of the last segment starting at or below each citizen (`searchsorted(...,
     side="right") - 1`), the segment found last kept: citizens mostly come sorted, so most take
     one comparison instead of a binary search."""
-    k = starts.shape[0]
     last, first, stop = np.int64(0), np.int64(1), np.int64(0)
     for j in range(citizens.shape[0]):
         x = np.int64(citizens[j])
         if not first <= x < stop:
-            lo, hi = 0, k
-            while lo < hi:
-                mid = (lo + hi) >> 1
-                if starts[mid] <= x:
-                    lo = mid + 1
-                else:
-                    hi = mid
-            last = lo - 1
-            first = starts[last] if last >= 0 else np.iinfo(np.int64).min
-            stop = starts[lo] if lo < k else np.iinfo(np.int64).max
+            last, first, stop = segment_at(starts, starts.shape[0], x)
         out[j] = segment_codes[last]
 
 

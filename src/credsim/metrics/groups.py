@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numba import njit
 
-from credsim.engine.traits import ColumnTrait, SegmentTrait, Trait
+from credsim.engine.traits import ColumnTrait, SegmentTrait, Trait, segment_at
 from credsim.metrics.score_stats import gini_from_histogram, ginis_from_histograms
 
 __all__ = ["Groups", "gini_from_histogram", "ginis_from_histograms"]
@@ -204,16 +204,8 @@ class Groups:
 
 @njit(cache=True)
 def _segment(starts, r, a, x):
-    """The index of the last of trait r's `a` segment starts at or below citizen x, and where
-    that segment starts and stops."""
-    lo, hi = 0, a
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if starts[r, mid] <= x:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo - 1, starts[r, lo - 1], starts[r, lo] if lo < a else np.iinfo(np.int64).max
+    """`segment_at` over trait r's `a` segment starts."""
+    return segment_at(starts[r], a, x)
 
 
 @njit(cache=True)
