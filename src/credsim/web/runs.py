@@ -259,6 +259,8 @@ class RunManager:
                     record.day, record.days, record.events = message[1:4]
                 elif message[0] == "done":
                     self._finish(record, "done")
+                elif message[0] == "failed" and record.cancel_requested:
+                    self._finish(record, "cancelled")  # whatever a stopping worker last said
                 elif message[0] == "failed":
                     record.error = message[1]
                     self._finish(record, "failed")

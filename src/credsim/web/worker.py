@@ -49,8 +49,16 @@ class _CountedLog:
         self.log.flush(last_day)
 
 
+_stopping = False
+"""Set once the server has asked this worker to stop (SIGTERM)."""
+
+
 def _stop(_signum: int, _frame: object) -> None:
-    # SystemExit unwinds through RunDirectory, which removes the half-written directory.
+    # SystemExit unwinds through RunDirectory, which removes the half-written directory. Raised
+    # inside compiled code, it can come out as another exception (a SystemError from Numba's
+    # dispatcher): `_stopping` tells `execute` that the run was stopped, not that it failed.
+    global _stopping
+    _stopping = True
     sys.exit(143)
 
 
@@ -91,6 +99,8 @@ def execute(
             return
         conn.send(("done",))
     except Exception as err:  # a bug: keep its traceback for the server log
+        if _stopping:  # stopped by the server while inside compiled code: not a failure
+            raise SystemExit(143) from None
         conn.send(("failed", f"{type(err).__name__}: {err}\n{traceback.format_exc()}"))
     finally:
         conn.close()
