@@ -159,6 +159,7 @@ class Game:
         pairs = int(self.offsets[-1])
         self.strategy = strategy
         self.views = np.zeros(pairs, np.int8)
+        self.judged = np.zeros(pairs if self.judge_private else 0, np.int8)
         self.acts = np.zeros(pairs, np.int8)
         self.fitness = np.zeros(world.n, np.float64)
         self.stats = np.zeros((sizes.shape[0], k.N_STATS), np.float64)
@@ -202,8 +203,8 @@ class Game:
             public_good = np.zeros(self.strategy.shape[0], np.int8)
         k.play_day(
             self.keys, day, self.starts, self.offsets, self.strategy, self.follower, self.views,
-            public_good, self.judge_private, day >= p.settle_days, self.permitted, floats,
-            self.norm, self.acts, self.fitness, self.stats,
+            self.judged, public_good, self.judge_private, day >= p.settle_days, self.permitted,
+            floats, self.norm, self.acts, self.fitness, self.stats,
             p.stop_when_settled and day > p.settle_days,
         )  # fmt: skip
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from credsim.engine.rng import draw_u64
+from credsim.engine.rng import day_hash, draw_hashed, draw_u64
 from credsim.norms import ALLC, ALLD, DISC
 
 __all__ = [
@@ -51,6 +51,13 @@ def pick(bits, n):
 def chance(bits):
     """A uniform in (0, 1) from the low 32 bits (independent of pick's)."""
     return (np.float64(bits & _LOW32) + 0.5) / 4294967296.0
+
+
+@njit(inline="always")
+def below(p):
+    """The bound L with chance(bits) < p exactly when (bits & LOW32) < L: (x + 0.5) / 2**32 < p
+    holds for the integers x < p * 2**32 - 0.5 (both sides exact in float64)."""
+    return np.uint64(max(0.0, min(4294967296.0, np.ceil(p * 4294967296.0 - 0.5))))
 
 
 @njit(inline="always")
@@ -142,20 +149,24 @@ def _standing(view, public, follower, at, member):
 
 @njit(parallel=True, cache=True)
 def play_day(
-    keys, day, starts, offsets, strategy, follower, views, public, judge_private, evolve,
+    keys, day, starts, offsets, strategy, follower, views, judged, public, judge_private, evolve,
     permitted, floats, norm, acts, fitness, stats, freeze,
 ):  # fmt: skip
     """One generation of every community. `floats` = (benefit, cost, selection, mutation,
     execution error, assessment error, empathy, knowledge). A donor who adheres to the
     institution (`follower`) reads the grade the recipient is shown (`public`: 1 good, 0 bad);
     the others read their private views, which (`judge_private`) every member re-judges from one
-    encounter of each donor seen at random. With `evolve` false (reputations settling) no one
-    mutates or imitates. With `freeze`, a community in which everyone or no one adheres stops
-    (its figures stay those of its last day played). `acts[offsets[r] + i*n + j]` is 1 when
-    member i helped member j today; `stats` gets each community's daily figures."""
+    encounter of each donor seen at random (`judged`, the size of `views`, holds the new views
+    until all are judged). With `evolve` false (reputations settling) no one mutates or
+    imitates. With `freeze`, a community in which everyone or no one adheres stops (its figures
+    stay those of its last day played). `acts[offsets[r] + i*n + j]` is 1 when member i helped
+    member j today; `stats` gets each community's daily figures."""
     b, c, w, mu, e1, e2, empathy, know = (
         floats[0], floats[1], floats[2], floats[3], floats[4], floats[5], floats[6], floats[7],
     )  # fmt: skip
+    # Each stream's (key, day) part of every draw, computed once for the day.
+    h_know, h_exec = day_hash(keys[K_KNOW], day), day_hash(keys[K_EXEC], day)
+    h_obs, h_empathy = day_hash(keys[K_OBS], day), day_hash(keys[K_EMPATHY], day)
     for r in prange(starts.shape[0] - 1):
         f, n, off = starts[r], starts[r + 1] - starts[r], offsets[r]
         if freeze:
@@ -167,45 +178,15 @@ def play_day(
                 continue
         if evolve:
             _mutate(keys[K_MUTANT], day, f, n, strategy, permitted, mu)
-        helped = 0
-        for i in range(n):
-            fitness[f + i] = 0.0
-        for i in range(n):
-            for j in range(n):
-                idx = (f + i) * n + j
-                good = public[f + j] if follower[f + i] == 1 else views[off + i * n + j]
-                if know < 1.0 and chance(draw_u64(keys[K_KNOW], day, idx)) >= know:
-                    good = 1  # a recipient the donor knows nothing of is given the benefit
-                act = intended(strategy[f + i], good)
-                if act == 1 and e1 > 0.0 and chance(draw_u64(keys[K_EXEC], day, idx)) < e1:
-                    act = 0
-                acts[off + i * n + j] = act
-                if act == 1:
-                    helped += 1
-                    fitness[f + j] += b / n
-                    fitness[f + i] -= c / n
-        good_views = 0
+        helped = _donate(
+            h_know, h_exec, f, n, off, strategy, follower, views, public, b, c, e1, know, acts,
+            fitness,
+        )  # fmt: skip
         if judge_private:
-            judged = np.empty(n * n, np.int8)
-            for i in range(n):  # observer
-                for j in range(n):  # donor
-                    idx = (f + i) * n + j
-                    bits = draw_u64(keys[K_OBS], day, idx)  # top: which encounter; low: error
-                    k = pick(bits, n)
-                    act = acts[off + j * n + k]
-                    # egocentric: the observer's own standing of the recipient
-                    standing = _standing(views[off + i * n + k], public, follower, f + i, f + k)
-                    if empathy >= 1.0 or (
-                        empathy > 0.0 and chance(draw_u64(keys[K_EMPATHY], day, idx)) < empathy
-                    ):  # empathetic: the donor's
-                        standing = _standing(views[off + j * n + k], public, follower, f + j, f + k)
-                    verdict = norm[act, standing]
-                    if e2 > 0.0 and chance(bits) < e2:
-                        verdict = 1 - verdict
-                    judged[i * n + j] = verdict
-                    good_views += verdict
-            for a in range(n * n):
-                views[off + a] = judged[a]
+            good_views = _judge(
+                h_obs, h_empathy, f, n, off, follower, views, judged, public, acts, norm, e2,
+                empathy,
+            )  # fmt: skip
             stats[r, 1] = good_views / (n * n)
         else:
             good_public = 0
@@ -223,6 +204,72 @@ def play_day(
             _imitate(keys[K_UPDATE], day, f, n, strategy, follower, fitness, w)
         for i in range(n):  # adherents at the end of the day
             stats[r, 5] += follower[f + i] / n
+
+
+@njit(cache=True)
+def _donate(
+    h_know, h_exec, f, n, off, strategy, follower, views, public, b, c, e1, know, acts, fitness
+):
+    """Every member of one community, as a donor, meets every member; returns the help given.
+    Without branches on the act (it is close to a coin toss): adding 0.0 leaves a fitness as it
+    is, and the donor's own fitness is summed in `own` in the same order as before."""
+    helped = 0
+    gain, loss, slip = b / n, c / n, below(e1)
+    for i in range(n):
+        fitness[f + i] = 0.0
+    for i in range(n):
+        adheres, plays = follower[f + i] == 1, strategy[f + i]
+        row = off + i * n
+        own = fitness[f + i]
+        for j in range(n):
+            idx = (f + i) * n + j
+            good = public[f + j] if adheres else views[row + j]
+            if know < 1.0 and chance(draw_hashed(h_know, idx)) >= know:
+                good = 1  # a recipient the donor knows nothing of is given the benefit
+            act = intended(plays, good)
+            if e1 > 0.0:
+                act &= (draw_hashed(h_exec, idx) & _LOW32) >= slip
+            acts[row + j] = act
+            helped += act
+            if j == i:
+                own += act * gain
+            else:
+                fitness[f + j] += act * gain
+            own -= act * loss
+        fitness[f + i] = own
+    return helped
+
+
+@njit(cache=True)
+def _judge(h_obs, h_empathy, f, n, off, follower, views, judged, public, acts, norm, e2, empathy):
+    """Every member of one community re-judges every donor from one of its encounters of the day,
+    seen at random; returns how many views are good. An observer's draws are made first, for all
+    donors at once (a loop the compiler turns into vector instructions)."""
+    good_views = 0
+    bits = np.empty(n, np.uint64)
+    wrong = below(e2)
+    for i in range(n):  # observer
+        first = np.uint64((f + i) * n)
+        for j in range(n):
+            bits[j] = draw_hashed(h_obs, first + np.uint64(j))  # top: which encounter; low: error
+        own = follower[f + i] == 1
+        for j in range(n):  # donor
+            k = pick(bits[j], n)
+            act = acts[off + j * n + k]
+            # egocentric: the observer's own standing of the recipient
+            standing = public[f + k] if own else views[off + i * n + k]
+            if empathy >= 1.0 or (
+                empathy > 0.0 and chance(draw_hashed(h_empathy, (f + i) * n + j)) < empathy
+            ):  # empathetic: the donor's
+                standing = _standing(views[off + j * n + k], public, follower, f + j, f + k)
+            verdict = norm[act, standing]
+            if (bits[j] & _LOW32) < wrong:
+                verdict = 1 - verdict
+            judged[off + i * n + j] = verdict
+            good_views += verdict
+    for a in range(n * n):
+        views[off + a] = judged[off + a]
+    return good_views
 
 
 @njit(parallel=True, cache=True)

@@ -23,6 +23,9 @@ __all__ = [
     "BLOCK",
     "Stream",
     "bernoulli_hits",
+    "day_hash",
+    "draw_hashed",
+    "draw_u64",
     "event_key",
     "stream_key",
 ]
@@ -57,10 +60,22 @@ def _mix(x):
 
 
 @njit(inline="always", cache=True)
+def day_hash(key, day):
+    """The part of draw_u64 that depends on (key, day) only: a kernel that draws for many indices
+    on one day computes it once (`draw_hashed`)."""
+    return _mix(key ^ (np.uint64(day) * _DAY))
+
+
+@njit(inline="always", cache=True)
+def draw_hashed(hashed, index):
+    """draw_u64(key, day, index), given hashed = day_hash(key, day)."""
+    return _mix(hashed + np.uint64(index) * _GOLDEN)
+
+
+@njit(inline="always", cache=True)
 def draw_u64(key, day, index):
     """64 random bits for (key, day, index)."""
-    h = _mix(key ^ (np.uint64(day) * _DAY))
-    return _mix(h + np.uint64(index) * _GOLDEN)
+    return draw_hashed(day_hash(key, day), index)
 
 
 @njit(inline="always", cache=True)
