@@ -140,5 +140,8 @@ class ScoreHistogram:
 
     def series(self, bounds: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every group's mean, Gini and share in each band of `bounds` (`shares_at_or_above`)
-        at once: one pass over the bins in use (credsim.metrics.score_stats)."""
-        return day_series(self.values, self.hist, self.low, bounds)
+        at once: one pass over the bins in use (credsim.metrics.score_stats), found in group 0,
+        which counts everyone the other groups count."""
+        used = np.flatnonzero(self.hist[0]) if self.hist.shape[0] else self.hist[:0, 0]
+        span = (int(used[0]), int(used[-1]) + 1) if used.shape[0] else (0, 0)
+        return day_series(self.values, self.hist, self.low, bounds, span)

@@ -15,31 +15,38 @@ __all__ = ["day_series", "gini_from_histogram", "ginis_from_histograms"]
 
 
 def day_series(
-    values: np.ndarray, hist: np.ndarray, low: int, bounds: list[int]
+    values: np.ndarray,
+    hist: np.ndarray,
+    low: int,
+    bounds: list[int],
+    span: tuple[int, int] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per row of `hist` (citizens at each of the sorted `values`, the first being `low`): the
     mean (nan when empty), the Gini (`gini_from_histogram`'s formula) and the share in each band
     [bound_i, bound_{i-1}) of `bounds` (the first band has no top; the last takes everyone below
-    the one before, whatever its bound). A bound above the top value makes an empty band."""
+    the one before, whatever its bound). A bound above the top value makes an empty band.
+    `span` = (first, end): the only bins any row uses, when the caller knows them; the rest are
+    not visited (a score's range is often wide and its citizens few of its values)."""
     nbins = hist.shape[1]
+    first, end = span if span is not None else (0, nbins)
     at = np.array([max(b, low) - low for b in bounds], np.int64)
     at = np.where(at < nbins, at, -1)
     groups = hist.shape[0]
     means, ginis = np.empty(groups), np.empty(groups)
     shares = np.empty((groups, at.shape[0]))
-    _series(values, hist, at, means, ginis, shares)
+    _series(values, hist, at, means, ginis, shares, first, end)
     return means, ginis, shares
 
 
 @njit(cache=True)
-def _series(values, hist, at, means, ginis, shares):
+def _series(values, hist, at, means, ginis, shares, first, end):
     bands = at.shape[0]
     below = np.zeros(bands, np.int64)  # citizens in bins under each band's bound
     for g in range(hist.shape[0]):
         count = 0
         n = total = rank_sum = before = 0.0
         below[:] = 0
-        for b in range(hist.shape[1]):
+        for b in range(first, end):
             k = hist[g, b]
             if k == 0:
                 continue
@@ -77,7 +84,8 @@ def ginis_from_histograms(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
     is that of the bins in use."""
     rows = counts.shape[0]
     means, ginis = np.empty(rows), np.empty(rows)
-    _series(values, counts, np.empty(0, np.int64), means, ginis, np.empty((rows, 0)))
+    empty = np.empty(0, np.int64)
+    _series(values, counts, empty, means, ginis, np.empty((rows, 0)), 0, counts.shape[1])
     return ginis
 
 
