@@ -189,6 +189,34 @@ def test_a_fixation_run_ends_with_adherence_fixed_or_lost_everywhere():
     assert run.summary["game_adherence_fixed"] + run.summary["game_adherence_lost"] == 8
 
 
+def test_days_after_every_community_settled_are_counted_as_if_stepped():
+    """run_game stops stepping once every community has settled; the summary is the one of a
+    run stepped to its last day (Simulation.step every day)."""
+    from credsim.runner import build_simulation
+
+    settings = {"adherents": "one", "settle_days": 20, "mutation": 0.0, "initial": "equal"}
+    scenario = game_scenario(
+        communities=8,
+        seed=4,
+        days=6000,
+        institution=(1, 0.1),
+        game={**settings, "stop_when_settled": True},
+    )
+    fast = run_game(scenario)
+    sim = build_simulation(scenario)
+    sim.initialise()
+    game, settled_on = sim.world.services["strangers"].game, []
+    for day in range(sim.world.days):
+        sim.step(day)
+        if game.settled(day + 1):
+            settled_on.append(day + 1)
+    stepped = next(p for p in sim.plugins if p.name == "reciprocity")
+    assert settled_on and settled_on[0] < 3000  # most days were left unstepped by run_game
+    assert settled_on == list(range(settled_on[0], 6001))  # and settled stays settled
+    assert fast.summary == stepped.summary()
+    assert fast.summary["game_days_averaged"] == 3000
+
+
 def test_adherents_need_an_institution():
     with pytest.raises(UserError, match=r"adherents.*needs an institution"):
         run_game(game_scenario(communities=2, seed=1, days=2, game={"adherents": "one"}))

@@ -208,6 +208,15 @@ class Game:
             p.stop_when_settled and day > p.settle_days,
         )  # fmt: skip
 
+    def settled(self, day: int) -> bool:
+        """Whether no community plays on `day` or after: the game stops each community once
+        everyone or no one in it adheres (`stop_when_settled`), and all have."""
+        p = self.params
+        if not (p.stop_when_settled and day > p.settle_days) or self.stats.shape[0] == 0:
+            return False
+        adherents = self.stats[:, 5]
+        return bool(np.all((adherents == 0.0) | (adherents == 1.0)))
+
     def seen(self, day: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The day's witnessed encounters: (donor, helped, recipient)."""
         per = self.params.witnessed

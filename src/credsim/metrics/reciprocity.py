@@ -62,6 +62,18 @@ class ReciprocityMetrics(Metric):
             self.sums = stats.copy() if self.sums is None else self.sums + stats
             self.averaged += 1
 
+    def repeat_last(self, days: range) -> None:
+        """Count `days` as measured with the last day's figures: what `measure` gives on days when
+        no community of the game plays (all settled), day by day, so the sums are the same."""
+        if self.last is None:
+            return
+        stats = self.last
+        for day in days:
+            self.daily[day] = stats.mean(axis=0) if stats.shape[0] else np.nan
+            if day >= self.first:
+                self.sums = stats.copy() if self.sums is None else self.sums + stats
+                self.averaged += 1
+
     def merge(self, parts: list) -> None:
         sums = [m.sums for m in [self, *parts] if m.sums is not None]
         self.sums = np.concatenate(sums) if sums else None

@@ -96,11 +96,19 @@ def game_scenario(
 
 
 def run_game(scenario: Scenario) -> GameRun:
-    """Step the scenario day by day (Simulation.step) and read the `reciprocity` metric."""
+    """Step the scenario day by day (Simulation.step) and read the `reciprocity` metric. Once
+    every community has settled (a game with `stop_when_settled`), the days left play no
+    community: the metric counts them with the last day's figures, unstepped (the same summary,
+    checked by a test)."""
     started = time.perf_counter()
     sim = build_simulation(scenario)
     sim.initialise()
-    for day in range(sim.world.days):
-        sim.step(day)
     metric = next(p for p in sim.plugins if p.name == "reciprocity")
+    game = sim.world.services["strangers"].game
+    days = sim.world.days
+    for day in range(days):
+        sim.step(day)
+        if game.settled(day + 1):
+            metric.repeat_last(range(day + 1, days))
+            break
     return GameRun(metric.summary(), time.perf_counter() - started)
