@@ -104,11 +104,11 @@ def run_game(scenario: Scenario) -> GameRun:
     sim = build_simulation(scenario)
     sim.initialise()
     metric = next(p for p in sim.plugins if p.name == "reciprocity")
-    game = sim.world.services["strangers"].game
+    game = getattr(sim.world.services.get("strangers"), "game", None)
     days = sim.world.days
     for day in range(days):
         sim.step(day)
-        if game.settled(day + 1):
+        if game is not None and game.settled(day + 1):
             metric.repeat_last(range(day + 1, days))
             break
     return GameRun(metric.summary(), time.perf_counter() - started)
