@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
@@ -102,6 +104,15 @@ def test_calendar_returns_rows_on_their_day_in_push_order():
     assert cal.pop(2)["who"].tolist() == [11]
     assert cal.pop(3)["who"].tolist() == [10, 12, 13]
     assert len(cal) == 0 and cal.peak_bytes > 0
+    # Days missed are popped with the next, in day order; a pickled calendar (a checkpoint) goes
+    # on where it was, also one pickled before the calendar kept its days in a heap.
+    cal.push(np.array([9, 5, 2, 7]), who=np.array([1, 2, 3, 4]))
+    assert cal.pop(6)["who"].tolist() == [3, 2]
+    again = pickle.loads(pickle.dumps(cal))
+    assert again.pop(8)["who"].tolist() == [4] and again.pop(9)["who"].tolist() == [1]
+    old = Calendar.__new__(Calendar)
+    old.__setstate__({k: v for k, v in cal.__dict__.items() if k != "_days"})
+    assert old.pop(100)["who"].tolist() == [4, 1] and len(old) == 0
 
 
 def test_event_log_writes_named_codes_by_day_range(tmp_path):

@@ -7,6 +7,8 @@ citizens to ask "is it time yet?".
 
 from __future__ import annotations
 
+import heapq
+
 import numpy as np
 
 __all__ = ["Calendar"]
@@ -18,8 +20,16 @@ class Calendar:
     def __init__(self, fields: dict[str, str]) -> None:
         self.fields = fields
         self._buckets: dict[int, list[dict[str, np.ndarray]]] = {}
+        self._days: list[int] = []
+        """The days that have a bucket, as a heap: a day's pop looks at those due, not at every
+        day pending (a debt's repayment can be years ahead: thousands of days)."""
         self.peak_bytes = 0
         self._bytes = 0
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        if "_days" not in state:  # pickled before the heap was kept
+            self._days = sorted(self._buckets)
 
     def push(self, due: np.ndarray, **columns: np.ndarray) -> None:
         """Schedule rows due on the given days."""
@@ -33,14 +43,19 @@ class Calendar:
         bounds = [*starts.tolist(), due_sorted.shape[0]]
         for i, day in enumerate(days.tolist()):
             part = {name: col[bounds[i] : bounds[i + 1]] for name, col in cols.items()}
-            self._buckets.setdefault(day, []).append(part)
+            bucket = self._buckets.get(day)
+            if bucket is None:
+                bucket = self._buckets[day] = []
+                heapq.heappush(self._days, day)
+            bucket.append(part)
             self._bytes += sum(a.nbytes for a in part.values())
         self.peak_bytes = max(self.peak_bytes, self._bytes)
 
     def pop(self, day: int) -> dict[str, np.ndarray]:
         """Rows due on `day` (and any left from earlier days), removed from the calendar."""
-        due_days = sorted(d for d in self._buckets if d <= day)
-        parts = [p for d in due_days for p in self._buckets.pop(d)]
+        parts = []
+        while self._days and self._days[0] <= day:
+            parts.extend(self._buckets.pop(heapq.heappop(self._days)))
         out = {
             name: (np.concatenate([p[name] for p in parts]) if parts else np.empty(0, dt))
             for name, dt in self.fields.items()
