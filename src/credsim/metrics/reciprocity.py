@@ -55,24 +55,22 @@ class ReciprocityMetrics(Metric):
         game = self._game()
         if game is None or self.world.services["strangers"].today != day.day:
             return
-        stats = game.stats
-        self.last = stats.copy()
-        self.daily[day.day] = stats.mean(axis=0) if stats.shape[0] else np.nan
-        if day.day >= self.first:
-            self.sums = stats.copy() if self.sums is None else self.sums + stats
-            self.averaged += 1
+        self.last = game.stats.copy()
+        self._count(day.day, self.last)
 
     def repeat_last(self, days: range) -> None:
         """Count `days` as measured with the last day's figures: what `measure` gives on days when
         no community of the game plays (all settled), day by day, so the sums are the same."""
-        if self.last is None:
-            return
-        stats = self.last
-        for day in days:
-            self.daily[day] = stats.mean(axis=0) if stats.shape[0] else np.nan
-            if day >= self.first:
-                self.sums = stats.copy() if self.sums is None else self.sums + stats
-                self.averaged += 1
+        if self.last is not None:
+            for day in days:
+                self._count(day, self.last)
+
+    def _count(self, day: int, stats: np.ndarray) -> None:
+        """One day's figures into the daily means and, after the burn-in, the sums."""
+        self.daily[day] = stats.mean(axis=0) if stats.shape[0] else np.nan
+        if day >= self.first:
+            self.sums = stats.copy() if self.sums is None else self.sums + stats
+            self.averaged += 1
 
     def merge(self, parts: list) -> None:
         sums = [m.sums for m in [self, *parts] if m.sums is not None]
