@@ -352,14 +352,16 @@ def test_sums_kept_up_to_date_match_a_fresh_pass(friends):
 
 @pytest.mark.parametrize("n", [3_000, 40_000])  # the serial kernel and the parallel one
 @pytest.mark.parametrize("shares", [(0.1, 0.2), (1.0, 0.5), (0.3, 1.0), (1.0, 1.0)])
-def test_shown_friend_pairs_are_friend_pairs_tested_afterwards(n, shares):
+@pytest.mark.parametrize("tiny", [False, True])
+def test_shown_friend_pairs_are_friend_pairs_tested_afterwards(n, shares, tiny):
     """Filtering inside the kernel keeps exactly the pairs, in order, that testing every friend
     pair afterwards keeps: friend not the holder, shown the holder's score, with the motive.
-    Holders other than the citizen (a low scorer's kin, judged by the low scorer's score) too."""
+    Holders other than the citizen (a low scorer's kin, judged by the low scorer's score) too;
+    `tiny`: with a province of 15 citizens, too few for every ring."""
     from credsim.engine.rng import Stream
     from credsim.population.ties import pair_draws
 
-    g = graph(n, seed=6)
+    g = graph(n, seed=6, cuts=[n // 2, n // 2 + 15] if tiny else None)
     rng = np.random.default_rng(6)
     who = np.sort(rng.choice(n, n // 5, replace=False)).astype(np.int64)
     kin = (who + rng.integers(-2, 3, who.shape[0])).clip(0, n - 1)

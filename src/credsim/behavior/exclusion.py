@@ -144,10 +144,11 @@ class Exclusion(Behavior):
         if low.shape[0] == 0:
             return
         scale = weight / p.mean_degree / p.tie_value
-        self._cut(day.day, low, gap, scale, "low_score")
+        parts = [(low, gap, low, 1.0, "low_score")]
         if p.family_share > 0:
             kin, kin_gap, source = self._family(low, gap, threshold)
-            self._cut(day.day, kin, kin_gap, scale, "family_of_low_scorer", source)
+            parts.append((kin, kin_gap, source, p.family_share, "family_of_low_scorer"))
+        self._cut(day.day, parts, scale)
 
     def _low(self, reference: float, threshold: float) -> tuple[np.ndarray, np.ndarray]:
         """Adults whose score, as the policy shows it (the score, or the grade's band: what
@@ -180,14 +181,25 @@ class Exclusion(Behavior):
                 self.cuts.add(named[cut], friend[cut])
                 self.cuts_by_reason["named_in_public"] += len(self.cuts) - before
 
-    def _cut(self, day, who, gap, scale: float, reason: str, seen=None) -> None:
-        """Each friend of `who` who can see the low score (of `who`, or of `seen`, the low scorer
-        in their household) and has the motive cuts the tie with chance share x
-        (1 - exp(-scale x gap)), share 1 for a low scorer and `family_share` for their kin."""
+    def _cut(self, day: int, parts: list[tuple], scale: float) -> None:
+        """Each friend of a citizen who can see the low score (the citizen's, or that of the low
+        scorer in their household) and has the motive cuts the tie with chance share x
+        (1 - exp(-scale x gap)); `parts` are (citizens, gaps, low scorer seen, share, reason):
+        share 1 for low scorers, `family_share` for their kin. Ties cut for the first reason
+        count under it, then those newly cut for the next."""
+        who = np.concatenate([part[0] for part in parts]).astype(np.int64)
+        if who.shape[0] == 0:
+            return
+        # All parts' citizens in one sorted run, so that each block's friendships are worked
+        # out once (its order sorted once) for all of them.
+        order = np.argsort(who, kind="stable")
+        who = who[order]
+        gap = np.concatenate([part[1] for part in parts])[order]
+        seen = np.concatenate([part[2] for part in parts]).astype(np.int64)[order]
+        share = np.concatenate([np.full(len(part[0]), part[3]) for part in parts])[order]
+        part_of = np.repeat(np.arange(len(parts)), [len(part[0]) for part in parts])[order]
+        cut: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in parts]
         p = self.params
-        share = 1.0 if seen is None else p.family_share
-        seen = who if seen is None else seen
-        before = len(self.cuts)
         # Every draw is a pure function of its pair, and the cut ties a set: `CUT_ROWS` of `who`
         # at a time give the same cuts as all at once.
         for start in range(0, who.shape[0], CUT_ROWS):
@@ -201,12 +213,19 @@ class Exclusion(Behavior):
                 (self.motive.key, p.motive_share),
             )
             i = np.flatnonzero(self._adult(friend))
-            owner, friend = mine[at[i]], friend[i]
+            at, friend = at[i], friend[i]
+            owner = mine[at]
             u = pair_draws(self.decide.key, day, owner, friend)
-            cut = u < share * -np.expm1(-scale * gap[rows][at[i]])
-            if cut.any():
-                self.cuts.add(owner[cut], friend[cut])
-        self.cuts_by_reason[reason] += len(self.cuts) - before
+            cuts = u < share[rows][at] * -np.expm1(-scale * gap[rows][at])
+            for k in range(len(parts)):
+                mask = cuts & (part_of[rows][at] == k)
+                cut[k].append((owner[mask], friend[mask]))
+        for (*_, reason), pairs in zip(parts, cut, strict=True):
+            before = len(self.cuts)
+            owners = np.concatenate([a for a, _ in pairs])
+            if owners.shape[0]:
+                self.cuts.add(owners, np.concatenate([b for _, b in pairs]))
+            self.cuts_by_reason[reason] += len(self.cuts) - before
 
     def _family(self, low, gap, threshold) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Household members of low scorers (not low themselves), each with the largest gap of

@@ -16,6 +16,7 @@ from credsim.engine.rng import draw_u64, draw_uniform
 __all__ = [
     "block_of",
     "block_order",
+    "cross_into",
     "friends_into",
     "friends_pass",
     "short_ring_into",
@@ -267,7 +268,6 @@ def friends_into(
     cross round) are scratch."""
     length = stop - start
     nrings = ring_t.shape[0]
-    rounds = cross_t.shape[0]
     m = at
     pos_x = pos[x - start]
     if ring.shape[0]:
@@ -285,10 +285,28 @@ def friends_into(
             m += kept[nrings + k]
     else:  # a block too short for every ring
         m = short_ring_into(x, pos_x, start, length, order, key_ring, ring_t, out, m)
+    m = cross_into(
+        x, pos_x, prov, start, stop, pos, segments, key_ring, ring_t, key_cross, cross_t,
+        perm_a, perm_step, perm_b, out, m, partner,
+    )  # fmt: skip
+    if ordered:
+        sort_friends(out, at, m)
+    return m - at
+
+
+@njit(inline="always", cache=True)
+def cross_into(
+    x, pos_x, prov, start, stop, pos, segments, key_ring, ring_t, key_cross, cross_t, perm_a,
+    perm_step, perm_b, out, m, partner,
+):  # fmt: skip
+    """Write x's cross-round partners (`friends_into`'s rules: a partner already a ring mate,
+    or met in an earlier round, is written once) to out[m:]; returns m past them. `partner`
+    (one per cross round) is scratch."""
+    length = stop - start
     prov_start = segments[prov]
     prov_len = segments[prov + 1] - prov_start
     xl = x - prov_start
-    for r in range(rounds):
+    for r in range(cross_t.shape[0]):
         partner[r] = -1
         p = _perm_position(xl, prov, r, prov_len, perm_a, perm_b)
         yl = _matched(xl, p, np.int64(perm_step[r, prov]), prov_len)
@@ -302,9 +320,7 @@ def friends_into(
         if not dup:
             out[m] = y
             m += 1
-    if ordered:
-        sort_friends(out, at, m)
-    return m - at
+    return m
 
 
 @njit(inline="always", cache=True)

@@ -18,9 +18,12 @@ from numba import njit, prange
 from credsim.engine.rng import draw_uniform
 from credsim.engine.threads import parallel_and_serial
 from credsim.population.friend_kernels import (
+    _kept,
     block_of,
     block_order,
+    cross_into,
     friends_into,
+    short_ring_into,
     sort_friends,
     wrapped_ring,
 )
@@ -50,25 +53,65 @@ def _runs(citizens, segments, block_size):
 
 
 @njit(inline="always", cache=True)
-def _keep_shown(slots, at, count, holder, shown, motive):
-    """Keep, in order, the friends in slots[at:at+count] who are not `holder`, whom `holder` has
-    shown their score (a pair draw below the share) and who have the motive (a draw per friend
-    below the share); returns how many are kept. `shown` and `motive` are (key, share, day);
-    shares of 1 draw nothing."""
+def _shown(y, holder, shown, motive):
+    """Whether friend y is not `holder`, was shown what `holder` shows (a pair draw below the
+    share) and has the motive (a draw per friend below the share). `shown` and `motive` are
+    (key, share, day); shares of 1 draw nothing."""
     shown_key, shown_share, shown_day = shown
     motive_key, motive_share, motive_day = motive
+    if y == holder:
+        return False
+    if shown_share < 1.0 and not pair_uniform(shown_key, shown_day, holder, y) < shown_share:
+        return False
+    return motive_share >= 1.0 or draw_uniform(motive_key, motive_day, y) < motive_share
+
+
+@njit(inline="always", cache=True)
+def _shown_into(
+    x, holder, shown, motive, prov, start, stop, order, pos, segments, key_ring, ring_t,
+    key_cross, cross_t, perm_a, perm_step, perm_b, out, at, ring, ring_back, partner,
+):  # fmt: skip
+    """Write the friends of x that `_shown` keeps to out[at:], unsorted; returns how many: the
+    friends `friends_into` writes, then tested. A ring mate is tested before its tie is hashed
+    (the tests keep a few mates in fifty, so most ties are never hashed); cross-round partners
+    are found as `friends_into` finds them (a round's repeat depends on earlier rounds' ties),
+    then tested."""
+    nrings = ring_t.shape[0]
+    pos_x = pos[x - start]
     m = at
-    for k in range(at, at + count):
-        y = slots[k]
-        if y == holder:
-            continue
-        if shown_share < 1.0 and not pair_uniform(shown_key, shown_day, holder, y) < shown_share:
-            continue
-        if motive_share < 1.0 and not draw_uniform(motive_key, motive_day, y) < motive_share:
-            continue
-        slots[m] = y
-        m += 1
-    return m - at
+    if ring.shape[0]:
+        near = ring[pos_x + nrings + 1 : pos_x + 2 * nrings + 1]
+        far = ring[pos_x : pos_x + nrings]
+        for k in range(nrings):
+            y = near[k]
+            if _shown(y, holder, shown, motive) and _kept(key_ring, 0, x, y, ring_t[k]):
+                out[m] = y
+                m += 1
+        for k in range(nrings):
+            y = far[k]
+            if _shown(y, holder, shown, motive) and _kept(key_ring, 0, x, y, ring_back[k]):
+                out[m] = y
+                m += 1
+    else:  # a block too short for every ring
+        m = short_ring_into(x, pos_x, start, stop - start, order, key_ring, ring_t, out, m)
+        m = at + _keep(out, at, m, holder, shown, motive)
+    first = m
+    m = cross_into(
+        x, pos_x, prov, start, stop, pos, segments, key_ring, ring_t, key_cross, cross_t,
+        perm_a, perm_step, perm_b, out, m, partner,
+    )  # fmt: skip
+    return first - at + _keep(out, first, m, holder, shown, motive)
+
+
+@njit(inline="always", cache=True)
+def _keep(out, at, m, holder, shown, motive):
+    """Keep, in order, the friends in out[at:m] that `_shown` keeps; returns how many."""
+    k = at
+    for i in range(at, m):
+        if _shown(out[i], holder, shown, motive):
+            out[k] = out[i]
+            k += 1
+    return k - at
 
 
 def _pairs_py(
@@ -76,7 +119,7 @@ def _pairs_py(
     ring_t, key_cross, cross_t, perm_a, perm_step, perm_b,
 ):  # fmt: skip
     """(position of the citizen in `citizens`, friend) for every friend of each given citizen, in
-    the citizens' order, kept by `_keep_shown` when `holders` (one per citizen) is not empty;
+    the citizens' order, kept by `_shown` when `holders` (one per citizen) is not empty;
     sorted citizens share their block's ordering, so the cost is one sort per block touched.
     Runs of citizens in one block are worked on in parallel, each citizen's friends in its own
     slots, then packed in order: the same pairs for any number of threads."""
@@ -93,15 +136,20 @@ def _pairs_py(
         kept = np.empty(2 * ring_t.shape[0], np.bool_)
         partner = np.empty(cross_t.shape[0], np.int64)
         for i in range(runs[r], runs[r + 1]):
-            # Kept by the tests first, then sorted: the same pairs, in the same order, as
-            # sorting every friend and testing them afterwards (the tests keep a few in fifty).
-            count = friends_into(
-                citizens[i], prov, start, stop, order, pos, segments, key_ring, ring_t,
-                key_cross, cross_t, perm_a, perm_step, perm_b, slots, i * most, ring, ring_back,
-                kept, partner, False,
-            )  # fmt: skip
+            # Tested first, then sorted: the same pairs, in the same order, as sorting every
+            # friend and testing them afterwards (the tests keep a few in fifty).
             if holders.shape[0]:
-                count = _keep_shown(slots, i * most, count, holders[i], shown, motive)
+                count = _shown_into(
+                    citizens[i], holders[i], shown, motive, prov, start, stop, order, pos,
+                    segments, key_ring, ring_t, key_cross, cross_t, perm_a, perm_step, perm_b,
+                    slots, i * most, ring, ring_back, partner,
+                )  # fmt: skip
+            else:
+                count = friends_into(
+                    citizens[i], prov, start, stop, order, pos, segments, key_ring, ring_t,
+                    key_cross, cross_t, perm_a, perm_step, perm_b, slots, i * most, ring,
+                    ring_back, kept, partner, False,
+                )  # fmt: skip
             sort_friends(slots, i * most, i * most + count)
             found[i + 1] = count
     for i in range(n):
