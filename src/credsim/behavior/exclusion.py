@@ -28,6 +28,7 @@ from credsim.engine import Behavior, Day, PluginParams, World
 from credsim.engine.checks import Score
 from credsim.engine.merge import sorted_union
 from credsim.errors import UserError
+from credsim.population.household_kin import largest_per_member
 from credsim.population.households import household_members
 from credsim.population.ties import CutTies, pair_draws
 
@@ -232,14 +233,9 @@ class Exclusion(Behavior):
         a low scorer in their household, and that low scorer (whose score a friend must see)."""
         owner, member = household_members(self.household, low)
         keep = ~(self.world.notices.known_score(self.choice, member) < threshold)
-        owner, member = owner[keep], member[keep]
-        owner_gap = gap[np.searchsorted(low, owner)]
-        # The largest gap per member: sort by member, then gap descending, keep the first.
-        order = np.lexsort((-owner_gap, member))
-        member, owner, owner_gap = member[order], owner[order], owner_gap[order]
-        first = np.ones(member.shape[0], bool)
-        first[1:] = member[1:] != member[:-1]
-        kin, kin_gap, source = member[first], owner_gap[first], owner[first]
+        kin, kin_gap, source = largest_per_member(
+            self.household, low, gap, owner[keep], member[keep]
+        )
         adult = self._adult(kin)
         return kin[adult], kin_gap[adult], source[adult]
 
