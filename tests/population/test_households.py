@@ -21,7 +21,8 @@ def test_household_members_are_every_other_member_in_order():
 
 
 def _largest_by_sorting(citizens, values, owner, member):
-    """The reference: pairs sorted by member, then value descending (stably); each member's first."""
+    """The reference: pairs sorted by member, then value descending (stably); each member's
+    first."""
     value = values[np.searchsorted(citizens, owner)]
     order = np.lexsort((-value, member))
     member, owner, value = member[order], owner[order], value[order]
