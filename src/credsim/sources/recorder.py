@@ -29,6 +29,7 @@ from credsim.engine.rng import event_key
 from credsim.engine.traits import LabelTables
 from credsim.errors import UserError
 from credsim.sources.faceid import FaceModel, FaceParams
+from credsim.sources.sighting import sighted
 from credsim.sources.substitute import same_cell_other
 from credsim.vocab import ACT_KINDS, RECORD_KINDS, check_kind
 
@@ -171,21 +172,21 @@ class Recorder(Source):
                 if self.errors and rule.fabrication_rate > 0:
                     self._fabricate(day, rule, s, code, detail_cdf)
                 continue
-            actor, act_id, detail = acts["actor"][mine], acts["act_id"][mine], acts["detail"][mine]
-            when = acts["day"][mine]
-            key = event_key(when, actor, self.act_code[rule.act])
-            if rule.detail_shares is None:
-                chance = np.full(actor.shape[0], rule.share)
+            by_detail = None if rule.detail_shares is None else np.asarray(rule.detail_shares)
+            # A factor of 1 everywhere changes no chance: not multiplied.
+            cover = coverage.factor(acts["actor"][mine]) if coverage.tables else None
+            wrong = (s["wrong"].key, rule.misattribution_rate) if self._draws_wrong(rule) else None
+            rows, key, misattributed = sighted(
+                mine, acts["actor"], acts["day"], acts["detail"], self.act_code[rule.act],
+                (rule.share, rule.miss_rate, by_detail, cover), s["seen"].key, wrong,
+            )  # fmt: skip
+            actor, act_id, detail, when = (
+                acts[f][rows] for f in ("actor", "act_id", "detail", "day")
+            )
+            if wrong is not None:  # a share of the records sent to a random other citizen
+                attributed, kept = self._misattribute(s, actor, key, misattributed), None
             else:
-                chance = np.asarray(rule.detail_shares)[
-                    np.minimum(detail, len(rule.detail_shares) - 1)
-                ]
-            chance = chance * (1.0 - rule.miss_rate)
-            if coverage.tables:  # a factor of 1 everywhere changes no chance: not multiplied
-                chance = chance * coverage.factor(actor)
-            seen = s["seen"].uniform(0, key) < chance
-            actor, act_id, detail, when, key = (a[seen] for a in (actor, act_id, detail, when, key))
-            attributed, kept = self._identify(0, rule, s, actor, key)
+                attributed, kept = self._identify(0, rule, s, actor, key)
             if kept is not None:
                 actor, act_id, detail, when = (a[kept] for a in (actor, act_id, detail, when))
                 key = key[kept]
@@ -225,11 +226,21 @@ class Recorder(Source):
             )
             attributed[wrong] = others
             return attributed[kept], kept
-        wrong = u < rule.misattribution_rate
+        return self._misattribute(s, actor, key, u < rule.misattribution_rate), None
+
+    def _draws_wrong(self, rule: RecordRule) -> bool:
+        """Whether the rule's records may name a wrong citizen by a data-entry error (an `id`
+        rule with errors on): `sighted` then draws which as it finds the acts seen."""
+        return self.errors and rule.identify == "id"
+
+    def _misattribute(self, s, actor: np.ndarray, key: np.ndarray, wrong: np.ndarray):
+        """Who each record names: the actor, or for those `wrong`, a random other citizen of the
+        actor's region."""
+        attributed = actor.copy()
         if wrong.any():
             regions = self.world.localities
-            attributed[wrong] = other_in_region(s["whom"], day, key[wrong], actor[wrong], regions)
-        return attributed, None
+            attributed[wrong] = other_in_region(s["whom"], 0, key[wrong], actor[wrong], regions)
+        return attributed
 
     def _pooled(self, day: int, rule: RecordRule, actor, attributed):
         """A record the actor made with a relative's pooled ID names the relative (an identity
