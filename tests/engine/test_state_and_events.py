@@ -158,3 +158,19 @@ def test_rows_of_a_value_are_the_rows_a_comparison_finds():
         assert np.array_equal(batch.rows_of("kind", value), np.flatnonzero(kind == value))
     empty = Batch.of("acts", {f: np.zeros(0, d) for f, d in Batch("acts").fields.items()})
     assert empty.rows_of("kind", 3).shape == (0,)
+
+
+def test_a_citizens_grade_read_in_one_pass_is_the_sorted_search():
+    """Notices' compiled grade lookup gives the grade `_grade` finds by a sorted search: the
+    number of lower bounds above the score (best grade first), at most the last grade."""
+    from credsim.engine.notices import _grade, _grade_of
+
+    rng = np.random.default_rng(2)
+    column = rng.integers(0, 1_200, 50_000).astype(np.int16)
+    citizens = rng.integers(0, column.shape[0], 20_000)
+    for bounds in ([1050, 1000, 960, 850, 0], [900], [700, 550, 350]):
+        b = np.array(bounds, np.int64)
+        scores = column[citizens].astype(np.int64)
+        want = np.minimum(np.searchsorted(-b, -scores, "left"), b.shape[0] - 1)
+        np.testing.assert_array_equal(_grade_of(column, citizens, b), want)
+        np.testing.assert_array_equal(_grade(scores, b), want)

@@ -219,7 +219,7 @@ class Notices:
             return np.full(citizens.shape[0], np.nan)
         bounds = np.array([low for _, low in info.grades], np.float64)
         tops = np.concatenate([[info.high + 1.0], bounds[:-1]])
-        grade = _grade(score.astype(np.int64), bounds.astype(np.int64))
+        grade = _grade_of(self.state[info.column], np.asarray(citizens), bounds.astype(np.int64))
         return (np.maximum(bounds[grade], info.low) + tops[grade] - 1.0) / 2.0
 
     def told_listed(self, citizens: np.ndarray) -> np.ndarray:
@@ -237,7 +237,7 @@ class Notices:
         if info.opacity == "nothing" or not info.grades:
             return np.full(citizens.shape[0], -1, np.int64)
         bounds = np.array([low for _, low in info.grades], np.int64)
-        return _grade(self.state[info.column][citizens].astype(np.int64), bounds)
+        return _grade_of(self.state[info.column], np.asarray(citizens), bounds)
 
     def _lists(self, consequence_codes: np.ndarray) -> np.ndarray:
         """`notice_about` codes of the consequences named."""
@@ -283,9 +283,26 @@ def _piece(day, citizen, notice, about, value, record_id, record_kind=-1) -> tup
     return columns, np.broadcast_to(np.int16(record_kind), rows).astype(np.int16)
 
 
+@njit(cache=True)
+def _grade_of(column, citizens, bounds):
+    """`_grade(column[citizens], bounds)` in one pass: the number of lower bounds above each
+    score (bounds best first), at most the last grade's index."""
+    out = np.empty(citizens.shape[0], np.int64)
+    last = bounds.shape[0] - 1
+    for i in range(citizens.shape[0]):
+        score = np.int64(column[citizens[i]])
+        g = 0
+        while g < last and bounds[g] > score:
+            g += 1
+        out[i] = g
+    return out
+
+
 def _grade(scores: np.ndarray, bounds: np.ndarray) -> np.ndarray:
-    """Index of each score's grade (0 the best), given lower bounds best first."""
-    return np.minimum(np.searchsorted(-bounds, -scores, "left"), bounds.shape[0] - 1)
+    """Index of each score's grade (0 the best), given lower bounds best first: the number of
+    bounds above the score, at most the last grade's (`np.searchsorted(-bounds, -scores)`)."""
+    scores = np.ascontiguousarray(scores, np.int64)
+    return _grade_of(scores, np.arange(scores.shape[0]), np.asarray(bounds, np.int64))
 
 
 class PendingNotices:
