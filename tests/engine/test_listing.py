@@ -23,3 +23,23 @@ def test_an_agency_lags_behind_a_removal_read_from_the_status_column() -> None:
     # A list that does not keep removal days: the agency follows a removal at once.
     plain = JointPunishment.restricted(citizens, 100, agency, [(status, False)])
     assert plain.tolist() == [True, False, False, False, False]
+
+
+def test_treated_as_listed_in_one_pass_is_the_status_arithmetic():
+    """Joint punishment's compiled reading of a status column: listed for at least the pickup
+    days, or removed fewer than the removal days ago (when the reader keeps removals)."""
+    from credsim.engine.listing import or_treated_as_listed, removed_on
+
+    rng = np.random.default_rng(5)
+    status = rng.integers(-400, 400, 10_000).astype(np.int16)  # listed, never, removed on d
+    citizens = rng.integers(0, status.shape[0], 5_000)
+    for pickup, removal in ((0, 0), (30, 0), (7, 90), (0, 365)):
+        listed = status[citizens]
+        want = (listed >= 0) & (300 - listed >= pickup)
+        if removal > 0:
+            gone = removed_on(listed)
+            want |= (gone >= 0) & (300 - gone < removal)
+        got = np.zeros(citizens.shape[0], bool)
+        or_treated_as_listed(status, citizens, 300, pickup, removal, got)
+        np.testing.assert_array_equal(got, want)
+        assert want.any() and not want.all()

@@ -17,7 +17,7 @@ from pydantic import Field, field_validator
 
 from credsim.engine import Consequence, PluginParams, PublicDay, RecordWorld
 from credsim.engine.checks import check_unique
-from credsim.engine.listing import removed_on
+from credsim.engine.listing import or_treated_as_listed
 from credsim.errors import UserError, did_you_mean
 from credsim.population.households import parents_of
 from credsim.vocab import RECORD_KINDS, check_kind
@@ -109,12 +109,10 @@ class JointPunishment(Consequence):
     def restricted(citizens: np.ndarray, day: int, agency: Agency, lists) -> np.ndarray:
         """Whether the agency treats each citizen as listed today on any of its lists."""
         out = np.zeros(citizens.shape[0], bool)
+        c = np.ascontiguousarray(citizens)
         for status, keeps_removals in lists:
-            listed = status[citizens]
-            out |= (listed >= 0) & (day - listed >= agency.pickup_days)
-            if keeps_removals and agency.removal_days > 0:
-                gone = removed_on(listed)
-                out |= (gone >= 0) & (day - gone < agency.removal_days)
+            removal_days = agency.removal_days if keeps_removals else 0
+            or_treated_as_listed(status, c, day, agency.pickup_days, removal_days, out)
         return out
 
     def respond(self, day: PublicDay) -> None:

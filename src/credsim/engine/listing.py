@@ -12,8 +12,9 @@ Every reader that asks "listed?" compares with 0 (`status >= 0`); the removal da
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
-__all__ = ["NEVER", "STATUS_DOC", "off_since", "removed_on"]
+__all__ = ["NEVER", "STATUS_DOC", "off_since", "or_treated_as_listed", "removed_on"]
 
 NEVER = -1
 """A citizen never listed."""
@@ -29,3 +30,17 @@ def removed_on(status: np.ndarray) -> np.ndarray:
     """The day of each citizen's last removal (int32), -1 if listed now or never removed."""
     values = status.astype(np.int32)
     return np.where(values <= -2, -values - 2, -1).astype(np.int32)
+
+
+@njit(cache=True)
+def or_treated_as_listed(status, citizens, day, pickup_days, removal_days, out):
+    """out[i] |= whether citizens[i] counts as listed on `day` to a reader that learns of a
+    listing `pickup_days` after it and keeps treating a removed citizen as listed for
+    `removal_days` after the removal (0: not at all); one pass, no temporaries."""
+    for i in range(citizens.shape[0]):
+        v = np.int64(status[citizens[i]])
+        if v >= 0:
+            if day - v >= pickup_days:
+                out[i] = True
+        elif removal_days > 0 and v <= -2 and day - (-v - 2) < removal_days:
+            out[i] = True
