@@ -214,3 +214,54 @@ def test_a_lesson_fades_by_its_half_life_across_epochs_and_ends_at_zero(sim):
     for day in range(4 + 366, 4 + 365 * 12):
         deterrence.act(Day(day))
     assert deterrence.levels[0][adult[0]] == 0  # 2^-12 of a full lesson is below 1/255
+
+
+def _lessons_by_numpy(told, codes, sev, tables, refused_told):
+    """The NumPy expressions the compiled pass replaced."""
+    points_c, grade_c, fined_c, warned_c, listed_c, refused_c = codes
+    by_record, by_list, per_grade = tables
+    kind, about, value = told["notice"], told["about"].astype(np.int64), told["value"]
+    rkind = told["record_kind"].astype(np.int64)
+    points = (kind == points_c) & (value < 0) & (rkind >= 0)
+    grade = (kind == grade_c) & (rkind >= 0)
+    fined = (kind == fined_c) & (rkind >= 0)
+    warned, listed, refused = kind == warned_c, kind == listed_c, kind == refused_c
+    refused &= ~refused_told
+    s = np.zeros(kind.shape[0])
+    s[points] = sev[0] * -value[points] / per_grade[about[points]]
+    s[grade], s[fined], s[warned], s[listed | refused] = sev[0], sev[1], sev[2], sev[3]
+    mask = np.zeros(kind.shape[0], np.int64)
+    from_record, from_list = points | grade | fined, warned | listed | refused
+    mask[from_record] = by_record[rkind[from_record]]
+    mask[from_list] = by_list[about[from_list]]
+    keep = (mask > 0) & (s > 0)
+    return np.flatnonzero(keep), mask[keep], np.minimum(s[keep], 1.0)
+
+
+def test_lessons_in_one_pass_are_the_numpy_expressions():
+    """Deterrence's compiled reading of a day's notices: the same teaching rows, families and
+    severities as the array expressions (points over a grade's, grades, fines, warnings,
+    listings, refusals of citizens no list told; only notices that name a record for the
+    first three)."""
+    from credsim.behavior.lessons import lesson_rows
+
+    rng = np.random.default_rng(8)
+    n = 30_000
+    told = {
+        "notice": rng.integers(0, 9, n).astype(np.uint8),
+        "about": rng.integers(0, 6, n).astype(np.uint8),
+        "value": rng.integers(-80, 40, n).astype(np.int16),
+        "record_kind": rng.integers(-1, 12, n).astype(np.int16),
+    }
+    by_record = rng.integers(0, 8, 256).astype(np.int64)  # some kinds teach about no family
+    by_list = rng.integers(0, 8, 256).astype(np.int64)
+    per_grade = np.full(256, np.inf)
+    per_grade[:6] = rng.uniform(20, 100, 6)
+    refused_told = rng.random(n) < 0.5
+    codes, sev = (1, 2, 3, 4, 5, 6), (0.25, 0.3, 0.5, 1.0)
+    tables = (by_record, by_list, per_grade)
+    got = lesson_rows(told, codes, sev, tables, refused_told)
+    want = _lessons_by_numpy(told, codes, sev, tables, refused_told)
+    assert 1_000 < got[0].shape[0] < n
+    for g, w in zip(got, want, strict=True):
+        np.testing.assert_array_equal(g, w)

@@ -36,6 +36,7 @@ import numpy as np
 from pydantic import Field, field_validator, model_validator
 
 from credsim.engine import Behavior, Column, Day, PluginParams, ScoreInfo, World
+from credsim.behavior.lessons import lesson_rows
 from credsim.engine.checks import Probability
 from credsim.vocab import ACT_KINDS, check_kind
 
@@ -221,32 +222,20 @@ class Deterrence(Behavior):
         return tuple(np.concatenate(columns) for columns in zip(*parts, strict=True))
 
     def _lesson_rows(self, told: dict[str, np.ndarray]) -> tuple[np.ndarray, ...]:
-        code = self.world.notices.code
-        by_record, by_list, per_grade = self.lessons or self._tables()
-        s = self.params.severity
-        kind, about, value = told["notice"], told["about"].astype(np.int64), told["value"]
-        rkind = told["record_kind"].astype(np.int64)
-        points = (kind == code["points"]) & (value < 0) & (rkind >= 0)
-        grade = (kind == code["grade_down"]) & (rkind >= 0)
-        fined = (kind == code["fined"]) & (rkind >= 0)
-        warned = kind == code["warned"]
-        listed = kind == code["listed"]
+        notices = self.world.notices
+        code = notices.code
+        kind = told["notice"]
         refused = kind == code["refused"]
+        told_listed = np.zeros(kind.shape[0], bool)
         if refused.any():  # a refusal teaches only those no list told
-            refused[refused] = ~self.world.notices.told_listed(told["citizen"][refused])
-        sev = np.zeros(kind.shape[0])
-        sev[points] = s.grade * -value[points] / per_grade[about[points]]
-        sev[grade] = s.grade
-        sev[fined] = s.fined
-        sev[warned] = s.warned
-        sev[listed | refused] = s.listed
-        mask = np.zeros(kind.shape[0], np.int64)
-        from_record = points | grade | fined
-        mask[from_record] = by_record[rkind[from_record]]
-        from_list = warned | listed | refused
-        mask[from_list] = by_list[about[from_list]]
-        keep = (mask > 0) & (sev > 0)
-        return told["citizen"][keep], mask[keep], np.minimum(sev[keep], 1.0)
+            told_listed[refused] = notices.told_listed(told["citizen"][refused])
+        s = self.params.severity
+        codes = tuple(code[k] for k in ("points", "grade_down", "fined", "warned", "listed"))
+        rows, mask, sev = lesson_rows(
+            told, (*codes, code["refused"]), (s.grade, s.fined, s.warned, s.listed),
+            self.lessons or self._tables(), told_listed,
+        )  # fmt: skip
+        return told["citizen"][rows], mask, sev
 
     def _tables(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Families (bit mask) of each record kind and of each list (by its `notice_about`
