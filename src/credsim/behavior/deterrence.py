@@ -35,8 +35,8 @@ import itertools
 import numpy as np
 from pydantic import Field, field_validator, model_validator
 
-from credsim.engine import Behavior, Column, Day, PluginParams, ScoreInfo, World
 from credsim.behavior.lessons import lesson_rows
+from credsim.engine import Behavior, Column, Day, PluginParams, ScoreInfo, World
 from credsim.engine.checks import Probability
 from credsim.vocab import ACT_KINDS, check_kind
 
