@@ -4,6 +4,7 @@ their friends' scores did (a policy's network term)."""
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from credsim.engine import Column, Day, Metric, PluginParams, World
 from credsim.engine.merge import add_up
@@ -39,13 +40,18 @@ class AssociationMetrics(Metric):
             world.codes.code("policy", name): bit
             for bit, name in enumerate(list(world.scores)[:MAX_POLICIES])
         }
+        self.flags: np.ndarray | None = None
+        """The bit of each policy code (0 for a policy past the first MAX_POLICIES)."""
 
     def measure(self, day: Day) -> None:
         sc = day.score_changes
-        by_record = sc["record_id"] >= 0
-        for code, bit in self.bits.items():
-            mine = by_record & (sc["policy"] == code)
-            self.own[sc["citizen"][mine]] |= np.uint8(1 << bit)
+        if not self.bits or not sc["citizen"].shape[0]:
+            return
+        if getattr(self, "flags", None) is None:  # (a checkpoint of an earlier version has none)
+            self.flags = np.zeros(max(256, max(self.bits) + 1), np.uint8)
+            for code, bit in self.bits.items():
+                self.flags[code] = 1 << bit
+        _mark(self.own, sc["citizen"], sc["policy"], sc["record_id"], self.flags)
 
     def tally_end(self) -> None:
         """Per policy with a friends' term: citizens whose own records never moved the score
@@ -75,3 +81,11 @@ class AssociationMetrics(Metric):
         }
         total = sum(v["citizens"] for v in out.values())
         return {"score_loss_by_association": total, "score_loss_by_association_by_policy": out}
+
+
+@njit(cache=True)
+def _mark(own, citizen, policy, record_id, flags):
+    """own[citizen] |= the policy's bit, for each score change that names a record."""
+    for i in range(citizen.shape[0]):
+        if record_id[i] >= 0:
+            own[citizen[i]] |= flags[policy[i]]

@@ -284,7 +284,6 @@ class Recorder(Source):
         if count == 0:
             return
         columns = {
-            "kind": np.full(count, code),
             "attributed_to": attributed,
             "true_actor": actor,
             "act_id": act_id,
@@ -292,8 +291,10 @@ class Recorder(Source):
             "true_detail": details[1],
         }
         if rule.delay_days <= 0 and rule.delay_extra_mean <= 0 and np.max(when) <= day.day:
-            day.records.add(day=day.day, source=self.source_code, **columns)  # all due today
+            # All due today: one kind for every row, which the batch broadcasts.
+            day.records.add(day=day.day, source=self.source_code, kind=code, **columns)
             return
+        columns["kind"] = np.full(count, code)
         delay = np.full(count, rule.delay_days, np.int64)
         if rule.delay_extra_mean > 0:
             delay += s["delay"].geometric(0, keys, rule.delay_extra_mean + 1) - 1
