@@ -29,6 +29,7 @@ of some of their acts name the relative (credsim.sources.pooling).
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 from pydantic import Field, model_validator
 
 from credsim.engine import Column, Day, PluginParams, Source, World
@@ -210,14 +211,8 @@ class IdentitySource(Source):
 
     def holder(self, actors: np.ndarray, truthful: bool = False) -> np.ndarray:
         """The citizen in whose name the number each actor used is registered (-1: none)."""
-        bits = self.sim[actors]
-        own = (bits & OWN) > 0
-        others = (bits & OTHERS) > 0
-        if truthful:
-            return np.where(own | others, actors, -1).astype(np.int32)
-        out = np.where(own, actors, -1).astype(np.int32)
-        lent = np.flatnonzero(others)  # few: the partner is found only for them
-        if lent.shape[0]:
+        out, lent = _holders(self.sim, np.asarray(actors), truthful)
+        if lent.shape[0]:  # few: the partner is found only for them
             out[lent] = self.pair(np.asarray(actors)[lent])
         return out
 
@@ -357,3 +352,21 @@ class IdentitySource(Source):
                 act_id=act_id,
                 true_detail=truth,
             )
+
+
+@njit(cache=True)
+def _holders(sim, actors, truthful):
+    """`holder`'s first pass: the actor where their own number is in use (or, `truthful`, any
+    number they use), else -1; and the positions of those using a number lent to them, whose
+    registered holder is looked up apart (none when `truthful`)."""
+    out = np.empty(actors.shape[0], np.int32)
+    lent = np.empty(actors.shape[0], np.int64)
+    k = 0
+    for i in range(actors.shape[0]):
+        bits = sim[actors[i]]
+        own, others = (bits & OWN) > 0, (bits & OTHERS) > 0
+        out[i] = actors[i] if own or (truthful and others) else -1
+        if others and not truthful:
+            lent[k] = i
+            k += 1
+    return out, lent[:k]
