@@ -42,8 +42,14 @@ class ColumnTrait(Trait):
     lookup: np.ndarray | None = None
 
     def codes(self, citizens: np.ndarray) -> np.ndarray:
-        raw = (self.column[citizens] >> self.shift) & self.mask
-        return raw if self.lookup is None else self.lookup[raw]
+        citizens = np.asarray(citizens)
+        if self.lookup is None:
+            out = np.empty(citizens.shape[0], self.column.dtype)
+            _column_codes(self.column, citizens, self.shift, self.mask, _NO_LOOKUP, out)
+        else:
+            out = np.empty(citizens.shape[0], self.lookup.dtype)
+            _column_codes(self.column, citizens, self.shift, self.mask, self.lookup, out)
+        return out
 
 
 @dataclass
@@ -73,6 +79,22 @@ def segment_at(starts, k, x):
             hi = mid
     first = starts[lo - 1] if lo > 0 else np.iinfo(np.int64).min
     return lo - 1, first, starts[lo] if lo < k else np.iinfo(np.int64).max
+
+
+_NO_LOOKUP = np.empty(0, np.int64)
+
+
+@njit(cache=True)
+def _column_codes(column, citizens, shift, mask, lookup, out):
+    """(column[citizens] >> shift) & mask, through `lookup` unless it is empty: one pass."""
+    for j in range(citizens.shape[0]):
+        raw = (np.int64(column[citizens[j]]) >> shift) & mask
+        if lookup.shape[0] == 0:
+            out[j] = raw
+        elif raw < lookup.shape[0]:
+            out[j] = lookup[raw]
+        else:
+            raise IndexError("a trait's raw value beyond its lookup table")
 
 
 @njit(cache=True)
