@@ -174,3 +174,24 @@ def test_a_citizens_grade_read_in_one_pass_is_the_sorted_search():
         want = np.minimum(np.searchsorted(-b, -scores, "left"), b.shape[0] - 1)
         np.testing.assert_array_equal(_grade_of(column, citizens, b), want)
         np.testing.assert_array_equal(_grade(scores, b), want)
+
+
+def test_the_kind_of_a_named_record_is_found_by_offset_or_by_search():
+    """Notices' compiled lookup of the kind of record each notice names: -1 for none or for an
+    id not among the day's, by offset when the day's ids are one run, else by a search (the
+    NumPy lookup it replaced)."""
+    from credsim.engine.notices import _kind_of
+
+    rng = np.random.default_rng(3)
+    kinds = rng.integers(0, 40, 5_000).astype(np.uint8)
+    for ids in (np.arange(700, 5_700), np.sort(rng.choice(20_000, 5_000, replace=False))):
+        named = rng.integers(-1, 21_000, 8_000)
+        named[:50] = -1
+        at = np.minimum(np.searchsorted(ids, named), ids.shape[0] - 1)
+        found = (ids[at] == named) & (named >= 0)
+        want = np.full(named.shape[0], -1, np.int16)
+        want[found] = kinds[at[found]]
+        got = _kind_of(named, ids, kinds)
+        assert got.dtype == np.int16 and (got >= 0).any()
+        np.testing.assert_array_equal(got, want)
+    assert (_kind_of(named, ids[:0], kinds[:0]) == -1).all()

@@ -167,10 +167,8 @@ class Notices:
             for kind in told:
                 for start in range(0, policy.shape[0], PIECE_ROWS):
                     rows = slice(start, start + PIECE_ROWS)
-                    mine = policy[rows] == code
-                    if named:
-                        mine &= record[rows] >= 0
-                    if not mine.any():
+                    mine = _rows_of_policy(policy[rows], record[rows], code, named)
+                    if not mine.shape[0]:
                         continue
                     citizen, delta, after, rid = (
                         sc[f][rows][mine] for f in ("citizen", "delta", "score", "record_id")
@@ -255,17 +253,41 @@ def _or_listed(column, citizens, out):
 def _kind_of(record_id: np.ndarray, ids: np.ndarray, kinds: np.ndarray) -> np.ndarray:
     """The kind of each of the day's records named (the day's ids are consecutive), or -1 for
     none: a friends' term moving names no record, and on its day it tells most citizens."""
+    return _kinds_named(np.asarray(record_id), np.asarray(ids), np.asarray(kinds))
+
+
+@njit(cache=True)
+def _kinds_named(record_id, ids, kinds):
+    """`_kind_of` in one pass: by offset from the first id when the day's ids are one run, else
+    by a binary search of each id."""
     out = np.full(record_id.shape[0], -1, np.int16)
-    if ids.shape[0] == 0 or record_id.shape[0] == 0:
+    n = ids.shape[0]
+    if n == 0:
         return out
-    if ids[-1] - ids[0] + 1 != ids.shape[0]:  # not numbered in one run: look each id up
-        at = np.minimum(np.searchsorted(ids, record_id), ids.shape[0] - 1)
-        found = (ids[at] == record_id) & (record_id >= 0)
-    else:
-        at = record_id - ids[0]
-        found = (at >= 0) & (at < ids.shape[0])
-    out[found] = kinds[at[found]]
+    one_run = ids[n - 1] - ids[0] + 1 == n
+    for i in range(record_id.shape[0]):
+        r = record_id[i]
+        if one_run:
+            at = r - ids[0]
+            if 0 <= at < n:
+                out[i] = kinds[at]
+        elif r >= 0:
+            at = min(np.searchsorted(ids, r), n - 1)
+            if ids[at] == r:
+                out[i] = kinds[at]
     return out
+
+
+@njit(cache=True)
+def _rows_of_policy(policy, record_id, code, named):
+    """The rows of a policy's score changes (only those naming a record, if `named`)."""
+    rows = np.empty(policy.shape[0], np.int64)
+    k = 0
+    for i in range(policy.shape[0]):
+        if policy[i] == code and (not named or record_id[i] >= 0):
+            rows[k] = i
+            k += 1
+    return rows[:k]
 
 
 def _piece(day, citizen, notice, about, value, record_id, record_kind=-1) -> tuple:
