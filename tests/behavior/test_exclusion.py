@@ -78,3 +78,29 @@ def test_cut_ties_leave_the_neighbour_mean():
     assert new_count.tolist() == [2, 1, 1, 0]
     assert new_mean[0] == 25.0 and np.isnan(new_mean[3])
     assert cuts.per_citizen().tolist() == [1, 0, 0, 1]
+
+
+def test_cuts_are_made_a_range_of_citizens_at_a_time():
+    """Exclusion's chunks: each a span of every part (low scorers, kin), at most `size` of each,
+    the spans covering every part in order, and each chunk's citizens all below the next's:
+    so each block's friendships are worked out once per chunk, whatever the parts' sizes."""
+    import itertools
+
+    from credsim.behavior.exclusion import _spans
+
+    rng = np.random.default_rng(7)
+    for sizes in ((5_000, 900), (0, 3_000), (2_000, 0), (0, 0), (70, 70_000)):
+        everyone = rng.choice(1_000_000, sum(sizes), replace=False)
+        arrays = [np.sort(everyone[: sizes[0]]), np.sort(everyone[sizes[0] :])]
+        chunks = list(_spans(arrays, 1_000))
+        for k, x in enumerate(arrays):
+            starts = [c[k][0] for c in chunks]
+            stops = [c[k][1] for c in chunks]
+            assert starts[:1] in ([0], []) and starts[1:] == stops[:-1]
+            assert (stops[-1] if stops else 0) == x.shape[0]
+            assert all(b - a <= 1_000 for a, b in (c[k] for c in chunks))
+        values = [
+            np.concatenate([x[a:b] for x, (a, b) in zip(arrays, c, strict=True)]) for c in chunks
+        ]
+        values = [v for v in values if v.shape[0]]
+        assert all(v.max() < w.min() for v, w in itertools.pairwise(values))

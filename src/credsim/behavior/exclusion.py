@@ -21,6 +21,8 @@ chance `named_share`, whatever the scores; 0, the default, leaves naming without
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 from pydantic import Field
 
@@ -39,8 +41,8 @@ SHOWN_ROWS = 1 << 20
 """Citizens whose shown score is read at a time (every citizen's, as 64-bit floats, took about
 30 bytes a citizen)."""
 CUT_ROWS = 1 << 16
-"""Low scorers (or their kin) whose friends are found and decide at a time: a few dozen bytes
-for each of their friendships."""
+"""Low scorers (and as many of their kin) whose friends are found and decide at a time: a few
+dozen bytes for each of their friendships."""
 
 
 class ExclusionParams(PluginParams):
@@ -185,31 +187,31 @@ class Exclusion(Behavior):
     def _cut(self, day: int, parts: list[tuple], scale: float) -> None:
         """Each friend of a citizen who can see the low score (the citizen's, or that of the low
         scorer in their household) and has the motive cuts the tie with chance share x
-        (1 - exp(-scale x gap)); `parts` are (citizens, gaps, low scorer seen, share, reason):
-        share 1 for low scorers, `family_share` for their kin. Ties cut for the first reason
-        count under it, then those newly cut for the next."""
-        who = np.concatenate([part[0] for part in parts]).astype(np.int64)
-        if who.shape[0] == 0:
-            return
-        # All parts' citizens in one sorted run, so that each block's friendships are worked
-        # out once (its order sorted once) for all of them.
-        order = np.argsort(who, kind="stable")
-        who = who[order]
-        gap = np.concatenate([part[1] for part in parts])[order]
-        seen = np.concatenate([part[2] for part in parts]).astype(np.int64)[order]
-        share = np.concatenate([np.full(len(part[0]), part[3]) for part in parts])[order]
-        part_of = np.repeat(np.arange(len(parts)), [len(part[0]) for part in parts])[order]
-        cut: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in parts]
+        (1 - exp(-scale x gap)); `parts` are (citizens (sorted), gaps, low scorer seen, share,
+        reason): share 1 for low scorers, `family_share` for their kin. Ties cut for the first
+        reason count under it, then those newly cut for the next."""
         p = self.params
-        # Every draw is a pure function of its pair, and the cut ties a set: `CUT_ROWS` of `who`
-        # at a time give the same cuts as all at once.
-        for start in range(0, who.shape[0], CUT_ROWS):
-            mine, rows = who[start : start + CUT_ROWS], slice(start, start + CUT_ROWS)
+        shares = np.array([part[3] for part in parts], np.float64)
+        cut: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in parts]
+        # Every draw is a pure function of its pair, and the cut ties a set: the parts' citizens
+        # a range of citizen numbers at a time (at most `CUT_ROWS` of each part) give the same
+        # cuts as all at once, and each block's friendships are worked out once for all parts.
+        for spans in _spans([part[0] for part in parts], CUT_ROWS):
+            mine = _joined(parts, spans, 0).astype(np.int64)
+            if mine.shape[0] == 0:
+                continue
+            order = np.argsort(mine, kind="stable")
+            mine, seen, gap = (
+                mine[order],
+                _joined(parts, spans, 2)[order],
+                _joined(parts, spans, 1)[order],
+            )
+            part_of = np.repeat(np.arange(len(parts)), [b - a for a, b in spans])[order]
             # Only the friends who were shown the score and have the motive, found as the
             # friends are: the order of the tests is free.
             at, friend = self.world.graph.shown_friend_pairs(
                 mine,
-                seen[rows],
+                seen,
                 (self.shown_to.key, p.visible_share),
                 (self.motive.key, p.motive_share),
             )
@@ -217,13 +219,13 @@ class Exclusion(Behavior):
             at, friend = at[i], friend[i]
             owner = mine[at]
             u = pair_draws(self.decide.key, day, owner, friend)
-            cuts = u < share[rows][at] * -np.expm1(-scale * gap[rows][at])
+            cuts = u < shares[part_of[at]] * -np.expm1(-scale * gap[at])
             for k in range(len(parts)):
-                mask = cuts & (part_of[rows][at] == k)
+                mask = cuts & (part_of[at] == k)
                 cut[k].append((owner[mask], friend[mask]))
         for (*_, reason), pairs in zip(parts, cut, strict=True):
             before = len(self.cuts)
-            owners = np.concatenate([a for a, _ in pairs])
+            owners = np.concatenate([a for a, _ in pairs]) if pairs else np.empty(0, np.int64)
             if owners.shape[0]:
                 self.cuts.add(owners, np.concatenate([b for _, b in pairs]))
             self.cuts_by_reason[reason] += len(self.cuts) - before
@@ -243,3 +245,27 @@ class Exclusion(Behavior):
         """Living citizens of adult age."""
         adult = self.age[citizens] >= self.params.adult_age
         return adult if self.world.alive is None else adult & self.world.alive(citizens)
+
+
+def _spans(arrays: list[np.ndarray], size: int) -> Iterator[list[tuple[int, int]]]:
+    """Spans [a, b) of each sorted array, together covering one range of values after another,
+    each span at most `size` long: the values of the arrays below a bound, the bound set so
+    that no array gives more than `size`."""
+    at = [0] * len(arrays)
+    while any(a < x.shape[0] for a, x in zip(at, arrays, strict=True)):
+        ends = [
+            x[a + size - 1] + 1
+            for a, x in zip(at, arrays, strict=True)
+            if a + size - 1 < x.shape[0]
+        ]
+        bound = min(ends) if ends else None
+        stop = [
+            x.shape[0] if bound is None else int(np.searchsorted(x, bound, "left")) for x in arrays
+        ]
+        yield list(zip(at, stop, strict=True))
+        at = stop
+
+
+def _joined(parts: list[tuple], spans: list[tuple[int, int]], field: int) -> np.ndarray:
+    """Field `field` of every part, each part's span of rows, one part after another."""
+    return np.concatenate([part[field][a:b] for part, (a, b) in zip(parts, spans, strict=True)])
