@@ -27,6 +27,7 @@ __all__ = [
     "draw_hashed",
     "draw_u64",
     "event_key",
+    "event_key_of",
     "stream_key",
 ]
 
@@ -289,3 +290,9 @@ def event_key(day: np.ndarray | int, citizen: np.ndarray, kind: np.ndarray | int
     shifts when another scenario's citizens act differently)."""
     d = (np.asarray(day, np.int64) + (1 << 19)) << 37
     return d | (np.asarray(citizen, np.int64) << 6) | np.asarray(kind, np.int64)
+
+
+@njit(inline="always", cache=True)
+def event_key_of(day, citizen, kind):
+    """`event_key` of one event, inside a kernel (the same bits)."""
+    return ((np.int64(day) + (1 << 19)) << 37) | (np.int64(citizen) << 6) | np.int64(kind)

@@ -183,7 +183,7 @@ class Recorder(Source):
             actor, act_id, detail, when = (
                 acts[f][rows] for f in ("actor", "act_id", "detail", "day")
             )
-            if wrong is not None:  # a share of the records sent to a random other citizen
+            if rule.identify == "id":  # with errors, a share sent to a random other citizen
                 attributed, kept = self._misattribute(s, actor, key, misattributed), None
             else:
                 attributed, kept = self._identify(0, rule, s, actor, key)
@@ -206,7 +206,8 @@ class Recorder(Source):
                 self._fabricate(day, rule, s, code, detail_cdf)
 
     def _identify(self, day: int, rule: RecordRule, s, actor, key):
-        """Who each record names, and which acts give a record at all (None: every act)."""
+        """Who each record of an `account` or `face` rule names, and which acts give a record at
+        all (None: every act); an `id` rule's errors are drawn by `sighted`."""
         attributed = actor.copy()
         if actor.shape[0] == 0:
             return attributed, None
@@ -217,16 +218,14 @@ class Recorder(Source):
         if not self.errors:
             return attributed, None
         u = s["wrong"].uniform(day, key)
-        if rule.identify == "face":
-            false_match, miss = self.face.rates(actor)
-            kept = u >= miss
-            wrong = kept & (u < miss + false_match)
-            others = same_cell_other(
-                actor[wrong], key[wrong], self.world.traits, s["whom"], day, self.world.localities
-            )
-            attributed[wrong] = others
-            return attributed[kept], kept
-        return self._misattribute(s, actor, key, u < rule.misattribution_rate), None
+        false_match, miss = self.face.rates(actor)
+        kept = u >= miss
+        wrong = kept & (u < miss + false_match)
+        others = same_cell_other(
+            actor[wrong], key[wrong], self.world.traits, s["whom"], day, self.world.localities
+        )
+        attributed[wrong] = others
+        return attributed[kept], kept
 
     def _draws_wrong(self, rule: RecordRule) -> bool:
         """Whether the rule's records may name a wrong citizen by a data-entry error (an `id`

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from credsim.engine.rng import draw_uniform
+from credsim.engine.rng import draw_uniform, event_key_of
 
 __all__ = ["sighted"]
 
@@ -62,7 +62,7 @@ def _sighted(
     k = 0
     for i in range(n):
         r = rows[i]
-        key = ((np.int64(when[r]) + (1 << 19)) << 37) | (np.int64(actor[r]) << 6) | kind
+        key = event_key_of(when[r], actor[r], kind)
         c = share if top < 0 else by_detail[min(np.int64(detail[r]), top)]
         c = c * (1.0 - miss)
         if coverage.shape[0]:
