@@ -28,21 +28,15 @@ def lesson_rows(
     by_record, by_list, per_grade = tables
     return _lessons(
         told["notice"], told["about"], told["value"], told["record_kind"], refused_told,
-        np.array(codes, np.int64), np.array(severity, np.float64), by_record, by_list,
+        tuple(int(c) for c in codes), tuple(float(v) for v in severity), by_record, by_list,
         per_grade,
     )  # fmt: skip
 
 
 @njit(cache=True)
 def _lessons(kind, about, value, rkind, refused_told, codes, sev, by_record, by_list, per_grade):
-    points, grade_down, fined, warned, listed, refused = (
-        codes[0],
-        codes[1],
-        codes[2],
-        codes[3],
-        codes[4],
-        codes[5],
-    )
+    points, grade_down, fined, warned, listed, refused = codes
+    grade_sev, fined_sev, warned_sev, listed_sev = sev
     n = kind.shape[0]
     rows = np.empty(n, np.int64)
     masks = np.empty(n, np.int64)
@@ -52,15 +46,15 @@ def _lessons(kind, about, value, rkind, refused_told, codes, sev, by_record, by_
         what, rk, ab = np.int64(kind[i]), np.int64(rkind[i]), np.int64(about[i])
         s, mask = 0.0, np.int64(0)
         if what == points and value[i] < 0 and rk >= 0:
-            s, mask = sev[0] * -np.int64(value[i]) / per_grade[ab], by_record[rk]
+            s, mask = grade_sev * -np.int64(value[i]) / per_grade[ab], by_record[rk]
         elif what == grade_down and rk >= 0:
-            s, mask = sev[0], by_record[rk]
+            s, mask = grade_sev, by_record[rk]
         elif what == fined and rk >= 0:
-            s, mask = sev[1], by_record[rk]
+            s, mask = fined_sev, by_record[rk]
         elif what == warned:
-            s, mask = sev[2], by_list[ab]
+            s, mask = warned_sev, by_list[ab]
         elif what == listed or (what == refused and not refused_told[i]):
-            s, mask = sev[3], by_list[ab]
+            s, mask = listed_sev, by_list[ab]
         if mask > 0 and s > 0:
             rows[k], masks[k], sevs[k] = i, mask, min(s, 1.0)
             k += 1
