@@ -26,6 +26,7 @@ def run(
     replicates: int | None = None,
     backend: Backend | None = None,
     force: bool = False,
+    on_but_for_day: Callable[[int], None] | None = None,
     **load_options,
 ) -> Results:
     """Run a scenario (object, bundled name or path) and return its results.
@@ -37,6 +38,9 @@ def run(
     Keyword options (`population`, `days`, `seed`, `overrides`) go to `load_scenario`.
     `replicates` runs that many seeds on `backend` (default: local processes) and writes means
     with 90% intervals (credsim.experiments.replicates; `on_day` is not called).
+    A run in one process without checkpoints steps its counterfactual without erroneous records
+    through every day first, alone, telling `on_but_for_day` each; with checkpoints it steps it
+    beside the run (credsim.engine.but_for: the same results).
     """
     from credsim import runner
 
@@ -49,7 +53,14 @@ def run(
         out = runner.out_dir(loaded, out)
         return run_replicates(loaded, out, replicates, backend, force=force)
     if checkpoint_every is None:
-        return runner.run(scenario, out=out, on_day=on_day, force=force, **load_options)
+        return runner.run(
+            scenario,
+            out=out,
+            on_day=on_day,
+            force=force,
+            on_but_for_day=on_but_for_day,
+            **load_options,
+        )
     from credsim.experiments.checkpoint import run_checkpointed
 
     loaded = runner.scenario_of(scenario, load_options)

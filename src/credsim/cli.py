@@ -193,7 +193,7 @@ def run(
             "--replicates K."
         )
     if shards is None:  # refused before anything is written
-        check_run_fits(loaded)
+        check_run_fits(loaded, beside=checkpoint_every is not None)
     else:
         check_shards_fit(loaded, shards, backend, address)
     if out is None:
@@ -219,6 +219,7 @@ def run(
                 loaded,
                 out=out,
                 on_day=progress.on_day,
+                on_but_for_day=progress.on_but_for_day,
                 checkpoint_every=checkpoint_every,
                 force=force,
             )

@@ -19,6 +19,7 @@ __all__ = ["STAGES", "RunProgress", "progress_bar"]
 
 STAGES = {
     "prepare": "preparing: population, graph, kernels (compiled on a first run, ~20 s)",
+    "but_for": "simulating without the wrong records",
     "days": "simulating",
     "write": "writing results and report.html",
 }
@@ -47,6 +48,7 @@ class RunProgress:
         self, console: Console, name: str, days: int, *, done: int = 0, quiet: bool = False
     ) -> None:
         self.days, self.done, self.stage = days, done, "prepare"
+        self.but_for_done = 0
         self.progress = Progress(
             TextColumn("[bold]{task.fields[name]}"),
             TextColumn("{task.description}"),
@@ -62,6 +64,8 @@ class RunProgress:
         )
 
     def _count(self) -> str:
+        if self.stage == "but_for":
+            return f"day {self.but_for_done:,}/{self.days:,}"
         return f"day {self.done:,}/{self.days:,}" if self.stage == "days" else ""
 
     def __enter__(self) -> RunProgress:
@@ -81,11 +85,22 @@ class RunProgress:
             self.set_stage("days")
         self.progress.update(self.task, completed=self.done, count=self._count())
 
+    def on_but_for_day(self, _day: int) -> None:
+        """A day of the counterfactual without wrong records finished (stepped before the run's
+        own days): count it; after its last, the run prepares."""
+        self.but_for_done += 1
+        if self.but_for_done >= self.days:
+            self.set_stage("prepare")
+            return
+        if self.stage != "but_for":
+            self.set_stage("but_for")
+        self.progress.update(self.task, completed=self.but_for_done, count=self._count())
+
     def set_stage(self, stage: str) -> None:
         """Name the stage on the bar; preparing and writing pulse (no total), each with its own
         elapsed time."""
         self.stage = stage
-        if stage == "days":
+        if stage in ("days", "but_for"):
             self.progress.update(
                 self.task, description=STAGES[stage], total=self.days, count=self._count()
             )

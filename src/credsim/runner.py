@@ -15,6 +15,7 @@ import pyarrow as pa
 import tomli_w
 
 from credsim.engine import Codebook, EventLog, Plugin, Population, Simulation
+from credsim.engine.but_for_ahead import Ahead, step_ahead
 from credsim.engine.loop import Part
 from credsim.engine.memory import PeakMeter
 from credsim.engine.release import give_back_memory
@@ -52,12 +53,27 @@ def population_of(scenario: Scenario) -> Population:
     return cls(name, params)
 
 
-def build_simulation(scenario: Scenario, part: Part | None = None) -> Simulation:
+def build_simulation(
+    scenario: Scenario,
+    part: Part | None = None,
+    *,
+    ahead: bool = False,
+    on_but_for_day: Callable[[int], None] | None = None,
+) -> Simulation:
     """The simulation a scenario describes (population built lazily on first step); with
     `part`, only the shard of citizens it names (see credsim.experiments.sharding). Unless the
     scenario says `but_for = false`, it steps its counterfactual without erroneous records beside
-    it (a shard, the counterfactual of its own citizens)."""
+    it (a shard, the counterfactual of its own citizens); with `ahead`, the counterfactual is
+    stepped through every day (each told to `on_but_for_day`) and let go before this simulation
+    is built, keeping only what its metrics ask (credsim.engine.but_for_ahead)."""
     wait_passively()
+    model = scenario.model
+    counterfactual: Simulation | Ahead | None = None
+    if model.but_for:
+        counterfactual = build_simulation(scenario.without_errors(), part)
+        if ahead:
+            counterfactual = step_ahead(counterfactual, on_but_for_day)
+            give_back_memory()  # its pages, before this simulation's state takes them
     codes = Codebook()
     for kind in ACT_KINDS:
         codes.code("act_kind", kind)
@@ -68,15 +84,14 @@ def build_simulation(scenario: Scenario, part: Part | None = None) -> Simulation
     plugins = [
         cls(name, params) for section in SECTIONS for name, cls, params in scenario.plugins[section]
     ]
-    model = scenario.model
     population = population_of(scenario)
     _scopes(scenario, population, plugins)
     sim = Simulation(model.seed, model.days, population, plugins, codes, part, model.start)
     sim.world.source_errors = scenario.source_errors
     sim.world.warmup_days = int(warmup_days(scenario.to_dict())["days"])
     _timeline(scenario, sim, plugins)
-    if model.but_for:
-        sim.compare_with(build_simulation(scenario.without_errors(), part))
+    if counterfactual is not None:
+        sim.compare_with(counterfactual)
     return sim
 
 
@@ -147,10 +162,13 @@ def run(
     out: str | Path | None = None,
     on_day: Callable[[int], None] | None = None,
     force: bool = False,
+    on_but_for_day: Callable[[int], None] | None = None,
     **load_options,
 ) -> Results:
     """Run a scenario (object, bundled name or path) in this process and return its results
     (`credsim.run` adds checkpoints). An earlier run in `out` is replaced only with `force`.
+    The run's counterfactual without erroneous records, if it has one, is stepped through its
+    days first (each told to `on_but_for_day`), then the run's (each told to `on_day`).
     Keyword options (`population`, `days`, `seed`, `overrides`) go to `load_scenario`."""
     scenario = scenario_of(scenario, load_options)
     check_run_fits(scenario)  # before anything is written
@@ -158,12 +176,14 @@ def run(
     started = time.perf_counter()
     meter = PeakMeter()
     with RunDirectory(out, force=force) as rundir:  # checked and made before any work
-        sim = build_simulation(scenario)
+        # The counterfactual first, alone: the two are never in memory together.
+        sim = build_simulation(scenario, ahead=True, on_but_for_day=on_but_for_day)
+        ahead = sim.phase_seconds.get("but_for", 0.0)  # its days count in the day loop
         sim.initialise()
         log = event_log(scenario, sim, rundir.path)
         loop_started = time.perf_counter()
         sim.run(log, on_day)
-        loop_seconds = time.perf_counter() - loop_started
+        loop_seconds = time.perf_counter() - loop_started + ahead
         info = write_results(
             rundir, scenario, sim, log, started, loop_seconds, meter=meter, report=False
         )
@@ -271,7 +291,7 @@ def write_citizens_of(sim: Simulation, path: Path, row_group: int = ROW_GROUP) -
     def table_of(start: int, end: int) -> pa.Table:
         state = {name: sim.state[name][start:end] for name in sim.state}
         bases = {p.name: _base_scores(p, start, end) for p in sim.policies}
-        return citizens_table(sim.world, state, bases, sim.twin is not None, specs, lo=start)
+        return citizens_table(sim.world, state, bases, sim.but_for, specs, lo=start)
 
     write_citizens(path, sim.state.lo, sim.state.hi, table_of, row_group)
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from credsim.engine.but_for import ButFor
+from credsim.engine.but_for import Beside, ButFor
+from credsim.engine.but_for_ahead import Ahead
 from credsim.engine.day import Day
 from credsim.engine.events import EventLog
 from credsim.engine.notices import Notices
@@ -157,11 +158,23 @@ class Simulation:
                 columns.append((self.state[restraint.column], kinds))
         return Restraints(columns) if columns else None
 
-    def compare_with(self, twin: Simulation) -> None:
-        """Step `twin`, the same run without erroneous records, beside this one, so that the
-        metrics count who is sanctioned here and not there (credsim.engine.but_for)."""
+    def compare_with(self, twin: Simulation | Ahead) -> None:
+        """Count who is sanctioned here and not in `twin`, the same run without erroneous records
+        (credsim.engine.but_for): a simulation the engine steps beside this one each day, or one
+        already stepped through every day (credsim.engine.but_for_ahead.step_ahead)."""
+        if isinstance(twin, Ahead):
+            if self._initialised:
+                raise RuntimeError("compare with a counterfactual before the run is initialised")
+            self._but_for = twin
+            self.phase_seconds["but_for"] = twin.seconds
+            return
         self.twin = twin
         self.phase_seconds["but_for"] = 0.0
+
+    @property
+    def but_for(self) -> bool:
+        """Whether the run computes its counterfactual (beside it or ahead of it)."""
+        return self.twin is not None or self._but_for is not None
 
     def schedule(
         self,
@@ -217,7 +230,8 @@ class Simulation:
         self.world.notices = Notices(self.world)
         if self.twin is not None:
             self.twin.initialise(reduce=False)  # its sums travel with this simulation's
-            self._but_for = ButFor(self.twin.world)
+            self._but_for = Beside(self.twin.world)
+        if self._but_for is not None:
             for metric in self.metrics:
                 metric.compare_with(self._but_for)
         self._initialised = True
@@ -262,12 +276,14 @@ class Simulation:
     def step(self, day: int) -> Day:
         """One day: act -> observe -> score -> respond -> measure."""
         clock = self._clock
-        if self.twin is not None and self._but_for is not None:
+        if isinstance(self._but_for, Beside) and self.twin is not None:
             # Metrics read the counterfactual's sanctions and the records they name, nothing else.
             self._but_for.day = self.twin.step(day).kept("sanctions", "records")
             assert self.twin.world.notices is not None
             self.twin.world.notices.settle()  # nothing reads the counterfactual's notices table
             clock("but_for")
+        elif isinstance(self._but_for, Ahead):
+            self._but_for.advance(day)
         for plugin, on in self.switches.get(day, ()):
             plugin.active = on
         for plugin, params in self.retunes.get(day, ()):
@@ -372,10 +388,13 @@ class Simulation:
         return out
 
     def resident_bytes(self) -> int:
-        """State columns plus the peak of every calendar."""
+        """State columns plus the peak of every calendar, with the counterfactual's beside it;
+        stepped ahead, the larger of the two and what is kept of the counterfactual."""
         calendars = [*self.world.calendars, *(c for w in self.sealed for c in w.calendars)]
-        twin = self.twin.resident_bytes() if self.twin is not None else 0
-        return self.state.nbytes + sum(c.peak_bytes for c in calendars) + twin
+        own = self.state.nbytes + sum(c.peak_bytes for c in calendars)
+        if isinstance(self._but_for, Ahead):  # the two were not held together
+            return max(own, self._but_for.twin_bytes) + self._but_for.nbytes()
+        return own + (self.twin.resident_bytes() if self.twin is not None else 0)
 
     def event_labels(self) -> dict[tuple[str, str], list[str]]:
         """Names of the codes written in each event table."""

@@ -264,7 +264,7 @@ def run_checkpointed(
     from credsim.scenario.footprint import check_run_fits
 
     every = check_interval(every)
-    check_run_fits(scenario)  # before anything is written
+    check_run_fits(scenario, beside=True)  # before anything is written
     started = time.perf_counter()
     with PartialDirectory(Path(out), fresh=True, flag="--out", force=force) as rundir:
         sim = build_simulation(scenario)

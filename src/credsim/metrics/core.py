@@ -16,11 +16,12 @@ from __future__ import annotations
 import numpy as np
 
 from credsim.engine import Column, Day, Metric, PluginParams, World
+from credsim.engine.but_for import kinds_of
 from credsim.engine.merge import add_up
 from credsim.engine.sets import unique
 from credsim.metrics.core_output import CoreOutput
 from credsim.metrics.groups import Groups
-from credsim.metrics.harm import WRONGFUL, ButForHarms, kinds_of
+from credsim.metrics.harm import WRONGFUL, ButForHarms
 from credsim.metrics.score_histogram import ScoreHistogram
 
 __all__ = ["CoreMetrics"]
@@ -270,11 +271,7 @@ class CoreMetrics(CoreOutput, ButForHarms, Metric):
         touched_now = self._touched_now(touched)
         wrongful_now = np.zeros(touched.shape[0], bool)
         if self.but_for is not None:
-            assert self.but_for.world is not None
-            twin = np.zeros(touched.shape[0], bool)
-            for column in self.twin_list_columns:
-                twin |= self.but_for.world.state[column][touched] >= 0
-            wrongful_now = sanctioned_now & ~twin
+            wrongful_now = sanctioned_now & ~self.but_for.listed(touched)
         flags = self.wrong[touched]
         for now, flag, stock in (
             (sanctioned_now, SANCTIONED, self.sanctioned),

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from credsim.engine import World
     from credsim.metrics.groups import Groups
 
-__all__ = ["WRONGFUL", "ButForHarms", "kinds_of"]
+__all__ = ["WRONGFUL", "ButForHarms"]
 
 WRONGFUL = np.uint8(0x80)
 """Bit of `wrongful_basis`: sanctioned now and not in the counterfactual."""
@@ -32,32 +32,22 @@ class ButForHarms:
     def compare_with(self, but_for: ButFor) -> None:
         """Count harms against the run without erroneous records."""
         self.but_for = but_for
-        twin = but_for.world
-        assert twin is not None
-        self.twin_list_columns = [info.column for info in twin.sanctions.values()]
-        twin_codes = twin.codes
-        self.twin_action = {a: twin_codes.code("action", a) for a in ("listed", "delisted")}
-        self.twin_refused = twin_codes.code("action", "refused")
         # Record kinds of the counterfactual in this run's codes (its codebook may differ).
-        names = twin_codes.names("record_kind")
+        names = but_for.codes.names("record_kind")
         self.twin_kind = np.array([self.world.codes.code("record_kind", k) for k in names])
 
     def _twin_changes(self) -> np.ndarray:
         """Citizens listed or removed today in the counterfactual."""
-        if self.but_for is None or self.but_for.day is None:
+        if self.but_for is None:
             return np.empty(0, np.int32)
-        s = self.but_for.day.sanctions
-        moved = np.isin(s["action"], list(self.twin_action.values()))
-        return s["citizen"][moved]
+        return self.but_for.moved()
 
     def _refused_wrongful(self, t: int, who: np.ndarray, kinds: np.ndarray) -> None:
         """Refusals that the same citizen did not meet today, for that kind, without errors."""
-        assert self.but_for is not None and self.but_for.day is not None
-        s = self.but_for.day.sanctions
-        there = s["action"] == self.twin_refused
-        twin_kinds = self.twin_kind[kinds_of(self.but_for.day.records, s["record_id"][there])]
+        assert self.but_for is not None
+        there, there_kinds = self.but_for.refused()
         keys = (who.astype(np.int64) << 8) | kinds
-        twin_keys = (s["citizen"][there].astype(np.int64) << 8) | twin_kinds
+        twin_keys = (there.astype(np.int64) << 8) | self.twin_kind[there_kinds]
         wrong = ~np.isin(keys, twin_keys)
         self.flows["refused_wrongful"][t] = self.groups.count(who[wrong])
         for code, count in zip(*np.unique(kinds[wrong], return_counts=True), strict=True):
@@ -102,9 +92,3 @@ class ButForHarms:
             np.count_nonzero(wrongful & ((flags & mask) == 0)) * self.k
         )
         return out
-
-
-def kinds_of(records, record_ids: np.ndarray) -> np.ndarray:
-    """The kinds of today's records with these ids (ids of a day are consecutive)."""
-    first = records["record_id"][:1]
-    return records["kind"][record_ids - (first[0] if first.shape[0] else 0)]

@@ -42,9 +42,6 @@ class PerkMetrics(Metric):
         perks = self.world.services.get("perks")
         if perks is None:
             return
-        twin = None
-        if self.but_for is not None and self.but_for.world is not None:
-            twin = self.but_for.world.services.get("perks")
         for name in perks.offered:
             counts = np.zeros(self.groups.size, np.int64)
             lost = np.zeros(self.groups.size, np.int64)
@@ -54,8 +51,9 @@ class PerkMetrics(Metric):
                     chunk = chunk[self.world.alive(chunk)]
                 here = perks.eligible(name, chunk)
                 counts += self.groups.count(chunk[here])
-                if twin is not None:
-                    lost += self.groups.count(chunk[~here & twin.eligible(name, chunk)])
+                there = None if self.but_for is None else self.but_for.perk_eligible(name, chunk)
+                if there is not None:
+                    lost += self.groups.count(chunk[~here & there])
             self.eligible[name], self.lost[name] = counts, lost
 
     def merge(self, parts: list) -> None:

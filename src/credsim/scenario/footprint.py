@@ -30,6 +30,11 @@ __all__ = [
 ]
 
 PHASES = ("loop", "output")
+BESIDE_PER_TWIN_BYTE = {"loop": 1.458, "output": 1.249}
+"""Bytes per agent per byte of the twin's declared state when the twin is stepped beside the run
+(checkpointed runs and shards; credsim.engine.but_for): fitted on 2026-12-06 to the default
+with and without its twin at 4 and 10 million agents, when every run stepped it so. A run in one
+process steps it ahead and holds one at a time: the model's own `per_twin_byte`."""
 
 
 def agents(scenario: Scenario) -> int:
@@ -105,8 +110,11 @@ def run_state_bytes(scenario: Scenario) -> int:
     return _columns_bytes(cls(name, params)) + sum(declared_bytes(scenario))
 
 
-def run_footprint(scenario: Scenario, model: MemoryModel | None = None) -> Footprint:
-    """Peak memory of one run of `scenario` in this process (credsim run, credsim.run).
+def run_footprint(
+    scenario: Scenario, model: MemoryModel | None = None, *, beside: bool = False
+) -> Footprint:
+    """Peak memory of one run of `scenario` in this process (credsim run, credsim.run); with
+    `beside`, a run that steps its but-for twin beside it (a checkpointed one).
 
     Per phase (stepping the days; writing the results), bytes per agent are a base for the
     engine, population and graph, plus a factor times the state every plug-in declares (so each
@@ -126,7 +134,7 @@ def run_footprint(scenario: Scenario, model: MemoryModel | None = None) -> Footp
         per_agent[phase] = (
             k["base"]
             + k["per_state_byte"] * state
-            + k["per_twin_byte"] * twin
+            + (BESIDE_PER_TWIN_BYTE[phase] if beside else k["per_twin_byte"]) * twin
             + (k["days"] + k["history"] * history) * warm
         )
         fixed[phase] = c["fixed_bytes"][phase] + k["days_fixed"] * max(days - 10, 0)
@@ -164,7 +172,7 @@ def shards_footprint(scenario: Scenario, model: MemoryModel | None = None) -> Fo
     c = model.c
     twin = 0.0
     if scenario.model.but_for:
-        twin = 2 * c["bytes_per_agent"]["loop"]["per_twin_byte"] * twin_bytes(scenario)
+        twin = 2 * BESIDE_PER_TWIN_BYTE["loop"] * twin_bytes(scenario)
     per_agent = base.bytes_per_agent + c["shards_bytes_per_agent"] + twin
     return Footprint(((c["shards_fixed_bytes"], per_agent),))
 
@@ -178,12 +186,13 @@ def compare_footprint(a: Scenario, b: Scenario, model: MemoryModel | None = None
     return Footprint(((c["compare_fixed_bytes"], most + c["compare_bytes_per_agent"]),))
 
 
-def check_run_fits(scenario: Scenario) -> None:
+def check_run_fits(scenario: Scenario, *, beside: bool = False) -> None:
     """Refuse (exit 2) a run that will not fit in the memory available, naming the size that
-    would; nothing has been written yet."""
+    would; nothing has been written yet. `beside`: the run steps its twin beside it (a
+    checkpointed run)."""
     n = agents(scenario)
     what = f"A run of {scenario.name} with {n:,} agents"
-    check_fits(run_footprint(scenario), n, what, "--population {most}")
+    check_fits(run_footprint(scenario, beside=beside), n, what, "--population {most}")
 
 
 HEAD_BYTES_PER_AGENT = 8.0
