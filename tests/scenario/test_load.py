@@ -72,6 +72,27 @@ def test_set_errors_name_the_flag():
         load_scenario("default", overrides=["behavior.citizens.acts.post.ages=[15, 6]"])
 
 
+@pytest.mark.parametrize(
+    ("setting", "nearest"),
+    [
+        ("sources.erors=false", "sources.errors"),
+        ("sources.camras.enabled=false", "sources.cameras"),
+        ("behavior.gamng.rate=0.1", "behavior.gaming"),
+    ],
+)
+def test_a_misspelt_plugin_name_is_named_with_the_nearest_one(setting, nearest):
+    """A key of a plug-in section naming no plug-in of the scenario (and not a whole new one)
+    is refused with the nearest plug-in, not read as an incomplete new plug-in."""
+    with pytest.raises(ScenarioError, match=rf"^--set {setting.split('=')[0]}: .*{nearest}\?"):
+        load_scenario("default", overrides=[setting])
+
+
+def test_a_misspelt_plugin_in_a_file_names_its_line(tmp_path):
+    path = _write(tmp_path, 'base = "default"\n\n[policies.sesme]\nenabled = false\n')
+    with pytest.raises(ScenarioError, match=r"line 3: .*'sesme'.*policies\.sesame\?"):
+        load_scenario(path)
+
+
 def test_base_inheritance_keeps_what_is_not_overridden(tmp_path):
     twin = _write(tmp_path, 'base = "default"\nname = "twin"\n[policies.rongcheng]\nstart = 900\n')
     scenario = load_scenario(twin)

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from credsim.engine import Plugin, PluginParams, Registry
 from credsim.engine.registry import UnknownPluginError
-from credsim.errors import ScenarioError, did_you_mean
+from credsim.errors import ScenarioError, did_you_mean, nearest
 from credsim.scenario.errors import describe_validation_error
 from credsim.scenario.locate import locate
 from credsim.scenario.places import Places, instance_name, region_splits, scope_plan
@@ -260,6 +260,7 @@ def load_scenario(
             set_keys.append((tuple(key.split(".")), f"{flag} {value}"))
             items.append(f"{key}={value}")
     where = _Where(texts, set_keys)
+    _refuse_incomplete_plugins(data, where)
     source_errors = _source_errors(data, where)
     model = _validate(ScenarioModel, data, (), where)
     switchable = {
@@ -353,6 +354,28 @@ def _merge_aliases(data: dict) -> None:
         if isinstance(data.get(old), dict):
             table = data.pop(old)
             data[new] = _merge(table, data[new]) if isinstance(data.get(new), dict) else table
+
+
+def _refuse_incomplete_plugins(data: dict, where: _Where) -> None:
+    """A key of a plug-in section that names no plug-in of the scenario and is not a whole new
+    one (a table with `plugin`) is most likely misspelt: name the nearest that exists."""
+    for section in SECTIONS:
+        table = data.get(section)
+        if not isinstance(table, dict):
+            continue
+        known = [k for k, v in table.items() if isinstance(v, dict) and "plugin" in v]
+        if section == "sources":
+            known.append("errors")
+        for name, value in table.items():
+            if name in known or (isinstance(value, dict) and "plugin" in value):
+                continue
+            hint = nearest(name, known)
+            did = f" Did you mean {section}.{hint}?" if hint else ""
+            raise ScenarioError(
+                f"{where((section, name))}: this scenario has no {section} plug-in called "
+                f"{name!r}.{did} It has: {', '.join(sorted(known)) or 'none'} (a new one is a "
+                "table with `plugin = ...`)."
+            )
 
 
 def _source_errors(data: dict, where: _Where) -> bool:
