@@ -73,3 +73,21 @@ def test_a_counterfactual_stepped_ahead_is_given_before_the_run_starts():
     sim.initialise()
     with pytest.raises(RuntimeError, match="before the run is initialised"):
         sim.compare_with(ahead)
+
+
+def test_the_counterfactuals_days_are_told_first_then_the_runs(tmp_path):
+    """A progress bar sees every day of the counterfactual, then every day of the run; the
+    run's loop time counts both."""
+    told: list[tuple[str, int]] = []
+    results = credsim.run(
+        "default",
+        out=tmp_path / "run",
+        population=2_000,
+        days=6,
+        overrides=["output.report=false"],
+        on_day=lambda day: told.append(("run", day)),
+        on_but_for_day=lambda day: told.append(("but_for", day)),
+    )
+    assert told == [("but_for", d) for d in range(6)] + [("run", d) for d in range(6)]
+    info = results.run_info
+    assert info["loop_seconds"] >= info["phase_seconds"]["but_for"] > 0
