@@ -44,6 +44,11 @@ class _Day:
     refused_kinds: np.ndarray
 
 
+_NONE = np.empty(0, np.int32)
+_GONE = _Day(_NONE, _NONE, _NONE, np.empty(0, np.uint8))
+"""A day already replayed."""
+
+
 @dataclass
 class Ahead(ButFor):
     """The answers of a counterfactual stepped ahead, replayed day by day (`advance`)."""
@@ -66,8 +71,11 @@ class Ahead(ButFor):
         """Who is on some list at the end of `today`, as bits."""
 
     def advance(self, day: int) -> None:
-        """Move to the end of `day` (days come in order, each once)."""
+        """Move to the end of `day` (days come in order, each once), letting go of the day
+        before."""
         assert day == self.today + 1, (day, self.today)
+        if day > 0:
+            self.days[day - 1] = _GONE
         self.today = day
         at = self.days[day].flipped - self.lo
         np.bitwise_xor.at(self.now, at >> 3, (128 >> (at & 7)).astype(np.uint8))
@@ -95,7 +103,8 @@ class Ahead(ButFor):
         self.now = self.start = np.empty(0, np.uint8)
 
     def nbytes(self) -> int:
-        """Bytes held: the standing now and at the start, each day's rows, the perks' bits."""
+        """Bytes held: the standing now and at the start, the rows of each day not yet
+        replayed, the perks' bits."""
         rows = sum(a.nbytes for d in self.days for a in vars(d).values())
         perks = sum(p.nbytes for p in (self.perks or {}).values())
         return self.now.nbytes + self.start.nbytes + rows + perks
