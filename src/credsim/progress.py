@@ -78,23 +78,22 @@ class RunProgress:
     def on_day(self, _day: int) -> None:
         """A day finished: count it; after the last, the run writes its files."""
         self.done += 1
-        if self.done >= self.days:
-            self.set_stage("write")
-            return
-        if self.stage != "days":
-            self.set_stage("days")
-        self.progress.update(self.task, completed=self.done, count=self._count())
+        self._counted("days", self.done, "write")
 
     def on_but_for_day(self, _day: int) -> None:
         """A day of the counterfactual without wrong records finished (stepped before the run's
         own days): count it; after its last, the run prepares."""
         self.but_for_done += 1
-        if self.but_for_done >= self.days:
-            self.set_stage("prepare")
+        self._counted("but_for", self.but_for_done, "prepare")
+
+    def _counted(self, stage: str, done: int, after: str) -> None:
+        """Show `done` days of `stage`; once all are done, move on to `after`."""
+        if done >= self.days:
+            self.set_stage(after)
             return
-        if self.stage != "but_for":
-            self.set_stage("but_for")
-        self.progress.update(self.task, completed=self.but_for_done, count=self._count())
+        if self.stage != stage:
+            self.set_stage(stage)
+        self.progress.update(self.task, completed=done, count=self._count())
 
     def set_stage(self, stage: str) -> None:
         """Name the stage on the bar; preparing and writing pulse (no total), each with its own

@@ -16,8 +16,8 @@ import tomli_w
 
 from credsim.engine import Codebook, EventLog, Plugin, Population, Simulation
 from credsim.engine.but_for_ahead import Ahead, step_ahead
-from credsim.engine.loop import Part
 from credsim.engine.memory import PeakMeter
+from credsim.engine.phases import Part
 from credsim.engine.release import give_back_memory
 from credsim.engine.scope import Scope
 from credsim.engine.threads import wait_passively

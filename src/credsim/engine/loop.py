@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 
@@ -14,6 +14,7 @@ from credsim.engine.but_for_ahead import Ahead
 from credsim.engine.day import Day
 from credsim.engine.events import EventLog
 from credsim.engine.notices import Notices
+from credsim.engine.phases import PHASES, Part, Phase
 from credsim.engine.plugin import (
     Adversary,
     Behavior,
@@ -40,34 +41,6 @@ ID_SHIFT = 40
 """Shard k numbers its acts and records from k << ID_SHIFT."""
 TWIN = "twin:"
 """Prefix of the counterfactual's partial sums among a simulation's (`partial_sums`)."""
-
-
-@dataclass(frozen=True)
-class Part:
-    """The citizens [lo, hi) that shard `index` of a run simulates."""
-
-    index: int
-    lo: int
-    hi: int
-
-
-@dataclass(frozen=True)
-class Phase:
-    """One phase of a day: its name, the plug-in kinds that run in it, and what it produces."""
-
-    name: str
-    kinds: tuple[str, ...]
-    produces: str
-    meaning: str
-
-
-PHASES = (
-    Phase("act", ("behavior", "adversary"), "acts", "citizens and adversaries do things"),
-    Phase("observe", ("source",), "records", "data sources see some acts, with errors"),
-    Phase("score", ("policy",), "score_changes", "policies turn records into score changes"),
-    Phase("respond", ("consequence",), "sanctions", "listings, refusals, rewards, repair"),
-    Phase("measure", ("metric",), "results", "metrics compare truth, records and status"),
-)
 
 
 class Simulation:

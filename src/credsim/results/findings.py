@@ -13,10 +13,30 @@ from __future__ import annotations
 
 from typing import Any
 
+from credsim.results.finding_figures import (
+    Sentence,
+    count_text,
+    derived_value,
+    is_number,
+    problems,
+    rate_text,
+    share_text,
+    whole_text,
+)
 from credsim.results.intervals import lookup
-from credsim.results.rates import overlap, poisson_interval, wilson_interval
+from credsim.results.rates import overlap
 
-__all__ = ["COMPARED_DIMENSIONS", "Sentence", "derived_value", "key_findings", "problems"]
+__all__ = [
+    "COMPARED_DIMENSIONS",
+    "Sentence",
+    "count_text",
+    "derived_value",
+    "key_findings",
+    "problems",
+    "rate_text",
+    "share_text",
+    "whole_text",
+]
 
 COMPARED_DIMENSIONS = ("sex", "age_band", "urban", "group", "education", "income")
 """Groupings whose groups the findings compare (provinces are many and small)."""
@@ -30,88 +50,9 @@ DIMENSION_NAMES = {
 }
 
 
-def count_text(value: float) -> str:
-    """A count; a mean of replicates that is not whole keeps one decimal below 100."""
-    if not float(value).is_integer() and abs(value) < 100:
-        return f"{value:.1f}"
-    return f"{round(value):,}"
-
-
-def whole_text(value: float) -> str:
-    """An interval's bound of a count, rounded to whole people."""
-    return f"{round(value):,}"
-
-
-def share_text(value: float) -> str:
-    return f"{value:.1%}" if value >= 0.001 or value == 0 else f"{100 * value:.2g}%"
-
-
-def rate_text(value: float) -> str:
-    """A rate per 100,000: whole numbers from 100, else three significant digits at most."""
-    if value >= 100:
-        return f"{value:,.0f}"
-    return f"{value:.1f}" if value >= 10 else f"{value:.2g}"
-
-
-class Sentence:
-    """Text with its quoted figures recorded as they are written."""
-
-    def __init__(self) -> None:
-        self.text = ""
-        self.figures: list[dict[str, Any]] = []
-
-    def say(self, text: str) -> Sentence:
-        self.text += text
-        return self
-
-    def figure(self, key: str, value: float, shown: str) -> Sentence:
-        self.figures.append(
-            {"key": key, "value": _plain(value), "shown": shown, "at": len(self.text)}
-        )
-        self.text += shown
-        return self
-
-    def done(self, finding_id: str) -> dict[str, Any]:
-        return {"id": finding_id, "text": self.text, "figures": self.figures}
-
-
-def _plain(value: float) -> int | float:
-    if isinstance(value, int) or float(value).is_integer():
-        return int(value)
-    return float(f"{float(value):.10g}")
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def derived_value(summary: dict[str, Any], key: str) -> float | None:
-    """The value of a figure key (a summary path or a derived figure) in `summary`."""
-    kind, _, args = key.partition(":")
-    if not args:
-        value = lookup(summary, *key.split("."))
-        return float(value) if _number(value) else None
-    paths = args.split("/")
-    values = [lookup(summary, *p.split(".")) for p in paths]
-    if not all(_number(v) for v in values):
-        return None
-    k = float(summary.get("people_per_agent") or 1)
-    if kind == "share":
-        return values[0] / values[1]
-    if kind == "per_100000":
-        return 1e5 * values[0] / values[1]
-    if kind.startswith("wilson95_"):
-        low, high = wilson_interval(values[0] / k, values[1] / k)
-        return 1e5 * (low if kind.endswith("low") else high)
-    if kind.startswith("poisson95_"):
-        low, high = poisson_interval(values[0] / k)
-        return k * (low if kind.endswith("low") else high)
-    raise ValueError(f"unknown derived figure {key!r}")
-
-
 def key_findings(summary: dict[str, Any]) -> list[dict[str, Any]]:
     """The findings a reader should see first, in order; [] for a run without sanctions data."""
-    if not _number(summary.get("sanctioned")) or not _number(summary.get("citizens")):
+    if not is_number(summary.get("sanctioned")) or not is_number(summary.get("citizens")):
         return []
     out = [_wrongful(summary)]
     for make in (_reasons, _after_warmup, _groups, _records, _warmup, _scale):
@@ -122,7 +63,7 @@ def key_findings(summary: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _but_for(summary: dict[str, Any]) -> bool:
-    return bool(summary.get("but_for")) and _number(summary.get("sanctioned_wrongful"))
+    return bool(summary.get("but_for")) and is_number(summary.get("sanctioned_wrongful"))
 
 
 def _how_sure(s: Sentence, summary: dict[str, Any], key: str) -> None:
@@ -130,13 +71,13 @@ def _how_sure(s: Sentence, summary: dict[str, Any], key: str) -> None:
     value = lookup(summary, *key.split("."))
     count = (summary.get("replicates") or {}).get("count")
     low, high = lookup(summary, "p5", *key.split(".")), lookup(summary, "p95", *key.split("."))
-    if count and _number(low) and _number(high):
+    if count and is_number(low) and is_number(high):
         s.say(" That is the mean of ").figure("replicates.count", count, count_text(count))
         s.say(" runs with different seeds; 90% of them give ")
         s.figure(f"p5.{key}", low, count_text(low)).say(" to ")
         s.figure(f"p95.{key}", high, count_text(high)).say(".")
         return
-    if not _number(value):
+    if not is_number(value):
         return
     low_key, high_key = f"poisson95_low:{key}", f"poisson95_high:{key}"
     low, high = derived_value(summary, low_key), derived_value(summary, high_key)
@@ -165,7 +106,7 @@ def _wrongful(summary: dict[str, Any]) -> dict[str, Any]:
         _how_sure(s, summary, "sanctioned_wrongful")
         return s.done("wrongfully-sanctioned")
     touched = summary.get("sanctioned_touched_by_wrong_record")
-    if _number(touched):
+    if is_number(touched):
         s.figure("sanctioned_touched_by_wrong_record", touched, count_text(touched))
         s.say(" of the ").figure("sanctioned", sanctioned, count_text(sanctioned))
         s.say(
@@ -184,7 +125,7 @@ def _reasons(summary: dict[str, Any]) -> dict[str, Any] | None:
     reasons = summary.get("sanctioned_wrongful_reasons")
     if not _but_for(summary) or not summary["sanctioned_wrongful"] or not isinstance(reasons, dict):
         return None
-    items = [(why, n) for why, n in reasons.items() if _number(n) and n > 0]
+    items = [(why, n) for why, n in reasons.items() if is_number(n) and n > 0]
     if not items:
         return None
     s = Sentence().say("Of them, ")
@@ -207,7 +148,7 @@ def _after_warmup(summary: dict[str, Any]) -> dict[str, Any] | None:
     if not _but_for(summary) or not isinstance(after, dict) or not after.get("days"):
         return None
     days, refused = after.get("wrongful_sanction_days"), after.get("refused_wrongful")
-    if not _number(days) or not _number(refused):
+    if not is_number(days) or not is_number(refused):
         return None
     s = Sentence().say("Over the " if after.get("first_day") else "Over the run's ")
     s.figure("after_warmup.days", after["days"], count_text(after["days"]))
@@ -226,7 +167,7 @@ def _group_rates(summary: dict[str, Any], field: str, dim: str) -> list[dict[str
     rows = []
     count = (summary.get("replicates") or {}).get("count")
     for label, v in ((summary.get("by_group") or {}).get(dim) or {}).items():
-        if not isinstance(v, dict) or not v.get("citizens") or not _number(v.get(field)):
+        if not isinstance(v, dict) or not v.get("citizens") or not is_number(v.get(field)):
             continue
         base = f"by_group.{dim}.{label}"
         pair = f"{base}.{field}/{base}.citizens"
@@ -234,7 +175,7 @@ def _group_rates(summary: dict[str, Any], field: str, dim: str) -> list[dict[str
         if count:
             low_n = lookup(summary, "p5", *f"{base}.{field}".split("."))
             high_n = lookup(summary, "p95", *f"{base}.{field}".split("."))
-            if not (_number(low_n) and _number(high_n)):
+            if not (is_number(low_n) and is_number(high_n)):
                 continue
             keys = (f"per_100000:p5.{base}.{field}/{base}.citizens",
                     f"per_100000:p95.{base}.{field}/{base}.citizens")  # fmt: skip
@@ -250,7 +191,7 @@ def _group_rates(summary: dict[str, Any], field: str, dim: str) -> list[dict[str
 
 def _groups(summary: dict[str, Any]) -> dict[str, Any] | None:
     field = "sanctioned_wrongful" if _but_for(summary) else "sanctioned_touched_by_wrong_record"
-    if not _number(summary.get(field)) or not summary[field]:
+    if not is_number(summary.get(field)) or not summary[field]:
         return None
     best = None
     for dim in COMPARED_DIMENSIONS:
@@ -313,7 +254,7 @@ def dim_label(dim: str, label: str) -> str:
 def _records(summary: dict[str, Any]) -> dict[str, Any] | None:
     total, wrong = summary.get("records_total"), summary.get("records_misattributed")
     by_source = summary.get("records_by_source")
-    if not (_number(total) and _number(wrong) and total and isinstance(by_source, dict)):
+    if not (is_number(total) and is_number(wrong) and total and isinstance(by_source, dict)):
         return None
     s = Sentence().say("Of ").figure("records_total", total, count_text(total))
     s.say(" records the system held, ").figure("records_misattributed", wrong, count_text(wrong))
@@ -361,7 +302,7 @@ def _warmup(summary: dict[str, Any]) -> dict[str, Any] | None:
     s.say("Left out of rates and curves as a warm-up: the first ")
     s.figure("warmup.days", days, count_text(days)).say(f" days, because {warmup['reason']}")
     listed, total = during.get("listed_total"), summary.get("listed_total")
-    if _number(listed) and _number(total) and total:
+    if is_number(listed) and is_number(total) and total:
         s.say(" (").figure("warmup.during.listed_total", listed, count_text(listed))
         s.say(" of the run's ").figure("listed_total", total, count_text(total))
         s.say(" listings fall in them)")
@@ -371,7 +312,7 @@ def _warmup(summary: dict[str, Any]) -> dict[str, Any] | None:
 
 def _scale(summary: dict[str, Any]) -> dict[str, Any] | None:
     k = summary.get("people_per_agent")
-    if not _number(k) or k <= 1:
+    if not is_number(k) or k <= 1:
         return None
     s = Sentence().say("Counts are scaled to the ")
     s.figure("citizens", summary["citizens"], count_text(summary["citizens"]))
@@ -380,25 +321,3 @@ def _scale(summary: dict[str, Any]) -> dict[str, Any] | None:
     s.say(", so counts move in steps of that size and intervals are computed on the simulated "
           "people.")  # fmt: skip
     return s.done("scale")
-
-
-def problems(summary: dict[str, Any]) -> list[str]:
-    """What is wrong with a summary's key findings: a figure not where its text says, a shown
-    number that is not its value as the text writes it, or a value that is not the summary's
-    (or computed from it). [] when every number of every finding checks out."""
-    out = []
-    for finding in summary.get("key_findings") or []:
-        text = finding["text"]
-        for figure in finding["figures"]:
-            key, value, shown, at = figure["key"], figure["value"], figure["shown"], figure["at"]
-            where = f"{finding['id']}: {key}"
-            if text[at : at + len(shown)] != shown:
-                out.append(f"{where}: {shown!r} is not at {at} in the text")
-            expected = derived_value(summary, key)
-            if expected is None or abs(expected - value) > 1e-9 * max(1.0, abs(expected)):
-                out.append(f"{where}: value {value!r}, but the summary gives {expected!r}")
-                continue
-            written = (count_text, whole_text, share_text, rate_text)
-            if shown not in {write(value) for write in written}:
-                out.append(f"{where}: {shown!r} does not write {value!r}")
-    return out

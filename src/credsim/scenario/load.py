@@ -15,10 +15,17 @@ from pydantic import BaseModel, ValidationError
 
 from credsim.engine import Plugin, PluginParams, Registry
 from credsim.engine.registry import UnknownPluginError
-from credsim.errors import ScenarioError, did_you_mean, nearest
+from credsim.errors import ScenarioError, did_you_mean
 from credsim.scenario.errors import describe_validation_error
-from credsim.scenario.locate import locate
 from credsim.scenario.places import Places, instance_name, region_splits, scope_plan
+from credsim.scenario.refusals import (
+    Text,
+    Where,
+    one_of_each,
+    refuse_conflict,
+    refuse_incomplete_plugins,
+    source_errors,
+)
 from credsim.scenario.schema import ALIASES, SECTIONS, ScenarioModel
 from credsim.scenario.timeline import (
     SWITCHABLE,
@@ -32,14 +39,6 @@ __all__ = ["MAX_BASES", "Scenario", "bundled_scenarios", "load_scenario", "parse
 
 MAX_BASES = 32
 """Longest chain of scenario files built on one another with `base`."""
-
-
-@dataclass
-class _Text:
-    """One file (or the command line) that contributed keys, for pointing at lines."""
-
-    label: str
-    text: str
 
 
 @dataclass
@@ -110,7 +109,7 @@ def bundled_scenarios() -> dict[str, str]:
     return found
 
 
-def _read(source: str | Path, relative_to: Path | None = None) -> tuple[dict, _Text, Path | None]:
+def _read(source: str | Path, relative_to: Path | None = None) -> tuple[dict, Text, Path | None]:
     """Raw TOML of a bundled name or a path."""
     text_path: Path | None = None
     src = str(source)
@@ -132,7 +131,7 @@ def _read(source: str | Path, relative_to: Path | None = None) -> tuple[dict, _T
             )
         label = f"bundled scenario {src!r}"
         text = decode_text(bundled.read_bytes(), label)
-    return parse_toml(text, label), _Text(label, text), text_path
+    return parse_toml(text, label), Text(label, text), text_path
 
 
 def _merge(base: dict, child: dict) -> dict:
@@ -147,7 +146,7 @@ def _merge(base: dict, child: dict) -> dict:
 
 def _resolve_bases(
     source: str | Path, relative_to: Path | None, seen: tuple[str, ...]
-) -> tuple[dict, list[_Text]]:
+) -> tuple[dict, list[Text]]:
     data, text, path = _read(source, relative_to)
     _merge_aliases(data)
     key = str(path.resolve()) if path else str(source)
@@ -252,16 +251,16 @@ def load_scenario(
     }
     for flag, (value, key) in flags.items():
         if value is not None:
-            _refuse_conflict(set_keys, key, flag, value)
+            refuse_conflict(set_keys, key, flag, value)
             if flag == "--days":  # it drops the scenario's `end`
-                _refuse_conflict(set_keys, "end", flag, value)
+                refuse_conflict(set_keys, "end", flag, value)
             _apply(data, key.split("."), value)
             _one_length(data, key.split("."))
             set_keys.append((tuple(key.split(".")), f"{flag} {value}"))
             items.append(f"{key}={value}")
-    where = _Where(texts, set_keys)
-    _refuse_incomplete_plugins(data, where)
-    source_errors = _source_errors(data, where)
+    where = Where(texts, set_keys)
+    refuse_incomplete_plugins(data, where)
+    errors_on = source_errors(data, where)
     model = _validate(ScenarioModel, data, (), where)
     switchable = {
         f"{section}.{name}": spec.enabled
@@ -278,7 +277,7 @@ def load_scenario(
             for name, spec in getattr(model, section).items()
             if spec.enabled or f"{section}.{name}" in later
         ]
-        _one_of_each(section, plugins[section], where)
+        one_of_each(section, plugins[section], where)
     places = Places(pop[1](pop[0], pop[2]))
     groups = region_splits(model, plugins, places, where)
     built = {
@@ -303,41 +302,11 @@ def load_scenario(
         plugins,
         origin=origin,
         overrides=items,
-        source_errors=source_errors,
+        source_errors=errors_on,
         retunes=retunes,
         scopes=scopes,
         region_switches=region_switches,
     )
-
-
-def _refuse_conflict(set_keys: list, key: str, flag: str, value: Any) -> None:
-    """A flag replaces what a `--set` gave the same key: refuse it when they differ, so that a
-    bad `--set` is never silently dropped."""
-    parts = tuple(key.split("."))
-    for keys, label in set_keys:
-        overlap = keys[: len(parts)] == parts or parts[: len(keys)] == keys
-        if label.startswith("--set ") and overlap:
-            raise ScenarioError(
-                f"{label} and {flag} {value} both set {'.'.join(max(keys, parts, key=len))}; "
-                "give one of them."
-            )
-
-
-def _one_of_each(section: str, built: list, where: _Where) -> None:
-    """At most one instance of a plug-in that keeps columns, a service or figures under names of
-    its own (`Plugin.singleton`)."""
-    first: dict[type, str] = {}
-    for name, cls, _params in built:
-        if not cls.singleton:
-            continue
-        if cls in first:
-            raise ScenarioError(
-                f"{where((section, name, 'plugin'))}: {section}.{name} is a second instance of "
-                f"the {cls.kind} plug-in {cls.__name__} (the first is {section}.{first[cls]}); a "
-                "scenario holds at most one, as it keeps columns, a service or figures under "
-                "names of its own. Remove one, or give its parameters to the first."
-            )
-        first[cls] = name
 
 
 def _one_length(data: dict, parts: list[str]) -> None:
@@ -356,61 +325,7 @@ def _merge_aliases(data: dict) -> None:
             data[new] = _merge(table, data[new]) if isinstance(data.get(new), dict) else table
 
 
-def _refuse_incomplete_plugins(data: dict, where: _Where) -> None:
-    """A key of a plug-in section that names no plug-in of the scenario and is not a whole new
-    one (a table with `plugin`) is most likely misspelt: name the nearest that exists."""
-    for section in SECTIONS:
-        table = data.get(section)
-        if not isinstance(table, dict):
-            continue
-        known = [k for k, v in table.items() if isinstance(v, dict) and "plugin" in v]
-        if section == "sources":
-            known.append("errors")
-        for name, value in table.items():
-            if name in known or (isinstance(value, dict) and "plugin" in value):
-                continue
-            hint = nearest(name, known)
-            did = f" Did you mean {section}.{hint}?" if hint else ""
-            raise ScenarioError(
-                f"{where((section, name))}: this scenario has no {section} plug-in called "
-                f"{name!r}.{did} It has: {', '.join(sorted(known)) or 'none'} (a new one is a "
-                "table with `plugin = ...`)."
-            )
-
-
-def _source_errors(data: dict, where: _Where) -> bool:
-    """Take the `sources.errors` switch out of the sources table (its other keys are plug-ins)."""
-    sources = data.get("sources")
-    if not isinstance(sources, dict) or "errors" not in sources:
-        return True
-    data["sources"] = {k: v for k, v in sources.items() if k != "errors"}
-    value = sources["errors"]
-    if not isinstance(value, bool):
-        raise ScenarioError(
-            f"{where(('sources', 'errors'))}: sources.errors must be true or false (got {value!r})."
-        )
-    return value
-
-
-@dataclass
-class _Where:
-    texts: list[_Text]
-    set_keys: list[tuple[tuple[str, ...], str]]
-
-    def __call__(self, loc: tuple) -> str:
-        """'file, line N' for a key, or the flag ('--set key', '--days') that set it."""
-        path = tuple(str(p) for p in loc)
-        for keys, label in self.set_keys:
-            if path[: len(keys)] == keys or keys[: len(path)] == path:
-                return label
-        for text in self.texts:
-            line = locate(text.text, path)
-            if line is not None:
-                return f"{text.label}, line {line}"
-        return self.texts[0].label if self.texts else "scenario"
-
-
-def _validate(model: type[BaseModel], data: Any, prefix: tuple, where: _Where) -> Any:
+def _validate(model: type[BaseModel], data: Any, prefix: tuple, where: Where) -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as err:
@@ -418,7 +333,7 @@ def _validate(model: type[BaseModel], data: Any, prefix: tuple, where: _Where) -
 
 
 def _instantiate(
-    registry: Registry, kind: str, section: str, name: str | None, spec: Any, where: _Where
+    registry: Registry, kind: str, section: str, name: str | None, spec: Any, where: Where
 ) -> tuple[str, type[Plugin], PluginParams]:
     prefix = (section,) if name is None else (section, name)
     try:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from credsim.engine.loop import Part
+from credsim.engine.phases import Part
 from credsim.experiments.checkpoint import STATE, sync_events
 from credsim.experiments.checkpoint_files import (
     STATE_ARRAY,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from credsim.engine import Simulation
-from credsim.engine.loop import Part
+from credsim.engine.phases import Part
 
 __all__ = ["gather_columns", "merge_shards"]
 

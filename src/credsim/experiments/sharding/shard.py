@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from credsim.engine import EventLog, Simulation
-from credsim.engine.loop import Part
+from credsim.engine.phases import Part
 from credsim.engine.state import State
 from credsim.experiments.sharding.merge import gather_columns
 from credsim.scenario import Scenario

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from credsim.engine.loop import Part
+from credsim.engine.phases import Part
 from credsim.engine.sets import unique
 from credsim.errors import UserError
 
