@@ -211,8 +211,11 @@ def _donate(
     h_know, h_exec, f, n, off, strategy, follower, views, public, b, c, e1, know, acts, fitness
 ):
     """Every member of one community, as a donor, meets every member; returns the help given.
-    Without branches on the act (it is close to a coin toss): adding 0.0 leaves a fitness as it
-    is, and the donor's own fitness is summed in `own` in the same order as before."""
+    A donor's acts come first, in a loop without branches that the compiler turns into vector
+    instructions (an ALLD donor draws nothing: it never helps); then the fitness: each recipient
+    gains in donor order, and the donor's own sum takes its gain and losses in recipient order,
+    as one pass over the recipients would (a zero added or taken is skipped: it leaves a fitness
+    as it is)."""
     helped = 0
     gain, loss, slip = b / n, c / n, below(e1)
     for i in range(n):
@@ -220,53 +223,104 @@ def _donate(
     for i in range(n):
         adheres, plays = follower[f + i] == 1, strategy[f + i]
         row = off + i * n
+        first = np.uint64((f + i) * n)
+        if know < 1.0:
+            for j in range(n):
+                good = public[f + j] if adheres else views[row + j]
+                if chance(draw_hashed(h_know, first + np.uint64(j))) >= know:
+                    good = 1  # a recipient the donor knows nothing of is given the benefit
+                acts[row + j] = intended(plays, good)
+        elif plays == ALLC:
+            acts[row : row + n] = 1
+        elif plays == ALLD:
+            acts[row : row + n] = 0
+        elif adheres:
+            acts[row : row + n] = public[f : f + n]
+        else:
+            acts[row : row + n] = views[row : row + n]
+        if e1 > 0.0 and plays != ALLD:
+            for j in range(n):
+                slipped = (draw_hashed(h_exec, first + np.uint64(j)) & _LOW32) < slip
+                acts[row + j] &= np.int8(1 - slipped)
+        before = 0  # helps given to members before the donor, then after it
+        for j in range(i):
+            before += acts[row + j]
+            fitness[f + j] += acts[row + j] * gain
+        after = 0
+        for j in range(i + 1, n):
+            after += acts[row + j]
+            fitness[f + j] += acts[row + j] * gain
+        to_self = acts[row + i]
+        helped += before + to_self + after
         own = fitness[f + i]
-        for j in range(n):
-            idx = (f + i) * n + j
-            good = public[f + j] if adheres else views[row + j]
-            if know < 1.0 and chance(draw_hashed(h_know, idx)) >= know:
-                good = 1  # a recipient the donor knows nothing of is given the benefit
-            act = intended(plays, good)
-            if e1 > 0.0:
-                act &= (draw_hashed(h_exec, idx) & _LOW32) >= slip
-            acts[row + j] = act
-            helped += act
-            if j == i:
-                own += act * gain
-            else:
-                fitness[f + j] += act * gain
-            own -= act * loss
+        for _ in range(before):
+            own -= loss
+        if to_self:
+            own += gain
+            own -= loss
+        for _ in range(after):
+            own -= loss
         fitness[f + i] = own
     return helped
+
+
+@njit(inline="always")
+def _norm_code(norm):
+    """The norm's four verdicts as bits: bit 2 * act + standing is norm[act, standing]."""
+    code = 0
+    for act in range(2):
+        for standing in range(2):
+            code |= np.int64(norm[act, standing]) << (2 * act + standing)
+    return code
+
+
+@njit(inline="always")
+def _verdict(code, act, standing, bits, wrong):
+    """The norm's verdict on an act towards a recipient of this standing, flipped by an
+    assessment error when the low bits of `bits` fall below `wrong`."""
+    verdict = (code >> (2 * np.int64(act) + np.int64(standing))) & 1
+    return verdict ^ np.int64((bits & _LOW32) < wrong)
 
 
 @njit(cache=True)
 def _judge(h_obs, h_empathy, f, n, off, follower, views, judged, public, acts, norm, e2, empathy):
     """Every member of one community re-judges every donor from one of its encounters of the day,
     seen at random; returns how many views are good. An observer's draws are made first, for all
-    donors at once (a loop the compiler turns into vector instructions)."""
+    donors at once (a loop the compiler turns into vector instructions); the egocentric view
+    then judges without a branch per donor."""
     good_views = 0
     bits = np.empty(n, np.uint64)
-    wrong = below(e2)
+    wrong, code = below(e2), _norm_code(norm)
     for i in range(n):  # observer
         first = np.uint64((f + i) * n)
         for j in range(n):
             bits[j] = draw_hashed(h_obs, first + np.uint64(j))  # top: which encounter; low: error
         own = follower[f + i] == 1
-        for j in range(n):  # donor
-            k = pick(bits[j], n)
-            act = acts[off + j * n + k]
-            # egocentric: the observer's own standing of the recipient
-            standing = public[f + k] if own else views[off + i * n + k]
-            if empathy >= 1.0 or (
-                empathy > 0.0 and chance(draw_hashed(h_empathy, (f + i) * n + j)) < empathy
-            ):  # empathetic: the donor's
-                standing = _standing(views[off + j * n + k], public, follower, f + j, f + k)
-            verdict = norm[act, standing]
-            if (bits[j] & _LOW32) < wrong:
-                verdict = 1 - verdict
-            judged[off + i * n + j] = verdict
-            good_views += verdict
+        mine = off + i * n
+        count = 0
+        if empathy <= 0.0 and own:  # egocentric, by the institution's grade
+            for j in range(n):  # donor
+                k = pick(bits[j], n)
+                verdict = _verdict(code, acts[off + j * n + k], public[f + k], bits[j], wrong)
+                judged[mine + j] = verdict
+                count += verdict
+        elif empathy <= 0.0:  # egocentric, by the observer's own view of the recipient
+            for j in range(n):
+                k = pick(bits[j], n)
+                verdict = _verdict(code, acts[off + j * n + k], views[mine + k], bits[j], wrong)
+                judged[mine + j] = verdict
+                count += verdict
+        else:
+            for j in range(n):
+                k = pick(bits[j], n)
+                standing = public[f + k] if own else views[mine + k]
+                if empathy >= 1.0 or chance(draw_hashed(h_empathy, (f + i) * n + j)) < empathy:
+                    # empathetic: the donor's view of the recipient
+                    standing = _standing(views[off + j * n + k], public, follower, f + j, f + k)
+                verdict = _verdict(code, acts[off + j * n + k], standing, bits[j], wrong)
+                judged[mine + j] = verdict
+                count += verdict
+        good_views += count
     for a in range(n * n):
         views[off + a] = judged[off + a]
     return good_views
