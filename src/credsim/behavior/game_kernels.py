@@ -17,11 +17,13 @@ import numpy as np
 from numba import njit, prange
 
 from credsim.engine.rng import day_hash, draw_hashed, draw_u64
+from credsim.engine.threads import parallel_and_serial
 from credsim.norms import ALLC, ALLD, DISC
 
 __all__ = [
     "N_KEYS",
     "N_STATS",
+    "SERIAL_BELOW",
     "adopt_one",
     "chance",
     "initial_state",
@@ -326,8 +328,7 @@ def _judge(h_obs, h_empathy, f, n, off, follower, views, judged, public, acts, n
     return good_views
 
 
-@njit(parallel=True, cache=True)
-def witnessed(
+def _witnessed(
     key, day, starts, offsets, acts, per_donor, follower, freeze, actor, helped, recipient
 ):
     """`per_donor` encounters of each donor, each drawn at random among the donor's encounters of
@@ -349,3 +350,18 @@ def witnessed(
                 actor[row] = -1 if stopped else f + i
                 helped[row] = acts[off + i * n + k]
                 recipient[row] = f + k
+
+
+_witnessed_par, _witnessed_one = parallel_and_serial(_witnessed)
+SERIAL_BELOW = 1 << 16
+"""Witnessed encounters in a day below which one thread draws them all (a thread barrier costs
+more than the draws)."""
+
+
+def witnessed(
+    key, day, starts, offsets, acts, per_donor, follower, freeze, actor, helped, recipient
+):
+    """`per_donor` encounters of each donor, each drawn at random among the donor's encounters of
+    the day (see `_witnessed`); on one thread when there are few."""
+    kernel = _witnessed_par if actor.shape[0] >= SERIAL_BELOW else _witnessed_one
+    kernel(key, day, starts, offsets, acts, per_donor, follower, freeze, actor, helped, recipient)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["difference", "union", "unique"]
+__all__ = ["difference", "groups", "union", "unique"]
 
 
 def unique(values: np.ndarray) -> np.ndarray:
@@ -27,6 +27,25 @@ def unique(values: np.ndarray) -> np.ndarray:
     keep[0] = True
     np.not_equal(a[1:], a[:-1], out=keep[1:])
     return a[keep]
+
+
+def groups(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values, sorted, and each value's place among them:
+    `np.unique(values, return_inverse=True)` for integers. Values that span a range not much
+    wider than their number (a day's citizens in a small world) are marked in a table of the
+    range instead of sorted."""
+    a = np.asarray(values)
+    if a.dtype.kind not in "iu" or a.shape[0] == 0:
+        return np.unique(a, return_inverse=True)
+    lo = a.min()
+    span = int(a.max()) - int(lo) + 1
+    if span > 4 * a.shape[0] + 1024:
+        return np.unique(a, return_inverse=True)
+    at = a.astype(np.intp) - int(lo)
+    present = np.zeros(span, bool)
+    present[at] = True
+    place = np.cumsum(present, dtype=np.intp) - 1
+    return (np.flatnonzero(present) + lo).astype(a.dtype, copy=False), place[at]
 
 
 def union(a: np.ndarray, b: np.ndarray) -> np.ndarray:

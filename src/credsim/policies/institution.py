@@ -19,6 +19,7 @@ from pydantic import Field
 
 from credsim.engine import PublicDay, RecordWorld
 from credsim.engine.checks import Probability
+from credsim.engine.sets import groups
 from credsim.norms import norm_table
 from credsim.policies.scoring import Opacity, ScoringParams, ScoringPolicy
 
@@ -80,7 +81,7 @@ class InstitutionPolicy(ScoringPolicy):
         if p.assessment_error > 0:
             flip = self.errors.uniform(day.day, ids) < p.assessment_error
             verdict = np.where(flip, 1 - verdict, verdict)
-        citizen, slot = np.unique(records["attributed_to"][seen], return_inverse=True)
+        citizen, slot = groups(records["attributed_to"][seen])
         votes = np.bincount(slot, weights=verdict, minlength=citizen.shape[0])
         count = np.bincount(slot, minlength=citizen.shape[0])
         good = (votes > p.strictness * count).astype(np.int32)
