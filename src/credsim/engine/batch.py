@@ -162,10 +162,10 @@ class Batch:
             chunks = self._chunks
             if not chunks[next(iter(chunks))]:  # nothing added (every field alike): no rows
                 self._frozen = dict(_EMPTY[self.table])
-            else:
-                self._frozen = {
-                    name: _joined(parts, self.fields[name]) for name, parts in chunks.items()
-                }
+            else:  # a field's chunks are let go as soon as it is joined (a day of millions)
+                self._frozen = {}
+                for name in list(chunks):
+                    self._frozen[name] = _joined(chunks.pop(name), self.fields[name])
             self._chunks = {}
 
     def __getitem__(self, name: str) -> np.ndarray:
