@@ -45,7 +45,7 @@ FLOWS = (
 STOCKS = ("sanctioned", "sanctioned_wrongful", "sanctioned_touched_by_wrong_record")
 TOUCHED, SANCTIONED = np.uint8(0x20), np.uint8(0x40)
 """Flag bits of `wrongful_basis` (bits 0-4 mark a wrong record under each list)."""
-SCORE_ROWS = 1 << 20
+SCORE_ROWS = 1 << 18
 """Score changes moved in the histograms at a time (a day a friends' term moves changes most
 citizens' scores)."""
 MAX_LISTS = 5

@@ -26,7 +26,7 @@ from credsim.policies.listings import ListPoints, ListReader
 __all__ = ["ScoringParams", "ScoringPolicy", "apply_points", "merge_with_defaults"]
 
 INT16 = (-32768, 32767)
-MOVE_ROWS = 1 << 20
+MOVE_ROWS = 1 << 18
 """Friends' term moves applied and logged at a time (on a day the term moves for most citizens,
 each move's temporaries took about 40 bytes)."""
 NO_RECORD = np.int64(-1)
