@@ -14,13 +14,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from credsim.engine.release import give_back_memory
 from credsim.results.citizens import current_name
 from credsim.results.column_reader import read_column
-from credsim.results.results import events_frame
+from credsim.results.results import event_dataset, events_frame
 
 __all__ = ["RunData"]
 
@@ -260,7 +259,7 @@ class RunData:
         run's score changes at 10 million agents to find one citizen's)."""
         if not self.has_events(table):
             return pd.DataFrame({c: pd.Series(dtype="int64") for c in columns})
-        dataset = ds.dataset(self.path / "events" / table, format="parquet")
+        dataset = event_dataset(self.path / "events" / table)
         have = [c for c in columns if c in dataset.schema.names]
         found = dataset.to_table(
             columns=have, filter=where, batch_readahead=1, fragment_readahead=1

@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 from credsim.engine.batch import CITIZEN_FIELD, NULLABLE, TABLES
 from credsim.results.citizens import current_name, with_current_names
 
-__all__ = ["Results", "as_id", "events_frame", "has_id", "id_or_none"]
+__all__ = ["Results", "as_id", "event_dataset", "events_frame", "has_id", "id_or_none"]
 
 NULLABLE_DTYPES = {"int32": "Int32", "int64": "Int64"}
 """pandas' integer types with missing values, for the event fields that may name nothing."""
@@ -35,6 +35,15 @@ def id_or_none(value: Any) -> int | None:
 def has_id(column: pd.Series) -> np.ndarray:
     """Rows whose id names something: not null (nor -1, as runs before nulls wrote it)."""
     return (column.notna() & column.fillna(-1).ge(0)).to_numpy(bool)
+
+
+def event_dataset(folder: Path) -> ds.Dataset:
+    """An event table's Parquet files as one dataset, read without pre-buffering: by default
+    Arrow reads every needed column chunk of a file before its first row group, which held about
+    40 bytes an agent of a year's records at 10 million agents to find 81,000 wrong ones (8 with
+    this, in the same time)."""
+    options = ds.ParquetFragmentScanOptions(pre_buffer=False)
+    return ds.dataset(folder, format=ds.ParquetFileFormat(default_fragment_scan_options=options))
 
 
 def events_frame(table: str, arrow: pa.Table) -> pd.DataFrame:
@@ -99,7 +108,7 @@ class Results:
         dtypes = _dtypes(table)
         if not folder.is_dir():
             return pd.DataFrame({name: pd.Series(dtype=dt) for name, dt in dtypes.items()})
-        dataset = ds.dataset(folder, format="parquet")
+        dataset = event_dataset(folder)
         flt = None if citizen is None else ds.field(CITIZEN_FIELD[table]) == citizen
         return events_frame(table, dataset.to_table(filter=flt))
 
