@@ -60,6 +60,11 @@ def test_running_sums_give_exactly_the_full_pass_at_every_update(case, monkeypat
         citizens, targets = sums.moving(cuts, term, weight, reference)
         assert np.array_equal(citizens, moving)
         assert np.array_equal(targets, target[moving - lo])
+        # A range of citizens at a time, as the policy moves them (here two or more ranges).
+        parts = list(sums.moving_ranges(cuts, term, weight, reference, 3 * 1024))
+        assert len(parts) == -(-(hi - lo) // (3 * 1024))
+        assert np.array_equal(np.concatenate([c for c, _ in parts]), moving)
+        assert np.array_equal(np.concatenate([t for _, t in parts]), target[moving - lo])
         updates.append(day.day)
         if sums.by_holders:
             met.add("holders")

@@ -14,6 +14,8 @@ the sums hold it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 from numba import njit
 
@@ -152,6 +154,25 @@ class FriendSums:
             citizens, targets = np.empty(self.moved, np.int32), np.empty(self.moved, np.int32)
             _pass(*inputs, *unused, citizens, targets)
         return citizens[: self.moved], targets[: self.moved]
+
+    def moving_ranges(
+        self, cuts, term: np.ndarray, weight: float, reference: float, rows: int
+    ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """`moving`, `rows` own citizens at a time (a multiple of CHUNK): the same citizens and
+        targets in the same order, with only a range's held at once (on a day most citizens'
+        terms move). A range's targets do not depend on the moves before it: the sums and the
+        views of cut ties stay as they are until the next `refresh`."""
+        lo, hi, *rest, active, who, starts, other, sign = self._inputs(cuts)
+        unused = (np.empty(0, np.float64), np.empty(0, np.int32))
+        for a in range(lo, hi, rows):
+            b = min(a + rows, hi)
+            i, j = np.searchsorted(who, [a, b])
+            citizens, targets = np.empty(b - a, np.int32), np.empty(b - a, np.int32)
+            moved = _pass(
+                a, b, *rest, active, who[i:j], starts[i : j + 1], other, sign, term,
+                float(weight), float(reference), False, *unused, citizens, targets,
+            )  # fmt: skip
+            yield citizens[:moved], targets[:moved]
 
     def _inputs(self, cuts) -> tuple:
         empty = np.empty(0, np.int64)

@@ -308,14 +308,19 @@ class ScoringPolicy(Policy):
         lo, hi = self.world.lo, self.world.hi
         weight, reference = self.params.network_weight, self.reference()
         sums = self._friend_sums()
-        if sums is not None:  # only citizens whose rounded term changes come out
-            moving, target = sums.moving(self._cut_ties(), term, weight, reference)
+        if sums is not None:  # only citizens whose rounded term changes come out, a range at a time
+            parts = sums.moving_ranges(self._cut_ties(), term, weight, reference, MOVE_ROWS)
         else:
             mean, count = self._friends_mean_by_pass()
             target = np.where(count > 0, np.rint(weight * (mean - reference)), 0)
             target = np.clip(np.nan_to_num(target), -32768, 32767).astype(np.int32)
             moving = lo + np.flatnonzero(target != term[lo:hi])
-            target = target[moving - lo]
+            parts = iter([(moving, target[moving - lo])])
+        for moving, target in parts:
+            self._move(day, moving, target, term)
+
+    def _move(self, day: PublicDay, moving: np.ndarray, target: np.ndarray, term) -> None:
+        """Move the friends' terms of citizens `moving` (ascending) to `target`, logging each."""
         if self.scope is not None:
             keep = self.in_scope(moving)
             moving, target = moving[keep], target[keep]
