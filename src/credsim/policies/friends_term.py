@@ -70,8 +70,6 @@ class FriendSums:
         """Whether the columns hold the sums (built at the first update)."""
         self.by_holders = False
         """Whether they count only friends who hold a score (and the low bytes how many do)."""
-        self.moved = 0
-        """How many terms moved at the last update (room to list them the next time)."""
 
     @classmethod
     def of(cls, world: RecordWorld, policy: str) -> FriendSums | None:
@@ -144,24 +142,20 @@ class FriendSums:
     def moving(
         self, cuts, term: np.ndarray, weight: float, reference: float
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Own citizens (int32) whose rounded term differs from `term`, and their new term."""
-        inputs = (*self._inputs(cuts), term, float(weight), float(reference), False)
-        unused = (np.empty(0, np.float64), np.empty(0, np.int32))
-        room = max(4096, 2 * self.moved)  # about as many as last time; a second pass if more
-        citizens, targets = np.empty(room, np.int32), np.empty(room, np.int32)
-        self.moved = _pass(*inputs, *unused, citizens, targets)
-        if self.moved > room:
-            citizens, targets = np.empty(self.moved, np.int32), np.empty(self.moved, np.int32)
-            _pass(*inputs, *unused, citizens, targets)
-        return citizens[: self.moved], targets[: self.moved]
+        """Own citizens (int32) whose rounded term differs from `term`, and their new term: all
+        of `moving_ranges` at once."""
+        whole = max(self.hi - self.lo, 1)
+        for citizens, targets in self.moving_ranges(cuts, term, weight, reference, whole):
+            return citizens, targets
+        return np.empty(0, np.int32), np.empty(0, np.int32)  # no own citizens
 
     def moving_ranges(
         self, cuts, term: np.ndarray, weight: float, reference: float, rows: int
     ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """`moving`, `rows` own citizens at a time (a multiple of CHUNK): the same citizens and
-        targets in the same order, with only a range's held at once (on a day most citizens'
-        terms move). A range's targets do not depend on the moves before it: the sums and the
-        views of cut ties stay as they are until the next `refresh`."""
+        """`moving`, `rows` own citizens at a time: the same citizens and targets in the same
+        order, with only a range's held at once (on a day most citizens' terms move). A range's
+        targets do not depend on the moves before it: the sums and the views of cut ties stay as
+        they are until the next `refresh`."""
         lo, hi, *rest, active, who, starts, other, sign = self._inputs(cuts)
         unused = (np.empty(0, np.float64), np.empty(0, np.int32))
         for a in range(lo, hi, rows):

@@ -315,7 +315,7 @@ class ScoringPolicy(Policy):
             target = np.where(count > 0, np.rint(weight * (mean - reference)), 0)
             target = np.clip(np.nan_to_num(target), -32768, 32767).astype(np.int32)
             moving = lo + np.flatnonzero(target != term[lo:hi])
-            parts = iter([(moving, target[moving - lo])])
+            parts = [(moving, target[moving - lo])]
         for moving, target in parts:
             self._move(day, moving, target, term)
 
