@@ -26,7 +26,7 @@ SMALL_CHUNKS = {
     (events, "ROW_GROUP"): 1009,
 }
 """Chunks far smaller than the run, so that every chunked step takes many (the bundled sizes
-start at 2^16 rows)."""
+start at 2^14 rows)."""
 
 
 def test_a_run_in_small_chunks_is_the_same_run(tmp_path, monkeypatch):
@@ -34,7 +34,7 @@ def test_a_run_in_small_chunks_is_the_same_run(tmp_path, monkeypatch):
     options = dict(population=4_000, days=40, seed=5, overrides=["output.report=false"])
     whole = credsim.run("default", out=tmp_path / "whole", **options)
     for (module, name), size in SMALL_CHUNKS.items():
-        assert getattr(module, name) >= 1 << 16
+        assert getattr(module, name) >= 1 << 14
         monkeypatch.setattr(module, name, size)
     chunked = credsim.run("default", out=tmp_path / "chunked", **options)
     assert whole.summary["ties_cut"] > 0  # exclusion ran and cut ties

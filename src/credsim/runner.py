@@ -235,6 +235,7 @@ def write_results(
     returned. `citizen_parts`: the citizens table in parts written by a sharded run's shards,
     joined here a row group at a time (the head holds no citizen's state)."""
     meter = meter or PeakMeter.since_import()
+    give_back_memory()  # what the day loop freed, before the tallies and tables take more
     if not sim.tallied:  # a sharded run's shards tallied before they were merged
         sim.tally_end()
     model = scenario.model

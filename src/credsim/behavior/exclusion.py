@@ -37,12 +37,13 @@ from credsim.population.ties import CutTies, pair_draws
 __all__ = ["Exclusion"]
 
 
-SHOWN_ROWS = 1 << 20
+SHOWN_ROWS = 1 << 18
 """Citizens whose shown score is read at a time (every citizen's, as 64-bit floats, took about
-30 bytes a citizen)."""
-CUT_ROWS = 1 << 16
+30 bytes a citizen; a million at a time, 19 MB)."""
+CUT_ROWS = 1 << 14
 """Low scorers (and as many of their kin) whose friends are found and decide at a time: a few
-dozen bytes for each of their friendships."""
+dozen bytes for each of their friendships (1 << 16 of each took 34 MB, and set the peak of a
+run at 1e7 on a term's day)."""
 
 
 class ExclusionParams(PluginParams):
@@ -232,14 +233,22 @@ class Exclusion(Behavior):
 
     def _family(self, low, gap, threshold) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Household members of low scorers (not low themselves), each with the largest gap of
-        a low scorer in their household, and that low scorer (whose score a friend must see)."""
-        owner, member = household_members(self.household, low)
-        keep = ~(self.world.notices.known_score(self.choice, member) < threshold)
-        kin, kin_gap, source = largest_per_member(
-            self.household, low, gap, owner[keep], member[keep]
-        )
-        adult = self._adult(kin)
-        return kin[adult], kin_gap[adult], source[adult]
+        a low scorer in their household, and that low scorer (whose score a friend must see);
+        the low scorers of `CUT_ROWS` households or so at a time (a household's members are
+        consecutive citizens, so the pieces' kin follow one another)."""
+        out: list[tuple[np.ndarray, ...]] = []
+        for a, b in _household_spans(self.household, low, CUT_ROWS):
+            owner, member = household_members(self.household, low[a:b])
+            keep = ~(self.world.notices.known_score(self.choice, member) < threshold)
+            kin, kin_gap, source = largest_per_member(
+                self.household, low[a:b], gap[a:b], owner[keep], member[keep]
+            )
+            adult = self._adult(kin)
+            out.append((kin[adult], kin_gap[adult], source[adult]))
+        if not out:
+            return np.empty(0, np.int64), np.empty(0), np.empty(0, np.int64)
+        kin, kin_gap, source = (np.concatenate(field) for field in zip(*out, strict=True))
+        return kin, kin_gap, source
 
     def _adult(self, citizens: np.ndarray) -> np.ndarray:
         """Living citizens of adult age."""
@@ -264,6 +273,24 @@ def _spans(arrays: list[np.ndarray], size: int) -> Iterator[list[tuple[int, int]
         ]
         yield list(zip(at, stop, strict=True))
         at = stop
+
+
+def _household_spans(
+    household: np.ndarray, citizens: np.ndarray, size: int
+) -> Iterator[tuple[int, int]]:
+    """Spans [a, b) of sorted `citizens`, about `size` long, that never part two citizens of
+    one household (its members are consecutive: the household byte's low 4 bits give each
+    one's position in it)."""
+    start, n = 0, citizens.shape[0]
+    while start < n:
+        stop = min(start + size, n)
+        if stop < n:  # past the household of the span's last citizen (at most 15 members)
+            after = citizens[stop : stop + 16]
+            first = after - (household[after] & 15)
+            last = citizens[stop - 1]
+            stop += int(np.searchsorted(first, last - (household[last] & 15), "right"))
+        yield start, stop
+        start = stop
 
 
 def _joined(parts: list[tuple], spans: list[tuple[int, int]], field: int) -> np.ndarray:

@@ -81,7 +81,7 @@ class GradeList(Consequence):
         if not mine.any():
             return
         citizens, last = np.unique(sc["citizen"][mine][::-1], return_index=True)
-        record_ids = sc["record_id"][mine][::-1][last]
+        record_ids = sc.take("record_id", np.flatnonzero(mine))[::-1][last]
         moves = _moves(citizens, self.score, self.bounds, self.bad, self.listed_since)
         for action, move in (("listed", moves == LISTED), ("delisted", moves == DELISTED)):
             who = citizens[move]

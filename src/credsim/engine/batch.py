@@ -1,9 +1,18 @@
-"""A day's events of one table in a `Batch`: lists of NumPy chunks per field, concatenated once
-when the phase ends; a field that holds one value on every row, such as the day, stays that value
-broadcast, a read-only view without bytes per row. `TABLES` names every table's fields and dtypes.
+"""A day's events of one table in a `Batch`: lists of NumPy chunks per field, each field
+concatenated when it is first read after the phase ends; a field that holds one value on every
+row, such as the day, stays that value broadcast, a read-only view without bytes per row.
+`TABLES` names every table's fields and dtypes.
+
+A field nobody reads whole is never concatenated: the event log takes the table in pieces
+(`Batch.pieces`), and readers that need only some rows ask for them (`part`, `take`, `named`).
+A day on which a friends' term moves most citizens' scores adds millions of score changes that
+name no record and no rule but the term's: their `record_id` and `rule` stay broadcast values,
+where a joined column would hold 10 bytes for every row.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -114,7 +123,11 @@ class Batch:
         self.fields = _DTYPES[table]
         self._chunks: dict[str, list[np.ndarray]] = {f: [] for f in self.fields}
         self._frozen: dict[str, np.ndarray] | None = None
+        """Once closed: the fields read so far, each one array."""
+        self._bounds = np.zeros(1, np.int64)
+        """Once closed: where each chunk of the fields not yet read starts, and the rows."""
         self._grouped: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._named: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     @classmethod
     def of(cls, table: str, columns: dict[str, np.ndarray]) -> Batch:
@@ -122,6 +135,8 @@ class Batch:
         batch = cls(table)
         batch._frozen = {f: np.asarray(columns[f], dtype) for f, dtype in batch.fields.items()}
         batch._chunks = {}
+        rows = batch._frozen[next(iter(batch.fields))].shape[0]
+        batch._bounds = np.array((0, rows), np.int64)
         return batch
 
     def add(self, **columns: np.ndarray | int) -> None:
@@ -157,21 +172,105 @@ class Batch:
             chunks[name].append(arr)
 
     def freeze(self) -> None:
-        """Close the batch: later phases may read it, none may add to it."""
+        """Close the batch: later phases may read it, none may add to it. A field's chunks are
+        joined when it is first read, and let go then (a day of millions)."""
         if self._frozen is None:
             chunks = self._chunks
-            if not chunks[next(iter(chunks))]:  # nothing added (every field alike): no rows
+            first = chunks[next(iter(chunks))]
+            if not first:  # nothing added (every field alike): no rows
                 self._frozen = dict(_EMPTY[self.table])
-            else:  # a field's chunks are let go as soon as it is joined (a day of millions)
-                self._frozen = {}
-                for name in list(chunks):
-                    self._frozen[name] = _joined(chunks.pop(name), self.fields[name])
-            self._chunks = {}
+                self._chunks = {}
+                return
+            self._bounds = np.zeros(len(first) + 1, np.int64)
+            np.cumsum([c.shape[0] for c in first], out=self._bounds[1:])
+            self._frozen = {}
 
     def __getitem__(self, name: str) -> np.ndarray:
-        if self._frozen is None:
+        frozen = self._frozen
+        if frozen is None:
             raise RuntimeError(f"{self.table} are still open; read them in a later phase")
-        return self._frozen[name]
+        column = frozen.get(name)
+        if column is None:
+            column = frozen[name] = _joined(self._chunks.pop(name), self.fields[name])
+        return column
+
+    def part(self, name: str, start: int, stop: int) -> np.ndarray:
+        """Rows start..stop-1 of one field (a view where they lie in one chunk), without
+        joining the field."""
+        self._closed_or_raise()
+        assert self._frozen is not None
+        column = self._frozen.get(name)
+        if column is not None:
+            return column[start:stop]
+        chunks, bounds = self._chunks[name], self._bounds
+        stop = min(stop, int(bounds[-1]))
+        first = int(np.searchsorted(bounds, start, "right")) - 1
+        last = int(np.searchsorted(bounds, stop, "left"))
+        pieces = [
+            chunks[k][max(start - int(bounds[k]), 0) : stop - int(bounds[k])]
+            for k in range(max(first, 0), last)
+        ]
+        if len(pieces) == 1:
+            return pieces[0]
+        return _joined(pieces, self.fields[name]) if pieces else np.empty(0, self.fields[name])
+
+    def take(self, name: str, rows: np.ndarray) -> np.ndarray:
+        """One field at the given rows, without joining the field."""
+        self._closed_or_raise()
+        assert self._frozen is not None
+        column = self._frozen.get(name)
+        if column is not None:
+            return column[rows]
+        rows = np.asarray(rows, np.int64)
+        order = None if _ascending(rows) else np.argsort(rows, kind="stable")
+        ordered = rows if order is None else rows[order]
+        out = np.empty(rows.shape[0], self.fields[name])
+        cuts = np.searchsorted(ordered, self._bounds)
+        for k, chunk in enumerate(self._chunks[name]):
+            a, b = int(cuts[k]), int(cuts[k + 1])
+            if a < b:
+                out[a:b] = chunk[ordered[a:b] - self._bounds[k]]
+        if order is None:
+            return out
+        back = np.empty_like(out)
+        back[order] = out
+        return back
+
+    def named(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """The rows (ascending) whose `name` field names something (holds 0 or more, not the
+        -1 of nothing), and what it names there: a day's score changes that name a record,
+        found without joining the millions a friends' term adds naming none."""
+        self._closed_or_raise()
+        assert self._frozen is not None
+        if name not in self._named:
+            column = self._frozen.get(name)
+            if column is not None:
+                rows = np.flatnonzero(column >= 0)
+                self._named[name] = (rows, column[rows])
+            else:
+                self._named[name] = self._named_in_chunks(name)
+        return self._named[name]
+
+    def _named_in_chunks(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        rows, values = [np.empty(0, np.int64)], [np.empty(0, self.fields[name])]
+        for k, chunk in enumerate(self._chunks[name]):
+            if _constant(chunk) and chunk[0] < 0:
+                continue
+            mine = np.flatnonzero(chunk >= 0)
+            rows.append(mine + self._bounds[k])
+            values.append(chunk[mine])
+        return np.concatenate(rows), np.concatenate(values)
+
+    def pieces(self, rows: int = 1 << 17) -> Iterator[dict[str, np.ndarray]]:
+        """The batch's columns in pieces of `rows` rows whose rows follow one another (the whole
+        table in one piece when every field is joined): what the event log writes, without
+        joining a field nobody read."""
+        self._closed_or_raise()
+        if not self._chunks:
+            yield self.columns()
+            return
+        for start in range(0, len(self), rows):
+            yield {f: self.part(f, start, start + rows) for f in self.fields}
 
     def rows_of(self, name: str, value: int) -> np.ndarray:
         """The rows (ascending) whose `name` field holds `value`: see `rows_with`."""
@@ -198,23 +297,31 @@ class Batch:
         """Whether the batch is frozen (readable, no longer open to additions)."""
         return self._frozen is not None
 
+    def _closed_or_raise(self) -> None:
+        if self._frozen is None:
+            raise RuntimeError(f"{self.table} are still open; read them in a later phase")
+
     def __len__(self) -> int:
         if self._frozen is None:
             return sum(c.shape[0] for c in self._chunks[next(iter(self.fields))])
-        return int(self._frozen[next(iter(self.fields))].shape[0])
+        return int(self._bounds[-1])
 
     def assign_ids(self, field: str, first: int) -> int:
         """Number the rows first, first+1, ... in `field`; returns the next free id."""
         self.freeze()
         assert self._frozen is not None
         n = len(self)
+        self._chunks.pop(field, None)
         self._frozen[field] = np.arange(first, first + n, dtype=np.int64)
         self._grouped.pop(field, None)
+        self._named.pop(field, None)
         return first + n
 
     def columns(self) -> dict[str, np.ndarray]:
-        """The frozen columns."""
+        """The frozen columns, every field joined."""
         self.freeze()
+        for name in self.fields:
+            self[name]
         assert self._frozen is not None
         return self._frozen
 
@@ -231,6 +338,11 @@ def _constant(arr: np.ndarray) -> bool:
 
 SCALARS = (int, float, bool, np.generic)
 """Values `add` broadcasts over the rows without asking NumPy."""
+
+
+def _ascending(rows: np.ndarray) -> bool:
+    """Whether `rows` never decreases (as `np.flatnonzero` gives them)."""
+    return rows.shape[0] < 2 or bool((rows[1:] >= rows[:-1]).all())
 
 
 def _length(value) -> int:

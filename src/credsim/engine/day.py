@@ -93,10 +93,11 @@ class _Tables(Mapping[str, Batch]):
 
     def pieces(self, table: str) -> Iterable[dict[str, np.ndarray]]:
         """A table's columns, in pieces whose rows follow one another: the notices, when not
-        yet built, a piece at a time (`PendingNotices.pieces`); any other table whole."""
+        yet built, a piece at a time (`PendingNotices.pieces`); any other table as its batch
+        gives it (`Batch.pieces`: whole once every field is read)."""
         if table == "notices":
             return self._day.notice_pieces()
-        return (self[table].columns(),)
+        return self[table].pieces()
 
 
 class RecordsView:

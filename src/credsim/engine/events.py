@@ -192,9 +192,10 @@ def _built_rows(batches: Mapping[str, Batch]) -> int:
 
 def _pieces(batches: Mapping[str, Batch], table: str) -> Iterable[dict[str, np.ndarray]]:
     """A day's table as pieces of columns whose rows follow one another: a day's own tables
-    give the notices a piece at a time (`Day.batches`), any other mapping each table whole."""
+    give the notices a piece at a time (`Day.batches`), any other mapping each table as its
+    batch gives it (`Batch.pieces`)."""
     pieces = getattr(batches, "pieces", None)
-    return pieces(table) if pieces is not None else (batches[table].columns(),)
+    return pieces(table) if pieces is not None else batches[table].pieces()
 
 
 def _own(values: np.ndarray) -> np.ndarray:

@@ -158,7 +158,7 @@ class Notices:
 
     def _score_pieces(self, day, sc: Batch, ids, kinds, named: bool) -> Iterator[tuple]:
         """Points per policy in the changes' order; a grade policy's moves down, then up."""
-        policy, record = sc["policy"], sc["record_id"]
+        policy = sc["policy"]
         for code, (name, info, bounds) in self.policies.items():
             if info.opacity == "nothing" or (info.opacity not in SHOWN and not bounds.shape[0]):
                 continue
@@ -167,12 +167,14 @@ class Notices:
             for kind in told:
                 for start in range(0, policy.shape[0], PIECE_ROWS):
                     rows = slice(start, start + PIECE_ROWS)
-                    mine = _rows_of_policy(policy[rows], record[rows], code, named)
+                    record = sc.part("record_id", start, start + PIECE_ROWS)  # (not joined)
+                    mine = _rows_of_policy(policy[rows], record, code, named)
                     if not mine.shape[0]:
                         continue
-                    citizen, delta, after, rid = (
-                        sc[f][rows][mine] for f in ("citizen", "delta", "score", "record_id")
+                    citizen, delta, after = (
+                        sc[f][rows][mine] for f in ("citizen", "delta", "score")
                     )
+                    rid = record[mine]
                     rkind = _kind_of(rid, ids, kinds)
                     if kind == "points":
                         yield _piece(day, citizen, self.code[kind], about, delta, rid, rkind)

@@ -50,8 +50,8 @@ class Scope:
 
 def within(batch: Batch, field: str, scope: Scope) -> Batch:
     """The rows of a closed batch whose `field` (a citizen) is in scope today."""
-    keep = scope.contains(batch[field])
-    return Batch.of(batch.table, {f: batch[f][keep] for f in batch.fields})
+    rows = np.flatnonzero(scope.contains(batch[field]))
+    return Batch.of(batch.table, {f: batch.take(f, rows) for f in batch.fields})
 
 
 class ScopedDay:

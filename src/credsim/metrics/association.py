@@ -51,7 +51,8 @@ class AssociationMetrics(Metric):
             self.flags = np.zeros(max(256, max(self.bits) + 1), np.uint8)
             for code, bit in self.bits.items():
                 self.flags[code] = 1 << bit
-        _mark(self.own, sc["citizen"], sc["policy"], sc["record_id"], self.flags)
+        rows, record_ids = sc.named("record_id")  # (a friends' term's moves name none)
+        _mark(self.own, sc.take("citizen", rows), sc.take("policy", rows), record_ids, self.flags)
 
     def tally_end(self) -> None:
         """Per policy with a friends' term: citizens whose own records never moved the score

@@ -121,8 +121,10 @@ class GamingMetrics(Metric):
         self.totals["caught"] += self.groups.count(records["attributed_to"][caught])
         changes = day.score_changes
         # The policy's changes that name a record (most of a day a friends' term moves name none).
-        mine = np.flatnonzero((changes["policy"] == self.policy) & (changes["record_id"] >= 0))
-        at = rows_of_ids(records, changes["record_id"][mine])
+        named, record_ids = changes.named("record_id")
+        ours = changes.take("policy", named) == self.policy
+        mine = named[ours]
+        at = rows_of_ids(records, record_ids[ours])
         from_gaming = mine[(at >= 0) & gamed[at]]
         if from_gaming.shape[0]:
             delta = changes["delta"][from_gaming].astype(np.float64)

@@ -59,20 +59,22 @@ class RewardMetrics(Metric):
 
     def measure(self, day: Day) -> None:
         records, changes = day.records, day.score_changes
-        mine = changes["policy"] == self.policy
-        kind = None
+        mine = kind = None
         for name, code in self.kinds.items():
             ours = records.rows_of("kind", code)
             if not ours.shape[0]:
                 continue
             self.counts[name] += self.groups.count(records["attributed_to"][ours])
-            if kind is None:  # the kind of the record behind each score change (-1: none today)
-                at = rows_of_ids(records, changes["record_id"])
+            if kind is None:  # the policy's changes that name a record, and its kind today
+                named, record_ids = changes.named("record_id")
+                own = changes.take("policy", named) == self.policy
+                mine = named[own]
+                at = rows_of_ids(records, record_ids[own])
                 kind = np.where(at >= 0, records["kind"][at], -1)
-            rows = mine & (kind == code)
-            if rows.any():
-                delta = changes["delta"][rows].astype(np.float64)
-                self.points[name] += self.groups.count(changes["citizen"][rows], delta)
+            rows = mine[kind == code]
+            if rows.shape[0]:
+                delta = changes.take("delta", rows).astype(np.float64)
+                self.points[name] += self.groups.count(changes.take("citizen", rows), delta)
 
     def merge(self, parts: list) -> None:
         add_up(self, parts, "points", "counts", "final_sizes")

@@ -108,8 +108,9 @@ class SecretFileMetrics(Metric):
             self.file.put("who", at, records["attributed_to"])
             self.size = max(self.size, end)
         sc = day.score_changes
-        at = self._at(sc["record_id"])
-        bits = self._policy_bits()[sc["policy"]]
+        rows, record_ids = sc.named("record_id")  # (a friends' term's moves name none)
+        at = self._at(record_ids)
+        bits = self._policy_bits()[sc.take("policy", rows)]
         mine = (at >= 0) & (bits > 0)
         self.file.or_at("held", at[mine], bits[mine])
         notices = day.notices

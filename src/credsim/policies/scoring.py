@@ -20,6 +20,7 @@ from pydantic import Field, model_validator
 
 from credsim.engine import Column, PluginParams, Policy, PublicDay, RecordWorld, ScoreInfo
 from credsim.engine.checks import MAX_LABELS
+from credsim.engine.release import give_back_memory
 from credsim.policies.friends_term import FriendSums, friend_sums_columns
 from credsim.policies.listings import ListPoints, ListReader
 
@@ -300,10 +301,16 @@ class ScoringPolicy(Policy):
         return delta
 
     def _network(self, day: PublicDay) -> None:
-        """Move each citizen's friends' term to its new target; the move is a logged change."""
+        """Move each citizen's friends' term to its new target; the move is a logged change.
+
+        The term's day is a run's largest: it starts by handing back to the system the pages
+        other days' temporaries freed (`give_back_memory`), which the C allocator kept and which
+        its moves would otherwise stack on. At 1e7 x 365 the run's peak went from 69.6 to
+        66.7 bytes per agent; a month's term day costs about 4 ms more."""
         graph = self.world.graph
         if graph is None:
             return
+        give_back_memory(collect=False)
         term = self.world.state[self.network_column]
         lo, hi = self.world.lo, self.world.hi
         weight, reference = self.params.network_weight, self.reference()
