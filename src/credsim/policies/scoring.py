@@ -27,6 +27,11 @@ from credsim.policies.listings import ListPoints, ListReader
 __all__ = ["ScoringParams", "ScoringPolicy", "apply_points", "merge_with_defaults"]
 
 INT16 = (-32768, 32767)
+GIVE_BACK_FROM = 1 << 22
+"""Citizens of a process from which a friends' term's day starts by giving freed pages back.
+At 1e7 x 365 a year's peak went from 69.6 to 66.7 bytes per agent with it (its pages were the
+other days' NumPy temporaries); at 1e6 it cost 8-15 ms a term day (2% of the loop) for pages
+that do not set a peak."""
 MOVE_ROWS = 1 << 18
 """Friends' term moves applied and logged at a time (on a day the term moves for most citizens,
 each move's temporaries took about 40 bytes)."""
@@ -303,14 +308,14 @@ class ScoringPolicy(Policy):
     def _network(self, day: PublicDay) -> None:
         """Move each citizen's friends' term to its new target; the move is a logged change.
 
-        The term's day is a run's largest: it starts by handing back to the system the pages
-        other days' temporaries freed (`give_back_memory`), which the C allocator kept and which
-        its moves would otherwise stack on. At 1e7 x 365 the run's peak went from 69.6 to
-        66.7 bytes per agent; a month's term day costs about 4 ms more."""
+        The term's day is a run's largest: in a large process it starts by handing back to the
+        system the pages other days' temporaries freed (`give_back_memory`), which the C
+        allocator kept and its moves would otherwise stack on (see `GIVE_BACK_FROM`)."""
         graph = self.world.graph
         if graph is None:
             return
-        give_back_memory(collect=False)
+        if self.world.hi - self.world.lo >= GIVE_BACK_FROM:
+            give_back_memory(collect=False)
         term = self.world.state[self.network_column]
         lo, hi = self.world.lo, self.world.hi
         weight, reference = self.params.network_weight, self.reference()
