@@ -47,12 +47,6 @@ __all__ = [
 ]
 
 
-GIVE_BACK_BYTES = 1 << 24
-"""A counterfactual stepped ahead whose state took at least this much has its freed pages given
-back before the run's state is made (about 500,000 citizens of the default); below it the 0.1 s
-a collection costs would be a fifth of a small run."""
-
-
 def population_of(scenario: Scenario) -> Population:
     """The scenario's population plug-in, not yet built (its size and provinces are known)."""
     name, cls, params = scenario.population
@@ -79,8 +73,8 @@ def build_simulation(
         counterfactual = build_simulation(scenario.without_errors(), part)
         if ahead:
             counterfactual = step_ahead(counterfactual, on_but_for_day)
-            if counterfactual.twin_bytes >= GIVE_BACK_BYTES:
-                give_back_memory()  # its pages, before this simulation's state takes them
+            # its pages, before this simulation's state takes them
+            give_back_memory(held=counterfactual.twin_bytes)
     codes = Codebook()
     for kind in ACT_KINDS:
         codes.code("act_kind", kind)
@@ -194,9 +188,9 @@ def run(
         info = write_results(
             rundir, scenario, sim, log, started, loop_seconds, meter=meter, report=False
         )
-        n = sim.state.n
+        n, held = sim.state.n, sim.state.nbytes
         del sim, log  # the report reads the files: the simulation's memory goes first
-        give_back_memory()
+        give_back_memory(held=held)
         if scenario.model.output.report:
             write_report_and_peak(rundir, info, meter, n)
     return Results(out)
@@ -235,7 +229,8 @@ def write_results(
     returned. `citizen_parts`: the citizens table in parts written by a sharded run's shards,
     joined here a row group at a time (the head holds no citizen's state)."""
     meter = meter or PeakMeter.since_import()
-    give_back_memory()  # what the day loop freed, before the tallies and tables take more
+    # what the day loop freed, before the tallies and tables take more
+    give_back_memory(held=sim.state.nbytes)
     if not sim.tallied:  # a sharded run's shards tallied before they were merged
         sim.tally_end()
     model = scenario.model
@@ -293,7 +288,7 @@ def write_citizens_of(sim: Simulation, path: Path, row_group: int = ROW_GROUP) -
     """Write the citizens table of this process's citizens (a shard's own, or everyone) to
     `path`, a row group at a time, after handing what the day loop freed back to the system (so
     that the groups do not come on top of freed pages the C allocator kept)."""
-    give_back_memory()
+    give_back_memory(held=sim.state.nbytes)
     specs = {spec.name: spec for spec in sim.state.specs}
 
     def table_of(start: int, end: int) -> pa.Table:

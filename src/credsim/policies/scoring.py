@@ -28,10 +28,11 @@ __all__ = ["ScoringParams", "ScoringPolicy", "apply_points", "merge_with_default
 
 INT16 = (-32768, 32767)
 GIVE_BACK_FROM = 1 << 22
-"""Citizens of a process from which a friends' term's day starts by giving freed pages back.
-At 1e7 x 365 a year's peak went from 69.6 to 66.7 bytes per agent with it (its pages were the
-other days' NumPy temporaries); at 1e6 it cost 8-15 ms a term day (2% of the loop) for pages
-that do not set a peak."""
+"""Citizens of a process from which a friends' term's day starts by giving freed pages back
+(the other days' NumPy temporaries': about 7.5 bytes per agent at 1e7). A year at 1e7 with the
+pages given back the day before each term's day peaked at 66.7 bytes per agent, against 69.6
+(one run each, docs/memory.md); at 1e6 it cost 8-15 ms a term day (2% of the loop) for pages
+that set no peak."""
 MOVE_ROWS = 1 << 18
 """Friends' term moves applied and logged at a time (on a day the term moves for most citizens,
 each move's temporaries took about 40 bytes)."""

@@ -8,10 +8,8 @@ is byte-identical when written twice from the same comparison.
 from __future__ import annotations
 
 import contextlib
-import io
 import math
 import os
-import re
 import tempfile
 from html import escape
 from pathlib import Path
@@ -24,7 +22,7 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure
 
 from credsim.report.style import STYLE as REPORT_STYLE
-from credsim.report.style import time_axis, time_of
+from credsim.report.style import fix_layout, inline_svg, time_axis, time_of
 
 if TYPE_CHECKING:
     from credsim.experiments.compare_analysis import Analysis
@@ -135,7 +133,7 @@ def render_compare_page(path: Path, data: dict, analysis: Analysis) -> str:
         ]
     for slug, figure, caption in figures:
         out.append(f'<figure id="fig-{slug}">')
-        out.append(_inline_svg(figure, slug) if isinstance(figure, Figure) else _note(figure))
+        out.append(_svg(figure, slug) if isinstance(figure, Figure) else _note(figure))
         out.append(f"<figcaption>{escape(caption)}</figcaption></figure>")
         if slug == "sanctioned_over_time":
             out.append("<h2>Scores</h2>")
@@ -367,11 +365,7 @@ def _score_by_group(groups: pd.DataFrame) -> Figure | str:
     return fig
 
 
-def _inline_svg(fig: Figure, prefix: str) -> str:
-    """SVG markup for inlining: no XML prologue or metadata, element ids unique to this figure."""
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None})
-    text = buf.getvalue()
-    text = text[text.index("<svg") :]
-    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
-    return re.sub(r'(\bid="|url\(#|href="#)', rf"\g<1>{prefix}-", text).strip()
+def _svg(fig: Figure, prefix: str) -> str:
+    """The figure laid out once, as SVG markup for inlining (`credsim.report.style`)."""
+    fix_layout(fig)
+    return inline_svg(fig, prefix)

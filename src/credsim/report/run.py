@@ -245,8 +245,9 @@ class RunData:
         """Let go of the citizens' columns read so far (read again when asked for), and give
         the memory they and their section took back to the operating system."""
         if self._citizens:
+            held = sum(int(column.memory_usage(index=False)) for column in self._citizens.values())
             self._citizens.clear()
-            give_back_memory()
+            give_back_memory(held=held)
 
     def has_events(self, table: str) -> bool:
         """Whether events/<table>/ holds any Parquet file."""

@@ -17,7 +17,7 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure
 
 from .run import RunData
-from .style import STYLE, inline_svg, save
+from .style import STYLE, fix_layout, inline_svg, save
 from .tables import note
 
 __all__ = ["Plot", "Section", "render_section"]
@@ -68,8 +68,7 @@ def render_plot(plot: Plot, figures_dir: Path | None) -> str:
             where = f"{Path(last.filename).name}:{last.lineno}"
             body = note(f"Not drawn: {type(exc).__name__}: {exc} ({where}).")
         else:
-            # Inline first: each draw re-runs the layout, so the page must not depend on
-            # whether files were saved before it.
+            fix_layout(fig)  # once, for the page and the files alike
             body = inline_svg(fig, plot.slug)
             if figures_dir is not None:
                 save(fig, figures_dir, plot.slug)

@@ -8,7 +8,7 @@ from pathlib import Path
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
-from credsim.report.style import STYLE
+from credsim.report.style import STYLE, fix_layout
 
 __all__ = ["COLORS", "save", "style"]
 
@@ -25,6 +25,7 @@ def style():
 def save(fig: Figure, directory: Path, slug: str) -> list[str]:
     """Write `slug`.svg and `slug`.png into directory; return the paths written."""
     directory.mkdir(parents=True, exist_ok=True)
+    fix_layout(fig)  # once for both files
     out = []
     for fmt in ("svg", "png"):
         path = directory / f"{slug}.{fmt}"
