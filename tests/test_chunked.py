@@ -12,12 +12,12 @@ from credsim.behavior import exclusion
 from credsim.engine import events, notices
 from credsim.metrics import core
 from credsim.metrics import exclusion as exclusion_metrics
-from credsim.policies import friends_term, scoring
+from credsim.policies import friends_term, network_term
 from credsim.results.citizens_writer import write_citizens
 
 SMALL_CHUNKS = {
     (friends_term, "REBUILD_ROWS"): 113,
-    (scoring, "MOVE_ROWS"): 97,
+    (network_term, "MOVE_ROWS"): 97,
     (core, "SCORE_ROWS"): 101,
     (exclusion, "SHOWN_ROWS"): 89,
     (exclusion, "CUT_ROWS"): 7,
