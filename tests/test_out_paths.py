@@ -4,6 +4,7 @@ designs bounded. Every case exits 0, or 2 with one paragraph and nothing left be
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -18,6 +19,7 @@ import pytest
 
 import credsim
 from credsim.cli import main
+from credsim.engine import stop
 from credsim.errors import UserError
 from credsim.results.partial import MARK, hold, mark
 from credsim.results.paths import default_out
@@ -296,3 +298,30 @@ def test_a_huge_sweep_design_is_refused_at_once(
     path.write_text(tomli_w.dumps(spec))
     code, _, err = cli(monkeypatch, capsys, "sweep", str(path), "--plan")
     assert code == 2 and "at most 100,000 points" in err
+
+
+def _swallowed_stop() -> None:
+    """A SIGTERM whose exit a finaliser swallowed: only the kept request is left."""
+    with contextlib.suppress(SystemExit):
+        stop.ask(signal.SIGTERM)
+
+
+@pytest.mark.parametrize("when", ["run's day", "counterfactual's day", "last day"])
+def test_a_swallowed_stop_still_ends_the_run_and_leaves_nothing(tmp_path, when):
+    days = 4
+    hooks = {
+        "run's day": {"on_day": lambda day: day == 1 and _swallowed_stop()},
+        "counterfactual's day": {"on_but_for_day": lambda day: day == 0 and _swallowed_stop()},
+        "last day": {"on_day": lambda day: day == days - 1 and _swallowed_stop()},
+    }[when]
+    seen = []
+    if when == "counterfactual's day":  # the run's own days must not start
+        hooks["on_day"] = seen.append
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            credsim.run("default", population=1000, days=days, out=tmp_path / "run", **hooks)
+    finally:
+        stop.forget()
+    assert stopped.value.code == 128 + signal.SIGTERM
+    assert list(tmp_path.iterdir()) == []
+    assert seen == []

@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from credsim.cli_tables import print_plan, print_results
+from credsim.engine import stop
 from credsim.engine.threads import wait_passively
 from credsim.errors import UserError
 from credsim.progress import RunProgress
@@ -286,8 +287,9 @@ _register_packages()
 
 
 def _stop(signum: int, _frame: object) -> None:
-    # SystemExit unwinds through the run directory, which removes what it half-wrote.
-    sys.exit(128 + signum)
+    # SystemExit unwinds through the run directory, which removes what it half-wrote; the day
+    # loops and the directory's commit exit too should a finaliser have swallowed this one.
+    stop.ask(signum)
 
 
 def main() -> None:
@@ -311,6 +313,7 @@ def main() -> None:
         finally:
             for number, handler in before.items():
                 signal.signal(number, handler)
+            stop.forget()
     except UserError as err:
         # Escaped: a message naming an extra ('credsim[web]') must print its brackets.
         message = f"[bold red]error:[/bold red] {escape(str(err))}"

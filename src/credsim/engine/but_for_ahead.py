@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from credsim.engine import stop
 from credsim.engine.but_for import ButFor, listed_in, moved_in, refused_in
 from credsim.engine.sets import unique
 
@@ -124,6 +125,7 @@ def step_ahead(twin: Simulation, on_day: Callable[[int], None] | None = None) ->
     started = time.perf_counter()
     for day in range(twin.days):
         d = twin.step(day)
+        stop.honour()
         assert world.notices is not None
         world.notices.settle()  # nothing reads the counterfactual's notices table
         named = unique(d.sanctions["citizen"])

@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from credsim.engine import stop
 from credsim.engine.but_for import Beside, ButFor
 from credsim.engine.but_for_ahead import Ahead
 from credsim.engine.day import Day
@@ -329,6 +330,7 @@ class Simulation:
         self._last = time.perf_counter()
         for day in range(start, self.days):
             d = self.step(day)
+            stop.honour()
             if log is not None:
                 log.add_day(day, d.batches())
             if on_day is not None:

@@ -19,6 +19,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from credsim.engine import stop
 from credsim.errors import UserError
 from credsim.results.partial import MARK, hold, in_use, is_marked, mark
 from credsim.results.paths import (
@@ -172,6 +173,7 @@ class RunDirectory:
     def commit(self) -> None:
         """Move the finished directory into place (replacing an earlier result only with
         `force`)."""
+        stop.honour()  # a stop asked for and swallowed on the way: leave nothing
         self.check_final()  # again: something may have appeared there during the run
         (self.path / MARK).unlink(missing_ok=True)
         old = None
