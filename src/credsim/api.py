@@ -27,6 +27,7 @@ def run(
     backend: Backend | None = None,
     force: bool = False,
     on_but_for_day: Callable[[int], None] | None = None,
+    alongside: bool | None = None,
     **load_options,
 ) -> Results:
     """Run a scenario (object, bundled name or path) and return its results.
@@ -39,8 +40,10 @@ def run(
     `replicates` runs that many seeds on `backend` (default: local processes) and writes means
     with 90% intervals (credsim.experiments.replicates; `on_day` is not called).
     A run in one process without checkpoints steps its counterfactual without erroneous records
-    through every day first, alone, telling `on_but_for_day` each; with checkpoints it steps it
-    beside the run (credsim.engine.but_for: the same results).
+    through every day first, alone, or, when two cores are free to it and memory allows, in a
+    second process at the same time (`alongside`: None decides so, True or False asks;
+    credsim.runner.twin_alongside), telling `on_but_for_day` each of its days; with checkpoints
+    it steps it beside the run (credsim.engine.but_for: the same results every way).
     """
     from credsim import runner
 
@@ -59,6 +62,7 @@ def run(
             on_day=on_day,
             force=force,
             on_but_for_day=on_but_for_day,
+            alongside=alongside,
             **load_options,
         )
     from credsim.experiments.checkpoint import run_checkpointed

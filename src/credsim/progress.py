@@ -82,8 +82,11 @@ class RunProgress:
 
     def on_but_for_day(self, _day: int) -> None:
         """A day of the counterfactual without wrong records finished (stepped before the run's
-        own days): count it; after its last, the run prepares."""
+        own days): count it; after its last, the run prepares. Stepped alongside the run (in a
+        second process), its days come as the run's do: the bar shows the run's."""
         self.but_for_done += 1
+        if self.stage in ("days", "write"):
+            return
         self._counted("but_for", self.but_for_done, "prepare")
 
     def _counted(self, stage: str, done: int, after: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import platform
 import sys
 import tempfile
@@ -16,6 +17,7 @@ import tomli_w
 
 from credsim.engine import Codebook, EventLog, Plugin, Population, Simulation
 from credsim.engine.but_for_ahead import Ahead, step_ahead
+from credsim.engine.but_for_alongside import start_alongside
 from credsim.engine.memory import PeakMeter
 from credsim.engine.phases import Part
 from credsim.engine.release import give_back_memory
@@ -30,7 +32,7 @@ from credsim.results.timeseries import DIMENSION, GROUP_NAME, timeseries_table
 from credsim.results.warmup import warmup_figures
 from credsim.results.writer import join_parquet
 from credsim.scenario import SECTIONS, Scenario, load_scenario
-from credsim.scenario.footprint import check_run_fits
+from credsim.scenario.footprint import agents, check_run_fits, fits_alongside
 from credsim.scenario.warmup import warmup_days
 from credsim.version import __version__
 from credsim.vocab import ACT_KINDS, RECORD_KINDS, SANCTION_ACTIONS
@@ -58,6 +60,7 @@ def build_simulation(
     part: Part | None = None,
     *,
     ahead: bool = False,
+    alongside: bool = False,
     on_but_for_day: Callable[[int], None] | None = None,
 ) -> Simulation:
     """The simulation a scenario describes (population built lazily on first step); with
@@ -65,11 +68,15 @@ def build_simulation(
     scenario says `but_for = false`, it steps its counterfactual without erroneous records beside
     it (a shard, the counterfactual of its own citizens); with `ahead`, the counterfactual is
     stepped through every day (each told to `on_but_for_day`) and let go before this simulation
-    is built, keeping only what its metrics ask (credsim.engine.but_for_ahead)."""
+    is built, keeping only what its metrics ask (credsim.engine.but_for_ahead); with
+    `alongside`, it steps in a second process while this simulation steps
+    (credsim.engine.but_for_alongside)."""
     wait_passively()
     model = scenario.model
     counterfactual: Simulation | Ahead | None = None
-    if model.but_for:
+    if model.but_for and alongside:
+        counterfactual = start_alongside(scenario.without_errors(), on_but_for_day)
+    elif model.but_for:
         counterfactual = build_simulation(scenario.without_errors(), part)
         if ahead:
             counterfactual = step_ahead(counterfactual, on_but_for_day)
@@ -164,27 +171,41 @@ def run(
     on_day: Callable[[int], None] | None = None,
     force: bool = False,
     on_but_for_day: Callable[[int], None] | None = None,
+    alongside: bool | None = None,
     **load_options,
 ) -> Results:
     """Run a scenario (object, bundled name or path) in this process and return its results
     (`credsim.run` adds checkpoints). An earlier run in `out` is replaced only with `force`.
     The run's counterfactual without erroneous records, if it has one, is stepped through its
-    days first (each told to `on_but_for_day`), then the run's (each told to `on_day`).
+    days first, or in a second process while the run steps (`alongside`; None: when
+    `twin_alongside` says so), each of its days told to `on_but_for_day`; the run's days are
+    told to `on_day`.
     Keyword options (`population`, `days`, `seed`, `overrides`) go to `load_scenario`."""
     scenario = scenario_of(scenario, load_options)
-    check_run_fits(scenario)  # before anything is written
+    if alongside is None:
+        alongside = twin_alongside(scenario)
+    alongside = alongside and scenario.model.but_for
+    check_run_fits(scenario, alongside=alongside)  # before anything is written
     out = out_dir(scenario, out)
     started = time.perf_counter()
     meter = PeakMeter()
     with RunDirectory(out, force=force) as rundir:  # checked and made before any work
-        # The counterfactual first, alone: the two are never in memory together.
-        sim = build_simulation(scenario, ahead=True, on_but_for_day=on_but_for_day)
-        ahead = sim.phase_seconds.get("but_for", 0.0)  # its days count in the day loop
-        sim.initialise()
-        log = event_log(scenario, sim, rundir.path)
-        loop_started = time.perf_counter()
-        sim.run(log, on_day)
-        loop_seconds = time.perf_counter() - loop_started + ahead
+        # The counterfactual in a process of its own, on a second core; or first, alone here:
+        # the two are then never in memory together.
+        sim = build_simulation(
+            scenario, ahead=True, alongside=alongside, on_but_for_day=on_but_for_day
+        )
+        try:
+            ahead = sim.phase_seconds.get("but_for", 0.0)  # its days count in the day loop
+            sim.initialise()
+            log = event_log(scenario, sim, rundir.path)
+            loop_started = time.perf_counter()
+            sim.run(log, on_day)
+            loop_seconds = time.perf_counter() - loop_started + ahead
+            meter.helpers = sim.finish_twin()
+        except BaseException:
+            sim.stop_twin()
+            raise
         info = write_results(
             rundir, scenario, sim, log, started, loop_seconds, meter=meter, report=False
         )
@@ -194,6 +215,31 @@ def run(
         if scenario.model.output.report:
             write_report_and_peak(rundir, info, meter, n)
     return Results(out)
+
+
+ALONGSIDE_FROM = 50_000_000
+"""Agent-days (agents × days) from which a run steps its counterfactual in a second process, on
+a second core: starting that process and loading credsim's compiled kernels in it takes about
+2 s, which a run of 1,000,000 agents × 50 days takes back."""
+
+
+def twin_alongside(scenario: Scenario) -> bool:
+    """Whether a run in one process steps its counterfactual in a second process, at the same
+    time as the run (credsim.engine.but_for_alongside) rather than first: when it has one, the
+    run may use two cores (`--threads 1` or NUMBA_NUM_THREADS=1 keeps it to one), it is long
+    enough for the process to pay, its plug-ins can be imported by a fresh interpreter (not
+    defined in a notebook or script), and both simulations fit in memory together."""
+    if not scenario.model.but_for or numba.get_num_threads() < 2:
+        return False
+    if len(os.sched_getaffinity(0)) < 2:
+        return False
+    if agents(scenario) * scenario.model.days < ALONGSIDE_FROM:
+        return False
+    for section in SECTIONS:
+        for _, cls, _ in scenario.plugins[section]:
+            if cls.__module__ in ("__main__", "__mp_main__") or "<locals>" in cls.__qualname__:
+                return False
+    return fits_alongside(scenario)
 
 
 def event_log(scenario: Scenario, sim: Simulation, root: Path, prefix: str = "") -> EventLog:
@@ -345,6 +391,7 @@ def _run_info(scenario, sim: Simulation, started: float, loop_seconds: float, lo
         "loop_seconds": round(loop_seconds, 3),
         "agent_days_per_second": round(n * days / max(loop_seconds, 1e-9)),
         "phase_seconds": {k: round(v, 3) for k, v in sim.phase_seconds.items()},
+        "but_for": sim.but_for_info(),
         "state_bytes_per_citizen": sim.state.bytes_per_citizen(),
         "declared_bytes_per_citizen": round(sim.resident_bytes() / n, 2),
         "event_rows_written": log.rows_written,

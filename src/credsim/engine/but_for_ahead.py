@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from credsim.engine.loop import Simulation
     from credsim.engine.world import Codebook, World
 
-__all__ = ["Ahead", "step_ahead"]
+__all__ = ["Ahead", "AheadSteps", "step_ahead"]
 
 CHUNK = 1 << 20
 """Citizens whose standing is read at a time (at the start, and for perks at the end)."""
@@ -114,32 +114,53 @@ class Ahead(ButFor):
 def step_ahead(twin: Simulation, on_day: Callable[[int], None] | None = None) -> Ahead:
     """Step `twin` through all its days alone and keep what metrics ask of it; `on_day` is told
     each day it finishes."""
-    twin.initialise()
-    world = twin.world
-    lo, hi = world.lo, world.hi
-    now = np.zeros(hi - lo, bool)
-    for s in range(lo, hi, CHUNK):
-        now[s - lo : s - lo + CHUNK] = listed_in(world, np.arange(s, min(s + CHUNK, hi)))
-    start = np.packbits(now)
+    steps = AheadSteps(twin)
     days = []
     started = time.perf_counter()
     for day in range(twin.days):
-        d = twin.step(day)
+        days.append(steps.day(day))
+        if on_day is not None:
+            on_day(day)
+    perks, held = steps.end()
+    seconds = time.perf_counter() - started
+    return Ahead(steps.codes, steps.lo, steps.start, days, perks, seconds, held)
+
+
+class AheadSteps:
+    """`twin` initialised, then stepped a day at a time keeping what metrics ask of each day:
+    here (`step_ahead`) or in a process of its own (credsim.engine.but_for_alongside)."""
+
+    def __init__(self, twin: Simulation) -> None:
+        twin.initialise()
+        self.twin, world = twin, twin.world
+        self.codes, self.lo = world.codes, world.lo
+        now = np.zeros(world.hi - world.lo, bool)
+        for s in range(world.lo, world.hi, CHUNK):
+            now[s - self.lo : s - self.lo + CHUNK] = listed_in(
+                world, np.arange(s, min(s + CHUNK, world.hi))
+            )
+        self.now = now
+        self.start = np.packbits(now)
+        """Who was on some list before day 0, as bits (citizen `lo` first)."""
+
+    def day(self, day: int) -> _Day:
+        """Step through `day` (days in order) and keep what metrics ask of it."""
+        world = self.twin.world
+        d = self.twin.step(day)
         stop.honour()
         assert world.notices is not None
         world.notices.settle()  # nothing reads the counterfactual's notices table
         named = unique(d.sanctions["citizen"])
         standing = listed_in(world, named)
-        changed = standing != now[named - lo]
-        now[named[changed] - lo] = standing[changed]
+        changed = standing != self.now[named - self.lo]
+        self.now[named[changed] - self.lo] = standing[changed]
         refused, kinds = refused_in(world.codes, d)
-        days.append(_Day(moved_in(world.codes, d), named[changed], refused, kinds))
-        del d
-        if on_day is not None:
-            on_day(day)
-    seconds = time.perf_counter() - started
-    held = twin.resident_bytes()
-    return Ahead(world.codes, lo, start, days, _perks(world), seconds, held)
+        return _Day(moved_in(world.codes, d), named[changed], refused, kinds)
+
+    def end(self) -> tuple[dict[str, np.ndarray] | None, int]:
+        """After the last day: who qualifies for each perk (as bits), and the bytes the
+        counterfactual held (its state and the peak of its calendars)."""
+        return _perks(self.twin.world), self.twin.resident_bytes()
 
 
 def _bits(bits: np.ndarray, at: np.ndarray) -> np.ndarray:

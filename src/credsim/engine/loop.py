@@ -12,6 +12,7 @@ import numpy as np
 from credsim.engine import stop
 from credsim.engine.but_for import Beside, ButFor
 from credsim.engine.but_for_ahead import Ahead
+from credsim.engine.but_for_alongside import Alongside
 from credsim.engine.day import Day
 from credsim.engine.events import EventLog
 from credsim.engine.notices import Notices
@@ -250,6 +251,7 @@ class Simulation:
     def step(self, day: int) -> Day:
         """One day: act -> observe -> score -> respond -> measure."""
         clock = self._clock
+        self._last = time.perf_counter()  # what came between two days is no phase's
         if isinstance(self._but_for, Beside) and self.twin is not None:
             # Metrics read the counterfactual's sanctions and the records they name, nothing else.
             self._but_for.day = self.twin.step(day).kept("sanctions", "records")
@@ -258,6 +260,7 @@ class Simulation:
             clock("but_for")
         elif isinstance(self._but_for, Ahead):
             self._but_for.advance(day)
+            clock("but_for")  # stepped alongside: the time waited for it
         for plugin, on in self.switches.get(day, ()):
             plugin.active = on
         for plugin, params in self.retunes.get(day, ()):
@@ -327,17 +330,45 @@ class Simulation:
 
         A resumed run (see credsim.experiments.checkpoint) starts after its checkpoint's day."""
         self.initialise()
+        if log is not None:
+            self.phase_seconds.setdefault("events", 0.0)
         self._last = time.perf_counter()
         for day in range(start, self.days):
             d = self.step(day)
             stop.honour()
             if log is not None:
                 log.add_day(day, d.batches())
+                self._clock("events")  # writing the event log
             if on_day is not None:
                 on_day(day)
             del d  # yesterday's tables are not held through today
         if log is not None:
             log.flush(self.days - 1)
+
+    def but_for_info(self) -> dict | None:
+        """How the counterfactual was stepped (run.json): beside the run, ahead of it, or
+        alongside it in a second process, and the seconds its own days took (beside: within
+        the run's)."""
+        if isinstance(self._but_for, Alongside):
+            return {"stepped": "alongside", "seconds": round(self._but_for.seconds, 3)}
+        if isinstance(self._but_for, Ahead):
+            return {"stepped": "ahead", "seconds": round(self._but_for.seconds, 3)}
+        if self.twin is not None:
+            return {"stepped": "beside", "seconds": round(self.phase_seconds["but_for"], 3)}
+        return None
+
+    def finish_twin(self) -> int:
+        """After the last day: let a counterfactual stepping in a second process end; the
+        bytes its process took at its peak (0 for one stepped here)."""
+        if isinstance(self._but_for, Alongside):
+            self._but_for.finish()
+            return self._but_for.twin_peak_bytes
+        return 0
+
+    def stop_twin(self) -> None:
+        """End a counterfactual's second process at once (the run stopped before its end)."""
+        if isinstance(self._but_for, Alongside):
+            self._but_for.close(stop=True)
 
     def tally_end(self) -> None:
         """After the last day: every plug-in computes from this process's citizens what its
@@ -367,6 +398,8 @@ class Simulation:
         stepped ahead, the larger of the two and what is kept of the counterfactual."""
         calendars = [*self.world.calendars, *(c for w in self.sealed for c in w.calendars)]
         own = self.state.nbytes + sum(c.peak_bytes for c in calendars)
+        if isinstance(self._but_for, Alongside):  # held together, in two processes
+            return own + self._but_for.twin_bytes + self._but_for.nbytes()
         if isinstance(self._but_for, Ahead):  # the two were not held together
             return max(own, self._but_for.twin_bytes) + self._but_for.nbytes()
         return own + (self.twin.resident_bytes() if self.twin is not None else 0)

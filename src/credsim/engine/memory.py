@@ -211,6 +211,10 @@ class PeakMeter:
     def __init__(self, base: int | None = None) -> None:
         """A meter from now; with `base`, one that counts from the process's own peak so far
         above `base` bytes (see `since_import`)."""
+        self.helpers = 0
+        """Peak bytes of processes that worked for this one (a counterfactual stepped
+        alongside), above their start, added to `above_start`: the sum of two peaks, which may
+        not have come at the same moment, so at most what the two held together."""
         if base is not None:
             self.base = base
             return
@@ -234,5 +238,6 @@ class PeakMeter:
         return hwm
 
     def above_start(self) -> int:
-        """Peak resident bytes since the meter started, above those at its start."""
-        return max(self.peak() - self.base, 0)
+        """Peak resident bytes since the meter started, above those at its start (with the
+        peaks of the processes that worked for this one)."""
+        return max(self.peak() - self.base, 0) + self.helpers

@@ -10,18 +10,20 @@ from typing import Any
 
 import numpy as np
 
-from credsim.engine.memory import Footprint, MemoryModel, check_fits
+from credsim.engine.memory import Footprint, MemoryModel, available_bytes, check_fits
 from credsim.scenario.load import Scenario
 
 __all__ = [
     "act_rate",
     "agents",
+    "alongside_footprint",
     "check_compare_fits",
     "check_replicates_fit",
     "check_run_fits",
     "check_shards_fit",
     "compare_footprint",
     "declared_bytes",
+    "fits_alongside",
     "plugin_keys",
     "run_footprint",
     "run_state_bytes",
@@ -186,13 +188,29 @@ def compare_footprint(a: Scenario, b: Scenario, model: MemoryModel | None = None
     return Footprint(((c["compare_fixed_bytes"], most + c["compare_bytes_per_agent"]),))
 
 
-def check_run_fits(scenario: Scenario, *, beside: bool = False) -> None:
+def check_run_fits(scenario: Scenario, *, beside: bool = False, alongside: bool = False) -> None:
     """Refuse (exit 2) a run that will not fit in the memory available, naming the size that
     would; nothing has been written yet. `beside`: the run steps its twin beside it (a
-    checkpointed run)."""
+    checkpointed run); `alongside`: in a second process at the same time."""
     n = agents(scenario)
     what = f"A run of {scenario.name} with {n:,} agents"
-    check_fits(run_footprint(scenario, beside=beside), n, what, "--population {most}")
+    if alongside:
+        footprint = alongside_footprint(scenario)
+        what += " and its counterfactual in a second process"
+    else:
+        footprint = run_footprint(scenario, beside=beside)
+    check_fits(footprint, n, what, "--population {most}")
+
+
+def alongside_footprint(scenario: Scenario) -> Footprint:
+    """A run whose counterfactual steps in a second process at the same time: both simulations
+    held at once (as beside the run, in one process) and a second process's fixed bytes."""
+    return run_footprint(scenario, beside=True).plus(fixed=MemoryModel().c["process_bytes"])
+
+
+def fits_alongside(scenario: Scenario) -> bool:
+    """Whether a run and its counterfactual fit in the memory available together."""
+    return alongside_footprint(scenario).bytes(agents(scenario)) <= available_bytes()
 
 
 HEAD_BYTES_PER_AGENT = 8.0
