@@ -244,7 +244,8 @@ def twin_alongside(scenario: Scenario) -> bool:
 
 def event_log(scenario: Scenario, sim: Simulation, root: Path, prefix: str = "") -> EventLog:
     """The event log a scenario asks for, under `root/events` (file names start with
-    `prefix`: a shard's)."""
+    `prefix`: a shard's); it writes its row groups on a thread of its own when the run may use
+    more than one (the same files)."""
     output = scenario.model.output
     return EventLog(
         root / "events",
@@ -254,6 +255,7 @@ def event_log(scenario: Scenario, sim: Simulation, root: Path, prefix: str = "")
         flush_days=output.flush_days,
         prefix=prefix,
         start=np.datetime64(scenario.model.start, "D"),
+        background=numba.get_num_threads() > 1,
     )
 
 

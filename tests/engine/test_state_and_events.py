@@ -195,3 +195,51 @@ def test_the_kind_of_a_named_record_is_found_by_offset_or_by_search():
         assert got.dtype == np.int16 and (got >= 0).any()
         np.testing.assert_array_equal(got, want)
     assert (_kind_of(named, ids[:0], kinds[:0]) == -1).all()
+
+
+def _log_days(root, background: bool, days: int = 12) -> EventLog:
+    labels = {("acts", "kind"): ["loan_default", "card_arrears", "fare_evasion"]}
+    log = EventLog(root, labels, flush_days=5, background=background)
+    rng = np.random.default_rng(4)
+    for d in range(days):
+        day = Day(d)
+        n = int(rng.integers(0, 3_000))
+        actors = np.sort(rng.integers(0, 50_000, n))
+        day.acts.add(act_id=np.arange(n), day=d, actor=actors, kind=rng.integers(0, 3, n))
+        for batch in day.batches().values():
+            batch.freeze()
+        log.add_day(d, day.batches())
+    log.flush(days - 1)
+    return log
+
+
+def _files(root):
+    return sorted(p.relative_to(root) for p in root.rglob("*"))
+
+
+def test_row_groups_written_on_a_thread_of_their_own_are_the_same_files(tmp_path, monkeypatch):
+    from credsim.engine import events
+
+    monkeypatch.setattr(events, "ROW_GROUP", 1009)  # many row groups, cut across days
+    here = _log_days(tmp_path / "here", background=False)
+    there = _log_days(tmp_path / "there", background=True)
+    files = _files(tmp_path / "here")
+    assert len([f for f in files if f.suffix == ".parquet"]) > 10
+    assert files == _files(tmp_path / "there")
+    for f in files:
+        if f.suffix == ".parquet":
+            assert (tmp_path / "here" / f).read_bytes() == (tmp_path / "there" / f).read_bytes(), f
+    assert here.rows_written == there.rows_written and there._writing is None  # no thread left
+
+
+def test_a_row_group_that_fails_on_its_thread_fails_the_run(tmp_path, monkeypatch):
+    from credsim.engine import events
+
+    monkeypatch.setattr(events, "ROW_GROUP", 1009)
+
+    def full(self, *args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", full)
+    with pytest.raises(OSError, match="No space left"):
+        _log_days(tmp_path, background=True)

@@ -16,6 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from credsim.engine.background import Background
 from credsim.engine.batch import CITIZEN_FIELD, NULLABLE, TABLES, Batch
 from credsim.engine.release import give_back_memory
 
@@ -43,7 +44,11 @@ class EventLog:
 
     A table's rows are written a row group at a time as soon as a row group's worth has come (to
     a hidden temporary file, named when the range ends), so memory holds at most one row group
-    per table however many citizens and days a file spans."""
+    per table however many citizens and days a file spans. With `background`, a row group is
+    encoded, compressed and written on a thread of its own while the days go on (Arrow lets go
+    of the interpreter's lock meanwhile), one at a time and in order, so the files are the same
+    bytes; at most one row group waits beside the one being written, and a flush (every
+    `flush_days`, and the last) returns only once everything is written."""
 
     def __init__(
         self,
@@ -54,8 +59,11 @@ class EventLog:
         flush_days: int = 90,
         prefix: str = "",
         start: np.datetime64 | None = None,
+        background: bool = False,
     ) -> None:
         """`start` is the date of day 0: each table then gets a `date` column beside `day`."""
+        self.background = background
+        self._writing: Background | None = None
         self.start = None if start is None else np.datetime64(start, "D")
         self.root = root
         self.prefix = prefix
@@ -130,7 +138,11 @@ class EventLog:
             tmp.parent.mkdir(parents=True, exist_ok=True)
             self._open[table] = (pq.ParquetWriter(tmp, arrow.schema, **WRITE_OPTIONS), tmp, 0)
         writer, tmp, written = self._open[table]
-        writer.write_table(arrow, row_group_size=ROW_GROUP)
+        if self.background:
+            self._writing = self._writing or Background()
+            self._writing.submit(writer.write_table, arrow, row_group_size=ROW_GROUP)
+        else:
+            writer.write_table(arrow, row_group_size=ROW_GROUP)
         self._open[table] = (writer, tmp, written + ROW_GROUP)
 
     def _open_path(self, table: str) -> Path:
@@ -140,6 +152,9 @@ class EventLog:
 
     def flush(self, last_day: int) -> None:
         """Write what is pending as one file per table."""
+        if self._writing is not None:  # the row groups written meanwhile, first
+            self._writing.close()
+            self._writing = None
         if self.keep == "none" or self._first_day is None or self.root is None:
             return
         for table, chunks in self._pending.items():
