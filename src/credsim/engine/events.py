@@ -226,8 +226,11 @@ def _nullable(values: np.ndarray) -> pa.Array:
 
 
 def dates(start: np.datetime64, days: np.ndarray) -> pa.Array:
-    """Calendar dates of day numbers counted from `start` (day 0), as an Arrow date32 array."""
-    return pa.array(start + np.asarray(days).astype("timedelta64[D]"), pa.date32())
+    """Calendar dates of day numbers counted from `start` (day 0), as an Arrow date32 array
+    (days since 1970-01-01, made as integers: a date per row through NumPy's datetimes took
+    about 14 ns, a fifth of the event log's own work in the day loop)."""
+    epoch = np.int32(np.datetime64(start, "D").astype(np.int64))
+    return pa.array(np.asarray(days).astype(np.int32) + epoch).view(pa.date32())
 
 
 def sampled(citizens: np.ndarray, share: float) -> np.ndarray:
