@@ -2,6 +2,7 @@
 
 Usage: python benchmarks/run.py [--sizes 1e5 1e6 1e7] [--days 365] [--scenario default]
                                 [--but-for both|on|off] [--set KEY=VALUE ...] [--shards K]
+                                [--stepped auto|first|alongside]
 
 Each size runs in its own process (so peak RSS is that run's own), with the event log, citizens
 table and report switched off: the figures measure the day loop. With `--but-for both` (the
@@ -9,7 +10,8 @@ default) every size runs with and without the counterfactual stepped beside it, 
 their loop times is the counterfactual's cost. `--set` passes scenario overrides (for example
 `--set population.demography.enabled=true` for births and deaths); `--shards K` splits each run
 into K shards on the processes backend (a core each; same results; the loop is the slowest
-shard's). The table is printed and saved
+shard's); `--stepped` says how a run in one process steps its counterfactual (first, alongside
+in a second process, or as `credsim run` would choose). The table is printed and saved
 as JSON under benchmarks/results/. Targets (issue "The engine ..."): at least 2e7 agent-days/s at
 1e6 citizens on a 2-core machine, and at most 32 bytes of resident state per citizen.
 """
@@ -30,25 +32,34 @@ CHILD = """
 import json, sys, credsim
 out, scenario, n, days = sys.argv[1], sys.argv[2], int(float(sys.argv[3])), int(sys.argv[4])
 shards = int(sys.argv[6])
+alongside = {"auto": None, "first": False, "alongside": True}[sys.argv[7]]
 sets = ["output.events='none'", "output.citizens='none'", "output.report=false"]
-sets += [f"but_for={sys.argv[5]}", *sys.argv[7:]]
+sets += [f"but_for={sys.argv[5]}", *sys.argv[8:]]
 if shards:
     from credsim.experiments.sharding.driver import run_sharded
     from credsim.scenario import load_scenario
     loaded = load_scenario(scenario, population=n, days=days, overrides=sets)
     results = run_sharded(loaded, out, shards, backend="processes")
 else:
-    results = credsim.run(scenario, out=out, population=n, days=days, overrides=sets)
+    results = credsim.run(
+        scenario, out=out, population=n, days=days, overrides=sets, alongside=alongside
+    )
 print(json.dumps(results.run_info))
 """
 
 
 def measure(
-    scenario: str, n: int, days: int, but_for: str, sets: list[str], shards: int = 0
+    scenario: str,
+    n: int,
+    days: int,
+    but_for: str,
+    sets: list[str],
+    shards: int = 0,
+    stepped: str = "auto",
 ) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         run_dir = str(Path(tmp) / "run")
-        argv = [run_dir, scenario, str(n), str(days), but_for, str(shards), *sets]
+        argv = [run_dir, scenario, str(n), str(days), but_for, str(shards), stepped, *sets]
         done = subprocess.run(
             [sys.executable, "-c", CHILD, *argv],
             capture_output=True,
@@ -60,6 +71,7 @@ def measure(
         "citizens": n,
         "days": days,
         "but_for": but_for == "true",
+        "but_for_stepped": (info.get("but_for") or {}).get("stepped"),
         "threads": info["threads"],
         "loop_seconds": info["loop_seconds"],
         "wall_seconds": info["wall_seconds"],
@@ -81,6 +93,7 @@ def main() -> None:
     parser.add_argument(
         "--shards", type=int, default=0, help="split each run into SHARDS processes"
     )
+    parser.add_argument("--stepped", choices=["auto", "first", "alongside"], default="auto")
     args = parser.parse_args()
     modes = {"both": ["false", "true"], "on": ["true"], "off": ["false"]}[args.but_for]
     # Compile and cache the kernels outside the timings.
@@ -92,7 +105,9 @@ def main() -> None:
     )
     for size in args.sizes:
         for mode in modes:
-            row = measure(args.scenario, int(size), args.days, mode, args.set, args.shards)
+            row = measure(
+                args.scenario, int(size), args.days, mode, args.set, args.shards, args.stepped
+            )
             rows.append(row)
             print(
                 f"{row['citizens']:>12,} {row['days']:>5} {mode:>8} {row['loop_seconds']:>8.2f} "
@@ -109,6 +124,7 @@ def main() -> None:
         "scenario": args.scenario,
         "overrides": args.set,
         "shards": args.shards,
+        "stepped": args.stepped,
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
         "rows": rows,
     }

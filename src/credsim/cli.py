@@ -106,6 +106,15 @@ def run(
         int | None,
         typer.Option(help="Numba threads (per shard with --shards; default: all, or 1 per shard)"),
     ] = None,
+    alongside: Annotated[
+        bool | None,
+        typer.Option(
+            "--but-for-alongside/--but-for-first",
+            help="step the counterfactual in a second process while the run steps (faster on "
+            "two cores; both in memory) or first, alone (least memory); the same results "
+            "(default: alongside when two cores are free, the run is long and both fit)",
+        ),
+    ] = None,
     replicates: Annotated[
         int | None,
         typer.Option(help="run K seeds; figures are means with 90% intervals (docs/replicates.md)"),
@@ -188,6 +197,12 @@ def run(
         import numba
 
         numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+    if alongside is not None and (shards is not None or checkpoint_every is not None):
+        flag = "--but-for-alongside" if alongside else "--but-for-first"
+        raise UserError(
+            f"{flag}: shards and checkpointed runs step the counterfactual beside the run; "
+            f"leave out {flag}, or --shards and --checkpoint-every."
+        )
     if shards is None and (backend != "local" or address is not None):
         raise UserError(
             "--backend and --address choose where shards or replicates run: add --shards N or "
@@ -223,6 +238,7 @@ def run(
                 on_but_for_day=progress.on_but_for_day,
                 checkpoint_every=checkpoint_every,
                 force=force,
+                alongside=alongside,
             )
     if not quiet:
         print_results(out_console, results)

@@ -198,7 +198,7 @@ def run(
         try:
             ahead = sim.phase_seconds.get("but_for", 0.0)  # its days count in the day loop
             sim.initialise()
-            log = event_log(scenario, sim, rundir.path)
+            log = event_log(scenario, sim, rundir.path, alongside=alongside)
             loop_started = time.perf_counter()
             sim.run(log, on_day)
             loop_seconds = time.perf_counter() - loop_started + ahead
@@ -223,6 +223,12 @@ a second core: starting that process and loading credsim's compiled kernels in i
 2 s, which a run of 1,000,000 agents × 50 days takes back."""
 
 
+BACKGROUND_BYTES_PER_AGENT = 8
+"""Bytes of event row groups per agent that may wait to be written on the log's own thread in
+a run with its counterfactual alongside: a day's events of the default (about 4.5 bytes per
+agent, 15 on a friends' term's day), so that the writing of one day runs beside the next."""
+
+
 def twin_alongside(scenario: Scenario) -> bool:
     """Whether a run in one process steps its counterfactual in a second process, at the same
     time as the run (credsim.engine.but_for_alongside) rather than first: when it has one, the
@@ -242,11 +248,17 @@ def twin_alongside(scenario: Scenario) -> bool:
     return fits_alongside(scenario)
 
 
-def event_log(scenario: Scenario, sim: Simulation, root: Path, prefix: str = "") -> EventLog:
+def event_log(
+    scenario: Scenario, sim: Simulation, root: Path, prefix: str = "", alongside: bool = False
+) -> EventLog:
     """The event log a scenario asks for, under `root/events` (file names start with
-    `prefix`: a shard's); it writes its row groups on a thread of its own when the run may use
-    more than one (the same files)."""
+    `prefix`: a shard's). It writes its row groups on a thread of its own when the run may use
+    more than one (the same files): one group at a time, or, with the counterfactual
+    `alongside` (memory then allows), up to `BACKGROUND_BYTES_PER_AGENT` waiting for it."""
     output = scenario.model.output
+    background = 0
+    if numba.get_num_threads() > 1:
+        background = BACKGROUND_BYTES_PER_AGENT * agents(scenario) if alongside else 1
     return EventLog(
         root / "events",
         sim.event_labels(),
@@ -255,7 +267,7 @@ def event_log(scenario: Scenario, sim: Simulation, root: Path, prefix: str = "")
         flush_days=output.flush_days,
         prefix=prefix,
         start=np.datetime64(scenario.model.start, "D"),
-        background=numba.get_num_threads() > 1,
+        background=background,
     )
 
 

@@ -5,7 +5,10 @@ process behind."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numba
@@ -123,3 +126,20 @@ def test_plug_ins_a_fresh_interpreter_cannot_import_keep_it_here(two_cores):
     local = type(cls.__name__, (cls,), {"__qualname__": f"test.<locals>.{cls.__name__}"})
     plugins = {**long.plugins, "policies": [(name, local, params), *long.plugins["policies"][1:]]}
     assert not twin_alongside(dataclasses.replace(long, plugins=plugins))
+
+
+CLI = [sys.executable, "-c", "from credsim.cli import main; main()"]
+
+
+def test_the_command_line_asks_for_either_way(tmp_path):
+    tiny = ["--population", "2000", "--days", "4", "--quiet", "--set", "output.report=false"]
+    for flag, stepped in (("--but-for-alongside", "alongside"), ("--but-for-first", "ahead")):
+        out = tmp_path / stepped
+        done = subprocess.run([*CLI, "run", *tiny, flag, "--out", str(out)], capture_output=True,
+                              text=True)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert json.loads((out / "run.json").read_text())["but_for"]["stepped"] == stepped
+    done = subprocess.run([*CLI, "run", *tiny, "--but-for-first", "--shards", "2", "--out",
+                           str(tmp_path / "x")], capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "--but-for-first: shards and checkpointed runs step" in done.stderr

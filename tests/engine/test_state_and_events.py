@@ -197,7 +197,7 @@ def test_the_kind_of_a_named_record_is_found_by_offset_or_by_search():
     assert (_kind_of(named, ids[:0], kinds[:0]) == -1).all()
 
 
-def _log_days(root, background: bool, days: int = 12) -> EventLog:
+def _log_days(root, background: int, days: int = 12) -> EventLog:
     labels = {("acts", "kind"): ["loan_default", "card_arrears", "fare_evasion"]}
     log = EventLog(root, labels, flush_days=5, background=background)
     rng = np.random.default_rng(4)
@@ -221,15 +221,17 @@ def test_row_groups_written_on_a_thread_of_their_own_are_the_same_files(tmp_path
     from credsim.engine import events
 
     monkeypatch.setattr(events, "ROW_GROUP", 1009)  # many row groups, cut across days
-    here = _log_days(tmp_path / "here", background=False)
-    there = _log_days(tmp_path / "there", background=True)
+    here = _log_days(tmp_path / "here", background=0)
     files = _files(tmp_path / "here")
     assert len([f for f in files if f.suffix == ".parquet"]) > 10
-    assert files == _files(tmp_path / "there")
-    for f in files:
-        if f.suffix == ".parquet":
-            assert (tmp_path / "here" / f).read_bytes() == (tmp_path / "there" / f).read_bytes(), f
-    assert here.rows_written == there.rows_written and there._writing is None  # no thread left
+    for budget in (1, 1 << 20):  # one group at a time; many waiting
+        there = _log_days(tmp_path / str(budget), background=budget)
+        assert files == _files(tmp_path / str(budget))
+        for f in files:
+            if f.suffix == ".parquet":
+                want = (tmp_path / "here" / f).read_bytes()
+                assert (tmp_path / str(budget) / f).read_bytes() == want, (budget, f)
+        assert here.rows_written == there.rows_written and there._writing is None  # no thread
 
 
 def test_a_row_group_that_fails_on_its_thread_fails_the_run(tmp_path, monkeypatch):
@@ -242,4 +244,4 @@ def test_a_row_group_that_fails_on_its_thread_fails_the_run(tmp_path, monkeypatc
 
     monkeypatch.setattr(pq.ParquetWriter, "write_table", full)
     with pytest.raises(OSError, match="No space left"):
-        _log_days(tmp_path, background=True)
+        _log_days(tmp_path, background=1 << 20)

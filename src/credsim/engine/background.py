@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -10,28 +11,35 @@ __all__ = ["Background"]
 
 
 class Background:
-    """Calls made one after another on a thread of their own (the event log's row groups: Arrow
-    lets go of the interpreter's lock while it encodes, compresses and writes). A call waits for
-    the one before it, so at most one is running while the caller prepares the next; an
-    exception in one is raised to the caller at the next call or at `close`."""
+    """Calls made one after another, in the order given, on a thread of their own (the event
+    log's row groups: Arrow lets go of the interpreter's lock while it encodes, compresses and
+    writes). What waits for the thread is bounded: a call that would take the bytes waiting
+    past `budget` first waits for the oldest calls (with a budget of 1 byte, for all of them:
+    one call runs while the caller prepares the next). An exception in a call is raised to
+    the caller at a later `submit` or at `close`."""
 
-    def __init__(self) -> None:
+    def __init__(self, budget: int = 1) -> None:
+        self.budget = budget
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="credsim-background")
-        self._last: Future | None = None
+        self._waiting: deque[tuple[Future, int]] = deque()
+        self._bytes = 0
 
-    def submit(self, call: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-        """Run `call(*args, **kwargs)` once the call before it has ended."""
-        self._wait()
-        self._last = self._pool.submit(call, *args, **kwargs)
+    def submit(self, call: Callable[..., Any], *args: Any, nbytes: int = 0, **kwargs: Any) -> None:
+        """Run `call(*args, **kwargs)` after the calls before it; `nbytes` is what it holds."""
+        while self._waiting and (self._waiting[0][0].done() or self._bytes + nbytes > self.budget):
+            self._oldest()
+        self._waiting.append((self._pool.submit(call, *args, **kwargs), nbytes))
+        self._bytes += nbytes
 
     def close(self) -> None:
-        """Wait for the last call (raising what it raised) and end the thread."""
+        """Wait for every call (raising what one raised) and end the thread."""
         try:
-            self._wait()
+            while self._waiting:
+                self._oldest()
         finally:
             self._pool.shutdown(wait=True)
 
-    def _wait(self) -> None:
-        last, self._last = self._last, None
-        if last is not None:
-            last.result()
+    def _oldest(self) -> None:
+        future, nbytes = self._waiting.popleft()
+        self._bytes -= nbytes
+        future.result()

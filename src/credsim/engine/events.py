@@ -44,10 +44,11 @@ class EventLog:
 
     A table's rows are written a row group at a time as soon as a row group's worth has come (to
     a hidden temporary file, named when the range ends), so memory holds at most one row group
-    per table however many citizens and days a file spans. With `background`, a row group is
-    encoded, compressed and written on a thread of its own while the days go on (Arrow lets go
-    of the interpreter's lock meanwhile), one at a time and in order, so the files are the same
-    bytes; at most one row group waits beside the one being written, and a flush (every
+    per table however many citizens and days a file spans. With `background` (bytes), row
+    groups are encoded, compressed and written on a thread of its own while the days go on
+    (Arrow lets go of the interpreter's lock meanwhile), one at a time and in order, so the
+    files are the same bytes; at most `background` bytes of row groups wait for that thread
+    (at least one group: 1 lets one be written while the next is made), and a flush (every
     `flush_days`, and the last) returns only once everything is written."""
 
     def __init__(
@@ -59,7 +60,7 @@ class EventLog:
         flush_days: int = 90,
         prefix: str = "",
         start: np.datetime64 | None = None,
-        background: bool = False,
+        background: int = 0,
     ) -> None:
         """`start` is the date of day 0: each table then gets a `date` column beside `day`."""
         self.background = background
@@ -139,8 +140,9 @@ class EventLog:
             self._open[table] = (pq.ParquetWriter(tmp, arrow.schema, **WRITE_OPTIONS), tmp, 0)
         writer, tmp, written = self._open[table]
         if self.background:
-            self._writing = self._writing or Background()
-            self._writing.submit(writer.write_table, arrow, row_group_size=ROW_GROUP)
+            self._writing = self._writing or Background(self.background)
+            write = writer.write_table
+            self._writing.submit(write, arrow, row_group_size=ROW_GROUP, nbytes=arrow.nbytes)
         else:
             writer.write_table(arrow, row_group_size=ROW_GROUP)
         self._open[table] = (writer, tmp, written + ROW_GROUP)
