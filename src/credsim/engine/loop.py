@@ -260,7 +260,7 @@ class Simulation:
             clock("but_for")
         elif isinstance(self._but_for, Ahead):
             self._but_for.advance(day)
-            clock("but_for")  # stepped alongside: the time waited for it
+            clock("but_for")  # (alongside: the time waited for it)
         for plugin, on in self.switches.get(day, ()):
             plugin.active = on
         for plugin, params in self.retunes.get(day, ()):
