@@ -209,7 +209,12 @@ def run(
             "--replicates K."
         )
     if shards is None:  # refused before anything is written
-        check_run_fits(loaded, beside=checkpoint_every is not None)
+        if alongside is None and checkpoint_every is None:
+            from credsim.runner import twin_alongside
+
+            alongside = twin_alongside(loaded)
+        alongside = bool(alongside) and loaded.model.but_for
+        check_run_fits(loaded, beside=checkpoint_every is not None, alongside=alongside)
     else:
         check_shards_fit(loaded, shards, backend, address)
     if out is None:

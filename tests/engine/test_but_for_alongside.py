@@ -143,3 +143,14 @@ def test_the_command_line_asks_for_either_way(tmp_path):
                            str(tmp_path / "x")], capture_output=True, text=True)  # fmt: skip
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "--but-for-first: shards and checkpointed runs step" in done.stderr
+
+
+def test_a_run_alongside_that_would_not_fit_is_refused_naming_the_other_way(tmp_path):
+    out = tmp_path / "run"
+    args = ["run", "--population", "3000000", "--days", "30", "--but-for-alongside"]
+    done = subprocess.run([*CLI, *args, "--max-memory", "600M", "--out", str(out)],
+                          capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "its counterfactual in a second process" in done.stderr
+    assert "--but-for-first" in done.stderr
+    assert not out.exists()

@@ -194,12 +194,14 @@ def check_run_fits(scenario: Scenario, *, beside: bool = False, alongside: bool 
     checkpointed run); `alongside`: in a second process at the same time."""
     n = agents(scenario)
     what = f"A run of {scenario.name} with {n:,} agents"
+    advice = "--population {most}"
     if alongside:
         footprint = alongside_footprint(scenario)
         what += " and its counterfactual in a second process"
+        advice += ", or --but-for-first to step the counterfactual first, alone"
     else:
         footprint = run_footprint(scenario, beside=beside)
-    check_fits(footprint, n, what, "--population {most}")
+    check_fits(footprint, n, what, advice)
 
 
 def alongside_footprint(scenario: Scenario) -> Footprint:
