@@ -217,16 +217,19 @@ def run(
     return Results(out)
 
 
-ALONGSIDE_FROM = 50_000_000
+ALONGSIDE_FROM = 100_000_000
 """Agent-days (agents × days) from which a run steps its counterfactual in a second process, on
-a second core: starting that process and loading credsim's compiled kernels in it takes about
-2 s, which a run of 1,000,000 agents × 50 days takes back."""
+a second core. Starting that process, loading the compiled kernels in it and building a second
+population beside the run's take back what short runs gain (the default, whole process, one run
+each, 2026-12-07: 1e5 × 365 10.4 s alongside against 10.9 s first; 1e6 × 60 10.1 against
+9.5 s; 1e6 × 365 26.1 against 35.6 s on one core, medians of five pairs)."""
 
 
 BACKGROUND_BYTES_PER_AGENT = 8
 """Bytes of event row groups per agent that may wait to be written on the log's own thread in
-a run with its counterfactual alongside: a day's events of the default (about 4.5 bytes per
-agent, 15 on a friends' term's day), so that the writing of one day runs beside the next."""
+a run with its counterfactual alongside: more than a day's events of the default (about 1.5
+million rows a day at 1e7 agents, 4.5 bytes per agent), so that the writing of one day runs
+beside the next."""
 
 
 def twin_alongside(scenario: Scenario) -> bool:
