@@ -42,8 +42,9 @@ def run(
     A run in one process without checkpoints steps its counterfactual without erroneous records
     through every day first, alone, or, when two cores are free to it and memory allows, in a
     second process at the same time (`alongside`: None decides so, True or False asks;
-    credsim.runner.twin_alongside), telling `on_but_for_day` each of its days; with checkpoints
-    it steps it beside the run (credsim.engine.but_for: the same results every way).
+    credsim.scenario.twin_choice.twin_alongside), telling `on_but_for_day` each of its days;
+    with checkpoints it steps it beside the run (credsim.engine.but_for: the same results every
+    way).
     """
     from credsim import runner
 

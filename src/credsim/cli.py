@@ -210,7 +210,7 @@ def run(
         )
     if shards is None:  # refused before anything is written
         if alongside is None and checkpoint_every is None:
-            from credsim.runner import twin_alongside
+            from credsim.scenario.twin_choice import twin_alongside
 
             alongside = twin_alongside(loaded)
         alongside = bool(alongside) and loaded.model.but_for

@@ -17,8 +17,8 @@ import pytest
 import credsim
 from credsim.engine.but_for_alongside import TwinProcessDied, start_alongside
 from credsim.engine.memory import memory_limit
-from credsim.runner import twin_alongside
 from credsim.scenario import load_scenario
+from credsim.scenario.twin_choice import twin_alongside
 
 
 def _children() -> set[int]:

@@ -332,7 +332,6 @@ class Simulation:
         self.initialise()
         if log is not None:
             self.phase_seconds.setdefault("events", 0.0)
-        self._last = time.perf_counter()
         for day in range(start, self.days):
             d = self.step(day)
             stop.honour()
