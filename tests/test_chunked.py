@@ -90,6 +90,23 @@ def test_the_isolation_tally_in_small_chunks_is_the_same_tally(monkeypatch):
         np.testing.assert_array_equal(metric.isolated[standing], tally)
 
 
+def test_the_friends_counted_by_the_running_sums_are_the_graphs_degrees():
+    """The end-of-run isolation tally reads the friends' counts a policy's running sums made
+    instead of passing over the graph again: the same numbers."""
+    from credsim.runner import build_simulation
+
+    scenario = credsim.load_scenario("default", population=4_000, days=40, seed=5)
+    sim = build_simulation(scenario)
+    sim.initialise()
+    graph = sim.world.graph
+    assert graph._counted is None
+    by_pass = graph.degrees("friends")
+    sim.run()
+    assert graph._counted is not None  # the friends' term (day 30) built its sums
+    np.testing.assert_array_equal(graph.degrees("friends"), by_pass)
+    assert graph.degrees("friends").dtype == np.int32
+
+
 def test_the_counterfactual_holds_no_day_past_its_step():
     """Nothing reads the but-for twin's notices table, so its behaviour's notices for tomorrow are
     built as its day ends and the day's score changes let go (on a friends' term's day, most

@@ -360,3 +360,30 @@ def test_score_figures_counted_in_chunks_equal_the_whole_column(monkeypatch) -> 
     held = chunked[1][-1] > 0
     np.testing.assert_array_equal(chunked[0][held], whole[0])
     np.testing.assert_array_equal(chunked[1][:, held], whole[1])
+
+
+def test_poisson_intervals_of_many_counts_are_each_counts_own() -> None:
+    """Quantiles are computed once per distinct count; each element still gets its own count's
+    interval, a NaN's high end is NaN and the shape is the input's."""
+    from credsim.results.rates import poisson_interval, poisson_intervals
+
+    counts = np.array([[3.0, 0.0, 3.0], [np.nan, 7.4, 2.6]])
+    low, high = poisson_intervals(counts)
+    assert low.shape == high.shape == counts.shape
+    assert low[1, 0] == 0.0 and np.isnan(high[1, 0])
+    for at in [(0, 0), (0, 1), (0, 2), (1, 1), (1, 2)]:
+        assert (low[at], high[at]) == poisson_interval(counts[at])
+    assert low[0, 0] == low[0, 2] and high[1, 2] == high[0, 0]  # 2.6 rounds to 3
+
+
+def test_poisson_intervals_are_the_chi_squared_quantiles() -> None:
+    """The Garwood interval: chi2.ppf(0.025, 2k) / 2 and chi2.ppf(0.975, 2k + 2) / 2."""
+    from scipy.stats import chi2
+
+    from credsim.results.rates import poisson_intervals
+
+    k = np.concatenate([np.arange(0.0, 500.0), np.rint(np.geomspace(500, 1e9, 200))])
+    low, high = poisson_intervals(k)
+    np.testing.assert_allclose(low[1:], chi2.ppf(0.025, 2 * k[1:]) / 2, rtol=1e-12)
+    np.testing.assert_allclose(high, chi2.ppf(0.975, 2 * k + 2) / 2, rtol=1e-12)
+    assert low[0] == 0.0

@@ -129,6 +129,7 @@ class FriendSums:
             self.graph.add_to_neighbours(np.arange(start, end), word, self.sum, ones, self.count)
             self.seen[start:end] = now
         self.ready, self.by_holders = True, held is not None
+        self.graph.know_degrees(self.count)  # the friends each own citizen has, counted
 
     def mean_and_count(self, cuts) -> tuple[np.ndarray, np.ndarray]:
         """Per own citizen: friends' mean score and how many friends count, exactly as

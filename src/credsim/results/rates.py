@@ -50,26 +50,31 @@ def wilson_intervals(
 
 
 def poisson_interval(count: float, level: float = 0.95) -> tuple[float, float]:
-    """The exact (Garwood) interval of a Poisson mean from one observed count."""
-    from scipy.stats import chi2
+    """The exact (Garwood) interval of a Poisson mean from one observed count: the chi-squared
+    quantiles chi2.ppf(q, 2k) / 2 as the inverse regularised gamma function gammaincinv(k, q),
+    the same numbers without importing scipy.stats (half a second)."""
+    from scipy.special import gammaincinv
 
     alpha = 1 - level
     k = max(round(count), 0)
-    low = 0.0 if k == 0 else float(chi2.ppf(alpha / 2, 2 * k) / 2)
-    high = float(chi2.ppf(1 - alpha / 2, 2 * k + 2) / 2)
+    low = 0.0 if k == 0 else float(gammaincinv(k, alpha / 2))
+    high = float(gammaincinv(k + 1, 1 - alpha / 2))
     return low, high
 
 
 def poisson_intervals(counts: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """`poisson_interval` of many counts at once."""
-    from scipy.stats import chi2
+    """`poisson_interval` of many counts at once (a NaN count: low 0, high NaN). The quantiles
+    are computed once per distinct count: a report's time series repeat a few hundred counts
+    over thousands of days and groups."""
+    from scipy.special import gammaincinv
 
     alpha = 1 - level
-    k = np.maximum(np.rint(np.asarray(counts, np.float64)), 0.0)
+    all_k = np.maximum(np.rint(np.asarray(counts, np.float64)), 0.0)
+    k, back = np.unique(all_k, return_inverse=True)
     with np.errstate(invalid="ignore"):
-        low = np.where(k > 0, chi2.ppf(alpha / 2, 2 * np.maximum(k, 1)) / 2, 0.0)
-    high = chi2.ppf(1 - alpha / 2, 2 * k + 2) / 2
-    return low, high
+        low = np.where(k > 0, gammaincinv(np.maximum(k, 1), alpha / 2), 0.0)
+    high = gammaincinv(k + 1, 1 - alpha / 2)
+    return low[back].reshape(all_k.shape), high[back].reshape(all_k.shape)
 
 
 def overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
