@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -271,13 +272,20 @@ def report(
 ) -> None:
     """Write (again) the report.html of a run directory."""
     from credsim.report import write_report
+    from credsim.report.helper import start_helper
     from credsim.results.commands import readable_run
     from credsim.results.paths import check_out_path
 
     if figures is not None:
         check_out_path(figures, "--figures", temp_extra=0)
     with readable_run(run_dir):
-        path = write_report(run_dir, figures)
+        summary = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
+        helper = start_helper(int(summary.get("citizens", 0)))
+        try:
+            path = write_report(run_dir, figures, helper)
+        finally:
+            if helper is not None:
+                helper.close()
     out_console.print(f"wrote {path}")
 
 

@@ -8,6 +8,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numba
 import numpy as np
@@ -36,6 +37,9 @@ from credsim.scenario.twin_choice import twin_alongside
 from credsim.scenario.warmup import warmup_days
 from credsim.version import __version__
 from credsim.vocab import ACT_KINDS, RECORD_KINDS, SANCTION_ACTIONS
+
+if TYPE_CHECKING:
+    from credsim.report.helper import ReportHelper
 
 __all__ = [
     "build_simulation",
@@ -206,14 +210,25 @@ def run(
         except BaseException:
             sim.stop_twin()
             raise
-        info = write_results(
-            rundir, scenario, sim, log, started, loop_seconds, meter=meter, report=False
-        )
-        n, held = sim.state.n, sim.state.nbytes
-        del sim, log  # the report reads the files: the simulation's memory goes first
-        give_back_memory(held=held)
+        # Half of the report's figures are drawn by a second process, which loads its
+        # libraries while the results are written.
+        helper = None
         if scenario.model.output.report:
-            write_report_and_peak(rundir, info, meter, n)
+            from credsim.report.helper import start_helper
+
+            helper = start_helper(sim.state.n)
+        try:
+            info = write_results(
+                rundir, scenario, sim, log, started, loop_seconds, meter=meter, report=False
+            )
+            n, held = sim.state.n, sim.state.nbytes
+            del sim, log  # the report reads the files: the simulation's memory goes first
+            give_back_memory(held=held)
+            if scenario.model.output.report:
+                write_report_and_peak(rundir, info, meter, n, helper)
+        finally:
+            if helper is not None:
+                helper.close(stop=True)  # let go already, unless the results failed
     return Results(out)
 
 
@@ -311,12 +326,22 @@ def write_results(
     return info
 
 
-def write_report_and_peak(rundir: RunDirectory, info: dict, meter: PeakMeter, n: int) -> None:
-    """Write report.html, then run.json again with the peak memory the report reached (the
-    report shows the peak before it, so that writing it again gives the same bytes)."""
+def write_report_and_peak(
+    rundir: RunDirectory, info: dict, meter: PeakMeter, n: int, helper: ReportHelper | None = None
+) -> None:
+    """Write report.html (half of its sections drawn by `helper`, which is let go), then
+    run.json again with the peak memory the report reached (the report shows the peak before
+    it, so that writing it again gives the same bytes). The report is a phase of its own: its
+    helper's peak is added to this process's peak during the report, not to the day loop's."""
     from credsim.report import write_report
 
-    write_report(rundir.path)
+    meter.new_phase()
+    try:
+        write_report(rundir.path, helper=helper)
+    finally:
+        if helper is not None:
+            helper.close()
+            meter.helpers += helper.peak_bytes
     rundir.write_json("run.json", info | _peak(meter, n))
 
 

@@ -8,18 +8,14 @@ kept of each day as it is done; the run reads a day's answers when it reaches th
 if the counterfactual is behind). The answers are the same bytes as stepped ahead; the two
 simulations are in memory together, in two processes.
 
-The process (credsim.experiments.twin_process) is a fresh interpreter, not a fork (this process
-may hold Numba's thread pool) nor a `multiprocessing` spawn (which would run the user's own
-script again in it); it talks over a socket pair and ends when the run lets it go, or on its
-own when the run's process is gone."""
+The process (credsim.experiments.twin_process) is a fresh interpreter started by
+credsim.engine.helper_process; it ends when the run lets it go, or on its own when the run's
+process is gone."""
 
 from __future__ import annotations
 
-import os
 import pickle
-import socket
 import subprocess
-import sys
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
@@ -27,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from credsim.engine.but_for_ahead import Ahead
+from credsim.engine.helper_process import end_helper, spawn_helper
 
 if TYPE_CHECKING:
     from credsim.scenario import Scenario
@@ -106,14 +103,7 @@ class Alongside(Ahead):
 
     def close(self, stop: bool = False) -> None:
         """Let the process end; with `stop`, end it at once (the run stopped before the end)."""
-        self._conn.close()
-        if stop and self._proc.poll() is None:
-            self._proc.kill()
-        try:
-            self._proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self._proc.kill()
-            self._proc.wait()
+        end_helper(self._conn, self._proc, stop)
 
     def let_go(self) -> None:
         self.finish()
@@ -142,14 +132,6 @@ def start_alongside(scenario: Scenario, on_day: Callable[[int], None] | None = N
     """Start stepping `scenario`'s counterfactual (`scenario` without its errors, as
     `build_simulation` would step it ahead) in a process of its own; `on_day` is told each of
     its days as this process receives it."""
-    mine, theirs = socket.socketpair()
-    env = dict(os.environ, NUMBA_NUM_THREADS="1")  # one core each: this process takes the other
-    proc = subprocess.Popen(
-        [sys.executable, "-c", CHILD.format(fd=theirs.fileno())],
-        pass_fds=[theirs.fileno()],
-        env=env,
-    )
-    theirs.close()
-    conn = Connection(mine.detach())
+    conn, proc = spawn_helper(CHILD)  # one core each: this process takes the other
     conn.send_bytes(pickle.dumps(scenario, protocol=pickle.HIGHEST_PROTOCOL))
     return Alongside(conn, proc, on_day)

@@ -215,15 +215,23 @@ class PeakMeter:
         """Peak bytes of processes that worked for this one (a counterfactual stepped
         alongside), above their start, added to `above_start`: the sum of two peaks, which may
         not have come at the same moment, so at most what the two held together."""
+        self.banked = self.banked_peak = 0
+        """The peak of the phases before this one above the start, with their helpers', and
+        this process's own (`new_phase`)."""
         if base is not None:
             self.base = base
             return
         self.base = _status("VmRSS") or 0
-        try:
-            with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
-                refs.write("5")  # 5: reset the peak resident size to the current one
-        except OSError:
-            pass
+        _reset_peak()
+
+    def new_phase(self) -> None:
+        """Keep the peak so far (with its helpers') and measure a new one from here, with helpers
+        of its own: the processes of one phase (a counterfactual alongside the day loop) are not
+        added to those of another (half of the report). Where the peak cannot be reset, the new
+        phase's helpers are added to the whole process's peak: still at most what was held."""
+        self.banked, self.banked_peak = self.above_start(), self.peak()
+        self.helpers = 0
+        _reset_peak()
 
     @classmethod
     def since_import(cls) -> PeakMeter:
@@ -235,9 +243,18 @@ class PeakMeter:
         hwm = _status("VmHWM")
         if hwm is None:
             hwm = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-        return hwm
+        return max(hwm, self.banked_peak)
 
     def above_start(self) -> int:
         """Peak resident bytes since the meter started, above those at its start (with the
         peaks of the processes that worked for this one)."""
-        return max(self.peak() - self.base, 0) + self.helpers
+        return max(self.banked, max(self.peak() - self.base, 0) + self.helpers)
+
+
+def _reset_peak() -> None:
+    """Reset this process's peak resident size to its current one, where Linux allows."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
+            refs.write("5")  # 5: reset the peak resident size to the current one
+    except OSError:
+        pass

@@ -13,6 +13,7 @@ from html import escape
 from pathlib import Path
 
 from .cases import CASES_SECTION
+from .helper import ReportHelper, render_sections
 from .run import RunData
 from .section import Section, render_section
 from .sections_core import CORE_SECTIONS
@@ -113,18 +114,27 @@ def applicable_sections(run: RunData) -> list[Section]:
     return [s for s in SECTIONS if s.applies(run)]
 
 
-def render_page(run_dir: Path, figures_dir: Path | None = None) -> str:
-    """The report page of run_dir as an HTML string."""
+def render_page(
+    run_dir: Path, figures_dir: Path | None = None, helper: ReportHelper | None = None
+) -> str:
+    """The report page of run_dir as an HTML string; with a `helper`, the sections are drawn by
+    this process and the helper's at once (the same page)."""
     run = RunData(run_dir)
     summary = run.summary
     shown = applicable_sections(run)
     title = str(summary.get("scenario", run.path.name))
     templates = {"seed": "seed {}", "citizens": "{} citizens", "days": "{} days"}
     facts = [t.format(fmt(summary[k])) for k, t in templates.items() if k in summary]
-    body = []
-    for section in shown:
-        body.append(render_section(section, run, figures_dir))
+
+    def draw(i: int) -> str:
+        html = render_section(shown[i], run, figures_dir)
         run.forget_citizens()  # a section's columns of every citizen go with it
+        return html
+
+    def begin(h: ReportHelper) -> None:
+        h.begin(run.path, figures_dir)
+
+    body = render_sections([s.id for s in shown], draw, helper, begin)
     items = "".join(f'<li><a href="#sec-{s.id}">{escape(s.title)}</a></li>' for s in shown)
     off = [s.title for s in SECTIONS if s not in shown]
     off_note = (
@@ -150,16 +160,20 @@ def render_page(run_dir: Path, figures_dir: Path | None = None) -> str:
     return "\n".join(part for part in out if part) + "\n"
 
 
-def write_report(run_dir: Path, figures_dir: Path | None = None) -> Path:
+def write_report(
+    run_dir: Path, figures_dir: Path | None = None, helper: ReportHelper | None = None
+) -> Path:
     """Write run_dir/report.html atomically (readable by all, like the other files); return it.
 
-    If figures_dir is given, each figure is also saved there as PNG and SVG.
+    If figures_dir is given, each figure is also saved there as PNG and SVG. A `helper`
+    (credsim.report.helper.start_helper) draws half of the sections in a second process; the
+    caller closes it.
     """
     run_dir = Path(run_dir)
     if figures_dir is not None:
         figures_dir = Path(figures_dir)
         figures_dir.mkdir(parents=True, exist_ok=True)
-    page = render_page(run_dir, figures_dir)
+    page = render_page(run_dir, figures_dir, helper)
     target = run_dir / "report.html"
     fd, tmp = tempfile.mkstemp(dir=run_dir, prefix=".report.", suffix=".html.tmp")
     try:

@@ -4,10 +4,7 @@
 
 from __future__ import annotations
 
-import os
-
-import numba
-
+from credsim.engine.helper_process import two_cores
 from credsim.scenario import SECTIONS, Scenario
 from credsim.scenario.footprint import agents, fits_alongside
 
@@ -27,9 +24,7 @@ def twin_alongside(scenario: Scenario) -> bool:
     run may use two cores (`--threads 1` or NUMBA_NUM_THREADS=1 keeps it to one), it is long
     enough for the process to pay, its plug-ins can be imported by a fresh interpreter (not
     defined in a notebook or script), and both simulations fit in memory together."""
-    if not scenario.model.but_for or numba.get_num_threads() < 2:
-        return False
-    if len(os.sched_getaffinity(0)) < 2:
+    if not scenario.model.but_for or not two_cores():
         return False
     if agents(scenario) * scenario.model.days < ALONGSIDE_FROM:
         return False
