@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from report_fixtures import MECHANISMS, make_run_dir
@@ -188,3 +189,23 @@ def test_perks_without_a_money_value_draw_no_empty_chart(tmp_path: Path) -> None
     assert all(not (p or {}).get("yuan") for p in run.summary["perks"].values())
     page = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
     assert "perks-by-income" not in page and "heating discount" in page
+
+
+@pytest.mark.parametrize("days", [2, 5, 8, 30, 400])
+def test_date_axes_never_tick_hours(days: int) -> None:
+    """The series are daily: a run of a few days is ticked by day, not "12:00"."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    from credsim.report.style import time_axis
+
+    x = np.arange(np.datetime64("2020-01-01"), np.datetime64("2020-01-01") + days)
+    fig = Figure()
+    ax = fig.subplots()
+    ax.plot(x, np.arange(days))
+    time_axis(ax, x)
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels and not any(":" in label for label in labels), labels

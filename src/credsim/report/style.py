@@ -87,11 +87,14 @@ def time_of(ts: pd.DataFrame) -> np.ndarray:
 
 
 def time_axis(ax: Axes, x: np.ndarray) -> None:
-    """Limits and labels of a time axis: concise calendar dates, or day numbers."""
+    """Limits and labels of a time axis: concise calendar dates (never finer than a day: the
+    series are daily), or day numbers."""
     if len(x) and x.min() < x.max():
         ax.set_xlim(x.min(), x.max())
     if np.issubdtype(x.dtype, np.datetime64):
-        locator = mdates.AutoDateLocator()
+        short = len(x) == 0 or x.max() - x.min() < np.timedelta64(8, "D")
+        # A few days: one tick a day (the automatic choice would tick hours).
+        locator = mdates.DayLocator() if short else mdates.AutoDateLocator()
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         ax.set_xlabel("Date")
