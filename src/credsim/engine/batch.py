@@ -115,6 +115,11 @@ _EMPTY = {
 """A table without rows (arrays of no elements can be shared: nothing can be written into them)."""
 
 
+PIECE_ROWS = 1 << 17
+"""Rows of a piece of a batch given to the event log (`Batch.pieces`): its Parquet row group
+(credsim.engine.events.ROW_GROUP is this)."""
+
+
 class Batch:
     """One day's rows of one event table, built from chunks, then frozen."""
 
@@ -261,7 +266,7 @@ class Batch:
             values.append(chunk[mine])
         return np.concatenate(rows), np.concatenate(values)
 
-    def pieces(self, rows: int = 1 << 17) -> Iterator[dict[str, np.ndarray]]:
+    def pieces(self, rows: int = PIECE_ROWS) -> Iterator[dict[str, np.ndarray]]:
         """The batch's columns in pieces of `rows` rows whose rows follow one another (the whole
         table in one piece when every field is joined): what the event log writes, without
         joining a field nobody read."""

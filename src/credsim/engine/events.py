@@ -17,12 +17,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from credsim.engine.background import Background
-from credsim.engine.batch import CITIZEN_FIELD, NULLABLE, TABLES, Batch
+from credsim.engine.batch import CITIZEN_FIELD, NULLABLE, PIECE_ROWS, TABLES, Batch
 from credsim.engine.release import give_back_memory
 
 __all__ = ["NULLABLE", "TABLES", "Batch", "EventLog", "dates", "sampled"]
 
-ROW_GROUP = 1 << 17
+ROW_GROUP = PIECE_ROWS
 """Rows per Parquet row group (131,072; DuckDB's own are 122,880): a table's rows wait until a row
 group's worth has come, so this bounds what the log holds, and a file written one row group at a
 time while the days come is, byte for byte, the file `pq.write_table` writes from the whole range
