@@ -283,9 +283,12 @@ def report(
         helper = start_helper(int(summary.get("citizens", 0)))
         try:
             path = write_report(run_dir, figures, helper)
-        finally:
+        except BaseException:
             if helper is not None:
-                helper.close()
+                helper.close(stop=True)
+            raise
+        if helper is not None:
+            helper.close()
     out_console.print(f"wrote {path}")
 
 

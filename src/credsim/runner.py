@@ -338,10 +338,13 @@ def write_report_and_peak(
     meter.new_phase()
     try:
         write_report(rundir.path, helper=helper)
-    finally:
+    except BaseException:
         if helper is not None:
-            helper.close()
-            meter.helpers += helper.peak_bytes
+            helper.close(stop=True)
+        raise
+    if helper is not None:
+        helper.close()
+        meter.helpers += helper.peak_bytes
     rundir.write_json("run.json", info | _peak(meter, n))
 
 
