@@ -322,7 +322,8 @@ def test_calibrated_figures_carry_the_interval_of_what_was_simulated(tmp_path: P
     assert segment[:, 0] == pytest.approx([1.2 * low / 400, 1.2 * high / 400])
 
 
-def test_score_figures_counted_in_chunks_equal_the_whole_column(monkeypatch) -> None:
+@pytest.mark.parametrize("holes", [True, False])
+def test_score_figures_counted_in_chunks_equal_the_whole_column(monkeypatch, holes) -> None:
     """The score figures read the scores a chunk of rows at a time: whole-number scores give
     each group's gap exactly as the mean of its own rows minus everyone's, its whisker as the
     two-pass variance gives it (to rounding), and the distribution's vertices as sorting the
@@ -338,7 +339,8 @@ def test_score_figures_counted_in_chunks_equal_the_whole_column(monkeypatch) -> 
     sex = rng.choice(["f", "m"], n)
     scores = np.where(sex == "f", rng.integers(550, 700, n), rng.integers(560, 720, n))
     df = pd.DataFrame({"score.p": scores.astype(np.int16), "sex": pd.Categorical(sex)})
-    df.loc[::50, "score.p"] = np.nan  # some citizens hold no score
+    if holes:
+        df.loc[::50, "score.p"] = np.nan  # some citizens hold no score (a float column)
     x = df["score.p"].to_numpy(dtype=np.float64)
     ax = figures.score_by_group(df, ["p"], ["sex"]).axes[0]
     (whiskers,) = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]

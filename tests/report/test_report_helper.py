@@ -82,8 +82,16 @@ def test_every_section_is_drawn_once_and_put_in_its_place(fails_after: int) -> N
     assert len(here) + len(fake.drew) - len(ids) in (0, 1)
 
 
-def test_a_helper_only_for_large_runs_on_two_cores(monkeypatch) -> None:
+def test_a_helper_only_for_large_runs_on_two_cores_with_memory_to_spare(monkeypatch) -> None:
+    monkeypatch.setattr(report_helper, "two_cores", lambda: True)
     assert start_helper(report_helper.HELPER_FROM - 1) is None
+    n = report_helper.HELPER_FROM
+    monkeypatch.setattr(report_helper, "available_bytes", lambda: 10**8)  # less than a process
+    assert start_helper(n) is None
+    monkeypatch.setattr(report_helper, "available_bytes", lambda: 10**12)
+    helper = start_helper(n)
+    assert helper is not None
+    helper.close()
     monkeypatch.setattr(report_helper, "two_cores", lambda: False)
     assert start_helper(10**9) is None
 

@@ -72,6 +72,16 @@ def _integer_counts(
     every citizen with a score), how many citizens hold each, read a chunk of rows at a time
     (the scores are never copied whole); None when a score is not a whole number (then
     `_sorted_counts`) or none is held."""
+    span = _whole_span(scores)
+    if span is None:
+        return None
+    low, width = span
+    return low + np.arange(width, dtype=np.float64), _label_counts(scores, labels, k, low, width)
+
+
+def _whole_span(scores: pd.Series) -> tuple[float, int] | None:
+    """The lowest score held and how many whole values reach the highest; None when a score is
+    not a whole number, none is held, or they span more than 2**20 values."""
     low, high = np.inf, -np.inf
     for start in range(0, len(scores), CHUNK):
         x = scores.iloc[start : start + CHUNK].to_numpy(dtype=np.float64)
@@ -82,16 +92,32 @@ def _integer_counts(
             low, high = min(low, float(x.min())), max(high, float(x.max()))
     if low > high or high - low > 1 << 20:
         return None
-    counts = np.zeros((k + 1, int(high - low) + 1), np.int64)
+    return low, int(high - low) + 1
+
+
+def _label_counts(
+    scores: pd.Series, labels: np.ndarray, k: int, low: float, width: int
+) -> np.ndarray:
+    """(k + 1, width): row j counts the citizens of label j (0..k-1; others are in no row but
+    the last) at each whole score low, low + 1, ...; row k every citizen holding a score. One
+    count of label and score together per chunk of rows."""
+    counts = np.zeros((k + 1, width), np.int64)
+    # A NumPy integer column: every citizen holds a score, no NaN to drop.
+    whole = isinstance(scores.dtype, np.dtype) and np.issubdtype(scores.dtype, np.integer)
     for start in range(0, len(scores), CHUNK):
-        x = scores.iloc[start : start + CHUNK].to_numpy(dtype=np.float64)
-        valid = ~np.isnan(x)
-        at = (x[valid] - low).astype(np.intp)
-        counts[k] += np.bincount(at, minlength=counts.shape[1])
-        code = labels[start : start + CHUNK][valid]
-        for j in range(k):
-            counts[j] += np.bincount(at[code == j], minlength=counts.shape[1])
-    return low + np.arange(counts.shape[1], dtype=np.float64), counts
+        if whole:
+            at = scores.iloc[start : start + CHUNK].to_numpy().astype(np.intp) - int(low)
+            code = labels[start : start + CHUNK].astype(np.intp)
+        else:
+            x = scores.iloc[start : start + CHUNK].to_numpy(dtype=np.float64)
+            valid = ~np.isnan(x)
+            at = (x[valid] - low).astype(np.intp)
+            code = labels[start : start + CHUNK][valid].astype(np.intp)
+        counts[k] += np.bincount(at, minlength=width)
+        mine = (code >= 0) & (code < k)
+        cell = code[mine] * width + at[mine]
+        counts[:k] += np.bincount(cell, minlength=k * width).reshape(k, width)
+    return counts
 
 
 def _edges(scores: np.ndarray) -> np.ndarray:
@@ -249,16 +275,40 @@ def is_label(column: pd.Series, label: str) -> np.ndarray:
     return (column.astype(str) == label).to_numpy()
 
 
-def score_by_group(df: pd.DataFrame, policies: list[str], dims: list[str]) -> Figure:
-    """Mean score of each group minus the population's mean, one panel per policy."""
-    # Sums over the citizens a chunk at a time, by group, one dimension at a time: sums of
-    # whole-number scores are exact in any order, so each mean is the one of its own rows.
-    overall, everyone = {}, {}
+def _moments_of(values: np.ndarray, counts: np.ndarray, centre: float) -> tuple:
+    """`_moments` of each row of a table of counts at whole `values`: how many, their sum (exact:
+    whole numbers) and their squared distances from `centre` summed."""
+    n = counts.sum(axis=1).astype(np.float64)
+    total = (counts * values).sum(axis=1)
+    squares = (counts * (values - centre) ** 2).sum(axis=1)
+    return n, total, squares
+
+
+def _by_label(
+    scores: pd.Series, codes: np.ndarray, k: int, centre: float, span: tuple[float, int] | None
+) -> tuple[tuple, tuple]:
+    """`_moments` of labels 0..k-1 and of everyone holding a score: from the counts of citizens
+    by label and score where the scores are whole numbers (`span`, from `_whole_span`), one
+    count per chunk of rows; else summed over the rows."""
+    if span is None:
+        return _moments(scores, codes, k, centre), _moments(scores, None, 1, centre)
+    low, width = span
+    values = low + np.arange(width, dtype=np.float64)
+    moments = _moments_of(values, _label_counts(scores, codes, k, low, width), centre)
+    return tuple(m[:k] for m in moments), tuple(m[k:] for m in moments)
+
+
+def _gaps(
+    df: pd.DataFrame, policies: list[str], dims: list[str]
+) -> tuple[list[tuple[str, str]], dict, dict, dict]:
+    """The rows (dimension, label) of `score_by_group` and, per policy, each row's gap to the
+    mean, the gap's half width and the mean. Sums of whole-number scores are exact in any
+    order, so each mean is the one of its own rows."""
+    overall, spans = {}, {}
     for policy in policies:
         held, total, _ = _moments(df[f"score.{policy}"], None, 1, 0.0)
         overall[policy] = total[0] / held[0] if held[0] else np.nan
-        centre = 0.0 if np.isnan(overall[policy]) else float(overall[policy])
-        everyone[policy] = (centre, _moments(df[f"score.{policy}"], None, 1, centre))
+        spans[policy] = _whole_span(df[f"score.{policy}"])
     rows: list[tuple[str, str]] = []
     gaps: dict[str, list[float]] = {p: [] for p in policies}
     half: dict[str, list[float]] = {p: [] for p in policies}
@@ -266,17 +316,24 @@ def score_by_group(df: pd.DataFrame, policies: list[str], dims: list[str]) -> Fi
         codes, order = _labels(df[dim], most=99)
         rows += [(dim, label) for label in order]
         for policy in policies:
-            scores, (centre, whole) = df[f"score.{policy}"], everyone[policy]
-            by = _moments(scores, codes, len(order), centre)
+            scores, span = df[f"score.{policy}"], spans[policy]
+            centre = 0.0 if np.isnan(overall[policy]) else float(overall[policy])
+            by, whole = _by_label(scores, codes, len(order), centre, span)
             for j, label in enumerate(order):
                 mine, at = by, j
                 if label in ("other", "nan"):  # folded or missing: the rows that read so
                     mask = np.where(is_label(df[dim], label), 0, -1).astype(np.int16)
-                    mine, at = _moments(scores, mask, 1, centre), 0
+                    mine, at = _by_label(scores, mask, 1, centre, span)[0], 0
                 count, sums = mine[0][at], mine[1][at]
                 gaps[policy].append(sums / count - overall[policy] if count else np.nan)
                 half[policy].append(_half_width(whole, mine, at, centre))
         del codes
+    return rows, gaps, half, overall
+
+
+def score_by_group(df: pd.DataFrame, policies: list[str], dims: list[str]) -> Figure:
+    """Mean score of each group minus the population's mean, one panel per policy."""
+    rows, gaps, half, overall = _gaps(df, policies, dims)
     n = len(rows)
     fig = figure(width=max(7.6, 2.2 + 1.9 * len(policies)), height=0.9 + 0.19 * n)
     axes = fig.subplots(1, len(policies), sharey=True, squeeze=False)[0]

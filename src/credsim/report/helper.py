@@ -18,12 +18,25 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from credsim.engine.helper_process import end_helper, spawn_helper, two_cores
+from credsim.engine.memory import MemoryModel, available_bytes
 
-__all__ = ["HELPER_FROM", "ReportHelper", "render_sections", "serve", "start_helper"]
+__all__ = [
+    "HELPER_FROM",
+    "REPORT_BYTES_PER_CITIZEN",
+    "ReportHelper",
+    "render_sections",
+    "serve",
+    "start_helper",
+]
 
 HELPER_FROM = 50_000
 """Citizens from which a report is drawn on two cores: below, the helper's start (about a
 second of imports) is most of what it would save."""
+REPORT_BYTES_PER_CITIZEN = 64
+"""What one process drawing a report may hold per citizen: the default at 1e7 × 365 took 38
+bytes per citizen above its start in the run's process and 28 in the helper (2026-12-07), taken
+at 64. A helper is started only where two such processes and a process's fixed bytes fit in
+the memory available (with the run's simulation still held, when a run starts it)."""
 
 CHILD = "from credsim.report.helper import serve; serve({fd})"
 
@@ -66,10 +79,14 @@ class ReportHelper:
 
 
 def start_helper(citizens: int) -> ReportHelper | None:
-    """A helper for the report of a run of `citizens`, when two cores are free to it and the
-    run is large enough for it to pay (`HELPER_FROM`)."""
+    """A helper for the report of a run of `citizens`, when two cores are free to it, the run
+    is large enough for it to pay (`HELPER_FROM`) and memory allows
+    (`REPORT_BYTES_PER_CITIZEN`)."""
     if citizens < HELPER_FROM or not two_cores():
         return None
+    need = 2 * REPORT_BYTES_PER_CITIZEN * citizens + MemoryModel().c["process_bytes"]
+    if need > available_bytes():
+        return None  # memory is for the run: one process draws it all
     try:
         return ReportHelper()
     except OSError:
