@@ -83,12 +83,16 @@ def _whole_span(scores: pd.Series) -> tuple[float, int] | None:
     """The lowest score held and how many whole values reach the highest; None when a score is
     not a whole number, none is held, or they span more than 2**20 values."""
     low, high = np.inf, -np.inf
+    whole = isinstance(scores.dtype, np.dtype) and np.issubdtype(scores.dtype, np.integer)
     for start in range(0, len(scores), CHUNK):
-        x = scores.iloc[start : start + CHUNK].to_numpy(dtype=np.float64)
-        x = x[~np.isnan(x)]
-        if x.size:
-            if (x != np.rint(x)).any():
+        if whole:  # a NumPy integer column: whole numbers, no NaN
+            x = scores.iloc[start : start + CHUNK].to_numpy()
+        else:
+            x = scores.iloc[start : start + CHUNK].to_numpy(dtype=np.float64)
+            x = x[~np.isnan(x)]
+            if x.size and (x != np.rint(x)).any():
                 return None
+        if x.size:
             low, high = min(low, float(x.min())), max(high, float(x.max()))
     if low > high or high - low > 1 << 20:
         return None
@@ -102,10 +106,9 @@ def _label_counts(
     the last) at each whole score low, low + 1, ...; row k every citizen holding a score. One
     count of label and score together per chunk of rows."""
     counts = np.zeros((k + 1, width), np.int64)
-    # A NumPy integer column: every citizen holds a score, no NaN to drop.
     whole = isinstance(scores.dtype, np.dtype) and np.issubdtype(scores.dtype, np.integer)
     for start in range(0, len(scores), CHUNK):
-        if whole:
+        if whole:  # a NumPy integer column: every citizen holds a score, no NaN to drop
             at = scores.iloc[start : start + CHUNK].to_numpy().astype(np.intp) - int(low)
             code = labels[start : start + CHUNK].astype(np.intp)
         else:
@@ -285,17 +288,22 @@ def _moments_of(values: np.ndarray, counts: np.ndarray, centre: float) -> tuple:
 
 
 def _by_label(
-    scores: pd.Series, codes: np.ndarray, k: int, centre: float, span: tuple[float, int] | None
-) -> tuple[tuple, tuple]:
-    """`_moments` of labels 0..k-1 and of everyone holding a score: from the counts of citizens
-    by label and score where the scores are whole numbers (`span`, from `_whole_span`), one
-    count per chunk of rows; else summed over the rows."""
+    scores: pd.Series, codes: np.ndarray, k: int, mean: float, span: tuple[float, int] | None
+) -> tuple[tuple, tuple, float]:
+    """`_moments` of labels 0..k-1 and of everyone holding a score, about `mean` (NaN: not yet
+    known), and that mean: from the counts of citizens by label and score where the scores are
+    whole numbers (`span`, from `_whole_span`), one count per chunk of rows; else summed over
+    the rows (`mean` must then be known)."""
     if span is None:
-        return _moments(scores, codes, k, centre), _moments(scores, None, 1, centre)
+        centre = 0.0 if np.isnan(mean) else mean
+        return _moments(scores, codes, k, centre), _moments(scores, None, 1, centre), mean
     low, width = span
     values = low + np.arange(width, dtype=np.float64)
-    moments = _moments_of(values, _label_counts(scores, codes, k, low, width), centre)
-    return tuple(m[:k] for m in moments), tuple(m[k:] for m in moments)
+    counts = _label_counts(scores, codes, k, low, width)
+    n, total = counts[-1].sum(), (counts[-1] * values).sum()  # exact: whole numbers
+    mean = float(total / n) if n else np.nan
+    moments = _moments_of(values, counts, 0.0 if np.isnan(mean) else mean)
+    return tuple(m[:k] for m in moments), tuple(m[k:] for m in moments), mean
 
 
 def _gaps(
@@ -306,9 +314,11 @@ def _gaps(
     order, so each mean is the one of its own rows."""
     overall, spans = {}, {}
     for policy in policies:
-        held, total, _ = _moments(df[f"score.{policy}"], None, 1, 0.0)
-        overall[policy] = total[0] / held[0] if held[0] else np.nan
         spans[policy] = _whole_span(df[f"score.{policy}"])
+        overall[policy] = np.nan  # counted with the first dimension's groups
+        if spans[policy] is None:
+            held, total, _ = _moments(df[f"score.{policy}"], None, 1, 0.0)
+            overall[policy] = total[0] / held[0] if held[0] else np.nan
     rows: list[tuple[str, str]] = []
     gaps: dict[str, list[float]] = {p: [] for p in policies}
     half: dict[str, list[float]] = {p: [] for p in policies}
@@ -317,8 +327,8 @@ def _gaps(
         rows += [(dim, label) for label in order]
         for policy in policies:
             scores, span = df[f"score.{policy}"], spans[policy]
+            by, whole, overall[policy] = _by_label(scores, codes, len(order), overall[policy], span)
             centre = 0.0 if np.isnan(overall[policy]) else float(overall[policy])
-            by, whole = _by_label(scores, codes, len(order), centre, span)
             for j, label in enumerate(order):
                 mine, at = by, j
                 if label in ("other", "nan"):  # folded or missing: the rows that read so
