@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -281,14 +282,8 @@ def report(
     with readable_run(run_dir):
         summary = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
         helper = start_helper(int(summary.get("citizens", 0)))
-        try:
+        with helper or contextlib.nullcontext():
             path = write_report(run_dir, figures, helper)
-        except BaseException:
-            if helper is not None:
-                helper.close(stop=True)
-            raise
-        if helper is not None:
-            helper.close()
     out_console.print(f"wrote {path}")
 
 

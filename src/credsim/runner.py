@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import platform
 import sys
 import tempfile
@@ -336,14 +337,9 @@ def write_report_and_peak(
     from credsim.report import write_report
 
     meter.new_phase()
-    try:
+    with helper or contextlib.nullcontext():
         write_report(rundir.path, helper=helper)
-    except BaseException:
-        if helper is not None:
-            helper.close(stop=True)
-        raise
     if helper is not None:
-        helper.close()
         meter.helpers += helper.peak_bytes
     rundir.write_json("run.json", info | _peak(meter, n))
 

@@ -62,6 +62,14 @@ class ReportHelper:
             return None
         return payload if kind == "html" else None
 
+    def __enter__(self) -> ReportHelper:
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        """Let the helper end: gracefully (keeping its peak) after a report was written, at once
+        after a failure."""
+        self.close(stop=kind is not None)
+
     def close(self, stop: bool = False) -> None:
         """Let the helper end (at once with `stop`), keeping its peak memory if it says it."""
         if self.closed:
