@@ -330,10 +330,11 @@ def test_score_figures_counted_in_chunks_equal_the_whole_column(monkeypatch, hol
     scores whole does."""
     import pandas as pd
 
-    from credsim.report import figures
+    from credsim.report import figures, score_counts
     from credsim.results.rates import Z95
 
-    monkeypatch.setattr(figures, "CHUNK", 997)  # many chunks, cut mid-group
+    for module in (figures, score_counts):
+        monkeypatch.setattr(module, "CHUNK", 997)  # many chunks, cut mid-group
     rng = np.random.default_rng(5)
     n = 20_000
     sex = rng.choice(["f", "m"], n)
