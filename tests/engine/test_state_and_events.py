@@ -132,6 +132,35 @@ def test_event_log_writes_named_codes_by_day_range(tmp_path):
     assert log.rows_written["acts"] == 6
 
 
+@pytest.mark.parametrize("rows", [10, 140_000])  # the whole range at once; a row group at a time
+def test_event_files_keep_statistics_of_days_and_citizens_to_skip_row_groups_by(tmp_path, rows):
+    log = EventLog(
+        tmp_path, {("acts", "kind"): ["post", "jaywalk"]}, start=np.datetime64("2020-01-01")
+    )
+    for d in range(2):
+        day = Day(d)
+        day.acts.add(act_id=0, day=d, actor=np.arange(rows) + d, kind=np.arange(rows) % 2)
+        for batch in day.batches().values():
+            batch.freeze()
+        log.add_day(d, day.batches())
+    log.flush(1)
+    (path,) = (tmp_path / "acts").iterdir()
+    meta = pq.ParquetFile(path).metadata
+    first = meta.row_group(0)
+    stats = {
+        first.column(i).path_in_schema: first.column(i).statistics for i in range(meta.num_columns)
+    }
+    assert stats["day"].min == 0 and stats["actor"].min == 0
+    assert stats["date"].has_min_max
+    assert stats["kind"] is None  # names: every row group holds most of them
+    encodings = {first.column(i).path_in_schema: first.column(i).encodings for i in range(6)}
+    assert "DELTA_BINARY_PACKED" in encodings["actor"]  # a day's citizens come mostly in order
+    assert "DELTA_BINARY_PACKED" in encodings["act_id"]
+    assert "RLE_DICTIONARY" in encodings["day"]
+    last = meta.row_group(meta.num_row_groups - 1).column(3).statistics
+    assert last.max == rows  # the second day's last actor
+
+
 def test_event_log_sample_keeps_the_same_citizens_every_day(tmp_path):
     log = EventLog(tmp_path, {}, keep="sample", sample_share=0.1)
     for d in range(2):
