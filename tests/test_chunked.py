@@ -13,7 +13,7 @@ from credsim.engine import events, notices
 from credsim.metrics import core
 from credsim.metrics import exclusion as exclusion_metrics
 from credsim.policies import friends_term, network_term
-from credsim.results.citizens_writer import write_citizens
+from credsim.results.citizens_writer import write_citizens, write_options
 
 SMALL_CHUNKS = {
     (friends_term, "REBUILD_ROWS"): 113,
@@ -67,11 +67,15 @@ def test_citizens_written_a_row_group_at_a_time_make_the_same_file(tmp_path):
 
     for rows, group in ((n, 1024), (n - 1, 3000), (0, 512)):
         expected = whole.slice(0, rows).filter(pa.array(alive[:rows]))
-        pq.write_table(expected, tmp_path / "whole.parquet", row_group_size=group)
+        options = write_options(expected.schema)
+        pq.write_table(expected, tmp_path / "whole.parquet", row_group_size=group, **options)
         write_citizens(tmp_path / "parts.parquet", 0, rows, table_of, group)
         assert (tmp_path / "whole.parquet").read_bytes() == (
             tmp_path / "parts.parquet"
         ).read_bytes()
+        if rows:  # citizens in order: written as differences
+            first = pq.ParquetFile(tmp_path / "parts.parquet").metadata.row_group(0).column(0)
+            assert first.path_in_schema == "citizen" and "DELTA_BINARY_PACKED" in first.encodings
 
 
 def test_the_isolation_tally_in_small_chunks_is_the_same_tally(monkeypatch):

@@ -11,13 +11,29 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-__all__ = ["ROW_GROUP", "write_citizens"]
+__all__ = ["ROW_GROUP", "write_citizens", "write_options"]
 
 ROW_GROUP = 256 * 1024
 """Rows of a row group: a quarter of `pq.write_table`'s default, so that the group being built
 and written stays under the day loop's peak at 10 million (groups of 512Ki rows set a year's
 peak, 64.7 bytes per agent against the loop's 62.9). The file is larger: 169.3 MB against
 160.6 with groups of 512Ki rows for the default at 1e7 after a year (+5.4%)."""
+
+
+DELTA_FIELDS = ("citizen", "household")
+"""Columns written as differences from the row before (DELTA_BINARY_PACKED), never as a
+dictionary: citizens are in order and households numbered in order of their first member. The
+`default` at 1e6: citizens.parquet 16.95 → 7.88 MB, written in 406 → 332 ms."""
+
+
+def write_options(schema: pa.Schema) -> dict[str, object]:
+    """Parquet options of citizens.parquet, however it is written (whole, or joined from the
+    shards' parts: the same bytes)."""
+    names = schema.names
+    return {
+        "use_dictionary": [n for n in names if n not in DELTA_FIELDS],
+        "column_encoding": {n: "DELTA_BINARY_PACKED" for n in names if n in DELTA_FIELDS},
+    }
 
 
 def write_citizens(
@@ -37,7 +53,7 @@ def write_citizens(
         for start in range(lo, hi, row_group) if hi > lo else [lo]:
             table = table_of(start, min(start + row_group, hi))
             if writer is None:
-                writer = pq.ParquetWriter(path, table.schema)
+                writer = pq.ParquetWriter(path, table.schema, **write_options(table.schema))
             waiting = table if waiting is None else pa.concat_tables([waiting, table])
             while waiting.num_rows >= row_group:
                 group = waiting.slice(0, row_group).combine_chunks()

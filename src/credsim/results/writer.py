@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 
 from credsim.engine import stop
 from credsim.errors import UserError
+from credsim.results.citizens_writer import write_options
 from credsim.results.partial import MARK, hold, in_use, is_marked, mark
 from credsim.results.paths import (
     TEMP_EXTRA,
@@ -196,7 +197,8 @@ def join_parquet(parts: list[Path], target: Path) -> None:
     """Write the Parquet files `parts` (one schema) as one file, a row group at a time, so that
     memory does not grow with the rows: a sharded run's citizens table."""
     pool = pa.default_memory_pool()
-    with pq.ParquetWriter(target, pq.read_schema(parts[0])) as writer:
+    schema = pq.read_schema(parts[0])
+    with pq.ParquetWriter(target, schema, **write_options(schema)) as writer:
         for part in parts:
             file = pq.ParquetFile(part)
             for group in range(file.num_row_groups):
