@@ -6,10 +6,11 @@ from collections.abc import Iterable, Iterator, Mapping
 
 import numpy as np
 
-from credsim.engine.batch import TABLES, Batch
+from credsim.engine.batch import Batch
 from credsim.engine.notices import PendingNotices
 from credsim.engine.rows import rows_with, rows_with_any
 from credsim.engine.scope import Scope, within
+from credsim.engine.tables import TABLES
 
 __all__ = ["TRUTH_FIELDS", "Day", "PublicDay", "RecordsView"]
 

@@ -17,8 +17,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from credsim.engine.background import Background
-from credsim.engine.batch import CITIZEN_FIELD, NULLABLE, PIECE_ROWS, TABLES, Batch
+from credsim.engine.batch import PIECE_ROWS, Batch
 from credsim.engine.release import give_back_memory
+from credsim.engine.tables import CITIZEN_FIELD, NULLABLE, TABLES
 
 __all__ = ["NULLABLE", "TABLES", "Batch", "EventLog", "dates", "sampled"]
 

@@ -226,7 +226,7 @@ def _continue(
     resumed_from: int | None,
 ) -> None:
     """Run the days after `start - 1`, checkpointing on the way, then write the results."""
-    from credsim.runner import write_results
+    from credsim.run_files import write_results
 
     sim, log = ck.sim, ck.log
     began = time.perf_counter()

@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
-from credsim.engine.batch import NULLABLE
+from credsim.engine.tables import NULLABLE
 from credsim.errors import UserError
 from credsim.results import Results
 from credsim.results.citizens import trait_of_column

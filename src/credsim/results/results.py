@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from credsim.engine.batch import CITIZEN_FIELD, NULLABLE, TABLES
+from credsim.engine.tables import CITIZEN_FIELD, NULLABLE, TABLES
 from credsim.results.citizens import current_name, with_current_names
 
 __all__ = ["Results", "as_id", "event_dataset", "events_frame", "has_id", "id_or_none"]

@@ -65,7 +65,8 @@ def _stop(_signum: int, _frame: object) -> None:
 def _run(scenario: str, overrides: list[str], out: Path, conn: Connection, max_events: int) -> None:
     """credsim.runner.run, with every day's events counted against `max_events`."""
     from credsim.results import RunDirectory
-    from credsim.runner import build_simulation, event_log, write_results
+    from credsim.run_files import write_results
+    from credsim.runner import build_simulation, event_log
     from credsim.scenario import load_scenario
 
     loaded = load_scenario(scenario, overrides=overrides)

@@ -114,7 +114,7 @@ def _drive(
     timeout: float | None = None,
 ) -> None:
     """Start the shards (fresh, or from the checkpoint), step the remaining days, merge, write."""
-    from credsim.runner import write_results
+    from credsim.run_files import write_results
 
     scenario, parts = ck.scenario, ck.parts
     days = scenario.model.days

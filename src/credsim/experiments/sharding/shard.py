@@ -96,7 +96,7 @@ class Shard:
         self.sim.tally_end()
         part = None
         if self.root is not None and self.scenario.model.output.citizens == "all":
-            from credsim.runner import write_citizens_of
+            from credsim.run_files import write_citizens_of
 
             folder = Path(self.root) / CITIZEN_PARTS
             folder.mkdir(exist_ok=True)
