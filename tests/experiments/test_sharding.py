@@ -13,6 +13,7 @@ import time
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from credsim.engine.regions import other_in_region
@@ -85,6 +86,9 @@ def test_four_shards_write_the_same_summary_byte_for_byte(twin_runs):
 def test_four_shards_give_the_same_citizens_time_series_and_acts(twin_runs):
     single, sharded = twin_runs
     pd.testing.assert_frame_equal(sharded.citizens, single.citizens)
+    for result in (single, sharded):  # joined from the shards' parts, written the same way
+        first = pq.ParquetFile(result.path / "citizens.parquet").metadata.row_group(0).column(0)
+        assert first.path_in_schema == "citizen" and "DELTA_BINARY_PACKED" in first.encodings
     pd.testing.assert_frame_equal(sharded.timeseries, single.timeseries)
     cols = ["day", "actor", "kind", "detail"]
     a = single.events("acts")[cols].sort_values(cols, ignore_index=True)
