@@ -27,8 +27,8 @@ dictionary: citizens are in order and households numbered in order of their firs
 
 
 def write_options(schema: pa.Schema) -> dict[str, object]:
-    """Parquet options of citizens.parquet, however it is written (whole, or joined from the
-    shards' parts: the same bytes)."""
+    """Parquet options of citizens.parquet, however it is written (whole, or joined from a
+    sharded run's parts: the same encodings)."""
     names = schema.names
     return {
         "use_dictionary": [n for n in names if n not in DELTA_FIELDS],
