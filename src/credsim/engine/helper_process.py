@@ -17,7 +17,7 @@ from multiprocessing.connection import Connection
 
 import numba
 
-__all__ = ["cores_free", "end_helper", "spawn_helper", "two_cores"]
+__all__ = ["cores_free", "end_helper", "search_path", "spawn_helper", "two_cores"]
 
 
 def cores_free() -> int:
@@ -35,9 +35,12 @@ def two_cores() -> bool:
 
 def spawn_helper(program: str, threads: int = 1) -> tuple[Connection, subprocess.Popen]:
     """Start `python -c program` (`{fd}` in it: the child's end of the socket pair) with
-    NUMBA_NUM_THREADS=`threads`; return this process's end of the connection and the child."""
+    NUMBA_NUM_THREADS=`threads`; return this process's end of the connection and the child.
+    The child searches this process's `sys.path` for modules, in its order: what this process
+    imports from a folder a notebook or script added (credsim itself, a scenario's plug-ins),
+    the child imports too."""
     mine, theirs = socket.socketpair()
-    env = dict(os.environ, NUMBA_NUM_THREADS=str(threads))
+    env = dict(os.environ, NUMBA_NUM_THREADS=str(threads), PYTHONPATH=search_path())
     try:
         proc = subprocess.Popen(
             [sys.executable, "-c", program.format(fd=theirs.fileno())],
@@ -50,6 +53,12 @@ def spawn_helper(program: str, threads: int = 1) -> tuple[Connection, subprocess
     finally:
         theirs.close()
     return Connection(mine.detach()), proc
+
+
+def search_path() -> str:
+    """This process's `sys.path` as a PYTHONPATH (folders as absolute paths; the current folder,
+    which a `python -c` child searches first anyway, left out)."""
+    return os.pathsep.join(os.path.abspath(p) for p in sys.path if p)
 
 
 def end_helper(conn: Connection, proc: subprocess.Popen, stop: bool = False) -> int | None:
