@@ -93,8 +93,12 @@ def estimate(
     """The 1:1 national run from per-shard figures: one shard per node."""
     shards = info["shards"]
     citizens = sum(s["citizens"] for s in shards)
-    # Cost per citizen-day of the slowest-per-citizen shard (a pessimistic rate).
-    seconds_per_citizen_day = max(s["step_seconds"] / (s["citizens"] * days) for s in shards)
+    # Cost per citizen-day of the slowest-per-citizen shard (a pessimistic rate), its
+    # counterfactual's days (stepped first, `twin_seconds`) included.
+    seconds_per_citizen_day = max(
+        (s["step_seconds"] + (s.get("twin_seconds") or 0.0)) / (s["citizens"] * days)
+        for s in shards
+    )
     if smaller is not None:
         # Memory per citizen: the growth of each actor's peak between two run sizes.
         pairs = zip(shards, smaller["sharded"]["per_shard"], strict=True)
@@ -219,9 +223,11 @@ def main() -> None:
         f"{info['loop_seconds']:.1f} s loop"
     )
     for s in info["shards"]:
+        twin = s.get("twin_seconds")
+        first = f" (its counterfactual first: {twin:.1f} s)" if twin else ""
         print(
             f"  shard {s['index']}: {s['citizens']:>9,} citizens, {s['step_seconds']:.1f} s "
-            f"stepping, peak RSS {s['peak_rss_bytes'] / 2**20:.0f} MiB"
+            f"stepping{first}, peak RSS {s['peak_rss_bytes'] / 2**20:.0f} MiB"
         )
     print(json.dumps(result["national_1to1"], indent=2))
     stamp = time.strftime("%Y%m%d-%H%M%S")

@@ -93,7 +93,7 @@ def test_an_admitted_run_stays_within_its_predicted_peak(tmp_path):
 
 
 def test_an_admitted_sharded_run_with_its_counterfactual_stays_within_its_predicted_peak(tmp_path):
-    """Two shards in this process, each stepping its own citizens' counterfactual."""
+    """Two shards in this process, each stepping its own citizens' counterfactual first."""
     for scenario in ("default", "everything"):
         out = tmp_path / scenario
         done = subprocess.run(

@@ -218,7 +218,7 @@ def run(
         alongside = bool(alongside) and loaded.model.but_for
         check_run_fits(loaded, beside=checkpoint_every is not None, alongside=alongside)
     else:
-        check_shards_fit(loaded, shards, backend, address)
+        check_shards_fit(loaded, shards, backend, address, beside=checkpoint_every is not None)
     if out is None:
         out = default_out(loaded.name)
     with RunProgress(err_console, loaded.name, loaded.model.days, quiet=quiet) as progress:

@@ -49,6 +49,7 @@ def build_simulation(
     ahead: bool = False,
     alongside: bool = False,
     on_but_for_day: Callable[[int], None] | None = None,
+    stepped: Ahead | None = None,
 ) -> Simulation:
     """The simulation a scenario describes (population built lazily on first step); with
     `part`, only the shard of citizens it names (see credsim.experiments.sharding). Unless the
@@ -57,11 +58,14 @@ def build_simulation(
     stepped through every day (each told to `on_but_for_day`) and let go before this simulation
     is built, keeping only what its metrics ask (credsim.engine.but_for_ahead); with
     `alongside`, it steps in a second process while this simulation steps
-    (credsim.engine.but_for_alongside)."""
+    (credsim.engine.but_for_alongside); `stepped` is a counterfactual already stepped ahead (a
+    shard's, whose sums needed the other shards': credsim.experiments.sharding)."""
     wait_passively()
     model = scenario.model
     counterfactual: Simulation | Ahead | None = None
-    if model.but_for and alongside:
+    if model.but_for and stepped is not None:
+        counterfactual = stepped
+    elif model.but_for and alongside:
         counterfactual = start_alongside(scenario.without_errors(), on_but_for_day)
     elif model.but_for:
         counterfactual = build_simulation(scenario.without_errors(), part)

@@ -96,6 +96,10 @@ def test_four_shards_give_the_same_citizens_time_series_and_acts(twin_runs):
     pd.testing.assert_frame_equal(a, b)
     info = sharded.run_info
     assert info["backend"] == "local" and len(info["shards"]) == 4
+    # Each shard stepped its counterfactual through every day first and held only its own state.
+    assert info["but_for"]["stepped"] == "ahead"
+    for shard in info["shards"]:
+        assert shard["twin_seconds"] > 0 and shard["state_bytes"] < 40 * shard["citizens"]
 
 
 def test_ray_actors_give_the_same_summary(tmp_path):

@@ -160,10 +160,14 @@ def run_footprint(
     return Footprint((loop, (*out, events * retained, cap * retained)))
 
 
-def shards_footprint(scenario: Scenario, model: MemoryModel | None = None) -> Footprint:
+def shards_footprint(
+    scenario: Scenario, model: MemoryModel | None = None, *, beside: bool = False
+) -> Footprint:
     """Peak memory of a sharded run whose shards all run in this process (--backend local): every
-    shard's state, and the merge, as fitted to runs without the counterfactual; with it (unless
-    `but_for = false`), each shard holds its twin's state and day beside its own: twice the day
+    shard's state, and the merge, as fitted to runs without the counterfactual. With it (unless
+    `but_for = false`) each shard steps its twin through every day first and lets it go before
+    its own state is made, as one process does (the model's `per_twin_byte`); with `beside` (a
+    checkpointed run) each shard holds its twin's state and day beside its own: twice the day
     loop's twin term of one process (an assumption: local runs of `default` at 2e6 and
     `everything` at 1e6 citizens x 40 days peaked at 0.76 and 1.07 of it)."""
     model = model or MemoryModel()
@@ -173,8 +177,10 @@ def shards_footprint(scenario: Scenario, model: MemoryModel | None = None) -> Fo
     base = run_footprint(single, model)
     c = model.c
     twin = 0.0
-    if scenario.model.but_for:
+    if scenario.model.but_for and beside:
         twin = 2 * BESIDE_PER_TWIN_BYTE["loop"] * twin_bytes(scenario)
+    elif scenario.model.but_for:
+        twin = c["bytes_per_agent"]["loop"]["per_twin_byte"] * twin_bytes(scenario)
     per_agent = base.bytes_per_agent + c["shards_bytes_per_agent"] + twin
     return Footprint(((c["shards_fixed_bytes"], per_agent),))
 
@@ -222,15 +228,18 @@ scenario, 1,000,000 and 4,000,000 citizens × 365 days), taken at 8 bytes (an as
 unpickled form, and runs of a few years)."""
 
 
-def check_shards_fit(scenario: Scenario, shards: int, backend: str, address: str | None) -> None:
+def check_shards_fit(
+    scenario: Scenario, shards: int, backend: str, address: str | None, beside: bool = False
+) -> None:
     """Refuse a sharded run whose shards and merge will not fit here: shards in this process
     (--backend local), in processes of this machine (processes: one process's fixed cost more
     per shard) or on a Ray cluster started on this machine (no --address). On a cluster joined
     with --address the shards run elsewhere and only the head runs here: it holds no citizen's
-    state (the streaming merge), only the plug-ins' tallies and what they keep per event."""
+    state (the streaming merge), only the plug-ins' tallies and what they keep per event.
+    `beside`: the shards step their counterfactuals beside them (a checkpointed run)."""
     n = agents(scenario)
     what = f"A run of {scenario.name} with {n:,} agents in {shards} shards"
-    footprint = shards_footprint(scenario)
+    footprint = shards_footprint(scenario, beside=beside)
     if backend == "processes":
         footprint = footprint.plus(fixed=shards * MemoryModel().c["process_bytes"])
     if backend == "ray" and address is not None:

@@ -67,8 +67,9 @@ def run_sharded(
     """Run `scenario` split between localities into `shards` shards; the run directory holds the
     same summary as a single-process run's (events are written per shard, ids numbered per
     shard). Unless the scenario says `but_for = false`, each shard steps the counterfactual of its
-    own citizens beside them. An earlier run in `out` is replaced only with `force`; `timeout`
-    bounds the wait for a Ray cluster (seconds, default
+    own citizens through every day first, then its own citizens (the two side by side when the
+    run is checkpointed). An earlier run in `out` is replaced only with `force`; `timeout` bounds
+    the wait for a Ray cluster (seconds, default
     credsim.experiments.backends.ray.connect_timeout())."""
     if backend not in SHARD_BACKENDS:
         did = did_you_mean(backend, SHARD_BACKENDS, sentence=True)
@@ -80,7 +81,7 @@ def run_sharded(
     every = None if checkpoint_every is None else check_interval(checkpoint_every)
     from credsim.scenario.footprint import check_shards_fit
 
-    check_shards_fit(scenario, shards, backend, address)  # before anything is written
+    check_shards_fit(scenario, shards, backend, address, beside=every is not None)  # first
     started = time.perf_counter()
     from credsim.runner import population_of
 
@@ -120,6 +121,7 @@ def _drive(
     days = scenario.model.days
     inits = [(scenario, part, str(rundir.path)) for part in parts]
     resumed_from = ck.day if resumed else None
+    twin_seconds = 0.0
     group = open_group(ck.backend, inits, ck.address, ck.threads, timeout)
     try:
         if resumed:
@@ -133,10 +135,12 @@ def _drive(
                     raise damaged(flag, rundir.path, file, why) from None
                 del own, arrays
         else:
+            if scenario.model.but_for and ck.every is None:
+                twin_seconds = _step_twins(group, len(parts))
             partials = group.call("initialise", [()] * len(parts))
             while partials[0] is not None:  # a round of sums; the same plug-ins in every shard
                 partials = group.call("whole_sums", [(partials,)] * len(parts))
-        loop_started, loop_before = time.perf_counter(), ck.loop_seconds
+        loop_started, loop_before = time.perf_counter(), ck.loop_seconds + twin_seconds
         for day in range(ck.day + 1, days):
             ck.written += sum(group.call("step", [(day, ck.written)] * len(parts)))
             if on_day is not None:
@@ -163,6 +167,8 @@ def _drive(
         "threads_per_shard": ck.threads,
         "merge_seconds": round(time.perf_counter() - merging, 3),
     }
+    if twin_seconds:
+        extra["but_for"] = {"stepped": "ahead", "seconds": round(twin_seconds, 3)}
     if ck.every is not None:
         extra |= {"checkpoint_every": ck.every, "resumed_from_day": resumed_from}
         extra["resumes"] = ck.resumes
@@ -179,6 +185,20 @@ def _drive(
             )
     write_results(rundir, scenario, sim, log, started, loop_seconds, extra, citizen_parts=citizens)
     shutil.rmtree(rundir.path / CITIZEN_PARTS, ignore_errors=True)
+
+
+def _step_twins(group: ShardGroup, shards: int) -> float:
+    """Each shard's counterfactual built, given the whole run's sums, and stepped through every
+    day before the shards' own simulations are built (credsim.engine.but_for_ahead): a shard
+    never holds both (a checkpointed run steps them beside, as its checkpoints save both). The
+    shards step their counterfactuals at the same time; nothing crosses shards meanwhile (the
+    counterfactual has no adversaries, so no count of the run's records). The wall seconds."""
+    started = time.perf_counter()
+    partials = group.call("initialise_twin", [()] * shards)
+    while partials[0] is not None:
+        partials = group.call("twin_sums", [(partials,)] * shards)
+    group.call("step_twin", [()] * shards)
+    return time.perf_counter() - started
 
 
 def _gather(group: ShardGroup, ck: ShardedCheckpoint) -> tuple[list, list[str | None]]:

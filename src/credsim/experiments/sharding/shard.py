@@ -12,7 +12,9 @@ from typing import Any
 import numpy as np
 
 from credsim.engine import EventLog, Simulation
+from credsim.engine.but_for_ahead import Ahead, step_ahead
 from credsim.engine.phases import Part
+from credsim.engine.release import give_back_memory
 from credsim.engine.state import State
 from credsim.experiments.sharding.merge import gather_columns
 from credsim.scenario import Scenario
@@ -40,12 +42,41 @@ class Shard:
         self.sim: Simulation
         self.log: EventLog | None = None
         self.step_seconds = 0.0
+        self.twin: Simulation | None = None
+        self.ahead: Ahead | None = None
+
+    def initialise_twin(self) -> dict[str, dict[str, int]]:
+        """Build the counterfactual of the shard's citizens alone, to be stepped through every
+        day before the shard's own simulation is built (`step_twin`); return its first round
+        of partial sums (its sums are the whole run's counterfactual's, as the shard's own
+        are the whole run's)."""
+        from credsim.runner import build_simulation
+
+        self.twin = build_simulation(self.scenario.without_errors(), self.part)
+        self.twin.initialise(reduce=False)
+        return self.twin.partial_sums()
+
+    def twin_sums(self, parts: list[dict[str, dict[str, int]]]) -> dict[str, dict[str, int]] | None:
+        """`whole_sums` for the counterfactual built by `initialise_twin`."""
+        assert self.twin is not None
+        return self.twin.partial_sums() if self.twin.whole_sums(parts) else None
+
+    def step_twin(self) -> float:
+        """Step the counterfactual through every day, keep what the metrics ask of it, and let
+        go of its state before the shard's own is made (credsim.engine.but_for_ahead): the two
+        are never in memory together. Its seconds."""
+        assert self.twin is not None
+        self.ahead = step_ahead(self.twin)
+        self.twin = None
+        give_back_memory(held=self.ahead.twin_bytes)
+        return self.ahead.seconds
 
     def initialise(self) -> dict[str, dict[str, int]]:
-        """Build the shard's citizens and plug-ins; return the first round's partial sums."""
+        """Build the shard's citizens and plug-ins (with the counterfactual `step_twin` stepped,
+        if any; else one stepped beside them); return the first round's partial sums."""
         from credsim.runner import build_simulation, event_log
 
-        self.sim = build_simulation(self.scenario, self.part)
+        self.sim = build_simulation(self.scenario, self.part, stepped=self.ahead)
         self.sim.initialise(reduce=False)
         events = self.scenario.model.output.events != "none"
         if self.root is not None and events:  # after the plug-ins have named their event codes
@@ -75,10 +106,12 @@ class Shard:
         its process when the shard was created and at its peak (a Ray actor's own; shared by
         every shard of a `local` run). State bytes count the counterfactual's columns too."""
         twin = self.sim.twin
+        kept = self.ahead.nbytes() if self.ahead is not None else 0
         return {
             "citizens": self.part.hi - self.part.lo,
             "step_seconds": round(self.step_seconds, 3),
-            "state_bytes": self.sim.state.nbytes + (twin.state.nbytes if twin else 0),
+            "twin_seconds": round(self.ahead.seconds, 3) if self.ahead is not None else None,
+            "state_bytes": self.sim.state.nbytes + (twin.state.nbytes if twin else 0) + kept,
             "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
             "base_rss_bytes": self.base_rss_bytes,
         }
