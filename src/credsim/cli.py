@@ -202,8 +202,9 @@ def run(
     if alongside is not None and (shards is not None or checkpoint_every is not None):
         flag = "--but-for-alongside" if alongside else "--but-for-first"
         raise UserError(
-            f"{flag}: shards and checkpointed runs step the counterfactual beside the run; "
-            f"leave out {flag}, or --shards and --checkpoint-every."
+            f"{flag}: each shard of a sharded run steps its counterfactual first, and a "
+            f"checkpointed run steps it beside the run; leave out {flag}, or --shards and "
+            "--checkpoint-every."
         )
     if shards is None and (backend != "local" or address is not None):
         raise UserError(
