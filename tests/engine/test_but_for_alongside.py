@@ -142,7 +142,7 @@ def test_the_command_line_asks_for_either_way(tmp_path):
     done = subprocess.run([*CLI, "run", *tiny, "--but-for-first", "--shards", "2", "--out",
                            str(tmp_path / "x")], capture_output=True, text=True)  # fmt: skip
     assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert "--but-for-first: shards and checkpointed runs step" in done.stderr
+    assert "--but-for-first: each shard of a sharded run steps its counterfactual" in done.stderr
 
 
 def test_a_run_alongside_that_would_not_fit_is_refused_naming_the_other_way(tmp_path):
