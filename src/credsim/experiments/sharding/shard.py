@@ -104,7 +104,8 @@ class Shard:
     def stats(self) -> dict[str, float]:
         """What this shard cost: its citizens, seconds stepping, state bytes, and the memory of
         its process when the shard was created and at its peak (a Ray actor's own; shared by
-        every shard of a `local` run). State bytes count the counterfactual's columns too."""
+        every shard of a `local` run). State bytes count the counterfactual's columns too (stepped
+        beside) or what is kept of it (stepped first: `twin_seconds`)."""
         twin = self.sim.twin
         kept = self.ahead.nbytes() if self.ahead is not None else 0
         return {
