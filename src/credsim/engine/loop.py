@@ -1,4 +1,16 @@
-"""The day loop: five phases in a fixed order, written once, and the plan that prints it."""
+"""The day loop: five phases in a fixed order, written once, and the plan that prints it.
+
+`Simulation`, in the order a run uses it:
+
+- set-up: `__init__` (the plug-ins sorted by phase), `schedule` (a scenario's timeline),
+  `compare_with` (the but-for counterfactual: beside, ahead or alongside), `poison_truth`;
+- `initialise`: the population built, each plug-in given its world (policies and consequences a
+  sealed one), then whole-population sums; a shard's go through `partial_sums` and
+  `whole_sums`, added up across shards by credsim.experiments.sharding;
+- the days: `step` (act, observe, score, respond, measure; the counterfactual's day first when
+  it is stepped beside) and `run` (every day, each logged);
+- after the last day: `finish_twin` or `stop_twin`, `tally_end`, `let_go_of_twin`, and what
+  run.json reports (`but_for_info`, `resident_bytes`, `event_labels`, `columns`)."""
 
 from __future__ import annotations
 
