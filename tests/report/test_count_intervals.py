@@ -356,9 +356,9 @@ def test_score_figures_counted_in_chunks_equal_the_whole_column(monkeypatch, hol
         share = mine.size / (mine.size + rest.size)
         var = mine.var(ddof=1) / mine.size + rest.var(ddof=1) / rest.size
         assert np.ptp(seg[:, 0]) / 2 == pytest.approx(Z95 * (1 - share) * np.sqrt(var), rel=1e-12)
-    labels, order = figures._labels(df["sex"])
-    whole = figures._sorted_counts(x, labels, list(zip(order, "ab", strict=True)))
-    chunked = figures._integer_counts(df["score.p"], labels, len(order))
+    labels, order = score_counts.label_codes(df["sex"])
+    whole = score_counts.sorted_counts(x, labels, list(zip(order, "ab", strict=True)))
+    chunked = score_counts.integer_counts(df["score.p"], labels, len(order))
     assert whole is not None and chunked is not None
     held = chunked[1][-1] > 0
     np.testing.assert_array_equal(chunked[0][held], whole[0])

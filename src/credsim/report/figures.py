@@ -16,8 +16,8 @@ from matplotlib.figure import Figure
 
 from credsim.results.rates import wilson_intervals
 
-from .score_counts import CHUNK, _integer_counts, _labels, _sorted_counts, is_label
-from .score_gaps import _gaps, gap_half_width
+from .score_counts import CHUNK, integer_counts, is_label, label_codes, sorted_counts
+from .score_gaps import gap_half_width, gaps_by_group
 from .style import DIM_NAMES, GREY, OKABE_ITO, PERCENT, RIGHT, figure, time_axis, time_of, top_text
 
 __all__ = [
@@ -46,12 +46,12 @@ def score_distribution(df: pd.DataFrame, policies: list[str], dim: str | None) -
     """
     fig = figure(height=0.6 + 2.1 * len(policies))
     axes = fig.subplots(len(policies), 1, squeeze=False)[:, 0]
-    labels, order = _labels(df[dim]) if dim else (np.zeros(len(df), np.int16), ["all"])
+    labels, order = label_codes(df[dim]) if dim else (np.zeros(len(df), np.int16), ["all"])
     shown = list(zip(order, OKABE_ITO, strict=False))
     for ax, policy in zip(axes, policies, strict=True):
-        tally = _integer_counts(df[f"score.{policy}"], labels, len(shown))
+        tally = integer_counts(df[f"score.{policy}"], labels, len(shown))
         if tally is None:  # scores that are not whole numbers: sorted as they are
-            tally = _sorted_counts(df[f"score.{policy}"].to_numpy(dtype=np.float64), labels, shown)
+            tally = sorted_counts(df[f"score.{policy}"].to_numpy(dtype=np.float64), labels, shown)
         if tally is None:
             ax.text(0.5, 0.5, "no citizen has a score", ha="center", transform=ax.transAxes)
             continue
@@ -116,7 +116,7 @@ def _grade_bounds(ax, df: pd.DataFrame, policy: str, edges: np.ndarray) -> None:
 
 def score_by_group(df: pd.DataFrame, policies: list[str], dims: list[str]) -> Figure:
     """Mean score of each group minus the population's mean, one panel per policy."""
-    rows, gaps, half, overall = _gaps(df, policies, dims)
+    rows, gaps, half, overall = gaps_by_group(df, policies, dims)
     n = len(rows)
     fig = figure(width=max(7.6, 2.2 + 1.9 * len(policies)), height=0.9 + 0.19 * n)
     axes = fig.subplots(1, len(policies), sharey=True, squeeze=False)[0]

@@ -9,13 +9,23 @@ import pandas as pd
 
 from .style import OKABE_ITO
 
-__all__ = ["CHUNK", "is_label"]
+__all__ = [
+    "CHUNK",
+    "integer_counts",
+    "is_label",
+    "label_codes",
+    "label_counts",
+    "moments",
+    "moments_of",
+    "sorted_counts",
+    "whole_span",
+]
 
 CHUNK = 1 << 20
 """Rows of citizens a figure reads at a time."""
 
 
-def _labels(values: pd.Series, most: int = len(OKABE_ITO)) -> tuple[np.ndarray, list[str]]:
+def label_codes(values: pd.Series, most: int = len(OKABE_ITO)) -> tuple[np.ndarray, list[str]]:
     """Each row's label, as its index in the labels (strings, in their natural order; -1: a row
     shown under none), the smallest folded into "other" when there are more than `most`. A
     category column is read by its codes, without a string per row, a chunk of rows at a time."""
@@ -48,21 +58,21 @@ def _labels(values: pd.Series, most: int = len(OKABE_ITO)) -> tuple[np.ndarray, 
     return out, order
 
 
-def _integer_counts(
+def integer_counts(
     scores: pd.Series, labels: np.ndarray, k: int
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """Every whole score from the lowest held to the highest and, per label 0..k-1 (row k:
     every citizen with a score), how many citizens hold each, read a chunk of rows at a time
     (the scores are never copied whole); None when a score is not a whole number (then
-    `_sorted_counts`) or none is held."""
-    span = _whole_span(scores)
+    `sorted_counts`) or none is held."""
+    span = whole_span(scores)
     if span is None:
         return None
     low, width = span
-    return low + np.arange(width, dtype=np.float64), _label_counts(scores, labels, k, low, width)
+    return low + np.arange(width, dtype=np.float64), label_counts(scores, labels, k, low, width)
 
 
-def _whole_span(scores: pd.Series) -> tuple[float, int] | None:
+def whole_span(scores: pd.Series) -> tuple[float, int] | None:
     """The lowest score held and how many whole values reach the highest; None when a score is
     not a whole number, none is held, or they span more than 2**20 values."""
     low, high = np.inf, -np.inf
@@ -82,7 +92,7 @@ def _whole_span(scores: pd.Series) -> tuple[float, int] | None:
     return low, int(high - low) + 1
 
 
-def _label_counts(
+def label_counts(
     scores: pd.Series, labels: np.ndarray, k: int, low: float, width: int
 ) -> np.ndarray:
     """(k + 1, width): row j counts the citizens of label j (0..k-1; others are in no row but
@@ -106,10 +116,10 @@ def _label_counts(
     return counts
 
 
-def _sorted_counts(
+def sorted_counts(
     scores: np.ndarray, labels: np.ndarray, shown: list
 ) -> tuple[np.ndarray, np.ndarray] | None:
-    """`_integer_counts`'s table for any scores (the distinct scores held, in order): the whole
+    """`integer_counts`'s table for any scores (the distinct scores held, in order): the whole
     column sorted at once."""
     valid = ~np.isnan(scores)
     if not valid.any():
@@ -135,7 +145,7 @@ def is_label(column: pd.Series, label: str) -> np.ndarray:
     return (column.astype(str) == label).to_numpy()
 
 
-def _moments(
+def moments(
     scores: pd.Series, codes: np.ndarray | None, k: int, centre: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per code 0..k-1 (-1: none; `codes` None: everyone code 0), over the scores held (not
@@ -153,8 +163,8 @@ def _moments(
     return n, total, squares
 
 
-def _moments_of(values: np.ndarray, counts: np.ndarray, centre: float) -> tuple:
-    """`_moments` of each row of a table of counts at whole `values`: how many, their sum (exact:
+def moments_of(values: np.ndarray, counts: np.ndarray, centre: float) -> tuple:
+    """`moments` of each row of a table of counts at whole `values`: how many, their sum (exact:
     whole numbers) and their squared distances from `centre` summed."""
     n = counts.sum(axis=1).astype(np.float64)
     total = (counts * values).sum(axis=1)

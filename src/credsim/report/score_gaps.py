@@ -8,9 +8,9 @@ import pandas as pd
 
 from credsim.results.rates import Z95
 
-from .score_counts import _label_counts, _labels, _moments, _moments_of, _whole_span, is_label
+from .score_counts import is_label, label_codes, label_counts, moments, moments_of, whole_span
 
-__all__ = ["gap_half_width"]
+__all__ = ["gap_half_width", "gaps_by_group"]
 
 
 def gap_half_width(scores: np.ndarray, mask: np.ndarray, z: float = Z95) -> float:
@@ -19,8 +19,8 @@ def gap_half_width(scores: np.ndarray, mask: np.ndarray, z: float = Z95) -> floa
     difference). NaN when either side has fewer than two scored citizens."""
     series = pd.Series(scores)
     centre = float(np.nanmean(scores)) if (~np.isnan(scores)).any() else 0.0
-    everyone = _moments(series, None, 1, centre)
-    group = _moments(series, np.where(mask, 0, -1).astype(np.int16), 1, centre)
+    everyone = moments(series, None, 1, centre)
+    group = moments(series, np.where(mask, 0, -1).astype(np.int16), 1, centre)
     return _half_width(everyone, group, 0, centre, z)
 
 
@@ -42,23 +42,23 @@ def _half_width(everyone: tuple, group: tuple, j: int, centre: float, z: float =
 def _by_label(
     scores: pd.Series, codes: np.ndarray, k: int, mean: float, span: tuple[float, int] | None
 ) -> tuple[tuple, tuple, float]:
-    """`_moments` of labels 0..k-1 and of everyone holding a score, about `mean` (NaN: not yet
+    """`moments` of labels 0..k-1 and of everyone holding a score, about `mean` (NaN: not yet
     known), and that mean: from the counts of citizens by label and score where the scores are
-    whole numbers (`span`, from `_whole_span`), one count per chunk of rows; else summed over
+    whole numbers (`span`, from `whole_span`), one count per chunk of rows; else summed over
     the rows (`mean` must then be known)."""
     if span is None:
         centre = 0.0 if np.isnan(mean) else mean
-        return _moments(scores, codes, k, centre), _moments(scores, None, 1, centre), mean
+        return moments(scores, codes, k, centre), moments(scores, None, 1, centre), mean
     low, width = span
     values = low + np.arange(width, dtype=np.float64)
-    counts = _label_counts(scores, codes, k, low, width)
+    counts = label_counts(scores, codes, k, low, width)
     n, total = counts[-1].sum(), (counts[-1] * values).sum()  # exact: whole numbers
     mean = float(total / n) if n else np.nan
-    moments = _moments_of(values, counts, 0.0 if np.isnan(mean) else mean)
-    return tuple(m[:k] for m in moments), tuple(m[k:] for m in moments), mean
+    summed = moments_of(values, counts, 0.0 if np.isnan(mean) else mean)
+    return tuple(m[:k] for m in summed), tuple(m[k:] for m in summed), mean
 
 
-def _gaps(
+def gaps_by_group(
     df: pd.DataFrame, policies: list[str], dims: list[str]
 ) -> tuple[list[tuple[str, str]], dict, dict, dict]:
     """The rows (dimension, label) of `score_by_group` and, per policy, each row's gap to the
@@ -66,16 +66,16 @@ def _gaps(
     order, so each mean is the one of its own rows."""
     overall, spans = {}, {}
     for policy in policies:
-        spans[policy] = _whole_span(df[f"score.{policy}"])
+        spans[policy] = whole_span(df[f"score.{policy}"])
         overall[policy] = np.nan  # counted with the first dimension's groups
         if spans[policy] is None:
-            held, total, _ = _moments(df[f"score.{policy}"], None, 1, 0.0)
+            held, total, _ = moments(df[f"score.{policy}"], None, 1, 0.0)
             overall[policy] = total[0] / held[0] if held[0] else np.nan
     rows: list[tuple[str, str]] = []
     gaps: dict[str, list[float]] = {p: [] for p in policies}
     half: dict[str, list[float]] = {p: [] for p in policies}
     for dim in dims:
-        codes, order = _labels(df[dim], most=99)
+        codes, order = label_codes(df[dim], most=99)
         rows += [(dim, label) for label in order]
         for policy in policies:
             scores, span = df[f"score.{policy}"], spans[policy]
