@@ -137,9 +137,7 @@ def _drive(
         else:
             if scenario.model.but_for and ck.every is None:
                 twin_seconds = _step_twins(group, len(parts))
-            partials = group.call("initialise", [()] * len(parts))
-            while partials[0] is not None:  # a round of sums; the same plug-ins in every shard
-                partials = group.call("whole_sums", [(partials,)] * len(parts))
+            _build(group, "initialise", "whole_sums", len(parts))
         loop_started, loop_before = time.perf_counter(), ck.loop_seconds + twin_seconds
         for day in range(ck.day + 1, days):
             ck.written += sum(group.call("step", [(day, ck.written)] * len(parts)))
@@ -194,11 +192,18 @@ def _step_twins(group: ShardGroup, shards: int) -> float:
     shards step their counterfactuals at the same time; nothing crosses shards meanwhile (the
     counterfactual has no adversaries, so no count of the run's records). The wall seconds."""
     started = time.perf_counter()
-    partials = group.call("initialise_twin", [()] * shards)
-    while partials[0] is not None:
-        partials = group.call("twin_sums", [(partials,)] * shards)
+    _build(group, "initialise_twin", "twin_sums", shards)
     group.call("step_twin", [()] * shards)
     return time.perf_counter() - started
+
+
+def _build(group: ShardGroup, build: str, sums: str, shards: int) -> None:
+    """Call `build` on every shard, then hand every shard's partial sums back to all of them
+    (`sums`, in shard order) for as many rounds as the plug-ins ask: the same plug-ins in every
+    shard, so the first shard's answer says whether another round follows."""
+    partials = group.call(build, [()] * shards)
+    while partials[0] is not None:
+        partials = group.call(sums, [(partials,)] * shards)
 
 
 def _gather(group: ShardGroup, ck: ShardedCheckpoint) -> tuple[list, list[str | None]]:
