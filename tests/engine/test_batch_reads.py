@@ -71,3 +71,39 @@ def test_moves_that_name_nothing_are_written_without_joining_their_record_and_ru
     for piece in pieces[1:]:  # past the first, the moves' record and rule cost no bytes per row
         assert piece["record_id"].strides == (0,) and piece["rule"].strides == (0,)
     assert batch["record_id"].tolist()[:4] == [4, -1, 5, -1]  # reading it whole still works
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.integers(0, 255),  # every field below holds these (policy is a byte)
+            st.booleans(),
+            st.floats(0, 255, allow_nan=False),
+            st.sampled_from([np.int16(3), np.uint8(200), np.float64(2.5), np.bool_(True)]),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    st.integers(0, 20),
+)
+def test_a_scalar_reads_back_as_numpy_casts_it_on_every_row_and_cannot_be_written(values, rows):
+    """Scalars are broadcast from kept one-element arrays: whatever was added before (the same
+    value as another type, the kept arrays starting again), a scalar's rows are the value cast as
+    NumPy casts it, and writing into them raises instead of changing every batch that used it."""
+    batch = Batch("score_changes")
+    citizen = np.arange(rows, dtype=np.int32)
+    for value in values:
+        batch.add(day=value, citizen=citizen, policy=value, delta=value, score=value,
+                  record_id=value, rule=value)  # fmt: skip
+    batch.freeze()
+    fields = ("day", "policy", "delta", "score", "record_id", "rule")
+    for field in fields:  # each value's own rows, before the field is joined
+        for k in range(len(values) if rows else 0):
+            piece = batch.part(field, k * rows, (k + 1) * rows)
+            assert piece.strides == (0,) and not piece.flags.writeable, field
+    columns = batch.columns()
+    for field in fields:
+        dtype = columns[field].dtype
+        want = np.concatenate([np.full(rows, np.array((v,), dtype)[0], dtype) for v in values])
+        np.testing.assert_array_equal(columns[field], want)

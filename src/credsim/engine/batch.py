@@ -32,6 +32,12 @@ _DEFAULTS_OF = {
 }
 """Each table's fields a producer may leave out, with their defaults."""
 _FIELD_SETS = {table: frozenset(fields) for table, fields in TABLES.items()}
+_PLANS = {
+    table: tuple((name, dtype, _DEFAULTS_OF[table].get(name)) for name, dtype in fields.items())
+    for table, fields in _DTYPES.items()
+}
+"""Each table's fields in order: name, dtype, and the default a producer may leave out (None:
+the field must be given)."""
 _EMPTY = {
     table: {name: np.empty(0, dtype) for name, dtype in fields.items()}
     for table, fields in TABLES.items()
@@ -72,21 +78,21 @@ class Batch:
         """Append rows; scalars broadcast to the length of the array columns."""
         if self._frozen is not None:
             raise RuntimeError(f"{self.table} for this day are closed: a later phase tried to add")
-        if columns.keys() != _FIELD_SETS[self.table]:
-            columns = {**_DEFAULTS_OF[self.table], **columns}
-            if columns.keys() != _FIELD_SETS[self.table]:
-                missing = set(self.fields) - set(columns)
-                extra = set(columns) - set(self.fields)
-                raise ValueError(
-                    f"{self.table}: missing {sorted(missing)}, unknown {sorted(extra)}"
-                )
+        plan = _PLANS[self.table]
+        if len(columns) > len(plan) or not columns.keys() <= _FIELD_SETS[self.table]:
+            extra = set(columns) - set(self.fields)
+            missing = {name for name, _, default in plan if default is None} - set(columns)
+            raise ValueError(f"{self.table}: missing {sorted(missing)}, unknown {sorted(extra)}")
         length = 0
         for value in columns.values():
-            rows = value.shape[0] if type(value) is np.ndarray and value.ndim else _length(value)
+            if type(value) is np.ndarray:
+                rows = value.shape[0] if value.ndim else 0
+            else:
+                rows = 0 if type(value) in _PLAIN else _length(value)
             length = rows if rows > length else length
         chunks = self._chunks
-        for name, dtype in self.fields.items():
-            value = columns[name]
+        for name, dtype, default in plan:
+            value = columns.get(name, default)
             if (  # the common case, as `_rows` would keep it: a short array of the field's dtype
                 type(value) is np.ndarray
                 and value.ndim == 1
@@ -94,6 +100,11 @@ class Batch:
                 and value.shape[0] < CONSTANT_ROWS
             ):
                 arr = value
+            elif type(value) in _PLAIN:
+                arr = np.ndarray((length,), dtype, _one(value, dtype), 0, (0,))  # read-only
+            elif value is None:
+                missing = {n for n, _, d in plan if d is None} - set(columns)
+                raise ValueError(f"{self.table}: missing {sorted(missing)}, unknown []")
             else:
                 arr = _rows(value, dtype, length)
             if arr.shape[0] != length:
@@ -267,6 +278,28 @@ def _constant(arr: np.ndarray) -> bool:
 
 SCALARS = (int, float, bool, np.generic)
 """Values `add` broadcasts over the rows without asking NumPy."""
+_PLAIN = frozenset((int, float, bool, np.int8, np.int16, np.int32, np.int64, np.uint8, np.bool_))
+"""Scalar types `add` broadcasts from a kept one-element array (`_one`)."""
+_ONES: dict[tuple, np.ndarray] = {}
+"""One-element read-only arrays by (value, dtype): a day adds thousands of broadcast scalars
+(its date, a kind, a source), and a view of a read-only array is read-only without being told."""
+ONES_KEPT = 4096
+"""Entries `_ONES` holds at most before it starts again (a run's dates alone would add one a
+day)."""
+
+
+def _one(value, dtype: np.dtype) -> np.ndarray:
+    """`value` as a read-only one-element array of `dtype`, made as `_rows` makes it."""
+    key = (type(value), value, dtype)
+    one = _ONES.get(key)
+    if one is None:
+        if len(_ONES) >= ONES_KEPT:
+            _ONES.clear()
+        one = np.array((value,), dtype)
+        one.flags.writeable = False
+        if value == value:  # NaN never finds itself again: not kept
+            _ONES[key] = one
+    return one
 
 
 def _ascending(rows: np.ndarray) -> bool:
