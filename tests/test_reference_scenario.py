@@ -37,7 +37,7 @@ def test_reference_fits_in_16_bytes_per_citizen_beside_its_friends_sums(run):
     """16 bytes of the model's state, 7 of running friends' sums (a sum, a friend count and the
     score the sums hold), which make the weekly friends' term cost score changes x friends
     instead of citizens x friends, and 10 of the kept ring, which spare each change recomputing
-    its block, hashing its ties and finding its cross partners (docs/performance.md)."""
+    its block, hashing its ties and finding its cross partners (docs/performance-history.md)."""
     sim = build_simulation(credsim.load_scenario("reference", population=1_000))
     hidden = {
         spec.name: np.dtype(spec.dtype).itemsize for spec in sim.state.specs if not spec.shown
