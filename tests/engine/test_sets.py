@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from credsim.engine.sets import difference, groups, union, unique
+from credsim.engine.sets import CODES_UP_TO, among, difference, groups, union, unique
 
 DTYPES = ("int8", "int32", "int64", "uint16", "bool", "float64")
 
@@ -50,3 +50,21 @@ def test_groups_are_numpys_unique_with_inverse(dtype, xs, spread):
     assert values.dtype == want_values.dtype
     np.testing.assert_array_equal(values, want_values)
     np.testing.assert_array_equal(place, want_place)
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.sampled_from(DTYPES),
+    st.lists(st.integers(-50, 50), max_size=300),
+    st.one_of(
+        st.lists(st.integers(-50, 50), max_size=8),
+        st.lists(st.integers(0, 2 * CODES_UP_TO), max_size=3),  # past the table: NumPy's way
+    ),
+)
+def test_among_is_numpys_isin(dtype, xs, members):
+    """`among` marks codes in a table: the same answer as np.isin for any values and members,
+    negative ones, members of another dtype or none at all included."""
+    a = np.array(xs).astype(dtype) if xs else np.empty(0, dtype)
+    got, want = among(a, members), np.isin(a, members)
+    assert got.dtype == want.dtype and got.shape == want.shape
+    np.testing.assert_array_equal(got, want)

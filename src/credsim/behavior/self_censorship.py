@@ -29,6 +29,7 @@ import numpy as np
 from pydantic import Field
 
 from credsim.engine import Behavior, Column, Day, PluginParams, World
+from credsim.engine.sets import among
 from credsim.population.households import household_members
 
 __all__ = ["HeldBack", "SelfCensorship"]
@@ -166,14 +167,14 @@ class SelfCensorship(Behavior):
         points = np.where(kind == code["points"], -value, float(FULL))
         sanctions = [code[k] for k in SANCTIONS]
         adverse = (kind == code["points"]) & (value < 0)
-        adverse |= np.isin(kind, [code["grade_down"], *sanctions])
+        adverse |= among(kind, [code["grade_down"], *sanctions])
         if not adverse.any():
             return np.empty(0, np.int64), np.empty(0)
         who = told["citizen"][rows[adverse]].astype(np.int64)
         scale = self.params.penalty_scale
         # A grade drop or a sanction says only that it cost much: the full scale at least.
         points = np.where(kind[adverse] == code["points"], points[adverse], max(scale, 1.0))
-        points = np.where(np.isin(kind[adverse], sanctions), FULL, points)
+        points = np.where(among(kind[adverse], sanctions), FULL, points)
         order = np.lexsort((-points, who))
         who, points = who[order], points[order]
         first = np.ones(who.shape[0], bool)

@@ -22,6 +22,7 @@ from pydantic import Field, field_validator
 
 from credsim.engine import Column, Consequence, PluginParams, PublicDay, RecordWorld, SanctionInfo
 from credsim.engine.checks import check_unique
+from credsim.engine.sets import among
 from credsim.errors import UserError
 from credsim.vocab import RECORD_KINDS, check_kind
 
@@ -138,7 +139,7 @@ class CorporateList(Consequence):
         kind, firm, rid = records["kind"], records["firm"], records["record_id"]
         about = firm >= 0
         firm = np.where(about, self.table.local(firm), -1)  # positions in the register
-        debt = about & np.isin(kind, self.debts)
+        debt = about & among(kind, self.debts)
         if debt.any():
             self._shift(firm[debt], +1)
             if self.params.warn:

@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from credsim.engine.sets import among
+
 if TYPE_CHECKING:
     from credsim.engine.day import Day
     from credsim.engine.world import Codebook, World
@@ -106,7 +108,7 @@ def listed_in(world: World, citizens: np.ndarray) -> np.ndarray:
 def moved_in(codes: Codebook, day: Day) -> np.ndarray:
     """Citizens listed or removed from a list on `day`."""
     s = day.sanctions
-    moved = np.isin(s["action"], [codes.code("action", a) for a in ("listed", "delisted")])
+    moved = among(s["action"], [codes.code("action", a) for a in ("listed", "delisted")])
     return s["citizen"][moved]
 
 

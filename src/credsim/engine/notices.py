@@ -36,6 +36,7 @@ import numpy as np
 from numba import njit
 
 from credsim.engine.batch import Batch
+from credsim.engine.sets import among
 
 if TYPE_CHECKING:
     from credsim.engine.day import Day
@@ -159,6 +160,9 @@ class Notices:
     def _score_pieces(self, day, sc: Batch, ids, kinds, named: bool) -> Iterator[tuple]:
         """Points per policy in the changes' order; a grade policy's moves down, then up."""
         policy = sc["policy"]
+        # A day of one piece (most days) reads its record ids once for every policy; a day of
+        # many (a friends' term's) reads each piece's when it comes, holding one at a time.
+        single = sc.part("record_id", 0, PIECE_ROWS) if policy.shape[0] <= PIECE_ROWS else None
         for code, (name, info, bounds) in self.policies.items():
             if info.opacity == "nothing" or (info.opacity not in SHOWN and not bounds.shape[0]):
                 continue
@@ -167,7 +171,9 @@ class Notices:
             for kind in told:
                 for start in range(0, policy.shape[0], PIECE_ROWS):
                     rows = slice(start, start + PIECE_ROWS)
-                    record = sc.part("record_id", start, start + PIECE_ROWS)  # (not joined)
+                    record = single
+                    if record is None:
+                        record = sc.part("record_id", start, start + PIECE_ROWS)
                     mine = _rows_of_policy(policy[rows], record, code, named)
                     if not mine.shape[0]:
                         continue
@@ -194,7 +200,7 @@ class Notices:
         action, who, rid, list_code = s["action"], s["citizen"], s["record_id"], s["consequence"]
         if not who.shape[0]:
             return
-        told = ~np.isin(list_code, self.silent)
+        told = ~among(list_code, self.silent)
         picks = [((action == self.action[k]) & told, k) for k in ("warned", "listed", "delisted")]
         picks.append((action == self.refused, "refused"))
         picks.extend((action == code, kind) for kind, code in self.felt.items())
@@ -295,16 +301,18 @@ def _rows_of_policy(policy, record_id, code, named):
 def _piece(day, citizen, notice, about, value, record_id, record_kind=-1) -> tuple:
     """A piece of the notices table (columns as `Batch.add` takes them) and the kind of record
     each of its rows names."""
+    value = np.clip(value, -32768, 32767) if np.ndim(value) else min(max(value, -32768), 32767)
     columns = {
         "day": day,
         "citizen": citizen,
         "notice": notice,
         "about": about,
-        "value": np.clip(value, -32768, 32767),
+        "value": value,
         "record_id": record_id,
     }
-    rows = np.size(citizen)
-    return columns, np.broadcast_to(np.int16(record_kind), rows).astype(np.int16)
+    if np.ndim(record_kind):
+        return columns, np.asarray(record_kind, np.int16)
+    return columns, np.full(np.size(citizen), record_kind, np.int16)
 
 
 @njit(cache=True)
@@ -376,7 +384,7 @@ class PendingNotices:
         batch, record_kinds = self._built
         kind, record_id = batch["notice"], batch["record_id"]
         codes = self._notices.code
-        score = np.isin(kind, [codes[k] for k in ("points", "grade_down", "grade_up")])
+        score = among(kind, [codes[k] for k in ("points", "grade_down", "grade_up")])
         keep = ~(score & (record_id < 0))
         if keep.all():
             return batch, record_kinds

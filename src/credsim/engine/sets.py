@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["difference", "groups", "union", "unique"]
+__all__ = ["among", "difference", "groups", "union", "unique"]
 
 
 def unique(values: np.ndarray) -> np.ndarray:
@@ -46,6 +46,27 @@ def groups(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     present[at] = True
     place = np.cumsum(present, dtype=np.intp) - 1
     return (np.flatnonzero(present) + lo).astype(a.dtype, copy=False), place[at]
+
+
+CODES_UP_TO = 1 << 16
+"""Values `among` marks in a table (codes: kinds, actions, lists); above, or below 0, NumPy."""
+
+
+def among(values: np.ndarray, members) -> np.ndarray:
+    """Whether each value is one of `members`: `np.isin(values, members)` for the small codes a
+    day's tables hold (kinds, actions, lists), found by marking the members in a table of the
+    codes' range rather than by NumPy's sort or hash (7 against 15 µs a call)."""
+    v, m = np.asarray(values), np.asarray(members).ravel()
+    if v.ndim != 1 or v.dtype.kind not in "iu" or (m.shape[0] and m.dtype.kind not in "iu"):
+        return np.isin(v, m)
+    if not v.shape[0] or not m.shape[0]:
+        return np.zeros(v.shape[0], bool)
+    low, top = min(int(v.min()), int(m.min())), max(int(v.max()), int(m.max()))
+    if low < 0 or top >= CODES_UP_TO:
+        return np.isin(v, m)
+    table = np.zeros(top + 1, bool)
+    table[m] = True
+    return table[v]
 
 
 def union(a: np.ndarray, b: np.ndarray) -> np.ndarray:

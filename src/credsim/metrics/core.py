@@ -18,7 +18,7 @@ import numpy as np
 from credsim.engine import Column, Day, Metric, PluginParams, World
 from credsim.engine.but_for import kinds_of
 from credsim.engine.merge import add_up
-from credsim.engine.sets import unique
+from credsim.engine.sets import among, unique
 from credsim.metrics.core_output import CoreOutput
 from credsim.metrics.groups import Groups
 from credsim.metrics.harm import WRONGFUL, ButForHarms
@@ -245,7 +245,7 @@ class CoreMetrics(CoreOutput, ButForHarms, Metric):
         rows = np.flatnonzero(wrong)
         kinds, who = kinds[rows], who[rows]
         for bit, basis in enumerate(self.basis_codes):
-            hit = unique(who[np.isin(kinds, basis)])
+            hit = unique(who[among(kinds, basis)])
             self.wrong[hit] |= np.uint8(1 << bit)
             marked.append(hit)
         return np.concatenate(marked) if marked else np.empty(0, np.int32)

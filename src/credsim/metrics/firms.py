@@ -10,7 +10,7 @@ import numpy as np
 
 from credsim.engine import Day, Metric, PluginParams, World
 from credsim.engine.merge import add_up
-from credsim.engine.sets import unique
+from credsim.engine.sets import among, unique
 from credsim.metrics.groups import Groups
 
 __all__ = ["FirmMetrics"]
@@ -102,7 +102,7 @@ class FirmMetrics(Metric):
 
     def _listings(self, day: Day) -> None:
         s = day.sanctions
-        mine = np.isin(s["consequence"], self.list_codes)
+        mine = among(s["consequence"], self.list_codes)
         if not mine.any():
             return
         action, reps = s["action"][mine], s["citizen"][mine].astype(np.int64)
@@ -143,7 +143,7 @@ class FirmMetrics(Metric):
                 name = agencies[a]
                 count = float(np.count_nonzero(hit & (agency == a)))
                 self.by_agency[name] = self.by_agency.get(name, 0.0) + count
-        travel = np.isin(kind, [self.kind[k] for k in TRAVEL])
+        travel = among(kind, [self.kind[k] for k in TRAVEL])
         # Refusals met while the citizen's firm was listed before today (a listing takes effect
         # at the counters from the next day).
         on_list = np.zeros(who.shape[0], bool)

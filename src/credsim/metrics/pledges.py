@@ -13,6 +13,7 @@ import numpy as np
 
 from credsim.engine import Day, Metric, PluginParams, World
 from credsim.engine.merge import add_up
+from credsim.engine.sets import among
 from credsim.metrics.groups import Groups
 
 __all__ = ["PledgeMetrics"]
@@ -50,7 +51,7 @@ class PledgeMetrics(Metric):
         action = s["action"]
         held = action == self.action["pledge_required"]
         ended = (action == self.action["delisted"]) | (action == self.action["died"])
-        pledging = np.isin(action, [self.action["pledged"], self.action["pledge_refused"]])
+        pledging = among(action, [self.action["pledged"], self.action["pledge_refused"]])
         if not (held.any() or pledging.any() or (self.waiting and ended.any())):
             self._wait_days()
             return

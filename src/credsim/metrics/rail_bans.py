@@ -14,6 +14,7 @@ from pydantic import Field
 
 from credsim.engine import Day, Metric, PluginParams, World
 from credsim.engine.merge import add_up
+from credsim.engine.sets import among
 from credsim.metrics.groups import Groups
 from credsim.metrics.wrong_records import WrongRecords
 
@@ -63,7 +64,7 @@ class RailBanMetrics(Metric):
         self.wrong.add(day.records)
         s, g = day.sanctions, self.groups
         action, who, rid = s["action"], s["citizen"], s["record_id"]
-        mine = np.isin(s["consequence"], list(self.codes))
+        mine = among(s["consequence"], list(self.codes))
         listed = mine & (action == self.action["listed"])
         if listed.any():
             actor = self.wrong.true_actor(rid[listed], who[listed])

@@ -21,6 +21,7 @@ from pydantic import Field, model_validator
 
 from credsim.engine import Column, PluginParams, Policy, PublicDay, RecordWorld, ScoreInfo
 from credsim.engine.checks import MAX_LABELS
+from credsim.engine.sets import among
 from credsim.policies.friends_term import FriendSums, friend_sums_columns
 from credsim.policies.listings import ListPoints, ListReader
 from credsim.policies.network_term import NetworkTerm
@@ -233,7 +234,7 @@ class ScoringPolicy(NetworkTerm, Policy):
         rule = self.rule_by_code[kind]
         priced = rule >= 0
         if self.source_codes is not None and priced.any():
-            priced &= np.isin(records["source"], self.source_codes)
+            priced &= among(records["source"], self.source_codes)
         if self.params.consent_share < 1.0 and priced.any():
             priced &= self.consents(records["attributed_to"])
         if self.params.min_age > 0 and priced.any():

@@ -21,6 +21,7 @@ from pydantic import Field, field_validator
 
 from credsim.engine import Day, PluginParams, Source, World
 from credsim.engine.rng import event_key
+from credsim.engine.sets import among
 from credsim.sources.faceid import FaceModel, FaceParams
 from credsim.vocab import ACT_KINDS, RECORD_KINDS, check_kind
 
@@ -97,7 +98,7 @@ class CheckpointSource(Source):
     def observe(self, day: Day) -> None:
         acts = day.acts
         kind = acts["kind"]
-        mine = np.isin(kind, list(self.shares))
+        mine = among(kind, list(self.shares))
         if not mine.any():
             self.checked = Checked(day.day)
             return
