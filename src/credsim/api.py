@@ -43,8 +43,8 @@ def run(
     through every day first, alone, or, when two cores are free to it and memory allows, in a
     second process at the same time (`alongside`: None decides so, True or False asks;
     credsim.scenario.twin_choice.twin_alongside), telling `on_but_for_day` each of its days;
-    with checkpoints it steps it beside the run (credsim.engine.but_for: the same results every
-    way).
+    with checkpoints it steps it first, checkpointed too (credsim.experiments.checkpoint_twin:
+    the same results every way).
     """
     from credsim import runner
 
@@ -70,4 +70,10 @@ def run(
 
     loaded = runner.scenario_of(scenario, load_options)
     out = runner.out_dir(loaded, out)
-    return run_checkpointed(loaded, out, checkpoint_every, on_day, force=force)
+    if alongside:
+        raise UserError(
+            "alongside with checkpoint_every: a checkpointed run steps its counterfactual first."
+        )
+    return run_checkpointed(
+        loaded, out, checkpoint_every, on_day, force=force, on_but_for_day=on_but_for_day
+    )

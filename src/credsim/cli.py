@@ -199,12 +199,16 @@ def run(
         import numba
 
         numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
-    if alongside is not None and (shards is not None or checkpoint_every is not None):
+    if alongside is not None and shards is not None:
         flag = "--but-for-alongside" if alongside else "--but-for-first"
         raise UserError(
-            f"{flag}: each shard of a sharded run steps its counterfactual first, and a "
-            f"checkpointed run steps it beside the run; leave out {flag}, or --shards and "
-            "--checkpoint-every."
+            f"{flag}: each shard of a sharded run steps its counterfactual first; leave out "
+            f"{flag}, or --shards."
+        )
+    if alongside and checkpoint_every is not None:
+        raise UserError(
+            "--but-for-alongside: a checkpointed run steps its counterfactual first (and "
+            "checkpoints it too); leave out --but-for-alongside, or --checkpoint-every."
         )
     if shards is None and (backend != "local" or address is not None):
         raise UserError(
@@ -217,7 +221,7 @@ def run(
 
             alongside = twin_alongside(loaded)
         alongside = bool(alongside) and loaded.model.but_for
-        check_run_fits(loaded, beside=checkpoint_every is not None, alongside=alongside)
+        check_run_fits(loaded, alongside=alongside)
     else:
         check_shards_fit(loaded, shards, backend, address, beside=checkpoint_every is not None)
     if out is None:

@@ -45,10 +45,17 @@ class RunProgress:
     the run prepares and while it writes its files, and counts days in between."""
 
     def __init__(
-        self, console: Console, name: str, days: int, *, done: int = 0, quiet: bool = False
+        self,
+        console: Console,
+        name: str,
+        days: int,
+        *,
+        done: int = 0,
+        but_for_done: int = 0,
+        quiet: bool = False,
     ) -> None:
         self.days, self.done, self.stage = days, done, "prepare"
-        self.but_for_done = 0
+        self.but_for_done = but_for_done
         self.progress = Progress(
             TextColumn("[bold]{task.fields[name]}"),
             TextColumn("{task.description}"),

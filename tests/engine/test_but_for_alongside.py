@@ -143,6 +143,11 @@ def test_the_command_line_asks_for_either_way(tmp_path):
                            str(tmp_path / "x")], capture_output=True, text=True)  # fmt: skip
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "--but-for-first: each shard of a sharded run steps its counterfactual" in done.stderr
+    out = tmp_path / "checkpointed"
+    done = subprocess.run([*CLI, "run", *tiny, "--but-for-alongside", "--checkpoint-every", "2",
+                           "--out", str(out)], capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 2 and "Traceback" not in done.stderr and not out.exists()
+    assert "a checkpointed run steps its counterfactual first" in done.stderr
 
 
 def test_a_run_alongside_that_would_not_fit_is_refused_naming_the_other_way(tmp_path):

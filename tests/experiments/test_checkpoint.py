@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import credsim
+from credsim.engine.but_for_ahead import Ahead
 from credsim.engine.events import TABLES
 from credsim.errors import UserError
 from credsim.experiments import resume
@@ -127,6 +128,44 @@ def test_an_interrupted_run_keeps_its_checkpoint_and_resumes_in_python(reference
     assert run.path == out
     _assert_same_run(run, reference)
     assert run.run_info["resumes"] == 1
+
+
+def test_a_run_stopped_while_its_counterfactual_steps_first_resumes_to_the_same_results(
+    reference, tmp_path
+):
+    """A checkpointed run steps its counterfactual first, checkpointed too: stopped there, it
+    goes on from the counterfactual's last checkpoint, then runs, as if never stopped; once the
+    run steps, its checkpoints hold the counterfactual's answers, never its simulation."""
+    out = tmp_path / "run"
+
+    def interrupt(day: int) -> None:
+        if day == 33:
+            raise KeyboardInterrupt
+
+    opts = {"overrides": SETS, "checkpoint_every": 15, **SIZE}
+    with pytest.raises(KeyboardInterrupt):
+        credsim.run("default", out=out, on_but_for_day=interrupt, **opts)
+    info = pending(out)
+    assert (info["kind"], info["day"]) == ("twin", 29) and not out.exists()
+    assert not list((partial_path(out) / "events").glob("*/*"))  # the run has not begun
+    twin_days: list[int] = []
+
+    def run_interrupt(day: int) -> None:
+        if day == 20:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        resume(out, on_day=run_interrupt, on_but_for_day=twin_days.append)
+    assert twin_days == list(range(30, 60))  # the days after its checkpoint, each once
+    info = pending(out)
+    assert (info["kind"], info["day"]) == ("single", 14)
+    partial = partial_path(out)
+    state = partial / info["folder"] / "state.npz"
+    saved = decode(*read_npz(state))
+    assert saved.sim.twin is None and isinstance(saved.sim._but_for, Ahead)
+    run = resume(out)
+    _assert_same_run(run, reference)
+    assert run.run_info["but_for"]["stepped"] == "ahead" and run.run_info["resumes"] == 2
 
 
 def test_the_command_line_checkpoints_and_leaves_no_checkpoint_behind(tmp_path):

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from credsim.engine import EventLog, Simulation
+from credsim.engine.but_for_ahead import Ahead, AheadSteps
+from credsim.engine.release import give_back_memory
 from credsim.errors import UserError
 from credsim.experiments.checkpoint_files import (
     PROGRESS,
@@ -34,6 +36,7 @@ from credsim.experiments.checkpoint_files import (
     save_state,
     write_manifest,
 )
+from credsim.experiments.checkpoint_twin import TwinCheckpoint, step_twin
 from credsim.results import Results, RunDirectory
 from credsim.results.partial import MARK, hold, is_marked, mark
 from credsim.results.paths import disk_full, is_disk_full, tree_bytes
@@ -55,6 +58,8 @@ __all__ = [
 ]
 
 STATE = "state.npz"
+TWIN_SUFFIX = "-twin"
+"""Folders of the counterfactual's checkpoints, while it steps first, end with this."""
 SUFFIX = ".partial"
 _EVENT_FILE = re.compile(r"days-(\d+)-(\d+)\.parquet$")
 
@@ -198,11 +203,14 @@ def sync_events(root: Path, after_day: int) -> None:
                 os.fsync(f.fileno())
 
 
-def save(rundir: PartialDirectory, ck: Checkpoint, previous_day: int) -> None:
-    """Write the checkpoint (after the event files it counts are on disk), then commit it."""
+def save(rundir: PartialDirectory, ck: Checkpoint | TwinCheckpoint, previous_day: int) -> None:
+    """Write the checkpoint (after the event files it counts are on disk), then commit it: the
+    run's, or its counterfactual's while that steps first (no event file is written then)."""
     path = rundir.path
-    sync_events(path / "events", previous_day)
-    folder = checkpoint_folder(ck.day)
+    twin = isinstance(ck, TwinCheckpoint)
+    if not twin:
+        sync_events(path / "events", previous_day)
+    folder = checkpoint_folder(ck.day) + (TWIN_SUFFIX if twin else "")
     (path / folder).mkdir(exist_ok=True)
     try:
         files = {f"{folder}/{STATE}": save_state(path / folder / STATE, ck)}
@@ -213,8 +221,9 @@ def save(rundir: PartialDirectory, ck: Checkpoint, previous_day: int) -> None:
     except BaseException:
         shutil.rmtree(path / folder, ignore_errors=True)
         raise
-    info = {"kind": "single", "scenario": ck.scenario.name, "day": ck.day, "days": ck.sim.days}
-    info |= {"every": ck.every, "folder": folder, "force": rundir.force}
+    days = ck.days if twin else ck.sim.days
+    info = {"kind": "twin" if twin else "single", "scenario": ck.scenario.name, "day": ck.day}
+    info |= {"days": days, "every": ck.every, "folder": folder, "force": rundir.force}
     write_manifest(path, info, files)
 
 
@@ -257,25 +266,69 @@ def run_checkpointed(
     every: int,
     on_day: Callable[[int], None] | None = None,
     force: bool = False,
+    on_but_for_day: Callable[[int], None] | None = None,
 ) -> Results:
     """Run `scenario` into `out`, saving a checkpoint every `every` days (see the module doc);
-    an earlier credsim run in `out` is replaced only with `force`."""
-    from credsim.runner import build_simulation, event_log
+    an earlier credsim run in `out` is replaced only with `force`. Its counterfactual without
+    erroneous records, if it has one, steps first, checkpointed too (credsim.experiments.
+    checkpoint_twin), each of its days told to `on_but_for_day`."""
+    from credsim.runner import build_simulation
     from credsim.scenario.footprint import check_run_fits
 
     every = check_interval(every)
-    check_run_fits(scenario, beside=True)  # before anything is written
+    check_run_fits(scenario)  # before anything is written
     started = time.perf_counter()
     with PartialDirectory(Path(out), fresh=True, flag="--out", force=force) as rundir:
-        sim = build_simulation(scenario)
-        sim.initialise()
-        log = event_log(scenario, sim, rundir.path)
-        setup = time.perf_counter() - started
-        ck = Checkpoint(
-            scenario, sim, log, day=-1, every=every, loop_seconds=0.0, wall_seconds=setup
-        )
-        _continue(rundir, ck, on_day, start=0, resumed_from=None)
+        if not scenario.model.but_for:
+            _start_run(rundir, scenario, None, every, time.perf_counter() - started, 0, on_day)
+            return Results(out)
+        # Only the checkpoint holds the counterfactual, which lets go of it once it is done.
+        ck = TwinCheckpoint(scenario, AheadSteps(build_simulation(scenario.without_errors())))
+        ck.every, ck.wall_seconds = every, time.perf_counter() - started
+        _twin_then_run(rundir, ck, on_day, on_but_for_day)
     return Results(out)
+
+
+def _twin_then_run(
+    rundir: PartialDirectory,
+    ck: TwinCheckpoint,
+    on_day: Callable[[int], None] | None,
+    on_but_for_day: Callable[[int], None] | None,
+) -> None:
+    """Step the counterfactual's remaining days (checkpointed), let it go, then run."""
+    last = {"day": ck.day}
+
+    def save_twin(twin: TwinCheckpoint) -> None:
+        save(rundir, twin, last["day"])
+        last["day"] = twin.day
+
+    scenario, every, resumes = ck.scenario, ck.every, ck.resumes
+    ahead, wall = step_twin(ck, save_twin, on_but_for_day)
+    del ck
+    give_back_memory(held=ahead.twin_bytes)  # its pages, before the run's state takes them
+    _start_run(rundir, scenario, ahead, every, wall, resumes, on_day)
+
+
+def _start_run(
+    rundir: PartialDirectory,
+    scenario: Scenario,
+    ahead: Ahead | None,
+    every: int,
+    wall: float,
+    resumes: int,
+    on_day: Callable[[int], None] | None,
+) -> None:
+    """Build the run (its counterfactual's answers `ahead`, if any) and step all its days."""
+    from credsim.runner import build_simulation, event_log
+
+    began = time.perf_counter()
+    sim = build_simulation(scenario, stepped=ahead)
+    sim.initialise()
+    log = event_log(scenario, sim, rundir.path)
+    twin_seconds = ahead.seconds if ahead is not None else 0.0  # its days count in the day loop
+    wall += time.perf_counter() - began
+    ck = Checkpoint(scenario, sim, log, -1, every, twin_seconds, wall, resumes)
+    _continue(rundir, ck, on_day, start=0, resumed_from=None)
 
 
 def _locate(path: Path) -> tuple[Path, Path]:
@@ -298,7 +351,8 @@ def _load(partial: Path, manifest: dict, flag: str):
     if name not in manifest["files"]:
         raise UserError(f"{flag}: {partial / PROGRESS} names no {STATE}; delete {partial}.")
     ck, _ = load_state(partial / name, flag, partial)
-    if not isinstance(ck, Checkpoint | ShardedCheckpoint) or ck.day != manifest.get("day"):
+    kinds = Checkpoint | ShardedCheckpoint | TwinCheckpoint
+    if not isinstance(ck, kinds) or ck.day != manifest.get("day"):
         raise UserError(
             f"{flag}: {partial / name} does not hold the checkpoint {partial / PROGRESS} names; "
             f"delete {partial} and run again."
@@ -326,9 +380,12 @@ def resume(
     *,
     on_day: Callable[[int], None] | None = None,
     checkpoint_every: int | None = None,
+    on_but_for_day: Callable[[int], None] | None = None,
 ) -> Results:
     """Finish the interrupted checkpointed run whose run directory was to be `out` (or give its
-    `<out>.partial/`), from its last checkpoint; returns the finished run's results."""
+    `<out>.partial/`), from its last checkpoint; returns the finished run's results. A run
+    stopped while its counterfactual stepped first goes on with it (each of its days told to
+    `on_but_for_day`), then runs."""
     flag = f"--resume {out}"
     final, partial = _locate(Path(out))
     if not has_checkpoint(partial):
@@ -348,8 +405,13 @@ def resume(
     with PartialDirectory(final, fresh=False, flag="--resume", force=force) as rundir:
         manifest = read_manifest(rundir.path, flag)
         ck = _load(rundir.path, manifest, flag)
-        _trim(rundir.path, ck.day, keep=manifest["folder"])
-        if not isinstance(ck, Checkpoint):  # a sharded run's
+        twin = isinstance(ck, TwinCheckpoint)  # its counterfactual was stepping, first
+        _trim(rundir.path, -1 if twin else ck.day, keep=manifest["folder"])
+        if twin:
+            ck.every = every or ck.every
+            ck.resumes += 1
+            _twin_then_run(rundir, ck, on_day, on_but_for_day)
+        elif not isinstance(ck, Checkpoint):  # a sharded run's
             from credsim.experiments.sharding.driver import continue_sharded
 
             ck.every = every or ck.every

@@ -34,5 +34,14 @@ def resume_with_progress(
     info = pending(run_dir) or {}
     name = f"{info.get('scenario', 'run')} (resumed)"
     done = int(info.get("day", -1)) + 1
-    with RunProgress(console, name, int(info.get("days") or 0), done=done, quiet=quiet) as bar:
-        return resume(run_dir, on_day=bar.on_day, checkpoint_every=checkpoint_every)
+    twin = info.get("kind") == "twin"  # stopped while its counterfactual stepped first
+    days = int(info.get("days") or 0)
+    with RunProgress(
+        console, name, days, done=0 if twin else done, but_for_done=done if twin else 0, quiet=quiet
+    ) as bar:
+        return resume(
+            run_dir,
+            on_day=bar.on_day,
+            checkpoint_every=checkpoint_every,
+            on_but_for_day=bar.on_but_for_day,
+        )

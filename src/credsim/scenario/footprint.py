@@ -116,7 +116,8 @@ def run_footprint(
     scenario: Scenario, model: MemoryModel | None = None, *, beside: bool = False
 ) -> Footprint:
     """Peak memory of one run of `scenario` in this process (credsim run, credsim.run); with
-    `beside`, a run that steps its but-for twin beside it (a checkpointed one).
+    `beside`, a run that steps its but-for twin beside it (the dashboard's; one with it alongside
+    holds as much, in two processes).
 
     Per phase (stepping the days; writing the results), bytes per agent are a base for the
     engine, population and graph, plus a factor times the state every plug-in declares (so each
@@ -194,10 +195,10 @@ def compare_footprint(a: Scenario, b: Scenario, model: MemoryModel | None = None
     return Footprint(((c["compare_fixed_bytes"], most + c["compare_bytes_per_agent"]),))
 
 
-def check_run_fits(scenario: Scenario, *, beside: bool = False, alongside: bool = False) -> None:
+def check_run_fits(scenario: Scenario, *, alongside: bool = False) -> None:
     """Refuse (exit 2) a run that will not fit in the memory available, naming the size that
-    would; nothing has been written yet. `beside`: the run steps its twin beside it (a
-    checkpointed run); `alongside`: in a second process at the same time."""
+    would; nothing has been written yet. Its counterfactual steps first (checkpointed or not);
+    `alongside`: in a second process at the same time."""
     n = agents(scenario)
     what = f"A run of {scenario.name} with {n:,} agents"
     advice = "--population {most}"
@@ -206,7 +207,7 @@ def check_run_fits(scenario: Scenario, *, beside: bool = False, alongside: bool 
         what += " and its counterfactual in a second process"
         advice += ", or --but-for-first to step the counterfactual first, alone"
     else:
-        footprint = run_footprint(scenario, beside=beside)
+        footprint = run_footprint(scenario)
     check_fits(footprint, n, what, advice)
 
 
