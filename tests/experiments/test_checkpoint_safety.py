@@ -183,15 +183,22 @@ def test_a_full_disk_at_the_first_checkpoint_leaves_nothing(monkeypatch, capsys,
     assert list(tmp_path.iterdir()) == []  # no .tmp, no .partial, not even the parent made
 
 
+# The counterfactual steps first, checkpointed after its days 2, 5, 8 and its last (9); then the
+# run, after its days 2, 5 and 8: the disk fills at the counterfactual's second checkpoint, or at
+# the run's.
+@pytest.mark.parametrize(
+    ("written", "last"), [(1, "the counterfactual's day 2"), (5, "day 2")], ids=["twin", "run"]
+)
 def test_a_full_disk_later_keeps_the_last_checkpoint_and_resumes(
-    monkeypatch, capsys, tmp_path, reference
+    monkeypatch, capsys, tmp_path, reference, written, last
 ):
     import credsim.experiments.checkpoint_files as files
 
-    monkeypatch.setattr(files, "write_npz", _full_disk_after(1))
+    monkeypatch.setattr(files, "write_npz", _full_disk_after(written))
     out = tmp_path / "run"
     code, err = cli(monkeypatch, capsys, "run", *ARGS, "--checkpoint-every", "3", "--out", str(out))
-    assert code == 2 and "the disk is full" in err and "The last checkpoint (day 2) is kept" in err
+    assert code == 2 and "the disk is full" in err
+    assert f"The last checkpoint ({last}) is kept" in err
     partial = partial_path(out)
     left = [p.relative_to(partial) for p in partial.rglob("*") if p.is_file()]
     assert not [p for p in left if p.name.endswith(".tmp")]

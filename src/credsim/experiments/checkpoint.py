@@ -125,7 +125,7 @@ class PartialDirectory(RunDirectory):
             raise UserError(f"{flag}: another credsim process is writing {path}.") from None
         if self.fresh and has_checkpoint(path):
             raise UserError(
-                f"{flag}: an interrupted run waits in {path} (checkpoint at day "
+                f"{flag}: an interrupted run waits in {path} (checkpoint at "
                 f"{_progress_day(path)}); continue it with --resume {self.final}, or delete "
                 f"{path} to start again."
             )
@@ -150,9 +150,11 @@ class PartialDirectory(RunDirectory):
             elif has_checkpoint(self.path):
                 if is_disk_full(exc):
                     info = pending_info(self.path) or {}
-                    _trim(self.path, int(info.get("day", -1)), keep=str(info.get("folder", "")))
+                    runs = info.get("kind") != "twin"  # else no event file counts yet
+                    day = int(info.get("day", -1)) if runs else -1
+                    _trim(self.path, day, keep=str(info.get("folder", "")))
                     done = (
-                        f"The last checkpoint (day {info.get('day', '?')}) is kept in "
+                        f"The last checkpoint ({_progress_day(self.path)}) is kept in "
                         f"{self.path}: free some space, then `credsim run --resume {self.final}`."
                     )
                     needed = getattr(exc, "credsim_needed", None)
@@ -171,9 +173,12 @@ class PartialDirectory(RunDirectory):
             self._release()
 
 
-def _progress_day(path: Path) -> int | str:
-    info = pending_info(path)
-    return info.get("day", "?") if info else "?"
+def _progress_day(path: Path) -> str:
+    """Where a partial directory's checkpoint was taken: "day N", or "the counterfactual's day
+    N" while that stepped first."""
+    info = pending_info(path) or {}
+    whose = "the counterfactual's " if info.get("kind") == "twin" else ""
+    return f"{whose}day {info.get('day', '?')}"
 
 
 def pending_info(path: Path) -> dict | None:
