@@ -41,7 +41,13 @@ MEASURE = textwrap.dedent(
     base = status("VmRSS")
     with open("/proc/self/clear_refs", "w") as f:
         f.write("5")
-    run(scenario, out=out)
+    if len(sys.argv) > 5:  # checkpointed every so many days
+        from pathlib import Path
+        from credsim.experiments.checkpoint import run_checkpointed
+
+        run_checkpointed(scenario, Path(out), int(sys.argv[5]))
+    else:
+        run(scenario, out=out)
     print(json.dumps({"predicted": predicted, "peak": status("VmHWM") - base}))
     """
 )
@@ -71,11 +77,11 @@ MEASURE_SHARDS = textwrap.dedent(
 )
 
 
-def _measure(case: tuple[str, int], tmp: Path) -> dict:
+def _measure(case: tuple[str, int], tmp: Path, *every: str) -> dict:
     scenario, n = case
     out = tmp / f"{scenario}-{n}"
     done = subprocess.run(
-        [sys.executable, "-c", MEASURE, scenario, str(n), "10", str(out)],
+        [sys.executable, "-c", MEASURE, scenario, str(n), "10", str(out), *every],
         capture_output=True,
         text=True,
         timeout=600,
@@ -90,6 +96,14 @@ def test_an_admitted_run_stays_within_its_predicted_peak(tmp_path):
     for (scenario, n), m in zip(CASES, measured, strict=True):
         ratio = m["peak"] / m["predicted"]
         assert ratio <= 1.2, f"{scenario} at {n:,}: peak {m['peak']:,} is {ratio:.2f}x predicted"
+
+
+def test_an_admitted_checkpointed_run_stays_within_its_predicted_peak(tmp_path):
+    """A checkpointed run (its counterfactual stepped first and checkpointed, then its own days
+    and their checkpoints written) stays within what the guard predicts for it."""
+    m = _measure(("default", 150_000), tmp_path, "3")
+    ratio = m["peak"] / m["predicted"]
+    assert ratio <= 1.2, f"checkpointed: peak {m['peak']:,} is {ratio:.2f}x predicted"
 
 
 def test_an_admitted_sharded_run_with_its_counterfactual_stays_within_its_predicted_peak(tmp_path):
