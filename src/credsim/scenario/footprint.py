@@ -116,8 +116,8 @@ def run_footprint(
     scenario: Scenario, model: MemoryModel | None = None, *, beside: bool = False
 ) -> Footprint:
     """Peak memory of one run of `scenario` in this process (credsim run, credsim.run); with
-    `beside`, a run that steps its but-for twin beside it (the dashboard's; one with it alongside
-    holds as much, in two processes).
+    `beside`, a run that holds its but-for twin beside it (a run with it alongside holds as much,
+    in two processes: `alongside_footprint`).
 
     Per phase (stepping the days; writing the results), bytes per agent are a base for the
     engine, population and graph, plus a factor times the state every plug-in declares (so each
@@ -168,8 +168,8 @@ def shards_footprint(
     shard's state, and the merge, as fitted to runs without the counterfactual. With it (unless
     `but_for = false`) each shard steps its twin through every day first and lets it go before
     its own state is made, as one process does (the model's `per_twin_byte`); with `beside` (a
-    checkpointed run) each shard holds its twin's state and day beside its own: twice the day
-    loop's twin term of one process (an assumption: local runs of `default` at 2e6 and
+    checkpointed sharded run) each shard holds its twin's state and day beside its own: twice
+    the day loop's twin term of one process (an assumption: local runs of `default` at 2e6 and
     `everything` at 1e6 citizens x 40 days peaked at 0.76 and 1.07 of it)."""
     model = model or MemoryModel()
     single = dataclasses.replace(
@@ -237,7 +237,7 @@ def check_shards_fit(
     per shard) or on a Ray cluster started on this machine (no --address). On a cluster joined
     with --address the shards run elsewhere and only the head runs here: it holds no citizen's
     state (the streaming merge), only the plug-ins' tallies and what they keep per event.
-    `beside`: the shards step their counterfactuals beside them (a checkpointed run)."""
+    `beside`: the shards step their counterfactuals beside them (a checkpointed sharded run)."""
     n = agents(scenario)
     what = f"A run of {scenario.name} with {n:,} agents in {shards} shards"
     footprint = shards_footprint(scenario, beside=beside)
