@@ -80,9 +80,7 @@ class Batch:
             raise RuntimeError(f"{self.table} for this day are closed: a later phase tried to add")
         plan = _PLANS[self.table]
         if len(columns) > len(plan) or not columns.keys() <= _FIELD_SETS[self.table]:
-            extra = set(columns) - set(self.fields)
-            missing = {name for name, _, default in plan if default is None} - set(columns)
-            raise ValueError(f"{self.table}: missing {sorted(missing)}, unknown {sorted(extra)}")
+            raise self._misnamed(columns)
         length = 0
         for value in columns.values():
             if type(value) is np.ndarray:
@@ -102,14 +100,20 @@ class Batch:
                 arr = value
             elif type(value) in _PLAIN:
                 arr = np.ndarray((length,), dtype, _one(value, dtype), 0, (0,))  # read-only
-            elif value is None:
-                missing = {n for n, _, d in plan if d is None} - set(columns)
-                raise ValueError(f"{self.table}: missing {sorted(missing)}, unknown []")
+            elif value is None:  # a field without a default, not given
+                raise self._misnamed(columns)
             else:
                 arr = _rows(value, dtype, length)
             if arr.shape[0] != length:
                 raise ValueError(f"{self.table}.{name}: {arr.shape[0]} rows, expected {length}")
             chunks[name].append(arr)
+
+    def _misnamed(self, columns: dict) -> ValueError:
+        """The error for `add`'s columns that leave out a field without a default or name one
+        the table does not have."""
+        missing = {n for n, _, default in _PLANS[self.table] if default is None} - set(columns)
+        extra = set(columns) - set(self.fields)
+        return ValueError(f"{self.table}: missing {sorted(missing)}, unknown {sorted(extra)}")
 
     def freeze(self) -> None:
         """Close the batch: later phases may read it, none may add to it. A field's chunks are
