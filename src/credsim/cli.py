@@ -223,7 +223,7 @@ def run(
         alongside = bool(alongside) and loaded.model.but_for
         check_run_fits(loaded, alongside=alongside)
     else:
-        check_shards_fit(loaded, shards, backend, address, beside=checkpoint_every is not None)
+        check_shards_fit(loaded, shards, backend, address)
     if out is None:
         out = default_out(loaded.name)
     with RunProgress(err_console, loaded.name, loaded.model.days, quiet=quiet) as progress:
@@ -241,6 +241,7 @@ def run(
                 checkpoint_every=checkpoint_every,
                 force=force,
                 timeout=connect_timeout,
+                on_but_for_day=progress.on_but_for_day,
             )
         else:
             results = run_scenario(

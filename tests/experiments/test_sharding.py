@@ -194,50 +194,72 @@ def test_the_cli_runs_shards_and_writes_the_same_summary(tmp_path):
     assert (tmp_path / "single" / "summary.json").read_bytes() == one
 
 
-# A sharded run to kill, in its own process; each day waits 30 ms after it is computed, so that
-# the test can land its kill between checkpoints however fast the machine is.
+# A sharded run to kill, in its own process; each day of the run (or, with "twin", each of the
+# counterfactuals' days, told after each span between checkpoints) waits 30 ms after it is
+# computed, so that the test can land its kill between checkpoints however fast the machine is.
 SLOW_SHARDED = """
 import sys, time
 from credsim.experiments.sharding import run_sharded
 from credsim.scenario import load_scenario
 scenario = load_scenario("default", population=8000, days=50, seed=2,
                          overrides=["output.flush_days=7", "output.report=false"])
-run_sharded(scenario, sys.argv[1], 3, checkpoint_every=10, on_day=lambda d: time.sleep(0.03))
+wait = lambda d: time.sleep(0.03)
+slow = {"on_but_for_day": wait} if sys.argv[2] == "twin" else {"on_day": wait}
+run_sharded(scenario, sys.argv[1], 3, checkpoint_every=10, **slow)
 """
 
 
-def test_a_sharded_run_killed_with_sigkill_resumes_to_the_same_results(tmp_path):
-    from credsim.experiments import resume
-    from credsim.experiments.checkpoint import has_checkpoint, partial_path, pending
+def _kill_when(out, phase: str, ready) -> int:
+    """Start SLOW_SHARDED into `out`, SIGKILL it once its checkpoint is of `phase` and `ready`
+    (given checkpoint.json) holds; the day of that checkpoint."""
+    from credsim.experiments.checkpoint import pending
 
-    # With the counterfactual: its columns are saved with each shard's own and restored.
-    overrides = ["output.flush_days=7", "output.report=false"]
-    scenario = load_scenario("default", population=8000, days=50, seed=2, overrides=overrides)
-    single = run(scenario, out=tmp_path / "single")
-    out = tmp_path / "sharded"
     proc = subprocess.Popen(
-        [sys.executable, "-c", SLOW_SHARDED, str(out)],
+        [sys.executable, "-c", SLOW_SHARDED, str(out), phase],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    partial, killed_at, deadline = partial_path(out), None, time.monotonic() + 300
+    killed_at, deadline = None, time.monotonic() + 300
     while time.monotonic() < deadline and proc.poll() is None:
         info = pending(out)
-        if info and info["day"] >= 19:
-            later = [
-                p
-                for p in (partial / "events").glob("*/*.parquet")
-                if int(p.name.split("days-")[1].split("-")[0]) > info["day"]
-            ]
-            if later:  # files the checkpoint does not count: the resume must remove them
-                proc.send_signal(signal.SIGKILL)
-                killed_at = info["day"]
-                break
+        if info and info.get("phase") == phase and ready(info):
+            proc.send_signal(signal.SIGKILL)
+            killed_at = info["day"]
+            break
         time.sleep(0.02)
     proc.wait(timeout=60)
     assert killed_at is not None, f"the run ended before it could be killed: {proc.stderr.read()}"
+    return killed_at
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory):
+    """SLOW_SHARDED's scenario in one process, never interrupted."""
+    overrides = ["output.flush_days=7", "output.report=false"]
+    scenario = load_scenario("default", population=8000, days=50, seed=2, overrides=overrides)
+    return run(scenario, out=tmp_path_factory.mktemp("uninterrupted") / "single")
+
+
+def test_a_sharded_run_killed_with_sigkill_resumes_to_the_same_results(tmp_path, uninterrupted):
+    from credsim.experiments import resume
+    from credsim.experiments.checkpoint import has_checkpoint, partial_path
+
+    # With the counterfactual, stepped first: each shard's checkpoint holds its answers only.
+    single, out = uninterrupted, tmp_path / "sharded"
+    partial = partial_path(out)
+
+    def later_events(info) -> bool:  # files the checkpoint does not count: resume removes them
+        return info["day"] >= 19 and any(
+            int(p.name.split("days-")[1].split("-")[0]) > info["day"]
+            for p in (partial / "events").glob("*/*.parquet")
+        )
+
+    killed_at = _kill_when(out, "run", later_events)
     assert not out.exists() and has_checkpoint(partial)
-    assert (partial / f"checkpoint-{killed_at:05d}" / "shard-2.npz").is_file()
+    saved = partial / f"checkpoint-{killed_at:05d}" / "shard-2.npz"
+    with np.load(saved, allow_pickle=False) as arrays:
+        assert any(k.startswith("own.") for k in arrays.files)
+        assert not [k for k in arrays.files if k.startswith("own.twin:")]  # no counterfactual
     resumed = resume(out)
     assert (resumed.path / "summary.json").read_bytes() == (
         single.path / "summary.json"
@@ -249,7 +271,28 @@ def test_a_sharded_run_killed_with_sigkill_resumes_to_the_same_results(tmp_path)
     pd.testing.assert_frame_equal(a, b)
     info = resumed.run_info
     assert info["resumed_from_day"] >= killed_at and info["resumes"] == 1
+    assert info["but_for"]["stepped"] == "ahead"
     assert info["event_rows_written"] == single.run_info["event_rows_written"]
+    assert not partial.exists() and not list(resumed.path.glob("checkpoint-*"))
+
+
+def test_a_sharded_run_killed_while_its_counterfactuals_step_resumes_them(tmp_path, uninterrupted):
+    from credsim.experiments import resume
+    from credsim.experiments.checkpoint import partial_path, pending
+
+    out = tmp_path / "sharded"
+    partial = partial_path(out)
+    killed_at = _kill_when(out, "twin", lambda info: 19 <= info["day"] < 49)
+    assert pending(out)["kind"] == "sharded"
+    assert (partial / f"checkpoint-{killed_at:05d}-twin" / "shard-2.npz").is_file()
+    assert not list(partial.glob("events/*/*.parquet"))  # the run's own days had not begun
+    resumed = resume(out)
+    assert (resumed.path / "summary.json").read_bytes() == (
+        uninterrupted.path / "summary.json"
+    ).read_bytes()
+    info = resumed.run_info
+    assert info["resumes"] == 1 and info["resumed_from_day"] is None
+    assert info["but_for"]["stepped"] == "ahead"
     assert not partial.exists() and not list(resumed.path.glob("checkpoint-*"))
 
 

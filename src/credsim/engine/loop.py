@@ -163,6 +163,10 @@ class Simulation:
         """Whether the run computes its counterfactual (beside it or ahead of it)."""
         return self.twin is not None or self._but_for is not None
 
+    def stepped_ahead(self) -> Ahead | None:
+        """The answers of a counterfactual stepped through every day before this run, if any."""
+        return self._but_for if isinstance(self._but_for, Ahead) else None
+
     def schedule(
         self,
         off: list[Plugin],

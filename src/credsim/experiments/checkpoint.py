@@ -40,6 +40,7 @@ from credsim.experiments.checkpoint_partial import (
     has_checkpoint,
     partial_path,
     pending_info,
+    stepping_twin,
     sync_events,
     trim,
 )
@@ -284,9 +285,9 @@ def resume(
     with PartialDirectory(final, fresh=False, flag="--resume", force=force) as rundir:
         manifest = read_manifest(rundir.path, flag)
         ck = _load(rundir.path, manifest, flag)
-        twin = isinstance(ck, TwinCheckpoint)  # its counterfactual was stepping, first
-        trim(rundir.path, -1 if twin else ck.day, keep=manifest["folder"])
-        if twin:
+        # No event file counts yet if its counterfactual was stepping, first.
+        trim(rundir.path, -1 if stepping_twin(manifest) else ck.day, keep=manifest["folder"])
+        if isinstance(ck, TwinCheckpoint):
             ck.every = every or ck.every
             ck.resumes += 1
             _twin_then_run(rundir, ck, on_day, on_but_for_day)
@@ -294,7 +295,7 @@ def resume(
             from credsim.experiments.sharding.driver import continue_sharded
 
             ck.every = every or ck.every
-            continue_sharded(rundir, ck, on_day)
+            continue_sharded(rundir, ck, on_day, on_but_for_day)
         else:
             _resume_single(rundir, ck, on_day, every)
     return Results(final)

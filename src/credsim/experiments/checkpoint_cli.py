@@ -8,6 +8,7 @@ from rich.console import Console
 
 from credsim.errors import UserError
 from credsim.experiments.checkpoint import check_interval, pending, resume
+from credsim.experiments.checkpoint_partial import stepping_twin
 from credsim.progress import RunProgress
 from credsim.results import Results
 
@@ -34,7 +35,7 @@ def resume_with_progress(
     info = pending(run_dir) or {}
     name = f"{info.get('scenario', 'run')} (resumed)"
     done = int(info.get("day", -1)) + 1
-    twin = info.get("kind") == "twin"  # stopped while its counterfactual stepped first
+    twin = stepping_twin(info)  # stopped while its counterfactual stepped first
     days = int(info.get("days") or 0)
     with RunProgress(
         console, name, days, done=0 if twin else done, but_for_done=done if twin else 0, quiet=quiet

@@ -23,6 +23,7 @@ __all__ = [
     "partial_path",
     "pending_info",
     "progress_day",
+    "stepping_twin",
     "sync_events",
     "trim",
 ]
@@ -94,8 +95,8 @@ class PartialDirectory(RunDirectory):
             elif has_checkpoint(self.path):
                 if is_disk_full(exc):
                     info = pending_info(self.path) or {}
-                    runs = info.get("kind") != "twin"  # else no event file counts yet
-                    day = int(info.get("day", -1)) if runs else -1
+                    # No event file counts yet while the counterfactual steps first.
+                    day = -1 if stepping_twin(info) else int(info.get("day", -1))
                     trim(self.path, day, keep=str(info.get("folder", "")))
                     done = (
                         f"The last checkpoint ({progress_day(self.path)}) is kept in "
@@ -121,8 +122,14 @@ def progress_day(path: Path) -> str:
     """Where a partial directory's checkpoint was taken: "day N", or "the counterfactual's day
     N" while that stepped first."""
     info = pending_info(path) or {}
-    whose = "the counterfactual's " if info.get("kind") == "twin" else ""
+    whose = "the counterfactual's " if stepping_twin(info) else ""
     return f"{whose}day {info.get('day', '?')}"
+
+
+def stepping_twin(info: dict) -> bool:
+    """Whether a checkpoint (its checkpoint.json) was taken while the run's counterfactual
+    stepped first: in one process, or in a sharded run's shards."""
+    return info.get("kind") == "twin" or info.get("phase") == "twin"
 
 
 def pending_info(path: Path) -> dict | None:

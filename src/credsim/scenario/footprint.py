@@ -33,10 +33,11 @@ __all__ = [
 
 PHASES = ("loop", "output")
 BESIDE_PER_TWIN_BYTE = {"loop": 1.458, "output": 1.249}
-"""Bytes per agent per byte of the twin's declared state when the twin is stepped beside the run
-(checkpointed runs and shards; credsim.engine.but_for): fitted on 2026-12-06 to the default
-with and without its twin at 4 and 10 million agents, when every run stepped it so. A run in one
-process steps it ahead and holds one at a time: the model's own `per_twin_byte`."""
+"""Bytes per agent per byte of the twin's declared state when the twin is held beside the run (a
+run with its counterfactual alongside, in a second process; credsim.engine.but_for_alongside):
+fitted on 2026-12-06 to the default with and without its twin at 4 and 10 million agents, when
+every run stepped it beside. A run that steps it first (checkpointed or not, in one process or
+in shards) holds one at a time: the model's own `per_twin_byte`."""
 
 
 def agents(scenario: Scenario) -> int:
@@ -161,16 +162,12 @@ def run_footprint(
     return Footprint((loop, (*out, events * retained, cap * retained)))
 
 
-def shards_footprint(
-    scenario: Scenario, model: MemoryModel | None = None, *, beside: bool = False
-) -> Footprint:
+def shards_footprint(scenario: Scenario, model: MemoryModel | None = None) -> Footprint:
     """Peak memory of a sharded run whose shards all run in this process (--backend local): every
     shard's state, and the merge, as fitted to runs without the counterfactual. With it (unless
     `but_for = false`) each shard steps its twin through every day first and lets it go before
-    its own state is made, as one process does (the model's `per_twin_byte`); with `beside` (a
-    checkpointed sharded run) each shard holds its twin's state and day beside its own: twice
-    the day loop's twin term of one process (an assumption: local runs of `default` at 2e6 and
-    `everything` at 1e6 citizens x 40 days peaked at 0.76 and 1.07 of it)."""
+    its own state is made, as one process does (the model's `per_twin_byte`), checkpointed or
+    not."""
     model = model or MemoryModel()
     single = dataclasses.replace(
         scenario, model=scenario.model.model_copy(update={"but_for": False})
@@ -178,9 +175,7 @@ def shards_footprint(
     base = run_footprint(single, model)
     c = model.c
     twin = 0.0
-    if scenario.model.but_for and beside:
-        twin = 2 * BESIDE_PER_TWIN_BYTE["loop"] * twin_bytes(scenario)
-    elif scenario.model.but_for:
+    if scenario.model.but_for:
         twin = c["bytes_per_agent"]["loop"]["per_twin_byte"] * twin_bytes(scenario)
     per_agent = base.bytes_per_agent + c["shards_bytes_per_agent"] + twin
     return Footprint(((c["shards_fixed_bytes"], per_agent),))
@@ -229,18 +224,15 @@ scenario, 1,000,000 and 4,000,000 citizens × 365 days), taken at 8 bytes (an as
 unpickled form, and runs of a few years)."""
 
 
-def check_shards_fit(
-    scenario: Scenario, shards: int, backend: str, address: str | None, beside: bool = False
-) -> None:
+def check_shards_fit(scenario: Scenario, shards: int, backend: str, address: str | None) -> None:
     """Refuse a sharded run whose shards and merge will not fit here: shards in this process
     (--backend local), in processes of this machine (processes: one process's fixed cost more
     per shard) or on a Ray cluster started on this machine (no --address). On a cluster joined
     with --address the shards run elsewhere and only the head runs here: it holds no citizen's
-    state (the streaming merge), only the plug-ins' tallies and what they keep per event.
-    `beside`: the shards step their counterfactuals beside them (a checkpointed sharded run)."""
+    state (the streaming merge), only the plug-ins' tallies and what they keep per event."""
     n = agents(scenario)
     what = f"A run of {scenario.name} with {n:,} agents in {shards} shards"
-    footprint = shards_footprint(scenario, beside=beside)
+    footprint = shards_footprint(scenario)
     if backend == "processes":
         footprint = footprint.plus(fixed=shards * MemoryModel().c["process_bytes"])
     if backend == "ray" and address is not None:

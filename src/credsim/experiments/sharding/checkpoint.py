@@ -1,5 +1,7 @@
 """Checkpoints of a sharded run: every D days each shard's state and tallies are saved beside the
-run's progress, so that `credsim run --resume RUN_DIR` finishes it with the same results.
+run's progress, so that `credsim run --resume RUN_DIR` finishes it with the same results. While
+the shards step their counterfactuals first (`phase` "twin"), a checkpoint every D of its days,
+and one after its last, saves each shard's counterfactual instead (`checkpoint-<d>-twin/`).
 
 A checkpoint at day d is a folder `checkpoint-<d>/` of one file per shard (`shard-K.npz`: its own
 range of every state column, and its plug-ins as `Shard.checkpoint` encodes them; read without
@@ -20,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from credsim.engine.phases import Part
-from credsim.experiments.checkpoint import STATE, sync_events
+from credsim.experiments.checkpoint import STATE, TWIN_SUFFIX, sync_events
 from credsim.experiments.checkpoint_files import (
     STATE_ARRAY,
     checkpoint_folder,
@@ -33,14 +35,18 @@ from credsim.experiments.sharding.group import ShardGroup
 from credsim.scenario import Scenario
 from credsim.version import __version__
 
-__all__ = ["ShardedCheckpoint", "save_sharded", "shard_payloads"]
+__all__ = ["RUN", "TWIN", "ShardedCheckpoint", "save_sharded", "shard_payloads"]
 
 _OWN = "own."
+TWIN = "twin"
+"""The phase of a sharded run while its shards step their counterfactuals, first."""
+RUN = "run"
 
 
 @dataclass
 class ShardedCheckpoint:
-    """A sharded run's settings and progress: after `day`, with `written` records so far."""
+    """A sharded run's settings and progress: after `day` of its `phase` (the shards'
+    counterfactuals' days, stepped first, or the run's), with `written` records so far."""
 
     scenario: Scenario
     parts: list[Part]
@@ -53,34 +59,41 @@ class ShardedCheckpoint:
     loop_seconds: float = 0.0
     wall_seconds: float = 0.0
     resumes: int = 0
+    phase: str = RUN
+    twin_seconds: float = 0.0
+    """Wall seconds the counterfactuals' days took, stepped first in a checkpointed run."""
     credsim_version: str = __version__
 
     @property
     def folder(self) -> str:
         """The folder of this checkpoint's files."""
-        return checkpoint_folder(self.day)
+        return checkpoint_folder(self.day) + (TWIN_SUFFIX if self.phase == TWIN else "")
 
 
 def save_sharded(
     path: Path, ck: ShardedCheckpoint, group: ShardGroup, previous_day: int, force: bool = False
 ) -> None:
-    """Save every shard (one at a time) and then the checkpoint itself, at `ck.day`."""
+    """Save every shard (one at a time) and then the checkpoint itself, at `ck.day` of its
+    phase (no event file is written while the counterfactuals step first)."""
     folder = path / ck.folder
     folder.mkdir(exist_ok=True)
     files = {}
+    twin = ck.phase == TWIN
     try:
         for part in ck.parts:
-            own, text, arrays = group.call_one(part.index, "checkpoint", ck.day)
+            method = "checkpoint_twin" if twin else "checkpoint"
+            own, text, arrays = group.call_one(part.index, method, ck.day)
             arrays |= {_OWN + name: column for name, column in own.items()}
             name = f"{ck.folder}/shard-{part.index}.npz"
             files[name] = save_encoded(path / name, text, arrays)
             del own, arrays
-        sync_events(path / "events", previous_day)
+        if not twin:
+            sync_events(path / "events", previous_day)
         files[f"{ck.folder}/{STATE}"] = save_state(folder / STATE, ck)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    info = {"kind": "sharded", "scenario": ck.scenario.name, "day": ck.day}
+    info = {"kind": "sharded", "phase": ck.phase, "scenario": ck.scenario.name, "day": ck.day}
     info |= {"days": ck.scenario.model.days, "every": ck.every, "folder": ck.folder}
     info |= {"shards": len(ck.parts), "backend": ck.backend, "force": force}
     write_manifest(path, info, files)

@@ -8,7 +8,8 @@ the first day the shards' partial sums are added up, in as many rounds as a plug
 score's population mean in one; the firms' owner weight, then their count, in two); after the
 last, the shards' simulations are merged (credsim.experiments.sharding.merge) and written like
 any run. With `checkpoint_every`, the run is built in `<out>.partial/` and saved every so many
-days (credsim.experiments.sharding.checkpoint); `credsim.experiments.resume(out)` finishes it.
+days (credsim.experiments.sharding.checkpoint), its counterfactuals' days too while they step
+first; `credsim.experiments.resume(out)` finishes it.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from credsim.experiments.checkpoint import PartialDirectory, check_interval
 from credsim.experiments.checkpoint_files import damaged
 from credsim.experiments.checkpoint_format import StateError
 from credsim.experiments.sharding.checkpoint import (
+    RUN,
+    TWIN,
     ShardedCheckpoint,
     save_sharded,
     shard_payloads,
@@ -63,14 +66,15 @@ def run_sharded(
     checkpoint_every: int | None = None,
     force: bool = False,
     timeout: float | None = None,
+    on_but_for_day: Callable[[int], None] | None = None,
 ) -> Results:
     """Run `scenario` split between localities into `shards` shards; the run directory holds the
     same summary as a single-process run's (events are written per shard, ids numbered per
     shard). Unless the scenario says `but_for = false`, each shard steps the counterfactual of its
-    own citizens through every day first, then its own citizens (the two side by side when the
-    run is checkpointed). An earlier run in `out` is replaced only with `force`; `timeout` bounds
-    the wait for a Ray cluster (seconds, default
-    credsim.experiments.backends.ray.connect_timeout())."""
+    own citizens through every day first, then its own citizens; a checkpointed run tells
+    `on_but_for_day` each of the counterfactuals' days (after each span between checkpoints).
+    An earlier run in `out` is replaced only with `force`; `timeout` bounds the wait for a Ray
+    cluster (seconds, default credsim.experiments.backends.ray.connect_timeout())."""
     if backend not in SHARD_BACKENDS:
         did = did_you_mean(backend, SHARD_BACKENDS, sentence=True)
         raise UserError(
@@ -81,7 +85,7 @@ def run_sharded(
     every = None if checkpoint_every is None else check_interval(checkpoint_every)
     from credsim.scenario.footprint import check_shards_fit
 
-    check_shards_fit(scenario, shards, backend, address, beside=every is not None)  # first
+    check_shards_fit(scenario, shards, backend, address)  # first
     started = time.perf_counter()
     from credsim.runner import population_of
 
@@ -89,55 +93,64 @@ def run_sharded(
     localities = population.localities()
     parts = split(one_region(population.size()) if localities is None else localities, shards)
     ck = ShardedCheckpoint(scenario, parts, backend, address, threads, every)
+    days = (on_day, on_but_for_day)
     if every is None:
         with RunDirectory(Path(out), force=force) as rundir:
-            _drive(rundir, ck, on_day, started, resumed=False, timeout=timeout)
+            _drive(rundir, ck, days, started, resumed=False, timeout=timeout)
     else:
         with PartialDirectory(Path(out), fresh=True, flag="--out", force=force) as rundir:
-            _drive(rundir, ck, on_day, started, resumed=False, timeout=timeout)
+            _drive(rundir, ck, days, started, resumed=False, timeout=timeout)
     return Results(out)
 
 
 def continue_sharded(
-    rundir: PartialDirectory, ck: ShardedCheckpoint, on_day: Callable[[int], None] | None
+    rundir: PartialDirectory,
+    ck: ShardedCheckpoint,
+    on_day: Callable[[int], None] | None,
+    on_but_for_day: Callable[[int], None] | None = None,
 ) -> None:
-    """Go on with a sharded run from its checkpoint (called by `resume`)."""
+    """Go on with a sharded run from its checkpoint (called by `resume`), in the phase it
+    stopped in."""
     ck.resumes += 1
-    _drive(rundir, ck, on_day, time.perf_counter() - ck.wall_seconds, resumed=True)
+    days = (on_day, on_but_for_day)
+    _drive(rundir, ck, days, time.perf_counter() - ck.wall_seconds, resumed=True)
+
+
+_OnDay = Callable[[int], None] | None
 
 
 def _drive(
     rundir: RunDirectory,
     ck: ShardedCheckpoint,
-    on_day: Callable[[int], None] | None,
+    on_days: tuple[_OnDay, _OnDay],
     started: float,
     resumed: bool,
     timeout: float | None = None,
 ) -> None:
-    """Start the shards (fresh, or from the checkpoint), step the remaining days, merge, write."""
+    """Start the shards (fresh, or from the checkpoint), step the counterfactuals' remaining
+    days if they step first and checkpointed, then the run's, merge, write."""
     from credsim.run_files import write_results
 
     scenario, parts = ck.scenario, ck.parts
-    days = scenario.model.days
+    days, n, (on_day, on_but_for_day) = scenario.model.days, len(parts), on_days
     inits = [(scenario, part, str(rundir.path)) for part in parts]
-    resumed_from = ck.day if resumed else None
+    resumed_from = ck.day if resumed and ck.phase == RUN else None
     twin_seconds = 0.0
     group = open_group(ck.backend, inits, ck.address, ck.threads, timeout)
     try:
         if resumed:
-            flag = f"--resume {rundir.final}"
-            for index, own, text, arrays in shard_payloads(rundir.path, ck, flag):
-                try:
-                    group.call_one(index, "restore", own, text, arrays)
-                except StateError as err:  # a file that passed its checksum, yet is no state
-                    file = rundir.path / ck.folder / f"shard-{index}.npz"
-                    why = f"not a credsim checkpoint: {err}"
-                    raise damaged(flag, rundir.path, file, why) from None
-                del own, arrays
-        else:
-            if scenario.model.but_for and ck.every is None:
-                twin_seconds = _step_twins(group, len(parts))
-            _build(group, "initialise", "whole_sums", len(parts))
+            _restore(group, rundir, ck)
+        elif scenario.model.but_for and ck.every is None:
+            twin_seconds = _step_twins(group, n)
+        elif scenario.model.but_for:
+            _build(group, "initialise_twin", "twin_sums", n)
+            group.call("start_twin_steps", [()] * n)
+            ck.phase = TWIN
+        if ck.phase == TWIN:
+            _checkpointed_twins(rundir, ck, group, started, on_but_for_day)
+            _build(group, "initialise", "whole_sums", n)
+        elif not resumed:
+            _build(group, "initialise", "whole_sums", n)
         loop_started, loop_before = time.perf_counter(), ck.loop_seconds + twin_seconds
         for day in range(ck.day + 1, days):
             ck.written += sum(group.call("step", [(day, ck.written)] * len(parts)))
@@ -165,8 +178,8 @@ def _drive(
         "threads_per_shard": ck.threads,
         "merge_seconds": round(time.perf_counter() - merging, 3),
     }
-    if twin_seconds:
-        extra["but_for"] = {"stepped": "ahead", "seconds": round(twin_seconds, 3)}
+    if twin_seconds or ck.twin_seconds:
+        extra["but_for"] = {"stepped": "ahead", "seconds": round(twin_seconds + ck.twin_seconds, 3)}
     if ck.every is not None:
         extra |= {"checkpoint_every": ck.every, "resumed_from_day": resumed_from}
         extra["resumes"] = ck.resumes
@@ -185,12 +198,57 @@ def _drive(
     shutil.rmtree(rundir.path / CITIZEN_PARTS, ignore_errors=True)
 
 
+def _restore(group: ShardGroup, rundir: PartialDirectory, ck: ShardedCheckpoint) -> None:
+    """Every shard as the checkpoint saved it (its counterfactual, in the phase that steps it
+    first), read and sent one shard at a time."""
+    flag = f"--resume {rundir.final}"
+    method = "restore_twin" if ck.phase == TWIN else "restore"
+    for index, own, text, arrays in shard_payloads(rundir.path, ck, flag):
+        try:
+            group.call_one(index, method, own, text, arrays)
+        except StateError as err:  # a file that passed its checksum, yet is no state
+            file = rundir.path / ck.folder / f"shard-{index}.npz"
+            raise damaged(flag, rundir.path, file, f"not a credsim checkpoint: {err}") from None
+        del own, arrays
+
+
+def _checkpointed_twins(
+    rundir: PartialDirectory,
+    ck: ShardedCheckpoint,
+    group: ShardGroup,
+    started: float,
+    on_day: _OnDay,
+) -> None:
+    """Step every shard's counterfactual through its remaining days, a span of `ck.every` days
+    at a time, all shards at once, saving a checkpoint after each span and after the last day;
+    then each shard keeps its answers and lets its state go (`Shard.end_twin`), and the run's
+    phase begins."""
+    n, days = len(ck.parts), ck.scenario.model.days
+    began, before = time.perf_counter(), ck.twin_seconds
+    first = ck.day + 1
+    while first < days:
+        stop = min((first // ck.every + 1) * ck.every, days)
+        group.call("step_twin_days", [(first, stop)] * n)
+        for day in range(first, stop):
+            if on_day is not None:
+                on_day(day)
+        previous, ck.day = ck.day, stop - 1
+        ck.twin_seconds = before + time.perf_counter() - began
+        ck.wall_seconds = time.perf_counter() - started
+        save_sharded(rundir.path, ck, group, previous, rundir.force)
+        first = stop
+    group.call("end_twin", [()] * n)
+    ck.twin_seconds = before + time.perf_counter() - began
+    ck.loop_seconds = ck.twin_seconds  # its days count in the day loop, as in one process
+    ck.phase, ck.day = RUN, -1
+
+
 def _step_twins(group: ShardGroup, shards: int) -> float:
     """Each shard's counterfactual built, given the whole run's sums, and stepped through every
     day before the shards' own simulations are built (credsim.engine.but_for_ahead): a shard
-    never holds both (a checkpointed run steps them beside, as its checkpoints save both). The
-    shards step their counterfactuals at the same time; nothing crosses shards meanwhile (the
-    counterfactual has no adversaries, so no count of the run's records). The wall seconds."""
+    never holds both. The shards step their counterfactuals at the same time; nothing crosses
+    shards meanwhile (the counterfactual has no adversaries, so no count of the run's records).
+    The wall seconds."""
     started = time.perf_counter()
     _build(group, "initialise_twin", "twin_sums", shards)
     group.call("step_twin", [()] * shards)

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from credsim.engine import EventLog, Simulation
-from credsim.engine.but_for_ahead import Ahead, step_ahead
+from credsim.engine.but_for_ahead import Ahead, AheadSteps, step_ahead
 from credsim.engine.phases import Part
 from credsim.engine.release import give_back_memory
 from credsim.engine.state import State
@@ -44,6 +44,10 @@ class Shard:
         self.step_seconds = 0.0
         self.twin: Simulation | None = None
         self.ahead: Ahead | None = None
+        self.steps: AheadSteps | None = None
+        """The counterfactual stepping a span of days at a time (a checkpointed run's)."""
+        self.kept: list = []
+        self.twin_step_seconds = 0.0
 
     def initialise_twin(self) -> dict[str, dict[str, int]]:
         """Build the counterfactual of the shard's citizens alone, to be stepped through every
@@ -71,9 +75,43 @@ class Shard:
         give_back_memory(held=self.ahead.twin_bytes)
         return self.ahead.seconds
 
+    def start_twin_steps(self) -> None:
+        """Step the counterfactual built by `initialise_twin` a span of days at a time instead
+        (`step_twin_days`): a checkpointed run saves it between spans (`checkpoint_twin`)."""
+        assert self.twin is not None
+        self.steps, self.kept, self.twin = AheadSteps(self.twin), [], None
+
+    def step_twin_days(self, first: int, stop: int) -> None:
+        """Step the counterfactual through days first..stop-1, keeping what the metrics ask."""
+        assert self.steps is not None
+        started = time.perf_counter()
+        for day in range(first, stop):
+            self.kept.append(self.steps.day(day))
+        self.twin_step_seconds += time.perf_counter() - started
+
+    def checkpoint_twin(self, day: int) -> tuple[dict[str, np.ndarray], bytes, dict]:
+        """`checkpoint` for the counterfactual stepping first, after its day `day`: its own
+        range of every state column, and the rest (what was kept of its days) encoded."""
+        assert self.steps is not None
+        return self._pack(self.steps.twin, (self.steps, self.kept, self.twin_step_seconds))
+
+    def restore_twin(self, own: dict[str, np.ndarray], text: bytes, arrays: dict) -> None:
+        """Take up the counterfactual where `checkpoint_twin` left it."""
+        self.steps, self.kept, self.twin_step_seconds = self._unpack(own, text, arrays)
+
+    def end_twin(self) -> None:
+        """After the counterfactual's last day: keep its answers, let go of its state before
+        the shard's own is made (`initialise`)."""
+        assert self.steps is not None
+        perks, held = self.steps.end()
+        s = self.steps
+        self.ahead = Ahead(s.codes, s.lo, s.start, self.kept, perks, self.twin_step_seconds, held)
+        self.steps, self.kept = None, []
+        give_back_memory(held=held)
+
     def initialise(self) -> dict[str, dict[str, int]]:
-        """Build the shard's citizens and plug-ins (with the counterfactual `step_twin` stepped,
-        if any; else one stepped beside them); return the first round's partial sums."""
+        """Build the shard's citizens and plug-ins (with the answers of the counterfactual
+        `step_twin` or `end_twin` kept, if any); return the first round's partial sums."""
         from credsim.runner import build_simulation, event_log
 
         self.sim = build_simulation(self.scenario, self.part, stepped=self.ahead)
@@ -148,29 +186,40 @@ class Shard:
 
     def checkpoint(self, day: int) -> tuple[dict[str, np.ndarray], bytes, dict[str, np.ndarray]]:
         """Flush the event log up to `day`; hand back what `restore` needs to go on after it:
-        the own range of every state column (the counterfactual's too), and the rest encoded as
-        checkpoint data (JSON and arrays, no pickle) with the columns named, not copied."""
-        from credsim.experiments.checkpoint_format import encode
-
+        the own range of every state column, and the rest encoded as checkpoint data (JSON and
+        arrays, no pickle) with the columns named, not copied (the answers of a counterfactual
+        stepped first travel in it)."""
         if self.log is not None:
             self.log.flush(day)
-        columns, lo, hi = self.sim.columns(), self.part.lo, self.part.hi
-        own = {name: np.ascontiguousarray(column[lo:hi]) for name, column in columns.items()}
-        names = {id(column): name for name, column in columns.items()}
-        text, arrays = encode((self.sim, self.log, self.step_seconds), names)
-        return own, text, arrays
+        return self._pack(self.sim, (self.sim, self.log, self.step_seconds))
 
     def restore(self, own: dict[str, np.ndarray], text: bytes, arrays: dict) -> None:
         """Take up the shard where `checkpoint` left it (instead of `initialise`)."""
+        self.sim, self.log, self.step_seconds = self._unpack(own, text, arrays)
+        self.ahead = self.sim.stepped_ahead()
+        if self.log is not None and self.root is not None:
+            self.log.root = Path(self.root) / "events"
+
+    def _pack(self, sim: Simulation, what: tuple) -> tuple[dict[str, np.ndarray], bytes, dict]:
+        """`sim`'s own range of every state column, and `what` encoded with them named."""
+        from credsim.experiments.checkpoint_format import encode
+
+        columns, lo, hi = sim.columns(), self.part.lo, self.part.hi
+        own = {name: np.ascontiguousarray(column[lo:hi]) for name, column in columns.items()}
+        names = {id(column): name for name, column in columns.items()}
+        text, arrays = encode(what, names)
+        return own, text, arrays
+
+    def _unpack(self, own: dict[str, np.ndarray], text: bytes, arrays: dict) -> Any:
+        """What `_pack` encoded, on columns that span every citizen of the run (zero pages
+        outside the shard's own range)."""
         from credsim.experiments.checkpoint_format import decode
         from credsim.runner import population_of
 
         columns: dict[str, np.ndarray] = {}
-        n = population_of(self.scenario).size()  # columns span every citizen of the run
-        gather_columns(columns, n, self.part.lo, own)  # zero pages elsewhere
-        self.sim, self.log, self.step_seconds = decode(text, arrays, columns)
-        if self.log is not None and self.root is not None:
-            self.log.root = Path(self.root) / "events"
+        n = population_of(self.scenario).size()
+        gather_columns(columns, n, self.part.lo, own)
+        return decode(text, arrays, columns)
 
 
 def _rss_now() -> int:
