@@ -156,7 +156,11 @@ def test_same_seed_same_population_and_graph_for_any_thread_count():
     ],
 )
 def test_bad_presets_and_sizes_are_user_errors(preset, size, needle):
-    with pytest.raises(UserError, match=needle):
+    from credsim.engine.memory import memory_limit
+
+    # 2**31 - 1 agents need about 22 GiB to build: under a limit of 16 GiB, refused on any
+    # machine (this one has about 23 GiB available when nothing else runs).
+    with memory_limit(16 * 2**30), pytest.raises(UserError, match=needle):
         build_population(preset, size, 1)
 
 
@@ -184,7 +188,7 @@ def test_cli_population_json_and_exit_codes(tmp_path):
     for args, needle in (
         (["--size", "0"], "--size"),
         (["--preset", "mars"], "preset"),
-        (["--size", "2147483647"], "GiB"),
+        (["--size", "2147483647", "--max-memory", "16G"], "GiB"),  # needs about 22 GiB
     ):
         bad = subprocess.run([*cli, *args], capture_output=True, text=True)
         assert bad.returncode == 2, bad.stderr
