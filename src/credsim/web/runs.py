@@ -48,6 +48,8 @@ class RunRecord:
     status: str = "queued"
     day: int = 0
     days: int = 0
+    but_for_day: int = 0
+    """Days of the counterfactual without erroneous records stepped, before the run's own."""
     events: int = 0
     error: str | None = None
     created: float = field(default_factory=time.time)
@@ -63,6 +65,11 @@ class RunRecord:
         phase = {"queued": "waiting for a free worker", "running": "starting"}.get(self.status, "")
         if self.status == "running" and self.day:
             phase = "writing results" if self.day >= self.days else f"day {self.day} of {self.days}"
+        elif self.status == "running" and self.but_for_day:
+            phase = f"counterfactual: day {self.but_for_day} of {self.days}"
+        # A run with a counterfactual steps its days first, each as long as one of the run's.
+        steps = 2 * self.days if self.but_for_day else self.days
+        done = (self.but_for_day + self.day) / steps if steps else 0.0
         return {
             "id": self.id,
             "scenario": self.scenario,
@@ -71,7 +78,8 @@ class RunRecord:
             "phase": phase,
             "day": self.day,
             "days": self.days,
-            "progress": round(self.day / self.days, 4) if self.days else 0.0,
+            "but_for_day": self.but_for_day,
+            "progress": round(done, 4),
             "events": self.events,
             "error": self.error,
             "created": self.created,
@@ -257,6 +265,8 @@ class RunManager:
                 message = conn.recv()
                 if message[0] == "day":
                     record.day, record.days, record.events = message[1:4]
+                elif message[0] == "but_for_day":
+                    record.but_for_day, record.days = message[1:3]
                 elif message[0] == "done":
                     self._finish(record, "done")
                 elif message[0] == "failed" and record.cancel_requested:
