@@ -71,7 +71,8 @@ MEASURE_SHARDS = textwrap.dedent(
     base = status("VmRSS")
     with open("/proc/self/clear_refs", "w") as f:
         f.write("5")
-    run_sharded(scenario, out, 2, backend="local")
+    every = int(sys.argv[4]) if len(sys.argv) > 4 else None  # checkpointed every so many days
+    run_sharded(scenario, out, 2, backend="local", checkpoint_every=every)
     print(json.dumps({"predicted": predicted, "peak": status("VmHWM") - base}))
     """
 )
@@ -120,6 +121,22 @@ def test_an_admitted_sharded_run_with_its_counterfactual_stays_within_its_predic
         assert json.loads((out / "summary.json").read_text())["but_for"] is True
         ratio = m["peak"] / m["predicted"]
         assert ratio <= 1.2, f"{scenario}: peak {m['peak']:,} is {ratio:.2f}x predicted"
+
+
+def test_an_admitted_checkpointed_sharded_run_stays_within_its_predicted_peak(tmp_path):
+    """Two shards in this process, checkpointed every 7 days: each steps its counterfactual
+    first, checkpointed on the way, then its own days (the guard predicts it as unchecked)."""
+    out = tmp_path / "default"
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURE_SHARDS, "default", "300000", str(out), "7"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    m = json.loads(done.stdout.strip().splitlines()[-1])
+    assert json.loads((out / "run.json").read_text())["but_for"]["stepped"] == "ahead"
+    ratio = m["peak"] / m["predicted"]
+    assert ratio <= 1.2, f"checkpointed shards: peak {m['peak']:,} is {ratio:.2f}x predicted"
 
 
 REFUSE = textwrap.dedent(
