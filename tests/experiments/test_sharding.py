@@ -310,3 +310,36 @@ def test_every_mechanism_gives_the_same_summary_in_three_shards(tmp_path):
     s = single.summary
     assert s["fines_total"] > 0 and s["named_total"] > 0 and s["checkpoint_stops"] > 0
     assert s["firms_total"] > 0 and s["firm_bids"] > 0
+
+
+@pytest.mark.parametrize("shards_see_the_run", [True, False])
+def test_checkpoint_files_are_the_same_whoever_writes_them(
+    tmp_path, monkeypatch, shards_see_the_run
+):
+    """Shards write their own checkpoint files where they see the run directory; where they do
+    not (a cluster without shared storage), the driver writes them from the state they send.
+    Either way every checkpoint checks against its manifest and the run ends as one process."""
+    import credsim.experiments.sharding.shard as shard_module
+    from credsim.experiments.checkpoint import partial_path
+    from credsim.experiments.checkpoint_files import read_manifest
+
+    if not shards_see_the_run:
+        monkeypatch.setattr(shard_module, "sees", lambda folder, token: False)
+    overrides = ["output.report=false"]
+    scenario = load_scenario("default", population=6000, days=30, seed=4, overrides=overrides)
+    out = tmp_path / "sharded"
+    checked = []
+
+    def check(day: int) -> None:
+        if day in (12, 22):  # after the run's checkpoints at days 9 and 19
+            manifest = read_manifest(partial_path(out), "test")  # every file's SHA-256
+            assert manifest["phase"] == "run" and manifest["day"] == day - 3
+            checked.append(sorted(manifest["files"]))
+
+    sharded = run_sharded(scenario, out, 3, checkpoint_every=10, on_day=check)
+    single = run(scenario, out=tmp_path / "single")
+    assert (sharded.path / "summary.json").read_bytes() == (
+        single.path / "summary.json"
+    ).read_bytes()
+    assert len(checked) == 2 and all(len(files) == 4 for files in checked)  # 3 shards, state
+    assert not list(sharded.path.glob("checkpoint-*"))

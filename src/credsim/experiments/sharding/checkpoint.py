@@ -8,8 +8,10 @@ range of every state column, and its plug-ins as `Shard.checkpoint` encodes them
 pickle), written first, then `state.npz` (a `ShardedCheckpoint`), then `checkpoint.json` with the
 SHA-256 of every file (credsim.experiments.checkpoint_files), each under a temporary name, fsynced
 and renamed; the previous folder is removed last. A run killed at any moment leaves the last
-complete checkpoint intact. The shards' files travel through the driver, so the run directory need
-not be on storage the nodes share (unless events are written).
+complete checkpoint intact. Each shard writes its own file, all at once, where its process sees
+the run directory; otherwise its state travels through the driver, which writes the file, so
+the run directory need not be on storage the nodes share (unless events are written; see
+credsim.experiments.sharding.shard_files).
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ import numpy as np
 from credsim.engine.phases import Part
 from credsim.experiments.checkpoint import STATE, TWIN_SUFFIX, sync_events
 from credsim.experiments.checkpoint_files import (
-    STATE_ARRAY,
     checkpoint_folder,
     read_state,
     save_encoded,
@@ -32,12 +33,17 @@ from credsim.experiments.checkpoint_files import (
     write_manifest,
 )
 from credsim.experiments.sharding.group import ShardGroup
+from credsim.experiments.sharding.shard_files import (
+    leave_token,
+    packed,
+    shard_file_error,
+    unpacked,
+)
 from credsim.scenario import Scenario
 from credsim.version import __version__
 
 __all__ = ["RUN", "TWIN", "ShardedCheckpoint", "save_sharded", "shard_payloads"]
 
-_OWN = "own."
 TWIN = "twin"
 """The phase of a sharded run while its shards step their counterfactuals, first."""
 RUN = "run"
@@ -73,20 +79,29 @@ class ShardedCheckpoint:
 def save_sharded(
     path: Path, ck: ShardedCheckpoint, group: ShardGroup, previous_day: int, force: bool = False
 ) -> None:
-    """Save every shard (one at a time) and then the checkpoint itself, at `ck.day` of its
-    phase (no event file is written while the counterfactuals step first)."""
+    """Save every shard, then the checkpoint itself, at `ck.day` of its phase (no event file is
+    written while the counterfactuals step first). The shards write their own files at once
+    where they see the run directory; the driver writes the others' (one at a time: see
+    credsim.experiments.sharding.shard_files)."""
     folder = path / ck.folder
     folder.mkdir(exist_ok=True)
     files = {}
     twin = ck.phase == TWIN
     try:
-        for part in ck.parts:
-            method = "checkpoint_twin" if twin else "checkpoint"
-            own, text, arrays = group.call_one(part.index, method, ck.day)
-            arrays |= {_OWN + name: column for name, column in own.items()}
-            name = f"{ck.folder}/shard-{part.index}.npz"
-            files[name] = save_encoded(path / name, text, arrays)
-            del own, arrays
+        names = [f"{ck.folder}/shard-{part.index}.npz" for part in ck.parts]
+        token = leave_token(folder)
+        calls = [(ck.day, twin, str(path / name), token) for name in names]
+        written = group.call("save_checkpoint", calls)
+        (folder / token[0]).unlink()
+        for part, name, entry in zip(ck.parts, names, written, strict=True):
+            if entry is not None and "full" in entry:
+                raise shard_file_error(path / name, entry)
+            if entry is None:  # its process does not see the run directory
+                method = "checkpoint_twin" if twin else "checkpoint"
+                own, text, arrays = group.call_one(part.index, method, ck.day)
+                entry = save_encoded(path / name, text, packed(own, arrays))
+                del own, arrays
+            files[name] = entry
         if not twin:
             sync_events(path / "events", previous_day)
         files[f"{ck.folder}/{STATE}"] = save_state(folder / STATE, ck)
@@ -106,6 +121,5 @@ def shard_payloads(
     shard order (every file checked against the manifest already)."""
     for part in ck.parts:
         text, arrays = read_state(path / ck.folder / f"shard-{part.index}.npz", flag, path)
-        own = {k[len(_OWN) :]: v for k, v in arrays.items() if k.startswith(_OWN)}
-        state = {k: v for k, v in arrays.items() if STATE_ARRAY.fullmatch(k)}
+        own, state = unpacked(arrays)
         yield part.index, own, text, state

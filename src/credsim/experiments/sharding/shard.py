@@ -17,6 +17,7 @@ from credsim.engine.phases import Part
 from credsim.engine.release import give_back_memory
 from credsim.engine.state import State
 from credsim.experiments.sharding.merge import gather_columns
+from credsim.experiments.sharding.shard_files import sees, write_own
 from credsim.scenario import Scenario
 
 __all__ = ["CITIZEN_PARTS", "Shard", "load_shard"]
@@ -192,6 +193,18 @@ class Shard:
         if self.log is not None:
             self.log.flush(day)
         return self._pack(self.sim, (self.sim, self.log, self.step_seconds))
+
+    def save_checkpoint(
+        self, day: int, twin: bool, file: str, token: tuple[str, str]
+    ) -> dict[str, Any] | None:
+        """Write this shard's checkpoint file (`checkpoint_twin`'s, or `checkpoint`'s, at
+        `day`) itself, if its process sees the folder of `file` as the driver does (`token`);
+        its manifest entry, or None (the driver then takes the state and writes the file)."""
+        target = Path(file)
+        if not sees(target.parent, token):
+            return None
+        own, text, arrays = (self.checkpoint_twin if twin else self.checkpoint)(day)
+        return write_own(target, text, own, arrays)
 
     def restore(self, own: dict[str, np.ndarray], text: bytes, arrays: dict) -> None:
         """Take up the shard where `checkpoint` left it (instead of `initialise`)."""
