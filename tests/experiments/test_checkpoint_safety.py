@@ -210,6 +210,35 @@ def test_a_full_disk_later_keeps_the_last_checkpoint_and_resumes(
     ).read_bytes()
 
 
+# Two shards in this process: each checkpoint writes shard-0, shard-1 (the shards' own writes),
+# then the state. The counterfactuals' checkpoints after their days 2, 5, 8 and 9 make 12
+# writes, then the run's after its day 2 three more: the disk fills at the counterfactuals'
+# second checkpoint or at the run's second, in a file a shard writes.
+@pytest.mark.parametrize(
+    ("written", "last", "file"),
+    [(4, "the counterfactual's day 2", "shard-1.npz"), (15, "day 2", "shard-0.npz")],
+    ids=["twin", "run"],
+)
+def test_a_full_disk_in_a_shards_own_write_keeps_the_last_checkpoint_and_resumes(
+    monkeypatch, capsys, tmp_path, reference, written, last, file
+):
+    import credsim.experiments.checkpoint_files as files
+
+    monkeypatch.setattr(files, "write_npz", _full_disk_after(written))
+    out = tmp_path / "run"
+    args = ["run", *ARGS, "--shards", "2", "--checkpoint-every", "3", "--out", str(out)]
+    code, err = cli(monkeypatch, capsys, *args)
+    assert code == 2 and "the disk is full" in err and file in err
+    assert f"The last checkpoint ({last}) is kept" in err
+    partial = partial_path(out)
+    assert not [p for p in partial.rglob("*") if p.name.endswith(".tmp")]
+    monkeypatch.undo()
+    done = resume(out)
+    assert (done.path / "summary.json").read_bytes() == (
+        reference.path / "summary.json"
+    ).read_bytes()
+
+
 def test_a_full_disk_in_a_plain_run_removes_the_partial_run(monkeypatch, capsys, tmp_path):
     from credsim.results.writer import RunDirectory
 
