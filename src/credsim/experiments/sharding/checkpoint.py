@@ -90,7 +90,8 @@ def save_sharded(
     try:
         names = [f"{ck.folder}/shard-{part.index}.npz" for part in ck.parts]
         token = leave_token(folder)
-        calls = [(ck.day, twin, str(path / name), token) for name in names]
+        # Absolute: a shard's process on another node has a working directory of its own.
+        calls = [(ck.day, twin, str((path / name).absolute()), token) for name in names]
         written = group.call("save_checkpoint", calls)
         (folder / token[0]).unlink()
         for part, name, entry in zip(ck.parts, names, written, strict=True):
